@@ -1,0 +1,173 @@
+// The only module that reads the environment. Everything else receives a validated `Config`.
+import { config as loadDotenv } from 'dotenv';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .optional();
+
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+  .optional()
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+const positiveInt = (fallback: number) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined || value === '') return fallback;
+      const parsed = Number(value);
+      if (!Number.isInteger(parsed) || parsed < 0) {
+        ctx.addIssue({ code: 'custom', message: `must be a whole number ≥ 0, got "${value}"` });
+        return z.NEVER;
+      }
+      return parsed;
+    });
+
+const urlString = z
+  .string()
+  .trim()
+  .optional()
+  .transform((value, ctx) => {
+    if (value === undefined || value === '') return undefined;
+    try {
+      new URL(value);
+      return value.replace(/\/+$/, '');
+    } catch {
+      ctx.addIssue({ code: 'custom', message: `must be a URL such as http://127.0.0.1:8080/v1, got "${value}"` });
+      return z.NEVER;
+    }
+  });
+
+const envSchema = z.object({
+  CORPUS_DIR: z.string().trim().default('corpus'),
+  INDEX_DIR: z.string().trim().default('.index'),
+  EMBEDDINGS: z.enum(['local', 'openai']).default('local'),
+  WORD_VECTORS_DIR: optionalString,
+  OPENAI_API_KEY: optionalString,
+  OPENAI_BASE_URL: urlString,
+  OPENAI_CHAT_MODEL: z.string().trim().default('gpt-4o-mini'),
+  OPENAI_EMBEDDING_MODEL: z.string().trim().default('text-embedding-3-small'),
+  LLM_TIMEOUT_MS: positiveInt(20_000),
+  RETRIEVAL_K: positiveInt(5),
+  DISCORD_TOKEN: optionalString,
+  DISCORD_CLIENT_ID: optionalString,
+  DISCORD_GUILD_ID: optionalString,
+  DISCORD_API_BASE: urlString,
+  COOLDOWN_SECONDS: positiveInt(5),
+  FEEDBACK_FILE: z.string().trim().default('feedback.jsonl'),
+  ENTITIES_FILE: z.string().trim().default('data/entities.json'),
+  WATCH_CORPUS: booleanFlag,
+  EVAL_DIR: z.string().trim().default('../shared/eval'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config {
+  corpusDir: string;
+  indexDir: string;
+  embeddings: 'local' | 'openai';
+  wordVectorsDir: string | undefined;
+  openai: {
+    apiKey: string | undefined;
+    baseUrl: string | undefined;
+    chatModel: string;
+    embeddingModel: string;
+    timeoutMs: number;
+    /** The generative path is on when a key or a compatible server is configured. */
+    enabled: boolean;
+  };
+  retrievalK: number;
+  discord: {
+    token: string | undefined;
+    clientId: string | undefined;
+    guildId: string | undefined;
+    apiBase: string;
+    cooldownSeconds: number;
+    feedbackFile: string;
+    watchCorpus: boolean;
+  };
+  entitiesFile: string;
+  evalDir: string;
+  logLevel: Env['LOG_LEVEL'];
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}\nSet these in .env (see .env.example) or in the environment.`);
+    this.name = 'ConfigError';
+  }
+}
+
+export interface ConfigOverrides {
+  corpusDir?: string | undefined;
+  indexDir?: string | undefined;
+}
+
+const HINTS: Partial<Record<keyof Env, string>> = {
+  EMBEDDINGS: 'use "local" (offline, the default) or "openai"',
+  LOG_LEVEL: 'use one of fatal, error, warn, info, debug, trace, silent',
+};
+
+/** Reads `.env` (without overriding real environment variables) and validates everything at once. */
+export function loadConfig(
+  overrides: ConfigOverrides = {},
+  env: NodeJS.ProcessEnv = process.env,
+  options: { dotenvPath?: string | false } = {},
+): Config {
+  if (options.dotenvPath !== false) loadDotenv({ path: options.dotenvPath ?? '.env', quiet: true, processEnv: env as Record<string, string> });
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const key = String(issue.path[0] ?? '?') as keyof Env;
+      const hint = HINTS[key];
+      return `${key}: ${issue.message}${hint ? ` (${hint})` : ''}`;
+    });
+    throw new ConfigError(problems);
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  if (e.EMBEDDINGS === 'openai' && !e.OPENAI_API_KEY && !e.OPENAI_BASE_URL) {
+    problems.push('EMBEDDINGS=openai needs OPENAI_API_KEY (or OPENAI_BASE_URL for a compatible local server); or set EMBEDDINGS=local');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  return {
+    corpusDir: resolve(overrides.corpusDir ?? e.CORPUS_DIR),
+    indexDir: resolve(overrides.indexDir ?? e.INDEX_DIR),
+    embeddings: e.EMBEDDINGS,
+    wordVectorsDir: e.WORD_VECTORS_DIR ? resolve(e.WORD_VECTORS_DIR) : undefined,
+    openai: {
+      apiKey: e.OPENAI_API_KEY,
+      baseUrl: e.OPENAI_BASE_URL,
+      chatModel: e.OPENAI_CHAT_MODEL,
+      embeddingModel: e.OPENAI_EMBEDDING_MODEL,
+      timeoutMs: e.LLM_TIMEOUT_MS,
+      enabled: Boolean(e.OPENAI_API_KEY || e.OPENAI_BASE_URL),
+    },
+    retrievalK: Math.max(1, e.RETRIEVAL_K),
+    discord: {
+      token: e.DISCORD_TOKEN,
+      clientId: e.DISCORD_CLIENT_ID,
+      guildId: e.DISCORD_GUILD_ID,
+      apiBase: e.DISCORD_API_BASE ?? 'https://discord.com/api',
+      cooldownSeconds: e.COOLDOWN_SECONDS,
+      feedbackFile: resolve(e.FEEDBACK_FILE),
+      watchCorpus: e.WATCH_CORPUS,
+    },
+    entitiesFile: resolve(e.ENTITIES_FILE),
+    evalDir: resolve(e.EVAL_DIR),
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+/** Values that must never reach a log line or an error message. */
+export function secretsOf(config: Config): string[] {
+  return [config.discord.token, config.openai.apiKey].filter((s): s is string => typeof s === 'string' && s.length >= 6);
+}

@@ -1,0 +1,119 @@
+// Shared vocabulary of the core. Everything here is plain data: no I/O, no Discord, no environment.
+import type { EmbeddingsInterface } from '@langchain/core/embeddings';
+
+/** Where a document's publication date came from, most trustworthy first. */
+export type DateProvenance = 'front-matter' | 'meta-tag' | 'dateline' | 'byline';
+
+export type DocumentFormat = 'txt' | 'md' | 'html';
+
+export interface DocumentMeta {
+  /** Path relative to the corpus directory, with `/` separators. The document's identity. */
+  source: string;
+  title: string;
+  /** ISO date `YYYY-MM-DD`, or null when the page carries no trustworthy date. */
+  publishedAt: string | null;
+  dateProvenance: DateProvenance | null;
+  /** 0..1: how sure the loader is about `publishedAt` (0 when null). */
+  dateConfidence: number;
+  url: string | null;
+  format: DocumentFormat;
+}
+
+/** A loaded document after boilerplate removal. Every offset in the system points into `text`. */
+export interface CleanDocument extends DocumentMeta {
+  text: string;
+  /** SHA-256 of the raw file bytes. */
+  fileHash: string;
+  /** SHA-256 of the cleaned text and metadata: what decides whether a document must be re-chunked. */
+  contentHash: string;
+}
+
+export interface SkippedFile {
+  path: string;
+  reason: string;
+}
+
+export interface Chunk {
+  /** Stable id derived from the chunk's content and source, so unchanged text keeps its id. */
+  id: string;
+  source: string;
+  /** Character offsets into the cleaned document text: `doc.text.slice(start, end) === text`. */
+  start: number;
+  end: number;
+  text: string;
+}
+
+/** LangChain's embeddings contract plus what the index needs to know to stay consistent. */
+export interface Embedder extends EmbeddingsInterface {
+  /** Identifies model and settings: a different id means stored vectors are not comparable. */
+  readonly id: string;
+  readonly dimension: number;
+}
+
+/** A retrieved passage with the scores that ranked it. */
+export interface Passage {
+  chunk: Chunk;
+  doc: DocumentMeta;
+  /** Fused score used for ranking (higher is better). */
+  score: number;
+  bm25Score: number;
+  vectorScore: number;
+  /** Share of the query's content terms found in the passage (0..1). */
+  termCoverage: number;
+}
+
+export interface Citation {
+  /** 1-based number shown in the answer as `[n]`. */
+  n: number;
+  source: string;
+  title: string;
+  date: string | null;
+  url: string | null;
+  /** Exact span of the cleaned document text that supports the claim. */
+  quote: string;
+  start: number;
+  end: number;
+}
+
+export type AnswerMode = 'extractive' | 'llm';
+
+export interface Answer {
+  question: string;
+  /** Text with `[n]` markers after each sentence; a refusal message when `refused`. */
+  answer: string;
+  refused: boolean;
+  mode: AnswerMode;
+  citations: Citation[];
+  /** Why the LLM path was not used or was abandoned, for logs and the reply footer. */
+  fallbackReason?: string;
+}
+
+/** A date as precise as the text gives it: `YYYY`, `YYYY-MM`, `YYYY-MM-DD`, or an interval `start/end`. */
+export type IsoDatePrefix = string;
+
+export interface TimelineCitation {
+  n: number;
+  source: string;
+  title: string;
+  quote: string;
+  start: number;
+  end: number;
+}
+
+export interface TimelineEvent {
+  date: IsoDatePrefix;
+  status: 'happened' | 'planned';
+  text: string;
+  citations: TimelineCitation[];
+}
+
+export interface UndatedEvent {
+  text: string;
+  citations: TimelineCitation[];
+}
+
+export interface Timeline {
+  entities: string[];
+  events: TimelineEvent[];
+  undated: UndatedEvent[];
+}

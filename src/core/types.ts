@@ -117,3 +117,23 @@ export interface Timeline {
   events: TimelineEvent[];
   undated: UndatedEvent[];
 }
+
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+}
+
+/** The one thing the generative answerer needs from a chat model. Providers adapt their SDK to it. */
+export interface ChatModel {
+  readonly id: string;
+  /** Resolves to the model's reply text; rejects on timeout, HTTP errors or malformed replies. */
+  complete(messages: ChatMessage[], options?: { signal?: AbortSignal }): Promise<string>;
+}
+
+/** Minimal structured logger the core may be handed (pino satisfies it). */
+export interface Logger {
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}

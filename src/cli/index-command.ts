@@ -1,0 +1,47 @@
+// npm run index -- [--corpus DIR] [--index DIR] [--rebuild] [--json]
+import cliProgress from 'cli-progress';
+import { createEmbedder } from '../app/embedders.js';
+import { formatReindexSummary } from '../commands/format.js';
+import { runIndex } from '../core/index/build.js';
+import { cliConfig, cliLogger, COMMON_OPTIONS, parseCli, printJson, runMain } from './common.js';
+
+const USAGE = `Usage: npm run index -- [--corpus DIR] [--index DIR] [--rebuild] [--json]
+Loads, cleans, chunks and embeds the corpus into the local index. Only new or changed documents are embedded.`;
+
+runMain(async () => {
+  const { values } = parseCli({ ...COMMON_OPTIONS, rebuild: { type: 'boolean', default: false } });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const config = cliConfig(values);
+  const logger = cliLogger(config);
+  const embedder = await createEmbedder(config);
+  const showBar = !values.json && process.stderr.isTTY;
+  const bar = new cliProgress.SingleBar(
+    { stream: process.stderr, format: 'embedding {bar} {value}/{total} chunks', hideCursor: true, clearOnComplete: true },
+    cliProgress.Presets.shades_classic,
+  );
+  let barStarted = false;
+  const { summary, snapshot } = await runIndex({
+    corpusDir: config.corpusDir,
+    indexDir: config.indexDir,
+    embedder,
+    logger,
+    rebuild: values.rebuild,
+    onProgress: (progress) => {
+      if (!showBar || progress.phase !== 'embedding' || progress.total === 0) return;
+      if (!barStarted) {
+        bar.start(progress.total, 0);
+        barStarted = true;
+      }
+      bar.update(progress.done);
+    },
+  });
+  if (barStarted) bar.stop();
+  if (values.json) printJson(summary);
+  else {
+    process.stdout.write(`${formatReindexSummary(summary)}\n`);
+    process.stdout.write(`index: ${config.indexDir} (${snapshot.generation}, ${embedder.id})\n`);
+  }
+});

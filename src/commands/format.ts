@@ -1,0 +1,84 @@
+// Plain-text renderings shared by the terminal session and the npm scripts (Discord renders embeds itself but
+// reuses the one-line summaries).
+import type { Answer, Timeline } from '../core/types.js';
+import type { HelpInfo, ReindexSummary, SourceInfo } from './types.js';
+
+export function formatReindexSummary(summary: ReindexSummary): string {
+  const parts = [
+    `+${summary.added} added`,
+    `${summary.updated} changed`,
+    `${summary.removed} removed`,
+    `${summary.unchanged} unchanged`,
+    `${summary.chunks} chunks (${summary.embedded} embedded)`,
+  ];
+  if (summary.skipped.length > 0) {
+    parts.push(`${summary.skipped.length} skipped: ${summary.skipped.map((s) => `${s.path} (${s.reason})`).join(', ')}`);
+  }
+  parts.push(`${(summary.ms / 1000).toFixed(1)} s`);
+  const line = parts.join(' · ');
+  return summary.rebuildReason ? `${line}\nfull rebuild: ${summary.rebuildReason}` : line;
+}
+
+export function formatAnswer(answer: Answer): string {
+  const lines = [answer.answer, ''];
+  if (answer.citations.length > 0) {
+    lines.push(answer.refused ? 'Closest sources:' : 'Sources:');
+    for (const c of answer.citations) {
+      lines.push(`  [${c.n}] ${c.title} · ${c.date ?? 'undated'} · ${c.source}${c.url ? ` · ${c.url}` : ''}`);
+      lines.push(`      “${c.quote}”`);
+    }
+  }
+  const mode = answer.mode === 'llm' ? 'LLM, citations verified' : 'offline extractive';
+  lines.push(`(${mode}${answer.fallbackReason ? `; LLM unavailable: ${answer.fallbackReason}` : ''})`);
+  return lines.join('\n');
+}
+
+export function formatTimeline(timeline: Timeline): string {
+  const lines = [`Timeline: ${timeline.entities.join(' + ')}`, ''];
+  if (timeline.events.length === 0 && timeline.undated.length === 0) lines.push('No events found for these entities.');
+  const sources = new Map<number, string>();
+  for (const event of timeline.events) {
+    const refs = event.citations.map((c) => `[${c.n}]`).join('');
+    lines.push(`${event.date.padEnd(21)} ${event.status === 'planned' ? '(planned) ' : ''}${event.text} ${refs}`);
+    for (const c of event.citations) sources.set(c.n, `${c.title} · ${c.source}`);
+  }
+  if (timeline.undated.length > 0) {
+    lines.push('', 'Undated (the page gives no publication date to anchor them):');
+    for (const event of timeline.undated) {
+      lines.push(`  - ${event.text} ${event.citations.map((c) => `[${c.n}]`).join('')}`);
+      for (const c of event.citations) sources.set(c.n, `${c.title} · ${c.source}`);
+    }
+  }
+  if (sources.size > 0) {
+    lines.push('', 'Sources:');
+    for (const [n, label] of [...sources.entries()].sort((a, b) => a[0] - b[0])) lines.push(`  [${n}] ${label}`);
+  }
+  return lines.join('\n');
+}
+
+export function formatSources(sources: readonly SourceInfo[]): string {
+  if (sources.length === 0) return 'No indexed documents match.';
+  return sources
+    .map((s) => `${s.title}\n  ${s.publishedAt ?? 'undated'} · ${s.source} · ${s.chunks} chunks · indexed ${s.indexedAt.slice(0, 16).replace('T', ' ')}`)
+    .join('\n');
+}
+
+export function formatHelp(help: HelpInfo): string {
+  const range = help.dateRange ? `${help.dateRange.from} to ${help.dateRange.to}` : 'no dated documents';
+  return [
+    `I answer questions from ${help.documents} indexed documents (${help.chunks} passages, published ${range}).`,
+    help.topEntities.length > 0 ? `Frequent topics: ${help.topEntities.join(', ')}.` : '',
+    'Every sentence of an answer cites the passage it comes from; when the documents do not cover a question I say so.',
+    '',
+    'Commands:',
+    '  /ask <question>        a cited answer (plain text works too)',
+    '  /timeline <entities>   a dated, cited chronology, e.g. /timeline japan korea (add --any for either)',
+    '  /sources [query]       the indexed documents',
+    '  /reindex               pick up added, changed or removed documents',
+    '  /help                  this text',
+    '  /quit                  leave',
+    `Answers: ${help.answerMode === 'llm' ? 'LLM with verified citations (offline fallback)' : 'offline extractive'} · embeddings: ${help.embedder}`,
+  ]
+    .filter((line, i, all) => line !== '' || all[i - 1] !== '')
+    .join('\n');
+}

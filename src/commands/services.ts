@@ -1,0 +1,158 @@
+// The use cases behind every front end. Adapters (Discord, terminal, npm scripts) call these and only render.
+import { readFileSync } from 'node:fs';
+import type { Config } from '../config.js';
+import { CoreError } from '../core/errors.js';
+import { answerExtractively, type EvidenceModel } from '../core/answer/extractive.js';
+import { answerWithLlm } from '../core/answer/generative.js';
+import { buildTimeline, entityNames, parseEntityCatalog, type EntityCatalog } from '../core/timeline/index.js';
+import type { Answer, ChatModel, Embedder, Logger, Timeline } from '../core/types.js';
+import type { KnowledgeBase } from '../core/retrieve/knowledge-base.js';
+import { Library } from '../app/library.js';
+import { createEmbedder, createLocalEmbedder } from '../app/embedders.js';
+import { createOpenAIChatModel } from '../providers/openai.js';
+import type { AskOptions, BotServices, HelpInfo, ReindexProgress, ReindexSummary, SourceInfo, TimelineOptions } from './types.js';
+
+/** Longest question we search with; longer input is cut (Discord allows 6,000 characters in an option). */
+export const MAX_QUESTION_CHARS = 1000;
+
+export interface ServiceOptions {
+  config: Config;
+  logger: Logger;
+  /** Injected in tests; otherwise chosen from the configuration. */
+  embedder?: Embedder;
+  chat?: ChatModel | null;
+}
+
+export interface Services extends BotServices {
+  readonly library: Library;
+  close(): Promise<void>;
+}
+
+export async function createBotServices(options: ServiceOptions): Promise<Services> {
+  const { config, logger } = options;
+  const embedder = options.embedder ?? (await createEmbedder(config));
+  const chat = options.chat !== undefined ? options.chat : config.openai.enabled ? createOpenAIChatModel(config.openai) : null;
+  // Sentence scoring always uses the local vectors: cheap, synchronous, and no network call per sentence.
+  const scorer = createLocalEmbedder(config);
+  const catalog = loadCatalog(config.entitiesFile);
+  const library = new Library({ corpusDir: config.corpusDir, indexDir: config.indexDir, embedder, logger });
+  await library.open();
+
+  const timelineCache = new WeakMap<KnowledgeBase, Map<string, Timeline>>();
+
+  const services: Services = {
+    library,
+
+    async ask(rawQuestion: string, askOptions: AskOptions = {}): Promise<Answer> {
+      const question = cleanQuestion(rawQuestion);
+      const base = library.current;
+      const passages = await base.retrieve(question, { k: askOptions.k ?? config.retrievalK });
+      const evidence: EvidenceModel = { idf: (term) => base.bm25.idf(term), embed: (text) => scorer.embed(text), knows: (term) => base.knows(term) };
+      const documents = base.snapshot.documents;
+      const extractive = () => answerExtractively(question, passages, documents, evidence);
+      if (!chat || passages.length === 0) return extractive();
+      const offline = extractive();
+      // The model is only asked when the retrieved evidence is good enough to answer from at all.
+      if (offline.refused) return offline;
+      return answerWithLlm({
+        question,
+        passages,
+        documents,
+        chat,
+        logger,
+        timeoutMs: config.openai.timeoutMs,
+        fallback: async (reason) => ({ ...offline, fallbackReason: reason }),
+      });
+    },
+
+    async timeline(entities: string[], timelineOptions: TimelineOptions = {}): Promise<Timeline> {
+      const words = entities.flatMap((e) => e.split(/[\s,]+/)).map((e) => e.trim().toLowerCase()).filter(Boolean);
+      if (words.length === 0) {
+        throw new CoreError('INVALID_INPUT', `Name one or more entities, e.g. "japan korea". Known: ${entityNames(catalog).join(', ')}.`);
+      }
+      const base = library.current;
+      const key = `${timelineOptions.any ? 'any' : 'all'}:${words.join(' ')}`;
+      let cache = timelineCache.get(base);
+      if (!cache) {
+        cache = new Map();
+        timelineCache.set(base, cache);
+      }
+      const cached = cache.get(key);
+      if (cached) return cached;
+      const timeline = buildTimeline([...base.snapshot.documents.values()], catalog, words, { any: timelineOptions.any ?? false });
+      cache.set(key, timeline);
+      return timeline;
+    },
+
+    async sources(query?: string): Promise<SourceInfo[]> {
+      const { snapshot } = library.current;
+      const counts = new Map<string, number>();
+      for (const chunk of snapshot.chunks) counts.set(chunk.source, (counts.get(chunk.source) ?? 0) + 1);
+      const needle = query?.trim().toLowerCase();
+      return [...snapshot.documents.values()]
+        .filter((doc) => !needle || doc.title.toLowerCase().includes(needle) || doc.source.toLowerCase().includes(needle) || doc.text.toLowerCase().includes(needle))
+        .sort((a, b) => a.source.localeCompare(b.source))
+        .map((doc) => ({
+          source: doc.source,
+          title: doc.title,
+          publishedAt: doc.publishedAt,
+          url: doc.url,
+          chunks: counts.get(doc.source) ?? 0,
+          indexedAt: doc.indexedAt,
+        }));
+    },
+
+    async reindex(onProgress?: (progress: ReindexProgress) => void): Promise<ReindexSummary> {
+      const result = await library.reindex(onProgress ? { onProgress } : {});
+      return result.summary;
+    },
+
+    async help(): Promise<HelpInfo> {
+      const { snapshot } = library.current;
+      const dates = [...snapshot.documents.values()].map((d) => d.publishedAt).filter((d): d is string => d !== null).sort();
+      const text = [...snapshot.documents.values()].map((d) => d.text.toLowerCase()).join('\n');
+      const topEntities = entityNames(catalog)
+        .map((name) => ({ name, mentions: text.split(name.toLowerCase().replace(/-/g, ' ')).length - 1 }))
+        .filter((e) => e.mentions > 0)
+        .sort((a, b) => b.mentions - a.mentions)
+        .slice(0, 6)
+        .map((e) => e.name);
+      return {
+        documents: snapshot.documents.size,
+        chunks: snapshot.chunks.length,
+        dateRange: dates.length > 0 ? { from: dates[0] ?? '', to: dates[dates.length - 1] ?? '' } : null,
+        topEntities,
+        embedder: snapshot.embedder.id,
+        answerMode: chat ? 'llm' : 'extractive',
+      };
+    },
+
+    entityNames: () => entityNames(catalog),
+
+    async close() {
+      // Nothing holds OS resources besides memory; kept for symmetry with stores that do (e.g. a database pool).
+    },
+  };
+  return services;
+}
+
+/** Strips control characters and cuts overlong input; refuses empty questions with a clear message. */
+export function cleanQuestion(raw: string): string {
+  // eslint-disable-next-line no-control-regex
+  const cleaned = raw.replace(/[\u0000-\u0008\u000B-\u001F\u007F]/g, ' ').replace(/\s+/g, ' ').trim();
+  if (!/[\p{L}\p{N}]/u.test(cleaned)) {
+    throw new CoreError('INVALID_INPUT', 'Please ask a question in words, e.g. "Where did the leaders meet?"');
+  }
+  return cleaned.length > MAX_QUESTION_CHARS ? cleaned.slice(0, MAX_QUESTION_CHARS) : cleaned;
+}
+
+function loadCatalog(path: string): EntityCatalog {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8')) as unknown;
+  } catch (error) {
+    throw new CoreError('INVALID_INPUT', `Cannot read the entity alias file ${path}: ${(error as Error).message}`);
+  }
+  return parseEntityCatalog(json);
+}
+

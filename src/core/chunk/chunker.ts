@@ -1,0 +1,65 @@
+// Sentence-aware chunking with overlap. Chunks are spans of the cleaned text (never rewritten), so a quote taken
+// from a chunk can always be located in the document by its offsets.
+import { createHash } from 'node:crypto';
+import type { Chunk } from '../types.js';
+import { splitSentences, type Span } from '../text/sentences.js';
+
+export interface ChunkOptions {
+  /** Aim for chunks of about this many characters. */
+  targetChars: number;
+  /** Hard ceiling: a longer sentence is cut at whitespace. */
+  maxChars: number;
+  /** Sentences repeated at the start of the next chunk, so an answer spanning a boundary stays retrievable. */
+  overlapSentences: number;
+}
+
+export const DEFAULT_CHUNK_OPTIONS: ChunkOptions = { targetChars: 700, maxChars: 1200, overlapSentences: 1 };
+
+export function chunkDocument(source: string, text: string, options: ChunkOptions = DEFAULT_CHUNK_OPTIONS): Chunk[] {
+  const sentences = splitSentences(text).flatMap((span) => cutLongSpan(text, span, options.maxChars));
+  const chunks: Chunk[] = [];
+  const seen = new Map<string, number>();
+  let index = 0;
+  while (index < sentences.length) {
+    const first = sentences[index];
+    if (!first) break;
+    let last = index;
+    while (last + 1 < sentences.length) {
+      const next = sentences[last + 1];
+      if (!next || next.end - first.start > options.targetChars) break;
+      last += 1;
+    }
+    const lastSpan = sentences[last] ?? first;
+    const chunkText = text.slice(first.start, lastSpan.end);
+    const occurrence = seen.get(chunkText) ?? 0;
+    seen.set(chunkText, occurrence + 1);
+    chunks.push({ id: chunkId(source, chunkText, occurrence), source, start: first.start, end: lastSpan.end, text: chunkText });
+    if (last + 1 >= sentences.length) break;
+    // Step forward, keeping `overlapSentences` of this chunk, but always make progress.
+    index = Math.max(index + 1, last + 1 - options.overlapSentences);
+  }
+  return chunks;
+}
+
+export function chunkId(source: string, text: string, occurrence: number): string {
+  return createHash('sha256').update(source).update('\0').update(text).update('\0').update(String(occurrence)).digest('hex').slice(0, 24);
+}
+
+function cutLongSpan(text: string, span: Span, maxChars: number): Span[] {
+  if (span.end - span.start <= maxChars) return [span];
+  const pieces: Span[] = [];
+  let start = span.start;
+  while (start < span.end) {
+    let end = Math.min(span.end, start + maxChars);
+    if (end < span.end) {
+      const breakAt = text.lastIndexOf(' ', end);
+      if (breakAt > start + maxChars / 2) end = breakAt;
+    }
+    const piece = text.slice(start, end);
+    const trimmedEnd = start + piece.trimEnd().length;
+    if (trimmedEnd > start) pieces.push({ start, end: trimmedEnd, text: text.slice(start, trimmedEnd) });
+    start = end;
+    while (start < span.end && /\s/.test(text[start] ?? '')) start += 1;
+  }
+  return pieces;
+}

@@ -1,0 +1,130 @@
+// Offline sentence embeddings: smooth-inverse-frequency weighted average of GloVe word vectors
+// (Arora et al., "A simple but tough-to-beat baseline for sentence embeddings"). Word probabilities come from
+// the vectors' frequency rank via Zipf's law, so nothing beyond the shipped vectors is needed.
+import { Embeddings } from '@langchain/core/embeddings';
+import type { Embedder } from '../types.js';
+import { words } from '../text/tokens.js';
+import type { WordVectors } from './word-vectors.js';
+
+const SIF_A = 1e-3;
+/** Words used to estimate the common discourse direction (the most frequent ones dominate it). */
+const COMMON_COMPONENT_WORDS = 20_000;
+
+export class SifEmbedder extends Embeddings implements Embedder {
+  readonly id: string;
+  readonly dimension: number;
+  private readonly logHarmonic: number;
+  /** Unit vector shared by almost all sentences; removing it makes cosine similarities discriminative. */
+  private readonly commonComponent: Float32Array;
+
+  constructor(private readonly vectors: WordVectors) {
+    super({});
+    this.dimension = vectors.dimension;
+    this.id = `local:glove${vectors.dimension}-sif-pc1:v2`;
+    // Zipf: p(rank r) ≈ 1 / (r · H_V), with H_V ≈ ln(V) + 0.5772.
+    this.logHarmonic = Math.log(vectors.count) + 0.5772;
+    this.commonComponent = commonComponentOf(vectors, (row) => this.weight(row));
+  }
+
+  private weight(row: number): number {
+    const probability = 1 / ((row + 1) * this.logHarmonic);
+    return SIF_A / (SIF_A + probability);
+  }
+
+  async embedDocuments(texts: string[]): Promise<number[][]> {
+    return texts.map((text) => Array.from(this.embed(text)));
+  }
+
+  async embedQuery(text: string): Promise<number[]> {
+    return Array.from(this.embed(text));
+  }
+
+  /** Synchronous form for hot paths (answer scoring); unit length, or all zeros for text with no words. */
+  embed(text: string): Float32Array {
+    const dimension = this.dimension;
+    const out = new Float32Array(dimension);
+    for (const word of words(text)) {
+      const row = this.vectors.rows.get(word);
+      if (row === undefined) {
+        // Out-of-vocabulary words (rare names) get a fixed pseudo-random direction, so the same rare word
+        // in a query and a passage still pulls them together.
+        addHashedVector(out, word, 1);
+        continue;
+      }
+      const weight = this.weight(row);
+      const offset = row * dimension;
+      for (let i = 0; i < dimension; i++) out[i] = (out[i] ?? 0) + weight * (this.vectors.matrix[offset + i] ?? 0);
+    }
+    // SIF's second step: remove the projection on the common component.
+    let projection = 0;
+    for (let i = 0; i < dimension; i++) projection += (out[i] ?? 0) * (this.commonComponent[i] ?? 0);
+    for (let i = 0; i < dimension; i++) out[i] = (out[i] ?? 0) - projection * (this.commonComponent[i] ?? 0);
+    normalize(out);
+    return out;
+  }
+}
+
+/**
+ * First principal direction (uncentred) of the SIF-weighted vectors of the most frequent words, by power
+ * iteration. The SIF paper estimates it from the corpus' sentences; taking it from the vocabulary keeps the
+ * embedder independent of the corpus, so adding a document never changes the vectors of the others.
+ */
+function commonComponentOf(vectors: WordVectors, weight: (row: number) => number): Float32Array {
+  const d = vectors.dimension;
+  const rows = Math.min(COMMON_COMPONENT_WORDS, vectors.count);
+  let u = new Float64Array(d).fill(1 / Math.sqrt(d));
+  for (let iteration = 0; iteration < 25; iteration++) {
+    const next = new Float64Array(d);
+    for (let r = 0; r < rows; r++) {
+      const offset = r * d;
+      const w = weight(r);
+      let dot = 0;
+      for (let i = 0; i < d; i++) dot += w * (vectors.matrix[offset + i] ?? 0) * (u[i] ?? 0);
+      for (let i = 0; i < d; i++) next[i] = (next[i] ?? 0) + dot * w * (vectors.matrix[offset + i] ?? 0);
+    }
+    let norm = 0;
+    for (let i = 0; i < d; i++) norm += (next[i] ?? 0) ** 2;
+    norm = Math.sqrt(norm) || 1;
+    for (let i = 0; i < d; i++) next[i] = (next[i] ?? 0) / norm;
+    u = next;
+  }
+  return Float32Array.from(u);
+}
+
+function addHashedVector(out: Float32Array, word: string, weight: number): void {
+  // xorshift32 seeded by FNV-1a of the word: deterministic across runs and machines.
+  let seed = 2166136261;
+  for (let i = 0; i < word.length; i++) seed = Math.imul(seed ^ word.charCodeAt(i), 16777619);
+  let state = seed >>> 0 || 1;
+  // GloVe components have a spread of roughly ±0.4; match that scale so OOV words weigh like rare words.
+  for (let i = 0; i < out.length; i++) {
+    state ^= state << 13;
+    state >>>= 0;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    state >>>= 0;
+    out[i] = (out[i] ?? 0) + weight * ((state / 4294967296) * 2 - 1) * 0.7;
+  }
+}
+
+export function normalize(vector: Float32Array): void {
+  let norm = 0;
+  for (let i = 0; i < vector.length; i++) norm += (vector[i] ?? 0) ** 2;
+  if (norm === 0) return;
+  const scale = 1 / Math.sqrt(norm);
+  for (let i = 0; i < vector.length; i++) vector[i] = (vector[i] ?? 0) * scale;
+}
+
+export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let dot = 0;
+  let na = 0;
+  let nb = 0;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i] ?? 0;
+    const y = b[i] ?? 0;
+    dot += x * y;
+    na += x * x;
+    nb += y * y;
+  }
+  return na === 0 || nb === 0 ? 0 : dot / Math.sqrt(na * nb);
+}

@@ -1,0 +1,40 @@
+// An immutable, fully loaded index generation. Queries hold a reference to one snapshot for their whole run,
+// so a re-index that swaps in a new one never shows them a half-built index.
+import hnswlib from 'hnswlib-node';
+import type { Chunk, CleanDocument, SkippedFile } from '../types.js';
+
+export type HnswIndex = InstanceType<typeof hnswlib.HierarchicalNSW>;
+
+export interface StoredDocument extends CleanDocument {
+  /** When this version of the document was first indexed (ISO timestamp). */
+  indexedAt: string;
+}
+
+export interface StoredChunk extends Chunk {
+  /** The chunk's label in the HNSW graph. */
+  label: number;
+}
+
+export interface IndexSnapshot {
+  generation: string;
+  createdAt: string;
+  embedder: { id: string; dimension: number };
+  documents: ReadonlyMap<string, StoredDocument>;
+  /** Row i of `vectors` belongs to chunks[i]. */
+  chunks: readonly StoredChunk[];
+  vectors: Float32Array;
+  rowByLabel: ReadonlyMap<number, number>;
+  hnsw: HnswIndex;
+  /** Labels below this may still be in the graph (deleted); new points get labels from here up. */
+  nextLabel: number;
+  skipped: readonly SkippedFile[];
+}
+
+export function vectorRow(snapshot: Pick<IndexSnapshot, 'vectors' | 'embedder'>, row: number): Float32Array {
+  const d = snapshot.embedder.dimension;
+  return snapshot.vectors.subarray(row * d, (row + 1) * d);
+}
+
+export function chunksOf(snapshot: IndexSnapshot, source: string): StoredChunk[] {
+  return snapshot.chunks.filter((chunk) => chunk.source === source);
+}

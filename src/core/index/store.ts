@@ -1,0 +1,254 @@
+// Generations on disk:
+//   INDEX_DIR/CURRENT          {"generation","manifestSha256"}: replaced atomically, the single switch
+//   INDEX_DIR/gen-000042/      manifest.json, docstore.json, vectors.f32, hnsw.bin
+// A new generation is written to a temporary directory, fsynced and renamed before CURRENT moves to it, so a
+// crash at any point leaves the previous generation current and loadable. Every file is checked against the
+// manifest's checksums before hnswlib sees it: the native reader trusts its input.
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import hnswlib from 'hnswlib-node';
+import { CoreError } from '../errors.js';
+import {
+  FILE_NAMES,
+  INDEX_FORMAT_VERSION,
+  docstoreSchema,
+  manifestSchema,
+  pointerSchema,
+  type DocstoreFile,
+  type Manifest,
+} from './manifest.js';
+import { fsyncDirectory, replaceFileAtomic, sha256, writeFileDurable } from './files.js';
+import type { HnswIndex, IndexSnapshot, StoredChunk, StoredDocument } from './snapshot.js';
+import type { SkippedFile } from '../types.js';
+
+const POINTER = 'CURRENT';
+const GENERATION_PATTERN = /^gen-(\d{6,})$/;
+/** Generations kept besides the current one, so a bad release of the current one still leaves a fallback. */
+const KEEP_PREVIOUS = 1;
+
+export interface GenerationContent {
+  embedder: { id: string; dimension: number };
+  documents: readonly StoredDocument[];
+  chunks: readonly StoredChunk[];
+  vectors: Float32Array;
+  hnsw: HnswIndex;
+  hnswParams: { m: number; efConstruction: number; nextLabel: number };
+  skipped: readonly SkippedFile[];
+}
+
+export function hasIndex(indexDir: string): boolean {
+  return existsSync(join(indexDir, POINTER));
+}
+
+/** Writes a complete new generation and makes it current. Returns its name. */
+export function writeGeneration(indexDir: string, content: GenerationContent, hooks: { beforeSwitch?: () => void } = {}): IndexSnapshot {
+  mkdirSync(indexDir, { recursive: true });
+  const generation = nextGenerationName(indexDir);
+  const finalDir = join(indexDir, generation);
+  const temporaryDir = join(indexDir, `${generation}.tmp`);
+  rmSync(temporaryDir, { recursive: true, force: true });
+  mkdirSync(temporaryDir);
+
+  const docstore: DocstoreFile = {
+    documents: content.documents.map((doc) => ({ ...doc })),
+    chunks: content.chunks.map(({ id, source, start, end, label }) => ({ id, source, start, end, label })),
+  };
+  const docstoreBytes = Buffer.from(JSON.stringify(docstore), 'utf8');
+  const vectorBytes = new Uint8Array(content.vectors.buffer, content.vectors.byteOffset, content.vectors.byteLength);
+  writeFileDurable(join(temporaryDir, FILE_NAMES.docstore), docstoreBytes);
+  writeFileDurable(join(temporaryDir, FILE_NAMES.vectors), vectorBytes);
+  const hnswPath = join(temporaryDir, FILE_NAMES.hnsw);
+  content.hnsw.writeIndexSync(hnswPath);
+  const hnswBytes = readFileSync(hnswPath);
+  writeFileDurable(hnswPath, hnswBytes); // hnswlib does not fsync; rewrite through our durable path
+
+  const createdAt = new Date().toISOString();
+  const elements = content.hnsw.getCurrentCount();
+  const manifest: Manifest = {
+    formatVersion: INDEX_FORMAT_VERSION,
+    generation,
+    createdAt,
+    embedder: content.embedder,
+    hnsw: {
+      space: 'cosine',
+      m: content.hnswParams.m,
+      efConstruction: content.hnswParams.efConstruction,
+      elements,
+      deleted: elements - content.chunks.length,
+      nextLabel: content.hnswParams.nextLabel,
+    },
+    counts: { documents: content.documents.length, chunks: content.chunks.length },
+    documents: content.documents.map((doc) => ({
+      source: doc.source,
+      fileHash: doc.fileHash,
+      contentHash: doc.contentHash,
+      chunks: content.chunks.filter((c) => c.source === doc.source).length,
+      indexedAt: doc.indexedAt,
+    })),
+    skipped: [...content.skipped],
+    files: {
+      [FILE_NAMES.docstore]: { sha256: sha256(docstoreBytes), bytes: docstoreBytes.byteLength },
+      [FILE_NAMES.vectors]: { sha256: sha256(vectorBytes), bytes: vectorBytes.byteLength },
+      [FILE_NAMES.hnsw]: { sha256: sha256(hnswBytes), bytes: hnswBytes.byteLength },
+    },
+  };
+  const manifestBytes = JSON.stringify(manifest, null, 1);
+  writeFileDurable(join(temporaryDir, 'manifest.json'), manifestBytes);
+  fsyncDirectory(temporaryDir);
+  renameSync(temporaryDir, finalDir);
+  fsyncDirectory(indexDir);
+
+  hooks.beforeSwitch?.();
+  replaceFileAtomic(join(indexDir, POINTER), JSON.stringify({ generation, manifestSha256: sha256(manifestBytes) }));
+  pruneGenerations(indexDir, generation);
+
+  return {
+    generation,
+    createdAt,
+    embedder: content.embedder,
+    documents: new Map(content.documents.map((doc) => [doc.source, doc])),
+    chunks: content.chunks,
+    vectors: content.vectors,
+    rowByLabel: new Map(content.chunks.map((chunk, row) => [chunk.label, row])),
+    hnsw: content.hnsw,
+    nextLabel: content.hnswParams.nextLabel,
+    skipped: content.skipped,
+  };
+}
+
+/** Loads the current generation after verifying pointer, manifest and every file's checksum. */
+export function loadCurrentGeneration(indexDir: string): IndexSnapshot {
+  const pointerPath = join(indexDir, POINTER);
+  if (!existsSync(pointerPath)) throw new CoreError('INDEX_MISSING', `No index in ${indexDir} yet; run \`npm run index\`.`);
+  const pointer = parseOrCorrupt(pointerSchema, readJsonOrCorrupt(pointerPath), `${pointerPath}`);
+  return loadGeneration(indexDir, pointer.generation, pointer.manifestSha256);
+}
+
+export function loadGeneration(indexDir: string, generation: string, expectedManifestSha?: string): IndexSnapshot {
+  const dir = join(indexDir, generation);
+  const manifestPath = join(dir, 'manifest.json');
+  if (!existsSync(manifestPath)) throw corrupt(`generation ${generation} has no manifest`);
+  const manifestBytes = readFileSync(manifestPath);
+  if (expectedManifestSha && sha256(manifestBytes) !== expectedManifestSha) {
+    throw corrupt(`manifest of ${generation} does not match the checksum recorded in CURRENT`);
+  }
+  const rawManifest = parseJsonOrCorrupt(manifestBytes.toString('utf8'), manifestPath);
+  if (typeof rawManifest === 'object' && rawManifest !== null && (rawManifest as { formatVersion?: unknown }).formatVersion !== INDEX_FORMAT_VERSION) {
+    throw corrupt(`index format ${String((rawManifest as { formatVersion?: unknown }).formatVersion)} is not the supported format ${INDEX_FORMAT_VERSION}`);
+  }
+  const manifest = parseOrCorrupt(manifestSchema, rawManifest, manifestPath);
+
+  const read = (name: keyof Manifest['files']): Buffer => {
+    const path = join(dir, name);
+    if (!existsSync(path)) throw corrupt(`${generation}/${name} is missing`);
+    const expected = manifest.files[name];
+    const size = statSync(path).size;
+    if (size !== expected.bytes) throw corrupt(`${generation}/${name} has ${size} bytes, the manifest says ${expected.bytes}`);
+    const bytes = readFileSync(path);
+    if (sha256(bytes) !== expected.sha256) throw corrupt(`${generation}/${name} fails its SHA-256 check`);
+    return bytes;
+  };
+
+  const docstore = parseOrCorrupt(docstoreSchema, parseJsonOrCorrupt(read(FILE_NAMES.docstore).toString('utf8'), FILE_NAMES.docstore), FILE_NAMES.docstore);
+  const dimension = manifest.embedder.dimension;
+  const vectorBytes = read(FILE_NAMES.vectors);
+  if (vectorBytes.byteLength !== docstore.chunks.length * dimension * 4) {
+    throw corrupt(`${generation}/${FILE_NAMES.vectors} holds ${vectorBytes.byteLength / 4 / dimension} vectors for ${docstore.chunks.length} chunks`);
+  }
+  if (docstore.chunks.length !== manifest.counts.chunks || docstore.documents.length !== manifest.counts.documents) {
+    throw corrupt(`${generation}: docstore counts disagree with the manifest`);
+  }
+  read(FILE_NAMES.hnsw); // checksum only; hnswlib reads the verified file itself
+
+  const hnsw = new hnswlib.HierarchicalNSW('cosine', dimension);
+  try {
+    hnsw.readIndexSync(join(dir, FILE_NAMES.hnsw), true);
+  } catch (error) {
+    throw corrupt(`${generation}/${FILE_NAMES.hnsw} could not be read: ${(error as Error).message}`);
+  }
+  if (hnsw.getNumDimensions() !== dimension || hnsw.getCurrentCount() !== manifest.hnsw.elements) {
+    throw corrupt(`${generation}/${FILE_NAMES.hnsw} does not match the manifest (dimension or element count)`);
+  }
+
+  const vectors = new Float32Array(docstore.chunks.length * dimension);
+  new Uint8Array(vectors.buffer).set(vectorBytes);
+  const documents = new Map<string, StoredDocument>(docstore.documents.map((doc) => [doc.source, doc]));
+  const chunks: StoredChunk[] = [];
+  for (const stored of docstore.chunks) {
+    const doc = documents.get(stored.source);
+    if (!doc || stored.end > doc.text.length || stored.start < 0 || stored.start >= stored.end) {
+      throw corrupt(`${generation}: chunk ${stored.id} points outside its document`);
+    }
+    chunks.push({ ...stored, text: doc.text.slice(stored.start, stored.end) });
+  }
+  return {
+    generation,
+    createdAt: manifest.createdAt,
+    embedder: manifest.embedder,
+    documents,
+    chunks,
+    vectors,
+    rowByLabel: new Map(chunks.map((chunk, row) => [chunk.label, row])),
+    hnsw,
+    nextLabel: manifest.hnsw.nextLabel,
+    skipped: manifest.skipped,
+  };
+}
+
+/** Generations on disk, newest first (temporary directories excluded). */
+export function listGenerations(indexDir: string): string[] {
+  if (!existsSync(indexDir)) return [];
+  return readdirSync(indexDir)
+    .filter((name) => GENERATION_PATTERN.test(name))
+    .sort((a, b) => generationNumber(b) - generationNumber(a));
+}
+
+/** Removes leftovers of interrupted writes. Only called while holding the writer lock. */
+export function removeTemporaryGenerations(indexDir: string): void {
+  if (!existsSync(indexDir)) return;
+  for (const name of readdirSync(indexDir)) {
+    if (/^gen-\d+\.tmp$/.test(name) || /^CURRENT\.tmp-\d+$/.test(name)) rmSync(join(indexDir, name), { recursive: true, force: true });
+  }
+}
+
+function nextGenerationName(indexDir: string): string {
+  const numbers = existsSync(indexDir)
+    ? readdirSync(indexDir).map((name) => /^gen-(\d+)/.exec(name)?.[1]).filter((n): n is string => n !== undefined).map(Number)
+    : [];
+  const next = (numbers.length > 0 ? Math.max(...numbers) : 0) + 1;
+  return `gen-${String(next).padStart(6, '0')}`;
+}
+
+function pruneGenerations(indexDir: string, current: string): void {
+  const older = listGenerations(indexDir).filter((name) => name !== current);
+  for (const name of older.slice(KEEP_PREVIOUS)) rmSync(join(indexDir, name), { recursive: true, force: true });
+}
+
+function generationNumber(name: string): number {
+  return Number(GENERATION_PATTERN.exec(name)?.[1] ?? -1);
+}
+
+function corrupt(message: string): CoreError {
+  return new CoreError('INDEX_CORRUPT', `Index is damaged: ${message}.`);
+}
+
+function readJsonOrCorrupt(path: string): unknown {
+  return parseJsonOrCorrupt(readFileSync(path, 'utf8'), path);
+}
+
+function parseJsonOrCorrupt(text: string, label: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw corrupt(`${label} is not valid JSON`);
+  }
+}
+
+function parseOrCorrupt<T>(schema: { safeParse(value: unknown): { success: true; data: T } | { success: false; error: { issues: Array<{ path: PropertyKey[]; message: string }> } } }, value: unknown, label: string): T {
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw corrupt(`${label} is malformed${issue ? ` (${issue.path.map(String).join('.') || 'root'}: ${issue.message})` : ''}`);
+  }
+  return result.data;
+}

@@ -1,0 +1,157 @@
+// The query side of one index snapshot: keyword postings, vector search, fusion and diversification.
+import type { Embedder, Passage } from '../types.js';
+import type { IndexSnapshot } from '../index/snapshot.js';
+import { vectorRow } from '../index/snapshot.js';
+import { cosine } from '../embed/sif-embedder.js';
+import { contentTerms } from '../text/tokens.js';
+import { termMatch, weightedCoverage } from '../text/overlap.js';
+import { Bm25Index } from './bm25.js';
+import { maximalMarginalRelevance, reciprocalRankFusion } from './fusion.js';
+import { analyzeQuery } from './query.js';
+
+export interface RetrieveOptions {
+  k: number;
+  /** Only documents published on or after this ISO date. Undated documents are excluded when a range is set. */
+  fromDate?: string;
+  toDate?: string;
+  /** Only these sources (paths relative to the corpus). */
+  sources?: readonly string[];
+}
+
+const CANDIDATES = 40;
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+export class KnowledgeBase {
+  readonly bm25: Bm25Index;
+  private readonly chunkTerms: Array<Set<string>>;
+  private vocabularySet: Set<string> | null = null;
+
+  constructor(
+    readonly snapshot: IndexSnapshot,
+    readonly embedder: Embedder,
+  ) {
+    // Each chunk is indexed with its document's title and publication month, so "in August 2025" or a
+    // headline word finds passages whose own sentences never repeat it.
+    const texts = snapshot.chunks.map((chunk) => {
+      const doc = snapshot.documents.get(chunk.source);
+      return `${chunk.text}\n${doc?.title ?? ''} ${dateWords(doc?.publishedAt ?? null)}`;
+    });
+    this.bm25 = new Bm25Index(texts);
+    this.chunkTerms = texts.map((text) => new Set(contentTerms(text)));
+  }
+
+  /** True when the corpus holds the term or a close derivation of it (shared long prefix). */
+  knows(term: string): boolean {
+    if (this.bm25.documentFrequency(term) > 0) return true;
+    this.vocabularySet ??= new Set(this.bm25.vocabulary());
+    return termMatch(term, this.vocabularySet) > 0;
+  }
+
+  /** IDF-weighted share of the query's terms present in a row's text (with its title and date). */
+  coverage(terms: readonly string[], row: number): number {
+    const present = this.chunkTerms[row];
+    return present ? weightedCoverage(terms, present, (term) => this.bm25.idf(term)) : 0;
+  }
+
+  async retrieve(question: string, options: RetrieveOptions): Promise<Passage[]> {
+    const { snapshot } = this;
+    if (snapshot.chunks.length === 0) return [];
+    const query = analyzeQuery(question);
+    const accept = this.filterFor(options);
+
+    const keywordHits = this.bm25.search(query.terms, CANDIDATES, accept);
+    const queryVector = await this.embedder.embedQuery(question);
+    const vectorHits = this.vectorSearch(queryVector, CANDIDATES, accept);
+
+    const fused = reciprocalRankFusion([
+      { rows: keywordHits.map((hit) => hit.row), weight: 1 },
+      { rows: vectorHits.map((hit) => hit.row), weight: 1 },
+    ]);
+    const bm25ByRow = new Map(keywordHits.map((hit) => [hit.row, hit.score]));
+    const vectorByRow = new Map(vectorHits.map((hit) => [hit.row, hit.similarity]));
+    const ranked = [...fused.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]).map(([row, score]) => ({ row, score }));
+
+    // Overlapping chunks (the sentence of overlap) say the same thing: keep the better-ranked one.
+    const deduplicated: typeof ranked = [];
+    for (const candidate of ranked) {
+      const chunk = snapshot.chunks[candidate.row];
+      if (!chunk) continue;
+      const overlaps = deduplicated.some((kept) => {
+        const other = snapshot.chunks[kept.row];
+        if (!other || other.source !== chunk.source) return false;
+        const overlap = Math.min(other.end, chunk.end) - Math.max(other.start, chunk.start);
+        return overlap > 0.5 * Math.min(other.end - other.start, chunk.end - chunk.start);
+      });
+      if (!overlaps) deduplicated.push(candidate);
+      if (deduplicated.length >= CANDIDATES / 2) break;
+    }
+
+    const picked = maximalMarginalRelevance(
+      deduplicated,
+      (item) => item.score,
+      (a, b) => cosine(vectorRow(snapshot, a.row), vectorRow(snapshot, b.row)),
+      options.k,
+      0.8,
+    );
+    return picked.map(({ row, score }) => {
+      const chunk = snapshot.chunks[row];
+      const doc = chunk ? snapshot.documents.get(chunk.source) : undefined;
+      if (!chunk || !doc) throw new Error(`internal: row ${row} has no chunk or document`);
+      const { text: _text, fileHash: _f, contentHash: _c, indexedAt: _i, ...meta } = doc;
+      return {
+        chunk: { id: chunk.id, source: chunk.source, start: chunk.start, end: chunk.end, text: chunk.text },
+        doc: meta,
+        score,
+        bm25Score: bm25ByRow.get(row) ?? 0,
+        vectorScore: vectorByRow.get(row) ?? 0,
+        termCoverage: this.coverage(query.terms, row),
+      };
+    });
+  }
+
+  /** Approximate nearest neighbours by cosine similarity, restricted to accepted rows. */
+  vectorSearch(queryVector: readonly number[], limit: number, accept?: (row: number) => boolean): Array<{ row: number; similarity: number }> {
+    const { snapshot } = this;
+    const live = snapshot.chunks.length;
+    if (live === 0) return [];
+    const k = Math.min(limit, live);
+    snapshot.hnsw.setEf(Math.max(64, k * 2));
+    const filter = (label: number) => {
+      const row = snapshot.rowByLabel.get(label);
+      return row !== undefined && (!accept || accept(row));
+    };
+    const result = snapshot.hnsw.searchKnn([...queryVector], k, filter);
+    const hits: Array<{ row: number; similarity: number }> = [];
+    result.neighbors.forEach((label, i) => {
+      const row = snapshot.rowByLabel.get(label);
+      if (row !== undefined) hits.push({ row, similarity: 1 - (result.distances[i] ?? 1) });
+    });
+    return hits;
+  }
+
+  private filterFor(options: RetrieveOptions): ((row: number) => boolean) | undefined {
+    const sources = options.sources ? new Set(options.sources) : null;
+    const { fromDate, toDate } = options;
+    if (!sources && !fromDate && !toDate) return undefined;
+    return (row: number) => {
+      const chunk = this.snapshot.chunks[row];
+      if (!chunk) return false;
+      if (sources && !sources.has(chunk.source)) return false;
+      if (fromDate || toDate) {
+        const date = this.snapshot.documents.get(chunk.source)?.publishedAt;
+        if (!date) return false;
+        if (fromDate && date < fromDate) return false;
+        if (toDate && date > toDate) return false;
+      }
+      return true;
+    };
+  }
+}
+
+/** "August 2025" for 2025-08-23: how questions refer to a publication date. */
+export function dateWords(isoDate: string | null): string {
+  if (!isoDate) return '';
+  const [year, month] = isoDate.split('-');
+  const monthName = MONTHS[Number(month) - 1] ?? '';
+  return `${monthName} ${year ?? ''}`;
+}

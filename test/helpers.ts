@@ -1,0 +1,59 @@
+// Shared test fixtures: temporary corpora and indexes built with the real loaders, embedder and hnswlib.
+import { cpSync, mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { loadConfig, type Config } from '../src/config.js';
+import { createLocalEmbedder } from '../src/app/embedders.js';
+import type { Logger } from '../src/core/types.js';
+
+export const PROJECT_ROOT = resolve(import.meta.dirname, '..');
+export const SEED_CORPUS = join(PROJECT_ROOT, 'corpus');
+export const SHARED_EVAL = resolve(PROJECT_ROOT, '..', 'shared', 'eval');
+
+export function tempDir(prefix = 'rag-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** A fresh copy of the seed corpus (plus extra files) in a temporary directory. */
+export function seedCorpusCopy(extra: Record<string, string> = {}): string {
+  const dir = tempDir('corpus-');
+  cpSync(SEED_CORPUS, dir, { recursive: true });
+  for (const [name, content] of Object.entries(extra)) writeFile(dir, name, content);
+  return dir;
+}
+
+export function writeFile(dir: string, name: string, content: string | Uint8Array): void {
+  const path = join(dir, name);
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, content);
+}
+
+export function removeDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+let sharedEmbedder: ReturnType<typeof createLocalEmbedder> | null = null;
+export function localEmbedder() {
+  sharedEmbedder ??= createLocalEmbedder({ wordVectorsDir: undefined });
+  return sharedEmbedder;
+}
+
+export function testConfig(overrides: { corpusDir: string; indexDir: string; env?: Record<string, string> }): Config {
+  return loadConfig(
+    { corpusDir: overrides.corpusDir, indexDir: overrides.indexDir },
+    { ENTITIES_FILE: join(PROJECT_ROOT, 'data', 'entities.json'), EVAL_DIR: SHARED_EVAL, ...(overrides.env ?? {}) },
+    { dotenvPath: false },
+  );
+}
+
+export interface CapturedLogger extends Logger {
+  lines: Array<{ level: string; obj: object; msg?: string | undefined }>;
+}
+
+export function captureLogger(): CapturedLogger {
+  const lines: CapturedLogger['lines'] = [];
+  const at = (level: string) => (obj: object, msg?: string) => {
+    lines.push({ level, obj, msg });
+  };
+  return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+}

@@ -1,0 +1,225 @@
+// HTML page → metadata and article paragraphs. Readability isolates the article; when it cannot, the body without
+// page furniture (nav, header, footer, aside…) goes through the same boilerplate rules as plain-text pages.
+import { Readability } from '@mozilla/readability';
+import { parseHTML } from 'linkedom';
+import { normalizeDateValue } from './dates.js';
+
+export interface HtmlDocument {
+  title: string | null;
+  date: { iso: string; confidence: number } | null;
+  url: string | null;
+  /** Paragraph texts in reading order. */
+  paragraphs: string[];
+  /** 'article' when Readability isolated the article, 'page' when the paragraphs are the whole stripped body. */
+  extraction: 'article' | 'page';
+  /** Text of article headers (byline, dateline) removed before extraction, for a dateline fallback. */
+  headerParagraphs: string[];
+}
+
+// Minimal DOM surface used here; linkedom's types are broader but loosely declared.
+interface DomNode {
+  nodeType: number;
+  textContent: string | null;
+  childNodes: ArrayLike<DomNode>;
+}
+interface DomElement extends DomNode {
+  tagName: string;
+  getAttribute(name: string): string | null;
+  remove(): void;
+  querySelectorAll(selector: string): ArrayLike<DomElement>;
+}
+interface Dom {
+  body: DomElement | null;
+  querySelector(selector: string): DomElement | null;
+  querySelectorAll(selector: string): ArrayLike<DomElement>;
+}
+
+const FURNITURE_SELECTOR = [
+  'script', 'style', 'noscript', 'template', 'nav', 'header', 'footer', 'aside', 'form', 'iframe', 'svg', 'button',
+  'select', 'figcaption', 'dialog', '[role="navigation"]', '[role="banner"]', '[role="contentinfo"]',
+  '[role="complementary"]', '[aria-hidden="true"]',
+].join(',');
+
+const SKIPPED_TAGS = new Set(['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE', 'SVG', 'HEAD', 'TITLE', 'META', 'LINK']);
+const BLOCK_TAGS = new Set([
+  'ADDRESS', 'ARTICLE', 'BLOCKQUOTE', 'BODY', 'CAPTION', 'DD', 'DETAILS', 'DIV', 'DL', 'DT', 'FIELDSET', 'FIGCAPTION',
+  'FIGURE', 'FOOTER', 'H1', 'H2', 'H3', 'H4', 'H5', 'H6', 'HEADER', 'HR', 'LI', 'MAIN', 'OL', 'P', 'PRE', 'SECTION',
+  'SUMMARY', 'TABLE', 'TBODY', 'TD', 'TFOOT', 'TH', 'THEAD', 'TR', 'UL', 'ASIDE', 'NAV',
+]);
+
+/** linkedom needs a full html/head/body skeleton; fragments and body-less pages are wrapped. */
+function ensureSkeleton(html: string): string {
+  if (/<body[\s>]/i.test(html)) return html;
+  let rest = html.replace(/<!doctype[^>]*>/gi, '').replace(/<\/?html[^>]*>/gi, '');
+  let head = '';
+  const headMatch = /<head[^>]*>([\s\S]*?)<\/head>/i.exec(rest);
+  if (headMatch) {
+    head = headMatch[1] ?? '';
+    rest = rest.replace(headMatch[0], '');
+  }
+  return `<!DOCTYPE html><html><head>${head}</head><body>${rest}</body></html>`;
+}
+
+function parse(html: string): Dom {
+  return parseHTML(html).document as unknown as Dom;
+}
+
+function collapse(text: string | null | undefined): string {
+  return (text ?? '').replace(/\s+/g, ' ').trim();
+}
+
+/** Text of an element cut into block-level paragraphs. */
+export function blockTexts(root: DomNode): string[] {
+  const out: string[] = [];
+  let buffer = '';
+  const flush = (): void => {
+    const text = collapse(buffer);
+    if (text.length > 0) out.push(text);
+    buffer = '';
+  };
+  const walk = (node: DomNode): void => {
+    const children = Array.from(node.childNodes);
+    for (const child of children) {
+      if (child.nodeType === 3) {
+        buffer += child.textContent ?? '';
+      } else if (child.nodeType === 1) {
+        const tag = (child as DomElement).tagName.toUpperCase();
+        if (SKIPPED_TAGS.has(tag)) continue;
+        if (tag === 'BR') {
+          flush();
+        } else if (BLOCK_TAGS.has(tag)) {
+          flush();
+          walk(child);
+          flush();
+        } else {
+          // Inline elements keep surrounding text together; a space stands in for what CSS would render.
+          walk(child);
+        }
+      }
+    }
+  };
+  walk(root);
+  flush();
+  return out;
+}
+
+function metaContent(doc: Dom, keys: readonly string[]): string | null {
+  const wanted = new Map(keys.map((k, i) => [k.toLowerCase(), i]));
+  let best: { rank: number; value: string } | null = null;
+  for (const el of Array.from(doc.querySelectorAll('meta'))) {
+    const name = (el.getAttribute('property') ?? el.getAttribute('name') ?? el.getAttribute('itemprop') ?? '').toLowerCase();
+    const rank = wanted.get(name);
+    const value = collapse(el.getAttribute('content'));
+    if (rank === undefined || value.length === 0) continue;
+    if (!best || rank < best.rank) best = { rank, value };
+  }
+  return best?.value ?? null;
+}
+
+function findInJsonLd(value: unknown, key: string, depth = 0): unknown {
+  if (depth > 8 || value === null || typeof value !== 'object') return undefined;
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      const found = findInJsonLd(item, key, depth + 1);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+  const record = value as Record<string, unknown>;
+  if (record[key] !== undefined) return record[key];
+  for (const nested of Object.values(record)) {
+    const found = findInJsonLd(nested, key, depth + 1);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+function jsonLdValue(doc: Dom, key: string): unknown {
+  for (const script of Array.from(doc.querySelectorAll('script[type="application/ld+json"]'))) {
+    try {
+      const found = findInJsonLd(JSON.parse(script.textContent ?? ''), key);
+      if (found !== undefined) return found;
+    } catch {
+      // Malformed JSON-LD is common; other sources still apply.
+    }
+  }
+  return undefined;
+}
+
+const PUBLISHED_META = [
+  'article:published_time', 'og:article:published_time', 'published_time', 'datepublished', 'article.published',
+  'pubdate', 'publishdate', 'publish-date', 'publish_date', 'publication_date', 'parsely-pub-date', 'sailthru.date',
+  'dc.date.issued', 'dcterms.issued', 'dc.date', 'dcterms.created', 'date', 'original-publish-date',
+];
+
+function findDate(doc: Dom): { iso: string; confidence: number } | null {
+  const meta = normalizeDateValue(metaContent(doc, PUBLISHED_META));
+  if (meta) return { iso: meta, confidence: 0.9 };
+  const ld = normalizeDateValue(jsonLdValue(doc, 'datePublished'));
+  if (ld) return { iso: ld, confidence: 0.9 };
+  const time = doc.querySelector('time[itemprop="datePublished"], time[pubdate], article time[datetime]');
+  const fromTime = normalizeDateValue(time?.getAttribute('datetime') ?? time?.textContent);
+  if (fromTime) return { iso: fromTime, confidence: 0.75 };
+  return null;
+}
+
+function absoluteUrl(value: string | null | undefined): string | null {
+  const v = collapse(value);
+  if (!/^https?:\/\//i.test(v)) return null;
+  try {
+    return new URL(v).toString();
+  } catch {
+    return null;
+  }
+}
+
+/** Drops a trailing " | Site name" from a <title> when what remains still reads as a headline. */
+function stripSiteSuffix(title: string): string {
+  const m = /^(.*\S)\s+[|–—-]\s+([^|–—-]{2,60})$/.exec(title);
+  if (m && m[1]!.split(/\s+/).length >= 3 && m[2]!.split(/\s+/).length <= 5) return m[1]!;
+  return title;
+}
+
+function findTitle(doc: Dom): string | null {
+  const og = metaContent(doc, ['og:title', 'twitter:title']);
+  if (og) return og;
+  const titleText = collapse(doc.querySelector('title')?.textContent);
+  const h1 = collapse(doc.querySelector('h1')?.textContent);
+  if (titleText && h1 && titleText.startsWith(h1)) return h1;
+  if (titleText) return stripSiteSuffix(titleText);
+  return h1 || null;
+}
+
+export function parseHtml(html: string): HtmlDocument {
+  const skeleton = ensureSkeleton(html);
+  const doc = parse(skeleton);
+  const title = findTitle(doc);
+  const date = findDate(doc);
+  const url =
+    absoluteUrl(doc.querySelector('link[rel="canonical"]')?.getAttribute('href')) ??
+    absoluteUrl(metaContent(doc, ['og:url', 'twitter:url']));
+
+  const headerParagraphs: string[] = [];
+  for (const header of Array.from(doc.querySelectorAll('article header, main header, [role="main"] header'))) {
+    headerParagraphs.push(...blockTexts(header));
+  }
+  for (const el of Array.from(doc.querySelectorAll(FURNITURE_SELECTOR))) el.remove();
+
+  let paragraphs: string[] = [];
+  let extraction: HtmlDocument['extraction'] = 'page';
+  try {
+    // Readability rewrites the tree it reads, so it gets its own copy.
+    const readable = parse(skeleton);
+    for (const el of Array.from(readable.querySelectorAll(FURNITURE_SELECTOR))) el.remove();
+    const article = new Readability(readable as unknown as ConstructorParameters<typeof Readability>[0]).parse();
+    if (article?.content && collapse(article.textContent).length > 0) {
+      const contentDoc = parse(`<!DOCTYPE html><html><head></head><body>${article.content}</body></html>`);
+      if (contentDoc.body) paragraphs = blockTexts(contentDoc.body);
+      if (paragraphs.length > 0) extraction = 'article';
+    }
+  } catch {
+    // Readability gives up on some malformed pages; the stripped body is used instead.
+  }
+  if (extraction === 'page' && doc.body) paragraphs = blockTexts(doc.body);
+  return { title, date, url, paragraphs, extraction, headerParagraphs };
+}

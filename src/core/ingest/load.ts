@@ -1,0 +1,199 @@
+// Corpus directory → clean documents. File-system trouble is reported per file in `skipped`; it never stops the run.
+import type { Dirent } from 'node:fs';
+import { readdir, readFile, realpath, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { CoreError } from '../errors.js';
+import type { CleanDocument, SkippedFile } from '../types.js';
+import { decodeBytes } from './decode.js';
+import { isIngestError, MAX_FILE_BYTES, tooLargeReason } from './ingest-error.js';
+import { boilerplateKey, isShortLine } from './patterns.js';
+import { formatOf, parseDocument, sha256, unsupportedReason } from './parse.js';
+
+export interface LoadCorpusResult {
+  documents: CleanDocument[];
+  skipped: SkippedFile[];
+}
+
+interface Listed {
+  source: string;
+  absolute: string;
+}
+
+function errorCode(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : 'unknown error';
+}
+
+function isInside(root: string, target: string): boolean {
+  return target === root || target.startsWith(root.endsWith(path.sep) ? root : root + path.sep);
+}
+
+function byCodePoint(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Recursive listing, sorted by code point so the order (and duplicate resolution) never depends on locale. */
+async function listCorpus(root: string): Promise<{ files: Listed[]; skipped: SkippedFile[] }> {
+  const files: Listed[] = [];
+  const skipped: SkippedFile[] = [];
+  const visited = new Set<string>([root]);
+
+  const walk = async (dir: string, prefix: string): Promise<void> => {
+    let entries: Dirent[];
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch (error) {
+      skipped.push({ path: prefix || '.', reason: `unreadable: ${errorCode(error)}` });
+      return;
+    }
+    entries.sort((a, b) => byCodePoint(a.name, b.name));
+    for (const entry of entries) {
+      // Hidden entries are editor, VCS or index state, not corpus documents.
+      if (entry.name.startsWith('.')) continue;
+      const absolute = path.join(dir, entry.name);
+      const source = prefix ? `${prefix}/${entry.name}` : entry.name;
+      if (entry.isSymbolicLink()) {
+        let target: string;
+        try {
+          target = await realpath(absolute);
+        } catch (error) {
+          skipped.push({ path: source, reason: errorCode(error) === 'ENOENT' ? 'broken symlink' : `unreadable: ${errorCode(error)}` });
+          continue;
+        }
+        if (!isInside(root, target)) {
+          skipped.push({ path: source, reason: 'symlink outside the corpus' });
+          continue;
+        }
+        let info;
+        try {
+          info = await stat(target);
+        } catch (error) {
+          skipped.push({ path: source, reason: `unreadable: ${errorCode(error)}` });
+          continue;
+        }
+        if (info.isDirectory()) {
+          if (visited.has(target)) continue;
+          visited.add(target);
+          await walk(target, source);
+        } else if (info.isFile()) {
+          files.push({ source, absolute });
+        } else {
+          skipped.push({ path: source, reason: 'not a regular file' });
+        }
+      } else if (entry.isDirectory()) {
+        // A directory is walked whatever its name ("x.txt/" included): it is never a document itself.
+        let real = absolute;
+        try {
+          real = await realpath(absolute);
+        } catch {
+          // Keep the listed path; readdir will report the problem.
+        }
+        if (visited.has(real)) continue;
+        visited.add(real);
+        await walk(absolute, source);
+      } else if (entry.isFile()) {
+        files.push({ source, absolute });
+      } else {
+        skipped.push({ path: source, reason: 'not a regular file' });
+      }
+    }
+  };
+
+  await walk(root, '');
+  files.sort((a, b) => byCodePoint(a.source, b.source));
+  return { files, skipped };
+}
+
+type ReadOutcome = { ok: true; bytes: Uint8Array } | { ok: false; reason: string };
+
+export async function readCorpusFile(absolute: string): Promise<ReadOutcome> {
+  try {
+    const info = await stat(absolute);
+    if (!info.isFile()) return { ok: false, reason: 'not a regular file' };
+    if (info.size > MAX_FILE_BYTES) return { ok: false, reason: tooLargeReason(info.size) };
+    const bytes = await readFile(absolute);
+    // The file may have grown since stat.
+    if (bytes.length > MAX_FILE_BYTES) return { ok: false, reason: tooLargeReason(bytes.length) };
+    return { ok: true, bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length) };
+  } catch (error) {
+    const code = errorCode(error);
+    if (code === 'ENOENT') return { ok: false, reason: 'file disappeared while reading' };
+    if (code === 'EISDIR') return { ok: false, reason: 'not a regular file' };
+    return { ok: false, reason: `unreadable: ${code}` };
+  }
+}
+
+/**
+ * Short lines present in two or more distinct plain-text or Markdown documents: menus, section labels, widgets.
+ * Identical files count once, or a copied page would turn its own headings into boilerplate.
+ */
+function crossDocumentLines(files: ReadonlyArray<{ source: string; bytes: Uint8Array }>): Set<string> {
+  const counts = new Map<string, number>();
+  const seenFiles = new Set<string>();
+  for (const { source, bytes } of files) {
+    const format = formatOf(source);
+    if (format !== 'txt' && format !== 'md') continue;
+    const hash = sha256(bytes);
+    if (seenFiles.has(hash)) continue;
+    seenFiles.add(hash);
+    const decoded = decodeBytes(bytes);
+    if (!decoded.ok) continue;
+    const keys = new Set<string>();
+    for (const line of decoded.text.split(/\r\n|\r|\n/)) {
+      if (isShortLine(line)) keys.add(boilerplateKey(line));
+    }
+    for (const key of keys) counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  const lines = new Set<string>();
+  for (const [key, count] of counts) if (count >= 2) lines.add(key);
+  return lines;
+}
+
+export async function loadCorpus(corpusDir: string): Promise<LoadCorpusResult> {
+  let root: string;
+  try {
+    root = await realpath(path.resolve(corpusDir));
+    if (!(await stat(root)).isDirectory()) throw new Error('not a directory');
+  } catch (error) {
+    throw new CoreError('INVALID_INPUT', `corpus directory is not readable: ${corpusDir}`, { cause: error });
+  }
+
+  const listing = await listCorpus(root);
+  const skipped: SkippedFile[] = [...listing.skipped];
+  const readable: Array<{ source: string; bytes: Uint8Array }> = [];
+  for (const file of listing.files) {
+    if (!formatOf(file.source)) {
+      skipped.push({ path: file.source, reason: unsupportedReason(file.source) });
+      continue;
+    }
+    const outcome = await readCorpusFile(file.absolute);
+    if (outcome.ok) readable.push({ source: file.source, bytes: outcome.bytes });
+    else skipped.push({ path: file.source, reason: outcome.reason });
+  }
+
+  const boilerplateLines = crossDocumentLines(readable);
+  const documents: CleanDocument[] = [];
+  const firstByText = new Map<string, string>();
+  for (const file of readable) {
+    let doc: CleanDocument;
+    try {
+      doc = parseDocument(file.source, file.bytes, { boilerplateLines });
+    } catch (error) {
+      const reason = isIngestError(error) ? error.reason : `could not parse: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`;
+      skipped.push({ path: file.source, reason });
+      continue;
+    }
+    // Same article under two names: keep the first in sorted order so answers cite one stable source.
+    const textHash = sha256(doc.text);
+    const first = firstByText.get(textHash);
+    if (first !== undefined) {
+      skipped.push({ path: file.source, reason: `duplicate of ${first}` });
+      continue;
+    }
+    firstByText.set(textHash, file.source);
+    documents.push(doc);
+  }
+
+  skipped.sort((a, b) => byCodePoint(a.path, b.path));
+  return { documents, skipped };
+}

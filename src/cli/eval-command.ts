@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createBotServices } from '../commands/services.js';
 import { readQaSet } from '../eval/qa.js';
-import { runQaEval, runTimelineEval } from '../eval/run.js';
+import { runQaEval, runRetrievalAblation, runTimelineEval } from '../eval/run.js';
 import { cliConfig, cliLogger, COMMON_OPTIONS, fail, parseCli, printJson, runMain } from './common.js';
 
 const USAGE = `Usage: npm run eval -- [--set FILE]… [--timeline FILE] [--json] [--corpus DIR] [--index DIR]
@@ -22,7 +22,8 @@ runMain(async () => {
   const reports = [];
   for (const path of sets) {
     if (!existsSync(path)) fail(`evaluation set not found: ${path}`, 2);
-    reports.push({ set: path, ...(await runQaEval(services, readQaSet(path), config.corpusDir)) });
+    const items = readQaSet(path);
+    reports.push({ set: path, ...(await runQaEval(services, items, config.corpusDir)), retrievalByMode: await runRetrievalAblation(services, items) });
   }
   const timeline = await runTimelineEval(services, values.timeline ?? join(config.evalDir, 'timeline-japan-korea.dev.json'));
 
@@ -44,7 +45,8 @@ runMain(async () => {
         `answer accuracy      ${report.correct}/${report.answerable} (${pct(report.accuracy)})`,
         `citation validity    ${pct(report.citationValidity)}`,
         `refusal accuracy     ${pct(report.refusalAccuracy)}   false-refusal rate ${pct(report.falseRefusalRate)}`,
-        `answer latency       p50 ${report.latencyP50Ms.toFixed(1)} ms   p95 ${report.latencyP95Ms.toFixed(1)} ms`,
+        `answer latency       p50 ${report.latencyP50Ms.toFixed(1)} ms   p95 ${report.latencyP95Ms.toFixed(1)} ms (extractive steady state, index loaded)`,
+        `recall@5 by mode     ${(['keyword', 'vector', 'hybrid'] as const).map((m) => `${m} ${report.retrievalByMode[m].recallAt5.toFixed(3)} (MRR ${report.retrievalByMode[m].mrr.toFixed(3)})`).join('   ')}`,
       ].join('\n') + '\n',
     );
   }

@@ -20,6 +20,29 @@ export async function runQaEval(services: Services, items: readonly QaItem[], co
   return summarize(results);
 }
 
+/** Recall@5 and MRR of the answer's source file for each retrieval mode alone and fused. */
+export async function runRetrievalAblation(
+  services: Services,
+  items: readonly QaItem[],
+): Promise<Record<'keyword' | 'vector' | 'hybrid', { recallAt5: number; mrr: number }>> {
+  const answerable = items.filter((item) => item.source);
+  const result = {} as Record<'keyword' | 'vector' | 'hybrid', { recallAt5: number; mrr: number }>;
+  for (const mode of ['keyword', 'vector', 'hybrid'] as const) {
+    let found = 0;
+    let reciprocal = 0;
+    for (const item of answerable) {
+      const passages = await services.library.current.retrieve(item.question, { k: 5, mode });
+      const rank = passages.findIndex((p) => p.chunk.source === item.source);
+      if (rank >= 0) {
+        found += 1;
+        reciprocal += 1 / (rank + 1);
+      }
+    }
+    result[mode] = { recallAt5: answerable.length ? found / answerable.length : 1, mrr: answerable.length ? reciprocal / answerable.length : 0 };
+  }
+  return result;
+}
+
 export async function runTimelineEval(services: Services, goldPath: string): Promise<(TimelineScore & { query: string[] }) | null> {
   if (!existsSync(goldPath)) return null;
   const gold = JSON.parse(readFileSync(goldPath, 'utf8')) as TimelineGold & { query: string[] };

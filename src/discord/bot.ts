@@ -1,0 +1,131 @@
+// Composition root of the Discord front end: client, router, stores, optional corpus watcher, graceful stop.
+import { once } from 'node:events';
+import { Client, Events, GatewayIntentBits, MessageFlags, RESTEvents } from 'discord.js';
+import type { BotServices } from '../commands/types.js';
+import type { Config } from '../config.js';
+import type { Timeline } from '../core/types.js';
+import type { AppLogger } from '../logging.js';
+import { commands } from './commands/index.js';
+import { Cooldowns } from './cooldown.js';
+import { FeedbackLog } from './feedback.js';
+import { STOPPING_MESSAGE } from './messages.js';
+import { RecentStore } from './recent-store.js';
+import { NO_MENTIONS } from './render/limits.js';
+import { createRouter, describeError, scrubTokens } from './router.js';
+import type { CommandContext, StoredAnswer } from './types.js';
+import { watchCorpus, type CorpusWatcher } from './watch.js';
+
+export { commands, commandDefinitions } from './commands/index.js';
+
+export interface StartBotOptions {
+  config: Config;
+  services: BotServices;
+  logger: AppLogger;
+  /** How long stop() waits for running handlers before disconnecting (default 5 s). */
+  stopGraceMs?: number;
+  /** How long to wait for READY (default 30 s). */
+  readyTimeoutMs?: number;
+}
+
+export interface RunningBot {
+  client: Client;
+  /** The application id: configured, or the one Discord sent in READY. */
+  applicationId: string;
+  stop(): Promise<void>;
+}
+
+const RECENT = { maxEntries: 500, ttlMs: 6 * 60 * 60 * 1000 };
+
+export async function startBot(options: StartBotOptions): Promise<RunningBot> {
+  const { config, services, logger } = options;
+  const token = config.discord.token;
+  if (!token) throw new Error('DISCORD_TOKEN is not set: add it to .env (the bot token from the Discord developer portal).');
+
+  const client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: config.discord.apiBase } });
+  const context: CommandContext = {
+    services,
+    config,
+    logger,
+    answers: new RecentStore<StoredAnswer>(RECENT),
+    timelines: new RecentStore<Timeline>(RECENT),
+    cooldowns: new Cooldowns(config.discord.cooldownSeconds),
+    feedback: new FeedbackLog(config.discord.feedbackFile),
+  };
+  const router = createRouter(commands, context);
+  const inFlight = new Set<Promise<void>>();
+  let stopping = false;
+
+  client.on(Events.InteractionCreate, (interaction) => {
+    if (stopping) {
+      if (interaction.isRepliable()) {
+        interaction
+          .reply({ content: STOPPING_MESSAGE, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS })
+          .catch((error: unknown) => logger.debug({ err: describeError(error) }, 'could not send the restarting notice'));
+      }
+      return;
+    }
+    const task = router.handle(interaction).finally(() => inFlight.delete(task));
+    inFlight.add(task);
+  });
+  client.on(Events.Error, (error) => logger.error({ err: describeError(error) }, 'discord client error'));
+  client.on(Events.Warn, (message) => logger.warn({ message }, 'discord client warning'));
+  client.on(Events.ShardDisconnect, (event, shardId) => logger.warn({ shardId, code: event.code }, 'gateway disconnected'));
+  client.on(Events.ShardReconnecting, (shardId) => logger.info({ shardId }, 'gateway reconnecting'));
+  client.on(Events.ShardResume, (shardId, replayed) => logger.info({ shardId, replayed }, 'gateway session resumed'));
+  // A 429 from Discord is retried by discord.js after Retry-After; the Response event is the only place it shows.
+  client.rest.on(RESTEvents.Response, (request, response) => {
+    if (response.status !== 429) return;
+    const retryAfter = response.headers.get('retry-after');
+    logger.warn({ method: request.method, route: scrubTokens(request.route), retryAfterSeconds: retryAfter === null ? null : Number(retryAfter) }, 'rate limited by Discord, retrying');
+  });
+  client.rest.on(RESTEvents.RateLimited, (info) =>
+    logger.info({ route: scrubTokens(info.route), method: info.method, waitMs: info.timeToReset, global: info.global }, 'waiting for a Discord rate-limit bucket'),
+  );
+
+  // Listen before logging in: READY can arrive before login() resolves.
+  const ready = once(client, Events.ClientReady, { signal: AbortSignal.timeout(options.readyTimeoutMs ?? 30_000) });
+  try {
+    await client.login(token);
+    await ready;
+  } catch (error) {
+    await client.destroy();
+    throw new Error(`Could not connect to Discord: ${describeError(error).message as string}`, { cause: error });
+  }
+
+  const applicationId = config.discord.clientId ?? client.application?.id;
+  if (!applicationId) {
+    await client.destroy();
+    throw new Error('Discord did not send an application id; set DISCORD_CLIENT_ID.');
+  }
+  logger.info(
+    { user: client.user?.tag, applicationId, guilds: client.guilds.cache.size, commands: commands.map((c) => c.data.name) },
+    'discord bot ready',
+  );
+
+  let watcher: CorpusWatcher | undefined;
+  if (config.discord.watchCorpus) watcher = watchCorpus({ dir: config.corpusDir, services, logger });
+
+  let stopped: Promise<void> | undefined;
+  const stop = () => {
+    stopped ??= (async () => {
+      stopping = true;
+      await watcher?.close();
+      const pending = inFlight.size;
+      if (pending > 0) {
+        logger.info({ pending }, 'waiting for running interactions');
+        let timer: NodeJS.Timeout | undefined;
+        const grace = new Promise<'timeout'>((resolve) => {
+          timer = setTimeout(() => resolve('timeout'), options.stopGraceMs ?? 5000);
+        });
+        const result = await Promise.race([Promise.allSettled([...inFlight]).then(() => 'done' as const), grace]);
+        clearTimeout(timer);
+        if (result === 'timeout') logger.warn({ pending: inFlight.size }, 'stopping with interactions still running');
+      }
+      await client.destroy();
+      logger.info('discord bot stopped');
+    })();
+    return stopped;
+  };
+
+  return { client, applicationId, stop };
+}

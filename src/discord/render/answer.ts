@@ -1,0 +1,137 @@
+// Renders an Answer as embeds (answer with [n] markers, numbered sources, mode footer) and its quoted passages.
+import { ButtonStyle, ComponentType, type APIEmbed, type APIEmbedField } from 'discord.js';
+import type { Answer, Citation } from '../../core/types.js';
+import { customId } from '../custom-id.js';
+import { LIMITS } from './limits.js';
+import { COLORS, type ButtonRow, type RenderedMessage } from './message.js';
+import { code, embedsLength, literal, oneLine, packLines, splitText, truncate } from './text.js';
+
+export const ASK_COMMAND = 'ask';
+export const ANSWER_ACTIONS = { quotes: 'quotes', wrong: 'wrong' } as const;
+
+/** Room kept for the source list, so a long answer cannot push the sources out (and the reverse). */
+const SOURCES_FIELD_MAX = 980;
+const SOURCES_FIELDS = 2;
+/** Slack under the 6,000 total, for the rounding of truncation notes. */
+const TOTAL_BUDGET = LIMITS.embedsTotal - 40;
+
+function modeLabel(answer: Answer): string {
+  const mode = answer.mode === 'llm' ? 'LLM' : 'offline (extractive)';
+  const fallback = answer.fallbackReason ? ` · fallback: ${oneLine(answer.fallbackReason)}` : '';
+  return truncate(`Mode: ${mode}${fallback}`, LIMITS.footer);
+}
+
+function safeUrl(url: string | null): string | null {
+  if (!url || url.length > 300 || !/^https?:\/\/\S+$/.test(url)) return null;
+  return url.replace(/\)/g, '%29');
+}
+
+/** `**[n]** Title · date · `file`` with the title linked when the document has a URL. */
+export function sourceLine(citation: Pick<Citation, 'n' | 'title' | 'source' | 'url'> & { date?: string | null }): string {
+  const title = literal(truncate(oneLine(citation.title || citation.source), 100).replace(/[[\]]/g, ''));
+  const url = safeUrl(citation.url);
+  const shownTitle = url ? `[${title}](${url})` : title;
+  const date = citation.date === undefined ? '' : ` · ${citation.date ?? 'undated'}`;
+  return `**[${citation.n}]** ${shownTitle}${date} · ${code(truncate(citation.source, 120))}`;
+}
+
+function sourceFields(citations: readonly Citation[], name: string): APIEmbedField[] {
+  if (citations.length === 0) return [];
+  const lines = citations.map((citation) => sourceLine(citation));
+  const { blocks, omitted } = packLines(lines, SOURCES_FIELD_MAX, SOURCES_FIELDS);
+  if (omitted > 0 && blocks.length > 0) blocks[blocks.length - 1] += `\n…and ${omitted} more (see Show quotes)`;
+  return blocks.map((value, i) => ({ name: i === 0 ? name : `${name} (cont.)`, value }));
+}
+
+export function answerButtons(answerId: string, options: { report: boolean }): ButtonRow {
+  const row: ButtonRow = {
+    type: ComponentType.ActionRow,
+    components: [
+      {
+        type: ComponentType.Button,
+        style: ButtonStyle.Secondary,
+        label: 'Show quotes',
+        emoji: { name: '📑' },
+        custom_id: customId(ASK_COMMAND, ANSWER_ACTIONS.quotes, answerId),
+      },
+    ],
+  };
+  if (options.report) {
+    row.components.push({
+      type: ComponentType.Button,
+      style: ButtonStyle.Secondary,
+      label: 'Wrong citation?',
+      emoji: { name: '🚩' },
+      custom_id: customId(ASK_COMMAND, ANSWER_ACTIONS.wrong, answerId),
+    });
+  }
+  return row;
+}
+
+/**
+ * The reply to /ask. Whatever the lengths, the result stays within every Discord limit: the answer is split over
+ * up to two embeds and shortened (with a note) only when answer + sources exceed the 6,000-character total.
+ */
+export function renderAnswer(answer: Answer, answerId: string): RenderedMessage {
+  const title = truncate(oneLine(answer.question) || 'Question', LIMITS.embedTitle);
+  const footer = modeLabel(answer);
+  const fields = sourceFields(answer.citations, answer.refused ? 'Closest sources (they do not answer it)' : 'Sources');
+  const fixed = embedsLength([{ title, footer: { text: footer }, fields }]);
+
+  let text = literal(answer.answer.trim());
+  if (answer.refused) text = `⚠️ **No supported answer.** ${text}`;
+  const budget = TOTAL_BUDGET - fixed;
+  if (text.length > budget) {
+    const note = `\n\n*(shortened to fit Discord: ${text.length.toLocaleString('en-US')} characters in full)*`;
+    text = truncate(text, Math.max(0, budget - note.length)) + note;
+  }
+  const parts = text.length > 0 ? splitText(text, LIMITS.embedDescription) : [];
+
+  const color = answer.refused ? COLORS.refusal : COLORS.answer;
+  const embeds: APIEmbed[] = parts.length > 0 ? parts.map((description) => ({ color, description })) : [{ color }];
+  const first = embeds[0]!;
+  const last = embeds[embeds.length - 1]!;
+  first.title = title;
+  if (fields.length > 0) last.fields = fields;
+  last.footer = { text: footer };
+
+  const components = answer.citations.length > 0 ? [answerButtons(answerId, { report: !answer.refused })] : [];
+  return { embeds, components };
+}
+
+function quoteBlock(citation: Citation, cap: number): string {
+  const header = sourceLine(citation);
+  const quote = literal(truncate(citation.quote.trim(), cap))
+    .split('\n')
+    .map((line) => `> ${line}`)
+    .join('\n');
+  return `${header}\n${quote}`;
+}
+
+/** The ephemeral reply to "Show quotes": each [n] with the exact passage it cites, within the limits. */
+export function renderQuotes(answer: Answer): RenderedMessage {
+  const title = truncate(`Quoted passages · ${oneLine(answer.question)}`, LIMITS.embedTitle);
+  if (answer.citations.length === 0) {
+    return { embeds: [{ color: COLORS.quotes, title, description: 'This answer cites no passages.' }], components: [] };
+  }
+  const headers = answer.citations.reduce((sum, c) => sum + sourceLine(c).length + 8, 0);
+  // Share the room fairly between quotes; a very long single quote still gets up to 1,500 characters.
+  const cap = Math.max(200, Math.min(1500, Math.floor((TOTAL_BUDGET - title.length - 100 - headers) / answer.citations.length)));
+  const blocks: string[] = [];
+  let total = title.length + 100;
+  let omitted = 0;
+  for (const citation of answer.citations) {
+    const block = quoteBlock(citation, cap);
+    if (blocks.length > 0 && (omitted > 0 || total + block.length + 2 > TOTAL_BUDGET)) {
+      omitted += 1;
+      continue;
+    }
+    blocks.push(block);
+    total += block.length + 2;
+  }
+  const packed = packLines(blocks, LIMITS.embedDescription, LIMITS.embedsPerMessage, '\n\n').blocks;
+  const embeds: APIEmbed[] = packed.map((description) => ({ color: COLORS.quotes, description }));
+  embeds[0]!.title = title;
+  if (omitted > 0) embeds[embeds.length - 1]!.footer = { text: `${omitted} more passages not shown (Discord's size limit)` };
+  return { embeds, components: [] };
+}

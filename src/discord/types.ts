@@ -1,0 +1,41 @@
+// What a command module exports and what every handler receives. Dependencies come in as parameters.
+import type {
+  AutocompleteInteraction,
+  ButtonInteraction,
+  ChatInputCommandInteraction,
+  RESTPostAPIChatInputApplicationCommandsJSONBody,
+} from 'discord.js';
+import type { BotServices } from '../commands/types.js';
+import type { Config } from '../config.js';
+import type { Answer, Timeline } from '../core/types.js';
+import type { AppLogger } from '../logging.js';
+import type { Cooldowns } from './cooldown.js';
+import type { FeedbackLog } from './feedback.js';
+import type { RecentStore } from './recent-store.js';
+
+export interface StoredAnswer {
+  answer: Answer;
+  /** Users who already pressed "Wrong citation?", so one click counts once. */
+  reportedBy: Set<string>;
+}
+
+export interface CommandContext {
+  services: BotServices;
+  config: Config;
+  logger: AppLogger;
+  answers: RecentStore<StoredAnswer>;
+  timelines: RecentStore<Timeline>;
+  cooldowns: Cooldowns;
+  feedback: FeedbackLog;
+}
+
+export type ButtonHandler = (interaction: ButtonInteraction, args: string[], context: CommandContext) => Promise<void>;
+
+export interface SlashCommand {
+  /** The definition; its name is the only place the command's name is written. */
+  data: { readonly name: string; toJSON(): RESTPostAPIChatInputApplicationCommandsJSONBody };
+  execute(interaction: ChatInputCommandInteraction, context: CommandContext): Promise<void>;
+  autocomplete?(interaction: AutocompleteInteraction, context: CommandContext): Promise<void>;
+  /** Handlers for buttons whose custom_id starts with `<name>:<action>:`. */
+  buttons?: Readonly<Record<string, ButtonHandler>>;
+}

@@ -1,0 +1,93 @@
+// The npm-script contract, exercised as a user would: real processes, real files, JSON on stdout.
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROJECT_ROOT, removeDir, seedCorpusCopy, SHARED_EVAL, tempDir, writeFile } from '../helpers.js';
+
+const run = promisify(execFile);
+const TSX = join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx');
+
+let corpusDir: string;
+let indexDir: string;
+const env = () => ({ ...process.env, CORPUS_DIR: corpusDir, INDEX_DIR: indexDir, EVAL_DIR: SHARED_EVAL, DISCORD_TOKEN: '', OPENAI_API_KEY: '', OPENAI_BASE_URL: '', LOG_LEVEL: 'warn' });
+
+async function cli(script: string, args: string[], input?: string) {
+  const child = run(TSX, [join(PROJECT_ROOT, 'src', 'cli', script), ...args], { cwd: PROJECT_ROOT, env: env(), maxBuffer: 10 * 1024 * 1024 });
+  if (input !== undefined) {
+    child.child.stdin?.end(input);
+  }
+  return child;
+}
+
+beforeAll(() => {
+  corpusDir = seedCorpusCopy({ 'notes.bin': Buffer.from([0, 1, 2, 3, 0, 0, 255, 254, 0, 7]).toString('latin1') });
+  indexDir = tempDir('index-');
+});
+afterAll(() => {
+  removeDir(corpusDir);
+  removeDir(indexDir);
+});
+
+describe('npm run index', () => {
+  it('--json prints exactly one JSON object; a second run embeds nothing; a new file embeds only its chunks', async () => {
+    const first = JSON.parse((await cli('index-command.ts', ['--json'])).stdout);
+    expect(first).toMatchObject({ added: 5, updated: 0, removed: 0, unchanged: 0 });
+    expect(first.embedded).toBe(first.chunks);
+    expect(first.skipped).toEqual([{ path: 'notes.bin', reason: expect.stringMatching(/binary|unsupported/) }]);
+    expect(typeof first.embedder).toBe('string');
+    expect(typeof first.ms).toBe('number');
+
+    const second = JSON.parse((await cli('index-command.ts', ['--json'])).stdout);
+    expect(second).toMatchObject({ added: 0, unchanged: 5, embedded: 0 });
+
+    writeFile(corpusDir, 'extra.md', '---\ntitle: Ferry service resumes\ndate: 2025-09-02\n---\n\nThe ferry between Busan and Fukuoka resumed service on Tuesday after a two-week suspension caused by a typhoon. Operators said bookings were strong.\n');
+    const third = JSON.parse((await cli('index-command.ts', ['--json'])).stdout);
+    expect(third).toMatchObject({ added: 1, unchanged: 5 });
+    expect(third.embedded).toBe(third.chunks - first.chunks);
+  });
+
+  it('human mode prints the one-line summary', async () => {
+    const { stdout } = await cli('index-command.ts', []);
+    expect(stdout).toMatch(/\+0 added · 0 changed · 0 removed · 6 unchanged · \d+ chunks \(0 embedded\) · 1 skipped: notes\.bin/);
+  });
+});
+
+describe('npm run ask', () => {
+  it('--json answers with verified citations', async () => {
+    const answer = JSON.parse((await cli('ask-command.ts', ['Where did Ishiba and Lee meet?', '--json'])).stdout);
+    expect(answer).toMatchObject({ refused: false, mode: 'extractive' });
+    expect(answer.answer).toContain('Tokyo');
+    expect(answer.citations[0]).toMatchObject({ n: 1, source: '000_66bda952950de0d6.txt', date: '2025-08-23', url: null });
+    expect(answer.citations[0].quote.length).toBeGreaterThan(10);
+  });
+
+  it('rejects a bad --k with a clear message and a non-zero exit', async () => {
+    await expect(cli('ask-command.ts', ['question', '--k', 'zero'])).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('--k must be') });
+  });
+});
+
+describe('npm start without DISCORD_TOKEN', () => {
+  it('runs the terminal session on piped input: answers, refuses, lists sources, exits at end of input', async () => {
+    const { stdout } = await cli('start.ts', [], '/ask Where did Ishiba and Lee meet?\n/ask What is the capital of Canada?\n/sources ferry\n/timeline japan korea\n/help\n');
+    expect(stdout).toContain('Tokyo');
+    expect(stdout).toContain("I couldn't find this in the indexed documents.");
+    expect(stdout).toContain('Ferry service resumes');
+    expect(stdout).toMatch(/1910\/1945/);
+    expect(stdout).toContain('/timeline <entities>');
+  });
+});
+
+describe('npm run timeline', () => {
+  it('--json prints the chronology contract', async () => {
+    const timeline = JSON.parse((await cli('timeline-command.ts', ['japan', 'korea', '--json'])).stdout);
+    expect(timeline.entities).toEqual(['japan', 'korea']);
+    expect(timeline.events.map((e: { date: string }) => e.date)).toContain('1965');
+    expect(timeline.events[0].citations[0]).toHaveProperty('quote');
+    expect(Array.isArray(timeline.undated)).toBe(true);
+  });
+
+  it('an unknown entity gives a helpful message listing the known ones', async () => {
+    await expect(cli('timeline-command.ts', ['atlantis'])).rejects.toMatchObject({ stderr: expect.stringMatching(/Unknown entity.*japan/s) });
+  });
+});

@@ -1,0 +1,101 @@
+// Starts the real bot (startBot) against the fake Discord, with services over a temporary copy of the corpus.
+import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createBotServices } from '../../src/commands/services.js';
+import type { BotServices } from '../../src/commands/types.js';
+import { loadConfig, type Config } from '../../src/config.js';
+import type { Answer } from '../../src/core/types.js';
+import { startBot, type RunningBot } from '../../src/discord/bot.js';
+import { createLogger, type AppLogger } from '../../src/logging.js';
+import { FakeDiscord } from '../fakes/discord-server.js';
+
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/**
+ * The services behind the bot in adapter tests: the real ones (index built from the temporary corpus copy).
+ * The one place to switch: `FakeBotServices.create(options.config.corpusDir)` runs the same tests on a stand-in.
+ */
+export async function createTestServices(options: { config: Config; logger: AppLogger }): Promise<BotServices & { close(): Promise<void> }> {
+  return createBotServices(options);
+}
+
+/** Delegates to the real services unless a test overrides a method; remembers the last answer given. */
+export class SwitchableServices implements BotServices {
+  overrides: Partial<BotServices> = {};
+  lastAnswer: Answer | undefined;
+  readonly calls = { ask: 0, timeline: 0, reindex: 0 };
+
+  constructor(readonly base: BotServices) {}
+
+  async ask(...args: Parameters<BotServices['ask']>) {
+    this.calls.ask += 1;
+    this.lastAnswer = await (this.overrides.ask ?? this.base.ask.bind(this.base))(...args);
+    return this.lastAnswer;
+  }
+  timeline(...args: Parameters<BotServices['timeline']>) {
+    this.calls.timeline += 1;
+    return (this.overrides.timeline ?? this.base.timeline.bind(this.base))(...args);
+  }
+  sources(...args: Parameters<BotServices['sources']>) {
+    return (this.overrides.sources ?? this.base.sources.bind(this.base))(...args);
+  }
+  reindex(...args: Parameters<BotServices['reindex']>) {
+    this.calls.reindex += 1;
+    return (this.overrides.reindex ?? this.base.reindex.bind(this.base))(...args);
+  }
+  help() {
+    return (this.overrides.help ?? this.base.help.bind(this.base))();
+  }
+  entityNames() {
+    return (this.overrides.entityNames ?? this.base.entityNames.bind(this.base))();
+  }
+}
+
+export interface Harness {
+  fake: FakeDiscord;
+  bot: RunningBot;
+  services: SwitchableServices;
+  config: Config;
+  /** Every log line the bot wrote (JSON), unmasked: tests check no token ever got here. */
+  logs: string[];
+  dir: string;
+  close(): Promise<void>;
+}
+
+export async function startHarness(options: { cooldownSeconds?: number; heartbeatIntervalMs?: number } = {}): Promise<Harness> {
+  const dir = await mkdtemp(join(tmpdir(), 'discord-e2e-'));
+  const corpusDir = join(dir, 'corpus');
+  await cp(join(REPO_ROOT, 'corpus'), corpusDir, { recursive: true });
+  const fake = await FakeDiscord.start({ heartbeatIntervalMs: options.heartbeatIntervalMs ?? 2000 });
+  const env = {
+    DISCORD_TOKEN: `test-bot-token.${Math.random().toString(36).slice(2)}`,
+    DISCORD_API_BASE: fake.apiBase,
+    COOLDOWN_SECONDS: String(options.cooldownSeconds ?? 30),
+    FEEDBACK_FILE: join(dir, 'feedback.jsonl'),
+    ENTITIES_FILE: join(REPO_ROOT, 'data', 'entities.json'),
+    LOG_LEVEL: 'debug',
+  };
+  const config = loadConfig({ corpusDir, indexDir: join(dir, 'index') }, env, { dotenvPath: false });
+  const logs: string[] = [];
+  // No secret masking here on purpose: the bot itself must not log tokens.
+  const logger = createLogger({ level: 'debug' }, { write: (line: string) => logs.push(line) });
+  const base = await createTestServices({ config, logger });
+  const services = new SwitchableServices(base);
+  const bot = await startBot({ config, services, logger, stopGraceMs: 3000 });
+  return {
+    fake,
+    bot,
+    services,
+    config,
+    logs,
+    dir,
+    async close() {
+      await bot.stop();
+      await base.close();
+      await fake.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,383 @@
+// A loopback stand-in for Discord: REST (HTTP) and gateway (WebSocket) on 127.0.0.1, random port.
+// Records every REST call so tests can assert on exactly what the real discord.js client sent.
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+
+export interface RestCall {
+  method: string;
+  /** Decoded path, e.g. `/api/v10/webhooks/1/tok/messages/@original`. */
+  path: string;
+  query: URLSearchParams;
+  body: any;
+  /** performance.now() when the request arrived. */
+  at: number;
+  status: number;
+}
+
+export interface FakeUser {
+  id: string;
+  username: string;
+}
+
+export interface InteractionOptions {
+  user?: FakeUser;
+  /** Member permissions as a decimal string; ADMIN or MEMBER below. */
+  permissions?: string;
+}
+
+export interface SentInteraction {
+  id: string;
+  token: string;
+  /** performance.now() when INTERACTION_CREATE was written to the socket. */
+  sentAt: number;
+}
+
+export interface CommandOption {
+  name: string;
+  type: number;
+  value: string | number | boolean;
+  focused?: boolean;
+}
+
+/** Administrator bit (0x8) plus the everyday ones. */
+export const ADMIN_PERMISSIONS = String(0x8n | 0x400n | 0x800n | 0x80000000n);
+/** View channel, send messages, use application commands: no Administrator. */
+export const MEMBER_PERMISSIONS = String(0x400n | 0x800n | 0x80000000n);
+
+const DISCORD_EPOCH = 1420070400000n;
+let sequence = 0n;
+
+/** Snowflakes: 17–19 digit strings, increasing, unique within the process. */
+export function snowflake(): string {
+  sequence = (sequence + 1n) % 4096n;
+  return (((BigInt(Date.now()) - DISCORD_EPOCH) << 22n) | (BigInt(process.pid % 1024) << 12n) | sequence).toString();
+}
+
+export const STRING = 3;
+export const BOOLEAN = 5;
+
+interface RateLimitRule {
+  remaining: number;
+  retryAfterSeconds: number;
+  match: (method: string, path: string) => boolean;
+}
+
+export class FakeDiscord {
+  readonly applicationId = snowflake();
+  readonly botUserId = this.applicationId;
+  readonly guildId = snowflake();
+  readonly channelId = snowflake();
+  readonly calls: RestCall[] = [];
+  readonly gateway = { connections: 0, identifies: 0, resumes: 0, heartbeats: 0 };
+  /** Every interaction sent, so tests can check no token ever reached a log. */
+  readonly sent: SentInteraction[] = [];
+
+  private socket: WebSocket | undefined;
+  private seq = 0;
+  private sessionId = randomBytes(16).toString('hex');
+  private readonly rateLimits: RateLimitRule[] = [];
+  private readonly messages = new Map<string, any>();
+  private readonly waiters = new Set<() => void>();
+
+  private constructor(
+    private readonly http: Server,
+    private readonly wss: WebSocketServer,
+    readonly port: number,
+    private readonly heartbeatIntervalMs: number,
+  ) {}
+
+  static async start(options: { heartbeatIntervalMs?: number } = {}): Promise<FakeDiscord> {
+    const http = createServer();
+    const wss = new WebSocketServer({ server: http, path: '/gateway' });
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    const fake = new FakeDiscord(http, wss, (http.address() as AddressInfo).port, options.heartbeatIntervalMs ?? 2000);
+    http.on('request', (req, res) => void fake.onRequest(req, res));
+    wss.on('connection', (socket) => fake.onConnection(socket));
+    return fake;
+  }
+
+  get apiBase(): string {
+    return `http://127.0.0.1:${this.port}/api`;
+  }
+
+  get gatewayUrl(): string {
+    return `ws://127.0.0.1:${this.port}/gateway`;
+  }
+
+  // ---- REST -------------------------------------------------------------------------------------------------
+
+  /** The next `count` REST calls matching `match` (all by default) answer 429 with Retry-After. */
+  rateLimitNext(count: number, retryAfterSeconds: number, match: (method: string, path: string) => boolean = () => true): void {
+    this.rateLimits.push({ remaining: count, retryAfterSeconds, match });
+  }
+
+  /** REST calls made with an interaction's token (callbacks, edits, follow-ups), in order. */
+  callsFor(interaction: Pick<SentInteraction, 'token'>): RestCall[] {
+    return this.calls.filter((call) => call.path.includes(`/${interaction.token}`));
+  }
+
+  /** Resolves with the first recorded call (past or future) that satisfies `predicate`. */
+  async waitForCall(predicate: (call: RestCall) => boolean, timeoutMs = 5000): Promise<RestCall> {
+    return this.waitFor(() => this.calls.find(predicate), timeoutMs, 'REST call');
+  }
+
+  /** The message most recently written as the interaction's original response (editReply). */
+  originalMessage(interaction: Pick<SentInteraction, 'token'>): any {
+    return this.messages.get(interaction.token);
+  }
+
+  private async waitFor<T>(probe: () => T | undefined, timeoutMs: number, what: string): Promise<T> {
+    const found = probe();
+    if (found !== undefined) return found;
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiters.delete(check);
+        reject(new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`));
+      }, timeoutMs);
+      const check = () => {
+        const value = probe();
+        if (value === undefined) return;
+        clearTimeout(timer);
+        this.waiters.delete(check);
+        resolve(value);
+      };
+      this.waiters.add(check);
+    });
+  }
+
+  private notify(): void {
+    for (const waiter of [...this.waiters]) waiter();
+  }
+
+  private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const at = performance.now();
+    const url = new URL(req.url ?? '/', `http://127.0.0.1:${this.port}`);
+    const path = decodeURIComponent(url.pathname);
+    const method = req.method ?? 'GET';
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const raw = Buffer.concat(chunks).toString('utf8');
+    let body: unknown = raw;
+    if (raw && (req.headers['content-type'] ?? '').includes('application/json')) body = JSON.parse(raw);
+
+    const send = (status: number, payload?: unknown, headers: Record<string, string> = {}) => {
+      this.calls.push({ method, path, query: url.searchParams, body, at, status });
+      if (payload === undefined) res.writeHead(status, headers).end();
+      else res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(payload));
+      this.notify();
+    };
+
+    const rule = this.rateLimits.find((r) => r.remaining > 0 && r.match(method, path));
+    if (rule) {
+      rule.remaining -= 1;
+      send(
+        429,
+        { message: 'You are being rate limited.', retry_after: rule.retryAfterSeconds, global: false },
+        { 'retry-after': String(rule.retryAfterSeconds), 'x-ratelimit-scope': 'user' },
+      );
+      return;
+    }
+
+    let match: RegExpMatchArray | null;
+    if (method === 'GET' && path === '/api/v10/gateway/bot') {
+      send(200, {
+        url: this.gatewayUrl,
+        shards: 1,
+        session_start_limit: { total: 1000, remaining: 1000, reset_after: 86_400_000, max_concurrency: 1 },
+      });
+    } else if (method === 'POST' && /^\/api\/v10\/interactions\/\d+\/[^/]+\/callback$/.test(path)) {
+      send(204);
+    } else if ((match = path.match(/^\/api\/v10\/webhooks\/(\d+)\/([^/]+)\/messages\/([^/]+)$/))) {
+      const token = match[2]!;
+      const messageId = match[3]!;
+      if (method === 'DELETE') {
+        if (messageId === '@original') this.messages.delete(token);
+        send(204);
+      } else if (method === 'PATCH') {
+        const previous = messageId === '@original' ? this.messages.get(token) : undefined;
+        const message = this.message(body as Record<string, unknown>, previous);
+        if (messageId === '@original') this.messages.set(token, message);
+        send(200, message);
+      } else {
+        send(200, this.messages.get(token) ?? this.message({}, undefined));
+      }
+    } else if (method === 'POST' && /^\/api\/v10\/webhooks\/\d+\/[^/]+$/.test(path)) {
+      send(200, this.message(body as Record<string, unknown>, undefined));
+    } else if (method === 'PUT' && /^\/api\/v10\/applications\/\d+(\/guilds\/\d+)?\/commands$/.test(path)) {
+      const list = Array.isArray(body) ? (body as Array<Record<string, unknown>>) : [];
+      send(200, list.map((command) => ({ ...command, id: snowflake(), application_id: this.applicationId, version: snowflake() })));
+    } else {
+      send(404, { message: `Unknown route ${method} ${path} (fake Discord)`, code: 0 });
+    }
+  }
+
+  private message(body: Record<string, unknown>, previous: any): any {
+    const now = new Date().toISOString();
+    return {
+      id: previous?.id ?? snowflake(),
+      type: 20,
+      channel_id: this.channelId,
+      author: { id: this.botUserId, username: 'citebot', discriminator: '0', global_name: null, avatar: null, bot: true },
+      content: body.content ?? previous?.content ?? '',
+      embeds: body.embeds ?? previous?.embeds ?? [],
+      components: body.components ?? previous?.components ?? [],
+      attachments: [],
+      mentions: [],
+      mention_roles: [],
+      mention_everyone: false,
+      pinned: false,
+      tts: false,
+      timestamp: previous?.timestamp ?? now,
+      edited_timestamp: previous ? now : null,
+      flags: body.flags ?? previous?.flags ?? 0,
+      application_id: this.applicationId,
+      webhook_id: this.applicationId,
+    };
+  }
+
+  // ---- Gateway ----------------------------------------------------------------------------------------------
+
+  private onConnection(socket: WebSocket): void {
+    this.gateway.connections += 1;
+    this.socket = socket;
+    socket.on('message', (data) => this.onFrame(socket, JSON.parse(String(data))));
+    socket.send(JSON.stringify({ op: 10, d: { heartbeat_interval: this.heartbeatIntervalMs }, s: null, t: null }));
+  }
+
+  private dispatch(t: string, d: unknown, socket = this.socket): void {
+    if (!socket) throw new Error('No gateway connection');
+    this.seq += 1;
+    socket.send(JSON.stringify({ op: 0, t, s: this.seq, d }));
+  }
+
+  private onFrame(socket: WebSocket, frame: { op: number; d: any }): void {
+    switch (frame.op) {
+      case 1:
+        this.gateway.heartbeats += 1;
+        socket.send(JSON.stringify({ op: 11, d: null, s: null, t: null }));
+        break;
+      case 2:
+        this.gateway.identifies += 1;
+        this.seq = 0;
+        this.sessionId = randomBytes(16).toString('hex');
+        this.dispatch(
+          'READY',
+          {
+            v: 10,
+            user: { id: this.botUserId, username: 'citebot', discriminator: '0', global_name: null, avatar: null, bot: true, flags: 0 },
+            guilds: [{ id: this.guildId, unavailable: true }],
+            session_id: this.sessionId,
+            resume_gateway_url: this.gatewayUrl,
+            shard: [0, 1],
+            application: { id: this.applicationId, flags: 0 },
+          },
+          socket,
+        );
+        this.dispatch('GUILD_CREATE', this.guild(), socket);
+        break;
+      case 6:
+        this.gateway.resumes += 1;
+        this.dispatch('RESUMED', {}, socket);
+        break;
+      default:
+        break;
+    }
+    this.notify();
+  }
+
+  private guild(): unknown {
+    return {
+      id: this.guildId,
+      name: 'Test Guild',
+      icon: null,
+      owner_id: snowflake(),
+      unavailable: false,
+      joined_at: new Date().toISOString(),
+      large: false,
+      member_count: 2,
+      features: [],
+      roles: [{ id: this.guildId, name: '@everyone', permissions: MEMBER_PERMISSIONS, position: 0, color: 0, hoist: false, managed: false, mentionable: false, flags: 0 }],
+      channels: [{ id: this.channelId, type: 0, name: 'general', position: 0, permission_overwrites: [] }],
+      members: [],
+      threads: [],
+      emojis: [],
+      stickers: [],
+      presences: [],
+      voice_states: [],
+      stage_instances: [],
+      guild_scheduled_events: [],
+      premium_tier: 0,
+      preferred_locale: 'en-US',
+    };
+  }
+
+  /** Resolves once the gateway has seen at least `count` IDENTIFY (or RESUME) frames. */
+  waitForGateway(kind: 'identifies' | 'resumes', count: number, timeoutMs = 10_000): Promise<true> {
+    return this.waitFor(() => (this.gateway[kind] >= count ? true : undefined), timeoutMs, `${count} ${kind}`);
+  }
+
+  /** Closes the bot's socket; 4000 (unknown error) makes discord.js RESUME, 1000 makes it IDENTIFY again. */
+  closeGateway(code = 4000): void {
+    this.socket?.close(code, 'closed by the fake for a test');
+    this.socket = undefined;
+  }
+
+  // ---- Interactions -----------------------------------------------------------------------------------------
+
+  private sendInteraction(type: number, extra: Record<string, unknown>, options: InteractionOptions): SentInteraction {
+    const id = snowflake();
+    const token = `aW50ZXJhY3Rpb24${randomBytes(24).toString('base64url')}`;
+    const user = options.user ?? { id: snowflake(), username: 'tester' };
+    this.dispatch('INTERACTION_CREATE', {
+      id,
+      application_id: this.applicationId,
+      type,
+      token,
+      version: 1,
+      guild_id: this.guildId,
+      channel_id: this.channelId,
+      channel: { id: this.channelId, type: 0, guild_id: this.guildId, name: 'general' },
+      member: {
+        user: { id: user.id, username: user.username, discriminator: '0', global_name: user.username, avatar: null },
+        roles: [],
+        permissions: options.permissions ?? MEMBER_PERMISSIONS,
+        joined_at: new Date().toISOString(),
+        deaf: false,
+        mute: false,
+        flags: 0,
+      },
+      locale: 'en-US',
+      guild_locale: 'en-US',
+      app_permissions: ADMIN_PERMISSIONS,
+      entitlements: [],
+      authorizing_integration_owners: { '0': this.guildId },
+      context: 0,
+      ...extra,
+    });
+    const sent = { id, token, sentAt: performance.now() };
+    this.sent.push(sent);
+    return sent;
+  }
+
+  slash(name: string, options: CommandOption[] = [], as: InteractionOptions = {}): SentInteraction {
+    return this.sendInteraction(2, { data: { id: snowflake(), name, type: 1, guild_id: this.guildId, options } }, as);
+  }
+
+  autocomplete(name: string, options: CommandOption[], as: InteractionOptions = {}): SentInteraction {
+    return this.sendInteraction(4, { data: { id: snowflake(), name, type: 1, guild_id: this.guildId, options } }, as);
+  }
+
+  /** A click on a button of `message` (e.g. originalMessage(...) of an earlier interaction). */
+  button(customId: string, message: any, as: InteractionOptions = {}): SentInteraction {
+    return this.sendInteraction(3, { data: { custom_id: customId, component_type: 2 }, message: message ?? this.message({}, undefined) }, as);
+  }
+
+  async stop(): Promise<void> {
+    for (const client of this.wss.clients) client.terminate();
+    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+    this.http.closeAllConnections();
+    await new Promise<void>((resolve) => this.http.close(() => resolve()));
+  }
+}

@@ -27,14 +27,18 @@ export interface ExtractiveOptions {
    * similarity to the question. Below this, the corpus does not answer the question.
    */
   minEvidence: number;
+  /** How term overlap, document-level coverage and embedding similarity weigh in a sentence's score. */
+  weights: { lexical: number; context: number; semantic: number };
   /** Diagnostics hook: receives the scored candidate sentences, best first. */
   onScored?: (sentences: ReadonlyArray<{ text: string; score: number; lexical: number; context: number; semantic: number; slot: number; source: string }>, evidence: { evidence: number; unknownName: string | null }) => void;
 }
 
 // Calibrated on the dev set plus our own paraphrase/unanswerable probes (test/fixtures/qa-extra.jsonl).
-export const DEFAULT_EXTRACTIVE_OPTIONS: ExtractiveOptions = { maxSentences: 3, minEvidence: 0.62 };
-
-const WEIGHTS = { lexical: 0.35, context: 0.2, semantic: 0.3, slot: 1 };
+export const DEFAULT_EXTRACTIVE_OPTIONS: ExtractiveOptions = {
+  maxSentences: 3,
+  minEvidence: 0.62,
+  weights: { lexical: 0.35, context: 0.2, semantic: 0.3 },
+};
 
 interface ScoredSentence {
   passage: Passage;
@@ -81,7 +85,7 @@ export function answerExtractively(
       const slot = slotScore(query, span.text, features.tokens, questionNames);
       const prior = (holder ? 0.04 : 0) + 0.04 / (documentRank + 1);
       const score =
-        WEIGHTS.lexical * lexical + WEIGHTS.context * context + WEIGHTS.semantic * semantic + WEIGHTS.slot * slot + novelty(query.terms, span.text) + prior;
+        options.weights.lexical * lexical + options.weights.context * context + options.weights.semantic * semantic + slot + novelty(query.terms, span.text) + prior;
       scored.push({ passage: holder ?? firstPassage, span, lexical, context, semantic, slot, score, ...(vector ? { vector } : {}) });
     }
   });
@@ -106,6 +110,8 @@ export function answerExtractively(
   for (const candidate of scored.slice(1)) {
     if (chosen.length >= options.maxSentences) break;
     if (candidate.score < 0.8 * best.score || candidate.lexical < 0.15) continue;
+    // A supporting sentence from another document must stand on its own words, not on the best one's context.
+    if (candidate.passage.chunk.source !== best.passage.chunk.source && candidate.lexical < 0.5) continue;
     const redundant = chosen.some(
       (c) =>
         (c.passage.chunk.source === candidate.passage.chunk.source && c.span.start === candidate.span.start) ||
@@ -184,7 +190,7 @@ const NUMBER_WORD = /^(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|
 /** Words that open a sentence or a title without naming anything. */
 const NOT_A_NAME = new Set(['the', 'a', 'an', 'but', 'and', 'however', 'in', 'on', 'at', 'as', 'this', 'that', 'these', 'those', 'it', 'he', 'she', 'they', 'we', 'i', 'his', 'her', 'their', 'our', 'while', 'despite', 'after', 'before', 'during', 'since', 'when', 'also', 'both', 'earlier', 'officials', 'president', 'prime', 'minister']);
 
-const SLOT_NEAR = 0.2;
+const SLOT_NEAR = 0.25;
 const SLOT_ANYWHERE = 0.08;
 
 interface Token {

@@ -26,7 +26,7 @@ export function analyzeQuery(question: string): QueryAnalysis {
   else if (first === 'who' || first === 'whom' || first === 'whose' || /\bwhich (person|leader|official|company|firm|country|nation)\b/i.test(question)) answerType = 'who';
   else if (/\bhow (many|much|long|far|old)\b/i.test(question)) answerType = 'how-many';
   else if (first === 'why' || /\bwhat (caused|led to|prompted)\b/i.test(question)) answerType = 'why';
-  else if (first === 'which') answerType = 'who';
+  // A bare "which <noun>" (which direction, which system) names no slot type we can recognise.
   const years = [...question.matchAll(/\b(1[89]\d{2}|20\d{2})\b/g)].map((m) => m[1] ?? '');
   let scaffold = question;
   if (answerType === 'how-many') scaffold = scaffold.replace(/\bhow\s+(many|much|long|far|old|often)\b/i, 'how');

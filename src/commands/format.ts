@@ -38,14 +38,14 @@ export function formatTimeline(timeline: Timeline): string {
   if (timeline.events.length === 0 && timeline.undated.length === 0) lines.push('No events found for these entities.');
   const sources = new Map<number, string>();
   for (const event of timeline.events) {
-    const refs = event.citations.map((c) => `[${c.n}]`).join('');
+    const refs = citationMarks(event.citations);
     lines.push(`${event.date.padEnd(21)} ${event.status === 'planned' ? '(planned) ' : ''}${event.text} ${refs}`);
     for (const c of event.citations) sources.set(c.n, `${c.title} · ${c.source}`);
   }
   if (timeline.undated.length > 0) {
     lines.push('', 'Undated (the page gives no publication date to anchor them):');
     for (const event of timeline.undated) {
-      lines.push(`  - ${event.text} ${event.citations.map((c) => `[${c.n}]`).join('')}`);
+      lines.push(`  - ${event.text} ${citationMarks(event.citations)}`);
       for (const c of event.citations) sources.set(c.n, `${c.title} · ${c.source}`);
     }
   }
@@ -54,6 +54,14 @@ export function formatTimeline(timeline: Timeline): string {
     for (const [n, label] of [...sources.entries()].sort((a, b) => a[0] - b[0])) lines.push(`  [${n}] ${label}`);
   }
   return lines.join('\n');
+}
+
+/** "[1][3]": one mark per source, however many quotes it contributed. */
+function citationMarks(citations: ReadonlyArray<{ n: number }>): string {
+  return [...new Set(citations.map((c) => c.n))]
+    .sort((a, b) => a - b)
+    .map((n) => `[${n}]`)
+    .join('');
 }
 
 export function formatSources(sources: readonly SourceInfo[]): string {

@@ -1,5 +1,6 @@
 // The use cases both front ends (Discord and the terminal session) call. One implementation, two adapters.
-import type { Answer, SkippedFile, Timeline } from '../core/types.js';
+import type { IndexProgress, IndexRunResult } from '../core/index/build.js';
+import type { Answer, Timeline } from '../core/types.js';
 
 export interface AskOptions {
   /** How many passages to retrieve (defaults to the configured RETRIEVAL_K). */
@@ -11,26 +12,10 @@ export interface TimelineOptions {
   any?: boolean;
 }
 
-/** Exactly the JSON printed by `npm run index -- --json`. */
-export interface ReindexSummary {
-  added: number;
-  updated: number;
-  removed: number;
-  unchanged: number;
-  chunks: number;
-  embedded: number;
-  skipped: SkippedFile[];
-  embedder: string;
-  ms: number;
-  /** Why a full rebuild happened (embedder changed, index corrupt, --rebuild), if it did. */
-  rebuildReason?: string;
-}
+/** Exactly the JSON printed by `npm run index -- --json` (defined by the core's index run). */
+export type ReindexSummary = IndexRunResult['summary'];
 
-export interface ReindexProgress {
-  phase: 'scanning' | 'embedding' | 'writing' | 'done';
-  done: number;
-  total: number;
-}
+export type ReindexProgress = IndexProgress;
 
 export interface SourceInfo {
   source: string;

@@ -40,6 +40,7 @@ export interface IndexRunOptions {
 }
 
 export interface IndexRunResult {
+  /** `added/updated/removed/unchanged` count documents; `embedded` counts chunks sent to the embedder. */
   summary: {
     added: number;
     updated: number;

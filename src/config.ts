@@ -39,7 +39,8 @@ const urlString = z
       new URL(value);
       return value.replace(/\/+$/, '');
     } catch {
-      ctx.addIssue({ code: 'custom', message: `must be a URL such as http://127.0.0.1:8080/v1, got "${value}"` });
+      // The value is not echoed: a secret pasted into the wrong variable must not end up in a terminal or log.
+      ctx.addIssue({ code: 'custom', message: 'must be a URL such as http://127.0.0.1:8080/v1' });
       return z.NEVER;
     }
   });

@@ -20,9 +20,14 @@ export function parseCli<T extends NonNullable<ParseArgsConfig['options']>>(opti
   }
 }
 
+/** Secrets of the loaded configuration, masked in any fatal error message `runMain` prints. */
+let knownSecrets: readonly string[] = [];
+
 export function cliConfig(flags: { corpus?: string | undefined; index?: string | undefined }): Config {
   try {
-    return loadConfig({ corpusDir: flags.corpus, indexDir: flags.index });
+    const config = loadConfig({ corpusDir: flags.corpus, indexDir: flags.index });
+    knownSecrets = secretsOf(config);
+    return config;
   } catch (error) {
     if (error instanceof ConfigError) fail(error.message, 2);
     throw error;
@@ -41,11 +46,11 @@ export function fail(message: string, code = 1): never {
 }
 
 /** Runs an entry point, turning known errors into one clear line instead of a stack trace. */
-export function runMain(main: () => Promise<void>, secrets: () => readonly string[] = () => []): void {
+export function runMain(main: () => Promise<void>): void {
   main().catch((error: unknown) => {
     const message = error instanceof Error ? error.message : String(error);
-    if (error instanceof ConfigError || isCoreError(error)) fail(maskSecrets(message, secrets()));
-    process.stderr.write(`${maskSecrets(error instanceof Error ? (error.stack ?? message) : message, secrets())}\n`);
+    if (error instanceof ConfigError || isCoreError(error)) fail(maskSecrets(message, knownSecrets));
+    process.stderr.write(`${maskSecrets(error instanceof Error ? (error.stack ?? message) : message, knownSecrets)}\n`);
     process.exit(1);
   });
 }

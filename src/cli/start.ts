@@ -3,14 +3,10 @@ import { createBotServices } from '../commands/services.js';
 import { loggerFor } from '../logging.js';
 import { cliConfig, cliLogger, COMMON_OPTIONS, parseCli, runMain } from './common.js';
 import { runSession } from './session.js';
-import { secretsOf } from '../config.js';
-
-let secrets: readonly string[] = [];
 
 runMain(async () => {
   const { values } = parseCli(COMMON_OPTIONS);
   const config = cliConfig(values);
-  secrets = secretsOf(config);
   if (config.discord.token) {
     const logger = loggerFor(config);
     const services = await createBotServices({ config, logger });
@@ -36,4 +32,4 @@ runMain(async () => {
   const services = await createBotServices({ config, logger });
   await runSession(services, { input: process.stdin, output: process.stdout, logger, interactive });
   await services.close();
-}, () => secrets);
+});

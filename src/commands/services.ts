@@ -10,10 +10,9 @@ import type { KnowledgeBase } from '../core/retrieve/knowledge-base.js';
 import { Library } from '../app/library.js';
 import { createEmbedder, createLocalEmbedder } from '../app/embedders.js';
 import { createOpenAIChatModel } from '../providers/openai.js';
+import { cleanQuestion } from './question.js';
 import type { AskOptions, BotServices, HelpInfo, ReindexProgress, ReindexSummary, SourceInfo, TimelineOptions } from './types.js';
 
-/** Longest question we search with; longer input is cut (Discord allows 6,000 characters in an option). */
-export const MAX_QUESTION_CHARS = 1000;
 
 export interface ServiceOptions {
   config: Config;
@@ -134,16 +133,6 @@ export async function createBotServices(options: ServiceOptions): Promise<Servic
     },
   };
   return services;
-}
-
-/** Strips control characters and cuts overlong input; refuses empty questions with a clear message. */
-export function cleanQuestion(raw: string): string {
-  // eslint-disable-next-line no-control-regex
-  const cleaned = raw.replace(/[\u0000-\u0008\u000B-\u001F\u007F]/g, ' ').replace(/\s+/g, ' ').trim();
-  if (!/[\p{L}\p{N}]/u.test(cleaned)) {
-    throw new CoreError('INVALID_INPUT', 'Please ask a question in words, e.g. "Where did the leaders meet?"');
-  }
-  return cleaned.length > MAX_QUESTION_CHARS ? cleaned.slice(0, MAX_QUESTION_CHARS) : cleaned;
 }
 
 function loadCatalog(path: string): EntityCatalog {

@@ -52,6 +52,8 @@ export interface FakeOpenAI {
   url: string;
   requests: RecordedRequest[];
   chatRequests(): RecordedRequest[];
+  /** Plays `chat` from the next request on (restarting the sequence), so one server can serve many scenarios. */
+  setChat(chat: ChatScript | ChatScript[]): void;
   close(): Promise<void>;
 }
 
@@ -122,7 +124,8 @@ function userMessage(body: unknown): string {
 
 export async function startFakeOpenAI(behaviour: FakeOpenAIBehaviour = {}): Promise<FakeOpenAI> {
   const requests: RecordedRequest[] = [];
-  const scripts = Array.isArray(behaviour.chat) ? behaviour.chat : [behaviour.chat ?? { type: 'grounded' }];
+  const asList = (chat: FakeOpenAIBehaviour['chat']): ChatScript[] => (Array.isArray(chat) ? chat : [chat ?? { type: 'grounded' }]);
+  let scripts = asList(behaviour.chat);
   let chatCount = 0;
 
   const handleChat = (body: unknown, request: IncomingMessage, response: ServerResponse) => {
@@ -216,6 +219,10 @@ export async function startFakeOpenAI(behaviour: FakeOpenAIBehaviour = {}): Prom
     url: `http://127.0.0.1:${port}/v1`,
     requests,
     chatRequests: () => requests.filter((r) => r.path === '/v1/chat/completions'),
+    setChat: (chat) => {
+      scripts = asList(chat);
+      chatCount = 0;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -170,8 +170,10 @@ export function decodeBytes(bytes: Uint8Array, options: { html?: boolean } = {})
 
   // Mostly UTF-8 with a few damaged bytes (a truncated download, a pasted fragment): decoding it as Windows-1252 would
   // turn every accented letter and curly quote into mojibake, so keep UTF-8 and mark the damage with U+FFFD.
+  // Western single-byte text almost never forms a valid multi-byte sequence by chance, so as many valid sequences as
+  // stray bytes already means UTF-8 (an article with three accents and one bad byte must not become mojibake).
   const shape = utf8Shape(bytes);
-  if (shape.valid > 0 && shape.invalid * 10 <= shape.valid) return finish(new TextDecoder('utf-8').decode(bytes), 'utf-8');
+  if (shape.valid > 0 && shape.invalid <= shape.valid) return finish(new TextDecoder('utf-8').decode(bytes), 'utf-8');
 
   // Windows-1252 decodes any byte sequence, so accept it only when the result reads like Western text:
   // few non-ASCII characters and no C1 controls (bytes that are undefined in cp1252).

@@ -1,5 +1,7 @@
 // /ask: defer at once (answers may take longer than Discord's 3 s), then edit in the cited answer.
 import { MessageFlags, SlashCommandBuilder, type ButtonInteraction, type ChatInputCommandInteraction } from 'discord.js';
+import { cleanQuestion } from '../../commands/question.js';
+import { isCoreError } from '../../core/errors.js';
 import { passCooldown } from '../guards.js';
 import { EXPIRED_MESSAGE } from '../messages.js';
 import { ANSWER_ACTIONS, ASK_COMMAND, renderAnswer, renderQuotes } from '../render/answer.js';
@@ -15,9 +17,18 @@ export const data = new SlashCommandBuilder()
   .addBooleanOption((option) => option.setName('private').setDescription('Show the answer only to you'));
 
 export async function execute(interaction: ChatInputCommandInteraction, context: CommandContext): Promise<void> {
-  if (!(await passCooldown(interaction, context))) return;
-  const question = interaction.options.getString('question', true);
   const isPrivate = interaction.options.getBoolean('private') ?? false;
+  // Check the question before deferring (and before spending the user's cooldown): a public "thinking…" reply cannot become private, so a refusal after it
+  // would be shown to the whole channel.
+  let question: string;
+  try {
+    question = cleanQuestion(interaction.options.getString('question', true));
+  } catch (error) {
+    if (!isCoreError(error, 'INVALID_INPUT')) throw error;
+    await interaction.reply({ content: error.message, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
+    return;
+  }
+  if (!(await passCooldown(interaction, context))) return;
   await interaction.deferReply(isPrivate ? { flags: MessageFlags.Ephemeral } : {});
 
   const started = performance.now();

@@ -21,16 +21,25 @@ function modeLabel(answer: Answer): string {
   return truncate(`Mode: ${mode}${fallback}`, LIMITS.footer);
 }
 
-function safeUrl(url: string | null): string | null {
+function safeUrl(url: string | null): { href: string; host: string } | null {
   if (!url || url.length > 300 || !/^https?:\/\/\S+$/.test(url)) return null;
-  return url.replace(/\)/g, '%29');
+  let host: string;
+  try {
+    host = new URL(url).hostname;
+  } catch {
+    return null;
+  }
+  return host ? { href: url.replace(/\)/g, '%29'), host } : null;
 }
 
-/** `**[n]** Title · date · `file`` with the title linked when the document has a URL. */
+/**
+ * `**[n]** Title (host) · date · `file`` with the title linked when the document has a URL. Documents pick their own
+ * URLs, so the link's domain is always shown next to it: a masked link cannot pass for another site.
+ */
 export function sourceLine(citation: Pick<Citation, 'n' | 'title' | 'source' | 'url'> & { date?: string | null }): string {
   const title = literal(truncate(oneLine(citation.title || citation.source), 100).replace(/[[\]]/g, ''));
   const url = safeUrl(citation.url);
-  const shownTitle = url ? `[${title}](${url})` : title;
+  const shownTitle = url ? `[${title}](${url.href}) (${literal(url.host)})` : title;
   const date = citation.date === undefined ? '' : ` · ${citation.date ?? 'undated'}`;
   return `**[${citation.n}]** ${shownTitle}${date} · ${code(truncate(citation.source, 120))}`;
 }

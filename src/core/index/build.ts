@@ -1,14 +1,12 @@
 // Incremental re-index. The plan is a pure diff of content hashes; only chunks whose text is new are sent to
 // the embedder, and the HNSW graph of the previous generation is patched (markDelete + add) instead of rebuilt
 // unless deletions have piled up or the embedder changed.
-import { join } from 'node:path';
 import hnswlib from 'hnswlib-node';
 import { chunkDocument } from '../chunk/chunker.js';
 import { CoreError, isCoreError } from '../errors.js';
 import { loadCorpus } from '../ingest/index.js';
 import type { CleanDocument, Embedder, Logger, SkippedFile } from '../types.js';
 import { acquireWriterLock } from './lock.js';
-import { FILE_NAMES } from './manifest.js';
 import type { HnswIndex, IndexSnapshot, StoredChunk, StoredDocument } from './snapshot.js';
 import { vectorRow } from './snapshot.js';
 import { hasIndex, loadCurrentGeneration, removeTemporaryGenerations, writeGeneration } from './store.js';
@@ -36,7 +34,24 @@ export interface IndexRunOptions {
   /** Test hook: called after the new generation is on disk, before CURRENT is switched to it. */
   beforeSwitch?: () => void;
   /** Documents already loaded (lets callers reuse a scan); defaults to loading `corpusDir`. */
-  corpus?: { documents: CleanDocument[]; skipped: SkippedFile[] };
+  corpus?: { documents: CleanDocument[]; skipped: SkippedFile[]; boilerplateLines?: string[]; parserRevision?: number };
+  /** Receives where the run's wall-clock time went (benchmarks, logs). Called once, when the run succeeds. */
+  onTiming?: (timing: IndexTiming) => void;
+}
+
+/** Milliseconds per phase of one run; they add up to about `totalMs`. */
+export interface IndexTiming {
+  /** Reading and verifying the previous generation. */
+  previousMs: number;
+  /** Listing, reading, decoding and cleaning the corpus files. */
+  scanMs: number;
+  chunkMs: number;
+  embedMs: number;
+  /** Assembling vectors and building or patching the HNSW graph. */
+  graphMs: number;
+  /** Writing, fsyncing and switching to the new generation. */
+  writeMs: number;
+  totalMs: number;
 }
 
 export interface IndexRunResult {
@@ -60,6 +75,18 @@ export interface IndexRunResult {
 
 export async function runIndex(options: IndexRunOptions): Promise<IndexRunResult> {
   const started = performance.now();
+  const timing: IndexTiming = { previousMs: 0, scanMs: 0, chunkMs: 0, embedMs: 0, graphMs: 0, writeMs: 0, totalMs: 0 };
+  let mark = started;
+  /** Charges the time since the last lap to one phase. */
+  const lap = (phase: Exclude<keyof IndexTiming, 'totalMs'>) => {
+    const now = performance.now();
+    timing[phase] += now - mark;
+    mark = now;
+  };
+  const finish = () => {
+    timing.totalMs = performance.now() - started;
+    options.onTiming?.(timing);
+  };
   const lock = acquireWriterLock(options.indexDir);
   try {
     removeTemporaryGenerations(options.indexDir);
@@ -81,8 +108,14 @@ export async function runIndex(options: IndexRunOptions): Promise<IndexRunResult
       previous = null;
     }
 
+    lap('previousMs');
     options.onProgress?.({ phase: 'scanning', done: 0, total: 0 });
-    const corpus = options.corpus ?? (await loadCorpus(options.corpusDir));
+    const reusable =
+      previous?.boilerplateLines && previous.parserRevision !== undefined
+        ? { previous: { documents: previous.documents, boilerplateLines: previous.boilerplateLines, parserRevision: previous.parserRevision } }
+        : {};
+    const corpus = options.corpus ?? (await loadCorpus(options.corpusDir, reusable));
+    lap('scanMs');
     const now = new Date().toISOString();
 
     // Plan: which documents are new, changed, unchanged, gone.
@@ -111,7 +144,10 @@ export async function runIndex(options: IndexRunOptions): Promise<IndexRunResult
       documents.push({ ...doc, indexedAt: now });
       // A changed document keeps the vectors of chunks whose text did not change (same id).
       const reusable = new Map((previousChunksBySource.get(doc.source) ?? []).map((chunk) => [chunk.id, chunk]));
-      for (const chunk of chunkDocument(doc.source, doc.text)) {
+      lap('scanMs'); // planning is bookkeeping of the scan
+      const docChunks = chunkDocument(doc.source, doc.text);
+      lap('chunkMs');
+      for (const chunk of docChunks) {
         const old = reusable.get(chunk.id);
         if (old && old.text === chunk.text) keptChunks.push({ ...chunk, label: old.label });
         else freshChunks.push(chunk);
@@ -119,9 +155,11 @@ export async function runIndex(options: IndexRunOptions): Promise<IndexRunResult
     }
     const currentSources = new Set(corpus.documents.map((doc) => doc.source));
     const removed = previous ? [...previous.documents.keys()].filter((source) => !currentSources.has(source)).length : 0;
+    lap('scanMs');
 
     if (previous && added === 0 && updated === 0 && removed === 0 && sameSkipped(previous.skipped, corpus.skipped)) {
       options.onProgress?.({ phase: 'done', done: 0, total: 0 });
+      finish();
       return {
         summary: summary({ added, updated, removed, unchanged, chunks: previous.chunks.length, embedded: 0, skipped: corpus.skipped, embedder: embedder.id, ms: performance.now() - started }),
         snapshot: previous,
@@ -143,6 +181,7 @@ export async function runIndex(options: IndexRunOptions): Promise<IndexRunResult
       }
     }
     options.onProgress?.({ phase: 'embedding', done: freshChunks.length, total: freshChunks.length });
+    lap('embedMs');
     options.onProgress?.({ phase: 'writing', done: 0, total: 1 });
 
     // Assemble rows: kept chunks (old vectors) then fresh ones, in document order for a tidy docstore.
@@ -165,7 +204,8 @@ export async function runIndex(options: IndexRunOptions): Promise<IndexRunResult
       const row = allChunks.length;
       vectors.set(vectorRow(previous, oldRow), row * dimension);
       const label = patchable ? chunk.label : nextLabel++;
-      allChunks.push({ ...chunk, label });
+      // Stored chunks are never mutated, so a kept one is shared rather than copied (100k objects per re-index).
+      allChunks.push(label === chunk.label ? chunk : { ...chunk, label });
       if (!patchable) labelsToAdd.push({ label, row });
     });
     freshChunks.forEach((chunk, i) => {
@@ -178,10 +218,9 @@ export async function runIndex(options: IndexRunOptions): Promise<IndexRunResult
 
     let hnsw: HnswIndex;
     if (patchable && previous) {
-      // Read our own copy: the previous snapshot's graph may still be serving queries.
-      // Its file was checksum-verified when `previous` was loaded, and we hold the writer lock since.
-      hnsw = new hnswlib.HierarchicalNSW('cosine', dimension);
-      hnsw.readIndexSync(join(options.indexDir, previous.generation, FILE_NAMES.hnsw), true);
+      // `previous` was loaded by this run for this run alone (a serving snapshot is a different object), so its
+      // graph can be patched in place; reading the file a second time cost a full graph load per re-index.
+      hnsw = previous.hnsw;
       for (const label of removedLabels) hnsw.markDelete(label);
       const needed = hnsw.getCurrentCount() + labelsToAdd.length;
       if (needed > hnsw.getMaxElements()) hnsw.resizeIndex(Math.ceil(needed * 1.25) + 16);
@@ -193,6 +232,7 @@ export async function runIndex(options: IndexRunOptions): Promise<IndexRunResult
       hnsw.addPoint(Array.from(vectors.subarray(row * dimension, (row + 1) * dimension)), label, patchable);
     }
 
+    lap('graphMs');
     const snapshot = writeGeneration(
       options.indexDir,
       {
@@ -203,10 +243,15 @@ export async function runIndex(options: IndexRunOptions): Promise<IndexRunResult
         hnsw,
         hnswParams: { m: HNSW_M, efConstruction: HNSW_EF_CONSTRUCTION, nextLabel },
         skipped: corpus.skipped,
+        ...(corpus.boilerplateLines && corpus.parserRevision !== undefined
+          ? { boilerplateLines: corpus.boilerplateLines, parserRevision: corpus.parserRevision }
+          : {}),
       },
       options.beforeSwitch ? { beforeSwitch: options.beforeSwitch } : {},
     );
+    lap('writeMs');
     options.onProgress?.({ phase: 'done', done: 1, total: 1 });
+    finish();
     return {
       summary: summary({
         added,

@@ -21,6 +21,16 @@ export function writeFileDurable(path: string, bytes: Uint8Array | string): void
   }
 }
 
+/** Flushes a file written by someone else (hnswlib) to disk. */
+export function fsyncFile(path: string): void {
+  const fd = openSync(path, 'r+');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 export function fsyncDirectory(path: string): void {
   try {
     const fd = openSync(path, 'r');

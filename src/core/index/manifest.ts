@@ -33,6 +33,9 @@ export const manifestSchema = z.object({
     }),
   ),
   skipped: z.array(z.object({ path: z.string(), reason: z.string() })),
+  /** The loader's cross-document boilerplate lines: lets the next run reuse unchanged documents without parsing. */
+  boilerplateLines: z.array(z.string()).optional(),
+  parserRevision: z.number().int().optional(),
   files: z.object({ [FILE_NAMES.docstore]: fileEntry, [FILE_NAMES.vectors]: fileEntry, [FILE_NAMES.hnsw]: fileEntry }),
 });
 

@@ -28,6 +28,9 @@ export interface IndexSnapshot {
   /** Labels below this may still be in the graph (deleted); new points get labels from here up. */
   nextLabel: number;
   skipped: readonly SkippedFile[];
+  /** Boilerplate lines of the scan this generation was built from, when known (see loadCorpus' `previous`). */
+  boilerplateLines?: readonly string[];
+  parserRevision?: number;
 }
 
 export function vectorRow(snapshot: Pick<IndexSnapshot, 'vectors' | 'embedder'>, row: number): Float32Array {

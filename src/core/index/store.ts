@@ -17,7 +17,7 @@ import {
   type DocstoreFile,
   type Manifest,
 } from './manifest.js';
-import { fsyncDirectory, replaceFileAtomic, sha256, writeFileDurable } from './files.js';
+import { fsyncDirectory, fsyncFile, replaceFileAtomic, sha256, writeFileDurable } from './files.js';
 import type { HnswIndex, IndexSnapshot, StoredChunk, StoredDocument } from './snapshot.js';
 import type { SkippedFile } from '../types.js';
 
@@ -34,6 +34,8 @@ export interface GenerationContent {
   hnsw: HnswIndex;
   hnswParams: { m: number; efConstruction: number; nextLabel: number };
   skipped: readonly SkippedFile[];
+  boilerplateLines?: readonly string[];
+  parserRevision?: number;
 }
 
 export function hasIndex(indexDir: string): boolean {
@@ -59,11 +61,14 @@ export function writeGeneration(indexDir: string, content: GenerationContent, ho
   writeFileDurable(join(temporaryDir, FILE_NAMES.vectors), vectorBytes);
   const hnswPath = join(temporaryDir, FILE_NAMES.hnsw);
   content.hnsw.writeIndexSync(hnswPath);
-  const hnswBytes = readFileSync(hnswPath);
-  writeFileDurable(hnswPath, hnswBytes); // hnswlib does not fsync; rewrite through our durable path
+  const hnswBytes = readFileSync(hnswPath); // for its checksum
+  fsyncFile(hnswPath); // hnswlib does not fsync
 
   const createdAt = new Date().toISOString();
   const elements = content.hnsw.getCurrentCount();
+  // One pass over the chunks: filtering them once per document is quadratic (minutes at 100k chunks).
+  const chunksPerSource = new Map<string, number>();
+  for (const chunk of content.chunks) chunksPerSource.set(chunk.source, (chunksPerSource.get(chunk.source) ?? 0) + 1);
   const manifest: Manifest = {
     formatVersion: INDEX_FORMAT_VERSION,
     generation,
@@ -82,10 +87,13 @@ export function writeGeneration(indexDir: string, content: GenerationContent, ho
       source: doc.source,
       fileHash: doc.fileHash,
       contentHash: doc.contentHash,
-      chunks: content.chunks.filter((c) => c.source === doc.source).length,
+      chunks: chunksPerSource.get(doc.source) ?? 0,
       indexedAt: doc.indexedAt,
     })),
     skipped: [...content.skipped],
+    ...(content.boilerplateLines && content.parserRevision !== undefined
+      ? { boilerplateLines: [...content.boilerplateLines], parserRevision: content.parserRevision }
+      : {}),
     files: {
       [FILE_NAMES.docstore]: { sha256: sha256(docstoreBytes), bytes: docstoreBytes.byteLength },
       [FILE_NAMES.vectors]: { sha256: sha256(vectorBytes), bytes: vectorBytes.byteLength },
@@ -113,6 +121,9 @@ export function writeGeneration(indexDir: string, content: GenerationContent, ho
     hnsw: content.hnsw,
     nextLabel: content.hnswParams.nextLabel,
     skipped: content.skipped,
+    ...(content.boilerplateLines && content.parserRevision !== undefined
+      ? { boilerplateLines: content.boilerplateLines, parserRevision: content.parserRevision }
+      : {}),
   };
 }
 
@@ -192,6 +203,9 @@ export function loadGeneration(indexDir: string, generation: string, expectedMan
     hnsw,
     nextLabel: manifest.hnsw.nextLabel,
     skipped: manifest.skipped,
+    ...(manifest.boilerplateLines && manifest.parserRevision !== undefined
+      ? { boilerplateLines: manifest.boilerplateLines, parserRevision: manifest.parserRevision }
+      : {}),
   };
 }
 

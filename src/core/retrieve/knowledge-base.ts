@@ -24,11 +24,15 @@ export interface RetrieveOptions {
 export const FUSION_WEIGHTS = { keyword: 1, vector: 0.3 };
 
 const CANDIDATES = 40;
+/** HNSW search breadth: measured by `npm run bench` for recall@10 against exact search (docs/benchmarks.md). */
+export const EF_SEARCH = 300;
+const ROW_TERMS_CACHE = 4096;
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 
 export class KnowledgeBase {
   readonly bm25: Bm25Index;
-  private readonly chunkTerms: Array<Set<string>>;
+  /** Terms of recently scored rows. Kept for a few rows only: a Set per chunk costs hundreds of MB at 100k chunks. */
+  private readonly rowTerms = new Map<number, Set<string>>();
   private vocabularySet: Set<string> | null = null;
 
   constructor(
@@ -37,12 +41,14 @@ export class KnowledgeBase {
   ) {
     // Each chunk is indexed with its document's title and publication month, so "in August 2025" or a
     // headline word finds passages whose own sentences never repeat it.
-    const texts = snapshot.chunks.map((chunk) => {
-      const doc = snapshot.documents.get(chunk.source);
-      return `${chunk.text}\n${doc?.title ?? ''} ${dateWords(doc?.publishedAt ?? null)}`;
-    });
-    this.bm25 = new Bm25Index(texts);
-    this.chunkTerms = texts.map((text) => new Set(contentTerms(text)));
+    this.bm25 = new Bm25Index({ count: snapshot.chunks.length, textOf: (row) => this.indexedText(row) });
+  }
+
+  /** What row `row` is indexed under: its text plus its document's title and publication month. */
+  private indexedText(row: number): string {
+    const chunk = this.snapshot.chunks[row];
+    const doc = chunk ? this.snapshot.documents.get(chunk.source) : undefined;
+    return `${chunk?.text ?? ''}\n${doc?.title ?? ''} ${dateWords(doc?.publishedAt ?? null)}`;
   }
 
   /** True when the corpus holds the term or a close derivation of it (shared long prefix). */
@@ -54,8 +60,14 @@ export class KnowledgeBase {
 
   /** IDF-weighted share of the query's terms present in a row's text (with its title and date). */
   coverage(terms: readonly string[], row: number): number {
-    const present = this.chunkTerms[row];
-    return present ? weightedCoverage(terms, present, (term) => this.bm25.idf(term)) : 0;
+    if (!this.snapshot.chunks[row]) return 0;
+    let present = this.rowTerms.get(row);
+    if (!present) {
+      if (this.rowTerms.size >= ROW_TERMS_CACHE) this.rowTerms.clear();
+      present = new Set(contentTerms(this.indexedText(row)));
+      this.rowTerms.set(row, present);
+    }
+    return weightedCoverage(terms, present, (term) => this.bm25.idf(term));
   }
 
   async retrieve(question: string, options: RetrieveOptions): Promise<Passage[]> {
@@ -120,18 +132,27 @@ export class KnowledgeBase {
     const live = snapshot.chunks.length;
     if (live === 0) return [];
     const k = Math.min(limit, live);
-    snapshot.hnsw.setEf(Math.max(64, k * 2));
+    snapshot.hnsw.setEf(Math.max(EF_SEARCH, k * 2));
     const filter = (label: number) => {
       const row = snapshot.rowByLabel.get(label);
       return row !== undefined && (!accept || accept(row));
     };
-    const result = snapshot.hnsw.searchKnn([...queryVector], k, filter);
-    const hits: Array<{ row: number; similarity: number }> = [];
-    result.neighbors.forEach((label, i) => {
-      const row = snapshot.rowByLabel.get(label);
-      if (row !== undefined) hits.push({ row, similarity: 1 - (result.distances[i] ?? 1) });
-    });
-    return hits;
+    const collect = (result: { neighbors: number[]; distances: number[] }) => {
+      const hits: Array<{ row: number; similarity: number }> = [];
+      result.neighbors.forEach((label, i) => {
+        const row = snapshot.rowByLabel.get(label);
+        if (row !== undefined) hits.push({ row, similarity: 1 - (result.distances[i] ?? 1) });
+      });
+      return hits;
+    };
+    const query = [...queryVector];
+    if (!accept) {
+      // Unfiltered, the search stays in native code: a JS filter call per visited node costs more than the search.
+      // Every live label maps to a row, so this only falls back when the graph holds a label the docstore lacks.
+      const hits = collect(snapshot.hnsw.searchKnn(query, k));
+      if (hits.length === k) return hits;
+    }
+    return collect(snapshot.hnsw.searchKnn(query, k, filter));
   }
 
   private filterFor(options: RetrieveOptions): ((row: number) => boolean) | undefined {

@@ -2,7 +2,7 @@
 // the reference once, so they finish on the generation they started with.
 import { CoreError, isCoreError } from '../core/errors.js';
 import { runIndex, type IndexProgress, type IndexRunResult } from '../core/index/build.js';
-import { hasIndex, listGenerations, loadCurrentGeneration, loadGeneration } from '../core/index/store.js';
+import { currentGenerationName, hasIndex, loadCurrentGeneration, newestLoadableSnapshot } from '../core/index/store.js';
 import { KnowledgeBase } from '../core/retrieve/knowledge-base.js';
 import type { Embedder, Logger } from '../core/types.js';
 
@@ -75,13 +75,8 @@ export class Library {
   }
 
   private previousGoodGeneration() {
-    for (const generation of listGenerations(this.options.indexDir).slice(1)) {
-      try {
-        return loadGeneration(this.options.indexDir, generation);
-      } catch {
-        // try the next older one
-      }
-    }
-    return null;
+    const { indexDir, embedder } = this.options;
+    const fallback = newestLoadableSnapshot(indexDir, currentGenerationName(indexDir));
+    return fallback && fallback.embedder.id === embedder.id && fallback.embedder.dimension === embedder.dimension ? fallback : null;
   }
 }

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'no
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runIndex } from '../../src/core/index/build.js';
-import { loadCurrentGeneration } from '../../src/core/index/store.js';
+import { listGenerations, loadCurrentGeneration } from '../../src/core/index/store.js';
 import { isCoreError } from '../../src/core/errors.js';
 import type { Embedder } from '../../src/core/types.js';
 import { localEmbedder, removeDir, seedCorpusCopy, tempDir, writeFile } from '../helpers.js';
@@ -132,6 +132,31 @@ describe('crash safety', () => {
     const result = await runIndex({ corpusDir, indexDir, embedder: localEmbedder() });
     expect(result.summary.unchanged).toBe(5);
     expect(existsSync(join(indexDir, 'writer.lock'))).toBe(false);
+  });
+});
+
+describe('generations kept on disk', () => {
+  it('keep the last good generation as the fallback, never a damaged or never-switched one', async () => {
+    const { corpusDir, indexDir } = setup();
+    const embedder = localEmbedder();
+    const gen1 = (await runIndex({ corpusDir, indexDir, embedder })).snapshot.generation;
+    writeFile(corpusDir, 'busan.txt', NEW_DOC);
+    const gen2 = (await runIndex({ corpusDir, indexDir, embedder })).snapshot.generation;
+    expect(listGenerations(indexDir).sort()).toEqual([gen1, gen2].sort());
+
+    // A writer that dies before switching leaves an orphan; the next run removes it and keeps the current one.
+    writeFile(corpusDir, 'busan.txt', NEW_DOC.replace('Monday', 'Tuesday'));
+    await expect(runIndex({ corpusDir, indexDir, embedder, beforeSwitch: () => { throw new Error('crash'); } })).rejects.toThrow('crash');
+    const gen4 = (await runIndex({ corpusDir, indexDir, embedder })).snapshot.generation;
+    expect(listGenerations(indexDir).sort()).toEqual([gen2, gen4].sort());
+
+    // Damage the current one: the rebuild keeps the older good generation, not the damaged one.
+    const hnswPath = join(indexDir, gen4, 'hnsw.bin');
+    const bytes = readFileSync(hnswPath);
+    bytes[100] = (bytes[100] ?? 0) ^ 0xff;
+    writeFileSync(hnswPath, bytes);
+    const gen5 = (await runIndex({ corpusDir, indexDir, embedder })).snapshot.generation;
+    expect(listGenerations(indexDir).sort()).toEqual([gen2, gen5].sort());
   });
 });
 

@@ -9,7 +9,7 @@ import type { CleanDocument, Embedder, Logger, SkippedFile } from '../types.js';
 import { acquireWriterLock } from './lock.js';
 import type { HnswIndex, IndexSnapshot, StoredChunk, StoredDocument } from './snapshot.js';
 import { vectorRow } from './snapshot.js';
-import { hasIndex, loadCurrentGeneration, removeTemporaryGenerations, writeGeneration } from './store.js';
+import { currentGenerationName, hasIndex, loadCurrentGeneration, newestLoadableGeneration, removeTemporaryGenerations, writeGeneration } from './store.js';
 
 export const HNSW_M = 16;
 export const HNSW_EF_CONSTRUCTION = 200;
@@ -93,13 +93,17 @@ export async function runIndex(options: IndexRunOptions): Promise<IndexRunResult
     const { embedder } = options;
     let previous: IndexSnapshot | null = null;
     let rebuildReason: string | undefined = options.rebuild ? 'rebuild requested' : undefined;
+    // The generation kept beside the new one as a fallback: the last one known to be good.
+    let fallbackGeneration: string | null = options.rebuild ? currentGenerationName(options.indexDir) : null;
     if (!options.rebuild && hasIndex(options.indexDir)) {
       try {
         previous = loadCurrentGeneration(options.indexDir);
+        fallbackGeneration = previous.generation;
       } catch (error) {
         if (!isCoreError(error)) throw error;
         rebuildReason = `previous index unusable (${error.message})`;
         options.logger?.warn({ err: error.message }, 'previous index unusable; rebuilding from the corpus');
+        fallbackGeneration = newestLoadableGeneration(options.indexDir, currentGenerationName(options.indexDir));
       }
     }
     if (previous && (previous.embedder.id !== embedder.id || previous.embedder.dimension !== embedder.dimension)) {
@@ -247,7 +251,7 @@ export async function runIndex(options: IndexRunOptions): Promise<IndexRunResult
           ? { boilerplateLines: corpus.boilerplateLines, parserRevision: corpus.parserRevision }
           : {}),
       },
-      options.beforeSwitch ? { beforeSwitch: options.beforeSwitch } : {},
+      { keep: fallbackGeneration, ...(options.beforeSwitch ? { beforeSwitch: options.beforeSwitch } : {}) },
     );
     lap('writeMs');
     options.onProgress?.({ phase: 'done', done: 1, total: 1 });

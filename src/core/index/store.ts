@@ -23,8 +23,6 @@ import type { SkippedFile } from '../types.js';
 
 const POINTER = 'CURRENT';
 const GENERATION_PATTERN = /^gen-(\d{6,})$/;
-/** Generations kept besides the current one, so a bad release of the current one still leaves a fallback. */
-const KEEP_PREVIOUS = 1;
 
 export interface GenerationContent {
   embedder: { id: string; dimension: number };
@@ -43,7 +41,15 @@ export function hasIndex(indexDir: string): boolean {
 }
 
 /** Writes a complete new generation and makes it current. Returns its name. */
-export function writeGeneration(indexDir: string, content: GenerationContent, hooks: { beforeSwitch?: () => void } = {}): IndexSnapshot {
+/**
+ * Writes a complete new generation and makes it current. Afterwards only the new generation and `keep` (the
+ * last generation known to be good, the fallback) remain; damaged or never-switched ones are removed.
+ */
+export function writeGeneration(
+  indexDir: string,
+  content: GenerationContent,
+  hooks: { beforeSwitch?: () => void; keep?: string | null } = {},
+): IndexSnapshot {
   mkdirSync(indexDir, { recursive: true });
   const generation = nextGenerationName(indexDir);
   const finalDir = join(indexDir, generation);
@@ -108,7 +114,7 @@ export function writeGeneration(indexDir: string, content: GenerationContent, ho
 
   hooks.beforeSwitch?.();
   replaceFileAtomic(join(indexDir, POINTER), JSON.stringify({ generation, manifestSha256: sha256(manifestBytes) }));
-  pruneGenerations(indexDir, generation);
+  pruneGenerations(indexDir, [generation, hooks.keep ?? null]);
 
   return {
     generation,
@@ -233,9 +239,37 @@ function nextGenerationName(indexDir: string): string {
   return `gen-${String(next).padStart(6, '0')}`;
 }
 
-function pruneGenerations(indexDir: string, current: string): void {
-  const older = listGenerations(indexDir).filter((name) => name !== current);
-  for (const name of older.slice(KEEP_PREVIOUS)) rmSync(join(indexDir, name), { recursive: true, force: true });
+function pruneGenerations(indexDir: string, keep: ReadonlyArray<string | null>): void {
+  for (const name of listGenerations(indexDir)) {
+    if (!keep.includes(name)) rmSync(join(indexDir, name), { recursive: true, force: true });
+  }
+}
+
+/** The generation CURRENT points to, without verifying it (null when there is no readable pointer). */
+export function currentGenerationName(indexDir: string): string | null {
+  try {
+    const parsed = pointerSchema.safeParse(JSON.parse(readFileSync(join(indexDir, POINTER), 'utf8')));
+    return parsed.success ? parsed.data.generation : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The newest generation other than `exclude` that passes full verification, for falling back after damage. */
+export function newestLoadableGeneration(indexDir: string, exclude: string | null): string | null {
+  return newestLoadableSnapshot(indexDir, exclude)?.generation ?? null;
+}
+
+export function newestLoadableSnapshot(indexDir: string, exclude: string | null): IndexSnapshot | null {
+  for (const name of listGenerations(indexDir)) {
+    if (name === exclude) continue;
+    try {
+      return loadGeneration(indexDir, name);
+    } catch {
+      // damaged too: try the next older one
+    }
+  }
+  return null;
 }
 
 function generationNumber(name: string): number {

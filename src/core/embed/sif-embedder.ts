@@ -10,6 +10,9 @@ const SIF_A = 1e-3;
 /** Words used to estimate the common discourse direction (the most frequent ones dominate it). */
 const COMMON_COMPONENT_WORDS = 20_000;
 
+// Computing the common component takes a few hundred milliseconds; it depends only on the vectors.
+const commonComponents = new WeakMap<WordVectors, Float32Array>();
+
 export class SifEmbedder extends Embeddings implements Embedder {
   readonly id: string;
   readonly dimension: number;
@@ -23,7 +26,12 @@ export class SifEmbedder extends Embeddings implements Embedder {
     this.id = `local:glove${vectors.dimension}-sif-pc1:v2`;
     // Zipf: p(rank r) ≈ 1 / (r · H_V), with H_V ≈ ln(V) + 0.5772.
     this.logHarmonic = Math.log(vectors.count) + 0.5772;
-    this.commonComponent = commonComponentOf(vectors, (row) => this.weight(row));
+    let common = commonComponents.get(vectors);
+    if (!common) {
+      common = commonComponentOf(vectors, (row) => this.weight(row));
+      commonComponents.set(vectors, common);
+    }
+    this.commonComponent = common;
   }
 
   private weight(row: number): number {

@@ -46,6 +46,34 @@ export function testConfig(overrides: { corpusDir: string; indexDir: string; env
   );
 }
 
+/**
+ * A Node command running a TypeScript entry point: bundled once with esbuild (which tsx brings) when possible,
+ * because starting a child through tsx costs seconds of module resolution; through tsx otherwise. The bundle
+ * lives under node_modules so it can resolve the native addon, which stays external.
+ */
+export async function nodeCommandFor(entry: string): Promise<{ file: string; args: string[]; cleanup(): void }> {
+  try {
+    const { build } = await import('esbuild');
+    const outDir = join(PROJECT_ROOT, 'node_modules', '.cache', 'test-bundles');
+    mkdirSync(outDir, { recursive: true });
+    const outfile = join(outDir, `${entry.replace(/[^a-z0-9]+/gi, '-')}-${process.pid}.mjs`);
+    await build({
+      entryPoints: [entry],
+      outfile,
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      external: ['hnswlib-node'],
+      // CommonJS dependencies inside an ESM bundle still call require().
+      banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+      logLevel: 'silent',
+    });
+    return { file: process.execPath, args: [outfile], cleanup: () => rmSync(outfile, { force: true }) };
+  } catch {
+    return { file: process.execPath, args: ['--import', 'tsx', entry], cleanup: () => undefined };
+  }
+}
+
 export interface CapturedLogger extends Logger {
   lines: Array<{ level: string; obj: object; msg?: string | undefined }>;
 }

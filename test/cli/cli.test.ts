@@ -3,28 +3,45 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROJECT_ROOT, removeDir, seedCorpusCopy, SHARED_EVAL, tempDir, writeFile } from '../helpers.js';
+import { defaultWordVectorsDir } from '../../src/app/embedders.js';
+import { nodeCommandFor, PROJECT_ROOT, removeDir, seedCorpusCopy, SHARED_EVAL, tempDir, writeFile } from '../helpers.js';
 
 const run = promisify(execFile);
-const TSX = join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx');
+const ENTRY_POINTS = ['index-command.ts', 'ask-command.ts', 'timeline-command.ts', 'start.ts'];
+const commands = new Map<string, Awaited<ReturnType<typeof nodeCommandFor>>>();
 
 let corpusDir: string;
 let indexDir: string;
-const env = () => ({ ...process.env, CORPUS_DIR: corpusDir, INDEX_DIR: indexDir, EVAL_DIR: SHARED_EVAL, DISCORD_TOKEN: '', OPENAI_API_KEY: '', OPENAI_BASE_URL: '', LOG_LEVEL: 'warn' });
+const env = () => ({
+  ...process.env,
+  CORPUS_DIR: corpusDir,
+  INDEX_DIR: indexDir,
+  EVAL_DIR: SHARED_EVAL,
+  // A bundled entry point cannot find the project root from its own location; name the vectors explicitly.
+  WORD_VECTORS_DIR: defaultWordVectorsDir(),
+  DISCORD_TOKEN: '',
+  OPENAI_API_KEY: '',
+  OPENAI_BASE_URL: '',
+  LOG_LEVEL: 'warn',
+});
 
 async function cli(script: string, args: string[], input?: string) {
-  const child = run(TSX, [join(PROJECT_ROOT, 'src', 'cli', script), ...args], { cwd: PROJECT_ROOT, env: env(), maxBuffer: 10 * 1024 * 1024 });
+  const command = commands.get(script);
+  if (!command) throw new Error(`no command for ${script}`);
+  const child = run(command.file, [...command.args, ...args], { cwd: PROJECT_ROOT, env: env(), maxBuffer: 10 * 1024 * 1024 });
   if (input !== undefined) {
     child.child.stdin?.end(input);
   }
   return child;
 }
 
-beforeAll(() => {
+beforeAll(async () => {
+  for (const entry of ENTRY_POINTS) commands.set(entry, await nodeCommandFor(join(PROJECT_ROOT, 'src', 'cli', entry)));
   corpusDir = seedCorpusCopy({ 'notes.bin': Buffer.from([0, 1, 2, 3, 0, 0, 255, 254, 0, 7]).toString('latin1') });
   indexDir = tempDir('index-');
 });
 afterAll(() => {
+  for (const command of commands.values()) command.cleanup();
   removeDir(corpusDir);
   removeDir(indexDir);
 });

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acquireWriterLock } from '../../src/core/index/lock.js';
 import { loadCurrentGeneration } from '../../src/core/index/store.js';
 import { KnowledgeBase } from '../../src/core/retrieve/knowledge-base.js';
-import { PROJECT_ROOT, removeDir, tempDir, writeFile } from '../helpers.js';
+import { nodeCommandFor, PROJECT_ROOT, removeDir, tempDir, writeFile } from '../helpers.js';
 import { answerFrom, article, citationProblems, generateCorpus, HashEmbedder, seeded } from './support.js';
 
 const CHILD_TS = join(PROJECT_ROOT, 'test', 'reliability', 'fixtures', 'index-child.ts');
@@ -19,40 +19,18 @@ let root: string;
 let corpus: string;
 let indexDir: string;
 /** How the child is started: a bundle (fast start) when esbuild is at hand, else through tsx. */
-let command: { file: string; args: string[] };
+let command: Awaited<ReturnType<typeof nodeCommandFor>>;
 
 beforeAll(async () => {
   root = tempDir('rel-crash-');
   corpus = join(root, 'corpus');
   indexDir = join(root, 'index');
   generateCorpus(corpus, 80, 11, 14);
-  command = { file: process.execPath, args: ['--import', 'tsx', CHILD_TS] };
-  try {
-    // tsx brings esbuild; one bundle saves ~1 s of module resolution per child. Only the native addon stays
-    // external, so the bundle lives under node_modules where it can resolve it.
-    const { build } = await import('esbuild');
-    const outDir = join(PROJECT_ROOT, 'node_modules', '.cache', 'reliability-tests');
-    mkdirSync(outDir, { recursive: true });
-    const outfile = join(outDir, `index-child-${process.pid}.mjs`);
-    await build({
-      entryPoints: [CHILD_TS],
-      outfile,
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      external: ['hnswlib-node'],
-      // CommonJS dependencies inside an ESM bundle still call require().
-      banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
-      logLevel: 'silent',
-    });
-    command = { file: process.execPath, args: [outfile] };
-  } catch {
-    // keep tsx
-  }
+  command = await nodeCommandFor(CHILD_TS);
 });
 
 afterAll(() => {
-  if (command?.args[0]?.endsWith('.mjs')) rmSync(command.args[0], { force: true });
+  command?.cleanup();
   removeDir(root);
 });
 

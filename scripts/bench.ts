@@ -108,7 +108,8 @@ export interface BenchOptions {
 // ---------------------------------------------------------------------------------------------------------
 // Deterministic synthetic corpus
 
-function mulberry32(seed: number): () => number {
+/** Small, fast, seeded PRNG (mulberry32): the same seed gives the same corpus on every run. */
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -1,6 +1,5 @@
 // A scripted OpenAI-compatible server on 127.0.0.1 for tests: chat completions with replayable faults, and
 // deterministic hashed bag-of-words embeddings. Nothing here ever talks to a real host.
-import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -78,17 +77,9 @@ export function firstSentence(text: string): string {
 
 const DEFAULT_DIMENSION = 64;
 
-/** Deterministic embedding: signed hashed bag of lowercase words, L2-normalised. */
-export function fakeEmbedding(text: string, dimension = DEFAULT_DIMENSION): number[] {
-  const vector = new Array<number>(dimension).fill(0);
-  for (const word of text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []) {
-    const digest = createHash('sha1').update(word).digest();
-    const index = digest.readUInt32BE(0) % dimension;
-    vector[index] = (vector[index] ?? 0) + ((digest[4] ?? 0) & 1 ? 1 : -1);
-  }
-  const norm = Math.hypot(...vector);
-  return norm === 0 ? vector : vector.map((v) => v / norm);
-}
+import { fakeEmbedding } from './hash-embedding.js';
+
+export { fakeEmbedding };
 
 function readBody(request: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {

@@ -7,21 +7,13 @@ import type { Answer, CleanDocument } from '../../src/core/types.js';
 import { isQuoteAt } from '../../src/core/answer/citations.js';
 import { answerExtractively } from '../../src/core/answer/extractive.js';
 import type { KnowledgeBase } from '../../src/core/retrieve/knowledge-base.js';
+import { mulberry32 } from '../../scripts/bench.js';
 import { writeFile } from '../helpers.js';
 
 export { HashEmbedder } from './hash-embedder.js';
 
-/** Small, fast, seeded PRNG (mulberry32): the same seed gives the same kill points and corpus on every run. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Small, fast, seeded PRNG (the bench's mulberry32): the same seed gives the same kill points and corpus on every run. */
+export const seeded = mulberry32;
 
 const PLACES = ['Harbour', 'Valley', 'Northgate', 'Riverside', 'Eastfield', 'Hillcrest', 'Lakeshore', 'Westbrook'];
 const SUBJECTS = ['council', 'ferry operator', 'museum', 'school board', 'hospital', 'water company', 'rail line', 'library'];

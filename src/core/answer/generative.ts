@@ -6,6 +6,7 @@ import type { Claim } from './citations.js';
 import { assembleAnswer, verifiedCitations } from './citations.js';
 import type { ClaimTerms, Support, TextSpan } from './llm-text.js';
 import { claimTerms, contentTerms, measureSupport, nameContext, splitSentences } from './llm-text.js';
+import { splitSentences as splitDocumentSentences } from '../text/sentences.js';
 
 /** What the model is told to reply when the passages do not answer the question. */
 export const NOT_FOUND_SENTINEL = 'NOT_FOUND';
@@ -194,7 +195,9 @@ function preparePassage(passage: Passage, documents: ReadonlyMap<string, CleanDo
   const { start, end, text } = passage.chunk;
   // A chunk that no longer matches its document cannot give offsets anyone could check.
   if (!doc || doc.text.slice(start, end) !== text) return null;
-  const sentences = splitSentences(text, start);
+  // Document text is cut by the shared splitter, so an LLM citation quotes the same sentence spans as the
+  // extractive answer; llm-text's own splitter is for the model's reply, whose layout we do not control.
+  const sentences = splitDocumentSentences(text).map((span) => ({ text: span.text, start: span.start + start, end: span.end + start }));
   return { passage, doc, sentences, norms: sentences.map((s) => contentTerms(s.text).map((t) => t.norm)) };
 }
 

@@ -65,6 +65,9 @@ const envSchema = z.object({
   ENTITIES_FILE: z.string().trim().default('data/entities.json'),
   WATCH_CORPUS: booleanFlag,
   EVAL_DIR: z.string().trim().default('../shared/eval'),
+  STORE: z.enum(['local', 'pgvector']).default('local'),
+  DATABASE_URL: optionalString,
+  DATABASE_POOL_SIZE: positiveInt(5),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -96,6 +99,12 @@ export interface Config {
   };
   entitiesFile: string;
   evalDir: string;
+  store: {
+    kind: 'local' | 'pgvector';
+    /** PostgreSQL connection string (STORE=pgvector). */
+    databaseUrl: string | undefined;
+    poolSize: number;
+  };
   logLevel: Env['LOG_LEVEL'];
 }
 
@@ -113,6 +122,7 @@ export interface ConfigOverrides {
 
 const HINTS: Partial<Record<keyof Env, string>> = {
   EMBEDDINGS: 'use "local" (offline, the default) or "openai"',
+  STORE: 'use "local" (the embedded hnswlib index, the default) or "pgvector" (PostgreSQL, with DATABASE_URL)',
   LOG_LEVEL: 'use one of fatal, error, warn, info, debug, trace, silent',
 };
 
@@ -136,6 +146,13 @@ export function loadConfig(
   const problems: string[] = [];
   if (e.EMBEDDINGS === 'openai' && !e.OPENAI_API_KEY && !e.OPENAI_BASE_URL) {
     problems.push('EMBEDDINGS=openai needs OPENAI_API_KEY (or OPENAI_BASE_URL for a compatible local server); or set EMBEDDINGS=local');
+  }
+  if (e.STORE === 'pgvector' && !e.DATABASE_URL) {
+    problems.push('STORE=pgvector needs DATABASE_URL, e.g. postgres://bot:secret@127.0.0.1:5432/corpus (see compose.yaml); or set STORE=local');
+  }
+  if (e.DATABASE_URL && !/^postgres(ql)?:\/\/[^\s]+$/.test(e.DATABASE_URL)) {
+    // The value is not echoed: it usually carries a password.
+    problems.push('DATABASE_URL: must be a postgres:// or postgresql:// connection string');
   }
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -164,11 +181,24 @@ export function loadConfig(
     },
     entitiesFile: resolve(e.ENTITIES_FILE),
     evalDir: resolve(e.EVAL_DIR),
+    store: { kind: e.STORE, databaseUrl: e.DATABASE_URL, poolSize: Math.max(1, e.DATABASE_POOL_SIZE) },
     logLevel: e.LOG_LEVEL,
   };
 }
 
 /** Values that must never reach a log line or an error message. */
 export function secretsOf(config: Config): string[] {
-  return [config.discord.token, config.openai.apiKey].filter((s): s is string => typeof s === 'string' && s.length >= 6);
+  return [config.discord.token, config.openai.apiKey, databasePassword(config.store.databaseUrl)].filter(
+    (s): s is string => typeof s === 'string' && s.length >= 6,
+  );
+}
+
+function databasePassword(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  try {
+    const password = new URL(url).password;
+    return password ? decodeURIComponent(password) : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -5,6 +5,9 @@ import { dirname, join, resolve } from 'node:path';
 import { loadConfig, type Config } from '../src/config.js';
 import { createLocalEmbedder } from '../src/app/embedders.js';
 import type { Logger } from '../src/core/types.js';
+import { Library } from '../src/app/library.js';
+import type { Services } from '../src/commands/services.js';
+import type { KnowledgeBase } from '../src/core/retrieve/knowledge-base.js';
 
 export const PROJECT_ROOT = resolve(import.meta.dirname, '..');
 export const SEED_CORPUS = join(PROJECT_ROOT, 'corpus');
@@ -84,4 +87,10 @@ export function captureLogger(): CapturedLogger {
     lines.push({ level, obj, msg });
   };
   return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+}
+
+/** The knowledge base a local-store service is serving (tests that inspect the loaded generation). */
+export function servingBase(services: Services): KnowledgeBase {
+  if (!(services.store instanceof Library)) throw new Error('servingBase needs the local store');
+  return services.store.current;
 }

@@ -1,9 +1,11 @@
-// Holds the knowledge base currently serving queries and swaps in a new one after a re-index. Queries capture
-// the reference once, so they finish on the generation they started with.
+// The embedded store (the default): hnswlib generations on disk, one loaded in memory. Holds the knowledge base
+// currently serving queries and swaps in a new one after a re-index. Queries capture the reference once, so
+// they finish on the generation they started with.
 import { CoreError, isCoreError } from '../core/errors.js';
-import { runIndex, type IndexProgress, type IndexRunResult } from '../core/index/build.js';
+import { runIndex, type IndexRunResult } from '../core/index/build.js';
 import { currentGenerationName, hasIndex, loadCurrentGeneration, newestLoadableSnapshot } from '../core/index/store.js';
 import { KnowledgeBase } from '../core/retrieve/knowledge-base.js';
+import type { CorpusStore, ReindexRequest } from '../core/corpus.js';
 import type { Embedder, Logger } from '../core/types.js';
 
 export interface LibraryOptions {
@@ -13,7 +15,8 @@ export interface LibraryOptions {
   logger: Logger;
 }
 
-export class Library {
+export class Library implements CorpusStore {
+  readonly kind = 'local' as const;
   private currentBase: KnowledgeBase | null = null;
   private running: Promise<IndexRunResult> | null = null;
 
@@ -46,12 +49,20 @@ export class Library {
     return this.currentBase;
   }
 
+  async view(): Promise<KnowledgeBase> {
+    return this.current;
+  }
+
+  async close(): Promise<void> {
+    // Nothing but memory is held: the generation files are closed once loaded.
+  }
+
   get isReindexing(): boolean {
     return this.running !== null;
   }
 
   /** Runs an incremental re-index and swaps the result in. A second call while one runs is refused. */
-  async reindex(options: { rebuild?: boolean; onProgress?: (progress: IndexProgress) => void } = {}): Promise<IndexRunResult> {
+  async reindex(options: ReindexRequest = {}): Promise<IndexRunResult> {
     if (this.running) throw new CoreError('REINDEX_BUSY', 'A re-index is already running.');
     const { corpusDir, indexDir, embedder, logger } = this.options;
     this.running = runIndex({

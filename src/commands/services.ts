@@ -6,9 +6,9 @@ import { answerExtractively, type EvidenceModel } from '../core/answer/extractiv
 import { answerWithLlm } from '../core/answer/generative.js';
 import { buildTimeline, entityNames, parseEntityCatalog, type EntityCatalog } from '../core/timeline/index.js';
 import type { Answer, ChatModel, Embedder, Logger, Timeline } from '../core/types.js';
-import type { KnowledgeBase } from '../core/retrieve/knowledge-base.js';
-import { Library } from '../app/library.js';
+import type { CorpusStore, CorpusView } from '../core/corpus.js';
 import { createEmbedder, createLocalEmbedder } from '../app/embedders.js';
+import { createCorpusStore } from '../app/stores.js';
 import { createOpenAIChatModel } from '../providers/openai.js';
 import { cleanQuestion } from './question.js';
 import type { AskOptions, BotServices, HelpInfo, ReindexProgress, ReindexSummary, SourceInfo, TimelineOptions } from './types.js';
@@ -20,10 +20,12 @@ export interface ServiceOptions {
   /** Injected in tests; otherwise chosen from the configuration. */
   embedder?: Embedder;
   chat?: ChatModel | null;
+  /** Injected in tests; otherwise chosen by STORE. */
+  store?: CorpusStore;
 }
 
 export interface Services extends BotServices {
-  readonly library: Library;
+  readonly store: CorpusStore;
   close(): Promise<void>;
 }
 
@@ -34,20 +36,21 @@ export async function createBotServices(options: ServiceOptions): Promise<Servic
   // Sentence scoring always uses the local vectors: cheap, synchronous, and no network call per sentence.
   const scorer = createLocalEmbedder(config);
   const catalog = loadCatalog(config.entitiesFile);
-  const library = new Library({ corpusDir: config.corpusDir, indexDir: config.indexDir, embedder, logger });
-  await library.open();
+  const store = options.store ?? (await createCorpusStore(config, embedder, logger));
+  await store.open();
 
-  const timelineCache = new WeakMap<KnowledgeBase, Map<string, Timeline>>();
+  // Derived results are cached per view: a new revision (from this or another process) gets fresh ones.
+  const timelineCache = new WeakMap<CorpusView, Map<string, Timeline>>();
+  const helpCache = new WeakMap<CorpusView, Promise<HelpInfo>>();
 
   const services: Services = {
-    library,
+    store,
 
     async ask(rawQuestion: string, askOptions: AskOptions = {}): Promise<Answer> {
       const question = cleanQuestion(rawQuestion);
-      const base = library.current;
-      const passages = await base.retrieve(question, { k: askOptions.k ?? config.retrievalK });
-      const evidence: EvidenceModel = { idf: (term) => base.bm25.idf(term), embed: (text) => scorer.embed(text), knows: (term) => base.knows(term) };
-      const documents = base.snapshot.documents;
+      const view = await store.view();
+      const { passages, documents } = await view.search(question, { k: askOptions.k ?? config.retrievalK });
+      const evidence: EvidenceModel = { idf: (term) => view.idf(term), embed: (text) => scorer.embed(text), knows: (term) => view.knows(term) };
       const extractive = () => answerExtractively(question, passages, documents, evidence);
       if (!chat || passages.length === 0) return extractive();
       const offline = extractive();
@@ -69,26 +72,26 @@ export async function createBotServices(options: ServiceOptions): Promise<Servic
       if (words.length === 0) {
         throw new CoreError('INVALID_INPUT', `Name one or more entities, e.g. "japan korea". Known: ${entityNames(catalog).join(', ')}.`);
       }
-      const base = library.current;
+      const view = await store.view();
       const key = `${timelineOptions.any ? 'any' : 'all'}:${words.join(' ')}`;
-      let cache = timelineCache.get(base);
+      let cache = timelineCache.get(view);
       if (!cache) {
         cache = new Map();
-        timelineCache.set(base, cache);
+        timelineCache.set(view, cache);
       }
       const cached = cache.get(key);
       if (cached) return cached;
-      const timeline = buildTimeline([...base.snapshot.documents.values()], catalog, words, { any: timelineOptions.any ?? false });
+      const documents = await view.documents();
+      const timeline = buildTimeline([...documents.values()], catalog, words, { any: timelineOptions.any ?? false });
       cache.set(key, timeline);
       return timeline;
     },
 
     async sources(query?: string): Promise<SourceInfo[]> {
-      const { snapshot } = library.current;
-      const counts = new Map<string, number>();
-      for (const chunk of snapshot.chunks) counts.set(chunk.source, (counts.get(chunk.source) ?? 0) + 1);
+      const view = await store.view();
+      const [documents, counts] = await Promise.all([view.documents(), view.chunkCounts()]);
       const needle = query?.trim().toLowerCase();
-      return [...snapshot.documents.values()]
+      return [...documents.values()]
         .filter((doc) => !needle || doc.title.toLowerCase().includes(needle) || doc.source.toLowerCase().includes(needle) || doc.text.toLowerCase().includes(needle))
         .sort((a, b) => a.source.localeCompare(b.source))
         .map((doc) => ({
@@ -102,36 +105,46 @@ export async function createBotServices(options: ServiceOptions): Promise<Servic
     },
 
     async reindex(onProgress?: (progress: ReindexProgress) => void): Promise<ReindexSummary> {
-      const result = await library.reindex(onProgress ? { onProgress } : {});
+      const result = await store.reindex(onProgress ? { onProgress } : {});
       return result.summary;
     },
 
     async help(): Promise<HelpInfo> {
-      const { snapshot } = library.current;
-      const dates = [...snapshot.documents.values()].map((d) => d.publishedAt).filter((d): d is string => d !== null).sort();
-      const text = [...snapshot.documents.values()].map((d) => d.text.toLowerCase()).join('\n');
-      const topEntities = entityNames(catalog)
-        .map((name) => ({ name, mentions: text.split(name.toLowerCase().replace(/-/g, ' ')).length - 1 }))
-        .filter((e) => e.mentions > 0)
-        .sort((a, b) => b.mentions - a.mentions)
-        .slice(0, 6)
-        .map((e) => e.name);
-      return {
-        documents: snapshot.documents.size,
-        chunks: snapshot.chunks.length,
-        dateRange: dates.length > 0 ? { from: dates[0] ?? '', to: dates[dates.length - 1] ?? '' } : null,
-        topEntities,
-        embedder: snapshot.embedder.id,
-        answerMode: chat ? 'llm' : 'extractive',
-      };
+      const view = await store.view();
+      let info = helpCache.get(view);
+      if (!info) {
+        info = describe(view);
+        helpCache.set(view, info);
+      }
+      return info;
     },
 
     entityNames: () => entityNames(catalog),
 
     async close() {
-      // Nothing holds OS resources besides memory; kept for symmetry with stores that do (e.g. a database pool).
+      await store.close();
     },
   };
+
+  async function describe(view: CorpusView): Promise<HelpInfo> {
+    const documents = [...(await view.documents()).values()];
+    const dates = documents.map((d) => d.publishedAt).filter((d): d is string => d !== null).sort();
+    const text = documents.map((d) => d.text.toLowerCase()).join('\n');
+    const topEntities = entityNames(catalog)
+      .map((name) => ({ name, mentions: text.split(name.toLowerCase().replace(/-/g, ' ')).length - 1 }))
+      .filter((e) => e.mentions > 0)
+      .sort((a, b) => b.mentions - a.mentions)
+      .slice(0, 6)
+      .map((e) => e.name);
+    return {
+      documents: view.documentCount,
+      chunks: view.chunkCount,
+      dateRange: dates.length > 0 ? { from: dates[0] ?? '', to: dates[dates.length - 1] ?? '' } : null,
+      topEntities,
+      embedder: view.embedder.id,
+      answerMode: chat ? 'llm' : 'extractive',
+    };
+  }
   return services;
 }
 

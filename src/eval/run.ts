@@ -11,7 +11,7 @@ export async function runQaEval(services: Services, items: readonly QaItem[], co
   for (const item of items) await services.ask(item.question);
   const results = [];
   for (const item of items) {
-    const passages = await services.library.current.retrieve(item.question, { k: 5 });
+    const { passages } = await (await services.store.view()).search(item.question, { k: 5 });
     const started = performance.now();
     const answer = await services.ask(item.question);
     const ms = performance.now() - started;
@@ -31,7 +31,7 @@ export async function runRetrievalAblation(
     let found = 0;
     let reciprocal = 0;
     for (const item of answerable) {
-      const passages = await services.library.current.retrieve(item.question, { k: 5, mode });
+      const { passages } = await (await services.store.view()).search(item.question, { k: 5, mode });
       const rank = passages.findIndex((p) => p.chunk.source === item.source);
       if (rank >= 0) {
         found += 1;
@@ -47,6 +47,6 @@ export async function runTimelineEval(services: Services, goldPath: string): Pro
   if (!existsSync(goldPath)) return null;
   const gold = JSON.parse(readFileSync(goldPath, 'utf8')) as TimelineGold & { query: string[] };
   const timeline = await services.timeline(gold.query);
-  const documents = [...services.library.current.snapshot.documents.values()];
+  const documents = [...(await (await services.store.view()).documents()).values()];
   return { query: gold.query, ...scoreTimeline(timeline, gold, documents) };
 }

@@ -5,7 +5,7 @@ import { REFUSAL_TEXT } from '../../src/core/answer/extractive.js';
 import { readQaSet } from '../../src/eval/qa.js';
 import { runQaEval } from '../../src/eval/run.js';
 import { join } from 'node:path';
-import { captureLogger, localEmbedder, removeDir, seedCorpusCopy, SHARED_EVAL, tempDir, testConfig } from '../helpers.js';
+import { captureLogger, localEmbedder, removeDir, seedCorpusCopy, SHARED_EVAL, tempDir, testConfig, servingBase } from '../helpers.js';
 
 let services: Services;
 let corpusDir: string;
@@ -27,7 +27,7 @@ describe('extractive answers', () => {
     expect(answer.mode).toBe('extractive');
     expect(answer.answer).toContain('Tokyo');
     expect(answer.answer).toMatch(/\[1\]/);
-    const documents = services.library.current.snapshot.documents;
+    const documents = servingBase(services).snapshot.documents;
     expect(verifiedCitations(answer.citations, documents)).toHaveLength(answer.citations.length);
     for (const citation of answer.citations) {
       expect(answer.answer).toContain(`[${citation.n}]`);
@@ -52,7 +52,7 @@ describe('extractive answers', () => {
 
 describe('citation verification', () => {
   it('a tampered quote or wrong offsets are rejected, and the sentence citing it is dropped', async () => {
-    const documents = services.library.current.snapshot.documents;
+    const documents = servingBase(services).snapshot.documents;
     const doc = documents.get('001_bafdd1d5e9ecaa96.txt')!;
     const quote = 'Relations with China nosedived in 2016 after Seoul agreed to deploy the US-made THAAD missile defence system.';
     const start = doc.text.indexOf(quote);

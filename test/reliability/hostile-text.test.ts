@@ -11,7 +11,7 @@ import { NO_MENTIONS } from '../../src/discord/render/limits.js';
 import type { RenderedMessage } from '../../src/discord/render/message.js';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/openai-server.js';
 import { limitProblems } from '../discord/limits-check.js';
-import { captureLogger, removeDir, seedCorpusCopy, tempDir, testConfig } from '../helpers.js';
+import { captureLogger, removeDir, seedCorpusCopy, tempDir, testConfig, servingBase } from '../helpers.js';
 import { HOSTILE_MD, HOSTILE_QUESTION, HOSTILE_TXT, INJECTION, maskedLinks } from './hostile.js';
 import { citationProblems, HashEmbedder } from './support.js';
 
@@ -72,7 +72,7 @@ describe('hostile text in the corpus', () => {
     expect(answer.fallbackReason).toBe('llm answer not supported by passages');
     expect(answer.refused).toBe(false);
     expect(answer.answer).not.toContain('You answer questions about a document collection');
-    expect(citationProblems(answer, services.library.current.snapshot.documents)).toEqual([]);
+    expect(citationProblems(answer, servingBase(services).snapshot.documents)).toEqual([]);
     expect(answer.citations.some((c) => c.source === 'scam-warning.txt')).toBe(true);
   });
 
@@ -97,7 +97,7 @@ describe('hostile text in the corpus', () => {
   });
 
   it('5,000-character lines are indexed and rendered within limits', async () => {
-    const doc = services.library.current.snapshot.documents.get('scam-warning.txt')!;
+    const doc = servingBase(services).snapshot.documents.get('scam-warning.txt')!;
     expect(doc.text).toContain('house number 42 on the quay and house number 43');
     // The 5,000-character token without spaces is not prose: the cleaner drops it, the rest of the document stays.
     expect(doc.text).toContain('should call the police on Tuesday');

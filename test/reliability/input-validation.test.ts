@@ -9,7 +9,7 @@ import { errorMessage } from '../../src/discord/messages.js';
 import { STRING, type RestCall, type SentInteraction } from '../fakes/discord-server.js';
 import { startHarness, type Harness } from '../discord/harness.js';
 import { limitProblems, messageOf } from '../discord/limits-check.js';
-import { writeFile } from '../helpers.js';
+import { writeFile, servingBase } from '../helpers.js';
 import { HOSTILE_MD, HOSTILE_QUESTION, HOSTILE_TXT, maskedLinks } from './hostile.js';
 import { citationProblems } from './support.js';
 
@@ -36,7 +36,7 @@ function callOf(sent: SentInteraction, predicate: (call: RestCall) => boolean): 
 }
 
 /** The documents of the generation serving now (the harness runs the real services underneath). */
-const documents = () => (h.services.base as Services).library.current.snapshot.documents;
+const documents = () => servingBase(h.services.base as Services).snapshot.documents;
 
 const ask = (question: string) => h.fake.slash('ask', [{ name: 'question', type: STRING, value: question }]);
 

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBotServices, type Services } from '../../src/commands/services.js';
 import type { Answer } from '../../src/core/types.js';
 import type { IndexSnapshot } from '../../src/core/index/snapshot.js';
-import { captureLogger, removeDir, seedCorpusCopy, tempDir, testConfig, writeFile } from '../helpers.js';
+import { captureLogger, removeDir, seedCorpusCopy, tempDir, testConfig, writeFile, servingBase } from '../helpers.js';
 import { article, citationProblems, generateCorpus, HashEmbedder, seeded } from './support.js';
 
 /** global.gc when the worker was started with --expose-gc, else the same function obtained at run time. */
@@ -56,7 +56,7 @@ describe('load during a re-index', () => {
     for (const q of QUESTIONS) await services.ask(q); // warm caches so the baseline is fair
     gc?.();
     const baseline = process.memoryUsage().heapUsed;
-    const oldBase = new WeakRef(services.library.current);
+    const oldBase = new WeakRef(servingBase(services));
 
     // The re-index adds a file and shifts every offset of an existing one: an answer mixing generations would
     // quote text at offsets that do not hold it.
@@ -66,7 +66,7 @@ describe('load during a re-index', () => {
     const asked: Array<Promise<{ answer: Answer; snapshot: IndexSnapshot }>> = [];
     const issue = (i: number) => {
       // ask() takes the current knowledge base synchronously, before its first await: record that one.
-      const snapshot = services.library.current.snapshot;
+      const snapshot = servingBase(services).snapshot;
       asked.push(services.ask(QUESTIONS[i % QUESTIONS.length]!).then((answer) => ({ answer, snapshot })));
     };
     let i = 0;
@@ -96,7 +96,7 @@ describe('load during a re-index', () => {
     // Both generations served questions: the swap really happened under load.
     expect(generations.size).toBe(2);
     expect([...generations.values()].every((n) => n >= 20)).toBe(true);
-    const newest = services.library.current.snapshot;
+    const newest = servingBase(services).snapshot;
     expect(newest.documents.has('late-news.txt')).toBe(true);
     expect(results.at(-1)!.snapshot.generation).toBe(newest.generation);
 

@@ -9,7 +9,7 @@ import { ConfigError, loadConfig } from '../../src/config.js';
 import { createLogger, loggerFor } from '../../src/logging.js';
 import { createOpenAIChatModel } from '../../src/providers/openai.js';
 import { startFakeOpenAI, type ChatScript, type FakeOpenAI } from '../fakes/openai-server.js';
-import { removeDir, seedCorpusCopy, tempDir, testConfig } from '../helpers.js';
+import { removeDir, seedCorpusCopy, tempDir, testConfig, servingBase } from '../helpers.js';
 import { citationProblems, HashEmbedder } from './support.js';
 
 const API_KEY = 'sk-reliability-DO-NOT-LOG-7f3a9c21';
@@ -51,7 +51,7 @@ async function askWith(chat: ChatScript | ChatScript[], timeoutMs = 3000) {
   lines.length = 0;
   const answer = await (timeoutMs === 300 ? impatient : services).ask(QUESTION);
   const logs = lines.map((l) => JSON.parse(l) as { level: number; msg?: string; reason?: string; [k: string]: unknown });
-  return { answer, logs, text: lines.join(''), documents: services.library.current.snapshot.documents };
+  return { answer, logs, text: lines.join(''), documents: servingBase(services).snapshot.documents };
 }
 
 describe('provider faults through createBotServices', () => {

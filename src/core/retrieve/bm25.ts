@@ -3,6 +3,7 @@
 // Postings live in flat typed arrays (CSR layout): at 100k chunks, arrays of JS numbers and a Map of scores
 // per query cost hundreds of megabytes and tens of milliseconds.
 import { STOP_WORDS, termOf, words } from '../text/tokens.js';
+import { bm25Idf } from './term-stats.js';
 
 export interface Bm25Hit {
   row: number;
@@ -114,8 +115,7 @@ export class Bm25Index {
 
   /** Inverse document frequency; terms absent from the corpus get the maximum (they are maximally specific). */
   idf(term: string): number {
-    const df = this.documentFrequency(term);
-    return Math.log(1 + (this.size - df + 0.5) / (df + 0.5));
+    return bm25Idf(this.size, this.documentFrequency(term));
   }
 
   /** The indexed vocabulary (stemmed terms). */

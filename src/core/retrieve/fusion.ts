@@ -37,3 +37,35 @@ export function maximalMarginalRelevance<T>(
   }
   return picked;
 }
+
+/** Keyword ranking weighs more in the fusion: measured stronger than the offline vectors on the eval sets. */
+export const FUSION_WEIGHTS = { keyword: 1, vector: 0.3 };
+/** The constant k of reciprocal rank fusion. */
+export const RRF_K = 60;
+/** How many hits each ranking contributes to the fusion. */
+export const CANDIDATES_PER_RANKING = 40;
+/** Relevance against redundancy in the final pick (1 = relevance only). */
+export const MMR_LAMBDA = 0.8;
+
+interface Span {
+  chunk: { source: string; start: number; end: number };
+}
+
+/**
+ * Drops candidates overlapping a better-ranked one of the same document by more than half of the shorter:
+ * neighbouring chunks share a sentence of overlap and would otherwise say the same thing twice.
+ */
+export function dropOverlapping<T extends Span>(ranked: readonly T[], limit: number): T[] {
+  const kept: T[] = [];
+  for (const candidate of ranked) {
+    const { chunk } = candidate;
+    const overlaps = kept.some(({ chunk: other }) => {
+      if (other.source !== chunk.source) return false;
+      const overlap = Math.min(other.end, chunk.end) - Math.max(other.start, chunk.start);
+      return overlap > 0.5 * Math.min(other.end - other.start, chunk.end - chunk.start);
+    });
+    if (!overlaps) kept.push(candidate);
+    if (kept.length >= limit) break;
+  }
+  return kept;
+}

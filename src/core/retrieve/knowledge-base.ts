@@ -1,12 +1,13 @@
 // The query side of one index snapshot: keyword postings, vector search, fusion and diversification.
+import type { CorpusView, Retrieval } from '../corpus.js';
 import type { Embedder, Passage } from '../types.js';
-import type { IndexSnapshot } from '../index/snapshot.js';
+import type { IndexSnapshot, StoredDocument } from '../index/snapshot.js';
 import { vectorRow } from '../index/snapshot.js';
 import { cosine } from '../embed/sif-embedder.js';
 import { contentTerms } from '../text/tokens.js';
 import { termMatch, weightedCoverage } from '../text/overlap.js';
 import { Bm25Index } from './bm25.js';
-import { maximalMarginalRelevance, reciprocalRankFusion } from './fusion.js';
+import { CANDIDATES_PER_RANKING, dropOverlapping, FUSION_WEIGHTS, maximalMarginalRelevance, MMR_LAMBDA, reciprocalRankFusion, RRF_K } from './fusion.js';
 import { analyzeQuery } from './query.js';
 
 export interface RetrieveOptions {
@@ -20,16 +21,14 @@ export interface RetrieveOptions {
   mode?: 'hybrid' | 'keyword' | 'vector';
 }
 
-/** Keyword ranking weighs more in the fusion: measured stronger than the offline vectors on the eval sets. */
-export const FUSION_WEIGHTS = { keyword: 1, vector: 0.3 };
-
-const CANDIDATES = 40;
+const CANDIDATES = CANDIDATES_PER_RANKING;
 /** HNSW search breadth: measured by `npm run bench` for recall@10 against exact search (docs/benchmarks.md). */
 export const EF_SEARCH = 300;
 const ROW_TERMS_CACHE = 4096;
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 
-export class KnowledgeBase {
+/** The embedded store's view: one loaded generation, searched in memory. */
+export class KnowledgeBase implements CorpusView {
   readonly bm25: Bm25Index;
   /** Terms of recently scored rows. Kept for a few rows only: a Set per chunk costs hundreds of MB at 100k chunks. */
   private readonly rowTerms = new Map<number, Set<string>>();
@@ -39,16 +38,44 @@ export class KnowledgeBase {
     readonly snapshot: IndexSnapshot,
     readonly embedder: Embedder,
   ) {
-    // Each chunk is indexed with its document's title and publication month, so "in August 2025" or a
-    // headline word finds passages whose own sentences never repeat it.
     this.bm25 = new Bm25Index({ count: snapshot.chunks.length, textOf: (row) => this.indexedText(row) });
+  }
+
+  get revision(): string {
+    return this.snapshot.generation;
+  }
+
+  get documentCount(): number {
+    return this.snapshot.documents.size;
+  }
+
+  get chunkCount(): number {
+    return this.snapshot.chunks.length;
+  }
+
+  async search(question: string, options: RetrieveOptions): Promise<Retrieval> {
+    return { passages: await this.retrieve(question, options), documents: this.snapshot.documents };
+  }
+
+  async documents(): Promise<ReadonlyMap<string, StoredDocument>> {
+    return this.snapshot.documents;
+  }
+
+  async chunkCounts(): Promise<ReadonlyMap<string, number>> {
+    const counts = new Map<string, number>();
+    for (const chunk of this.snapshot.chunks) counts.set(chunk.source, (counts.get(chunk.source) ?? 0) + 1);
+    return counts;
+  }
+
+  idf(term: string): number {
+    return this.bm25.idf(term);
   }
 
   /** What row `row` is indexed under: its text plus its document's title and publication month. */
   private indexedText(row: number): string {
     const chunk = this.snapshot.chunks[row];
     const doc = chunk ? this.snapshot.documents.get(chunk.source) : undefined;
-    return `${chunk?.text ?? ''}\n${doc?.title ?? ''} ${dateWords(doc?.publishedAt ?? null)}`;
+    return indexedTextOf(chunk?.text ?? '', doc ?? null);
   }
 
   /** True when the corpus holds the term or a close derivation of it (shared long prefix). */
@@ -80,44 +107,37 @@ export class KnowledgeBase {
     const keywordHits = mode === 'vector' ? [] : this.bm25.search(query.terms, CANDIDATES, accept);
     const vectorHits = mode === 'keyword' ? [] : this.vectorSearch(await this.embedder.embedQuery(question), CANDIDATES, accept);
 
-    const fused = reciprocalRankFusion([
-      { rows: keywordHits.map((hit) => hit.row), weight: FUSION_WEIGHTS.keyword },
-      { rows: vectorHits.map((hit) => hit.row), weight: FUSION_WEIGHTS.vector },
-    ]);
+    const fused = reciprocalRankFusion(
+      [
+        { rows: keywordHits.map((hit) => hit.row), weight: FUSION_WEIGHTS.keyword },
+        { rows: vectorHits.map((hit) => hit.row), weight: FUSION_WEIGHTS.vector },
+      ],
+      RRF_K,
+    );
     const bm25ByRow = new Map(keywordHits.map((hit) => [hit.row, hit.score]));
     const vectorByRow = new Map(vectorHits.map((hit) => [hit.row, hit.similarity]));
-    const ranked = [...fused.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]).map(([row, score]) => ({ row, score }));
-
-    // Overlapping chunks (the sentence of overlap) say the same thing: keep the better-ranked one.
-    const deduplicated: typeof ranked = [];
-    for (const candidate of ranked) {
-      const chunk = snapshot.chunks[candidate.row];
-      if (!chunk) continue;
-      const overlaps = deduplicated.some((kept) => {
-        const other = snapshot.chunks[kept.row];
-        if (!other || other.source !== chunk.source) return false;
-        const overlap = Math.min(other.end, chunk.end) - Math.max(other.start, chunk.start);
-        return overlap > 0.5 * Math.min(other.end - other.start, chunk.end - chunk.start);
+    const ranked = [...fused.entries()]
+      .sort((a, b) => b[1] - a[1] || a[0] - b[0])
+      .flatMap(([row, score]) => {
+        const chunk = snapshot.chunks[row];
+        return chunk ? [{ row, score, chunk }] : [];
       });
-      if (!overlaps) deduplicated.push(candidate);
-      if (deduplicated.length >= CANDIDATES / 2) break;
-    }
+    const deduplicated = dropOverlapping(ranked, CANDIDATES / 2);
 
     const picked = maximalMarginalRelevance(
       deduplicated,
       (item) => item.score,
       (a, b) => cosine(vectorRow(snapshot, a.row), vectorRow(snapshot, b.row)),
       options.k,
-      0.8,
+      MMR_LAMBDA,
     );
     return picked.map(({ row, score }) => {
       const chunk = snapshot.chunks[row];
       const doc = chunk ? snapshot.documents.get(chunk.source) : undefined;
       if (!chunk || !doc) throw new Error(`internal: row ${row} has no chunk or document`);
-      const { text: _text, fileHash: _f, contentHash: _c, indexedAt: _i, ...meta } = doc;
       return {
         chunk: { id: chunk.id, source: chunk.source, start: chunk.start, end: chunk.end, text: chunk.text },
-        doc: meta,
+        doc: documentMeta(doc),
         score,
         bm25Score: bm25ByRow.get(row) ?? 0,
         vectorScore: vectorByRow.get(row) ?? 0,
@@ -172,6 +192,18 @@ export class KnowledgeBase {
       return true;
     };
   }
+}
+
+/** The text a chunk is keyword-indexed under: its own, plus its document's title and publication month, so
+ * "in August 2025" or a headline word finds passages whose own sentences never repeat it. */
+export function indexedTextOf(chunkText: string, doc: Pick<StoredDocument, 'title' | 'publishedAt'> | null): string {
+  return `${chunkText}\n${doc?.title ?? ''} ${dateWords(doc?.publishedAt ?? null)}`;
+}
+
+/** A document's metadata without its text and hashes: what a passage carries. */
+export function documentMeta(doc: StoredDocument): Passage['doc'] {
+  const { text: _text, fileHash: _f, contentHash: _c, indexedAt: _i, ...meta } = doc;
+  return meta;
 }
 
 /** "August 2025" for 2025-08-23: how questions refer to a publication date. */

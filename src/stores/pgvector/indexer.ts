@@ -1,0 +1,308 @@
+// Incremental re-index into PostgreSQL. Scanning, chunking and embedding happen outside any transaction; the
+// write is one transaction, so readers see either the old corpus or the new one, never a document half
+// replaced, and a crash leaves the last committed state. Unchanged documents are not touched; a changed
+// document's chunks are deleted and inserted in that same transaction, re-using the stored vector of every
+// chunk whose text did not change.
+import type pg from 'pg';
+import { chunkDocument } from '../../core/chunk/chunker.js';
+import type { ReindexRequest, ReindexSummary } from '../../core/corpus.js';
+import { CoreError } from '../../core/errors.js';
+import type { StoredDocument } from '../../core/index/snapshot.js';
+import { loadCorpus } from '../../core/ingest/index.js';
+import { indexedTextOf } from '../../core/retrieve/knowledge-base.js';
+import { contentTerms } from '../../core/text/tokens.js';
+import type { Chunk, CleanDocument, Embedder, Logger, SkippedFile } from '../../core/types.js';
+import { ADVISORY_LOCKS } from './locks.js';
+import { metaOfDocument, vectorLiteral, type StateRow } from './rows.js';
+
+const EMBED_BATCH = 64;
+const INSERT_BATCH = 250;
+export const HNSW_INDEX = 'chunks_embedding_hnsw';
+
+export interface PgIndexOptions extends ReindexRequest {
+  corpusDir: string;
+  embedder: Embedder;
+  logger?: Logger;
+  /** Documents already loaded (benchmarks re-use one scan); defaults to loading `corpusDir`. */
+  corpus?: { documents: CleanDocument[]; skipped: SkippedFile[] };
+  /** Test hook: runs inside the write transaction, just before COMMIT. */
+  beforeCommit?: () => Promise<void> | void;
+}
+
+export interface PgIndexResult {
+  summary: ReindexSummary;
+  /** The revision committed by this run (unchanged when nothing changed). */
+  revision: string;
+  timing: { scanMs: number; embedMs: number; writeMs: number; totalMs: number };
+}
+
+interface NewChunk extends Chunk {
+  searchText: string;
+  publishedAt: string | null;
+  terms: string[];
+  vector: string | null;
+}
+
+export async function runPgIndex(pool: pg.Pool, options: PgIndexOptions): Promise<PgIndexResult> {
+  const started = performance.now();
+  const { embedder, logger } = options;
+  const lockClient = await pool.connect();
+  try {
+    // Session-level lock, held for the whole run by this connection: another process's /reindex is refused
+    // at once instead of scanning and embedding the same files twice. A crashed process's session ends and
+    // PostgreSQL releases the lock with it.
+    const { rows: lockRows } = await lockClient.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [ADVISORY_LOCKS.reindex]);
+    if (!lockRows[0]?.ok) throw new CoreError('REINDEX_BUSY', 'A re-index is already running in another bot process.');
+    try {
+      const state = await readState(pool);
+      const previous = new Map(
+        (await pool.query<{ source: string; content_hash: string }>('SELECT source, content_hash FROM documents')).rows.map((row) => [row.source, row.content_hash]),
+      );
+      let rebuildReason = options.rebuild ? 'rebuild requested' : undefined;
+      if (state.embedder_id !== null && (state.embedder_id !== embedder.id || state.dimension !== embedder.dimension)) {
+        rebuildReason = `embedder changed from ${state.embedder_id} (${state.dimension}d) to ${embedder.id} (${embedder.dimension}d)`;
+        logger?.warn({ from: state.embedder_id, to: embedder.id }, 'embedder changed; re-embedding every document');
+      }
+      // A fresh store (or a new embedder) gets its vector column typed and its HNSW index built in this run.
+      const fresh = rebuildReason !== undefined || state.embedder_id === null;
+
+      options.onProgress?.({ phase: 'scanning', done: 0, total: 0 });
+      const corpus = options.corpus ?? (await loadCorpus(options.corpusDir));
+      const currentSources = new Set(corpus.documents.map((doc) => doc.source));
+      const changed: CleanDocument[] = [];
+      let added = 0;
+      let updated = 0;
+      let unchanged = 0;
+      for (const doc of corpus.documents) {
+        const before = previous.get(doc.source);
+        if (!fresh && before === doc.contentHash) {
+          unchanged += 1;
+          continue;
+        }
+        if (before === undefined) added += 1;
+        else updated += 1;
+        changed.push(doc);
+      }
+      const removed = [...previous.keys()].filter((source) => !currentSources.has(source));
+      const scanMs = performance.now() - started;
+
+      if (!fresh && changed.length === 0 && removed.length === 0 && sameSkipped(state.skipped, corpus.skipped)) {
+        options.onProgress?.({ phase: 'done', done: 0, total: 0 });
+        const totalMs = performance.now() - started;
+        return {
+          summary: { added, updated, removed: 0, unchanged, chunks: state.chunk_count, embedded: 0, skipped: corpus.skipped, embedder: embedder.id, ms: Math.round(totalMs) },
+          revision: state.revision,
+          timing: { scanMs, embedMs: 0, writeMs: 0, totalMs },
+        };
+      }
+
+      const newChunks: NewChunk[] = changed.flatMap((doc) =>
+        chunkDocument(doc.source, doc.text).map((chunk) => {
+          const searchText = indexedTextOf(chunk.text, doc);
+          return { ...chunk, searchText, publishedAt: doc.publishedAt, terms: [...new Set(contentTerms(searchText))], vector: null };
+        }),
+      );
+      if (!fresh) await reuseStoredVectors(pool, newChunks);
+      const toEmbed = newChunks.filter((chunk) => chunk.vector === null);
+      for (let i = 0; i < toEmbed.length; i += EMBED_BATCH) {
+        options.onProgress?.({ phase: 'embedding', done: i, total: toEmbed.length });
+        const batch = toEmbed.slice(i, i + EMBED_BATCH);
+        const vectors = await embedder.embedDocuments(batch.map((chunk) => chunk.text));
+        batch.forEach((chunk, j) => {
+          const vector = vectors[j];
+          if (!vector || vector.length !== embedder.dimension) {
+            throw new CoreError('EMBEDDER_MISMATCH', `Embedder ${embedder.id} returned ${vector?.length ?? 0} dimensions, expected ${embedder.dimension}.`);
+          }
+          chunk.vector = vectorLiteral(vector);
+        });
+      }
+      options.onProgress?.({ phase: 'embedding', done: toEmbed.length, total: toEmbed.length });
+      const embedMs = performance.now() - started - scanMs;
+
+      options.onProgress?.({ phase: 'writing', done: 0, total: 1 });
+      const now = new Date().toISOString();
+      const { revision, chunkCount } = await writeChanges(pool, {
+        fresh,
+        dimension: embedder.dimension,
+        embedderId: embedder.id,
+        documents: changed.map((doc) => ({ ...doc, indexedAt: now })),
+        chunks: newChunks,
+        removed,
+        skipped: corpus.skipped,
+        ...(options.beforeCommit ? { beforeCommit: options.beforeCommit } : {}),
+      });
+      options.onProgress?.({ phase: 'done', done: 1, total: 1 });
+      const totalMs = performance.now() - started;
+      return {
+        summary: {
+          added,
+          updated,
+          removed: removed.length,
+          unchanged,
+          chunks: chunkCount,
+          embedded: toEmbed.length,
+          skipped: corpus.skipped,
+          embedder: embedder.id,
+          ms: Math.round(totalMs),
+          ...(rebuildReason ? { rebuildReason } : {}),
+        },
+        revision,
+        timing: { scanMs, embedMs, writeMs: totalMs - scanMs - embedMs, totalMs },
+      };
+    } finally {
+      await lockClient.query('SELECT pg_advisory_unlock($1)', [ADVISORY_LOCKS.reindex]).catch(() => undefined);
+    }
+  } finally {
+    lockClient.release();
+  }
+}
+
+export async function readState(db: pg.Pool | pg.PoolClient): Promise<StateRow> {
+  const { rows } = await db.query<StateRow>('SELECT embedder_id, dimension, revision::text AS revision, chunk_count, skipped FROM store_state');
+  const state = rows[0];
+  if (!state) throw new CoreError('INDEX_CORRUPT', 'The database has no store_state row: run the migrations again (the bot does at start-up).');
+  return state;
+}
+
+/** Copies the stored vector of every new chunk whose id and text are already in the store. */
+async function reuseStoredVectors(pool: pg.Pool, chunks: NewChunk[]): Promise<void> {
+  if (chunks.length === 0) return;
+  const { rows } = await pool.query<{ id: string; body: string; embedding: string }>(
+    'SELECT id, body, embedding::text AS embedding FROM chunks WHERE id = ANY ($1)',
+    [chunks.map((chunk) => chunk.id)],
+  );
+  const stored = new Map(rows.map((row) => [row.id, row]));
+  for (const chunk of chunks) {
+    const old = stored.get(chunk.id);
+    if (old && old.body === chunk.text) chunk.vector = old.embedding;
+  }
+}
+
+interface WritePlan {
+  fresh: boolean;
+  dimension: number;
+  embedderId: string;
+  documents: StoredDocument[];
+  chunks: NewChunk[];
+  removed: string[];
+  skipped: SkippedFile[];
+  beforeCommit?: () => Promise<void> | void;
+}
+
+async function writeChanges(pool: pg.Pool, plan: WritePlan): Promise<{ revision: string; chunkCount: number }> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    // Exclusive among writers even where the session lock above is not (PGlite serves every connection from
+    // one session); the plan is re-checked against what is committed now, so a run that waited here for
+    // another one writes only what is still different.
+    await client.query('SELECT pg_advisory_xact_lock($1)', [ADVISORY_LOCKS.write]);
+    const delta = new Map<string, number>();
+    const count = (terms: Iterable<string>, by: number) => {
+      for (const term of terms) delta.set(term, (delta.get(term) ?? 0) + by);
+    };
+
+    let documents = plan.documents;
+    let chunks = plan.chunks;
+    if (plan.fresh) {
+      await client.query('DELETE FROM chunks');
+      await client.query('DELETE FROM term_stats');
+      await client.query(`DROP INDEX IF EXISTS ${HNSW_INDEX}`);
+      await client.query(`ALTER TABLE chunks ALTER COLUMN embedding TYPE vector(${Number(plan.dimension)})`);
+    } else {
+      const committed = new Map(
+        (await client.query<{ source: string; content_hash: string }>('SELECT source, content_hash FROM documents')).rows.map((row) => [row.source, row.content_hash]),
+      );
+      documents = documents.filter((doc) => committed.get(doc.source) !== doc.contentHash);
+      const writing = new Set(documents.map((doc) => doc.source));
+      chunks = chunks.filter((chunk) => writing.has(chunk.source));
+    }
+    const replaced = [...documents.map((doc) => doc.source), ...plan.removed];
+    if (replaced.length > 0) {
+      const { rows } = await client.query<{ terms: string }>('DELETE FROM chunks WHERE source = ANY ($1) RETURNING terms', [replaced]);
+      for (const row of rows) count(splitTerms(row.terms), -1);
+    }
+    if (plan.removed.length > 0) await client.query('DELETE FROM documents WHERE source = ANY ($1)', [plan.removed]);
+    for (let i = 0; i < documents.length; i += INSERT_BATCH) await upsertDocuments(client, documents.slice(i, i + INSERT_BATCH));
+    for (let i = 0; i < chunks.length; i += INSERT_BATCH) await insertChunks(client, chunks.slice(i, i + INSERT_BATCH));
+    for (const chunk of chunks) count(chunk.terms, +1);
+
+    const terms = [...delta.entries()].filter(([, by]) => by !== 0);
+    if (terms.length > 0) {
+      await client.query(
+        `INSERT INTO term_stats (term, df) SELECT * FROM unnest($1::text[], $2::int[])
+         ON CONFLICT (term) DO UPDATE SET df = term_stats.df + excluded.df`,
+        [terms.map(([term]) => term), terms.map(([, by]) => by)],
+      );
+      await client.query('DELETE FROM term_stats WHERE df <= 0');
+    }
+    if (plan.fresh) {
+      // Built after the bulk insert: one pass over the data instead of an update per inserted row.
+      await client.query(`CREATE INDEX IF NOT EXISTS ${HNSW_INDEX} ON chunks USING hnsw (embedding vector_cosine_ops)`);
+    }
+    const { rows } = await client.query<{ revision: string; chunk_count: number }>(
+      `UPDATE store_state SET embedder_id = $1, dimension = $2, revision = revision + 1,
+         chunk_count = (SELECT count(*) FROM chunks), skipped = $3::jsonb, updated_at = now()
+       RETURNING revision::text AS revision, chunk_count`,
+      [plan.embedderId, plan.dimension, JSON.stringify(plan.skipped)],
+    );
+    await plan.beforeCommit?.();
+    await client.query('COMMIT');
+    const state = rows[0];
+    return { revision: state?.revision ?? '0', chunkCount: state?.chunk_count ?? 0 };
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+async function upsertDocuments(client: pg.PoolClient, documents: StoredDocument[]): Promise<void> {
+  await client.query(
+    `INSERT INTO documents (source, title, published_at, url, body, file_hash, content_hash, meta, indexed_at)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::date[], $4::text[], $5::text[], $6::text[], $7::text[], $8::jsonb[], $9::timestamptz[])
+     ON CONFLICT (source) DO UPDATE SET title = excluded.title, published_at = excluded.published_at, url = excluded.url,
+       body = excluded.body, file_hash = excluded.file_hash, content_hash = excluded.content_hash, meta = excluded.meta,
+       indexed_at = excluded.indexed_at`,
+    [
+      documents.map((doc) => doc.source),
+      documents.map((doc) => doc.title),
+      documents.map((doc) => doc.publishedAt),
+      documents.map((doc) => doc.url),
+      documents.map((doc) => doc.text),
+      documents.map((doc) => doc.fileHash),
+      documents.map((doc) => doc.contentHash),
+      documents.map((doc) => JSON.stringify(metaOfDocument(doc))),
+      documents.map((doc) => doc.indexedAt),
+    ],
+  );
+}
+
+async function insertChunks(client: pg.PoolClient, chunks: NewChunk[]): Promise<void> {
+  await client.query(
+    `INSERT INTO chunks (id, source, start_offset, end_offset, body, search_text, published_at, terms, embedding)
+     SELECT id, source, start_offset, end_offset, body, search_text, published_at, terms, embedding::vector
+     FROM unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::text[], $6::text[], $7::date[], $8::text[], $9::text[])
+       AS t(id, source, start_offset, end_offset, body, search_text, published_at, terms, embedding)`,
+    [
+      chunks.map((chunk) => chunk.id),
+      chunks.map((chunk) => chunk.source),
+      chunks.map((chunk) => chunk.start),
+      chunks.map((chunk) => chunk.end),
+      chunks.map((chunk) => chunk.text),
+      chunks.map((chunk) => chunk.searchText),
+      chunks.map((chunk) => chunk.publishedAt),
+      chunks.map((chunk) => chunk.terms.join(' ')),
+      chunks.map((chunk) => chunk.vector),
+    ],
+  );
+}
+
+function splitTerms(terms: string): string[] {
+  return terms === '' ? [] : terms.split(' ');
+}
+
+function sameSkipped(a: readonly SkippedFile[], b: readonly SkippedFile[]): boolean {
+  return a.length === b.length && a.every((item, i) => item.path === b[i]?.path && item.reason === b[i]?.reason);
+}

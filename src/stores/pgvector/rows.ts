@@ -1,0 +1,59 @@
+// Conversions between database rows and the core's types. pgvector's text form ("[0.1,0.2]") is used on the
+// wire: the pg client needs no custom type parser for it.
+import type { StoredDocument } from '../../core/index/snapshot.js';
+import type { DateProvenance, DocumentFormat, SkippedFile } from '../../core/types.js';
+
+export interface DocumentRow {
+  source: string;
+  title: string;
+  published_at: string | null;
+  url: string | null;
+  body: string;
+  file_hash: string;
+  content_hash: string;
+  meta: { dateProvenance: DateProvenance | null; dateConfidence: number; format: DocumentFormat };
+  indexed_at: string;
+}
+
+/** Selects a DocumentRow with dates as ISO strings (the client's Date parsing would shift them by time zone). */
+export const DOCUMENT_COLUMNS = `source, title, to_char(published_at, 'YYYY-MM-DD') AS published_at, url, body, file_hash,
+  content_hash, meta, to_char(indexed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS indexed_at`;
+
+export function documentOfRow(row: DocumentRow): StoredDocument {
+  return {
+    source: row.source,
+    title: row.title,
+    publishedAt: row.published_at,
+    dateProvenance: row.meta.dateProvenance,
+    dateConfidence: row.meta.dateConfidence,
+    url: row.url,
+    format: row.meta.format,
+    text: row.body,
+    fileHash: row.file_hash,
+    contentHash: row.content_hash,
+    indexedAt: row.indexed_at,
+  };
+}
+
+export function metaOfDocument(doc: StoredDocument): DocumentRow['meta'] {
+  return { dateProvenance: doc.dateProvenance, dateConfidence: doc.dateConfidence, format: doc.format };
+}
+
+export function vectorLiteral(vector: ArrayLike<number>): string {
+  let text = '[';
+  for (let i = 0; i < vector.length; i++) text += (i > 0 ? ',' : '') + String(vector[i] ?? 0);
+  return `${text}]`;
+}
+
+export function parseVector(text: string): Float32Array {
+  const inner = text.trim().replace(/^\[/, '').replace(/\]$/, '');
+  return Float32Array.from(inner === '' ? [] : inner.split(',').map(Number));
+}
+
+export interface StateRow {
+  embedder_id: string | null;
+  dimension: number | null;
+  revision: string;
+  chunk_count: number;
+  skipped: SkippedFile[];
+}

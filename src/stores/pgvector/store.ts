@@ -1,0 +1,136 @@
+// The PostgreSQL + pgvector store: documents, chunks and vectors live in the database, so any number of bot
+// processes (shards) serve the same corpus without each loading a copy of the index. Every query asks the
+// database for the current revision (one primary-key read) and re-reads term statistics only when it moved.
+import pg from 'pg';
+import type { CorpusStore, ReindexRequest, ReindexSummary } from '../../core/corpus.js';
+import { CoreError } from '../../core/errors.js';
+import { TermTable } from '../../core/retrieve/term-stats.js';
+import type { Embedder, Logger } from '../../core/types.js';
+import { readState, runPgIndex, type PgIndexOptions } from './indexer.js';
+import { migrate } from './migrate.js';
+import { PgCorpusView, type ViewState } from './view.js';
+
+export interface PgVectorStoreOptions {
+  databaseUrl: string;
+  poolSize?: number;
+  corpusDir: string;
+  embedder: Embedder;
+  logger: Logger;
+  /** How long open() waits for another process's first index run before giving up (ms). */
+  waitForIndexMs?: number;
+}
+
+export class PgVectorStore implements CorpusStore {
+  readonly kind = 'pgvector' as const;
+  readonly pool: pg.Pool;
+  private currentView: PgCorpusView | null = null;
+  private loadingView: Promise<PgCorpusView> | null = null;
+  private running = false;
+  private iterativeScan = false;
+
+  constructor(private readonly options: PgVectorStoreOptions) {
+    this.pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 5 });
+    // An idle connection dropped by the server must not crash the process; the next query reconnects.
+    this.pool.on('error', (error) => options.logger.warn({ err: error.message }, 'PostgreSQL connection lost'));
+  }
+
+  async open(): Promise<PgCorpusView> {
+    const { embedder, logger } = this.options;
+    const applied = await migrate(this.pool);
+    if (applied.length > 0) logger.info({ applied }, 'database migrated');
+    const { rows } = await this.pool.query<{ extversion: string }>("SELECT extversion FROM pg_extension WHERE extname = 'vector'");
+    this.iterativeScan = versionAtLeast(rows[0]?.extversion ?? '0', [0, 8, 0]);
+
+    const deadline = Date.now() + (this.options.waitForIndexMs ?? 10 * 60_000);
+    for (;;) {
+      const state = await readState(this.pool);
+      if (state.embedder_id === embedder.id && state.dimension === embedder.dimension) break;
+      try {
+        await this.reindex();
+        break;
+      } catch (error) {
+        // Several shards starting on an empty store: one indexes, the others wait for its commit.
+        if (!(error instanceof CoreError && error.code === 'REINDEX_BUSY') || Date.now() > deadline) throw error;
+        logger.info({}, 'another process is indexing the store; waiting for it');
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    }
+    return this.view();
+  }
+
+  async view(): Promise<PgCorpusView> {
+    const { rows } = await this.pool.query<{ revision: string }>('SELECT revision::text AS revision FROM store_state');
+    const revision = rows[0]?.revision;
+    if (this.currentView && this.currentView.revision === revision) return this.currentView;
+    this.loadingView ??= this.loadView().finally(() => (this.loadingView = null));
+    return this.loadingView;
+  }
+
+  get isReindexing(): boolean {
+    return this.running;
+  }
+
+  async reindex(request: ReindexRequest & Pick<PgIndexOptions, 'beforeCommit' | 'corpus'> = {}): Promise<{ summary: ReindexSummary; revision: string }> {
+    if (this.running) throw new CoreError('REINDEX_BUSY', 'A re-index is already running.');
+    this.running = true;
+    try {
+      const { corpusDir, embedder, logger } = this.options;
+      const result = await runPgIndex(this.pool, { ...request, corpusDir, embedder, logger });
+      logger.info({ ...result.summary, revision: result.revision }, 'store ready');
+      return { summary: result.summary, revision: result.revision };
+    } finally {
+      this.running = false;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+
+  private async loadView(): Promise<PgCorpusView> {
+    const { embedder } = this.options;
+    const state = await readViewState(this.pool);
+    if (state.embedder.id !== embedder.id || state.embedder.dimension !== embedder.dimension) {
+      throw new CoreError(
+        'EMBEDDER_MISMATCH',
+        `The database was indexed with ${state.embedder.id} (${state.embedder.dimension}d) but this process embeds queries with ${embedder.id} (${embedder.dimension}d). Give every process the same EMBEDDINGS settings, then run /reindex.`,
+      );
+    }
+    this.currentView = new PgCorpusView(this.pool, state, embedder, { iterativeScan: this.iterativeScan });
+    return this.currentView;
+  }
+}
+
+/** Revision, counts and term statistics read in one snapshot, so they describe the same committed state. */
+async function readViewState(pool: pg.Pool): Promise<ViewState> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    const state = await readState(client);
+    const terms = await client.query<{ term: string; df: number }>('SELECT term, df FROM term_stats');
+    const documents = await client.query<{ count: number }>('SELECT count(*)::int AS count FROM documents');
+    await client.query('COMMIT');
+    return {
+      revision: state.revision,
+      embedder: { id: state.embedder_id ?? 'none', dimension: state.dimension ?? 0 },
+      documentCount: documents.rows[0]?.count ?? 0,
+      chunkCount: state.chunk_count,
+      terms: new TermTable(new Map(terms.rows.map((row) => [row.term, row.df])), state.chunk_count),
+    };
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+function versionAtLeast(version: string, minimum: [number, number, number]): boolean {
+  const parts = version.split('.').map((part) => Number.parseInt(part, 10) || 0);
+  for (let i = 0; i < 3; i++) {
+    const have = parts[i] ?? 0;
+    const need = minimum[i] ?? 0;
+    if (have !== need) return have > need;
+  }
+  return true;
+}

@@ -1,0 +1,198 @@
+// One revision of the PostgreSQL store, as the use cases read it. Hybrid retrieval runs as one SQL statement:
+// full-text rank and cosine distance each rank their candidates, and reciprocal rank fusion combines them with
+// the same constants as the embedded store; overlap removal and MMR then run on the few fused rows.
+import type pg from 'pg';
+import type { CorpusView, Retrieval } from '../../core/corpus.js';
+import { cosine } from '../../core/embed/sif-embedder.js';
+import type { StoredDocument } from '../../core/index/snapshot.js';
+import { CANDIDATES_PER_RANKING, dropOverlapping, FUSION_WEIGHTS, maximalMarginalRelevance, MMR_LAMBDA, RRF_K } from '../../core/retrieve/fusion.js';
+import { documentMeta, EF_SEARCH, type RetrieveOptions } from '../../core/retrieve/knowledge-base.js';
+import { analyzeQuery } from '../../core/retrieve/query.js';
+import type { TermTable } from '../../core/retrieve/term-stats.js';
+import { weightedCoverage } from '../../core/text/overlap.js';
+import { contentTerms, STOP_WORDS, words } from '../../core/text/tokens.js';
+import type { Embedder, Passage } from '../../core/types.js';
+import { DOCUMENT_COLUMNS, documentOfRow, parseVector, vectorLiteral, type DocumentRow } from './rows.js';
+
+export interface ViewState {
+  revision: string;
+  embedder: { id: string; dimension: number };
+  documentCount: number;
+  chunkCount: number;
+  terms: TermTable;
+}
+
+interface CandidateRow {
+  row_id: string;
+  fused: number;
+  keyword_score: number;
+  vector_score: number;
+  id: string;
+  source: string;
+  start_offset: number;
+  end_offset: number;
+  body: string;
+  search_text: string;
+  embedding: string;
+}
+
+const HYBRID_SQL = `
+WITH keyword AS (
+  SELECT c.row_id, ts_rank(c.tsv, q.query, 1) AS score,
+         row_number() OVER (ORDER BY ts_rank(c.tsv, q.query, 1) DESC, c.row_id) AS rank
+  FROM chunks c, (SELECT to_tsquery('english', $1) AS query) q
+  WHERE $3::boolean AND c.tsv @@ q.query
+    AND ($6::text[] IS NULL OR c.source = ANY ($6))
+    AND ($7::date IS NULL OR c.published_at >= $7) AND ($8::date IS NULL OR c.published_at <= $8)
+  ORDER BY rank
+  LIMIT $5::int
+),
+semantic AS (
+  SELECT c.row_id, 1 - (c.embedding <=> $2::vector) AS similarity,
+         row_number() OVER (ORDER BY c.embedding <=> $2::vector, c.row_id) AS rank
+  FROM chunks c
+  WHERE $4::boolean
+    AND ($6::text[] IS NULL OR c.source = ANY ($6))
+    AND ($7::date IS NULL OR c.published_at >= $7) AND ($8::date IS NULL OR c.published_at <= $8)
+  ORDER BY c.embedding <=> $2::vector
+  LIMIT $5::int
+),
+fused AS (
+  SELECT coalesce(k.row_id, s.row_id) AS row_id,
+         coalesce($9::float8 / ($11::int + k.rank), 0) + coalesce($10::float8 / ($11::int + s.rank), 0) AS fused,
+         coalesce(k.score, 0) AS keyword_score,
+         coalesce(s.similarity, 0) AS vector_score
+  FROM keyword k FULL OUTER JOIN semantic s ON s.row_id = k.row_id
+)
+SELECT f.row_id, f.fused::float8 AS fused, f.keyword_score::float8 AS keyword_score, f.vector_score::float8 AS vector_score,
+       c.id, c.source, c.start_offset, c.end_offset, c.body, c.search_text, c.embedding::text AS embedding
+FROM fused f JOIN chunks c ON c.row_id = f.row_id
+ORDER BY f.fused DESC, f.row_id`;
+
+export class PgCorpusView implements CorpusView {
+  private documentsLoading: Promise<ReadonlyMap<string, StoredDocument>> | null = null;
+  private countsLoading: Promise<ReadonlyMap<string, number>> | null = null;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly state: ViewState,
+    private readonly queryEmbedder: Embedder,
+    private readonly options: { iterativeScan: boolean },
+  ) {}
+
+  get revision(): string {
+    return this.state.revision;
+  }
+  get embedder(): { id: string; dimension: number } {
+    return this.state.embedder;
+  }
+  get documentCount(): number {
+    return this.state.documentCount;
+  }
+  get chunkCount(): number {
+    return this.state.chunkCount;
+  }
+  idf(term: string): number {
+    return this.state.terms.idf(term);
+  }
+  knows(term: string): boolean {
+    return this.state.terms.knows(term);
+  }
+
+  async search(question: string, options: RetrieveOptions): Promise<Retrieval> {
+    if (this.state.chunkCount === 0) return { passages: [], documents: new Map() };
+    const query = analyzeQuery(question);
+    const mode = options.mode ?? 'hybrid';
+    const useVectors = mode !== 'keyword';
+    const embedding = useVectors ? vectorLiteral(await this.queryEmbedder.embedQuery(question)) : vectorLiteral(new Array<number>(this.state.embedder.dimension).fill(0));
+    const filtered = Boolean(options.sources || options.fromDate || options.toDate);
+
+    const client = await this.pool.connect();
+    let rows: CandidateRow[];
+    let documents: Map<string, StoredDocument>;
+    try {
+      // One snapshot for candidates and their documents: a re-index committing in between cannot make a
+      // passage's offsets point into a newer version of its document.
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      await client.query(`SET LOCAL hnsw.ef_search = ${Math.min(1000, EF_SEARCH)}`);
+      // With filters, pgvector ≥ 0.8 keeps scanning the graph until enough rows pass them.
+      if (filtered && this.options.iterativeScan) await client.query("SET LOCAL hnsw.iterative_scan = 'relaxed_order'");
+      const result = await client.query<CandidateRow>(HYBRID_SQL, [
+        keywordQuery(question),
+        embedding,
+        mode !== 'vector',
+        useVectors,
+        CANDIDATES_PER_RANKING,
+        options.sources ? [...options.sources] : null,
+        options.fromDate ?? null,
+        options.toDate ?? null,
+        FUSION_WEIGHTS.keyword,
+        FUSION_WEIGHTS.vector,
+        RRF_K,
+      ]);
+      rows = result.rows;
+      const sources = [...new Set(rows.map((row) => row.source))];
+      const docs = await client.query<DocumentRow>(`SELECT ${DOCUMENT_COLUMNS} FROM documents WHERE source = ANY ($1)`, [sources]);
+      documents = new Map(docs.rows.map((row) => [row.source, documentOfRow(row)]));
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+
+    const candidates = rows.map((row) => ({
+      row,
+      score: row.fused,
+      chunk: { id: row.id, source: row.source, start: row.start_offset, end: row.end_offset, text: row.body },
+      vector: parseVector(row.embedding),
+    }));
+    const picked = maximalMarginalRelevance(
+      dropOverlapping(candidates, CANDIDATES_PER_RANKING / 2),
+      (item) => item.score,
+      (a, b) => cosine(a.vector, b.vector),
+      options.k,
+      MMR_LAMBDA,
+    );
+    const passages: Passage[] = [];
+    for (const item of picked) {
+      const doc = documents.get(item.chunk.source);
+      if (!doc) continue; // cannot happen inside one snapshot (foreign key), but never cite a missing document
+      passages.push({
+        chunk: item.chunk,
+        doc: documentMeta(doc),
+        score: item.score,
+        bm25Score: item.row.keyword_score,
+        vectorScore: item.row.vector_score,
+        termCoverage: weightedCoverage(query.terms, new Set(contentTerms(item.row.search_text)), (term) => this.idf(term)),
+      });
+    }
+    return { passages, documents };
+  }
+
+  documents(): Promise<ReadonlyMap<string, StoredDocument>> {
+    this.documentsLoading ??= this.pool
+      .query<DocumentRow>(`SELECT ${DOCUMENT_COLUMNS} FROM documents ORDER BY source`)
+      .then((result) => new Map(result.rows.map((row) => [row.source, documentOfRow(row)])));
+    this.documentsLoading.catch(() => (this.documentsLoading = null));
+    return this.documentsLoading;
+  }
+
+  chunkCounts(): Promise<ReadonlyMap<string, number>> {
+    this.countsLoading ??= this.pool
+      .query<{ source: string; count: number }>('SELECT source, count(*)::int AS count FROM chunks GROUP BY source')
+      .then((result) => new Map(result.rows.map((row) => [row.source, row.count])));
+    this.countsLoading.catch(() => (this.countsLoading = null));
+    return this.countsLoading;
+  }
+}
+
+/**
+ * The question's content words OR-ed for to_tsquery, which stems them with PostgreSQL's English rules. Only
+ * letters and digits reach it, so no user input can form tsquery syntax.
+ */
+export function keywordQuery(question: string): string {
+  const terms = [...new Set(words(question))].filter((word) => !STOP_WORDS.has(word) && /^[\p{L}\p{N}]+$/u.test(word));
+  return terms.join(' | ');
+}

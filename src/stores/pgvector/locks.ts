@@ -5,6 +5,6 @@ export const ADVISORY_LOCKS = {
   reindex: '7170726100000001',
   /** Taken inside each write transaction: two writers never interleave, even where the session lock is not exclusive. */
   write: '7170726100000002',
-  /** Held while migrations run at start-up. */
+  /** Taken by each migration's transaction at start-up. */
   migrate: '7170726100000003',
 } as const;

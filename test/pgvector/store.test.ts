@@ -1,0 +1,401 @@
+// The PostgreSQL + pgvector store through its public interface, with the project's real pg-based code talking
+// over TCP to PGlite + pgvector on 127.0.0.1 (or to the server in TEST_DATABASE_URL, when set: all of this
+// suite runs against it unchanged, and it resets the store's tables, so give it a throwaway database).
+import { spawn } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { Library } from '../../src/app/library.js';
+import { createBotServices, type Services } from '../../src/commands/services.js';
+import { ConfigError, loadConfig, secretsOf } from '../../src/config.js';
+import { CoreError } from '../../src/core/errors.js';
+import type { Embedder } from '../../src/core/types.js';
+import { migrate } from '../../src/stores/pgvector/migrate.js';
+import { ADVISORY_LOCKS } from '../../src/stores/pgvector/locks.js';
+import { PgVectorStore } from '../../src/stores/pgvector/store.js';
+import { startTestDatabase, type TestDatabase } from '../fakes/pglite-server.js';
+import { HashEmbedder } from '../reliability/hash-embedder.js';
+import { citationProblems } from '../reliability/support.js';
+import { captureLogger, localEmbedder, nodeCommandFor, PROJECT_ROOT, removeDir, seedCorpusCopy, tempDir, testConfig } from '../helpers.js';
+
+let db: TestDatabase;
+const opened: PgVectorStore[] = [];
+
+beforeAll(async () => {
+  db = await startTestDatabase();
+}, 60_000);
+
+afterAll(async () => {
+  await Promise.all(opened.map((store) => store.close().catch(() => undefined)));
+  await db?.stop();
+});
+
+function storeFor(corpusDir: string, embedder: Embedder = localEmbedder()): PgVectorStore {
+  const store = new PgVectorStore({ databaseUrl: db.url, poolSize: 4, corpusDir, embedder, logger: captureLogger() });
+  opened.push(store);
+  return store;
+}
+
+async function query<T extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<T[]> {
+  const client = new pg.Client({ connectionString: db.url });
+  await client.connect();
+  try {
+    return (await client.query<T>(sql, params)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+/** term_stats must equal the document frequencies recomputed from the chunks' own term lists. */
+async function termStatsDrift(): Promise<number> {
+  const rows = await query<{ drift: number }>(`
+    WITH actual AS (SELECT term, count(*)::int AS df FROM chunks, unnest(string_to_array(terms, ' ')) AS term GROUP BY term)
+    SELECT count(*)::int AS drift FROM actual FULL OUTER JOIN term_stats s USING (term)
+    WHERE actual.df IS DISTINCT FROM s.df`);
+  return rows[0]?.drift ?? -1;
+}
+
+const QUESTIONS = [
+  'When did Japan and South Korea hold a summit?',
+  'What did Lee Jae-myung say about Japan?',
+  'What is THAAD?',
+  'Where was the trilateral summit held?',
+];
+
+describe('schema and migrations', () => {
+  beforeAll(() => db.reset());
+
+  it('applies the migrations once, even when two processes start together', async () => {
+    const pools = [new pg.Pool({ connectionString: db.url }), new pg.Pool({ connectionString: db.url })];
+    try {
+      const [first, second] = await Promise.all(pools.map((pool) => migrate(pool)));
+      expect([...(first ?? []), ...(second ?? [])]).toEqual(['001_init.sql']);
+      expect(await migrate(pools[0]!)).toEqual([]);
+    } finally {
+      await Promise.all(pools.map((pool) => pool.end()));
+    }
+  });
+
+  it('has an HNSW cosine index on the vectors and a GIN index on the full-text column once indexed', async () => {
+    const store = storeFor(seedCorpusCopy());
+    await store.open();
+    const indexes = await query<{ indexdef: string }>("SELECT indexdef FROM pg_indexes WHERE tablename = 'chunks'");
+    const definitions = indexes.map((row) => row.indexdef).join('\n');
+    expect(definitions).toMatch(/USING hnsw \(embedding vector_cosine_ops\)/);
+    expect(definitions).toMatch(/USING gin \(tsv\)/);
+    const [column] = await query<{ type: string }>(
+      "SELECT format_type(atttypid, atttypmod) AS type FROM pg_attribute WHERE attrelid = 'chunks'::regclass AND attname = 'embedding'",
+    );
+    expect(column?.type).toBe(`vector(${localEmbedder().dimension})`);
+    await store.close();
+  });
+});
+
+describe('same results contract as the local store', () => {
+  let corpus: string;
+  let pgStore: PgVectorStore;
+  let local: Library;
+  let indexDir: string;
+
+  beforeAll(async () => {
+    await db.reset();
+    corpus = seedCorpusCopy();
+    indexDir = tempDir('pg-contract-');
+    pgStore = storeFor(corpus);
+    await pgStore.open();
+    local = new Library({ corpusDir: corpus, indexDir, embedder: localEmbedder(), logger: captureLogger() });
+    await local.open();
+  }, 60_000);
+
+  afterAll(() => removeDir(indexDir));
+
+  it('returns k passages whose text sits at their offsets in the documents returned with them', async () => {
+    const view = await pgStore.view();
+    for (const question of QUESTIONS) {
+      const { passages, documents } = await view.search(question, { k: 5 });
+      expect(passages).toHaveLength(5);
+      for (const passage of passages) {
+        const doc = documents.get(passage.chunk.source);
+        expect(doc?.text.slice(passage.chunk.start, passage.chunk.end)).toBe(passage.chunk.text);
+        expect(passage.doc.title).toBe(doc?.title);
+        expect(passage.termCoverage).toBeGreaterThanOrEqual(0);
+        expect(passage.termCoverage).toBeLessThanOrEqual(1);
+      }
+      const scores = passages.map((p) => p.score);
+      expect(Math.max(...scores)).toBe(scores[0]);
+    }
+  });
+
+  it('finds the same top document as the local store for the seed questions', async () => {
+    const pgView = await pgStore.view();
+    const localView = await local.view();
+    for (const question of QUESTIONS) {
+      const [pgTop] = (await pgView.search(question, { k: 5 })).passages;
+      const localSources = (await localView.search(question, { k: 5 })).passages.map((p) => p.chunk.source);
+      expect(localSources).toContain(pgTop?.chunk.source);
+    }
+  });
+
+  it('applies source and date filters, and each ranking alone', async () => {
+    const view = await pgStore.view();
+    const documents = await view.documents();
+    const dated = [...documents.values()].filter((doc) => doc.publishedAt).sort((a, b) => (a.publishedAt ?? '').localeCompare(b.publishedAt ?? ''));
+    const newest = dated[dated.length - 1]!;
+    const bySource = await view.search('Japan Korea', { k: 5, sources: [newest.source] });
+    expect(bySource.passages.length).toBeGreaterThan(0);
+    expect(new Set(bySource.passages.map((p) => p.chunk.source))).toEqual(new Set([newest.source]));
+    const byDate = await view.search('Japan Korea', { k: 5, fromDate: newest.publishedAt! });
+    expect(byDate.passages.every((p) => (p.doc.publishedAt ?? '') >= newest.publishedAt!)).toBe(true);
+    const keywordOnly = await view.search('THAAD', { k: 3, mode: 'keyword' });
+    expect(keywordOnly.passages.every((p) => p.vectorScore === 0 && p.bm25Score > 0)).toBe(true);
+    const vectorOnly = await view.search('THAAD', { k: 3, mode: 'vector' });
+    expect(vectorOnly.passages.every((p) => p.bm25Score === 0)).toBe(true);
+  });
+
+  it('knows the corpus vocabulary like the local store does', async () => {
+    const pgView = await pgStore.view();
+    const localView = await local.view();
+    for (const term of ['japan', 'korea', 'summit', 'thaad', 'zanzibar']) {
+      expect(pgView.knows(term)).toBe(localView.knows(term));
+      expect(pgView.idf(term)).toBeCloseTo(localView.idf(term), 6);
+    }
+    expect(pgView.chunkCount).toBe(localView.chunkCount);
+    expect(pgView.documentCount).toBe(localView.documentCount);
+    expect(await termStatsDrift()).toBe(0);
+  });
+});
+
+describe('incremental re-index', () => {
+  let corpus: string;
+  let store: PgVectorStore;
+
+  beforeEach(async () => {
+    await db.reset();
+    corpus = seedCorpusCopy();
+    store = storeFor(corpus);
+    await store.open();
+  });
+
+  it('leaves unchanged documents untouched and embeds only what changed', async () => {
+    const before = await query<{ source: string; row_id: string; indexed_at: string }>(
+      'SELECT c.source, c.row_id::text, d.indexed_at::text FROM chunks c JOIN documents d USING (source) ORDER BY c.row_id',
+    );
+    const revision = (await store.view()).revision;
+    const unchanged = await store.reindex();
+    expect(unchanged.summary).toMatchObject({ added: 0, updated: 0, removed: 0, embedded: 0 });
+    expect((await store.view()).revision).toBe(revision);
+
+    const [victim, gone] = [...new Set(before.map((row) => row.source))];
+    writeFileSync(join(corpus, victim!), `Tokyo and Seoul agreed on a new ferry line on 3 March 2026, officials said.\n`);
+    rmSync(join(corpus, gone!));
+    writeFileSync(join(corpus, 'added.txt'), 'Busan hosted a trade fair in April 2026 with exhibitors from Japan and South Korea.\n');
+    const changed = await store.reindex();
+    expect(changed.summary).toMatchObject({ added: 1, updated: 1, removed: 1, unchanged: 3, embedded: 2 });
+
+    const after = await query<{ source: string; row_id: string; indexed_at: string }>(
+      'SELECT c.source, c.row_id::text, d.indexed_at::text FROM chunks c JOIN documents d USING (source) ORDER BY c.row_id',
+    );
+    const untouched = before.filter((row) => row.source !== victim && row.source !== gone);
+    expect(after.filter((row) => row.source !== victim && row.source !== 'added.txt')).toEqual(untouched);
+    expect(after.some((row) => row.source === gone)).toBe(false);
+    expect(await termStatsDrift()).toBe(0);
+
+    const view = await store.view();
+    expect(view.revision).not.toBe(revision);
+    const { passages } = await view.search('When was the ferry line agreed?', { k: 3 });
+    expect(passages[0]?.chunk.source).toBe(victim);
+  });
+
+  it('re-uses the stored vectors of chunks whose text did not change', async () => {
+    const [doc] = await query<{ source: string; body: string }>("SELECT source, body FROM documents ORDER BY length(body) DESC LIMIT 1");
+    // Appending a paragraph changes the document (and its last chunk) but not the chunks before it.
+    const path = join(corpus, doc!.source);
+    const { readFileSync } = await import('node:fs');
+    writeFileSync(path, `${readFileSync(path, 'utf8')}\n\nA closing paragraph added later about a cultural exchange in Kyoto.\n`);
+    const chunksBefore = (await query<{ n: number }>('SELECT count(*)::int AS n FROM chunks WHERE source = $1', [doc!.source]))[0]!.n;
+    const result = await store.reindex();
+    expect(result.summary.updated).toBe(1);
+    expect(result.summary.embedded).toBeGreaterThan(0);
+    expect(result.summary.embedded).toBeLessThan(chunksBefore);
+  });
+
+  it('keeps the last committed state when the write fails before COMMIT', async () => {
+    const revision = (await store.view()).revision;
+    const documentsBefore = await query<{ source: string; content_hash: string }>('SELECT source, content_hash FROM documents ORDER BY source');
+    writeFileSync(join(corpus, 'late.txt'), 'Osaka and Incheon opened a joint research centre in May 2026.\n');
+    await expect(store.reindex({ beforeCommit: () => Promise.reject(new Error('disk full')) })).rejects.toThrow('disk full');
+    expect(await query('SELECT source, content_hash FROM documents ORDER BY source')).toEqual(documentsBefore);
+    expect((await store.view()).revision).toBe(revision);
+    expect((await store.reindex()).summary.added).toBe(1);
+  });
+
+  it('rolls back a writer killed inside its transaction; the next run completes', async () => {
+    // A separate store whose vectors come from the cheap hash embedder, so the child needs no word vectors.
+    await db.reset();
+    const hashCorpus = seedCorpusCopy();
+    const hashStore = storeFor(hashCorpus, new HashEmbedder());
+    await hashStore.open();
+    const revision = (await hashStore.view()).revision;
+    writeFileSync(join(hashCorpus, 'killed.txt'), 'Kobe and Daegu signed a sister-city agreement in June 2026.\n');
+    const command = await nodeCommandFor(join(PROJECT_ROOT, 'test', 'pgvector', 'fixtures', 'write-child.ts'));
+    try {
+      const child = spawn(command.file, [...command.args, db.url, hashCorpus], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (data: Buffer) => (stderr += data.toString()));
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.on('data', (data: Buffer) => data.toString().includes('holding') && resolve());
+        child.on('exit', (code) => reject(new Error(`child exited (${code}) before its commit: ${stderr}`)));
+      });
+      child.kill('SIGKILL');
+      await new Promise((resolve) => child.on('exit', resolve));
+    } finally {
+      command.cleanup();
+    }
+    // The server rolls back the dead connection's transaction: nothing of killed.txt is visible.
+    await expect.poll(async () => (await query<{ n: number }>("SELECT count(*)::int AS n FROM documents WHERE source = 'killed.txt'"))[0]?.n, { timeout: 10_000 }).toBe(0);
+    expect((await hashStore.view()).revision).toBe(revision);
+    const next = await hashStore.reindex();
+    expect(next.summary).toMatchObject({ added: 1, embedded: 1 });
+    expect(await termStatsDrift()).toBe(0);
+  }, 30_000);
+});
+
+describe('embedder identity', () => {
+  beforeEach(() => db.reset());
+
+  it('stores the embedder id and dimension, re-embeds on a change, and refuses queries from a mismatched process', async () => {
+    const corpus = seedCorpusCopy();
+    const localStore = storeFor(corpus);
+    await localStore.open();
+    const hashStore = storeFor(corpus, new HashEmbedder());
+    const view = await hashStore.open();
+    expect(view.embedder).toEqual({ id: 'test:hash-bow-64', dimension: 64 });
+    const [state] = await query<{ embedder_id: string; dimension: number }>('SELECT embedder_id, dimension FROM store_state');
+    expect(state).toEqual({ embedder_id: 'test:hash-bow-64', dimension: 64 });
+    const [column] = await query<{ type: string }>(
+      "SELECT format_type(atttypid, atttypmod) AS type FROM pg_attribute WHERE attrelid = 'chunks'::regclass AND attname = 'embedding'",
+    );
+    expect(column?.type).toBe('vector(64)');
+    const error = await localStore.view().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CoreError);
+    expect((error as CoreError).code).toBe('EMBEDDER_MISMATCH');
+    expect((error as CoreError).message).toMatch(/same EMBEDDINGS settings/);
+  });
+});
+
+describe('several processes share one store', () => {
+  let corpus: string;
+  beforeEach(async () => {
+    await db.reset();
+    corpus = seedCorpusCopy();
+  });
+
+  it('a re-index by one process is seen by the next query of another', async () => {
+    const first = storeFor(corpus);
+    const second = storeFor(corpus);
+    await Promise.all([first.open(), second.open()]);
+    expect((await query<{ n: number }>('SELECT count(*)::int AS n FROM documents'))[0]?.n).toBe(5);
+    const before = await second.view();
+    writeFileSync(join(corpus, 'ferry.txt'), 'A hydrofoil service between Fukuoka and Busan resumed on 2 February 2026.\n');
+    await first.reindex();
+    const after = await second.view();
+    expect(after.revision).not.toBe(before.revision);
+    const { passages } = await after.search('When did the hydrofoil service resume?', { k: 3 });
+    expect(passages[0]?.chunk.source).toBe('ferry.txt');
+    expect(after.knows('hydrofoil')).toBe(true);
+    expect(before.knows('hydrofoil')).toBe(false);
+  });
+
+  it('overlapping re-indexes from two processes are serialized: the change is written once', async () => {
+    const first = storeFor(corpus);
+    const second = storeFor(corpus);
+    await Promise.all([first.open(), second.open()]);
+    writeFileSync(join(corpus, 'rail.txt'), 'Engineers from Japan and South Korea studied an undersea rail tunnel in 2026.\n');
+    const results = await Promise.allSettled([first.reindex(), second.reindex()]);
+    const refused = results.filter((r) => r.status === 'rejected');
+    for (const r of refused) expect((r.reason as CoreError).code).toBe('REINDEX_BUSY');
+    // A real server refuses the second at once (session advisory lock); PGlite serves all connections from one
+    // session, where the transaction-level lock still serializes the two writes.
+    if (db.kind === 'postgres') expect(refused).toHaveLength(1);
+    expect(results.some((r) => r.status === 'fulfilled')).toBe(true);
+    expect(await query('SELECT source FROM documents WHERE source = $1', ['rail.txt'])).toHaveLength(1);
+    const [counts] = await query<{ chunks: number; state: number }>('SELECT count(*)::int AS chunks, (SELECT chunk_count FROM store_state) AS state FROM chunks');
+    expect(counts?.chunks).toBe(counts?.state);
+    expect(await termStatsDrift()).toBe(0);
+  });
+
+  it.skipIf(!process.env.TEST_DATABASE_URL)('refuses /reindex while another session holds the re-index lock (real PostgreSQL only)', async () => {
+    const store = storeFor(corpus);
+    await store.open();
+    const holder = new pg.Client({ connectionString: db.url });
+    await holder.connect();
+    try {
+      await holder.query('SELECT pg_advisory_lock($1)', [ADVISORY_LOCKS.reindex]);
+      await expect(store.reindex()).rejects.toMatchObject({ code: 'REINDEX_BUSY' });
+    } finally {
+      await holder.end();
+    }
+    await expect(store.reindex()).resolves.toBeTruthy();
+  });
+});
+
+describe('the bot services on STORE=pgvector', () => {
+  let services: Services;
+  let indexDir: string;
+
+  beforeAll(async () => {
+    await db.reset();
+    indexDir = tempDir('pg-services-');
+    const config = testConfig({ corpusDir: seedCorpusCopy(), indexDir, env: { STORE: 'pgvector', DATABASE_URL: db.url } });
+    services = await createBotServices({ config, logger: captureLogger(), embedder: localEmbedder(), chat: null });
+  }, 60_000);
+
+  afterAll(async () => {
+    await services?.close();
+    removeDir(indexDir);
+  });
+
+  it('answers with verified citations, lists sources, builds the timeline and refuses what the corpus lacks', async () => {
+    expect(services.store.kind).toBe('pgvector');
+    const answer = await services.ask('What did Lee Jae-myung say about Japan?');
+    expect(answer.refused).toBe(false);
+    expect(answer.citations.length).toBeGreaterThan(0);
+    expect(citationProblems(answer, await (await services.store.view()).documents())).toEqual([]);
+    const refusal = await services.ask('What did the Zanzibar delegation sign in Nairobi?');
+    expect(refusal.refused).toBe(true);
+    const sources = await services.sources();
+    expect(sources).toHaveLength(5);
+    expect(sources.every((s) => s.chunks > 0 && s.indexedAt.endsWith('Z'))).toBe(true);
+    const timeline = await services.timeline(['japan', 'korea']);
+    expect(timeline.events.length).toBeGreaterThan(0);
+    const help = await services.help();
+    expect(help).toMatchObject({ documents: 5, embedder: localEmbedder().id });
+    // The local index directory is not used by this store.
+    const { readdirSync } = await import('node:fs');
+    expect(readdirSync(indexDir)).toEqual([]);
+  });
+});
+
+describe('configuration', () => {
+  const base = { ENTITIES_FILE: 'data/entities.json' };
+
+  it('asks for DATABASE_URL when STORE=pgvector, and rejects a malformed one without echoing it', () => {
+    expect(() => loadConfig({}, { ...base, STORE: 'pgvector' }, { dotenvPath: false })).toThrow(/STORE=pgvector needs DATABASE_URL/);
+    let error: unknown;
+    try {
+      loadConfig({}, { ...base, DATABASE_URL: 'mysql://root:hunter22@db/x' }, { dotenvPath: false });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(String((error as Error).message)).toMatch(/postgres:\/\//);
+    expect(String((error as Error).message)).not.toMatch(/hunter22/);
+  });
+
+  it('treats the database password as a secret', () => {
+    const config = loadConfig({}, { ...base, STORE: 'pgvector', DATABASE_URL: 'postgres://bot:s3cret-pass@127.0.0.1:5432/corpus' }, { dotenvPath: false });
+    expect(config.store).toMatchObject({ kind: 'pgvector', poolSize: 5 });
+    expect(secretsOf(config)).toContain('s3cret-pass');
+  });
+});

@@ -34,12 +34,17 @@ export class PgVectorStore implements CorpusStore {
     this.pool.on('error', (error) => options.logger.warn({ err: error.message }, 'PostgreSQL connection lost'));
   }
 
-  async open(): Promise<PgCorpusView> {
-    const { embedder, logger } = this.options;
+  /** Applies pending migrations and checks the pgvector version; open() does this first. */
+  async prepare(): Promise<void> {
     const applied = await migrate(this.pool);
-    if (applied.length > 0) logger.info({ applied }, 'database migrated');
+    if (applied.length > 0) this.options.logger.info({ applied }, 'database migrated');
     const { rows } = await this.pool.query<{ extversion: string }>("SELECT extversion FROM pg_extension WHERE extname = 'vector'");
     this.iterativeScan = versionAtLeast(rows[0]?.extversion ?? '0', [0, 8, 0]);
+  }
+
+  async open(): Promise<PgCorpusView> {
+    const { embedder, logger } = this.options;
+    await this.prepare();
 
     const deadline = Date.now() + (this.options.waitForIndexMs ?? 10 * 60_000);
     for (;;) {

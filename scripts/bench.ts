@@ -1,4 +1,5 @@
 // npm run bench [-- --sizes 1000,10000,100000] [--queries 200] [--json] [--svg FILE]
+//           [-- --store pgvector [--database-url URL]]  (the pgvector store against the local one: bench-stores.ts)
 // Speed and scale of indexing and querying on a synthetic news corpus. Timings on a shared machine are noisy,
 // so every figure comes with a baseline measured in the same run: re-index times as a share of the full build,
 // HNSW search against exact brute-force search over the same vectors, and a fixed CPU workload (`calibration_ms`)
@@ -14,6 +15,7 @@ import { parseArgs } from 'node:util';
 import { runInNewContext } from 'node:vm';
 import { setFlagsFromString } from 'node:v8';
 import { createLocalEmbedder, defaultWordVectorsDir } from '../src/app/embedders.js';
+import { loadConfig } from '../src/config.js';
 import { answerExtractively, type EvidenceModel } from '../src/core/answer/extractive.js';
 import { chunkDocument } from '../src/core/chunk/chunker.js';
 import { runIndex, type IndexTiming } from '../src/core/index/build.js';
@@ -829,6 +831,8 @@ export async function main(argv: string[]): Promise<void> {
       child: { type: 'string' },
       job: { type: 'string' },
       result: { type: 'string' },
+      store: { type: 'string' },
+      'database-url': { type: 'string' },
     },
   });
   if (values.child) {
@@ -839,6 +843,15 @@ export async function main(argv: string[]): Promise<void> {
   if (sizes.some((s) => !Number.isInteger(s) || s <= 0)) throw new Error(`--sizes takes positive whole numbers, got "${values.sizes}"`);
   const queries = values.queries ? Number(values.queries) : DEFAULT_QUERIES;
   const command = `npm run bench${argv.length > 0 ? ` -- ${argv.join(' ')}` : ''}`;
+  if (values.store !== undefined) {
+    if (values.store !== 'pgvector') throw new Error(`--store takes "pgvector", got "${values.store}"`);
+    const { compareStores, formatComparison } = await import('./bench-stores.js');
+    const databaseUrl = values['database-url'] ?? loadConfig().store.databaseUrl;
+    const log = (line: string) => process.stderr.write(`${line}\n`);
+    const results = await compareStores({ sizes: values.sizes ? sizes : [10_000, 100_000], queries, log, ...(databaseUrl ? { databaseUrl } : {}) });
+    process.stdout.write(values.json ? `${JSON.stringify({ command, results })}\n` : `${formatComparison(results)}\n`);
+    return;
+  }
   const report = await runBench({ sizes, queries, command });
   if (values.svg) writeFileSync(resolve(values.svg), latencySvg(report));
   process.stdout.write(values.json ? `${JSON.stringify(report)}\n` : `${formatTable(report)}\n`);

@@ -24,7 +24,11 @@ export class TermTable implements TermStatistics {
   ) {}
 
   idf(term: string): number {
-    return bm25Idf(this.chunkCount, this.frequencies.get(term) ?? 0);
+    return bm25Idf(this.chunkCount, this.documentFrequency(term));
+  }
+
+  documentFrequency(term: string): number {
+    return this.frequencies.get(term) ?? 0;
   }
 
   knows(term: string): boolean {

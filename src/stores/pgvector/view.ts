@@ -10,7 +10,7 @@ import { documentMeta, EF_SEARCH, type RetrieveOptions } from '../../core/retrie
 import { analyzeQuery } from '../../core/retrieve/query.js';
 import type { TermTable } from '../../core/retrieve/term-stats.js';
 import { weightedCoverage } from '../../core/text/overlap.js';
-import { contentTerms, STOP_WORDS, words } from '../../core/text/tokens.js';
+import { contentTerms, STOP_WORDS, termOf, words } from '../../core/text/tokens.js';
 import type { Embedder, Passage } from '../../core/types.js';
 import { DOCUMENT_COLUMNS, documentOfRow, parseVector, vectorLiteral, type DocumentRow } from './rows.js';
 
@@ -113,12 +113,12 @@ export class PgCorpusView implements CorpusView {
     try {
       // One snapshot for candidates and their documents: a re-index committing in between cannot make a
       // passage's offsets point into a newer version of its document.
-      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      await client.query(`SET LOCAL hnsw.ef_search = ${Math.min(1000, EF_SEARCH)}`);
-      // With filters, pgvector ≥ 0.8 keeps scanning the graph until enough rows pass them.
-      if (filtered && this.options.iterativeScan) await client.query("SET LOCAL hnsw.iterative_scan = 'relaxed_order'");
+      // One round trip for the transaction and its settings. With filters, pgvector ≥ 0.8 keeps scanning the
+      // graph until enough rows pass them.
+      const iterative = filtered && this.options.iterativeScan ? "; SET LOCAL hnsw.iterative_scan = 'relaxed_order'" : '';
+      await client.query(`BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL hnsw.ef_search = ${Math.min(1000, EF_SEARCH)}${iterative}`);
       const result = await client.query<CandidateRow>(HYBRID_SQL, [
-        keywordQuery(question),
+        keywordQuery(question, this.state.terms),
         embedding,
         mode !== 'vector',
         useVectors,
@@ -188,11 +188,26 @@ export class PgCorpusView implements CorpusView {
   }
 }
 
+/** Words in more than this share of chunks are left out of the keyword query when rarer ones remain. */
+const MAX_KEYWORD_SHARE = 0.1;
+const MIN_KEYWORDS = 2;
+/** Below this many chunks ranking every match is cheap, and pruning cost recall on the small probe set. */
+const PRUNE_FROM_CHUNKS = 2000;
+
 /**
  * The question's content words OR-ed for to_tsquery, which stems them with PostgreSQL's English rules. Only
- * letters and digits reach it, so no user input can form tsquery syntax.
+ * letters and digits reach it, so no user input can form tsquery syntax. Words found in a large share of the
+ * chunks are dropped while rarer ones remain, in large corpora (they add little to the ranking, and an OR of
+ * them makes PostgreSQL rank half the table: hybrid p95 181 → 49 ms at 10k chunks on PGlite).
  */
-export function keywordQuery(question: string): string {
-  const terms = [...new Set(words(question))].filter((word) => !STOP_WORDS.has(word) && /^[\p{L}\p{N}]+$/u.test(word));
-  return terms.join(' | ');
+export function keywordQuery(question: string, terms?: TermTable): string {
+  const candidates = [...new Set(words(question))].filter((word) => !STOP_WORDS.has(word) && /^[\p{L}\p{N}]+$/u.test(word));
+  if (!terms || terms.chunkCount < PRUNE_FROM_CHUNKS) return candidates.join(' | ');
+  const byRarity = candidates
+    .map((word) => ({ word, share: terms.documentFrequency(termOf(word)) / terms.chunkCount }))
+    .sort((a, b) => a.share - b.share);
+  return byRarity
+    .filter((entry, rank) => rank < MIN_KEYWORDS || entry.share <= MAX_KEYWORD_SHARE)
+    .map((entry) => entry.word)
+    .join(' | ');
 }

@@ -1,0 +1,155 @@
+// npm run bench -- --store pgvector [--sizes 10000,100000] [--queries 200] [--database-url URL] [--json]
+// The PostgreSQL + pgvector store against the embedded store on the same synthetic corpus, in the same run:
+// full build, query latency through the one retrieval contract both implement (CorpusView.search, query
+// embedding included), top-5 hit rate, and re-index of one changed document. Without --database-url (or
+// DATABASE_URL in the configuration), PGlite + pgvector runs in a child process on 127.0.0.1 — WebAssembly,
+// one core: an upper bound for what a real PostgreSQL server does.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { Library } from '../src/app/library.js';
+import { createLocalEmbedder } from '../src/app/embedders.js';
+import type { CorpusStore } from '../src/core/corpus.js';
+import type { Logger } from '../src/core/types.js';
+import { PgVectorStore } from '../src/stores/pgvector/store.js';
+import { CorpusGenerator, percentile, writeCorpus } from './bench.js';
+
+export interface StoreFigures {
+  store: 'local' | 'pgvector';
+  build_ms: number;
+  query_p50_ms: number;
+  query_p95_ms: number;
+  hit_at_5: number;
+  reindex_one_ms: number;
+  reindex_one_ratio: number;
+  reindex_one_embedded: number;
+}
+
+export interface StoreComparison {
+  target_chunks: number;
+  chunks: number;
+  documents: number;
+  server: string;
+  stores: StoreFigures[];
+}
+
+const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+
+export async function compareStores(options: { sizes: number[]; queries: number; databaseUrl?: string; log: (line: string) => void }): Promise<StoreComparison[]> {
+  const { log } = options;
+  const embedder = createLocalEmbedder({ wordVectorsDir: undefined });
+  const server = options.databaseUrl ? null : await startPgliteChild();
+  const databaseUrl = options.databaseUrl ?? server?.url ?? '';
+  const results: StoreComparison[] = [];
+  try {
+    for (const size of options.sizes) {
+      const workDir = mkdtempSync(join(tmpdir(), `bench-stores-${size}-`));
+      try {
+        const corpusDir = join(workDir, 'corpus');
+        log(`size ${size}: writing the synthetic corpus`);
+        const corpus = writeCorpus(new CorpusGenerator(), corpusDir, size, options.queries);
+        await resetDatabase(databaseUrl);
+        const stores: Array<[StoreFigures['store'], CorpusStore & { prepare?: () => Promise<void> }]> = [
+          ['local', new Library({ corpusDir, indexDir: join(workDir, 'index'), embedder, logger: quiet })],
+          ['pgvector', new PgVectorStore({ databaseUrl, poolSize: 4, corpusDir, embedder, logger: quiet })],
+        ];
+        const figures: StoreFigures[] = [];
+        let chunks = 0;
+        const victim = corpus.questions[0]?.source ?? '';
+        for (const [name, store] of stores) {
+          await store.prepare?.();
+          let started = performance.now();
+          const built = await store.reindex({ rebuild: true });
+          const buildMs = performance.now() - started;
+          chunks = built.summary.chunks;
+          log(`  ${name}: full build ${Math.round(buildMs)} ms (${chunks} chunks)`);
+          await store.open();
+          const view = await store.view();
+          for (const { question } of corpus.questions.slice(0, 20)) await view.search(question, { k: 5 }); // warm-up
+          const latencies: number[] = [];
+          let hits = 0;
+          for (const { question, source } of corpus.questions) {
+            started = performance.now();
+            const { passages } = await view.search(question, { k: 5 });
+            latencies.push(performance.now() - started);
+            if (passages.some((p) => p.chunk.source === source)) hits += 1;
+          }
+          // The same one-sentence edit for both stores, reverted afterwards so the second store sees the same corpus.
+          const path = join(corpusDir, victim);
+          const { readFileSync } = await import('node:fs');
+          const original = readFileSync(path, 'utf8');
+          writeFileSync(path, `${original}\nA revised estimate was published on Friday by the statistics office.\n`);
+          started = performance.now();
+          const one = await store.reindex();
+          const oneMs = performance.now() - started;
+          writeFileSync(path, original);
+          log(`  ${name}: query p95 ${percentile(latencies, 95).toFixed(1)} ms, re-index of one document ${Math.round(oneMs)} ms`);
+          figures.push({
+            store: name,
+            build_ms: Math.round(buildMs),
+            query_p50_ms: round(percentile(latencies, 50)),
+            query_p95_ms: round(percentile(latencies, 95)),
+            hit_at_5: round(hits / corpus.questions.length, 3),
+            reindex_one_ms: Math.round(oneMs),
+            reindex_one_ratio: round(oneMs / buildMs, 4),
+            reindex_one_embedded: one.summary.embedded,
+          });
+          await store.close();
+        }
+        results.push({ target_chunks: size, chunks, documents: corpus.documents, server: server ? 'PGlite (WASM) in a child process' : 'PostgreSQL at --database-url', stores: figures });
+      } finally {
+        rmSync(workDir, { recursive: true, force: true });
+      }
+    }
+  } finally {
+    server?.child.kill('SIGTERM');
+  }
+  return results;
+}
+
+export function formatComparison(results: readonly StoreComparison[]): string {
+  const lines = [];
+  for (const result of results) {
+    lines.push(`${result.chunks} chunks (${result.documents} documents), pgvector on ${result.server}`);
+    lines.push(`  ${'store'.padEnd(10)}${'build'.padStart(10)}${'query p50'.padStart(12)}${'query p95'.padStart(12)}${'hit@5'.padStart(8)}${'re-index 1 doc'.padStart(24)}`);
+    for (const s of result.stores) {
+      const reindex = `${s.reindex_one_ms} ms (${(s.reindex_one_ratio * 100).toFixed(1)} %)`;
+      lines.push(
+        `  ${s.store.padEnd(10)}${`${(s.build_ms / 1000).toFixed(1)} s`.padStart(10)}${`${s.query_p50_ms} ms`.padStart(12)}${`${s.query_p95_ms} ms`.padStart(12)}${s.hit_at_5.toFixed(3).padStart(8)}${reindex.padStart(24)}`,
+      );
+    }
+    const [local, remote] = result.stores;
+    if (local && remote) lines.push(`  pgvector / local: query p95 ×${(remote.query_p95_ms / local.query_p95_ms).toFixed(1)}, re-index of one document ×${(remote.reindex_one_ms / local.reindex_one_ms).toFixed(2)}`);
+  }
+  return lines.join('\n');
+}
+
+async function resetDatabase(url: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query('DROP TABLE IF EXISTS chunks, documents, term_stats, store_state, schema_migrations CASCADE');
+  } finally {
+    await client.end();
+  }
+}
+
+/** PGlite in its own process (as a database server would be), on a free port of 127.0.0.1. */
+async function startPgliteChild(): Promise<{ url: string; child: ChildProcess }> {
+  const script = join(import.meta.dirname, 'pglite-server.ts');
+  const child = spawn(process.execPath, [...process.execArgv, script, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout?.on('data', (data: Buffer) => {
+      out += data.toString();
+      const match = /DATABASE_URL=(\S+)/.exec(out);
+      if (match?.[1]) resolve(match[1]);
+    });
+    child.on('exit', (code) => reject(new Error(`PGlite server exited with code ${code}`)));
+  });
+  return { url, child };
+}
+
+const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;

@@ -8,11 +8,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { Library } from '../src/app/library.js';
 import { createLocalEmbedder } from '../src/app/embedders.js';
 import type { CorpusStore } from '../src/core/corpus.js';
 import type { Logger } from '../src/core/types.js';
+import { dropStoreTables } from '../src/stores/pgvector/migrate.js';
 import { PgVectorStore } from '../src/stores/pgvector/store.js';
 import { CorpusGenerator, percentile, writeCorpus } from './bench.js';
 
@@ -50,7 +50,7 @@ export async function compareStores(options: { sizes: number[]; queries: number;
         const corpusDir = join(workDir, 'corpus');
         log(`size ${size}: writing the synthetic corpus`);
         const corpus = writeCorpus(new CorpusGenerator(), corpusDir, size, options.queries);
-        await resetDatabase(databaseUrl);
+        await dropStoreTables(databaseUrl);
         const stores: Array<[StoreFigures['store'], CorpusStore & { prepare?: () => Promise<void> }]> = [
           ['local', new Library({ corpusDir, indexDir: join(workDir, 'index'), embedder, logger: quiet })],
           ['pgvector', new PgVectorStore({ databaseUrl, poolSize: 4, corpusDir, embedder, logger: quiet })],
@@ -124,16 +124,6 @@ export function formatComparison(results: readonly StoreComparison[]): string {
     if (local && remote) lines.push(`  pgvector / local: query p95 ×${(remote.query_p95_ms / local.query_p95_ms).toFixed(1)}, re-index of one document ×${(remote.reindex_one_ms / local.reindex_one_ms).toFixed(2)}`);
   }
   return lines.join('\n');
-}
-
-async function resetDatabase(url: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query('DROP TABLE IF EXISTS chunks, documents, term_stats, store_state, schema_migrations CASCADE');
-  } finally {
-    await client.end();
-  }
 }
 
 /** PGlite in its own process (as a database server would be), on a free port of 127.0.0.1. */

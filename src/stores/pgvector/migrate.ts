@@ -4,7 +4,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type pg from 'pg';
+import pg from 'pg';
 import { ADVISORY_LOCKS } from './locks.js';
 
 export const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
@@ -62,5 +62,16 @@ async function inTransaction<T>(client: pg.PoolClient, work: () => Promise<T>): 
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
     throw error;
+  }
+}
+
+/** Drops every table of the store (benchmarks and tests start from an empty database). */
+export async function dropStoreTables(databaseUrl: string): Promise<void> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query('DROP TABLE IF EXISTS chunks, documents, term_stats, store_state, schema_migrations CASCADE');
+  } finally {
+    await client.end();
   }
 }

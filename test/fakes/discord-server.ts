@@ -25,6 +25,25 @@ export interface InteractionOptions {
   user?: FakeUser;
   /** Member permissions as a decimal string; ADMIN or MEMBER below. */
   permissions?: string;
+  /** Send it on the connection that identified as this shard id (default: the latest connection). */
+  shard?: number;
+}
+
+/** One IDENTIFY frame as the gateway received it. */
+export interface GatewayIdentify {
+  /** 1-based number of the WebSocket connection that sent it (in order of connection). */
+  connection: number;
+  /** IDENTIFY's `shard` field, `[shard_id, num_shards]`; undefined when the client did not send one. */
+  shard: [number, number] | undefined;
+  intents: number;
+}
+
+/** One gateway WebSocket and its session state: sequence numbers are per connection, as on Discord. */
+interface Connection {
+  id: number;
+  socket: WebSocket;
+  seq: number;
+  shard: [number, number] | undefined;
 }
 
 export interface SentInteraction {
@@ -71,11 +90,14 @@ export class FakeDiscord {
   readonly channelId = snowflake();
   readonly calls: RestCall[] = [];
   readonly gateway = { connections: 0, identifies: 0, resumes: 0, heartbeats: 0 };
+  /** Every IDENTIFY, in order: sharded clients are told apart by their `shard` field. */
+  readonly identified: GatewayIdentify[] = [];
   /** Every interaction sent, so tests can check no token ever reached a log. */
   readonly sent: SentInteraction[] = [];
 
-  private socket: WebSocket | undefined;
-  private seq = 0;
+  /** The latest connection: the default target of dispatches and closeGateway(). */
+  private latest: Connection | undefined;
+  private readonly connections = new Set<Connection>();
   private sessionId = randomBytes(16).toString('hex');
   private readonly rateLimits: RateLimitRule[] = [];
   private readonly messages = new Map<string, any>();
@@ -86,13 +108,15 @@ export class FakeDiscord {
     private readonly wss: WebSocketServer,
     readonly port: number,
     private readonly heartbeatIntervalMs: number,
+    /** The `shards` GET /gateway/bot recommends (what ShardingManager's 'auto' count asks for). */
+    readonly recommendedShards: number,
   ) {}
 
-  static async start(options: { heartbeatIntervalMs?: number } = {}): Promise<FakeDiscord> {
+  static async start(options: { heartbeatIntervalMs?: number; recommendedShards?: number } = {}): Promise<FakeDiscord> {
     const http = createServer();
     const wss = new WebSocketServer({ server: http, path: '/gateway' });
     await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-    const fake = new FakeDiscord(http, wss, (http.address() as AddressInfo).port, options.heartbeatIntervalMs ?? 2000);
+    const fake = new FakeDiscord(http, wss, (http.address() as AddressInfo).port, options.heartbeatIntervalMs ?? 2000, options.recommendedShards ?? 1);
     http.on('request', (req, res) => void fake.onRequest(req, res));
     wss.on('connection', (socket) => fake.onConnection(socket));
     return fake;
@@ -184,7 +208,7 @@ export class FakeDiscord {
     if (method === 'GET' && path === '/api/v10/gateway/bot') {
       send(200, {
         url: this.gatewayUrl,
-        shards: 1,
+        shards: this.recommendedShards,
         session_start_limit: { total: 1000, remaining: 1000, reset_after: 86_400_000, max_concurrency: 1 },
       });
     } else if (method === 'POST' && /^\/api\/v10\/interactions\/\d+\/[^/]+\/callback$/.test(path)) {
@@ -241,26 +265,45 @@ export class FakeDiscord {
 
   private onConnection(socket: WebSocket): void {
     this.gateway.connections += 1;
-    this.socket = socket;
-    socket.on('message', (data) => this.onFrame(socket, JSON.parse(String(data))));
+    const connection: Connection = { id: this.gateway.connections, socket, seq: 0, shard: undefined };
+    this.connections.add(connection);
+    this.latest = connection;
+    socket.on('close', () => this.connections.delete(connection));
+    socket.on('message', (data) => this.onFrame(connection, JSON.parse(String(data))));
     socket.send(JSON.stringify({ op: 10, d: { heartbeat_interval: this.heartbeatIntervalMs }, s: null, t: null }));
   }
 
-  private dispatch(t: string, d: unknown, socket = this.socket): void {
-    if (!socket) throw new Error('No gateway connection');
-    this.seq += 1;
-    socket.send(JSON.stringify({ op: 0, t, s: this.seq, d }));
+  /** The open connection that identified as `shard`, or the latest connection when no shard is named. */
+  private connectionFor(shard: number | undefined): Connection {
+    if (shard === undefined) {
+      if (!this.latest) throw new Error('No gateway connection');
+      return this.latest;
+    }
+    // The newest match: a respawned shard replaces its dead predecessor.
+    const found = [...this.connections].reverse().find((c) => c.shard?.[0] === shard);
+    if (!found) throw new Error(`No gateway connection identified as shard ${shard}`);
+    return found;
   }
 
-  private onFrame(socket: WebSocket, frame: { op: number; d: any }): void {
+  private dispatch(t: string, d: unknown, connection = this.latest): void {
+    if (!connection) throw new Error('No gateway connection');
+    connection.seq += 1;
+    connection.socket.send(JSON.stringify({ op: 0, t, s: connection.seq, d }));
+  }
+
+  private onFrame(connection: Connection, frame: { op: number; d: any }): void {
+    const { socket } = connection;
     switch (frame.op) {
       case 1:
         this.gateway.heartbeats += 1;
         socket.send(JSON.stringify({ op: 11, d: null, s: null, t: null }));
         break;
-      case 2:
+      case 2: {
         this.gateway.identifies += 1;
-        this.seq = 0;
+        const shard = Array.isArray(frame.d?.shard) ? ([Number(frame.d.shard[0]), Number(frame.d.shard[1])] as [number, number]) : undefined;
+        connection.shard = shard;
+        connection.seq = 0;
+        this.identified.push({ connection: connection.id, shard, intents: Number(frame.d?.intents ?? 0) });
         this.sessionId = randomBytes(16).toString('hex');
         this.dispatch(
           'READY',
@@ -270,16 +313,21 @@ export class FakeDiscord {
             guilds: [{ id: this.guildId, unavailable: true }],
             session_id: this.sessionId,
             resume_gateway_url: this.gatewayUrl,
-            shard: [0, 1],
+            shard: shard ?? [0, 1],
             application: { id: this.applicationId, flags: 0 },
           },
-          socket,
+          connection,
         );
-        this.dispatch('GUILD_CREATE', this.guild(), socket);
+        // Every shard gets the one test guild (Discord would route it to shard (guild_id >> 22) % num_shards):
+        // the bot does not depend on which shard caches a guild, and tests pick the shard per interaction.
+        this.dispatch('GUILD_CREATE', this.guild(), connection);
         break;
+      }
       case 6:
         this.gateway.resumes += 1;
-        this.dispatch('RESUMED', {}, socket);
+        // Sequence numbers go on from the client's last one, as after a real RESUME.
+        connection.seq = Number(frame.d?.seq ?? 0);
+        this.dispatch('RESUMED', {}, connection);
         break;
       default:
         break;
@@ -320,8 +368,8 @@ export class FakeDiscord {
 
   /** Closes the bot's socket; 4000 (unknown error) makes discord.js RESUME, 1000 makes it IDENTIFY again. */
   closeGateway(code = 4000): void {
-    this.socket?.close(code, 'closed by the fake for a test');
-    this.socket = undefined;
+    this.latest?.socket.close(code, 'closed by the fake for a test');
+    this.latest = undefined;
   }
 
   // ---- Interactions -----------------------------------------------------------------------------------------
@@ -330,6 +378,7 @@ export class FakeDiscord {
     const id = snowflake();
     const token = `aW50ZXJhY3Rpb24${randomBytes(24).toString('base64url')}`;
     const user = options.user ?? { id: snowflake(), username: 'tester' };
+    const connection = this.connectionFor(options.shard);
     this.dispatch('INTERACTION_CREATE', {
       id,
       application_id: this.applicationId,
@@ -355,7 +404,7 @@ export class FakeDiscord {
       authorizing_integration_owners: { '0': this.guildId },
       context: 0,
       ...extra,
-    });
+    }, connection);
     const sent = { id, token, sentAt: performance.now() };
     this.sent.push(sent);
     return sent;

@@ -14,7 +14,7 @@ import type { CorpusStore } from '../src/core/corpus.js';
 import type { Logger } from '../src/core/types.js';
 import { dropStoreTables } from '../src/stores/pgvector/migrate.js';
 import { PgVectorStore } from '../src/stores/pgvector/store.js';
-import { CorpusGenerator, percentile, writeCorpus } from './bench.js';
+import { CorpusGenerator, percentile, round, writeCorpus } from './bench.js';
 
 export interface StoreFigures {
   store: 'local' | 'pgvector';
@@ -142,4 +142,3 @@ async function startPgliteChild(): Promise<{ url: string; child: ChildProcess }>
   return { url, child };
 }
 
-const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;

@@ -609,7 +609,7 @@ export function percentile(values: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] as number;
 }
 
-const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
+export const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
 const split = (t: IndexTiming): PhaseSplit => ({
   scan_ms: round(t.scanMs, 0),
   chunk_ms: round(t.chunkMs, 0),

@@ -287,6 +287,7 @@ function maxLabel(snapshot: IndexSnapshot): number {
   return max;
 }
 
-function sameSkipped(a: readonly SkippedFile[], b: readonly SkippedFile[]): boolean {
+/** Whether two scans skipped the same files for the same reasons (then a re-index that changed nothing can stop). */
+export function sameSkipped(a: readonly SkippedFile[], b: readonly SkippedFile[]): boolean {
   return a.length === b.length && a.every((item, i) => item.path === b[i]?.path && item.reason === b[i]?.reason);
 }

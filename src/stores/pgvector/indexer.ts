@@ -7,6 +7,7 @@ import type pg from 'pg';
 import { chunkDocument } from '../../core/chunk/chunker.js';
 import type { ReindexRequest, ReindexSummary } from '../../core/corpus.js';
 import { CoreError } from '../../core/errors.js';
+import { sameSkipped } from '../../core/index/build.js';
 import type { StoredDocument } from '../../core/index/snapshot.js';
 import { loadCorpus } from '../../core/ingest/index.js';
 import { indexedTextOf } from '../../core/retrieve/knowledge-base.js';
@@ -301,8 +302,4 @@ async function insertChunks(client: pg.PoolClient, chunks: NewChunk[]): Promise<
 
 function splitTerms(terms: string): string[] {
   return terms === '' ? [] : terms.split(' ');
-}
-
-function sameSkipped(a: readonly SkippedFile[], b: readonly SkippedFile[]): boolean {
-  return a.length === b.length && a.every((item, i) => item.path === b[i]?.path && item.reason === b[i]?.reason);
 }

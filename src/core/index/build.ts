@@ -172,19 +172,7 @@ export async function runIndex(options: IndexRunOptions): Promise<IndexRunResult
     }
 
     // Embed only what is new.
-    const freshVectors: number[][] = [];
-    for (let i = 0; i < freshChunks.length; i += EMBED_BATCH) {
-      options.onProgress?.({ phase: 'embedding', done: i, total: freshChunks.length });
-      const batch = freshChunks.slice(i, i + EMBED_BATCH).map((chunk) => chunk.text);
-      const vectors = await embedder.embedDocuments(batch);
-      for (const vector of vectors) {
-        if (vector.length !== embedder.dimension) {
-          throw new CoreError('EMBEDDER_MISMATCH', `Embedder ${embedder.id} returned ${vector.length} dimensions, expected ${embedder.dimension}.`);
-        }
-        freshVectors.push(vector);
-      }
-    }
-    options.onProgress?.({ phase: 'embedding', done: freshChunks.length, total: freshChunks.length });
+    const freshVectors = await embedInBatches(embedder, freshChunks.map((chunk) => chunk.text), options.onProgress);
     lap('embedMs');
     options.onProgress?.({ phase: 'writing', done: 0, total: 1 });
 
@@ -275,6 +263,25 @@ export async function runIndex(options: IndexRunOptions): Promise<IndexRunResult
   } finally {
     lock.release();
   }
+}
+
+/** Embeds texts in batches, reporting progress and checking every vector's dimension against the embedder's. */
+export async function embedInBatches(embedder: Embedder, texts: readonly string[], onProgress?: (progress: IndexProgress) => void): Promise<number[][]> {
+  const vectors: number[][] = [];
+  for (let i = 0; i < texts.length; i += EMBED_BATCH) {
+    onProgress?.({ phase: 'embedding', done: i, total: texts.length });
+    for (const vector of await embedder.embedDocuments(texts.slice(i, i + EMBED_BATCH))) {
+      if (vector.length !== embedder.dimension) {
+        throw new CoreError('EMBEDDER_MISMATCH', `Embedder ${embedder.id} returned ${vector.length} dimensions, expected ${embedder.dimension}.`);
+      }
+      vectors.push(vector);
+    }
+  }
+  if (vectors.length !== texts.length) {
+    throw new CoreError('EMBEDDER_MISMATCH', `Embedder ${embedder.id} returned ${vectors.length} vectors for ${texts.length} texts.`);
+  }
+  onProgress?.({ phase: 'embedding', done: texts.length, total: texts.length });
+  return vectors;
 }
 
 function summary(s: IndexRunResult['summary']): IndexRunResult['summary'] {

@@ -7,7 +7,7 @@ import type pg from 'pg';
 import { chunkDocument } from '../../core/chunk/chunker.js';
 import type { ReindexRequest, ReindexSummary } from '../../core/corpus.js';
 import { CoreError } from '../../core/errors.js';
-import { sameSkipped } from '../../core/index/build.js';
+import { embedInBatches, sameSkipped } from '../../core/index/build.js';
 import type { StoredDocument } from '../../core/index/snapshot.js';
 import { loadCorpus } from '../../core/ingest/index.js';
 import { indexedTextOf } from '../../core/retrieve/knowledge-base.js';
@@ -16,7 +16,6 @@ import type { Chunk, CleanDocument, Embedder, Logger, SkippedFile } from '../../
 import { ADVISORY_LOCKS } from './locks.js';
 import { metaOfDocument, vectorLiteral, type StateRow } from './rows.js';
 
-const EMBED_BATCH = 64;
 const INSERT_BATCH = 250;
 export const HNSW_INDEX = 'chunks_embedding_hnsw';
 
@@ -105,19 +104,8 @@ export async function runPgIndex(pool: pg.Pool, options: PgIndexOptions): Promis
       );
       if (!fresh) await reuseStoredVectors(pool, newChunks);
       const toEmbed = newChunks.filter((chunk) => chunk.vector === null);
-      for (let i = 0; i < toEmbed.length; i += EMBED_BATCH) {
-        options.onProgress?.({ phase: 'embedding', done: i, total: toEmbed.length });
-        const batch = toEmbed.slice(i, i + EMBED_BATCH);
-        const vectors = await embedder.embedDocuments(batch.map((chunk) => chunk.text));
-        batch.forEach((chunk, j) => {
-          const vector = vectors[j];
-          if (!vector || vector.length !== embedder.dimension) {
-            throw new CoreError('EMBEDDER_MISMATCH', `Embedder ${embedder.id} returned ${vector?.length ?? 0} dimensions, expected ${embedder.dimension}.`);
-          }
-          chunk.vector = vectorLiteral(vector);
-        });
-      }
-      options.onProgress?.({ phase: 'embedding', done: toEmbed.length, total: toEmbed.length });
+      const vectors = await embedInBatches(embedder, toEmbed.map((chunk) => chunk.text), options.onProgress);
+      toEmbed.forEach((chunk, i) => (chunk.vector = vectorLiteral(vectors[i] ?? [])));
       const embedMs = performance.now() - started - scanMs;
 
       options.onProgress?.({ phase: 'writing', done: 0, total: 1 });

@@ -50,7 +50,7 @@ export async function createBotServices(options: ServiceOptions): Promise<Servic
       const question = cleanQuestion(rawQuestion);
       const view = await store.view();
       const { passages, documents } = await view.search(question, { k: askOptions.k ?? config.retrievalK });
-      const evidence: EvidenceModel = { idf: (term) => view.idf(term), embed: (text) => scorer.embed(text), knows: (term) => view.knows(term) };
+      const evidence: EvidenceModel = { idf: (term) => view.idf(term), embed: (text) => scorer.embed(text), wordSimilarity: (a, b) => scorer.wordSimilarity(a, b) };
       const extractive = () => answerExtractively(question, passages, documents, evidence);
       if (!chat || passages.length === 0) return extractive();
       const offline = extractive();

@@ -1,0 +1,249 @@
+// Instances of an expected answer type inside a sentence: a date, a number with the asked unit, a name the
+// question does not already give, a causal clause, a statement by the asked speaker. Positions are word-token
+// indexes so "near the focus" can be measured in words.
+import type { DateGranularity, ExpectedType, QuestionAnalysis } from '../text/question.js';
+import { extractDates, type DateValue, type PartialDate } from '../text/dates.js';
+import { foldText, termOf } from '../text/tokens.js';
+
+export interface SentenceToken {
+  /** Folded word. */
+  word: string;
+  term: string;
+  capitalized: boolean;
+  /** Offsets inside the sentence. */
+  start: number;
+  end: number;
+}
+
+export interface TypedSpan {
+  /** Token range [from, to]. */
+  from: number;
+  to: number;
+  /** Verbatim text of the span in the sentence. */
+  text: string;
+  /** For dates: the resolved value (null when unanchored), and the granularity it gives. */
+  date?: DateValue;
+}
+
+const TOKEN = /[\p{L}\p{N}][\p{L}\p{N}'’.%-]*/gu;
+
+export function tokenizeSentence(text: string): SentenceToken[] {
+  const out: SentenceToken[] = [];
+  for (const m of text.matchAll(TOKEN)) {
+    let raw = m[0] ?? '';
+    raw = raw.replace(/['’]s$/, '').replace(/[.'’-]+$/, '');
+    if (raw.length === 0) continue;
+    const word = foldText(raw);
+    out.push({ word, term: termOf(word.replace(/[^a-z0-9]/g, '')), capitalized: /^\p{Lu}/u.test(raw), start: m.index, end: m.index + raw.length });
+  }
+  return out;
+}
+
+const MONTH_WORD = /^(?:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)$/;
+const WEEKDAY = /^(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)$/;
+/** Capitalised words that start sentences or titles without naming anything. */
+const NOT_A_NAME = new Set(
+  'the a an but and however in on at as this that these those it he she they we i his her their our its while despite after before during since when also both earlier officials president prime minister mr mrs ms dr if there here what who why how where which with for from to by of or so then yet still even last next this'.split(' '),
+);
+const NUMBER_WORD = /^(?:\d[\d,.]*%?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fifteen|twenty|thirty|forty|fifty|hundred|hundreds|thousand|thousands|million|millions|billion|billions|trillion|dozen|dozens|half|several|both|a few|single)$/;
+const TIME_UNIT = /^(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|centuries|century|decades-long|years-long)$/;
+const CURRENCY = /^(?:dollars?|usd|yen|won|yuan|euros?|pounds?|rupees?)$|^[$€£¥]/;
+const DISTANCE = /^(?:km|kilometres?|kilometers?|miles?|metres?|meters?|feet|nautical)$/;
+const LOCATIVE = new Set(['in', 'at', 'to', 'from', 'near', 'toward', 'towards', 'into', 'across', 'off', 'outside', 'inside', 'visit', 'visited', 'visiting', 'of']);
+const COMPASS = /^(?:east|west|north|south|northern|southern|eastern|western|northeast|northwest|southeast|southwest)$/;
+const CAUSAL =
+  /\b(?:because|due to|owing to|as a result of|in response to|in the face of|driven by|amid|amidst|after|following|over|prompted|sparked|triggered|led to|caused|so as to|in order to|to (?:counter|address|deter|boost|counter|strengthen|secure|hammer out|bolster|improve|deepen|solidify|reduce)|aimed at|aims? to|seeks? to|seeking to|given|since|concerns? (?:over|about)|as)\b/i;
+const SAY = /\b(?:said|says|say|told|tells|stated|stating|added|noted|stressed|emphasi[sz]ed|described|called|explained|warned|insisted|argued|declared|remarked|announced|according to|urged)\b/i;
+const QUOTE = /["“”]/;
+
+/** Capitalised runs ("Kim Yo Jong", "Camp David"), months and weekdays excluded. */
+export function capitalisedRuns(tokens: readonly SentenceToken[]): Array<{ from: number; to: number }> {
+  const runs: Array<{ from: number; to: number }> = [];
+  let i = 0;
+  while (i < tokens.length) {
+    const t = tokens[i];
+    if (t && t.capitalized && !NOT_A_NAME.has(t.word) && !MONTH_WORD.test(t.word) && !WEEKDAY.test(t.word) && !/^\d/.test(t.word)) {
+      let j = i;
+      while (j + 1 < tokens.length) {
+        const n = tokens[j + 1];
+        if (!n || !n.capitalized || MONTH_WORD.test(n.word) || WEEKDAY.test(n.word)) break;
+        j++;
+      }
+      runs.push({ from: i, to: j });
+      i = j + 1;
+    } else i++;
+  }
+  return runs;
+}
+
+/** Whether a folded word is one the question already gives (same word, same stem, or a derivation: "japanese"/"japan"). */
+export function isGiven(word: string, given: ReadonlySet<string>): boolean {
+  if (given.has(word)) return true;
+  const term = termOf(word);
+  for (const g of given) {
+    if (g.length < 3) continue;
+    if (termOf(g) === term) return true;
+    const short = Math.min(g.length, word.length);
+    if (short >= 4 && (g.startsWith(word.slice(0, Math.max(4, short - 2))) || word.startsWith(g.slice(0, Math.max(4, short - 2))))) return true;
+  }
+  return false;
+}
+
+function spanText(sentence: string, tokens: readonly SentenceToken[], from: number, to: number): string {
+  return sentence.slice(tokens[from]?.start ?? 0, tokens[to]?.end ?? 0);
+}
+
+function granularityOf(p: PartialDate): DateGranularity {
+  return p.d !== undefined ? 'day' : p.m !== undefined ? 'month' : 'year';
+}
+
+const RANK: Record<DateGranularity, number> = { any: 0, year: 1, month: 2, day: 3 };
+
+/**
+ * Instances of the expected type in one sentence. `publishedAt` anchors relative dates. For types that carry no
+ * checkable shape (description, list) the result is empty and `typed` tells the caller so.
+ */
+export function typedSpans(analysis: QuestionAnalysis, sentence: string, tokens: readonly SentenceToken[], publishedAt: string | null): TypedSpan[] {
+  const out: TypedSpan[] = [];
+  const given = analysis.given;
+  const nameRuns = () => capitalisedRuns(tokens).filter((run) => !rangeWords(tokens, run.from, run.to).every((w) => isGiven(w, given)));
+  switch (analysis.type) {
+    case 'person':
+    case 'organisation':
+    case 'thing':
+    case 'list':
+      for (const run of nameRuns()) out.push({ ...run, text: spanText(sentence, tokens, run.from, run.to) });
+      break;
+    case 'place': {
+      for (const run of nameRuns()) {
+        const before = tokens[run.from - 1]?.word ?? '';
+        if (LOCATIVE.has(before) || /^(?:city|town|capital|province|state|region)$/.test(before)) out.push({ ...run, text: spanText(sentence, tokens, run.from, run.to) });
+      }
+      // "from its east coast", "in the north": a compass place.
+      tokens.forEach((t, i) => {
+        if (COMPASS.test(t.word) && /^(?:coast|border|region|side|part|sea|province)$/.test(tokens[i + 1]?.word ?? '')) {
+          const from = /^(?:its|the|their)$/.test(tokens[i - 1]?.word ?? '') ? i - 1 : i;
+          out.push({ from, to: i + 1, text: spanText(sentence, tokens, from, i + 1) });
+        }
+      });
+      break;
+    }
+    case 'date': {
+      const wanted = RANK[analysis.granularity];
+      for (const mention of extractDates(sentence, publishedAt)) {
+        if (!mention.value) continue;
+        const text = sentence.slice(mention.start, mention.end);
+        if (analysis.years.some((y) => text === y)) continue;
+        const precision = RANK[granularityOf(mention.value.start)];
+        if (wanted > precision) continue;
+        const from = tokens.findIndex((t) => t.end > mention.start);
+        let to = from;
+        while (to + 1 < tokens.length && (tokens[to + 1]?.start ?? Infinity) < mention.end) to++;
+        if (from < 0) continue;
+        out.push({ from, to, text, date: mention.value });
+      }
+      break;
+    }
+    case 'duration':
+      tokens.forEach((t, i) => {
+        if (!TIME_UNIT.test(t.word)) return;
+        const unitOk = !analysis.unit || analysis.unit === 'time' || t.word.startsWith(analysis.unit);
+        if (!unitOk) return;
+        const prev = tokens[i - 1]?.word ?? '';
+        const hasNumber = NUMBER_WORD.test(prev) || /^(?:many|few|several|some|the|for|over|about|nearly|almost)$/.test(prev) || /s$|-long$/.test(t.word);
+        if (!hasNumber) return;
+        const from = NUMBER_WORD.test(prev) ? i - 1 : i;
+        out.push({ from, to: i, text: spanText(sentence, tokens, from, i) });
+      });
+      break;
+    case 'money':
+      tokens.forEach((t, i) => {
+        const next = tokens[i + 1]?.word ?? '';
+        const after = tokens[i + 2]?.word ?? '';
+        const symbol = /^[$€£¥]/.test(sentence.slice(Math.max(0, t.start - 1), t.start + 1)) && /^\d/.test(t.word);
+        if (symbol || (/^\d/.test(t.word) && (CURRENCY.test(next) || (/^(?:million|billion|trillion)$/.test(next) && CURRENCY.test(after))))) {
+          const to = CURRENCY.test(next) ? i + 1 : /^(?:million|billion|trillion)$/.test(next) ? (CURRENCY.test(after) ? i + 2 : i + 1) : i;
+          out.push({ from: i, to, text: sentence.slice(symbol ? t.start - 1 : t.start, tokens[to]?.end ?? t.end) });
+        }
+      });
+      break;
+    case 'percent':
+      tokens.forEach((t, i) => {
+        const next = tokens[i + 1]?.word ?? '';
+        if (/^\d[\d.,]*%$/.test(t.word) || ((NUMBER_WORD.test(t.word) || /^\d/.test(t.word)) && /^(?:percent|per)$/.test(next))) {
+          const to = /%$/.test(t.word) ? i : next === 'per' ? i + 2 : i + 1;
+          out.push({ from: i, to, text: spanText(sentence, tokens, i, Math.min(to, tokens.length - 1)) });
+        }
+      });
+      break;
+    case 'quantity':
+    case 'count':
+      tokens.forEach((t, i) => {
+        if (!NUMBER_WORD.test(t.word) || /^(?:1[89]\d\d|20\d\d)$/.test(t.word)) return;
+        if (analysis.unit === 'distance' && !DISTANCE.test(tokens[i + 1]?.word ?? '')) return;
+        if (analysis.type === 'count' && analysis.unit && analysis.unit !== 'distance') {
+          // "how many leaders" wants a number standing before a noun, or "both"/"all".
+          const next = tokens[i + 1];
+          if (!next && t.word !== 'both') return;
+        }
+        if (t.word === 'both' && analysis.type !== 'count') return;
+        // A date's day number is not a count.
+        if (MONTH_WORD.test(tokens[i - 1]?.word ?? '') || MONTH_WORD.test(tokens[i + 1]?.word ?? '')) return;
+        let to = i;
+        while (to + 1 < tokens.length && NUMBER_WORD.test(tokens[to + 1]?.word ?? '')) to++;
+        if (to + 1 < tokens.length && !/^(?:and|or|of|the|to|in|on)$/.test(tokens[to + 1]?.word ?? '')) to++;
+        out.push({ from: i, to, text: spanText(sentence, tokens, i, to) });
+      });
+      break;
+    case 'reason': {
+      const m = CAUSAL.exec(sentence);
+      if (m) {
+        const from = tokens.findIndex((t) => t.end > m.index);
+        if (from >= 0) out.push({ from, to: Math.min(tokens.length - 1, from + 8), text: sentence.slice(m.index).replace(/[.!?]+$/, '') });
+      }
+      break;
+    }
+    case 'statement': {
+      if (!QUOTE.test(sentence) && !SAY.test(sentence)) break;
+      const quoted = /["“]([^"”]{8,})["”]/.exec(sentence);
+      const from = quoted ? tokens.findIndex((t) => t.start > quoted.index) : 0;
+      out.push({ from: Math.max(0, from), to: Math.max(0, Math.min(tokens.length - 1, from + 6)), text: quoted ? (quoted[1] ?? '') : sentence });
+      break;
+    }
+    case 'description':
+      break;
+  }
+  return out;
+}
+
+function rangeWords(tokens: readonly SentenceToken[], from: number, to: number): string[] {
+  const out: string[] = [];
+  for (let i = from; i <= to; i++) out.push(tokens[i]?.word ?? '');
+  return out;
+}
+
+/** Types whose answer has a checkable shape: a sentence without an instance cannot answer. */
+export function isCheckableType(type: ExpectedType): boolean {
+  return !['description', 'list', 'thing'].includes(type);
+}
+
+export function isSaying(sentence: string): boolean {
+  return QUOTE.test(sentence) || SAY.test(sentence);
+}
+
+const LONG_MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+/** "24 August 2025", "November 2025", "1965". */
+export function formatLongDate(p: PartialDate): string {
+  const month = p.m !== undefined ? LONG_MONTHS[p.m - 1] : undefined;
+  if (month && p.d !== undefined) return `${p.d} ${month} ${p.y}`;
+  if (month) return `${month} ${p.y}`;
+  return String(p.y);
+}
+
+export function formatLongValue(v: DateValue): string {
+  if (!v.end) return formatLongDate(v.start);
+  const a = formatLongDate(v.start);
+  const b = formatLongDate(v.end);
+  return a === b ? a : `${a} – ${b}`;
+}

@@ -1,0 +1,222 @@
+// Question analysis from the question's *form*: which wh-form it uses, what kind of answer that asks for (with
+// its unit), the focus words the answer must stand near, and the names and speaker it asks about. Nothing here
+// knows any particular question or document; it reads English question syntax only.
+import { contentTerms, termOf, words } from './tokens.js';
+
+export type ExpectedType =
+  | 'person'
+  | 'place'
+  | 'organisation'
+  | 'date'
+  | 'duration'
+  | 'money'
+  | 'percent'
+  | 'quantity'
+  | 'count'
+  | 'reason'
+  | 'statement'
+  | 'thing'
+  | 'list'
+  | 'description';
+
+/** How precise a date the question wants: "what year" → year, "what month and year" → month, "what day" → day. */
+export type DateGranularity = 'year' | 'month' | 'day' | 'any';
+
+export interface QuestionWord {
+  /** Folded surface word ("talks"). */
+  word: string;
+  /** Stemmed term ("talk"). */
+  term: string;
+}
+
+export interface QuestionAnalysis {
+  text: string;
+  /** The wh-word that sets the form (who, where, when, why, how, what, which), or null for yes/no and commands. */
+  wh: string | null;
+  type: ExpectedType;
+  /** The unit a numeric answer must carry: "hour", "year", "dollar", "percent", "kilometre"…; null if none. */
+  unit: string | null;
+  granularity: DateGranularity;
+  /** For a date inside an interval: "when does X end / finish / leave" wants its end. */
+  datePart: 'start' | 'end';
+  /** Content words the answer sentence must be about (scaffolding and type words removed). */
+  focus: QuestionWord[];
+  /** Proper names and other words the question itself gives, folded: an answer must not merely repeat them. */
+  given: Set<string>;
+  /** For "what did X say…": the speaker's words. */
+  speaker: string[];
+  /** Years the question itself names (they are context, not the answer). */
+  years: string[];
+}
+
+const WH = ['who', 'whom', 'whose', 'where', 'when', 'why', 'which', 'what', 'how'];
+
+// Nouns that, after "which/what", say what kind of thing the answer is.
+const PERSON_NOUN =
+  /^(?:person|people|man|woman|leader|leaders|president|presidents|pm|premier|minister|ministers|chancellor|king|queen|official|officials|spokesperson|spokesman|spokeswoman|diplomat|envoy|ambassador|general|politician|lawmaker|senator|ceo|chief|head|founder|player|coach|author|writer|journalist|reporter|analyst|expert|professor|scientist|actor|singer|ruler|emperor|counterpart|successor|predecessor|host|guest)$/;
+const PLACE_NOUN =
+  /^(?:city|cities|town|village|country|countries|nation|nations|state|states|province|region|regions|place|places|location|venue|site|capital|island|port|coast|sea|ocean|continent|area|direction|part|district|base|airport|border|territory)$/;
+const ORG_NOUN = /^(?:company|companies|firm|firms|organisation|organization|agency|group|party|bank|corporation|body|institution|university|newspaper|outlet|network|alliance|team|club|ministry|department)$/;
+const TIME_UNIT = /^(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|centuries|century)$/;
+const MONEY_WORD = /^(?:dollars?|usd|yen|won|yuan|euros?|pounds?|money|cost|costs|price|worth|budget|spend|spent|pay|paid|funding|fund|investment|revenue|billions?|millions?|trillions?)$/;
+const PERCENT_WORD = /^(?:percent|percentage|per|share|rate|proportion)$/;
+const DISTANCE_UNIT = /^(?:km|kilometres?|kilometers?|miles?|metres?|meters?|feet|nautical)$/;
+const SAY_VERB = /^(?:say|said|says|tell|told|describe|described|call|called|explain|explained|put|line|comment|respond|responded|react|reacted|think|thought|claim|claimed|warn|warned|insist|insisted|stress|stressed|argue|argued|view|views|position|stance|remark|remarks)$/;
+
+/** Words that only build the question ("actually", "pls", "thing"), never evidence. */
+const SCAFFOLD = new Set(
+  'actually really exactly supposedly basically thing things stuff pls please like kind sort lot bunch guys anyone know wonder wondering tell name named call called happen happened happening get got getting go going went way first place'.split(
+    ' ',
+  ),
+);
+
+/** Analyses a question's form. */
+export function analyzeQuestion(question: string): QuestionAnalysis {
+  const tokens = words(question);
+  const lower = question.toLowerCase().replace(/[’‘]/g, "'");
+  const whIndex = tokens.findIndex((t) => WH.includes(t));
+  const wh = whIndex >= 0 ? (tokens[whIndex] ?? null) : null;
+  const after = whIndex >= 0 ? tokens.slice(whIndex + 1) : tokens;
+  const next = after[0] ?? '';
+
+  let type: ExpectedType = 'description';
+  let unit: string | null = null;
+  let granularity: DateGranularity = 'any';
+  const typeWords = new Set<string>();
+
+  const headNoun = (list: readonly string[]): string | undefined =>
+    // "which japanese PM", "what calendar day": the first noun-like word that names a category, within 3 words.
+    list.slice(0, 4).find((w) => PERSON_NOUN.test(w) || PLACE_NOUN.test(w) || ORG_NOUN.test(w) || TIME_UNIT.test(w) || /^(?:year|month|day|date|time)$/.test(w));
+
+  const dateRequest = /\b(?:what|which)\s+(?:exact\s+|calendar\s+|specific\s+)*(year|month|day|date|time)\b|\bsince\s+(?:what|which)\s+year\b|\bmonth\s*(?:and|\+|&)\s*year\b|\bcalendar\s+(?:day|date)\b|\bexact\s+date\b/.exec(lower);
+  if (wh === 'why' || /\b(?:what|which)\s+(?:caused|causes|led to|prompted|triggered|drove|motivated)\b|\bhow come\b|\bfor what reason\b|\bwhat(?:'s| is| was| are)\s+\w+(?:\s+\w+)?\s+(?:trying|hoping|aiming|looking|seeking)\s+to\b|\bwhat\s+for\b|\bwhat\s+(?:keeps|kept|is)\s+\w+ing\b/.test(lower)) {
+    type = 'reason';
+  } else if (dateRequest || wh === 'when' || /\bhow long ago\b/.test(lower)) {
+    type = 'date';
+    const month = /\bmonth\b/.test(lower);
+    const day = /\b(?:day|date)\b/.test(lower) && !/\bdays\b/.test(lower);
+    granularity = day ? 'day' : month ? 'month' : /\byear\b/.test(lower) ? 'year' : 'any';
+    for (const w of ['year', 'month', 'day', 'date', 'calendar', 'exact', 'time']) typeWords.add(w);
+  } else if (wh === 'how' && /^(?:long|far|many|much|often|old|big|large)$/.test(next)) {
+    const quantityNoun = after.slice(1, 5);
+    if (next === 'long') {
+      type = 'duration';
+      unit = 'time';
+    } else if (next === 'far') {
+      type = 'quantity';
+      unit = 'distance';
+    } else if (next === 'old') {
+      type = 'quantity';
+      unit = 'age';
+    } else if (quantityNoun.some((w) => MONEY_WORD.test(w)) || (next === 'much' && /\b(?:cost|pay|spend|worth|invest|money|price|fund)/.test(lower))) {
+      type = 'money';
+      unit = 'currency';
+    } else if (quantityNoun.some((w) => PERCENT_WORD.test(w))) {
+      type = 'percent';
+      unit = 'percent';
+    } else {
+      const timeUnit = quantityNoun.find((w) => TIME_UNIT.test(w));
+      const distance = quantityNoun.find((w) => DISTANCE_UNIT.test(w));
+      if (timeUnit) {
+        type = 'duration';
+        unit = timeUnit.replace(/s$/, '').replace(/ie$/, 'y');
+      } else if (distance) {
+        type = 'quantity';
+        unit = 'distance';
+      } else {
+        type = next === 'much' ? 'quantity' : 'count';
+        unit = quantityNoun.find((w) => !['of', 'the', 'did', 'do', 'does', 'were', 'was', 'are', 'is', 'have', 'has', 'had', 'will'].includes(w)) ?? null;
+      }
+    }
+    for (const w of [next, ...quantityNoun.filter((w) => MONEY_WORD.test(w) || TIME_UNIT.test(w) || DISTANCE_UNIT.test(w) || PERCENT_WORD.test(w))]) typeWords.add(w);
+  } else if (isStatementForm(lower, tokens, whIndex)) {
+    type = 'statement';
+  } else if (wh === 'who' || wh === 'whom' || wh === 'whose') {
+    type = 'person';
+  } else if (wh === 'where') {
+    type = 'place';
+  } else if (/\bwhat\s+percent|\bwhat\s+percentage\b|\bwhat\s+share\b/.test(lower)) {
+    type = 'percent';
+    unit = 'percent';
+  } else if (/\bwhat(?:'s| is| was)?\s+the\s+name\b|\bname\s+of\s+the\b/.test(lower)) {
+    const noun = after.find((w) => PERSON_NOUN.test(w) || PLACE_NOUN.test(w) || ORG_NOUN.test(w));
+    type = noun && PLACE_NOUN.test(noun) ? 'place' : noun && ORG_NOUN.test(noun) ? 'organisation' : noun ? 'person' : 'thing';
+    typeWords.add('name');
+  } else if (wh === 'which' || wh === 'what') {
+    const noun = headNoun(after);
+    if (noun && PERSON_NOUN.test(noun)) type = 'person';
+    else if (noun && PLACE_NOUN.test(noun)) type = 'place';
+    else if (noun && ORG_NOUN.test(noun)) type = 'organisation';
+    else if (/\b(?:what|which)\s+(?:else|other)\b|\bwhat\s+(?:are|were)\s+the\b/.test(lower)) type = 'list';
+    else if (/^(?:population|number|amount|size|level|total|figure)$/.test(after.find((w) => !['is', 'was', 'the', 'are', 'were'].includes(w)) ?? '')) {
+      type = 'quantity';
+    } else if (wh === 'which') type = /s$/.test(after[0] ?? '') && !/ss$/.test(after[0] ?? '') ? 'list' : 'thing';
+    else type = 'description';
+    if (noun && type !== 'description') typeWords.add(noun);
+  }
+
+  const given = new Set<string>();
+  for (const name of capitalisedWords(question)) given.add(name);
+  const questionWords = new Set(tokens);
+  for (const t of tokens) if (!WH.includes(t)) given.add(t);
+
+  const speaker = type === 'statement' ? speakerOf(tokens, whIndex) : [];
+  const years = [...question.matchAll(/\b(1[89]\d{2}|20\d{2})\b/g)].map((m) => m[1] ?? '');
+
+  const focus: QuestionWord[] = [];
+  const seen = new Set<string>();
+  for (const word of tokens) {
+    if (typeWords.has(word) || SCAFFOLD.has(word) || WH.includes(word)) continue;
+    const [term] = contentTerms(word);
+    if (!term || seen.has(term)) continue;
+    if (type === 'statement' && SAY_VERB.test(word)) continue;
+    seen.add(term);
+    focus.push({ word, term });
+  }
+  void questionWords;
+  const datePart = type === 'date' && /\b(?:done|finish|finished|end|ends|ended|wrap|wraps|over|leave|leaves|left|conclude|concludes|last day)\b/.test(lower) ? 'end' : 'start';
+  return { text: question, wh, type, unit, granularity, datePart, focus, given, speaker, years };
+}
+
+/** "what did X say / tell / describe…", "how did X describe / explain…", "what was X's line / view on…". */
+function isStatementForm(lower: string, tokens: readonly string[], whIndex: number): boolean {
+  if (/\bwhat\s+(?:did|does|do|has|have|had|would)\s+.{1,60}?\b(?:say|tell|think|claim|warn|respond|argue|stress|insist)\b/.test(lower)) return true;
+  if (/\bhow\s+(?:did|does|do|has|have|had)\s+.{1,60}?\b(?:describe|explain|call|characteri[sz]e|put it|respond|react|justify|frame)\b/.test(lower)) return true;
+  if (/\bwhat\s+(?:was|is|were|are)\s+.{1,40}?'s?\s+(?:line|view|take|stance|position|response|reaction|message|argument|comment|remark)s?\b/.test(lower)) return true;
+  void tokens;
+  void whIndex;
+  return false;
+}
+
+/** The words between the auxiliary and the saying verb: "what did [kim yo jong] say…". */
+function speakerOf(tokens: readonly string[], whIndex: number): string[] {
+  const start = whIndex + 2;
+  const out: string[] = [];
+  for (let i = Math.max(0, start); i < tokens.length; i++) {
+    const word = tokens[i] ?? '';
+    if (SAY_VERB.test(word) || word === 'on' || word === 'about') break;
+    if (['the', 'a', 'an', 'his', 'her', 'their', 'its', 'of', 'was', 'is', 'were', 'actually', 'really'].includes(word)) continue;
+    out.push(word);
+  }
+  return out.slice(0, 5);
+}
+
+/** Folded capitalised words of a text, ignoring the first word of each sentence-like piece. */
+export function capitalisedWords(text: string): string[] {
+  const out: string[] = [];
+  for (const match of text.matchAll(/[\p{L}][\p{L}'’-]*/gu)) {
+    const raw = match[0] ?? '';
+    if (!/^\p{Lu}/u.test(raw)) continue;
+    const before = text.slice(0, match.index).trimEnd();
+    if (before.length === 0 || /[.?!:]$/.test(before)) continue;
+    out.push(...words(raw));
+  }
+  return out;
+}
+
+/** Stems of the focus words, for coverage scoring. */
+export function focusTerms(analysis: QuestionAnalysis): string[] {
+  return analysis.focus.map((f) => f.term);
+}
+
+export { termOf };

@@ -26,6 +26,9 @@ export interface ServiceOptions {
 
 export interface Services extends BotServices {
   readonly store: CorpusStore;
+  /** The evidence model the answerer scores with, for one view (idf from the view, local word vectors). */
+  evidence(view: CorpusView): EvidenceModel;
+  readonly retrievalK: number;
   close(): Promise<void>;
 }
 
@@ -43,14 +46,22 @@ export async function createBotServices(options: ServiceOptions): Promise<Servic
   const timelineCache = new WeakMap<CorpusView, Map<string, Timeline>>();
   const helpCache = new WeakMap<CorpusView, Promise<HelpInfo>>();
 
+  const evidenceFor = (view: CorpusView): EvidenceModel => ({
+    idf: (term) => view.idf(term),
+    embed: (text) => scorer.embed(text),
+    wordSimilarity: (a, b) => scorer.wordSimilarity(a, b),
+  });
+
   const services: Services = {
     store,
+    evidence: evidenceFor,
+    retrievalK: config.retrievalK,
 
     async ask(rawQuestion: string, askOptions: AskOptions = {}): Promise<Answer> {
       const question = cleanQuestion(rawQuestion);
       const view = await store.view();
       const { passages, documents } = await view.search(question, { k: askOptions.k ?? config.retrievalK });
-      const evidence: EvidenceModel = { idf: (term) => view.idf(term), embed: (text) => scorer.embed(text), wordSimilarity: (a, b) => scorer.wordSimilarity(a, b) };
+      const evidence = evidenceFor(view);
       const extractive = () => answerExtractively(question, passages, documents, evidence);
       if (!chat || passages.length === 0) return extractive();
       const offline = extractive();

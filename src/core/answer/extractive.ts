@@ -115,10 +115,11 @@ export function scoreSentences(
         total += w;
         let best = termMatch(f.term, features.terms);
         let position = best > 0 ? features.tokens.findIndex((t) => t.term === f.term || t.term.startsWith(f.term.slice(0, 5))) : -1;
-        if (best < 1 && evidence.wordSimilarity && !/\d/.test(f.word)) {
+        if (best < 1 && evidence.wordSimilarity && !/\d/.test(f.word) && !analysis.names.has(f.word)) {
           features.content.forEach((i) => {
             const token = features.tokens[i];
-            if (!token) return;
+            // Names match by spelling only: "Canada" and "Australia" are neighbours in the vectors, not synonyms.
+            if (!token || (token.capitalized && i > 0) || /\d/.test(token.word)) return;
             const sim = similarity(evidence, f.word, token.word);
             if (sim >= parameters.vectorFloor) {
               const credit = Math.min(parameters.vectorCredit, sim);
@@ -135,11 +136,21 @@ export function scoreSentences(
       const coverage = total === 0 ? 0 : found / total;
       const vector = evidence.embed ? (features.vector ??= evidence.embed(span.text)) : undefined;
       const semantic = questionVector && vector ? cosine(questionVector, vector) : 0;
-      const spans = typedSpans(analysis, span.text, features.tokens, doc.publishedAt);
-      const nearSpan = nearest(spans, matched, parameters.nearWindow);
+      let spans = typedSpans(analysis, span.text, features.tokens, doc.publishedAt);
+      // A cause follows what it explains ("nosedived in 2016 after Seoul agreed…"): a cue before every focus word
+      // is about something else.
+      if (analysis.type === 'reason') spans = spans.filter((s) => matched.some((m) => m < s.from));
+      // "When does X end": an interval's end is the answer.
+      if (analysis.type === 'date' && analysis.datePart === 'end' && spans.some((s) => s.date?.end)) spans = spans.filter((s) => s.date?.end);
+      const speaker = analysis.type === 'statement' ? speakerScore(speakerTerms, features, index, sentences) : 1;
+      if (speaker === 0) spans = [];
+      const near = nearest(spans, matched, parameters.nearWindow);
+      const nearSpan = near?.span ?? null;
       let typeScore = 0;
-      if (spans.length > 0) typeScore = nearSpan ? parameters.weights.type : parameters.weights.type * parameters.farTypeShare;
-      if (analysis.type === 'statement') typeScore += speakerScore(speakerTerms, features, index, sentences) * parameters.weights.speaker;
+      if (spans.length > 0) typeScore = parameters.weights.type * Math.max(parameters.farTypeShare, near ? 1 - near.distance / (2 * parameters.nearWindow) : 0);
+      // "When is X done": a date without an end answers less than an interval's end.
+      if (analysis.type === 'date' && analysis.datePart === 'end' && nearSpan && !nearSpan.date?.end) typeScore = parameters.weights.type * parameters.farTypeShare;
+      if (analysis.type === 'statement') typeScore += speaker * parameters.weights.speaker;
       const prior = (own.some((p) => span.start < p.chunk.end && span.end > p.chunk.start) ? parameters.weights.passage : 0) + parameters.weights.rank / (documentRank + 1);
       const score =
         parameters.weights.lexical * coverage +
@@ -280,19 +291,20 @@ function trimTitles(text: string, analysis: QuestionAnalysis): string {
 function speakerScore(speaker: readonly string[], features: SentenceFeatures, index: number, sentences: readonly DocSentence[]): number {
   if (!isSaying(features.text)) return 0;
   if (speaker.length === 0) return 0.5;
-  const here = speaker.filter((t) => features.terms.has(t)).length / speaker.length;
-  if (here >= 0.5) return 1;
+  // The speaker's head word ("spokesperson" of "lee's office spokesperson") or most of the name.
+  const heard = (terms: ReadonlySet<string>) => terms.has(speaker[speaker.length - 1] ?? '') || speaker.filter((t) => terms.has(t)).length / speaker.length >= 0.5;
+  if (heard(features.terms)) return 1;
   if (/\b(?:he|she|they)\s+(?:said|added|told|noted|stressed)\b|^["“]/i.test(features.text)) {
     const previous = sentences[index - 1];
     if (previous) {
       const before = featuresOf(previous.span);
-      if (speaker.filter((t) => before.terms.has(t)).length / speaker.length >= 0.5) return 0.8;
+      if (heard(before.terms)) return 0.8;
     }
   }
   return 0;
 }
 
-function nearest(spans: readonly TypedSpan[], matched: readonly number[], window: number): TypedSpan | null {
+function nearest(spans: readonly TypedSpan[], matched: readonly number[], window: number): { span: TypedSpan; distance: number } | null {
   let best: TypedSpan | null = null;
   let bestDistance = Infinity;
   for (const span of spans) {
@@ -304,7 +316,7 @@ function nearest(spans: readonly TypedSpan[], matched: readonly number[], window
       }
     }
   }
-  return bestDistance <= window ? best : null;
+  return best && bestDistance <= window ? { span: best, distance: bestDistance } : null;
 }
 
 const similarityCache = new Map<string, number>();

@@ -10,6 +10,8 @@ export interface SentenceToken {
   word: string;
   term: string;
   capitalized: boolean;
+  /** "Japan’s": a name ends here even if a capitalised word follows ("Japan’s Nippon Steel"). */
+  possessive: boolean;
   /** Offsets inside the sentence. */
   start: number;
   end: number;
@@ -31,10 +33,11 @@ export function tokenizeSentence(text: string): SentenceToken[] {
   const out: SentenceToken[] = [];
   for (const m of text.matchAll(TOKEN)) {
     let raw = m[0] ?? '';
+    const possessive = /['’]s$/.test(raw);
     raw = raw.replace(/['’]s$/, '').replace(/[.'’-]+$/, '');
     if (raw.length === 0) continue;
     const word = foldText(raw);
-    out.push({ word, term: termOf(word.replace(/[^a-z0-9]/g, '')), capitalized: /^\p{Lu}/u.test(raw), start: m.index, end: m.index + raw.length });
+    out.push({ word, term: termOf(word.replace(/[^a-z0-9]/g, '')), capitalized: /^\p{Lu}/u.test(raw), possessive, start: m.index, end: m.index + raw.length });
   }
   return out;
 }
@@ -45,6 +48,11 @@ const WEEKDAY = /^(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)$/
 const NOT_A_NAME = new Set(
   'the a an but and however in on at as this that these those it he she they we i his her their our its while despite after before during since when also both earlier officials president prime minister mr mrs ms dr if there here what who why how where which with for from to by of or so then yet still even last next this'.split(' '),
 );
+const TITLE_OR_DEMONYM =
+  /^(?:president|prime|minister|pm|premier|chancellor|king|queen|mr|mrs|ms|dr|general|secretary|chief|official|leader|spokesperson|foreign|defence|defense|state|national|north|south|east|west|[a-z]{3,}(?:ese|ean|ian|ican|ish)|israeli|iraqi|saudi|thai|french|dutch|british|swiss|greek)$/;
+/** Words that make a capitalised run an institution, not a person. */
+const INSTITUTION = /^(?:university|studies|institute|ministry|office|agency|party|council|house|media|news|times|post|company|corporation|group|bank|committee|department|center|centre|school|college|association|forum|summit|program|programme|steel|motors|airlines)$/;
+const TITLE_BEFORE = /^(?:president|minister|pm|premier|chancellor|king|queen|mr|mrs|ms|dr|general|secretary|chief|leader|official|spokesperson|spokesman|spokeswoman|counterpart|ambassador|envoy|professor|emperor|senator)$/;
 const NUMBER_WORD = /^(?:\d[\d,.]*%?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fifteen|twenty|thirty|forty|fifty|hundred|hundreds|thousand|thousands|million|millions|billion|billions|trillion|dozen|dozens|half|several|both|a few|single)$/;
 const TIME_UNIT = /^(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|centuries|century|decades-long|years-long)$/;
 const CURRENCY = /^(?:dollars?|usd|yen|won|yuan|euros?|pounds?|rupees?)$|^[$€£¥]/;
@@ -52,7 +60,7 @@ const DISTANCE = /^(?:km|kilometres?|kilometers?|miles?|metres?|meters?|feet|nau
 const LOCATIVE = new Set(['in', 'at', 'to', 'from', 'near', 'toward', 'towards', 'into', 'across', 'off', 'outside', 'inside', 'visit', 'visited', 'visiting', 'of']);
 const COMPASS = /^(?:east|west|north|south|northern|southern|eastern|western|northeast|northwest|southeast|southwest)$/;
 const CAUSAL =
-  /\b(?:because|due to|owing to|as a result of|in response to|in the face of|driven by|amid|amidst|after|following|over|prompted|sparked|triggered|led to|caused|so as to|in order to|to (?:counter|address|deter|boost|counter|strengthen|secure|hammer out|bolster|improve|deepen|solidify|reduce)|aimed at|aims? to|seeks? to|seeking to|given|since|concerns? (?:over|about)|as)\b/i;
+  /\b(?:because|due to|owing to|as a result of|in response to|in the face of|driven by|amid|amidst|after|following|over|prompted|sparked|triggered|led to|caused|so as to|in order to|to (?:counter|address|deter|boost|counter|strengthen|secure|hammer out|bolster|improve|deepen|solidify|reduce)|aimed at|aims? to|seeks? to|seeking to)\b/i;
 const SAY = /\b(?:said|says|say|told|tells|stated|stating|added|noted|stressed|emphasi[sz]ed|described|called|explained|warned|insisted|argued|declared|remarked|announced|according to|urged)\b/i;
 const QUOTE = /["“”]/;
 
@@ -64,7 +72,7 @@ export function capitalisedRuns(tokens: readonly SentenceToken[]): Array<{ from:
     const t = tokens[i];
     if (t && t.capitalized && !NOT_A_NAME.has(t.word) && !MONTH_WORD.test(t.word) && !WEEKDAY.test(t.word) && !/^\d/.test(t.word)) {
       let j = i;
-      while (j + 1 < tokens.length) {
+      while (j + 1 < tokens.length && !tokens[j]?.possessive) {
         const n = tokens[j + 1];
         if (!n || !n.capitalized || MONTH_WORD.test(n.word) || WEEKDAY.test(n.word)) break;
         j++;
@@ -106,9 +114,30 @@ const RANK: Record<DateGranularity, number> = { any: 0, year: 1, month: 2, day: 
 export function typedSpans(analysis: QuestionAnalysis, sentence: string, tokens: readonly SentenceToken[], publishedAt: string | null): TypedSpan[] {
   const out: TypedSpan[] = [];
   const given = analysis.given;
-  const nameRuns = () => capitalisedRuns(tokens).filter((run) => !rangeWords(tokens, run.from, run.to).every((w) => isGiven(w, given)));
+  // A name the question already gives ("Kishida" in "who rejected Kishida's offer") is not the answer, nor is a
+  // title or a nationality on its own ("Korean", "Prime Minister").
+  const nameRuns = () =>
+    capitalisedRuns(tokens).flatMap((run) => {
+      let from = run.from;
+      while (from <= run.to && TITLE_OR_DEMONYM.test(tokens[from]?.word ?? '')) from++;
+      if (from > run.to) return [];
+      if (namesQuestionEntity(rangeWords(tokens, from, run.to), analysis)) return [];
+      return [{ from, to: run.to }];
+    });
   switch (analysis.type) {
     case 'person':
+      for (const run of nameRuns()) {
+        const words = rangeWords(tokens, run.from, run.to);
+        if (words.some((w) => INSTITUTION.test(w))) continue;
+        // Part of a longer proper name ("Hankuk University of Foreign Studies").
+        if (/^(?:of|for)$/.test(tokens[run.from - 1]?.word ?? '') && tokens[run.from - 2]?.capitalized) continue;
+        const titled = run.from > 0 && TITLE_BEFORE.test(tokens[run.from - 1]?.word ?? '');
+        if (words.length < 2 && !titled) continue;
+        // "who is the <role> of Y": the person stands next to the role ("spokesperson Kim", "Prime Minister Fumio Kishida").
+        if (analysis.role.length > 0 && !nearRole(tokens, run.from, run.to, analysis.role)) continue;
+        out.push({ ...run, text: spanText(sentence, tokens, run.from, run.to) });
+      }
+      break;
     case 'organisation':
     case 'thing':
     case 'list':
@@ -116,7 +145,10 @@ export function typedSpans(analysis: QuestionAnalysis, sentence: string, tokens:
       break;
     case 'place': {
       for (const run of nameRuns()) {
-        const before = tokens[run.from - 1]?.word ?? '';
+        // "in Tokyo", "to economic powerhouse Shanghai", "in the Indo-Pacific region"
+        let k = run.from - 1;
+        while (k >= 0 && run.from - k <= 3 && !LOCATIVE.has(tokens[k]?.word ?? '') && !(tokens[k]?.capitalized ?? true) && !/[,;:]/.test(sentence.slice(tokens[k]?.end ?? 0, tokens[k + 1]?.start ?? 0))) k--;
+        const before = tokens[k]?.word ?? '';
         if (LOCATIVE.has(before) || /^(?:city|town|capital|province|state|region)$/.test(before)) out.push({ ...run, text: spanText(sentence, tokens, run.from, run.to) });
       }
       // "from its east coast", "in the north": a compass place.
@@ -146,11 +178,19 @@ export function typedSpans(analysis: QuestionAnalysis, sentence: string, tokens:
     }
     case 'duration':
       tokens.forEach((t, i) => {
+        // "a four-year feud", "decades-long occupation"
+        const compound = /^([a-z0-9]+)-(second|minute|hour|day|week|month|year|decade|centur)[a-z]*(?:-long|-old)?$/.exec(t.word);
+        if (compound && (NUMBER_WORD.test(compound[1] ?? '') || compound[1] === 'decades' || compound[1] === 'years')) {
+          if (!analysis.unit || analysis.unit === 'time' || (compound[2] ?? '').startsWith(analysis.unit) || analysis.unit.startsWith(compound[2] ?? '-')) {
+            out.push({ from: i, to: i, text: spanText(sentence, tokens, i, i) });
+          }
+          return;
+        }
         if (!TIME_UNIT.test(t.word)) return;
         const unitOk = !analysis.unit || analysis.unit === 'time' || t.word.startsWith(analysis.unit);
         if (!unitOk) return;
         const prev = tokens[i - 1]?.word ?? '';
-        const hasNumber = NUMBER_WORD.test(prev) || /^(?:many|few|several|some|the|for|over|about|nearly|almost)$/.test(prev) || /s$|-long$/.test(t.word);
+        const hasNumber = NUMBER_WORD.test(prev) || (/^(?:many|few|several|for|over|nearly|almost)$/.test(prev) && /s$/.test(t.word));
         if (!hasNumber) return;
         const from = NUMBER_WORD.test(prev) ? i - 1 : i;
         out.push({ from, to: i, text: spanText(sentence, tokens, from, i) });
@@ -182,9 +222,9 @@ export function typedSpans(analysis: QuestionAnalysis, sentence: string, tokens:
         if (!NUMBER_WORD.test(t.word) || /^(?:1[89]\d\d|20\d\d)$/.test(t.word)) return;
         if (analysis.unit === 'distance' && !DISTANCE.test(tokens[i + 1]?.word ?? '')) return;
         if (analysis.type === 'count' && analysis.unit && analysis.unit !== 'distance') {
-          // "how many leaders" wants a number standing before a noun, or "both"/"all".
-          const next = tokens[i + 1];
-          if (!next && t.word !== 'both') return;
+          // "how many leaders" wants a number of leaders: "both leaders", "three leaders".
+          const unitTerm = termOf(analysis.unit);
+          if (![1, 2, 3].some((d) => tokens[i + d]?.term === unitTerm)) return;
         }
         if (t.word === 'both' && analysis.type !== 'count') return;
         // A date's day number is not a count.
@@ -214,6 +254,32 @@ export function typedSpans(analysis: QuestionAnalysis, sentence: string, tokens:
       break;
   }
   return out;
+}
+
+/**
+ * Whether a name in the sentence is one the question already asks about. With capitalised names in the question,
+ * by containment ("Fumio Kishida" holds "Kishida"; "Kim Yo Jong" is not "Kim Jong Un"); in an all-lower-case
+ * question, when half its words are the question's.
+ */
+function namesQuestionEntity(run: readonly string[], analysis: QuestionAnalysis): boolean {
+  if (run.every((w) => isGiven(w, analysis.given))) return true;
+  if (analysis.nameRuns.length > 0) {
+    const joined = ` ${run.join(' ')} `;
+    return analysis.nameRuns.some((name) => {
+      const n = ` ${name.join(' ')} `;
+      return joined.includes(n) || n.includes(joined) || (name.length === 1 && run.some((w) => isGiven(w, new Set(name))));
+    });
+  }
+  return run.filter((w) => isGiven(w, analysis.given)).length * 2 >= run.length;
+}
+
+function nearRole(tokens: readonly SentenceToken[], from: number, to: number, role: readonly string[]): boolean {
+  for (let i = Math.max(0, from - 4); i <= Math.min(tokens.length - 1, to + 4); i++) {
+    if (i >= from && i <= to) continue;
+    const word = tokens[i]?.word ?? '';
+    if (role.some((r) => r === word || termOf(r) === tokens[i]?.term)) return true;
+  }
+  return false;
 }
 
 function rangeWords(tokens: readonly SentenceToken[], from: number, to: number): string[] {

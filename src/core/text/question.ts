@@ -47,7 +47,23 @@ export interface QuestionAnalysis {
   speaker: string[];
   /** Years the question itself names (they are context, not the answer). */
   years: string[];
+  /** Words the asker capitalised mid-sentence: names, matched by spelling only. */
+  names: Set<string>;
+  /** Runs of capitalised words in the question ("kim jong un", "us steel"), folded. */
+  nameRuns: string[][];
+  /** For person questions naming a role ("which PM", "the spokesperson"): the role's words in the documents' wording. */
+  role: string[];
 }
+
+// Roles as documents spell them.
+const ROLE_WORDS: Record<string, string[]> = {
+  pm: ['prime', 'minister', 'premier'],
+  premier: ['premier', 'prime', 'minister'],
+  spokesperson: ['spokesperson', 'spokesman', 'spokeswoman'],
+  spokesman: ['spokesperson', 'spokesman', 'spokeswoman'],
+  spokeswoman: ['spokesperson', 'spokesman', 'spokeswoman'],
+};
+const ROLE_NOUN = /^(?:pm|premier|president|minister|chancellor|king|queen|spokesperson|spokesman|spokeswoman|ambassador|envoy|ceo|chief|governor|mayor|secretary|professor|emperor|senator|general|counterpart|predecessor|successor)$/;
 
 const WH = ['who', 'whom', 'whose', 'where', 'when', 'why', 'which', 'what', 'how'];
 
@@ -63,9 +79,15 @@ const PERCENT_WORD = /^(?:percent|percentage|per|share|rate|proportion)$/;
 const DISTANCE_UNIT = /^(?:km|kilometres?|kilometers?|miles?|metres?|meters?|feet|nautical)$/;
 const SAY_VERB = /^(?:say|said|says|tell|told|describe|described|call|called|explain|explained|put|line|comment|respond|responded|react|reacted|think|thought|claim|claimed|warn|warned|insist|insisted|stress|stressed|argue|argued|view|views|position|stance|remark|remarks)$/;
 
+const AUXILIARY = new Set(['did', 'does', 'do', 'is', 'are', 'was', 'were', 'will', 'would', 'can', 'could', 'has', 'have', 'had', 'should', 'shall', 'may', 'might', 'must']);
+/** "what does the article say": the text itself speaks, not a person. */
+const TEXT_SPEAKER = /^(?:article|story|report|piece|text|page|author|writer|document|source|paper|it)$/;
+
 /** Words that only build the question ("actually", "pls", "thing"), never evidence. */
 const SCAFFOLD = new Set(
-  'actually really exactly supposedly basically thing things stuff pls please like kind sort lot bunch guys anyone know wonder wondering tell name named call called happen happened happening get got getting go going went way first place'.split(
+  ("actually really exactly supposedly basically thing things stuff pls please like kind sort lot bunch guys anyone know wonder wondering tell name named call called happen happened happening get got getting go going went way " +
+    'theyd youd hed shed wed id ive youve weve theyve dont didnt doesnt isnt wasnt arent werent cant wont whats whos wheres hows thats lets im youre theyre')
+    .split(
     ' ',
   ),
 );
@@ -84,9 +106,12 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
   let granularity: DateGranularity = 'any';
   const typeWords = new Set<string>();
 
-  const headNoun = (list: readonly string[]): string | undefined =>
-    // "which japanese PM", "what calendar day": the first noun-like word that names a category, within 3 words.
-    list.slice(0, 4).find((w) => PERSON_NOUN.test(w) || PLACE_NOUN.test(w) || ORG_NOUN.test(w) || TIME_UNIT.test(w) || /^(?:year|month|day|date|time)$/.test(w));
+  const headNoun = (list: readonly string[]): string | undefined => {
+    // "which japanese PM", "what calendar day": the first noun-like word that names a category, within 3 words,
+    // before any auxiliary ("what did the three nations announce" names no category).
+    const end = list.findIndex((w) => AUXILIARY.has(w));
+    return list.slice(0, Math.min(4, end < 0 ? 4 : end)).find((w) => PERSON_NOUN.test(w) || PLACE_NOUN.test(w) || ORG_NOUN.test(w) || TIME_UNIT.test(w) || /^(?:year|month|day|date|time)$/.test(w));
+  };
 
   const dateRequest = /\b(?:what|which)\s+(?:exact\s+|calendar\s+|specific\s+)*(year|month|day|date|time)\b|\bsince\s+(?:what|which)\s+year\b|\bmonth\s*(?:and|\+|&)\s*year\b|\bcalendar\s+(?:day|date)\b|\bexact\s+date\b/.exec(lower);
   if (wh === 'why' || /\b(?:what|which)\s+(?:caused|causes|led to|prompted|triggered|drove|motivated)\b|\bhow come\b|\bfor what reason\b|\bwhat(?:'s| is| was| are)\s+\w+(?:\s+\w+)?\s+(?:trying|hoping|aiming|looking|seeking)\s+to\b|\bwhat\s+for\b|\bwhat\s+(?:keeps|kept|is)\s+\w+ing\b/.test(lower)) {
@@ -125,11 +150,14 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
         unit = 'distance';
       } else {
         type = next === 'much' ? 'quantity' : 'count';
-        unit = quantityNoun.find((w) => !['of', 'the', 'did', 'do', 'does', 'were', 'was', 'are', 'is', 'have', 'has', 'had', 'will'].includes(w)) ?? null;
+        // The counted noun is the last word before the verb: "how many of the visiting [leaders] is…".
+        const verbAt = after.findIndex((w, i) => i > 0 && AUXILIARY.has(w));
+        const counted = after.slice(1, verbAt < 0 ? 4 : verbAt).filter((w) => !['of', 'the', 'a', 'an', 'those', 'these', 'their', 'its'].includes(w));
+        unit = counted[counted.length - 1] ?? null;
       }
     }
     for (const w of [next, ...quantityNoun.filter((w) => MONEY_WORD.test(w) || TIME_UNIT.test(w) || DISTANCE_UNIT.test(w) || PERCENT_WORD.test(w))]) typeWords.add(w);
-  } else if (isStatementForm(lower, tokens, whIndex)) {
+  } else if (isStatementForm(lower, tokens, whIndex) && !TEXT_SPEAKER.test(speakerOf(tokens, whIndex).slice(-1)[0] ?? '')) {
     type = 'statement';
   } else if (wh === 'who' || wh === 'whom' || wh === 'whose') {
     type = 'person';
@@ -145,6 +173,7 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
   } else if (wh === 'which' || wh === 'what') {
     const noun = headNoun(after);
     if (noun && PERSON_NOUN.test(noun)) type = 'person';
+    else if (noun && /^(?:country|countries|nation|nations)$/.test(noun)) type = 'organisation';
     else if (noun && PLACE_NOUN.test(noun)) type = 'place';
     else if (noun && ORG_NOUN.test(noun)) type = 'organisation';
     else if (/\b(?:what|which)\s+(?:else|other)\b|\bwhat\s+(?:are|were)\s+the\b/.test(lower)) type = 'list';
@@ -153,6 +182,8 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
     } else if (wh === 'which') type = /s$/.test(after[0] ?? '') && !/ss$/.test(after[0] ?? '') ? 'list' : 'thing';
     else type = 'description';
     if (noun && type !== 'description') typeWords.add(noun);
+    // "what part of the world", "which area of the country": the frame, not the focus.
+    if (noun && /^(?:part|area|region)$/.test(noun)) for (const w of ['world', 'country']) typeWords.add(w);
   }
 
   const given = new Set<string>();
@@ -175,7 +206,9 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
   }
   void questionWords;
   const datePart = type === 'date' && /\b(?:done|finish|finished|end|ends|ended|wrap|wraps|over|leave|leaves|left|conclude|concludes|last day)\b/.test(lower) ? 'end' : 'start';
-  return { text: question, wh, type, unit, granularity, datePart, focus, given, speaker, years };
+  const roleNoun = type === 'person' ? tokens.find((w) => ROLE_NOUN.test(w)) : undefined;
+  const role = roleNoun ? (ROLE_WORDS[roleNoun] ?? [roleNoun]) : [];
+  return { text: question, wh, type, unit, granularity, datePart, focus, given, speaker, years, names: new Set(capitalisedWords(question)), role, nameRuns: capitalisedNameRuns(question) };
 }
 
 /** "what did X say / tell / describe…", "how did X describe / explain…", "what was X's line / view on…". */
@@ -212,6 +245,33 @@ export function capitalisedWords(text: string): string[] {
     out.push(...words(raw));
   }
   return out;
+}
+
+/** Consecutive capitalised words (not the question's first word): "Kim Jong Un", "US Steel". */
+function capitalisedNameRuns(text: string): string[][] {
+  const runs: string[][] = [];
+  let current: string[] = [];
+  let previousEnd = -1;
+  for (const match of text.matchAll(/[\p{L}][\p{L}'’-]*/gu)) {
+    const raw = (match[0] ?? '').replace(/['’]s$/, '');
+    const before = text.slice(0, match.index).trimEnd();
+    const first = before.length === 0 || /[.?!:]$/.test(before);
+    const adjacent = previousEnd >= 0 && /^\s+$/.test(text.slice(previousEnd, match.index));
+    if (/^\p{Lu}/u.test(raw) && !first) {
+      if (!adjacent && current.length > 0) {
+        runs.push(current);
+        current = [];
+      }
+      current.push(...words(raw));
+      previousEnd = match.index + (match[0] ?? '').length;
+    } else {
+      if (current.length > 0) runs.push(current);
+      current = [];
+      previousEnd = -1;
+    }
+  }
+  if (current.length > 0) runs.push(current);
+  return runs;
 }
 
 /** Stems of the focus words, for coverage scoring. */

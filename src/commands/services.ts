@@ -2,7 +2,9 @@
 import { readFileSync } from 'node:fs';
 import type { Config } from '../config.js';
 import { CoreError } from '../core/errors.js';
-import { answerExtractively, type EvidenceModel } from '../core/answer/extractive.js';
+import { answerExtractively, refusal, scoreSentences, type EvidenceModel } from '../core/answer/extractive.js';
+import { evidencePassages } from '../core/answer/evidence.js';
+import { MODEL_EVIDENCE_FLOOR } from '../core/answer/parameters.js';
 import { answerWithLlm } from '../core/answer/generative.js';
 import { buildTimeline, entityNames, parseEntityCatalog, type EntityCatalog } from '../core/timeline/index.js';
 import type { Answer, ChatModel, Embedder, Logger, Timeline } from '../core/types.js';
@@ -62,20 +64,27 @@ export async function createBotServices(options: ServiceOptions): Promise<Servic
       const view = await store.view();
       const { passages, documents } = await view.search(question, { k: askOptions.k ?? config.retrievalK });
       const evidence = evidenceFor(view);
-      const extractive = () => answerExtractively(question, passages, documents, evidence);
-      if (!chat || passages.length === 0) return extractive();
-      const offline = extractive();
-      // The model is only asked when the retrieved evidence is good enough to answer from at all.
-      if (offline.refused) return offline;
-      return answerWithLlm({
+      const sentences = scoreSentences(question, passages, documents, evidence);
+      const offline = answerExtractively(question, passages, documents, evidence, { scored: sentences });
+      if (!chat || passages.length === 0) return offline;
+      // A loose floor, not the extractive gate: the model is asked whenever retrieval found passages about the
+      // question at all, so a paraphrase the offline answerer misses can still be answered.
+      const bestEvidence = Math.max(0, ...sentences.scored.map((s) => s.evidence));
+      if (bestEvidence < MODEL_EVIDENCE_FLOOR) return { ...offline, fallbackReason: 'no passage close enough to ask the model' };
+      const shown = evidencePassages(sentences, { maxTokens: config.openai.evidenceTokens });
+      if (shown.length === 0) return offline;
+      const answer = await answerWithLlm({
         question,
-        passages,
+        passages: shown,
         documents,
         chat,
         logger,
         timeoutMs: config.openai.timeoutMs,
+        similarity: (a, b) => scorer.wordSimilarity(a, b),
+        refuse: () => refusal(question, passages, sentences.analysis, sentences.scored),
         fallback: async (reason) => ({ ...offline, fallbackReason: reason }),
       });
+      return { ...answer, type: offline.type, short: answer.mode === 'llm' ? null : offline.short };
     },
 
     async timeline(entities: string[], timelineOptions: TimelineOptions = {}): Promise<Timeline> {

@@ -29,6 +29,8 @@ export interface EvidenceModel {
 
 export interface ExtractiveOptions {
   parameters?: ExtractiveParameters;
+  /** Sentences already scored by scoreSentences for this question (the model path scores once for both). */
+  scored?: SentenceAnalysis;
   /** Diagnostics hook: the scored candidate sentences, best first, and the evidence verdict. */
   onScored?: (sentences: ReadonlyArray<ScoredView>, verdict: { evidence: number; type: ExpectedType; refusedBy: string | null }) => void;
 }
@@ -150,7 +152,11 @@ export function scoreSentences(
       if (spans.length > 0) typeScore = parameters.weights.type * Math.max(parameters.farTypeShare, near ? 1 - near.distance / (2 * parameters.nearWindow) : 0);
       // "When is X done": a date without an end answers less than an interval's end.
       if (analysis.type === 'date' && analysis.datePart === 'end' && nearSpan && !nearSpan.date?.end) typeScore = parameters.weights.type * parameters.farTypeShare;
-      if (analysis.type === 'statement') typeScore += speaker * parameters.weights.speaker;
+      if (analysis.type === 'statement') {
+        typeScore += speaker * parameters.weights.speaker;
+        // "what did X warn" is answered by "X warned", more than by "X said".
+        if (analysis.sayVerb && features.tokens.some((t) => t.term === analysis.sayVerb)) typeScore += 0.5 * parameters.weights.speaker;
+      }
       const prior = (own.some((p) => span.start < p.chunk.end && span.end > p.chunk.start) ? parameters.weights.passage : 0) + parameters.weights.rank / (documentRank + 1);
       const score =
         parameters.weights.lexical * coverage +
@@ -190,7 +196,7 @@ export function answerExtractively(
   options: ExtractiveOptions = {},
 ): ExtractiveAnswer {
   const parameters = options.parameters ?? DEFAULT_EXTRACTIVE_PARAMETERS;
-  const { analysis, scored } = scoreSentences(question, passages, documents, evidence, parameters);
+  const { analysis, scored } = options.scored ?? scoreSentences(question, passages, documents, evidence, parameters);
   const verdict = decide(analysis, scored, parameters);
   options.onScored?.(
     scored.slice(0, 30).map((s) => ({ text: s.span.text, source: s.doc.source, score: s.score, coverage: s.coverage, semantic: s.semantic, typed: s.spans.length > 0, near: s.nearSpan !== null })),
@@ -405,7 +411,7 @@ function documentTermsOf(doc: CleanDocument): Set<string> {
 function sentencesOf(doc: CleanDocument): DocSentence[] {
   let all = sentenceCache.get(doc);
   if (!all) {
-    const prose = proseSentences(doc.text);
+    const prose = proseSentences(doc.text, { keepBoilerplate: true });
     let k = 0;
     all = splitSentences(doc.text).map((span) => {
       while (k < prose.length && (prose[k]?.end ?? 0) <= span.start) k++;

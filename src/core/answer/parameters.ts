@@ -47,3 +47,9 @@ export const DEFAULT_EXTRACTIVE_PARAMETERS: ExtractiveParameters = {
   secondCoverage: 0.3,
   weights: { lexical: 0.4, context: 0.15, semantic: 0.3, type: 0.15, speaker: 0.2, passage: 0.03, rank: 0.04, caption: 0.2, echo: 0.2 },
 };
+
+/**
+ * The model path's floor: below this best-sentence evidence the retrieved passages are not about the question at
+ * all and the model is not asked. Deliberately far below the extractive gate (minEvidence).
+ */
+export const MODEL_EVIDENCE_FLOOR = 0.35;

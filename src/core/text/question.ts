@@ -45,6 +45,8 @@ export interface QuestionAnalysis {
   given: Set<string>;
   /** For "what did X say…": the speaker's words. */
   speaker: string[];
+  /** For statements: the stem of the saying verb the question uses ("warn"), or null. */
+  sayVerb: string | null;
   /** Years the question itself names (they are context, not the answer). */
   years: string[];
   /** Words the asker capitalised mid-sentence: names, matched by spelling only. */
@@ -208,7 +210,9 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
   const datePart = type === 'date' && /\b(?:done|finish|finished|end|ends|ended|wrap|wraps|over|leave|leaves|left|conclude|concludes|last day)\b/.test(lower) ? 'end' : 'start';
   const roleNoun = type === 'person' ? tokens.find((w) => ROLE_NOUN.test(w)) : undefined;
   const role = roleNoun ? (ROLE_WORDS[roleNoun] ?? [roleNoun]) : [];
-  return { text: question, wh, type, unit, granularity, datePart, focus, given, speaker, years, names: new Set(capitalisedWords(question)), role, nameRuns: capitalisedNameRuns(question) };
+  const sayWord = type === 'statement' ? tokens.slice(Math.max(0, whIndex) + 1).find((w) => SAY_VERB.test(w)) : undefined;
+  const sayVerb = sayWord ? termOf(sayWord) : null;
+  return { text: question, wh, type, unit, sayVerb, granularity, datePart, focus, given, speaker, years, names: new Set(capitalisedWords(question)), role, nameRuns: capitalisedNameRuns(question) };
 }
 
 /** "what did X say / tell / describe…", "how did X describe / explain…", "what was X's line / view on…". */

@@ -113,7 +113,7 @@ function push(text: string, from: number, to: number, offset: number, block: num
 }
 
 /** The article's prose sentences, in order; boilerplate, headlines, datelines and teaser sections left out. */
-export function proseSentences(text: string): Sentence[] {
+export function proseSentences(text: string, options: { keepBoilerplate?: boolean } = {}): Sentence[] {
   const out: Sentence[] = [];
   let seenProse = false;
   let blockIndex = 0;
@@ -127,7 +127,8 @@ export function proseSentences(text: string): Sentence[] {
       if (seenProse) break;
       continue;
     }
-    if (BOILERPLATE.test(block.text) || !isProse(block.text)) continue;
+    // The timeline drops legal furniture for its dates; answers keep such a block when it is prose ("… click here …").
+    if ((!options.keepBoilerplate && BOILERPLATE.test(block.text)) || !isProse(block.text)) continue;
     seenProse = true;
     let start = block.start;
     let body = block.text;

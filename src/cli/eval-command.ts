@@ -63,9 +63,9 @@ runMain(async () => {
   let models: ScriptedModelReport | null = null;
   if (!values['no-models']) {
     const devSets = CALIBRATION_SETS(config.evalDir).filter((p) => existsSync(p));
-    models = await runScriptedModels(services, devSets.flatMap((path) => readQaSet(path)), config);
-  }
-  await services.close();
+    await services.close();
+    models = await runScriptedModels(devSets.flatMap((path) => readQaSet(path)), config);
+  } else await services.close();
 
   if (values.json) {
     printJson({ qa: reports, timeline, cv, models });

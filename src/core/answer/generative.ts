@@ -159,6 +159,17 @@ interface PreparedPassage {
   norms: string[][];
   /** Folded words of each sentence, for paraphrase matching. */
   words: string[][];
+  /** Dates each sentence gives, resolved against the publication date. */
+  dates: PartialDate[][];
+}
+
+function datesOf(sentence: string, publishedAt: string | null): PartialDate[] {
+  return extractDates(sentence, publishedAt).flatMap((m) => (m.value ? [m.value.start, ...(m.value.end ? [m.value.end] : [])] : []));
+}
+
+/** A date the claim states must be one date the window gives, not figures gathered from different dates. */
+function datesAgree(claimDates: readonly PartialDate[], windowDates: readonly PartialDate[]): boolean {
+  return claimDates.every((c) => windowDates.some((w) => w.y === c.y && (c.m === undefined || w.m === c.m) && (c.d === undefined || w.d === c.d)));
 }
 
 /** "on Sunday" on a page dated 2025-08-23 also supports "24 August 2025": its figures as claim terms. */
@@ -234,6 +245,7 @@ function preparePassage(passage: Passage, documents: ReadonlyMap<string, CleanDo
     sentences,
     norms: sentences.map((s) => [...contentTerms(s.text).map((t) => t.norm), ...resolvedDateNorms(s.text, doc.publishedAt)]),
     words: sentences.map((s) => foldedWords(s.text)),
+    dates: sentences.map((s) => datesOf(s.text, doc.publishedAt)),
   };
 }
 
@@ -245,7 +257,7 @@ function score(support: Support): number {
  * The run of 1–3 consecutive sentences of the chunk that best supports the claim. On equal support the shorter
  * span wins, so a quote only grows when the extra sentence adds something the claim needs.
  */
-function bestWindow(claim: ClaimTerms, prepared: PreparedPassage, similarity?: (a: string, b: string) => number): Window | null {
+function bestWindow(claim: ClaimTerms, prepared: PreparedPassage, similarity?: (a: string, b: string) => number, claimDates: readonly PartialDate[] = []): Window | null {
   let best: Window | null = null;
   const better = (candidate: Window, current: Window | null): boolean => {
     if (current === null) return true;
@@ -256,14 +268,18 @@ function bestWindow(claim: ClaimTerms, prepared: PreparedPassage, similarity?: (
   for (let i = 0; i < prepared.sentences.length; i += 1) {
     const norms: string[] = [];
     const spanWords: string[] = [];
+    const windowDates: PartialDate[] = [];
     for (let size = 1; size <= MAX_WINDOW_SENTENCES && i + size <= prepared.sentences.length; size += 1) {
       norms.push(...(prepared.norms[i + size - 1] ?? []));
       spanWords.push(...(prepared.words[i + size - 1] ?? []));
+      windowDates.push(...(prepared.dates[i + size - 1] ?? []));
       const first = prepared.sentences[i];
       const last = prepared.sentences[i + size - 1];
       if (!first || !last) continue;
       const fuzzy = similarity ? { spanWords: [...spanWords], similarity, floor: PARAPHRASE_SIMILARITY } : undefined;
-      const candidate: Window = { start: first.start, end: last.end, norms: [...norms], support: measureSupport(claim, norms, fuzzy) };
+      const support = measureSupport(claim, norms, fuzzy);
+      if (!datesAgree(claimDates, windowDates)) support.missing.push('the date');
+      const candidate: Window = { start: first.start, end: last.end, norms: [...norms], support };
       if (better(candidate, best)) best = candidate;
     }
   }
@@ -301,6 +317,8 @@ export function verifyReply(
   let dropped = 0;
   for (const sentence of sentences) {
     const claim = claimTerms(sentence.text, names);
+    // Dates the sentence states outright ("in November 2026"); relative ones in a copied sentence need no check here.
+    const claimDates = datesOf(sentence.text, null);
     const verdict: SentenceVerdict = {
       sentence: sentence.text,
       cited: sentence.cited,
@@ -320,7 +338,7 @@ export function verifyReply(
     const windows: Array<{ n: number; prepared: PreparedPassage; window: Window }> = [];
     for (const n of sentence.cited) {
       const p = passageFor(n);
-      const window = p ? bestWindow(claim, p, similarity) : null;
+      const window = p ? bestWindow(claim, p, similarity, claimDates) : null;
       if (!p || !window) verdict.invalid.push(n);
       else windows.push({ n, prepared: p, window });
     }

@@ -2,7 +2,7 @@
 // question does not already give, a causal clause, a statement by the asked speaker. Positions are word-token
 // indexes so "near the focus" can be measured in words.
 import type { DateGranularity, ExpectedType, QuestionAnalysis } from '../text/question.js';
-import { extractDates, type DateValue, type PartialDate } from '../text/dates.js';
+import { extractDates, type DateMention, type DateValue, type PartialDate } from '../text/dates.js';
 import { foldText, termOf } from '../text/tokens.js';
 
 export interface SentenceToken {
@@ -162,7 +162,7 @@ export function typedSpans(analysis: QuestionAnalysis, sentence: string, tokens:
     }
     case 'date': {
       const wanted = RANK[analysis.granularity];
-      for (const mention of extractDates(sentence, publishedAt)) {
+      for (const mention of datesIn(sentence, tokens, publishedAt)) {
         if (!mention.value) continue;
         const text = sentence.slice(mention.start, mention.end);
         if (analysis.years.some((y) => text === y)) continue;
@@ -271,6 +271,17 @@ function namesQuestionEntity(run: readonly string[], analysis: QuestionAnalysis)
     });
   }
   return run.filter((w) => isGiven(w, analysis.given)).length * 2 >= run.length;
+}
+
+// Date reading (chrono) is the costly part of typing a sentence; sentences are immutable, so it is done once each.
+const dateCache = new WeakMap<readonly SentenceToken[], { publishedAt: string | null; mentions: DateMention[] }>();
+
+function datesIn(sentence: string, tokens: readonly SentenceToken[], publishedAt: string | null): DateMention[] {
+  const cached = dateCache.get(tokens);
+  if (cached && cached.publishedAt === publishedAt) return cached.mentions;
+  const mentions = extractDates(sentence, publishedAt);
+  dateCache.set(tokens, { publishedAt, mentions });
+  return mentions;
 }
 
 function nearRole(tokens: readonly SentenceToken[], from: number, to: number, role: readonly string[]): boolean {

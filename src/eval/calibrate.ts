@@ -26,10 +26,11 @@ export function parameterGrid(base: ExtractiveParameters = DEFAULT_EXTRACTIVE_PA
   for (const minEvidence of [0.5, 0.58, 0.62, 0.66, 0.75])
     for (const nearRatio of [0.45, 0.6, 0.75])
       for (const vectorFloor of [0.45, 0.55, 0.65])
-        for (const type of [0.15, 0.3, 0.45])
-          for (const lexical of [0.4, 0.6])
+        for (const documentCredit of [0, 0.4])
+        for (const type of [0.15, 0.3])
+          for (const predicate of [0, 0.2])
             for (const nearWindow of [8, 14]) {
-              out.push({ ...base, minEvidence, nearRatio, vectorFloor, nearWindow, weights: { ...base.weights, type, lexical } });
+              out.push({ ...base, minEvidence, nearRatio, vectorFloor, nearWindow, documentCredit, weights: { ...base.weights, type, predicate } });
             }
   return out;
 }

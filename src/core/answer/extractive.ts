@@ -61,7 +61,10 @@ export interface ScoredSentence {
   coverage: number;
   context: number;
   semantic: number;
+  /** Focus coverage + ½ cosine: whether the sentence itself speaks of the question. */
   evidence: number;
+  /** The same with part credit for focus words its document gives elsewhere: eligibility to answer. */
+  support: number;
   spans: TypedSpan[];
   nearSpan: TypedSpan | null;
   score: number;
@@ -96,12 +99,32 @@ export function scoreSentences(
   const speakerTerms = analysis.speaker.filter((w) => !STOP_WORDS.has(w)).map((w) => contentTerms(w)[0] ?? w);
 
   const documentOrder = [...new Set(passages.map((p) => p.chunk.source))];
+  // Which focus words are names: written capitalised in the question, or mostly so in the retrieved documents
+  // (a lower-case "lee" is a name when the documents always write "Lee"). The others say what happened.
+  const isName = focus.map((f) => {
+    if (analysis.names.has(f.word)) return true;
+    let capital = 0;
+    let lower = 0;
+    for (const source of documentOrder) {
+      const doc = documents.get(source);
+      const counts = doc ? caseCountsOf(doc).get(f.term) : undefined;
+      if (counts) {
+        capital += counts[0];
+        lower += counts[1];
+      }
+    }
+    return capital > 0 && capital >= 4 * lower;
+  });
+  const predicateWeight = focus.reduce((sum, _f, qi) => sum + (isName[qi] ? 0 : (weights[qi] ?? 0)), 0);
   documentOrder.forEach((source, documentRank) => {
     const doc = documents.get(source);
     const own = passages.filter((p) => p.chunk.source === source);
     const firstPassage = own[0];
     if (!doc || !firstPassage) return;
-    const context = weightedCoverage(focusTerms, documentTermsOf(doc), idf);
+    const docTerms = documentTermsOf(doc);
+    const context = weightedCoverage(focusTerms, docTerms, idf);
+    // Focus words the document holds elsewhere ("they met in Tokyo" after the names were given) earn part credit.
+    const inDocument = focus.map((f) => termMatch(f.term, docTerms));
     const sentences = sentencesOf(doc);
     sentencesBySource.set(source, sentences.map((s) => s.span));
     sentences.forEach((sentence, index) => {
@@ -110,8 +133,11 @@ export function scoreSentences(
       // Soft, idf-weighted coverage of the focus: same stem 1, derivation 0.8, a near word in the vectors up to
       // vectorCredit. Positions of the matched words tell where the focus sits in the sentence.
       let found = 0;
+      let credited = 0;
       let total = 0;
+      let predicateFound = 0;
       const matched: number[] = [];
+      const nameMatched: number[] = [];
       focus.forEach((f, qi) => {
         const w = weights[qi] ?? 0;
         total += w;
@@ -133,9 +159,15 @@ export function scoreSentences(
           });
         }
         found += w * best;
-        if (best >= 0.5 && position >= 0) matched.push(position);
+        credited += w * Math.max(best, parameters.documentCredit * (inDocument[qi] ?? 0));
+        if (!isName[qi]) predicateFound += w * best;
+        if (best >= 0.5 && position >= 0) (isName[qi] ? nameMatched : matched).push(position);
       });
+      // Distance to the answer is measured from what happened ("met in Tokyo") before who took part.
+      const predicate = predicateWeight === 0 ? 1 : predicateFound / predicateWeight;
+      if (matched.length === 0) matched.push(...nameMatched);
       const coverage = total === 0 ? 0 : found / total;
+      const rankingCoverage = total === 0 ? 0 : credited / total;
       const vector = evidence.embed ? (features.vector ??= evidence.embed(span.text)) : undefined;
       const semantic = questionVector && vector ? cosine(questionVector, vector) : 0;
       let spans = typedSpans(analysis, span.text, features.tokens, doc.publishedAt);
@@ -159,7 +191,8 @@ export function scoreSentences(
       }
       const prior = (own.some((p) => span.start < p.chunk.end && span.end > p.chunk.start) ? parameters.weights.passage : 0) + parameters.weights.rank / (documentRank + 1);
       const score =
-        parameters.weights.lexical * coverage +
+        parameters.weights.lexical * rankingCoverage +
+        parameters.weights.predicate * predicate +
         parameters.weights.context * context +
         parameters.weights.semantic * semantic +
         typeScore +
@@ -176,6 +209,7 @@ export function scoreSentences(
         context,
         semantic,
         evidence: coverage + 0.5 * semantic,
+        support: rankingCoverage + 0.5 * semantic,
         spans,
         nearSpan,
         score,
@@ -242,7 +276,7 @@ function decide(analysis: QuestionAnalysis, scored: readonly ScoredSentence[], p
   if (scored.length === 0) return { best: null, bestEvidence, refusedBy: 'no sentences' };
   if (bestEvidence < parameters.minEvidence) return { best: null, bestEvidence, refusedBy: 'focus not found' };
   const floor = parameters.nearRatio * bestEvidence;
-  const relevant = scored.filter((s) => s.evidence >= floor && s.evidence >= parameters.minSentenceEvidence);
+  const relevant = scored.filter((s) => s.support >= floor && s.support >= parameters.minSentenceEvidence);
   if (isCheckableType(analysis.type)) {
     const typed = relevant.filter((s) => s.nearSpan !== null && (analysis.type !== 'statement' || s.score > 0));
     const best = typed[0] ?? null;
@@ -375,6 +409,25 @@ interface DocSentence {
 }
 const sentenceCache = new WeakMap<CleanDocument, DocSentence[]>();
 const documentTermCache = new WeakMap<CleanDocument, Set<string>>();
+const caseCountCache = new WeakMap<CleanDocument, Map<string, [number, number]>>();
+
+/** Per term: how often the document writes it capitalised mid-sentence, and how often in lower case. */
+function caseCountsOf(doc: CleanDocument): Map<string, [number, number]> {
+  let counts = caseCountCache.get(doc);
+  if (!counts) {
+    counts = new Map();
+    for (const { span } of sentencesOf(doc)) {
+      featuresOf(span).tokens.forEach((t, i) => {
+        if (i === 0) return;
+        const entry = counts?.get(t.term) ?? [0, 0];
+        entry[t.capitalized ? 0 : 1] += 1;
+        counts?.set(t.term, entry);
+      });
+    }
+    caseCountCache.set(doc, counts);
+  }
+  return counts;
+}
 const featureCache = new WeakMap<Span, SentenceFeatures>();
 
 interface SentenceFeatures {

@@ -13,6 +13,8 @@ export interface ExtractiveParameters {
   vectorFloor: number;
   /** Most credit a merely similar word (not the same stem) can give. */
   vectorCredit: number;
+  /** Share of credit (for ranking) of a focus word the sentence lacks but its document holds. */
+  documentCredit: number;
   /** How many words away from a focus word a typed answer may stand. */
   nearWindow: number;
   /** Share of the type weight an instance far from the focus still gets. */
@@ -22,6 +24,8 @@ export interface ExtractiveParameters {
   secondCoverage: number;
   weights: {
     lexical: number;
+    /** Coverage of the focus words that say what happened (not who): "meet" in "where did X and Y meet". */
+    predicate: number;
     context: number;
     semantic: number;
     type: number;
@@ -41,11 +45,12 @@ export const DEFAULT_EXTRACTIVE_PARAMETERS: ExtractiveParameters = {
   minSentenceEvidence: 0.3,
   vectorFloor: 0.45,
   vectorCredit: 0.7,
+  documentCredit: 0.4,
   nearWindow: 14,
   farTypeShare: 0.3,
   secondRatio: 0.85,
   secondCoverage: 0.3,
-  weights: { lexical: 0.4, context: 0.15, semantic: 0.3, type: 0.15, speaker: 0.2, passage: 0.03, rank: 0.04, caption: 0.2, echo: 0.2 },
+  weights: { lexical: 0.4, predicate: 0.2, context: 0.15, semantic: 0.3, type: 0.15, speaker: 0.2, passage: 0.03, rank: 0.04, caption: 0.2, echo: 0.2 },
 };
 
 /**

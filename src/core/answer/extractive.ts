@@ -69,6 +69,8 @@ export interface ScoredSentence {
   nearSpan: TypedSpan | null;
   score: number;
   prose: boolean;
+  /** A sentence that must come with this one (the cause given just before a reaction). */
+  companion?: Span;
   vector?: ArrayLike<number>;
 }
 
@@ -174,6 +176,16 @@ export function scoreSentences(
       // A cause follows what it explains ("nosedived in 2016 after Seoul agreed…"): a cue before every focus word
       // is about something else.
       if (analysis.type === 'reason') spans = spans.filter((s) => matched.some((m) => m < s.from));
+      // "Beijing hit back with retaliation…" after "…nosedived after Seoul agreed to deploy THAAD": the cause of
+      // what a sentence reports is often the sentence before it, in the same paragraph.
+      let companion: Span | undefined;
+      if (analysis.type === 'reason' && spans.length === 0 && matched.length > 0) {
+        const previous = sentences[index - 1];
+        if (previous && previous.prose && REACTION.test(span.text) && CAUSAL_CUE.test(previous.span.text)) {
+          companion = previous.span;
+          spans = [{ from: 0, to: 0, text: previous.span.text }];
+        }
+      }
       // "When does X end": an interval's end is the answer.
       if (analysis.type === 'date' && analysis.datePart === 'end' && spans.some((s) => s.date?.end)) spans = spans.filter((s) => s.date?.end);
       const speaker = analysis.type === 'statement' ? speakerScore(speakerTerms, features, index, sentences) : 1;
@@ -210,6 +222,7 @@ export function scoreSentences(
         semantic,
         evidence: coverage + 0.5 * semantic,
         support: rankingCoverage + 0.5 * semantic,
+        ...(companion ? { companion } : {}),
         spans,
         nearSpan,
         score,
@@ -241,7 +254,7 @@ export function answerExtractively(
 
   const chosen: ScoredSentence[] = [best];
   const several = analysis.type === 'list' || analysis.type === 'description' || analysis.type === 'reason' || analysis.type === 'statement';
-  const limit = analysis.type === 'list' ? 3 : several ? 2 : 1;
+  const limit = best.companion ? 1 : analysis.type === 'list' ? 3 : several ? 2 : 1;
   for (const candidate of scored) {
     if (chosen.length >= limit) break;
     if (candidate === best || candidate.doc.source !== best.doc.source || !candidate.prose) continue;
@@ -252,10 +265,13 @@ export function answerExtractively(
   chosen.sort((a, b) => (a.doc.source === b.doc.source ? a.span.start - b.span.start : 0));
 
   const short = shortAnswer(analysis, best);
-  const claims: Claim[] = chosen.map((sentence) => ({
-    sentence: sentence === best && short ? `${short.lead} — ${sentence.span.text}` : sentence.span.text,
-    support: [citationFor(sentence.doc, sentence.span)],
-  }));
+  const claims: Claim[] = chosen.flatMap((sentence) => [
+    ...(sentence.companion ? [{ sentence: sentence.companion.text, support: [citationFor(sentence.doc, sentence.companion)] }] : []),
+    {
+      sentence: sentence === best && short ? `${short.lead} — ${sentence.span.text}` : sentence.span.text,
+      support: [citationFor(sentence.doc, sentence.span)],
+    },
+  ]);
   const { answer, citations } = assembleAnswer(claims, documents);
   if (citations.length === 0) return { ...refusal(question, passages, analysis, scored), short: null, type: analysis.type };
   return { question, answer, refused: false, mode: 'extractive', citations, short: short?.span ?? null, type: analysis.type };
@@ -358,6 +374,9 @@ function nearest(spans: readonly TypedSpan[], matched: readonly number[], window
   }
   return best && bestDistance <= window ? { span: best, distance: bestDistance } : null;
 }
+
+const REACTION = /\b(?:hit back|struck back|retaliat\w*|responded|reacted|in return|in response|countered|backlash)\b/i;
+const CAUSAL_CUE = /\b(?:because|due to|owing to|as a result of|in response to|after|following|amid|amidst|over|prompted|sparked|triggered)\b/i;
 
 const similarityCache = new Map<string, number>();
 

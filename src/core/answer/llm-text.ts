@@ -2,6 +2,7 @@
 // and a lexical support measure in which names and written numbers must match exactly (a paraphrase may reword,
 // but it may not swap a person, a place or a figure).
 import { stemmer } from 'stemmer';
+import { monthNumber } from '../text/calendar.js';
 
 /** A piece of text with its offsets into the string it was cut from (plus `base`). */
 export interface TextSpan {
@@ -104,12 +105,6 @@ const NUMBER_WORDS: Record<string, string> = {
   thousand: '1000', million: '1000000', billion: '1000000000',
 };
 
-const MONTHS: Record<string, number> = {
-  january: 1, jan: 1, february: 2, feb: 2, march: 3, mar: 3, april: 4, apr: 4, may: 5, june: 6, jun: 6, july: 7,
-  jul: 7, august: 8, aug: 8, september: 9, sep: 9, sept: 9, october: 10, oct: 10, november: 11, nov: 11,
-  december: 12, dec: 12,
-};
-
 /** One content term of a sentence. */
 export interface Term {
   /** Comparable form: stem, digits, or `month:N`. */
@@ -180,7 +175,7 @@ export function contentTerms(text: string): Term[] {
     // "May" mid-sentence and capitalised is the month; otherwise "may" is the verb, a stopword.
     const monthMay = lower === 'may' && capitalised && !initial;
     if (!acronym && !figure && !monthMay && STOPWORDS.has(lower)) continue;
-    const month = MONTHS[lower];
+    const month = monthNumber(lower);
     const norm = NUMBER_WORDS[lower] ?? (month !== undefined ? `month:${month}` : figure ? lower : stemmer(lower));
     terms.push({ norm, capitalised, initial, figure, acronym, word: lower });
   }

@@ -4,6 +4,7 @@
 import type { DateGranularity, ExpectedType, QuestionAnalysis } from '../text/question.js';
 import { extractDates, type DateMention, type DateValue, type PartialDate } from '../text/dates.js';
 import { foldText, termOf } from '../text/tokens.js';
+import { formatLongDate, monthNumber } from '../text/calendar.js';
 
 export interface SentenceToken {
   /** Folded word. */
@@ -42,7 +43,7 @@ export function tokenizeSentence(text: string): SentenceToken[] {
   return out;
 }
 
-const MONTH_WORD = /^(?:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)$/;
+const MONTH_WORD = { test: (word: string) => monthNumber(word) !== undefined };
 const WEEKDAY = /^(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)$/;
 /** Capitalised words that start sentences or titles without naming anything. */
 const NOT_A_NAME = new Set(
@@ -308,15 +309,7 @@ export function isSaying(sentence: string): boolean {
   return QUOTE.test(sentence) || SAY.test(sentence);
 }
 
-const LONG_MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
-
-/** "24 August 2025", "November 2025", "1965". */
-export function formatLongDate(p: PartialDate): string {
-  const month = p.m !== undefined ? LONG_MONTHS[p.m - 1] : undefined;
-  if (month && p.d !== undefined) return `${p.d} ${month} ${p.y}`;
-  if (month) return `${month} ${p.y}`;
-  return String(p.y);
-}
+export { formatLongDate };
 
 export function formatLongValue(v: DateValue): string {
   if (!v.end) return formatLongDate(v.start);

@@ -2,6 +2,7 @@
 // relative expressions; the rules here add what it lacks (bare years, year ranges, tense-aware direction for
 // "in March" / "on Saturday", weeks) and refuse what is not an event date (durations, ages, times alone).
 import * as chrono from 'chrono-node';
+import { MONTH_ABBREVIATIONS, MONTH_NAMES, WEEKDAY_NAMES } from './calendar.js';
 
 /** A calendar date as precise as the text gives it. */
 export interface PartialDate {
@@ -38,9 +39,9 @@ const YEAR_RANGE = new RegExp(
 const SINGLE_YEAR = new RegExp(`\\b${YEAR_CUE}[\\s-]+(?:the\\s+(?:year\\s+)?)?${YEAR}\\b${NOT_A_QUANTITY}`, 'gi');
 const YEAR_HINT = /\b1[89]\d\d\b|\b20\d\d\b/;
 
-const MONTHS = 'January|February|March|April|May|June|July|August|September|October|November|December';
-const MONTH_ABBR = 'Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec';
-const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+const MONTHS = MONTH_NAMES.join('|');
+const MONTH_ABBR = MONTH_ABBREVIATIONS.join('|');
+const WEEKDAYS: readonly string[] = WEEKDAY_NAMES;
 const RELATIVE_WORD = /\b(?:today|tonight|yesterday|tomorrow|ago|last|next|this|coming|past|previous)\b/i;
 // Cheap gate before chrono, which is the expensive part: calendar words (capitalised), relative phrases, numeric
 // dates.

@@ -111,8 +111,11 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
   const headNoun = (list: readonly string[]): string | undefined => {
     // "which japanese PM", "what calendar day": the first noun-like word that names a category, within 3 words,
     // before any auxiliary ("what did the three nations announce" names no category).
-    const end = list.findIndex((w) => AUXILIARY.has(w));
-    return list.slice(0, Math.min(4, end < 0 ? 4 : end)).find((w) => PERSON_NOUN.test(w) || PLACE_NOUN.test(w) || ORG_NOUN.test(w) || TIME_UNIT.test(w) || /^(?:year|month|day|date|time)$/.test(w));
+    // "what is the capital of…": a copula right after the wh-word does not end the noun phrase that follows it.
+    const start = /^(?:is|was|are|were)$/.test(list[0] ?? '') ? 1 : 0;
+    const rest = list.slice(start);
+    const end = rest.findIndex((w) => AUXILIARY.has(w));
+    return rest.slice(0, Math.min(4, end < 0 ? 4 : end)).find((w) => PERSON_NOUN.test(w) || PLACE_NOUN.test(w) || ORG_NOUN.test(w) || TIME_UNIT.test(w) || /^(?:year|month|day|date|time)$/.test(w));
   };
 
   const dateRequest = /\b(?:what|which)\s+(?:exact\s+|calendar\s+|specific\s+)*(year|month|day|date|time)\b|\bsince\s+(?:what|which)\s+year\b|\bmonth\s*(?:and|\+|&)\s*year\b|\bcalendar\s+(?:day|date)\b|\bexact\s+date\b/.exec(lower);

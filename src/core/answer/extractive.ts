@@ -176,8 +176,8 @@ export function scoreSentences(
       // A cause follows what it explains ("nosedived in 2016 after Seoul agreed…"): a cue before every focus word
       // is about something else.
       if (analysis.type === 'reason') spans = spans.filter((s) => matched.some((m) => m < s.from));
-      // "Beijing hit back with retaliation…" after "…nosedived after Seoul agreed to deploy THAAD": the cause of
-      // what a sentence reports is often the sentence before it, in the same paragraph.
+      // A reaction ("Beijing hit back with retaliation…") has its cause in the sentence before it ("…nosedived after
+      // Seoul agreed to deploy THAAD").
       let companion: Span | undefined;
       if (analysis.type === 'reason' && spans.length === 0 && matched.length > 0) {
         const previous = sentences[index - 1];
@@ -210,7 +210,8 @@ export function scoreSentences(
         typeScore +
         prior -
         (prose ? 0 : parameters.weights.caption) -
-        (features.fresh < 3 ? parameters.weights.echo : 0);
+        (features.fresh < 3 ? parameters.weights.echo : 0) -
+        (analysis.excluded.length > 0 && features.fresh - analysis.excluded.filter((t) => features.terms.has(t)).length < 3 ? parameters.weights.echo : 0);
       const holder = own.find((p) => span.start < p.chunk.end && span.end > p.chunk.start) ?? firstPassage;
       scored.push({
         doc,

@@ -1,7 +1,7 @@
 // Question analysis from the question's *form*: which wh-form it uses, what kind of answer that asks for (with
 // its unit), the focus words the answer must stand near, and the names and speaker it asks about. Nothing here
 // knows any particular question or document; it reads English question syntax only.
-import { contentTerms, termOf, words } from './tokens.js';
+import { contentTerms, STOP_WORDS as STOP, termOf, words } from './tokens.js';
 
 export type ExpectedType =
   | 'person'
@@ -51,6 +51,8 @@ export interface QuestionAnalysis {
   years: string[];
   /** Words the asker capitalised mid-sentence: names, matched by spelling only. */
   names: Set<string>;
+  /** Stems of what a "besides X, what else" question excludes: a sentence about them is not the answer. */
+  excluded: string[];
   /** Runs of capitalised words in the question ("kim jong un", "us steel"), folded. */
   nameRuns: string[][];
   /** For person questions naming a role ("which PM", "the spokesperson"): the role's words in the documents' wording. */
@@ -88,7 +90,7 @@ const TEXT_SPEAKER = /^(?:article|story|report|piece|text|page|author|writer|doc
 /** Words that only build the question ("actually", "pls", "thing"), never evidence. */
 const SCAFFOLD = new Set(
   ("actually really exactly supposedly basically thing things stuff pls please like kind sort lot bunch guys anyone know wonder wondering tell name named call called happen happened happening get got getting go going went way " +
-    'theyd youd hed shed wed id ive youve weve theyve dont didnt doesnt isnt wasnt arent werent cant wont whats whos wheres hows thats lets im youre theyre')
+    'article story piece besides apart aside except else theyd youd hed shed wed id ive youve weve theyve dont didnt doesnt isnt wasnt arent werent cant wont whats whos wheres hows thats lets im youre theyre')
     .split(
     ' ',
   ),
@@ -199,6 +201,13 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
   const speaker = type === 'statement' ? speakerOf(tokens, whIndex) : [];
   const years = [...question.matchAll(/\b(1[89]\d{2}|20\d{2})\b/g)].map((m) => m[1] ?? '');
 
+  // "besides the missile shield fight and the food spat, what else…": what the asker already knows is no short answer,
+  // and a sentence that only repeats it ranks lower (it still counts as focus: the new items often share its sentence).
+  const besides = /^(.*?)\b(?:besides|apart from|other than|aside from|except for|beyond)\b(.+?),\s*(?:what|which|who|where)\s+(?:else|other)\b/.exec(lower);
+  const excluded = new Set(besides ? words(besides[2] ?? '') : []);
+  for (const w of excluded) given.add(w);
+  const excludedTerms = [...excluded].filter((w) => !STOP.has(w)).map((w) => termOf(w));
+
   const focus: QuestionWord[] = [];
   const seen = new Set<string>();
   for (const word of tokens) {
@@ -215,7 +224,7 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
   const role = roleNoun ? (ROLE_WORDS[roleNoun] ?? [roleNoun]) : [];
   const sayWord = type === 'statement' ? tokens.slice(Math.max(0, whIndex) + 1).find((w) => SAY_VERB.test(w)) : undefined;
   const sayVerb = sayWord ? termOf(sayWord) : null;
-  return { text: question, wh, type, unit, sayVerb, granularity, datePart, focus, given, speaker, years, names: new Set(capitalisedWords(question)), role, nameRuns: capitalisedNameRuns(question) };
+  return { text: question, wh, type, unit, sayVerb, excluded: excludedTerms, granularity, datePart, focus, given, speaker, years, names: new Set(capitalisedWords(question)), role, nameRuns: capitalisedNameRuns(question) };
 }
 
 /** "what did X say / tell / describe…", "how did X describe / explain…", "what was X's line / view on…". */

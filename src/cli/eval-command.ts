@@ -6,6 +6,7 @@ import { createBotServices } from '../commands/services.js';
 import { readQaSet, type QaItemResult, type QaReport, type Rate } from '../eval/qa.js';
 import { runQaEval, runRetrievalAblation, runTimelineEval, prepareItems } from '../eval/run.js';
 import { crossValidate } from '../eval/calibrate.js';
+import type { ExtractiveParameters } from '../core/answer/parameters.js';
 import { rawCorpusReader } from '../eval/qa.js';
 import { runScriptedModels, type ScriptedModelReport } from '../eval/scripted-models.js';
 import { cliConfig, cliLogger, COMMON_OPTIONS, fail, parseCli, printJson, runMain } from './common.js';
@@ -45,19 +46,21 @@ runMain(async () => {
   }
   const timeline = await runTimelineEval(services, values.timeline ?? join(config.evalDir, 'timeline-japan-korea.dev.json'));
 
-  let cv: { sets: string[]; folds: number; points: number; heldOut: Record<string, Figures>; fit: Record<string, Figures>; parameters: unknown } | null = null;
+  let cv: { sets: string[]; folds: number; points: number; heldOut: Record<string, Figures>; fit: Record<string, Figures>; parameters: unknown; chosen: ExtractiveParameters[]; misses: Record<string, string[]> } | null = null;
   if (values.cv) {
     const calibrationSets = CALIBRATION_SETS(config.evalDir).filter((p) => existsSync(p));
     const prepared = await prepareItems(services, calibrationSets.map((path) => ({ path, items: readQaSet(path) })));
     const result = crossValidate(prepared, rawCorpusReader(config.corpusDir), { folds });
     const heldOut: Record<string, Figures> = {};
     const fit: Record<string, Figures> = {};
+    const misses: Record<string, string[]> = {};
     for (const path of calibrationSets) {
       const idx = prepared.flatMap((p, i) => (p.set === path ? [i] : []));
       heldOut[path] = figures(idx.map((i) => ({ item: prepared[i]!, correct: result.heldOut[i] ?? false })));
+      misses[path] = idx.filter((i) => !result.heldOut[i]).map((i) => prepared[i]!.item.id ?? prepared[i]!.item.question);
       fit[path] = figures(idx.map((i) => ({ item: prepared[i]!, correct: result.fit[i] ?? false })));
     }
-    cv = { sets: calibrationSets, folds, points: result.points, heldOut, fit, parameters: result.fitParameters };
+    cv = { sets: calibrationSets, folds, points: result.points, heldOut, fit, parameters: result.fitParameters, chosen: result.chosen, misses };
   }
 
   let models: ScriptedModelReport | null = null;
@@ -99,10 +102,14 @@ runMain(async () => {
       const f = cv.fit[path]!;
       process.stdout.write(
         `${path}\n  held-out  answerable ${h.answerableCorrect}/${h.answerable}  unanswerable refused ${h.refused}/${h.unanswerable}   by type ${typeLine(h)}\n` +
-          `  fit       answerable ${f.answerableCorrect}/${f.answerable}  unanswerable refused ${f.refused}/${f.unanswerable}   by type ${typeLine(f)}\n`,
+          `  fit       answerable ${f.answerableCorrect}/${f.answerable}  unanswerable refused ${f.refused}/${f.unanswerable}   by type ${typeLine(f)}\n` +
+          `  held-out misses: ${(cv.misses[path] ?? []).join(', ') || 'none'}\n`,
       );
     }
     process.stdout.write(`chosen on all items: ${JSON.stringify(cv.parameters)}\n`);
+    const brief = (p: ExtractiveParameters) =>
+      `minEvidence ${p.minEvidence} nearRatio ${p.nearRatio} vectorFloor ${p.vectorFloor} documentCredit ${p.documentCredit} predicate ${p.weights.predicate} type ${p.weights.type}`;
+    cv.chosen.forEach((p, i) => process.stdout.write(`  fold ${i + 1} chose: ${brief(p)}\n`));
   }
   if (models) {
     process.stdout.write(

@@ -60,20 +60,49 @@ export interface CrossValidation {
   chosen: ExtractiveParameters[];
 }
 
+/**
+ * The point with the most correct items among `include`. Ties are broken by the neighbourhood: the mean score of
+ * the points that differ from it in one parameter, so the choice sits on a plateau rather than a lucky spike.
+ */
 function bestPoint(points: readonly GridPoint[], include: (i: number) => boolean): GridPoint {
-  let best = points[0];
-  let bestScore = -1;
-  for (const point of points) {
+  const scores = points.map((point) => {
     let score = 0;
     for (let i = 0; i < point.correct.length; i++) if (include(i)) score += point.correct[i] ?? 0;
-    // Ties keep the earlier (smaller, more conservative) point: grid order is deterministic.
-    if (score > bestScore) {
-      bestScore = score;
+    return score;
+  });
+  const top = Math.max(...scores);
+  let best: GridPoint | undefined;
+  let bestNeighbourhood = -Infinity;
+  points.forEach((point, index) => {
+    if (scores[index] !== top) return;
+    let sum = 0;
+    let count = 0;
+    points.forEach((other, j) => {
+      if (j !== index && differsInOne(point.parameters, other.parameters)) {
+        sum += scores[j] ?? 0;
+        count += 1;
+      }
+    });
+    const neighbourhood = count === 0 ? 0 : sum / count;
+    if (neighbourhood > bestNeighbourhood) {
+      bestNeighbourhood = neighbourhood;
       best = point;
     }
-  }
+  });
   if (!best) throw new Error('empty parameter grid');
   return best;
+}
+
+function flat(p: ExtractiveParameters): number[] {
+  return [p.minEvidence, p.nearRatio, p.vectorFloor, p.documentCredit, p.nearWindow, ...Object.values(p.weights)];
+}
+
+function differsInOne(a: ExtractiveParameters, b: ExtractiveParameters): boolean {
+  const x = flat(a);
+  const y = flat(b);
+  let differences = 0;
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) differences += 1;
+  return differences === 1;
 }
 
 export function crossValidate(

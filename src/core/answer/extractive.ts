@@ -167,6 +167,7 @@ export function scoreSentences(
       });
       // Distance to the answer is measured from what happened ("met in Tokyo") before who took part.
       const predicate = predicateWeight === 0 ? 1 : predicateFound / predicateWeight;
+      const predicateMatched = [...matched];
       if (matched.length === 0) matched.push(...nameMatched);
       const coverage = total === 0 ? 0 : found / total;
       const rankingCoverage = total === 0 ? 0 : credited / total;
@@ -175,7 +176,13 @@ export function scoreSentences(
       let spans = typedSpans(analysis, span.text, features.tokens, doc.publishedAt);
       // A cause follows what it explains ("nosedived in 2016 after Seoul agreed…"): a cue before every focus word
       // is about something else.
-      if (analysis.type === 'reason') spans = spans.filter((s) => matched.some((m) => m < s.from));
+      // And it explains what the question asks about: the cue must follow one of the words saying what happened
+      // ("veto", "nosedive"), not merely a name ("in response to North Korea's provocations").
+      // A purpose ("what is X trying to get done") follows its actor: there names are enough.
+      if (analysis.type === 'reason') {
+        const anchors = predicateWeight > 0 && !analysis.purpose ? predicateMatched : matched;
+        spans = spans.filter((s) => anchors.some((m) => m < s.from));
+      }
       // A reaction ("Beijing hit back with retaliation…") has its cause in the sentence before it ("…nosedived after
       // Seoul agreed to deploy THAAD").
       let companion: Span | undefined;

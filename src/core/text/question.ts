@@ -51,6 +51,8 @@ export interface QuestionAnalysis {
   years: string[];
   /** Words the asker capitalised mid-sentence: names, matched by spelling only. */
   names: Set<string>;
+  /** A reason asked as a purpose ("what is X trying to get done"), answered by "to …" after the actor. */
+  purpose: boolean;
   /** Stems of what a "besides X, what else" question excludes: a sentence about them is not the answer. */
   excluded: string[];
   /** Runs of capitalised words in the question ("kim jong un", "us steel"), folded. */
@@ -224,7 +226,8 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
   const role = roleNoun ? (ROLE_WORDS[roleNoun] ?? [roleNoun]) : [];
   const sayWord = type === 'statement' ? tokens.slice(Math.max(0, whIndex) + 1).find((w) => SAY_VERB.test(w)) : undefined;
   const sayVerb = sayWord ? termOf(sayWord) : null;
-  return { text: question, wh, type, unit, sayVerb, excluded: excludedTerms, granularity, datePart, focus, given, speaker, years, names: new Set(capitalisedWords(question)), role, nameRuns: capitalisedNameRuns(question) };
+  const purpose = type === 'reason' && wh !== 'why' && /\b(?:trying|hoping|aiming|looking|seeking)\s+to\b|\bwhat\s+for\b/.test(lower);
+  return { text: question, wh, type, unit, sayVerb, excluded: excludedTerms, purpose, granularity, datePart, focus, given, speaker, years, names: new Set(capitalisedWords(question)), role, nameRuns: capitalisedNameRuns(question) };
 }
 
 /** "what did X say / tell / describe…", "how did X describe / explain…", "what was X's line / view on…". */

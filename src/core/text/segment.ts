@@ -1,6 +1,7 @@
 // Article prose as sentences with offsets into the document text. Scraped pages still carry navigation,
 // related-story teasers (with their own datelines) and legal footers: their dates are not event dates, so they
 // are dropped here, before any date is read.
+import { splitSentences as splitSpans } from './sentences.js';
 
 export interface Sentence {
   start: number;
@@ -47,11 +48,7 @@ const INLINE_DATELINE = new RegExp(
 
 const TERMINAL = /[.!?]["”’')\]]*$/;
 
-// Tokens that end in a period without ending the sentence.
-const ABBREVIATION =
-  /(?:^|[\s(])(?:[A-Z]|[A-Z]\.[A-Z]|(?:[A-Z]\.){2,}[A-Z]?|Mr|Mrs|Ms|Dr|Prof|Gen|Lt|Col|Sgt|Capt|Gov|Sen|Rep|Rev|St|Jr|Sr|No|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|vs|approx|est|Inc|Corp|Ltd|Co|Adm|Amb|Pres|Govt|Dept|Univ|Mt|Ft)\.$/;
 
-const SENTENCE_OPENER = /^\s+(?:The|A|An|It|He|She|They|We|I|This|That|These|Those|But|And|In|On|At|As|However|Meanwhile|Its|His|Her|Their)\b/;
 
 function blocksOf(text: string): Block[] {
   const blocks: Block[] = [];
@@ -87,31 +84,6 @@ function isProse(block: string): boolean {
   return false;
 }
 
-function splitSentences(text: string, offset: number, block: number, out: Sentence[]): void {
-  const boundary = /[.!?]+["”’')\]]*(?=\s+["“‘'(\p{Lu}\d])/gu;
-  let start = 0;
-  for (const m of text.matchAll(boundary)) {
-    const end = m.index + m[0].length;
-    if (m[0].startsWith('.') && ABBREVIATION.test(text.slice(Math.max(0, m.index - 12), m.index + 1))) {
-      // "in Washington, D.C. The missile…": an initialism can end a sentence when a typical opener follows.
-      const initialism = /(?:[A-Z]\.){2,}$/.test(text.slice(Math.max(0, m.index - 8), m.index + 1));
-      if (!initialism || !SENTENCE_OPENER.test(text.slice(end, end + 12))) continue;
-    }
-    push(text, start, end, offset, block, out);
-    start = end;
-  }
-  push(text, start, text.length, offset, block, out);
-}
-
-function push(text: string, from: number, to: number, offset: number, block: number, out: Sentence[]): void {
-  const slice = text.slice(from, to);
-  const lead = slice.length - slice.trimStart().length;
-  const body = slice.trim();
-  if (body.length === 0) return;
-  const start = offset + from + lead;
-  out.push({ start, end: start + body.length, text: body, block });
-}
-
 /** The article's prose sentences, in order; boilerplate, headlines, datelines and teaser sections left out. */
 export function proseSentences(text: string, options: { keepBoilerplate?: boolean } = {}): Sentence[] {
   const out: Sentence[] = [];
@@ -137,7 +109,7 @@ export function proseSentences(text: string, options: { keepBoilerplate?: boolea
       start += dateline[0].length;
       body = body.slice(dateline[0].length);
     }
-    splitSentences(body, start, blockIndex, out);
+    for (const sentence of splitSpans(body)) out.push({ start: start + sentence.start, end: start + sentence.end, text: sentence.text, block: blockIndex });
     blockIndex += 1;
   }
   return out;

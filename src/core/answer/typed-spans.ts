@@ -3,7 +3,7 @@
 // indexes so "near the focus" can be measured in words.
 import type { DateGranularity, ExpectedType, QuestionAnalysis } from '../text/question.js';
 import { extractDates, type DateMention, type DateValue, type PartialDate } from '../text/dates.js';
-import { foldText, termOf } from '../text/tokens.js';
+import { foldText, STOP_WORDS, termOf } from '../text/tokens.js';
 import { formatLongDate, monthNumber } from '../text/calendar.js';
 
 export interface SentenceToken {
@@ -58,6 +58,7 @@ const NUMBER_WORD = /^(?:\d[\d,.]*%?|one|two|three|four|five|six|seven|eight|nin
 const TIME_UNIT = /^(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|centuries|century|decades-long|years-long)$/;
 const CURRENCY = /^(?:dollars?|usd|yen|won|yuan|euros?|pounds?|rupees?)$|^[$€£¥]/;
 const DISTANCE = /^(?:km|kilometres?|kilometers?|miles?|metres?|meters?|feet|nautical)$/;
+const DETERMINER = new Set(['the', 'a', 'an', 'its', 'their', 'his', 'her', 'this', 'that', 'these', 'those', 'our']);
 const LOCATIVE = new Set(['in', 'at', 'to', 'from', 'near', 'toward', 'towards', 'into', 'across', 'off', 'outside', 'inside', 'visit', 'visited', 'visiting', 'of']);
 const COMPASS = /^(?:east|west|north|south|northern|southern|eastern|western|northeast|northwest|southeast|southwest)$/;
 const CAUSAL =
@@ -148,7 +149,9 @@ export function typedSpans(analysis: QuestionAnalysis, sentence: string, tokens:
       for (const run of nameRuns()) {
         // "in Tokyo", "to economic powerhouse Shanghai", "in the Indo-Pacific region"
         let k = run.from - 1;
-        while (k >= 0 && run.from - k <= 3 && !LOCATIVE.has(tokens[k]?.word ?? '') && !(tokens[k]?.capitalized ?? true) && !/[,;:]/.test(sentence.slice(tokens[k]?.end ?? 0, tokens[k + 1]?.start ?? 0))) k--;
+        // Only determiners and modifiers are skipped: "to meet with Kim" is no place.
+        const skippable = (t: SentenceToken | undefined) => !!t && !t.capitalized && (DETERMINER.has(t.word) || !STOP_WORDS.has(t.word)) && !LOCATIVE.has(t.word);
+        while (k >= 0 && run.from - k <= 3 && skippable(tokens[k]) && !/[,;:]/.test(sentence.slice(tokens[k]?.end ?? 0, tokens[k + 1]?.start ?? 0))) k--;
         const before = tokens[k]?.word ?? '';
         if (LOCATIVE.has(before) || /^(?:city|town|capital|province|state|region)$/.test(before)) out.push({ ...run, text: spanText(sentence, tokens, run.from, run.to) });
       }

@@ -1,12 +1,12 @@
 // npm run eval -- [--set FILE]… [--cv] [--json]: retrieval, answer, citation, refusal and timeline figures, the
 // held-out-fold figures of the answerer's calibration, and the scripted-model rates of the model path.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createBotServices } from '../commands/services.js';
 import { readQaSet, type QaItemResult, type QaReport, type Rate } from '../eval/qa.js';
 import { runQaEval, runRetrievalAblation, runTimelineEval, prepareItems } from '../eval/run.js';
 import { crossValidate } from '../eval/calibrate.js';
-import type { ExtractiveParameters } from '../core/answer/parameters.js';
+import { DEFAULT_EXTRACTIVE_PARAMETERS, type ExtractiveParameters } from '../core/answer/parameters.js';
 import { rawCorpusReader } from '../eval/qa.js';
 import { runScriptedModels, type ScriptedModelReport } from '../eval/scripted-models.js';
 import { cliConfig, cliLogger, COMMON_OPTIONS, fail, parseCli, printJson, runMain } from './common.js';
@@ -15,6 +15,9 @@ const USAGE = `Usage: npm run eval -- [--set FILE]… [--cv] [--folds N] [--no-m
 Defaults: $EVAL_DIR/qa-dev.jsonl and $EVAL_DIR/timeline-japan-korea.dev.json (EVAL_DIR defaults to ../shared/eval).
 --cv   k-fold cross-validation of the answerer's parameters over qa-dev + qa-natural.dev + test/fixtures/qa-extra.jsonl:
        held-out-fold figures next to the training fit (the committed parameters are the fit's choice).`;
+
+/** The last cross-validation, committed with the parameters it chose. */
+const CALIBRATION_RECORD = join('data', 'calibration.json');
 
 const CALIBRATION_SETS = (evalDir: string) => [join(evalDir, 'qa-dev.jsonl'), join(evalDir, 'qa-natural.dev.jsonl'), join('test', 'fixtures', 'qa-extra.jsonl')];
 
@@ -46,7 +49,9 @@ runMain(async () => {
   }
   const timeline = await runTimelineEval(services, values.timeline ?? join(config.evalDir, 'timeline-japan-korea.dev.json'));
 
-  let cv: { sets: string[]; folds: number; points: number; heldOut: Record<string, Figures>; fit: Record<string, Figures>; parameters: unknown; chosen: ExtractiveParameters[]; misses: Record<string, string[]> } | null = null;
+  type CrossValidationReport = { sets: string[]; folds: number; points: number; heldOut: Record<string, Figures>; fit: Record<string, Figures>; parameters: unknown; chosen: ExtractiveParameters[]; misses: Record<string, string[]> };
+  let cv: CrossValidationReport | null = null;
+  let recorded: (CrossValidationReport & { command: string; at: string }) | null = null;
   if (values.cv) {
     const calibrationSets = CALIBRATION_SETS(config.evalDir).filter((p) => existsSync(p));
     const prepared = await prepareItems(services, calibrationSets.map((path) => ({ path, items: readQaSet(path) })));
@@ -61,6 +66,10 @@ runMain(async () => {
       fit[path] = figures(idx.map((i) => ({ item: prepared[i]!, correct: result.fit[i] ?? false })));
     }
     cv = { sets: calibrationSets, folds, points: result.points, heldOut, fit, parameters: result.fitParameters, chosen: result.chosen, misses };
+    writeFileSync(CALIBRATION_RECORD, `${JSON.stringify({ command: 'npm run eval -- --cv', at: new Date().toISOString(), ...cv }, null, 1)}\n`);
+  } else if (existsSync(CALIBRATION_RECORD)) {
+    // Without --cv the last recorded cross-validation is shown (it takes a minute or two to recompute).
+    recorded = JSON.parse(readFileSync(CALIBRATION_RECORD, 'utf8')) as CrossValidationReport & { command: string; at: string };
   }
 
   let models: ScriptedModelReport | null = null;
@@ -71,7 +80,7 @@ runMain(async () => {
   } else await services.close();
 
   if (values.json) {
-    printJson({ qa: reports, timeline, cv, models });
+    printJson({ qa: reports, timeline, cv: cv ?? recorded, models });
     return;
   }
   const pct = (x: Rate) => (x === null ? 'n/a' : `${(100 * x).toFixed(1)} %`);
@@ -95,8 +104,11 @@ runMain(async () => {
       ].join('\n') + '\n',
     );
   }
-  if (cv) {
-    process.stdout.write(`\n== calibration: ${cv.folds}-fold cross-validation over ${cv.sets.length} sets, ${cv.points} parameter points\n`);
+  const shown = cv ?? recorded;
+  if (shown) {
+    const cv = shown;
+    const origin = recorded && !values.cv ? ` (recorded by \`${recorded.command}\` at ${recorded.at}; current parameters ${JSON.stringify(recorded.parameters) === JSON.stringify(DEFAULT_EXTRACTIVE_PARAMETERS) ? 'are' : 'are NOT'} its fit)` : '';
+    process.stdout.write(`\n== calibration${origin}: ${cv.folds}-fold cross-validation over ${cv.sets.length} sets, ${cv.points} parameter points\n`);
     for (const path of cv.sets) {
       const h = cv.heldOut[path]!;
       const f = cv.fit[path]!;

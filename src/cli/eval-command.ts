@@ -1,7 +1,7 @@
 // npm run eval -- [--set FILE]… [--cv] [--json]: retrieval, answer, citation, refusal and timeline figures, the
 // held-out-fold figures of the answerer's calibration, and the scripted-model rates of the model path.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { createBotServices } from '../commands/services.js';
 import { readQaSet, type QaItemResult, type QaReport, type Rate } from '../eval/qa.js';
 import { runQaEval, runRetrievalAblation, runTimelineEval, prepareItems } from '../eval/run.js';
@@ -19,7 +19,8 @@ Defaults: $EVAL_DIR/qa-dev.jsonl and $EVAL_DIR/timeline-japan-korea.dev.json (EV
 /** The last cross-validation, committed with the parameters it chose. */
 const CALIBRATION_RECORD = join('data', 'calibration.json');
 
-const CALIBRATION_SETS = (evalDir: string) => [join(evalDir, 'qa-dev.jsonl'), join(evalDir, 'qa-natural.dev.jsonl'), join('test', 'fixtures', 'qa-extra.jsonl')];
+const CALIBRATION_SETS = (evalDir: string) =>
+  [join(evalDir, 'qa-dev.jsonl'), join(evalDir, 'qa-natural.dev.jsonl'), join('test', 'fixtures', 'qa-extra.jsonl')].map((path) => relative(process.cwd(), path));
 
 runMain(async () => {
   const { values } = parseCli({

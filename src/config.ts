@@ -186,6 +186,12 @@ export function loadConfig(
   };
 }
 
+/** The bot token: every Discord entry point needs one, and says so in the same words when it is missing. */
+export function requireDiscordToken(config: Config): string {
+  if (!config.discord.token) throw new ConfigError(['DISCORD_TOKEN is not set: add it to .env (the bot token from the Discord developer portal).']);
+  return config.discord.token;
+}
+
 /** Values that must never reach a log line or an error message. */
 export function secretsOf(config: Config): string[] {
   return [config.discord.token, config.openai.apiKey, databasePassword(config.store.databaseUrl)].filter(

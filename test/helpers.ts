@@ -5,9 +5,9 @@ import { dirname, join, resolve } from 'node:path';
 import { loadConfig, type Config } from '../src/config.js';
 import { createLocalEmbedder } from '../src/app/embedders.js';
 import type { Logger } from '../src/core/types.js';
-import { Library } from '../src/app/library.js';
+import { LocalStore } from '../src/stores/local/store.js';
 import type { Services } from '../src/commands/services.js';
-import type { KnowledgeBase } from '../src/core/retrieve/knowledge-base.js';
+import type { LocalView } from '../src/stores/local/view.js';
 
 export const PROJECT_ROOT = resolve(import.meta.dirname, '..');
 export const SEED_CORPUS = join(PROJECT_ROOT, 'corpus');
@@ -90,7 +90,7 @@ export function captureLogger(): CapturedLogger {
 }
 
 /** The knowledge base a local-store service is serving (tests that inspect the loaded generation). */
-export function servingBase(services: Services): KnowledgeBase {
-  if (!(services.store instanceof Library)) throw new Error('servingBase needs the local store');
+export function servingBase(services: Services): LocalView {
+  if (!(services.store instanceof LocalStore)) throw new Error('servingBase needs the local store');
   return services.store.current;
 }

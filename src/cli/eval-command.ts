@@ -1,7 +1,7 @@
 // npm run eval -- [--set FILE]… [--json]: retrieval, answer, citation, refusal and timeline figures.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { createBotServices } from '../commands/services.js';
+import { createServices } from '../app/services.js';
 import { readQaSet } from '../eval/qa.js';
 import { runQaEval, runRetrievalAblation, runTimelineEval } from '../eval/run.js';
 import { cliConfig, cliLogger, COMMON_OPTIONS, fail, parseCli, printJson, runMain } from './common.js';
@@ -18,7 +18,7 @@ runMain(async () => {
   const config = cliConfig(values);
   const sets = [join(config.evalDir, 'qa-dev.jsonl'), ...(values.set ?? [])].filter((path, i) => i > 0 || existsSync(path));
   if (sets.length === 0) fail(`no evaluation set found (looked for ${join(config.evalDir, 'qa-dev.jsonl')}); pass --set FILE`, 2);
-  const services = await createBotServices({ config, logger: cliLogger(config) });
+  const services = await createServices({ config, logger: cliLogger(config) });
   const reports = [];
   for (const path of sets) {
     if (!existsSync(path)) fail(`evaluation set not found: ${path}`, 2);

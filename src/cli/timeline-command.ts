@@ -1,5 +1,5 @@
 // npm run timeline -- japan korea [--any] [--json]
-import { createBotServices } from '../commands/services.js';
+import { createServices } from '../app/services.js';
 import { formatTimeline } from '../commands/format.js';
 import { cliConfig, cliLogger, COMMON_OPTIONS, fail, parseCli, printJson, runMain } from './common.js';
 
@@ -14,7 +14,7 @@ runMain(async () => {
   }
   if (positionals.length === 0) fail(`name at least one entity.\n${USAGE}`, 2);
   const config = cliConfig(values);
-  const services = await createBotServices({ config, logger: cliLogger(config) });
+  const services = await createServices({ config, logger: cliLogger(config) });
   const timeline = await services.timeline(positionals, { any: values.any });
   if (values.json) printJson(timeline);
   else process.stdout.write(`${formatTimeline(timeline)}\n`);

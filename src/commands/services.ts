@@ -1,27 +1,26 @@
-// The use cases behind every front end. Adapters (Discord, terminal, npm scripts) call these and only render.
-import { readFileSync } from 'node:fs';
+// The use cases behind every front end. Adapters (Discord, terminal, npm scripts) call these and only render;
+// the composition root (src/app/services.ts) chooses the parts and passes them in.
 import type { Config } from '../config.js';
 import { CoreError } from '../core/errors.js';
 import { answerExtractively, type EvidenceModel } from '../core/answer/extractive.js';
 import { answerWithLlm } from '../core/answer/generative.js';
-import { buildTimeline, entityNames, parseEntityCatalog, type EntityCatalog } from '../core/timeline/index.js';
-import type { Answer, ChatModel, Embedder, Logger, Timeline } from '../core/types.js';
+import { buildTimeline, entityNames, type EntityCatalog } from '../core/timeline/index.js';
+import type { Answer, ChatModel, Logger, Timeline } from '../core/types.js';
 import type { CorpusStore, CorpusView } from '../core/corpus.js';
-import { createEmbedder, createLocalEmbedder } from '../app/embedders.js';
-import { createCorpusStore } from '../app/stores.js';
-import { createOpenAIChatModel } from '../providers/openai.js';
 import { cleanQuestion } from './question.js';
 import type { AskOptions, BotServices, HelpInfo, ReindexProgress, ReindexSummary, SourceInfo, TimelineOptions } from './types.js';
 
-
-export interface ServiceOptions {
+export interface ServiceDependencies {
+  /** The settings the use cases read (RETRIEVAL_K, LLM_TIMEOUT_MS). */
   config: Config;
   logger: Logger;
-  /** Injected in tests; otherwise chosen from the configuration. */
-  embedder?: Embedder;
-  chat?: ChatModel | null;
-  /** Injected in tests; otherwise chosen by STORE. */
-  store?: CorpusStore;
+  /** An open store. */
+  store: CorpusStore;
+  /** The LLM answerer's model; null answers offline. */
+  chat: ChatModel | null;
+  /** Embeds sentences for the extractive answerer's similarity scores. */
+  scorer: { embed(text: string): ArrayLike<number> };
+  catalog: EntityCatalog;
 }
 
 export interface Services extends BotServices {
@@ -29,15 +28,8 @@ export interface Services extends BotServices {
   close(): Promise<void>;
 }
 
-export async function createBotServices(options: ServiceOptions): Promise<Services> {
-  const { config, logger } = options;
-  const embedder = options.embedder ?? (await createEmbedder(config));
-  const chat = options.chat !== undefined ? options.chat : config.openai.enabled ? createOpenAIChatModel(config.openai) : null;
-  // Sentence scoring always uses the local vectors: cheap, synchronous, and no network call per sentence.
-  const scorer = createLocalEmbedder(config);
-  const catalog = loadCatalog(config.entitiesFile);
-  const store = options.store ?? (await createCorpusStore(config, embedder, logger));
-  await store.open();
+export function createBotServices(dependencies: ServiceDependencies): Services {
+  const { config, logger, store, chat, scorer, catalog } = dependencies;
 
   // Derived results are cached per view: a new revision (from this or another process) gets fresh ones.
   const timelineCache = new WeakMap<CorpusView, Map<string, Timeline>>();
@@ -147,14 +139,3 @@ export async function createBotServices(options: ServiceOptions): Promise<Servic
   }
   return services;
 }
-
-function loadCatalog(path: string): EntityCatalog {
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(path, 'utf8')) as unknown;
-  } catch (error) {
-    throw new CoreError('INVALID_INPUT', `Cannot read the entity alias file ${path}: ${(error as Error).message}`);
-  }
-  return parseEntityCatalog(json);
-}
-

@@ -1,6 +1,7 @@
 // The use cases both front ends (Discord and the terminal session) call. One implementation, two adapters.
-import type { IndexProgress, IndexRunResult } from '../core/index/build.js';
-import type { Answer, Timeline } from '../core/types.js';
+import type { Answer, IndexProgress, ReindexSummary, Timeline } from '../core/types.js';
+
+export type { ReindexSummary };
 
 export interface AskOptions {
   /** How many passages to retrieve (defaults to the configured RETRIEVAL_K). */
@@ -11,9 +12,6 @@ export interface TimelineOptions {
   /** List events involving any of the entities instead of all of them. */
   any?: boolean;
 }
-
-/** Exactly the JSON printed by `npm run index -- --json` (defined by the core's index run). */
-export type ReindexSummary = IndexRunResult['summary'];
 
 export type ReindexProgress = IndexProgress;
 

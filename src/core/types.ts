@@ -137,3 +137,43 @@ export interface Logger {
   warn(obj: object, msg?: string): void;
   error(obj: object, msg?: string): void;
 }
+
+/** A document as a corpus store holds it: the cleaned document and when this version was indexed. */
+export interface StoredDocument extends CleanDocument {
+  /** When this version of the document was first indexed (ISO timestamp). */
+  indexedAt: string;
+}
+
+/** What a retrieval asks a corpus store for. */
+export interface RetrieveOptions {
+  k: number;
+  /** Only documents published on or after this ISO date. Undated documents are excluded when a range is set. */
+  fromDate?: string;
+  toDate?: string;
+  /** Only these sources (paths relative to the corpus). */
+  sources?: readonly string[];
+  /** Which rankings to use; 'hybrid' (the default) fuses both. The others exist to measure each side alone. */
+  mode?: 'hybrid' | 'keyword' | 'vector';
+}
+
+/** Where a re-index is; `done`/`total` count chunks while embedding. */
+export interface IndexProgress {
+  phase: 'scanning' | 'embedding' | 'writing' | 'done';
+  done: number;
+  total: number;
+}
+
+/** The outcome of one re-index, whichever store ran it (and the JSON of `npm run index -- --json`). */
+export interface ReindexSummary {
+  /** `added/updated/removed/unchanged` count documents; `embedded` counts chunks sent to the embedder. */
+  added: number;
+  updated: number;
+  removed: number;
+  unchanged: number;
+  chunks: number;
+  embedded: number;
+  skipped: SkippedFile[];
+  embedder: string;
+  ms: number;
+  rebuildReason?: string;
+}

@@ -3,7 +3,7 @@ import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createBotServices } from '../../src/commands/services.js';
+import { createServices } from '../../src/app/services.js';
 import type { BotServices } from '../../src/commands/types.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import type { Answer } from '../../src/core/types.js';
@@ -18,7 +18,7 @@ export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
  * The one place to switch: `FakeBotServices.create(options.config.corpusDir)` runs the same tests on a stand-in.
  */
 export async function createTestServices(options: { config: Config; logger: AppLogger }): Promise<BotServices & { close(): Promise<void> }> {
-  return createBotServices(options);
+  return createServices(options);
 }
 
 /** Delegates to the real services unless a test overrides a method; remembers the last answer given. */

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmbedder, defaultWordVectorsDir } from '../../src/app/embedders.js';
 import { loadConfig, type Config } from '../../src/config.js';
-import { runIndex } from '../../src/core/index/build.js';
+import { runLocalIndex } from '../../src/stores/local/indexer.js';
 import { createShardLauncher, type ShardLauncher } from '../../src/discord/shards.js';
 import { createLogger } from '../../src/logging.js';
 import { FakeDiscord, STRING, type RestCall, type SentInteraction } from '../fakes/discord-server.js';
@@ -57,7 +57,7 @@ beforeAll(async () => {
   // Bundle the shard entry and build the shared index meanwhile: the shards then only load it.
   const [command] = await Promise.all([
     nodeCommandFor(join(PROJECT_ROOT, 'src', 'cli', 'start.ts')),
-    createEmbedder(config).then((embedder) => runIndex({ corpusDir: config.corpusDir, indexDir: config.indexDir, embedder, logger: captureLogger() })),
+    createEmbedder(config).then((embedder) => runLocalIndex({ corpusDir: config.corpusDir, indexDir: config.indexDir, embedder, logger: captureLogger() })),
   ]);
   cleanupBundle = command.cleanup;
 

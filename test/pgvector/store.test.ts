@@ -6,8 +6,9 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { Library } from '../../src/app/library.js';
-import { createBotServices, type Services } from '../../src/commands/services.js';
+import { LocalStore } from '../../src/stores/local/store.js';
+import { createServices } from '../../src/app/services.js';
+import type { Services } from '../../src/commands/services.js';
 import { ConfigError, loadConfig, secretsOf } from '../../src/config.js';
 import { CoreError } from '../../src/core/errors.js';
 import type { Embedder } from '../../src/core/types.js';
@@ -95,7 +96,7 @@ describe('schema and migrations', () => {
 describe('same results contract as the local store', () => {
   let corpus: string;
   let pgStore: PgVectorStore;
-  let local: Library;
+  let local: LocalStore;
   let indexDir: string;
 
   beforeAll(async () => {
@@ -104,7 +105,7 @@ describe('same results contract as the local store', () => {
     indexDir = tempDir('pg-contract-');
     pgStore = storeFor(corpus);
     await pgStore.open();
-    local = new Library({ corpusDir: corpus, indexDir, embedder: localEmbedder(), logger: captureLogger() });
+    local = new LocalStore({ corpusDir: corpus, indexDir, embedder: localEmbedder(), logger: captureLogger() });
     await local.open();
   }, 60_000);
 
@@ -348,7 +349,7 @@ describe('the bot services on STORE=pgvector', () => {
     await db.reset();
     indexDir = tempDir('pg-services-');
     const config = testConfig({ corpusDir: seedCorpusCopy(), indexDir, env: { STORE: 'pgvector', DATABASE_URL: db.url } });
-    services = await createBotServices({ config, logger: captureLogger(), embedder: localEmbedder(), chat: null });
+    services = await createServices({ config, logger: captureLogger(), embedder: localEmbedder(), chat: null });
   }, 60_000);
 
   afterAll(async () => {

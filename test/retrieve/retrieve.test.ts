@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Bm25Index } from '../../src/core/retrieve/bm25.js';
 import { maximalMarginalRelevance, reciprocalRankFusion } from '../../src/core/retrieve/fusion.js';
 import { analyzeQuery } from '../../src/core/retrieve/query.js';
-import { runIndex } from '../../src/core/index/build.js';
-import { KnowledgeBase } from '../../src/core/retrieve/knowledge-base.js';
+import { runLocalIndex } from '../../src/stores/local/indexer.js';
+import { LocalView } from '../../src/stores/local/view.js';
 import { contentTerms } from '../../src/core/text/tokens.js';
 import { localEmbedder, removeDir, seedCorpusCopy, tempDir } from '../helpers.js';
 
@@ -49,12 +49,12 @@ describe('fusion and diversification', () => {
 describe('hybrid retrieval over the seed corpus', () => {
   let corpusDir: string;
   let indexDir: string;
-  let base: KnowledgeBase;
+  let base: LocalView;
   beforeAll(async () => {
     corpusDir = seedCorpusCopy();
     indexDir = tempDir('index-');
-    const { snapshot } = await runIndex({ corpusDir, indexDir, embedder: localEmbedder() });
-    base = new KnowledgeBase(snapshot, localEmbedder());
+    const { snapshot } = await runLocalIndex({ corpusDir, indexDir, embedder: localEmbedder() });
+    base = new LocalView(snapshot, localEmbedder());
   });
   afterAll(() => {
     removeDir(corpusDir);

@@ -6,7 +6,7 @@ import { contentTerms, foldText, termOf, words } from '../text/tokens.js';
 import { weightedCoverage } from '../text/overlap.js';
 import { cosine } from '../embed/sif-embedder.js';
 import { analyzeQuery, type AnswerType, type QueryAnalysis } from '../retrieve/query.js';
-import { dateWords } from '../retrieve/knowledge-base.js';
+import { dateWords } from '../retrieve/indexed-text.js';
 import { assembleAnswer, type Claim } from './citations.js';
 
 export const REFUSAL_TEXT = "I couldn't find this in the indexed documents.";

@@ -1,9 +1,13 @@
 // One writer at a time. The lock file records its owner; a lock whose owner process is gone (killed mid-index)
 // is stale and is taken over instead of blocking every future re-index.
+// Why not proper-lockfile: it declares a lock stale when its mtime stops being refreshed by a timer, and a
+// re-index holds the event loop for seconds at a time (hnswlib graph building, writeIndexSync), so a second
+// process could take over a live writer's lock; and a SIGKILLed writer's lock would block re-indexing until
+// the staleness period ran out, where checking the owner's pid takes it over at once.
 import { hostname } from 'node:os';
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { CoreError } from '../errors.js';
+import { CoreError } from '../../core/errors.js';
 
 const LOCK_NAME = 'writer.lock';
 /** A lock from another machine cannot be checked for liveness; after this long it is presumed dead. */

@@ -1,10 +1,12 @@
 // The npm-script contract, exercised as a user would: real processes, real files, JSON on stdout.
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultWordVectorsDir } from '../../src/app/embedders.js';
-import { nodeCommandFor, PROJECT_ROOT, removeDir, seedCorpusCopy, SHARED_EVAL, tempDir, writeFile } from '../helpers.js';
+import type { Timeline } from '../../src/core/types.js';
+import { nodeCommandFor, PROJECT_ROOT, removeDir, seedCorpusCopy, seedTimelineProblems, SHARED_EVAL, tempDir, writeFile } from '../helpers.js';
 
 const run = promisify(execFile);
 const ENTRY_POINTS = ['index-command.ts', 'ask-command.ts', 'timeline-command.ts', 'start.ts'];
@@ -97,11 +99,16 @@ describe('npm start without DISCORD_TOKEN', () => {
 
 describe('npm run timeline', () => {
   it('--json prints the chronology contract', async () => {
-    const timeline = JSON.parse((await cli('timeline-command.ts', ['japan', 'korea', '--json'])).stdout);
+    const timeline = JSON.parse((await cli('timeline-command.ts', ['japan', 'korea', '--json'])).stdout) as Timeline;
     expect(timeline.entities).toEqual(['japan', 'korea']);
-    expect(timeline.events.map((e: { date: string }) => e.date)).toContain('1965');
-    expect(timeline.events[0].citations[0]).toHaveProperty('quote');
-    expect(Array.isArray(timeline.undated)).toBe(true);
+    expect(seedTimelineProblems(timeline)).toEqual([]);
+    // Every citation quotes its page.
+    for (const event of timeline.events) {
+      for (const citation of event.citations) {
+        const text = readFileSync(join(corpusDir, citation.source), 'utf8').replace(/\s+/g, ' ');
+        expect(text, `${event.date} [${citation.n}]`).toContain(citation.quote.replace(/\s+/g, ' '));
+      }
+    }
   });
 
   it('an unknown entity gives a helpful message listing the known ones', async () => {

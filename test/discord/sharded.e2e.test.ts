@@ -134,8 +134,10 @@ describe('npm run start:sharded against a fake Discord', () => {
       expect(defer.body).toMatchObject({ type: 5 });
       const edit = await replies(sent, isEdit);
       const [embed] = edit.body.embeds;
-      expect(embed.description).toMatch(/\[1\]/);
-      expect(embed.fields.find((f: { name: string }) => f.name === 'Sources').value).toMatch(/\.txt/);
+      // The Tokyo meeting, cited as [1] to the page that reports it (000_…, published 2025-08-23).
+      expect(embed.description).toMatch(/met in Tokyo[^[]*\[1\]/);
+      const sources: string = embed.fields.find((f: { name: string }) => f.name === 'Sources').value;
+      expect(sources.split('\n')[0]).toMatch(/^\*\*\[1\]\*\* .* · 2025-08-23 · `000_66bda952950de0d6\.txt`$/);
     }
     const help = fake.slash('help', [], { shard: 1 });
     expect((await replies(help, isEdit)).body.embeds.length).toBeGreaterThan(0);

@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runLocalIndex } from '../../src/stores/local/indexer.js';
 import { listGenerations, loadCurrentGeneration } from '../../src/stores/local/generations.js';
+import { cosine } from '../../src/core/embed/sif-embedder.js';
 import { isCoreError } from '../../src/core/errors.js';
+import { vectorRow } from '../../src/stores/local/snapshot.js';
 import type { Embedder } from '../../src/core/types.js';
 import { localEmbedder, removeDir, seedCorpusCopy, tempDir, writeFile } from '../helpers.js';
 
@@ -43,19 +45,6 @@ afterEach(() => {
 });
 
 describe('incremental index', () => {
-  it('builds from the seed corpus, then embeds nothing when nothing changed', async () => {
-    const { corpusDir, indexDir } = setup();
-    const embedder = countingEmbedder();
-    const first = await runLocalIndex({ corpusDir, indexDir, embedder });
-    expect(first.summary).toMatchObject({ added: 5, updated: 0, removed: 0, unchanged: 0 });
-    expect(first.summary.embedded).toBe(first.summary.chunks);
-    expect(first.summary.chunks).toBeGreaterThan(10);
-
-    const second = await runLocalIndex({ corpusDir, indexDir, embedder });
-    expect(second.summary).toMatchObject({ added: 0, updated: 0, removed: 0, unchanged: 5, embedded: 0 });
-    expect(embedder.embedded).toBe(first.summary.chunks);
-  });
-
   it('adding, changing and removing documents embeds only what changed', async () => {
     const { corpusDir, indexDir } = setup();
     const embedder = countingEmbedder();
@@ -85,19 +74,14 @@ describe('incremental index', () => {
     const loaded = loadCurrentGeneration(indexDir);
     expect(loaded.chunks.length).toBe(first.summary.chunks);
     const query = await embedder.embedQuery('Camp David summit');
+    loaded.hnsw.setEf(200); // wider than the index: the graph search is exhaustive
     const hits = loaded.hnsw.searchKnn(query, 3, (label) => loaded.rowByLabel.has(label));
-    expect(hits.neighbors.every((label) => loaded.rowByLabel.has(label))).toBe(true);
-  });
-
-  it('a changed embedder forces a full rebuild and says why', async () => {
-    const { corpusDir, indexDir } = setup();
-    await runLocalIndex({ corpusDir, indexDir, embedder: localEmbedder() });
-    const inner = localEmbedder();
-    const other: Embedder = { id: 'test:other', dimension: inner.dimension, embedDocuments: (t) => inner.embedDocuments(t), embedQuery: (t) => inner.embedQuery(t) };
-    const result = await runLocalIndex({ corpusDir, indexDir, embedder: other });
-    expect(result.summary.added).toBe(5);
-    expect(result.summary.embedded).toBe(result.summary.chunks);
-    expect(result.summary.rebuildReason).toMatch(/embedder changed/);
+    const exact = loaded.chunks
+      .map((chunk, row) => ({ label: chunk.label, similarity: cosine(query, vectorRow(loaded, row)) }))
+      .sort((a, b) => b.similarity - a.similarity)
+      .slice(0, 3)
+      .map((hit) => hit.label);
+    expect(hits.neighbors).toEqual(exact);
   });
 });
 

@@ -5,7 +5,7 @@ import hnswlib from 'hnswlib-node';
 import { chunkDocument } from '../../core/chunk/chunker.js';
 import { isCoreError } from '../../core/errors.js';
 import { embedInBatches } from '../../core/index/embed.js';
-import { partitionChunks, planIndex, sameEmbedder, summarize } from '../../core/index/plan.js';
+import { partitionChunks, planIndex, sameEmbedder, summarize, type IndexPlan } from '../../core/index/plan.js';
 import { loadCorpus } from '../../core/ingest/index.js';
 import type { CleanDocument, Embedder, IndexProgress, Logger, ReindexSummary, SkippedFile, StoredDocument } from '../../core/types.js';
 import { acquireWriterLock } from './lock.js';
@@ -115,31 +115,7 @@ export async function runLocalIndex(options: LocalIndexOptions): Promise<LocalIn
       };
     }
 
-    const now = new Date().toISOString();
-    const documents: StoredDocument[] = [];
-    const keptChunks: StoredChunk[] = [];
-    const freshChunks: Array<Omit<StoredChunk, 'label'>> = [];
-    const previousChunksBySource = new Map<string, StoredChunk[]>();
-    for (const chunk of base?.chunks ?? []) {
-      const list = previousChunksBySource.get(chunk.source) ?? [];
-      list.push(chunk);
-      previousChunksBySource.set(chunk.source, list);
-    }
-    for (const { doc, action } of plan.documents) {
-      if (action === 'keep') {
-        documents.push({ ...doc, indexedAt: base?.documents.get(doc.source)?.indexedAt ?? now });
-        keptChunks.push(...(previousChunksBySource.get(doc.source) ?? []));
-        continue;
-      }
-      documents.push({ ...doc, indexedAt: now });
-      // A changed document keeps the vectors of chunks whose text did not change (same id).
-      const stored = new Map((previousChunksBySource.get(doc.source) ?? []).map((chunk) => [chunk.id, chunk]));
-      lap('scanMs'); // planning is bookkeeping of the scan
-      const { kept, fresh } = partitionChunks(chunkDocument(doc.source, doc.text), (id) => stored.get(id));
-      lap('chunkMs');
-      for (const { chunk, stored: old } of kept) keptChunks.push({ ...chunk, label: old.label });
-      freshChunks.push(...fresh);
-    }
+    const { documents, keptChunks, freshChunks } = followPlan(plan, base, lap);
     lap('scanMs');
 
     // Embed only what is new.
@@ -147,58 +123,12 @@ export async function runLocalIndex(options: LocalIndexOptions): Promise<LocalIn
     lap('embedMs');
     options.onProgress?.({ phase: 'writing', done: 0, total: 1 });
 
-    // Assemble rows: kept chunks (old vectors) then fresh ones, in document order for a tidy docstore.
-    const dimension = embedder.dimension;
-    const keptLabels = new Set(keptChunks.map((chunk) => chunk.label));
-    const removedLabels = (base?.chunks ?? []).filter((chunk) => !keptLabels.has(chunk.label)).map((chunk) => chunk.label);
-    const patchable =
-      base !== null &&
-      (base.hnsw.getCurrentCount() - base.chunks.length + removedLabels.length - freshChunks.length) <=
-        MAX_DELETED_SHARE * Math.max(1, keptChunks.length + freshChunks.length);
-
-    let nextLabel = patchable && base ? Math.max(base.nextLabel, maxLabel(base) + 1) : 0;
-    const allChunks: StoredChunk[] = [];
-    const vectors = new Float32Array((keptChunks.length + freshChunks.length) * dimension);
-    const labelsToAdd: Array<{ label: number; row: number }> = [];
-    keptChunks.forEach((chunk) => {
-      const oldRow = base?.rowByLabel.get(chunk.label);
-      if (oldRow === undefined || !base) throw new Error(`internal: no stored vector for chunk ${chunk.id}`);
-      const row = allChunks.length;
-      vectors.set(vectorRow(base, oldRow), row * dimension);
-      const label = patchable ? chunk.label : nextLabel++;
-      // Stored chunks are never mutated, so a kept one is shared rather than copied (100k objects per re-index).
-      allChunks.push(label === chunk.label ? chunk : { ...chunk, label });
-      if (!patchable) labelsToAdd.push({ label, row });
-    });
-    freshChunks.forEach((chunk, i) => {
-      const row = allChunks.length;
-      vectors.set(freshVectors[i] ?? [], row * dimension);
-      const label = nextLabel++;
-      allChunks.push({ ...chunk, label });
-      labelsToAdd.push({ label, row });
-    });
-
-    let hnsw: HnswIndex;
-    if (patchable && base) {
-      // `base` was loaded by this run for this run alone (a serving snapshot is a different object), so its
-      // graph can be patched in place; reading the file a second time cost a full graph load per re-index.
-      hnsw = base.hnsw;
-      for (const label of removedLabels) hnsw.markDelete(label);
-      const needed = hnsw.getCurrentCount() + labelsToAdd.length;
-      if (needed > hnsw.getMaxElements()) hnsw.resizeIndex(Math.ceil(needed * 1.25) + 16);
-    } else {
-      hnsw = new hnswlib.HierarchicalNSW('cosine', dimension);
-      hnsw.initIndex({ maxElements: Math.ceil(allChunks.length * 1.25) + 16, m: HNSW_M, efConstruction: HNSW_EF_CONSTRUCTION, randomSeed: 42, allowReplaceDeleted: true });
-    }
-    for (const { label, row } of labelsToAdd) {
-      hnsw.addPoint(Array.from(vectors.subarray(row * dimension, (row + 1) * dimension)), label, patchable);
-    }
-
+    const { allChunks, vectors, hnsw, nextLabel } = assembleGraph(base, keptChunks, freshChunks, freshVectors, embedder.dimension);
     lap('graphMs');
     const snapshot = writeGeneration(
       options.indexDir,
       {
-        embedder: { id: embedder.id, dimension },
+        embedder: { id: embedder.id, dimension: embedder.dimension },
         documents,
         chunks: allChunks,
         vectors,
@@ -222,6 +152,101 @@ export async function runLocalIndex(options: LocalIndexOptions): Promise<LocalIn
   } finally {
     lock.release();
   }
+}
+
+/**
+ * The documents and chunks of the new generation, in scan order: a kept document keeps its chunks (and their
+ * labels); a changed one is chunked again, keeping the vectors of chunks whose id and text are unchanged.
+ */
+function followPlan(
+  plan: IndexPlan,
+  base: IndexSnapshot | null,
+  lap: (phase: 'scanMs' | 'chunkMs') => void,
+): { documents: StoredDocument[]; keptChunks: StoredChunk[]; freshChunks: Array<Omit<StoredChunk, 'label'>> } {
+  const now = new Date().toISOString();
+  const documents: StoredDocument[] = [];
+  const keptChunks: StoredChunk[] = [];
+  const freshChunks: Array<Omit<StoredChunk, 'label'>> = [];
+  const previousChunksBySource = new Map<string, StoredChunk[]>();
+  for (const chunk of base?.chunks ?? []) {
+    const list = previousChunksBySource.get(chunk.source) ?? [];
+    list.push(chunk);
+    previousChunksBySource.set(chunk.source, list);
+  }
+  for (const { doc, action } of plan.documents) {
+    if (action === 'keep') {
+      documents.push({ ...doc, indexedAt: base?.documents.get(doc.source)?.indexedAt ?? now });
+      keptChunks.push(...(previousChunksBySource.get(doc.source) ?? []));
+      continue;
+    }
+    documents.push({ ...doc, indexedAt: now });
+    // A changed document keeps the vectors of chunks whose text did not change (same id).
+    const stored = new Map((previousChunksBySource.get(doc.source) ?? []).map((chunk) => [chunk.id, chunk]));
+    lap('scanMs'); // planning is bookkeeping of the scan
+    const { kept, fresh } = partitionChunks(chunkDocument(doc.source, doc.text), (id) => stored.get(id));
+    lap('chunkMs');
+    for (const { chunk, stored: old } of kept) keptChunks.push({ ...chunk, label: old.label });
+    freshChunks.push(...fresh);
+  }
+  return { documents, keptChunks, freshChunks };
+}
+
+/**
+ * The new generation's rows and graph: kept chunks (their stored vectors) then fresh ones. The previous graph is
+ * patched in place (markDelete + add) unless there is none or deletions have piled up; then it is rebuilt.
+ */
+function assembleGraph(
+  base: IndexSnapshot | null,
+  keptChunks: readonly StoredChunk[],
+  freshChunks: ReadonlyArray<Omit<StoredChunk, 'label'>>,
+  freshVectors: readonly number[][],
+  dimension: number,
+): { allChunks: StoredChunk[]; vectors: Float32Array; hnsw: HnswIndex; nextLabel: number } {
+  const keptLabels = new Set(keptChunks.map((chunk) => chunk.label));
+  const removedLabels = (base?.chunks ?? []).filter((chunk) => !keptLabels.has(chunk.label)).map((chunk) => chunk.label);
+  const patchable =
+    base !== null &&
+    (base.hnsw.getCurrentCount() - base.chunks.length + removedLabels.length - freshChunks.length) <=
+      MAX_DELETED_SHARE * Math.max(1, keptChunks.length + freshChunks.length);
+
+  let nextLabel = patchable && base ? Math.max(base.nextLabel, maxLabel(base) + 1) : 0;
+  const allChunks: StoredChunk[] = [];
+  const vectors = new Float32Array((keptChunks.length + freshChunks.length) * dimension);
+  const labelsToAdd: Array<{ label: number; row: number }> = [];
+  keptChunks.forEach((chunk) => {
+    const oldRow = base?.rowByLabel.get(chunk.label);
+    if (oldRow === undefined || !base) throw new Error(`internal: no stored vector for chunk ${chunk.id}`);
+    const row = allChunks.length;
+    vectors.set(vectorRow(base, oldRow), row * dimension);
+    const label = patchable ? chunk.label : nextLabel++;
+    // Stored chunks are never mutated, so a kept one is shared rather than copied (100k objects per re-index).
+    allChunks.push(label === chunk.label ? chunk : { ...chunk, label });
+    if (!patchable) labelsToAdd.push({ label, row });
+  });
+  freshChunks.forEach((chunk, i) => {
+    const row = allChunks.length;
+    vectors.set(freshVectors[i] ?? [], row * dimension);
+    const label = nextLabel++;
+    allChunks.push({ ...chunk, label });
+    labelsToAdd.push({ label, row });
+  });
+
+  let hnsw: HnswIndex;
+  if (patchable && base) {
+    // `base` was loaded by this run for this run alone (a serving snapshot is a different object), so its
+    // graph can be patched in place; reading the file a second time cost a full graph load per re-index.
+    hnsw = base.hnsw;
+    for (const label of removedLabels) hnsw.markDelete(label);
+    const needed = hnsw.getCurrentCount() + labelsToAdd.length;
+    if (needed > hnsw.getMaxElements()) hnsw.resizeIndex(Math.ceil(needed * 1.25) + 16);
+  } else {
+    hnsw = new hnswlib.HierarchicalNSW('cosine', dimension);
+    hnsw.initIndex({ maxElements: Math.ceil(allChunks.length * 1.25) + 16, m: HNSW_M, efConstruction: HNSW_EF_CONSTRUCTION, randomSeed: 42, allowReplaceDeleted: true });
+  }
+  for (const { label, row } of labelsToAdd) {
+    hnsw.addPoint(Array.from(vectors.subarray(row * dimension, (row + 1) * dimension)), label, patchable);
+  }
+  return { allChunks, vectors, hnsw, nextLabel };
 }
 
 function maxLabel(snapshot: IndexSnapshot): number {

@@ -9,11 +9,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLocalEmbedder } from '../../src/app/embedders.js';
+import { createCorpusStore } from '../../src/app/stores.js';
+import { loadConfig } from '../../src/config.js';
 import type { CorpusStore } from '../../src/core/corpus.js';
 import type { Logger } from '../../src/core/types.js';
-import { LocalStore } from '../../src/stores/local/store.js';
 import { dropStoreTables } from '../../src/stores/pgvector/migrate.js';
-import { PgVectorStore } from '../../src/stores/pgvector/store.js';
 import { CorpusGenerator, writeCorpus } from './corpus.js';
 import { percentile, round } from './stats.js';
 
@@ -52,9 +52,12 @@ export async function compareStores(options: { sizes: number[]; queries: number;
         log(`size ${size}: writing the synthetic corpus`);
         const corpus = writeCorpus(new CorpusGenerator(), corpusDir, size, options.queries);
         await dropStoreTables(databaseUrl);
+        // Each store as the composition root makes it for STORE=local / STORE=pgvector.
+        const configFor = (kind: StoreFigures['store']) =>
+          loadConfig({ corpusDir, indexDir: join(workDir, 'index') }, { STORE: kind, DATABASE_URL: databaseUrl, DATABASE_POOL_SIZE: '4' }, { dotenvPath: false });
         const stores: Array<[StoreFigures['store'], CorpusStore]> = [
-          ['local', new LocalStore({ corpusDir, indexDir: join(workDir, 'index'), embedder, logger: quiet })],
-          ['pgvector', new PgVectorStore({ databaseUrl, poolSize: 4, corpusDir, embedder, logger: quiet })],
+          ['local', await createCorpusStore(configFor('local'), embedder, quiet)],
+          ['pgvector', await createCorpusStore(configFor('pgvector'), embedder, quiet)],
         ];
         const figures: StoreFigures[] = [];
         let chunks = 0;

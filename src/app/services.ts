@@ -1,6 +1,7 @@
-// The composition root of every entry point (npm start, start:sharded, ask, timeline, eval, bench): picks the
-// embedder, the chat model and the store from the configuration, opens the store and hands everything to the
-// use cases, which choose nothing themselves. Tests pass their own parts instead.
+// The composition root of the entry points that serve questions (npm start and every shard of start:sharded,
+// ask, timeline, eval): picks the embedder, the chat model and the store from the configuration (embedders.ts,
+// stores.ts, which `npm run index` uses alone), opens the store and hands everything to the use cases, which
+// choose nothing themselves. Tests pass their own parts instead.
 import { readFileSync } from 'node:fs';
 import type { Config } from '../config.js';
 import type { CorpusStore } from '../core/corpus.js';

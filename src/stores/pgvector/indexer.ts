@@ -15,6 +15,7 @@ import { contentTerms } from '../../core/text/tokens.js';
 import type { Chunk, CleanDocument, Embedder, Logger, ReindexSummary, SkippedFile, StoredDocument } from '../../core/types.js';
 import { ADVISORY_LOCKS } from './locks.js';
 import { metaOfDocument, vectorLiteral, type StateRow } from './rows.js';
+import { inTransaction } from './transaction.js';
 
 const INSERT_BATCH = 250;
 export const HNSW_INDEX = 'chunks_embedding_hnsw';
@@ -163,9 +164,7 @@ interface WritePlan {
 }
 
 async function writeChanges(pool: pg.Pool, plan: WritePlan): Promise<{ revision: string; chunkCount: number }> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  return inTransaction(pool, 'BEGIN', async (client) => {
     // Exclusive among writers even where the session lock above is not (PGlite serves every connection from
     // one session); the plan is re-checked against what is committed now, so a run that waited here for
     // another one writes only what is still different.
@@ -222,15 +221,9 @@ async function writeChanges(pool: pg.Pool, plan: WritePlan): Promise<{ revision:
       [plan.embedderId, plan.dimension, JSON.stringify(plan.skipped)],
     );
     await plan.beforeCommit?.();
-    await client.query('COMMIT');
     const state = rows[0];
     return { revision: state?.revision ?? '0', chunkCount: state?.chunk_count ?? 0 };
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 async function upsertDocuments(client: pg.PoolClient, documents: StoredDocument[]): Promise<void> {

@@ -9,6 +9,7 @@ import { TermTable } from '../../core/retrieve/term-stats.js';
 import type { Embedder, Logger, ReindexSummary } from '../../core/types.js';
 import { readState, runPgIndex, type PgIndexOptions } from './indexer.js';
 import { migrate } from './migrate.js';
+import { inTransaction } from './transaction.js';
 import { PgVectorView, type ViewState } from './view.js';
 
 export interface PgVectorStoreOptions {
@@ -109,13 +110,10 @@ export class PgVectorStore implements CorpusStore {
 
 /** Revision, counts and term statistics read in one snapshot, so they describe the same committed state. */
 async function readViewState(pool: pg.Pool): Promise<ViewState> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+  return inTransaction(pool, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', async (client) => {
     const state = await readState(client);
     const terms = await client.query<{ term: string; df: number }>('SELECT term, df FROM term_stats');
     const documents = await client.query<{ count: number }>('SELECT count(*)::int AS count FROM documents');
-    await client.query('COMMIT');
     return {
       revision: state.revision,
       embedder: { id: state.embedder_id ?? 'none', dimension: state.dimension ?? 0 },
@@ -123,12 +121,7 @@ async function readViewState(pool: pg.Pool): Promise<ViewState> {
       chunkCount: state.chunk_count,
       terms: new TermTable(new Map(terms.rows.map((row) => [row.term, row.df])), state.chunk_count),
     };
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 function versionAtLeast(version: string, minimum: [number, number, number]): boolean {

@@ -12,6 +12,7 @@ import { weightedCoverage } from '../../core/text/overlap.js';
 import { contentTerms, STOP_WORDS, termOf, words } from '../../core/text/tokens.js';
 import type { Embedder, RetrieveOptions, StoredDocument } from '../../core/types.js';
 import { DOCUMENT_COLUMNS, documentOfRow, parseVector, vectorLiteral, type DocumentRow } from './rows.js';
+import { inTransaction } from './transaction.js';
 
 export interface ViewState {
   revision: string;
@@ -105,17 +106,13 @@ export class PgVectorView implements CorpusView {
     const embedding = useVectors ? vectorLiteral(await this.queryEmbedder.embedQuery(question)) : vectorLiteral(new Array<number>(this.state.embedder.dimension).fill(0));
     const filtered = Boolean(options.sources || options.fromDate || options.toDate);
 
-    const client = await this.pool.connect();
-    let rows: CandidateRow[];
-    let documents: Map<string, StoredDocument>;
-    try {
-      // One snapshot for candidates and their documents: a re-index committing in between cannot make a
-      // passage's offsets point into a newer version of its document.
-      // One round trip for the transaction and its settings. With filters, pgvector ≥ 0.8 keeps scanning the
-      // graph until enough rows pass them.
-      const iterative = filtered && this.options.iterativeScan ? "; SET LOCAL hnsw.iterative_scan = 'relaxed_order'" : '';
-      await client.query(`BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL hnsw.ef_search = ${Math.min(1000, EF_SEARCH)}${iterative}`);
-      const result = await client.query<CandidateRow>(CANDIDATES_SQL, [
+    // One snapshot for candidates and their documents: a re-index committing in between cannot make a passage's
+    // offsets point into a newer version of its document. The transaction and its settings take one round trip;
+    // with filters, pgvector ≥ 0.8 keeps scanning the graph until enough rows pass them.
+    const iterative = filtered && this.options.iterativeScan ? "; SET LOCAL hnsw.iterative_scan = 'relaxed_order'" : '';
+    const begin = `BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL hnsw.ef_search = ${Math.min(1000, EF_SEARCH)}${iterative}`;
+    const { rows, documents } = await inTransaction(this.pool, begin, async (client) => {
+      const { rows } = await client.query<CandidateRow>(CANDIDATES_SQL, [
         keywordQuery(question, this.state.terms),
         embedding,
         mode !== 'vector',
@@ -125,17 +122,10 @@ export class PgVectorView implements CorpusView {
         options.fromDate ?? null,
         options.toDate ?? null,
       ]);
-      rows = result.rows;
       const sources = [...new Set(rows.map((row) => row.source))];
       const docs = await client.query<DocumentRow>(`SELECT ${DOCUMENT_COLUMNS} FROM documents WHERE source = ANY ($1)`, [sources]);
-      documents = new Map(docs.rows.map((row) => [row.source, documentOfRow(row)]));
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+      return { rows, documents: new Map<string, StoredDocument>(docs.rows.map((row) => [row.source, documentOfRow(row)])) };
+    });
 
     // Candidate ids are the rows' serial keys, so ties in the fused score go to the row inserted first.
     const byId = new Map(

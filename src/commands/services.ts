@@ -4,14 +4,15 @@ import type { Config } from '../config.js';
 import { CoreError } from '../core/errors.js';
 import { answerExtractively, type EvidenceModel } from '../core/answer/extractive.js';
 import { answerWithLlm } from '../core/answer/generative.js';
-import { buildTimeline, entityNames, parseEntityCatalog, type EntityCatalog } from '../core/timeline/index.js';
+import { parseEntityCatalog, type EntityCatalog } from '../core/timeline/index.js';
+import { TimelineEntities } from './timeline-entities.js';
 import type { Answer, ChatModel, Embedder, Logger, Timeline } from '../core/types.js';
 import type { CorpusStore, CorpusView } from '../core/corpus.js';
 import { createEmbedder, createLocalEmbedder } from '../app/embedders.js';
 import { createCorpusStore } from '../app/stores.js';
 import { createOpenAIChatModel } from '../providers/openai.js';
 import { cleanQuestion } from './question.js';
-import type { AskOptions, BotServices, HelpInfo, ReindexProgress, ReindexSummary, SourceInfo, TimelineOptions } from './types.js';
+import type { AskOptions, BotServices, EntitySummary, HelpInfo, ReindexProgress, ReindexSummary, SourceInfo, TimelineOptions } from './types.js';
 
 
 export interface ServiceOptions {
@@ -22,6 +23,8 @@ export interface ServiceOptions {
   chat?: ChatModel | null;
   /** Injected in tests; otherwise chosen by STORE. */
   store?: CorpusStore;
+  /** Learn the corpus' entities in the background right away (long-running front ends), not on first use. */
+  warmEntities?: boolean;
 }
 
 export interface Services extends BotServices {
@@ -40,8 +43,12 @@ export async function createBotServices(options: ServiceOptions): Promise<Servic
   await store.open();
 
   // Derived results are cached per view: a new revision (from this or another process) gets fresh ones.
-  const timelineCache = new WeakMap<CorpusView, Map<string, Timeline>>();
   const helpCache = new WeakMap<CorpusView, Promise<HelpInfo>>();
+  const timelines = new TimelineEntities(catalog);
+  const warm = (view: CorpusView) => {
+    // Learn the corpus' entities now rather than on the first /timeline or autocomplete after a (re-)index.
+    timelines.directory(view).catch((error: unknown) => logger.warn({ err: error }, 'learning entities failed'));
+  };
 
   const services: Services = {
     store,
@@ -67,24 +74,9 @@ export async function createBotServices(options: ServiceOptions): Promise<Servic
       });
     },
 
-    async timeline(entities: string[], timelineOptions: TimelineOptions = {}): Promise<Timeline> {
-      const words = entities.flatMap((e) => e.split(/[\s,]+/)).map((e) => e.trim().toLowerCase()).filter(Boolean);
-      if (words.length === 0) {
-        throw new CoreError('INVALID_INPUT', `Name one or more entities, e.g. "japan korea". Known: ${entityNames(catalog).join(', ')}.`);
-      }
+    async timeline(query: string | readonly string[], timelineOptions: TimelineOptions = {}): Promise<Timeline> {
       const view = await store.view();
-      const key = `${timelineOptions.any ? 'any' : 'all'}:${words.join(' ')}`;
-      let cache = timelineCache.get(view);
-      if (!cache) {
-        cache = new Map();
-        timelineCache.set(view, cache);
-      }
-      const cached = cache.get(key);
-      if (cached) return cached;
-      const documents = await view.documents();
-      const timeline = buildTimeline([...documents.values()], catalog, words, { any: timelineOptions.any ?? false });
-      cache.set(key, timeline);
-      return timeline;
+      return timelines.timeline(view, query, timelineOptions);
     },
 
     async sources(query?: string): Promise<SourceInfo[]> {
@@ -106,6 +98,7 @@ export async function createBotServices(options: ServiceOptions): Promise<Servic
 
     async reindex(onProgress?: (progress: ReindexProgress) => void): Promise<ReindexSummary> {
       const result = await store.reindex(onProgress ? { onProgress } : {});
+      warm(await store.view());
       return result.summary;
     },
 
@@ -119,7 +112,9 @@ export async function createBotServices(options: ServiceOptions): Promise<Servic
       return info;
     },
 
-    entityNames: () => entityNames(catalog),
+    async entities(): Promise<EntitySummary[]> {
+      return timelines.summaries(await store.view());
+    },
 
     async close() {
       await store.close();
@@ -129,13 +124,7 @@ export async function createBotServices(options: ServiceOptions): Promise<Servic
   async function describe(view: CorpusView): Promise<HelpInfo> {
     const documents = [...(await view.documents()).values()];
     const dates = documents.map((d) => d.publishedAt).filter((d): d is string => d !== null).sort();
-    const text = documents.map((d) => d.text.toLowerCase()).join('\n');
-    const topEntities = entityNames(catalog)
-      .map((name) => ({ name, mentions: text.split(name.toLowerCase().replace(/-/g, ' ')).length - 1 }))
-      .filter((e) => e.mentions > 0)
-      .sort((a, b) => b.mentions - a.mentions)
-      .slice(0, 6)
-      .map((e) => e.name);
+    const topEntities = (await timelines.summaries(view)).slice(0, 12).map((e) => e.label);
     return {
       documents: view.documentCount,
       chunks: view.chunkCount,
@@ -145,6 +134,7 @@ export async function createBotServices(options: ServiceOptions): Promise<Servic
       answerMode: chat ? 'llm' : 'extractive',
     };
   }
+  if (options.warmEntities) warm(await store.view());
   return services;
 }
 

@@ -80,7 +80,7 @@ export function formatHelp(help: HelpInfo): string {
     '',
     'Commands:',
     '  /ask <question>        a cited answer (plain text works too)',
-    '  /timeline <names>      a dated, cited chronology of people, places, organisations or topics, e.g. /timeline japan korea (--any for either)',
+    '  /timeline <entities>   a dated, cited chronology of people, places, organisations or topics, e.g. /timeline japan korea (--any for either)',
     '  /sources [query]       the indexed documents',
     '  /reindex               pick up added, changed or removed documents',
     '  /help                  this text',

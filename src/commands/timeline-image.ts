@@ -19,8 +19,6 @@ export interface TimelineImage extends TimelineLayout {
   png: Buffer;
 }
 
-export const TIMELINE_IMAGE_NAME = 'timeline.png';
-
 export function renderTimelineImage(timeline: Timeline, options: Omit<TimelineSvgOptions, 'fontFamily'> = {}): TimelineImage {
   const layout = timelineSvg(timeline, { ...options, fontFamily: FONT_FAMILY });
   const resvg = new Resvg(layout.svg, {

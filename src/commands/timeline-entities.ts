@@ -3,9 +3,12 @@
 import type { CorpusView } from '../core/corpus.js';
 import type { Timeline } from '../core/types.js';
 import type { EntityCatalog } from '../core/timeline/index.js';
-import { buildTimelineFor, EntityDirectory, EntityLearner, parseTimelineQuery } from '../core/timeline/index.js';
+import { buildTimelineFor, EntityDirectory, EntityLearner, parseTimelineQuery, prepareMatcher } from '../core/timeline/index.js';
 import { CoreError } from '../core/errors.js';
 import type { EntitySummary, TimelineOptions } from './types.js';
+
+/** Documents learned between two yields to the event loop (~10 ms of work). */
+const LEARNING_SLICE = 100;
 
 export class TimelineEntities {
   private readonly learner = new EntityLearner();
@@ -19,7 +22,16 @@ export class TimelineEntities {
   directory(view: CorpusView): Promise<EntityDirectory> {
     let directory = this.directories.get(view);
     if (!directory) {
-      directory = view.documents().then((documents) => new EntityDirectory(this.catalog, this.learner.learn(documents.values())));
+      directory = view.documents().then(async (documents) => {
+        // Learning a large corpus from cold takes seconds: in slices, so the bot keeps answering meanwhile.
+        let slice = 0;
+        for (const doc of documents.values()) {
+          this.learner.prepare(doc);
+          if (++slice % LEARNING_SLICE === 0) await new Promise((resolve) => setImmediate(resolve));
+        }
+        prepareMatcher(this.catalog);
+        return new EntityDirectory(this.catalog, this.learner.learn(documents.values()));
+      });
       this.directories.set(view, directory);
       // A failed attempt must not stick to the view.
       directory.catch(() => this.directories.delete(view));

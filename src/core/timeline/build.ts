@@ -223,6 +223,11 @@ function documentCandidates(
   return out;
 }
 
+/** Compiles the catalog's matcher ahead of the first query (it is a large regular expression). */
+export function prepareMatcher(catalog: EntityCatalog): void {
+  matcherFor(catalog);
+}
+
 /** Resolves a raw query (curated names, learned names, topic phrases) and builds its timeline. */
 export function buildTimeline(
   documents: readonly CleanDocument[],
@@ -248,7 +253,7 @@ export function buildTimelineFor(
   // Most documents of a large corpus never name the terms: a cheap scan skips them (all terms must be named
   // somewhere in a document for a sentence of it to involve them all; one, with `any`).
   const filters = terms.map((t) => mentionFilter(t));
-  const relevant = (doc: CleanDocument) => (any ? filters.some((f) => f.test(doc.text)) : filters.every((f) => f.test(doc.text)));
+  const relevant = (doc: CleanDocument) => (any ? filters.some((f) => f(doc)) : filters.every((f) => f(doc)));
   const merged: Candidate[] = [];
   documents.forEach((doc, docIndex) => {
     if (terms.length === 0 || !relevant(doc)) return;

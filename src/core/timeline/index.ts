@@ -2,7 +2,7 @@
 export type { EntityCatalog, EntityDefinition, Person } from './entities.js';
 export { parseEntityCatalog, entityNames } from './entities.js';
 export type { BuildOptions } from './build.js';
-export { buildTimeline, buildTimelineFor } from './build.js';
+export { buildTimeline, buildTimelineFor, prepareMatcher } from './build.js';
 export type { EntityKind, EntityLexicon, LearnedEntity } from './learn-entities.js';
 export { EntityLearner, nameKey } from './learn-entities.js';
 export type { DirectoryEntry, ResolvedTerm } from './query.js';

@@ -322,20 +322,35 @@ export interface EntityLexicon {
 export class EntityLearner {
   private cache = new Map<string, DocumentNames>();
 
-  learn(documents: Iterable<Pick<CleanDocument, 'source' | 'text' | 'contentHash'>>): EntityLexicon {
+  /**
+   * Learns one document now (a no-op when its content is cached). Callers that must not block for long feed
+   * documents here in slices before calling `learn`, which then only merges.
+   */
+  prepare(doc: LearnableDocument): void {
+    const key = cacheKey(doc);
+    if (!this.cache.has(key)) this.cache.set(key, learnDocument(doc.text));
+  }
+
+  learn(documents: Iterable<LearnableDocument>): EntityLexicon {
     const next = new Map<string, DocumentNames>();
     const all: Array<[string, DocumentNames]> = [];
     for (const doc of documents) {
-      const cacheKey = doc.contentHash || `${doc.source}\u0000${doc.text.length}\u0000${doc.text.slice(0, 64)}`;
-      let names = next.get(cacheKey) ?? this.cache.get(cacheKey);
+      const key = cacheKey(doc);
+      let names = next.get(key) ?? this.cache.get(key);
       if (!names) names = learnDocument(doc.text);
-      next.set(cacheKey, names);
+      next.set(key, names);
       all.push([doc.source, names]);
     }
     // Documents no longer in the corpus are forgotten.
     this.cache = next;
     return aggregate(all);
   }
+}
+
+export type LearnableDocument = Pick<CleanDocument, 'source' | 'text' | 'contentHash'>;
+
+function cacheKey(doc: LearnableDocument): string {
+  return doc.contentHash || `${doc.source}\u0000${doc.text.length}\u0000${doc.text.slice(0, 64)}`;
 }
 
 function aggregate(documents: ReadonlyArray<readonly [string, DocumentNames]>): EntityLexicon {

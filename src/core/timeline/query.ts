@@ -16,6 +16,8 @@ export interface ResolvedTerm extends TimelineTerm {
   definition?: EntityDefinition;
   /** For phrases: stemmed content terms, matched as a contiguous sequence. */
   stems?: string[];
+  /** For learned entities: the documents the learner found them in (the only ones worth reading). */
+  documents?: ReadonlyMap<string, number>;
 }
 
 /** One entry of the directory of known entities, for autocomplete, /help and resolution. */
@@ -28,6 +30,8 @@ export interface DirectoryEntry {
   kind: EntityKind | 'curated';
   mentions: number;
   definition: EntityDefinition;
+  /** Mentions per document source (learned entities). */
+  documents?: ReadonlyMap<string, number>;
 }
 
 /**
@@ -132,7 +136,9 @@ export class EntityDirectory {
           continue;
         }
         flushPhrase();
-        push({ name: found.name, label: found.label, aliases: found.aliases, source: found.source, definition: found.definition });
+        const term: ResolvedTerm = { name: found.name, label: found.label, aliases: found.aliases, source: found.source, definition: found.definition };
+        if (found.documents) term.documents = found.documents;
+        push(term);
         i += used;
       }
       flushPhrase();
@@ -154,7 +160,7 @@ function learnedEntry(entity: LearnedEntity): DirectoryEntry {
     leaders: surname === undefined || surname === entity.label ? [] : [{ name: entity.label, surname }],
     exclusions: [],
   };
-  return { name, label: entity.label, aliases, source: 'learned', kind: entity.kind, mentions: entity.mentions, definition };
+  return { name, label: entity.label, aliases, source: 'learned', kind: entity.kind, mentions: entity.mentions, definition, documents: entity.documents };
 }
 
 /** The catalog a matcher compiles for these terms: the curated entities (for their exclusions) plus learned ones. */
@@ -178,10 +184,16 @@ function escapeRegex(s: string): string {
 }
 
 /**
- * A cheap test that a document may mention a term at all (case-insensitive first word of any form, or the start
- * of a phrase's first stem). Never false when the real matcher would find the term, so it only saves work.
+ * A cheap test that a document may mention a term at all, so a large corpus is read only where it matters:
+ * learned entities by the learner's own per-document counts; curated ones by any full form (alias or full name,
+ * case-insensitive, any separator; a bare surname never counts without the full name); phrases by the start of
+ * their first word. For curated entities and phrases it is never false where the matcher would find the term.
  */
-export function mentionFilter(term: ResolvedTerm): RegExp {
+export function mentionFilter(term: ResolvedTerm): (doc: { source: string; text: string }) => boolean {
+  if (term.documents) {
+    const documents = term.documents;
+    return (doc) => documents.has(doc.source);
+  }
   const needles = new Set<string>();
   if (term.stems) {
     const stem = term.stems[0];
@@ -190,12 +202,12 @@ export function mentionFilter(term: ResolvedTerm): RegExp {
     for (const form of [stem, word]) if (form !== undefined && form.length > 0) needles.add(escapeRegex(form.slice(0, 4)));
   } else if (term.definition) {
     const d = term.definition;
-    const forms = [...d.aliases, ...d.exclusions, ...d.leaders.flatMap((p) => [p.name, p.surname])];
-    for (const form of forms) {
-      const head = form.split(/[\s\u2010-\u2015-]+/)[0] ?? form;
-      if (head.length > 0) needles.add(escapeRegex(head));
+    for (const form of [...d.aliases, ...d.leaders.map((p) => p.name)]) {
+      const tokens = form.split(/[\s\u2010-\u2015-]+/).filter((t) => t.length > 0);
+      if (tokens.length > 0) needles.add(tokens.map((t) => escapeRegex(t).replace(/'/g, "['’]")).join('[\\s\\u2010-\\u2015-]+'));
     }
   }
-  if (needles.size === 0) return /(?!)/;
-  return new RegExp(`(?<![\\p{L}\\p{N}])(?:${[...needles].join('|')})`, 'iu');
+  if (needles.size === 0) return () => false;
+  const regex = new RegExp(`(?<![\\p{L}\\p{N}])(?:${[...needles].join('|')})`, 'iu');
+  return (doc) => regex.test(doc.text);
 }

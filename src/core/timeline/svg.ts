@@ -245,20 +245,28 @@ export function timelineSvg(timeline: Timeline, options: TimelineSvgOptions = {}
     parts.push(`<line x1="${axisX}" y1="${from.toFixed(1)}" x2="${axisX}" y2="${(axisBottom + 10).toFixed(1)}" stroke="${theme.axis}" stroke-width="4"/>`);
   }
 
-  // Year ticks on the left, thinned so they never touch, none inside a skipped stretch.
+  // Year ticks on the left: years with events first, then the years between them where there is room; never
+  // touching, none inside a skipped stretch.
   const ticks: string[] = [];
   if (groups.length > 0) {
     const starts = groups.map((g) => g.start);
     const ends = groups.map((g) => g.end);
-    const firstYear = Math.floor(Math.min(...starts));
+    const earliest = Math.min(...starts);
+    const firstYear = Math.floor(earliest);
     const lastYear = Math.floor(Math.max(...ends, ...starts));
-    let lastY = Number.NEGATIVE_INFINITY;
-    for (let year = firstYear; year <= lastYear; year += 1) {
-      const at = Math.max(year, Math.min(...starts));
-      const ty = yOf(at);
-      if (ty - lastY < 30) continue;
+    const eventYears = new Set(groups.map((g) => Math.floor(g.start)));
+    const candidates: number[] = [];
+    for (let year = firstYear; year <= lastYear; year += 1) candidates.push(year);
+    candidates.sort((a, b) => Number(eventYears.has(b)) - Number(eventYears.has(a)) || a - b);
+    const placed: Array<{ year: number; y: number }> = [];
+    for (const year of candidates) {
+      const ty = yOf(Math.max(year, earliest));
+      if (placed.some((p) => Math.abs(p.y - ty) < 30)) continue;
       if (broken.some(([a, b]) => ty > a + 1 && ty < b - 1)) continue;
-      lastY = ty;
+      placed.push({ year, y: ty });
+    }
+    placed.sort((a, b) => a.year - b.year);
+    for (const { year, y: ty } of placed) {
       ticks.push(String(year));
       parts.push(
         `<g class="tick"><line x1="${axisX - 14}" y1="${ty.toFixed(1)}" x2="${axisX - 2}" y2="${ty.toFixed(1)}" stroke="${theme.muted}" stroke-width="2"/>` +

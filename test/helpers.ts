@@ -66,7 +66,7 @@ export async function nodeCommandFor(entry: string): Promise<{ file: string; arg
       bundle: true,
       platform: 'node',
       format: 'esm',
-      external: ['hnswlib-node'],
+      external: ['hnswlib-node', '@resvg/resvg-js'],
       // CommonJS dependencies inside an ESM bundle still call require().
       banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
       logLevel: 'silent',

@@ -22,6 +22,8 @@ export interface AppOptions {
   chat?: ChatModel | null;
   /** Injected in tests; otherwise chosen by STORE. */
   store?: CorpusStore;
+  /** Learn the corpus' entities in the background right away (long-running front ends), not on first use. */
+  warmEntities?: boolean;
 }
 
 /** Everything a front end needs, with the store open (a missing local index is built first). */
@@ -34,7 +36,7 @@ export async function createServices(options: AppOptions): Promise<Services> {
   const catalog = loadCatalog(config.entitiesFile);
   const store = options.store ?? (await createCorpusStore(config, embedder, logger));
   await store.open();
-  return createBotServices({ config, logger, store, chat, scorer, catalog });
+  return createBotServices({ config, logger, store, chat, scorer, catalog, warmEntities: options.warmEntities ?? false });
 }
 
 function loadCatalog(path: string): EntityCatalog {

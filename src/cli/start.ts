@@ -9,7 +9,7 @@ runMain(async () => {
   const config = cliConfig(values);
   if (config.discord.token) {
     const logger = loggerFor(config);
-    const services = await createServices({ config, logger });
+    const services = await createServices({ config, logger, warmEntities: true });
     const { startBot } = await import('../discord/bot.js');
     const bot = await startBot({ config, services, logger });
     let stopping = false;

@@ -34,8 +34,8 @@ export function formatAnswer(answer: Answer): string {
 }
 
 export function formatTimeline(timeline: Timeline): string {
-  const lines = [`Timeline: ${timeline.entities.join(' + ')}`, ''];
-  if (timeline.events.length === 0 && timeline.undated.length === 0) lines.push('No events found for these entities.');
+  const lines = [`Timeline: ${timeline.entities.map((e) => e.label).join(' + ')}`, ''];
+  if (timeline.events.length === 0 && timeline.undated.length === 0) lines.push(timeline.message ?? 'No events found for these entities.');
   const sources = new Map<number, string>();
   for (const event of timeline.events) {
     const refs = citationMarks(event.citations);
@@ -80,7 +80,7 @@ export function formatHelp(help: HelpInfo): string {
     '',
     'Commands:',
     '  /ask <question>        a cited answer (plain text works too)',
-    '  /timeline <entities>   a dated, cited chronology, e.g. /timeline japan korea (add --any for either)',
+    '  /timeline <entities>   a dated, cited chronology of people, places, organisations or topics, e.g. /timeline japan korea (--any for either)',
     '  /sources [query]       the indexed documents',
     '  /reindex               pick up added, changed or removed documents',
     '  /help                  this text',

@@ -4,11 +4,12 @@ import type { Config } from '../config.js';
 import { CoreError } from '../core/errors.js';
 import { answerExtractively, type EvidenceModel } from '../core/answer/extractive.js';
 import { answerWithLlm } from '../core/answer/generative.js';
-import { buildTimeline, entityNames, type EntityCatalog } from '../core/timeline/index.js';
+import type { EntityCatalog } from '../core/timeline/index.js';
+import { TimelineEntities } from './timeline-entities.js';
 import type { Answer, ChatModel, Logger, Timeline } from '../core/types.js';
 import type { CorpusStore, CorpusView } from '../core/corpus.js';
 import { cleanQuestion } from './question.js';
-import type { AskOptions, BotServices, HelpInfo, ReindexProgress, ReindexSummary, SourceInfo, TimelineOptions } from './types.js';
+import type { AskOptions, BotServices, EntitySummary, HelpInfo, ReindexProgress, ReindexSummary, SourceInfo, TimelineOptions } from './types.js';
 
 export interface ServiceDependencies {
   /** The settings the use cases read (RETRIEVAL_K, LLM_TIMEOUT_MS). */
@@ -21,6 +22,8 @@ export interface ServiceDependencies {
   /** Embeds sentences for the extractive answerer's similarity scores. */
   scorer: { embed(text: string): ArrayLike<number> };
   catalog: EntityCatalog;
+  /** Learn the corpus' entities in the background right away (long-running front ends), not on first use. */
+  warmEntities?: boolean;
 }
 
 export interface Services extends BotServices {
@@ -32,8 +35,12 @@ export function createBotServices(dependencies: ServiceDependencies): Services {
   const { config, logger, store, chat, scorer, catalog } = dependencies;
 
   // Derived results are cached per view: a new revision (from this or another process) gets fresh ones.
-  const timelineCache = new WeakMap<CorpusView, Map<string, Timeline>>();
   const helpCache = new WeakMap<CorpusView, Promise<HelpInfo>>();
+  const timelines = new TimelineEntities(catalog);
+  const warm = (view: CorpusView) => {
+    // Learn the corpus' entities now rather than on the first /timeline or autocomplete after a (re-)index.
+    timelines.directory(view).catch((error: unknown) => logger.warn({ err: error }, 'learning entities failed'));
+  };
 
   const services: Services = {
     store,
@@ -59,24 +66,9 @@ export function createBotServices(dependencies: ServiceDependencies): Services {
       });
     },
 
-    async timeline(entities: string[], timelineOptions: TimelineOptions = {}): Promise<Timeline> {
-      const words = entities.flatMap((e) => e.split(/[\s,]+/)).map((e) => e.trim().toLowerCase()).filter(Boolean);
-      if (words.length === 0) {
-        throw new CoreError('INVALID_INPUT', `Name one or more entities, e.g. "japan korea". Known: ${entityNames(catalog).join(', ')}.`);
-      }
+    async timeline(query: string | readonly string[], timelineOptions: TimelineOptions = {}): Promise<Timeline> {
       const view = await store.view();
-      const key = `${timelineOptions.any ? 'any' : 'all'}:${words.join(' ')}`;
-      let cache = timelineCache.get(view);
-      if (!cache) {
-        cache = new Map();
-        timelineCache.set(view, cache);
-      }
-      const cached = cache.get(key);
-      if (cached) return cached;
-      const documents = await view.documents();
-      const timeline = buildTimeline([...documents.values()], catalog, words, { any: timelineOptions.any ?? false });
-      cache.set(key, timeline);
-      return timeline;
+      return timelines.timeline(view, query, timelineOptions);
     },
 
     async sources(query?: string): Promise<SourceInfo[]> {
@@ -98,6 +90,7 @@ export function createBotServices(dependencies: ServiceDependencies): Services {
 
     async reindex(onProgress?: (progress: ReindexProgress) => void): Promise<ReindexSummary> {
       const result = await store.reindex(onProgress ? { onProgress } : {});
+      warm(await store.view());
       return result.summary;
     },
 
@@ -111,7 +104,9 @@ export function createBotServices(dependencies: ServiceDependencies): Services {
       return info;
     },
 
-    entityNames: () => entityNames(catalog),
+    async entities(): Promise<EntitySummary[]> {
+      return timelines.summaries(await store.view());
+    },
 
     async close() {
       await store.close();
@@ -121,13 +116,7 @@ export function createBotServices(dependencies: ServiceDependencies): Services {
   async function describe(view: CorpusView): Promise<HelpInfo> {
     const documents = [...(await view.documents()).values()];
     const dates = documents.map((d) => d.publishedAt).filter((d): d is string => d !== null).sort();
-    const text = documents.map((d) => d.text.toLowerCase()).join('\n');
-    const topEntities = entityNames(catalog)
-      .map((name) => ({ name, mentions: text.split(name.toLowerCase().replace(/-/g, ' ')).length - 1 }))
-      .filter((e) => e.mentions > 0)
-      .sort((a, b) => b.mentions - a.mentions)
-      .slice(0, 6)
-      .map((e) => e.name);
+    const topEntities = (await timelines.summaries(view)).slice(0, 12).map((e) => e.label);
     return {
       documents: view.documentCount,
       chunks: view.chunkCount,
@@ -136,6 +125,9 @@ export function createBotServices(dependencies: ServiceDependencies): Services {
       embedder: view.embedder.id,
       answerMode: chat ? 'llm' : 'extractive',
     };
+  }
+  if (dependencies.warmEntities) {
+    store.view().then(warm, (error: unknown) => logger.warn({ err: error }, 'learning entities failed'));
   }
   return services;
 }

@@ -34,14 +34,28 @@ export interface HelpInfo {
   answerMode: 'extractive' | 'llm';
 }
 
+/** A known entity for autocomplete and /help. */
+export interface EntitySummary {
+  /** Stable id: the curated key or `learned:<key>`. */
+  name: string;
+  label: string;
+  source: 'curated' | 'learned';
+  kind: string;
+  /** Mentions in the indexed documents. */
+  mentions: number;
+}
+
 export interface BotServices {
   ask(question: string, options?: AskOptions): Promise<Answer>;
-  /** Throws CoreError('UNKNOWN_ENTITY') naming the known entities when a word maps to none. */
-  timeline(entities: string[], options?: TimelineOptions): Promise<Timeline>;
+  /**
+   * The query as typed (or as command-line words): known names (curated or learned from the corpus) are
+   * matched greedily, anything else is a topic phrase. Nothing found is an empty timeline with a `message`.
+   */
+  timeline(query: string | readonly string[], options?: TimelineOptions): Promise<Timeline>;
   sources(query?: string): Promise<SourceInfo[]>;
   /** Throws CoreError('REINDEX_BUSY') when another re-index is running. Queries keep using the old index meanwhile. */
   reindex(onProgress?: (progress: ReindexProgress) => void): Promise<ReindexSummary>;
   help(): Promise<HelpInfo>;
-  /** Entity names from the alias file, for autocomplete. */
-  entityNames(): string[];
+  /** Entities of the corpus, most-mentioned first, for autocomplete and /help. */
+  entities(): Promise<EntitySummary[]>;
 }

@@ -112,10 +112,21 @@ export interface UndatedEvent {
   citations: TimelineCitation[];
 }
 
+/** One part of a timeline query as resolved: a known entity (curated or learned from the corpus) or a topic phrase. */
+export interface TimelineTerm {
+  /** Stable id: the curated key (`japan`), `learned:<key>` or `phrase:<stems>`. */
+  name: string;
+  label: string;
+  aliases: string[];
+  source: 'curated' | 'learned' | 'phrase';
+}
+
 export interface Timeline {
-  entities: string[];
+  entities: TimelineTerm[];
   events: TimelineEvent[];
   undated: UndatedEvent[];
+  /** Set when nothing was found: says what was looked for and in how many documents. */
+  message?: string;
 }
 
 export interface ChatMessage {

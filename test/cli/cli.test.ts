@@ -98,9 +98,13 @@ describe('npm start without DISCORD_TOKEN', () => {
 });
 
 describe('npm run timeline', () => {
-  it('--json prints the chronology contract', async () => {
-    const timeline = JSON.parse((await cli('timeline-command.ts', ['japan', 'korea', '--json'])).stdout) as Timeline;
-    expect(timeline.entities).toEqual(['japan', 'korea']);
+  it('--json prints the chronology contract; --png writes the picture', async () => {
+    const png = join(tempDir('timeline-png-'), 'out.png');
+    const timeline = JSON.parse((await cli('timeline-command.ts', ['japan', 'korea', '--json', '--png', png])).stdout) as Timeline;
+    expect(timeline.entities).toEqual([
+      expect.objectContaining({ name: 'japan', label: 'Japan', source: 'curated', aliases: expect.arrayContaining(['Tokyo']) }),
+      expect.objectContaining({ name: 'korea', label: 'South Korea', source: 'curated' }),
+    ]);
     expect(seedTimelineProblems(timeline)).toEqual([]);
     // Every citation quotes its page.
     for (const event of timeline.events) {
@@ -109,9 +113,16 @@ describe('npm run timeline', () => {
         expect(text, `${event.date} [${citation.n}]`).toContain(citation.quote.replace(/\s+/g, ' '));
       }
     }
+    const bytes = readFileSync(png);
+    expect(bytes.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
+    expect(bytes.readUInt32BE(16)).toBe(1000); // IHDR width
   });
 
-  it('an unknown entity gives a helpful message listing the known ones', async () => {
-    await expect(cli('timeline-command.ts', ['atlantis'])).rejects.toMatchObject({ stderr: expect.stringMatching(/Unknown entity.*japan/s) });
+  it('a learned name resolves; a name no document mentions is an empty timeline with a message, exit 0', async () => {
+    const learned = JSON.parse((await cli('timeline-command.ts', ['xi', 'jinping', '--json'])).stdout);
+    expect(learned.entities).toEqual([expect.objectContaining({ label: 'Xi Jinping', source: 'learned' })]);
+    expect(learned.events.map((e: { date: string }) => e.date.slice(0, 7))).toEqual(expect.arrayContaining(['2025-11', '2026-01']));
+    const { stdout } = await cli('timeline-command.ts', ['atlantis']);
+    expect(stdout).toMatch(/No dated events mention 'atlantis' in the \d+ indexed documents\./);
   });
 });

@@ -48,8 +48,8 @@ export class SwitchableServices implements BotServices {
   help() {
     return (this.overrides.help ?? this.base.help.bind(this.base))();
   }
-  entityNames() {
-    return (this.overrides.entityNames ?? this.base.entityNames.bind(this.base))();
+  entities() {
+    return (this.overrides.entities ?? this.base.entities.bind(this.base))();
   }
 }
 

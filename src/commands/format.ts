@@ -24,7 +24,7 @@ export function formatAnswer(answer: Answer): string {
   if (answer.citations.length > 0) {
     lines.push(answer.refused ? 'Closest sources:' : 'Sources:');
     for (const c of answer.citations) {
-      lines.push(`  [${c.n}] ${c.title} · ${c.date ?? 'undated'} · ${c.source}${c.url ? ` · ${c.url}` : ''}`);
+      lines.push(`  [${c.n}] ${c.title} · ${c.date ?? 'undated'} · ${c.source}${c.page ? ` · p. ${c.page}` : ''}${c.url ? ` · ${c.url}` : ''}`);
       lines.push(`      “${c.quote}”`);
     }
   }

@@ -11,6 +11,7 @@ import { createEmbedder, createLocalEmbedder } from '../app/embedders.js';
 import { createCorpusStore } from '../app/stores.js';
 import { createOpenAIChatModel } from '../providers/openai.js';
 import { cleanQuestion } from './question.js';
+import { createUploadServices } from './upload-services.js';
 import type { AskOptions, BotServices, HelpInfo, ReindexProgress, ReindexSummary, SourceInfo, TimelineOptions } from './types.js';
 
 
@@ -43,8 +44,11 @@ export async function createBotServices(options: ServiceOptions): Promise<Servic
   const timelineCache = new WeakMap<CorpusView, Map<string, Timeline>>();
   const helpCache = new WeakMap<CorpusView, Promise<HelpInfo>>();
 
+  const uploads = createUploadServices({ config, store, logger });
+
   const services: Services = {
     store,
+    uploads,
 
     async ask(rawQuestion: string, askOptions: AskOptions = {}): Promise<Answer> {
       const question = cleanQuestion(rawQuestion);
@@ -89,7 +93,7 @@ export async function createBotServices(options: ServiceOptions): Promise<Servic
 
     async sources(query?: string): Promise<SourceInfo[]> {
       const view = await store.view();
-      const [documents, counts] = await Promise.all([view.documents(), view.chunkCounts()]);
+      const [documents, counts, added] = await Promise.all([view.documents(), view.chunkCounts(), uploads.records()]);
       const needle = query?.trim().toLowerCase();
       return [...documents.values()]
         .filter((doc) => !needle || doc.title.toLowerCase().includes(needle) || doc.source.toLowerCase().includes(needle) || doc.text.toLowerCase().includes(needle))
@@ -101,6 +105,7 @@ export async function createBotServices(options: ServiceOptions): Promise<Servic
           url: doc.url,
           chunks: counts.get(doc.source) ?? 0,
           indexedAt: doc.indexedAt,
+          ...(added[doc.source] ? { addedBy: added[doc.source]!.addedBy, addedAt: added[doc.source]!.addedAt } : {}),
         }));
     },
 

@@ -1,6 +1,8 @@
 // The use cases both front ends (Discord and the terminal session) call. One implementation, two adapters.
 import type { IndexProgress, IndexRunResult } from '../core/index/build.js';
 import type { Answer, Timeline } from '../core/types.js';
+import type { AddRequest, AddResult } from './add.js';
+import type { RemoveRequest, RemoveResult } from './remove.js';
 
 export interface AskOptions {
   /** How many passages to retrieve (defaults to the configured RETRIEVAL_K). */
@@ -25,6 +27,18 @@ export interface SourceInfo {
   chunks: number;
   /** ISO timestamp of the index generation that first stored this version of the document. */
   indexedAt: string;
+  /** For files added with /add: the Discord user id and when. */
+  addedBy?: string;
+  addedAt?: string;
+}
+
+/** Adding and removing documents from chat (administrators). */
+export interface UploadServices {
+  add(request: AddRequest): Promise<AddResult>;
+  /** Throws CoreError('INVALID_INPUT') for a source the index does not know. */
+  remove(request: RemoveRequest): Promise<RemoveResult>;
+  /** Sources matching `query`, uploads first, for autocomplete. */
+  removable(query: string, limit?: number): Promise<string[]>;
 }
 
 export interface HelpInfo {
@@ -46,4 +60,6 @@ export interface BotServices {
   help(): Promise<HelpInfo>;
   /** Entity names from the alias file, for autocomplete. */
   entityNames(): string[];
+  /** Absent when the front end offers no uploads. */
+  readonly uploads?: UploadServices;
 }

@@ -62,7 +62,7 @@ describe('deploy-commands', () => {
 
   it('the script: --guild registers there; missing settings or a REST failure exit non-zero', async () => {
     const ok = await script(['--guild', fake.guildId], { DISCORD_TOKEN: 'secret-token-123', DISCORD_CLIENT_ID: fake.applicationId });
-    expect(ok.stdout).toMatch(new RegExp(`Registered 5 commands in guild ${fake.guildId}`));
+    expect(ok.stdout).toMatch(new RegExp(`Registered 7 commands in guild ${fake.guildId}`));
     expect(ok.code).toBe(0);
 
     const missing = await script([], {});

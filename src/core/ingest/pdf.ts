@@ -6,7 +6,7 @@
 // at line ends repaired. Lines repeated at the top or bottom of most pages (running headers and footers) and bare
 // page numbers are dropped; everything else goes through the same cleaning rules as web pages (clean.ts).
 import type { PdfExtraction, PdfPageText, PdfTextItem } from './extract/extractor.js';
-import { boilerplateKey, endsSentence, isPageNumber, startsLowercase } from './patterns.js';
+import { boilerplateKey, endsSentence, isPageNumber, isShortLine, startsLowercase } from './patterns.js';
 
 interface Segment {
   x0: number;
@@ -147,21 +147,36 @@ function edgeKey(text: string): string {
 }
 
 /**
+ * The outermost one or two lines of a page when a clear gap sets them apart from the text block: where running
+ * headers and footers sit. Lines that run on at the usual line spacing belong to the body.
+ */
+function edgeBlock(ordered: readonly Segment[], bodySize: number): Segment[] {
+  const EDGE = 2;
+  for (let n = 1; n <= Math.min(EDGE, ordered.length - 1); n++) {
+    if (Math.abs(ordered[n - 1]!.y - ordered[n]!.y) > bodySize * 1.8) return ordered.slice(0, n);
+  }
+  return [];
+}
+
+/**
  * Lines at the top or bottom of a page that recur (digits ignored) on at least half of the pages, or bare page
  * numbers there: running headers and footers. The PDF counterpart of lines repeated across a site's pages.
  */
 function runningLines(pages: PageLines[]): Set<Segment> {
-  const EDGE = 2;
-  const edges = pages.map(({ lines }) => {
+  const edges = pages.map(({ lines, bodySize }) => {
     const sorted = [...lines].sort((a, b) => b.y - a.y);
-    return [...sorted.slice(0, EDGE), ...sorted.slice(Math.max(EDGE, sorted.length - EDGE))];
+    return [...edgeBlock(sorted, bodySize), ...edgeBlock([...sorted].reverse(), bodySize)];
   });
   const counts = new Map<string, number>();
   for (const edge of edges) for (const key of new Set(edge.map((s) => edgeKey(s.text)))) counts.set(key, (counts.get(key) ?? 0) + 1);
   const needed = Math.max(2, Math.ceil(pages.length / 2));
   const running = new Set<Segment>();
   for (const edge of edges) {
-    for (const s of edge) if (isPageNumber(s.text) || (pages.length >= 2 && (counts.get(edgeKey(s.text)) ?? 0) >= needed)) running.add(s);
+    for (const s of edge) {
+      // Only short lines: a body line that starts every page the same way ("In section 4, …") is still body.
+      const repeated = pages.length >= 2 && isShortLine(s.text) && (counts.get(edgeKey(s.text)) ?? 0) >= needed;
+      if (isPageNumber(s.text) || repeated) running.add(s);
+    }
   }
   return running;
 }

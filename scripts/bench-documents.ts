@@ -58,14 +58,19 @@ try {
   const pdfMs: number[] = [];
   const extractor = new DocumentExtractor();
   let chars = 0;
+  let pdfText = '';
+  let txtText = '';
   try {
     await loadCorpus(pdfDir, { extractor }); // warm-up
     await loadCorpus(txtDir);
     for (let i = 0; i < runs; i++) {
-      txtMs.push(await time(() => loadCorpus(txtDir)));
+      txtMs.push(await time(async () => {
+        txtText = (await loadCorpus(txtDir)).documents[0]?.text ?? '';
+      }));
       pdfMs.push(await time(async () => {
         const { documents } = await loadCorpus(pdfDir, { extractor });
-        chars = documents[0]?.text.length ?? 0;
+        pdfText = documents[0]?.text ?? '';
+        chars = pdfText.length;
       }));
     }
   } finally {
@@ -75,6 +80,8 @@ try {
     pages: pageCount,
     pdf_bytes: pdf.length,
     text_chars: chars,
+    /** The PDF's cleaned text equals the .txt's: nothing lost, no header or page number left. */
+    same_text: pdfText === txtText,
     txt_ms: Math.round(median(txtMs) * 10) / 10,
     pdf_warm_ms: Math.round(median(pdfMs)),
     pdf_cold_ms: Math.round(coldPdf),
@@ -85,7 +92,7 @@ try {
   if (values.json) process.stdout.write(`${JSON.stringify(report)}\n`);
   else {
     process.stdout.write(
-      `${pageCount}-page text PDF (${(pdf.length / 1024).toFixed(0)} KB, ${chars} characters kept) vs the same text as .txt, median of ${runs}:\n` +
+      `${pageCount}-page text PDF (${(pdf.length / 1024).toFixed(0)} KB, ${chars} characters kept, ${report.same_text ? 'same' : 'DIFFERENT'} text as the .txt), median of ${runs}:\n` +
         `  .txt                 ${report.txt_ms} ms\n` +
         `  .pdf, warm worker    ${report.pdf_warm_ms} ms  (${report.ratio_warm}× the .txt)\n` +
         `  .pdf, cold (1 run)   ${report.pdf_cold_ms} ms  (${report.ratio_cold}× the .txt; target ≤ 2000 ms)\n`,

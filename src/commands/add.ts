@@ -46,6 +46,8 @@ export interface AddResult {
   /** Same content already indexed: nothing was written. */
   duplicates: Array<{ name: string; source: string }>;
   refused: Array<{ name: string; reason: string }>;
+  /** Stored, but another re-index kept this one from running in time: the next re-index picks them up. */
+  pending: Array<{ name: string; source: string }>;
   /** The re-index run, or null when nothing was written or another re-index was running (`busy`). */
   reindex: ReindexSummary | null;
   busy: boolean;
@@ -58,12 +60,39 @@ export interface AddDependencies {
   logger: Logger;
   /** Injected in tests; the CDN download by default. */
   download?: (url: string) => Promise<DownloadOutcome>;
+  /** How long to wait for a re-index started elsewhere (/reindex, the watcher) before giving up. Default 60 s. */
+  busyWaitMs?: number;
+}
+
+const BUSY_RETRY_MS = 1000;
+
+/** Runs the incremental re-index, waiting for one already running (it may have started before our files landed). */
+export async function reindexWhenFree(
+  store: CorpusStore,
+  onProgress: ((progress: ReindexProgress) => void) | undefined,
+  waitMs: number,
+): Promise<ReindexSummary | null> {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    try {
+      return (await store.reindex(onProgress ? { onProgress } : {})).summary;
+    } catch (error) {
+      if (!isCoreError(error, 'REINDEX_BUSY')) throw error;
+      if (Date.now() + BUSY_RETRY_MS > deadline) return null;
+      await new Promise((resolve) => setTimeout(resolve, BUSY_RETRY_MS));
+    }
+  }
+}
+
+function errorCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
 }
 
 export async function addUploads(deps: AddDependencies, request: AddRequest): Promise<AddResult> {
   const { config, store, uploads, logger } = deps;
   const download = deps.download ?? ((url: string) => downloadAttachment(url, { maxBytes: config.uploads.maxBytes, extraBase: config.uploads.cdnBase }));
-  const result: AddResult = { added: [], duplicates: [], refused: [], reindex: null, busy: false };
+  const result: AddResult = { added: [], duplicates: [], refused: [], pending: [], reindex: null, busy: false };
   const refuse = (name: string, reason: string): void => {
     result.refused.push({ name, reason });
     logger.info({ userId: request.userId, file: name, reason }, 'upload refused');
@@ -129,8 +158,11 @@ export async function addUploads(deps: AddDependencies, request: AddRequest): Pr
         byTextHash.set(sha256(text), stored.source);
         logger.info({ userId: request.userId, source: stored.source, sha256: fileHash, bytes: record.bytes, replaced: stored.replaced }, 'upload added');
       } catch (error) {
-        if (!(error instanceof UploadConflict)) throw error;
-        refuse(attachment.name, `${error.source} ${error.reason}`);
+        if (error instanceof UploadConflict) refuse(attachment.name, `${error.source} ${error.reason}`);
+        else if (['EROFS', 'EACCES', 'EPERM', 'ENOSPC'].includes(errorCode(error) ?? '')) {
+          logger.error({ userId: request.userId, file: attachment.name, code: errorCode(error) }, 'cannot write to the corpus folder');
+          refuse(attachment.name, `cannot write to the corpus folder (${errorCode(error)})`);
+        } else throw error;
       }
     }
   } finally {
@@ -138,13 +170,8 @@ export async function addUploads(deps: AddDependencies, request: AddRequest): Pr
   }
   if (written.length === 0) return result;
 
-  try {
-    const run = await store.reindex(request.onProgress ? { onProgress: request.onProgress } : {});
-    result.reindex = run.summary;
-  } catch (error) {
-    if (!isCoreError(error, 'REINDEX_BUSY')) throw error;
-    result.busy = true;
-  }
+  result.reindex = await reindexWhenFree(store, request.onProgress, deps.busyWaitMs ?? 60_000);
+  result.busy = result.reindex === null;
   const after = await store.view();
   const [documents, counts] = await Promise.all([after.documents(), after.chunkCounts()]);
   for (const file of written) {
@@ -152,7 +179,7 @@ export async function addUploads(deps: AddDependencies, request: AddRequest): Pr
     if (!doc) {
       const skipped = result.reindex?.skipped.find((s) => s.path === file.source);
       if (skipped) result.refused.push({ name: file.name, reason: `stored, but the index skipped it: ${skipped.reason}` });
-      else result.refused.push({ name: file.name, reason: 'stored; it will be indexed by the re-index that is running' });
+      else result.pending.push({ name: file.name, source: file.source });
       continue;
     }
     result.added.push({

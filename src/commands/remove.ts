@@ -1,8 +1,9 @@
 // /remove: a corpus document goes to CORPUS_DIR/.trash/ (recoverable by moving it back), then the incremental
 // re-index drops it. Only sources the index or the upload manifest knows can be named.
 import type { CorpusStore } from '../core/corpus.js';
-import { CoreError, isCoreError } from '../core/errors.js';
+import { CoreError } from '../core/errors.js';
 import type { Logger } from '../core/types.js';
+import { reindexWhenFree } from './add.js';
 import type { ReindexProgress, ReindexSummary } from './types.js';
 import type { UploadStore } from './uploads.js';
 
@@ -46,12 +47,6 @@ export async function removeSource(deps: RemoveDependencies, request: RemoveRequ
   if (!(await uploads.exists(source))) throw new CoreError('INVALID_INPUT', `${source.slice(0, 120)} is no longer in the corpus folder.`);
   const trashedAs = await uploads.trash(source);
   logger.info({ userId: request.userId, source, trashedAs }, 'document removed');
-  const result: RemoveResult = { source, trashedAs, reindex: null, busy: false };
-  try {
-    result.reindex = (await store.reindex(request.onProgress ? { onProgress: request.onProgress } : {})).summary;
-  } catch (error) {
-    if (!isCoreError(error, 'REINDEX_BUSY')) throw error;
-    result.busy = true;
-  }
-  return result;
+  const reindex = await reindexWhenFree(store, request.onProgress, 60_000);
+  return { source, trashedAs, reindex, busy: reindex === null };
 }

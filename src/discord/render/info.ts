@@ -63,6 +63,7 @@ export function renderHelp(info: HelpInfo): RenderedMessage {
           '`/ask question:` a question; add `private:True` to see the answer alone',
           '`/timeline entities:` e.g. `japan korea`: dated events involving all of them (`any:True` for any)',
           '`/sources [query]` the indexed documents',
+          '`/add file:` (administrators) add .pdf, .docx, .txt, .md or .html files; `/remove source:` moves one to the trash',
           '`/reindex` (administrators) pick up new or changed files',
         ].join('\n'),
       },

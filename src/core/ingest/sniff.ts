@@ -44,5 +44,7 @@ export function contentMismatchReason(format: DocumentFormat, bytes: Uint8Array)
   const kind = sniffKind(bytes);
   const expected: SniffedKind = format === 'pdf' ? 'pdf' : format === 'docx' ? 'zip' : 'text';
   if (kind === expected) return null;
+  // Other binaries under a text extension keep the decoder's "binary file" reason.
+  if (expected === 'text' && kind === 'binary') return null;
   return `content does not match the .${format === 'md' ? 'md' : format} extension (it is ${KIND_NAMES[kind]})`;
 }

@@ -97,7 +97,8 @@ describe('/add and /remove', () => {
     expect(corpusFiles('.trash').some((f) => f.endsWith('Quay Report.pdf'))).toBe(true);
   });
 
-  it('keeps answering while a hostile file is refused (zip bomb, oversized)', async () => {
+  it('keeps answering while a hostile file is refused (zip bomb, oversized), and loses nothing indexed', async () => {
+    const indexedBefore = (await h.services.sources()).map((s) => s.source);
     const sent = add([cdn.add('bomb.docx', makeZipBomb(8 * 1024 * 1024)), cdn.add('big.pdf', pdf, { declaredSize: 3 * 1024 * 1024 })]);
     const question = h.fake.slash('ask', [{ name: 'question', type: STRING, value: 'Where did Ishiba and Lee meet in August 2025?' }]);
     const reply = (await finalEdit(sent)).body.content as string;
@@ -105,6 +106,7 @@ describe('/add and /remove', () => {
     expect(reply).toMatch(/`big\.pdf` skipped: file too large \(3\.0 MB, limit 2\.0 MB\)/);
     await h.fake.waitForCall((c) => c.path.includes(question.token) && isEdit(c), 15_000);
     expect(h.services.lastAnswer!.refused).toBe(false);
+    expect((await h.services.sources()).map((s) => s.source)).toEqual(indexedBefore);
   });
 
   it('/sources shows who added an upload; /remove autocompletes, moves it to the trash and re-indexes', async () => {

@@ -2,8 +2,14 @@
 // file can only burn this thread's time and memory: the caller terminates it on a deadline and the bot's event loop
 // keeps answering. It returns plain data; reading order, cleaning and dating happen in typed code on the caller's
 // side (src/core/ingest/pdf.ts, docx.ts). Plain JavaScript so that it starts under node, tsx and vitest alike.
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { parentPort } from 'node:worker_threads';
 import { inflateRawSync } from 'node:zlib';
+
+// pdf.js reads character maps (CJK fonts) and the standard fonts' metrics from files it ships; without them the
+// text of many Japanese and Korean PDFs comes out empty or garbled.
+const PDFJS_DIR = dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json'));
 
 class Refusal extends Error {}
 
@@ -41,6 +47,9 @@ async function extractPdf({ bytes, maxPages }) {
   pdfjs ??= await import('pdfjs-dist/legacy/build/pdf.mjs');
   const task = pdfjs.getDocument({
     data: new Uint8Array(bytes),
+    cMapUrl: join(PDFJS_DIR, 'cmaps') + '/',
+    cMapPacked: true,
+    standardFontDataUrl: join(PDFJS_DIR, 'standard_fonts') + '/',
     // Fonts are only needed to draw; eval-compiled font programs are an attack surface we do not need.
     isEvalSupported: false,
     disableFontFace: true,

@@ -1,4 +1,5 @@
-// One file's bytes → CleanDocument. Pure: no file system, no clock, so the same bytes always give the same document.
+// One file's bytes → CleanDocument. parseDocument (text formats) is pure: no file system, no clock, so the same
+// bytes always give the same document; parseAnyDocument hands PDF and Word bytes to the parser worker first.
 import { createHash } from 'node:crypto';
 import type { CleanDocument, DateProvenance, DocumentFormat } from '../types.js';
 import { cleanUnits, cleanText } from './clean.js';

@@ -1,5 +1,6 @@
 // The seed corpus plus a 3-page PDF and a Word file, through the real index, answerer and timeline.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatAnswer } from '../../src/commands/format.js';
 import { createBotServices, type Services } from '../../src/commands/services.js';
 import { runIndex } from '../../src/core/index/build.js';
 import { loadCurrentGeneration } from '../../src/core/index/store.js';
@@ -46,6 +47,7 @@ describe('PDF and Word files in the index', () => {
     const doc = (await (await services.store.view()).documents()).get('reports/quay.pdf')!;
     expect(pageAt(doc, citation!.start)).toBe(2);
     expect(pageAt(doc, citation!.end - 1)).toBe(2);
+    expect(formatAnswer(answer)).toMatch(/Northern Quay Reconstruction Report · 2024-03-05 · reports\/quay\.pdf · p\. 2/);
     // Other formats carry no page.
     expect(answer.citations.filter((c) => c.source !== 'reports/quay.pdf').every((c) => c.page === null)).toBe(true);
   });

@@ -71,6 +71,13 @@ describe('PDF', () => {
     expect([...order].sort((a, b) => a - b)).toEqual(order);
   });
 
+  it('reads a table of short cells row by row, not as two columns', async () => {
+    const table: Array<[string, string]> = [['Opening year', '2019'], ['Berths', '12'], ['Operator', 'Port council'], ['Annual passengers', '1.2 million']];
+    const doc = await parse('table.pdf', await makePdf({ pages: [['The terminal has the following characteristics, as listed by the council.']], table }));
+    expect(doc.text).toContain('Opening year 2019');
+    expect(doc.text).toContain('Annual passengers 1.2 million');
+  });
+
   it('skips a scanned PDF, an encrypted one and a broken one with a one-line reason', async () => {
     expect(await reason('scan.pdf', await makeScannedPdf())).toBe('no text layer (scanned PDF?)');
     expect(await reason('locked.pdf', encryptPdf(await makePdf(QUAY_REPORT)))).toMatch(/^encrypted PDF/);

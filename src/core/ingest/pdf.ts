@@ -88,6 +88,8 @@ function findGutter(rows: Segment[][], width: number): number | null {
       else crossing++;
     }
     if (left < 3 || right < 3 || crossing > 0.15 * segments.length) continue;
+    // Columns hold running text; short cells side by side are a table, read row by row.
+    if (median(segments.filter((seg) => seg.x1 <= x || seg.x0 >= x).map((seg) => seg.text.length)) < 20) continue;
     // Side by side: some rows hold a segment on each side of the strip.
     const sideBySide = rows.filter((row) => row.some((s) => s.x1 <= x) && row.some((s) => s.x0 >= x)).length;
     if (sideBySide < 3) continue;

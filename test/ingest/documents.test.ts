@@ -6,7 +6,7 @@ import { loadCorpus } from '../../src/core/ingest/load.js';
 import { parseAnyDocument } from '../../src/core/ingest/parse.js';
 import type { CleanDocument } from '../../src/core/types.js';
 import { pageAt } from '../../src/core/answer/pages.js';
-import { encryptPdf, makeDocx, makeManyPagesPdf, makePdf, makeScannedPdf, makeZipBomb } from '../fixtures/documents.js';
+import { encryptPdf, makeDocx, makeManyPagesPdf, makePdf, makeScannedPdf, makeZipBomb, withPublishDate } from '../fixtures/documents.js';
 import { QUAY_REPORT, FERRY_MEMO } from '../fixtures/document-specs.js';
 import { removeDir, tempDir, writeFile } from '../helpers.js';
 
@@ -112,6 +112,15 @@ describe('Word', () => {
     // Created/modified are when the file was written, not a publication date; the text's dateline is.
     expect(doc.publishedAt).toBe('2024-02-10');
     expect(doc.dateProvenance).toBe('dateline');
+  });
+
+  it('takes the date from the cover page Publish Date property, never from created/modified', async () => {
+    const doc = await parse('dated.docx', withPublishDate(await makeDocx({ ...FERRY_MEMO, paragraphs: FERRY_MEMO.paragraphs.slice(1) }), '2024-01-15'));
+    expect(doc.publishedAt).toBe('2024-01-15');
+    expect(doc.dateProvenance).toBe('document-properties');
+    // The docx writer stamps created/modified with the current time: without a Publish Date there is no date.
+    const undated = await parse('undated.docx', await makeDocx({ ...FERRY_MEMO, paragraphs: FERRY_MEMO.paragraphs.slice(1) }));
+    expect(undated.publishedAt).toBeNull();
   });
 
   it('takes the title from the core properties when set', async () => {

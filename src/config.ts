@@ -60,6 +60,8 @@ const envSchema = z.object({
   DISCORD_CLIENT_ID: optionalString,
   DISCORD_GUILD_ID: optionalString,
   DISCORD_API_BASE: urlString,
+  DISCORD_CDN_BASE: urlString,
+  MAX_UPLOAD_MB: positiveInt(20),
   COOLDOWN_SECONDS: positiveInt(5),
   FEEDBACK_FILE: z.string().trim().default('feedback.jsonl'),
   ENTITIES_FILE: z.string().trim().default('data/entities.json'),
@@ -96,6 +98,12 @@ export interface Config {
     cooldownSeconds: number;
     feedbackFile: string;
     watchCorpus: boolean;
+  };
+  uploads: {
+    /** Largest file `/add` accepts (MAX_UPLOAD_MB). */
+    maxBytes: number;
+    /** One more origin `/add` may download attachments from besides Discord's CDN hosts (tests: a local fake). */
+    cdnBase: string | undefined;
   };
   entitiesFile: string;
   evalDir: string;
@@ -154,6 +162,12 @@ export function loadConfig(
     // The value is not echoed: it usually carries a password.
     problems.push('DATABASE_URL: must be a postgres:// or postgresql:// connection string');
   }
+  if (e.MAX_UPLOAD_MB < 1 || e.MAX_UPLOAD_MB > 20) {
+    problems.push(`MAX_UPLOAD_MB: must be between 1 and 20 (the corpus loader skips files above 20 MB), got ${e.MAX_UPLOAD_MB}`);
+  }
+  if (e.DISCORD_CDN_BASE && !/^https?:\/\//i.test(e.DISCORD_CDN_BASE)) {
+    problems.push('DISCORD_CDN_BASE: must be an http:// or https:// URL such as http://127.0.0.1:8081');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
@@ -179,6 +193,7 @@ export function loadConfig(
       feedbackFile: resolve(e.FEEDBACK_FILE),
       watchCorpus: e.WATCH_CORPUS,
     },
+    uploads: { maxBytes: e.MAX_UPLOAD_MB * 1024 * 1024, cdnBase: e.DISCORD_CDN_BASE },
     entitiesFile: resolve(e.ENTITIES_FILE),
     evalDir: resolve(e.EVAL_DIR),
     store: { kind: e.STORE, databaseUrl: e.DATABASE_URL, poolSize: Math.max(1, e.DATABASE_POOL_SIZE) },

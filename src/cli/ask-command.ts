@@ -26,7 +26,7 @@ runMain(async () => {
       refused: answer.refused,
       mode: answer.mode,
       ...(answer.fallbackReason ? { fallbackReason: answer.fallbackReason } : {}),
-      citations: answer.citations.map((c) => ({ n: c.n, source: c.source, title: c.title, date: c.date, url: c.url, quote: c.quote, start: c.start, end: c.end })),
+      citations: answer.citations.map((c) => ({ n: c.n, source: c.source, title: c.title, date: c.date, url: c.url, quote: c.quote, start: c.start, end: c.end, page: c.page ?? null })),
     });
   } else {
     process.stdout.write(`${formatAnswer(answer)}\n`);

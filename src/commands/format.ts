@@ -24,7 +24,7 @@ export function formatAnswer(answer: Answer): string {
   if (answer.citations.length > 0) {
     lines.push(answer.refused ? 'Closest sources:' : 'Sources:');
     for (const c of answer.citations) {
-      lines.push(`  [${c.n}] ${c.title} · ${c.date ?? 'undated'} · ${c.source}${c.url ? ` · ${c.url}` : ''}`);
+      lines.push(`  [${c.n}] ${c.title} · ${c.date ?? 'undated'} · ${c.source}${c.page ? ` · p. ${c.page}` : ''}${c.url ? ` · ${c.url}` : ''}`);
       lines.push(`      “${c.quote}”`);
     }
   }
@@ -67,7 +67,7 @@ function citationMarks(citations: ReadonlyArray<{ n: number }>): string {
 export function formatSources(sources: readonly SourceInfo[]): string {
   if (sources.length === 0) return 'No indexed documents match.';
   return sources
-    .map((s) => `${s.title}\n  ${s.publishedAt ?? 'undated'} · ${s.source} · ${s.chunks} chunks · indexed ${s.indexedAt.slice(0, 16).replace('T', ' ')}`)
+    .map((s) => `${s.title}\n  ${s.publishedAt ?? 'undated'} · ${s.source} · ${s.chunks} chunks · indexed ${s.indexedAt.slice(0, 16).replace('T', ' ')}${s.addedBy ? ` · added by ${s.addedBy} ${s.addedAt?.slice(0, 10) ?? ''}` : ''}`)
     .join('\n');
 }
 

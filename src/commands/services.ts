@@ -9,6 +9,7 @@ import { TimelineEntities } from './timeline-entities.js';
 import type { Answer, ChatModel, Logger, Timeline } from '../core/types.js';
 import type { CorpusStore, CorpusView } from '../core/corpus.js';
 import { cleanQuestion } from './question.js';
+import { createUploadServices } from './upload-services.js';
 import type { AskOptions, BotServices, EntitySummary, HelpInfo, ReindexProgress, ReindexSummary, SourceInfo, TimelineOptions } from './types.js';
 
 export interface ServiceDependencies {
@@ -42,8 +43,11 @@ export function createBotServices(dependencies: ServiceDependencies): Services {
     timelines.directory(view).catch((error: unknown) => logger.warn({ err: error }, 'learning entities failed'));
   };
 
+  const uploads = createUploadServices({ config, store, logger });
+
   const services: Services = {
     store,
+    uploads,
 
     async ask(rawQuestion: string, askOptions: AskOptions = {}): Promise<Answer> {
       const question = cleanQuestion(rawQuestion);
@@ -73,7 +77,7 @@ export function createBotServices(dependencies: ServiceDependencies): Services {
 
     async sources(query?: string): Promise<SourceInfo[]> {
       const view = await store.view();
-      const [documents, counts] = await Promise.all([view.documents(), view.chunkCounts()]);
+      const [documents, counts, added] = await Promise.all([view.documents(), view.chunkCounts(), uploads.records()]);
       const needle = query?.trim().toLowerCase();
       return [...documents.values()]
         .filter((doc) => !needle || doc.title.toLowerCase().includes(needle) || doc.source.toLowerCase().includes(needle) || doc.text.toLowerCase().includes(needle))
@@ -85,6 +89,7 @@ export function createBotServices(dependencies: ServiceDependencies): Services {
           url: doc.url,
           chunks: counts.get(doc.source) ?? 0,
           indexedAt: doc.indexedAt,
+          ...(added[doc.source] ? { addedBy: added[doc.source]!.addedBy, addedAt: added[doc.source]!.addedAt } : {}),
         }));
     },
 

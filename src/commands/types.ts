@@ -1,5 +1,7 @@
 // The use cases both front ends (Discord and the terminal session) call. One implementation, two adapters.
 import type { Answer, IndexProgress, ReindexSummary, Timeline } from '../core/types.js';
+import type { AddRequest, AddResult } from './add.js';
+import type { RemoveRequest, RemoveResult } from './remove.js';
 
 export type { ReindexSummary };
 
@@ -23,6 +25,18 @@ export interface SourceInfo {
   chunks: number;
   /** ISO timestamp of the index generation that first stored this version of the document. */
   indexedAt: string;
+  /** For files added with /add: the Discord user id and when. */
+  addedBy?: string;
+  addedAt?: string;
+}
+
+/** Adding and removing documents from chat (administrators). */
+export interface UploadServices {
+  add(request: AddRequest): Promise<AddResult>;
+  /** Throws CoreError('INVALID_INPUT') for a source the index does not know. */
+  remove(request: RemoveRequest): Promise<RemoveResult>;
+  /** Sources matching `query`, uploads first, for autocomplete. */
+  removable(query: string, limit?: number): Promise<string[]>;
 }
 
 export interface HelpInfo {
@@ -58,4 +72,6 @@ export interface BotServices {
   help(): Promise<HelpInfo>;
   /** Entities of the corpus, most-mentioned first, for autocomplete and /help. */
   entities(): Promise<EntitySummary[]>;
+  /** Absent when the front end offers no uploads. */
+  readonly uploads?: UploadServices;
 }

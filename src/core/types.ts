@@ -2,9 +2,10 @@
 import type { EmbeddingsInterface } from '@langchain/core/embeddings';
 
 /** Where a document's publication date came from, most trustworthy first. */
-export type DateProvenance = 'front-matter' | 'meta-tag' | 'dateline' | 'byline';
+/** `document-properties`: a PDF's creation date or a Word file's publish date, read from the file's own metadata. */
+export type DateProvenance = 'front-matter' | 'meta-tag' | 'document-properties' | 'dateline' | 'byline';
 
-export type DocumentFormat = 'txt' | 'md' | 'html';
+export type DocumentFormat = 'txt' | 'md' | 'html' | 'pdf' | 'docx';
 
 export interface DocumentMeta {
   /** Path relative to the corpus directory, with `/` separators. The document's identity. */
@@ -26,6 +27,8 @@ export interface CleanDocument extends DocumentMeta {
   fileHash: string;
   /** SHA-256 of the cleaned text and metadata: what decides whether a document must be re-chunked. */
   contentHash: string;
+  /** Paged formats (PDF): offset in `text` where page i+1 starts; a page without text starts where the next does. */
+  pageStarts?: number[];
 }
 
 export interface SkippedFile {
@@ -73,6 +76,8 @@ export interface Citation {
   quote: string;
   start: number;
   end: number;
+  /** 1-based page of the quote in a paged document (PDF); null or absent for other formats. */
+  page?: number | null;
 }
 
 export type AnswerMode = 'extractive' | 'llm';

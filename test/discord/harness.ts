@@ -51,6 +51,9 @@ export class SwitchableServices implements BotServices {
   entities() {
     return (this.overrides.entities ?? this.base.entities.bind(this.base))();
   }
+  get uploads() {
+    return this.overrides.uploads ?? this.base.uploads;
+  }
 }
 
 export interface Harness {
@@ -64,7 +67,7 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(options: { cooldownSeconds?: number; heartbeatIntervalMs?: number } = {}): Promise<Harness> {
+export async function startHarness(options: { cooldownSeconds?: number; heartbeatIntervalMs?: number; env?: Record<string, string> } = {}): Promise<Harness> {
   const dir = await mkdtemp(join(tmpdir(), 'discord-e2e-'));
   const corpusDir = join(dir, 'corpus');
   await cp(join(REPO_ROOT, 'corpus'), corpusDir, { recursive: true });
@@ -76,6 +79,7 @@ export async function startHarness(options: { cooldownSeconds?: number; heartbea
     FEEDBACK_FILE: join(dir, 'feedback.jsonl'),
     ENTITIES_FILE: join(REPO_ROOT, 'data', 'entities.json'),
     LOG_LEVEL: 'debug',
+    ...options.env,
   };
   const config = loadConfig({ corpusDir, indexDir: join(dir, 'index') }, env, { dotenvPath: false });
   const logs: string[] = [];

@@ -27,6 +27,8 @@ export interface InteractionOptions {
   permissions?: string;
   /** Send it on the connection that identified as this shard id (default: the latest connection). */
   shard?: number;
+  /** `data.resolved` of the interaction, e.g. `{ attachments: { [id]: {...} } }` for attachment options. */
+  resolved?: Record<string, unknown>;
 }
 
 /** One IDENTIFY frame as the gateway received it. */
@@ -76,6 +78,7 @@ export function snowflake(): string {
 
 export const STRING = 3;
 export const BOOLEAN = 5;
+export const ATTACHMENT = 11;
 
 interface RateLimitRule {
   remaining: number;
@@ -414,7 +417,7 @@ export class FakeDiscord {
   }
 
   slash(name: string, options: CommandOption[] = [], as: InteractionOptions = {}): SentInteraction {
-    return this.sendInteraction(2, { data: { id: snowflake(), name, type: 1, guild_id: this.guildId, options } }, as);
+    return this.sendInteraction(2, { data: { id: snowflake(), name, type: 1, guild_id: this.guildId, options, ...(as.resolved ? { resolved: as.resolved } : {}) } }, as);
   }
 
   autocomplete(name: string, options: CommandOption[], as: InteractionOptions = {}): SentInteraction {

@@ -17,6 +17,8 @@ import { migrate } from '../../src/stores/pgvector/migrate.js';
 import { ADVISORY_LOCKS } from '../../src/stores/pgvector/locks.js';
 import { PgVectorStore } from '../../src/stores/pgvector/store.js';
 import { startTestDatabase, type TestDatabase } from '../fakes/pglite-server.js';
+import { makePdf } from '../fixtures/documents.js';
+import { QUAY_REPORT } from '../fixtures/document-specs.js';
 import { HashEmbedder } from '../reliability/hash-embedder.js';
 import { citationProblems } from '../reliability/support.js';
 import { captureLogger, localEmbedder, nodeCommandFor, PROJECT_ROOT, removeDir, seedCorpusCopy, seedTimelineProblems, tempDir, testConfig } from '../helpers.js';
@@ -300,11 +302,13 @@ describe('several processes share one store', () => {
 describe('the bot services on STORE=pgvector', () => {
   let services: Services;
   let indexDir: string;
+  let corpusDir: string;
 
   beforeAll(async () => {
     await db.reset();
     indexDir = tempDir('pg-services-');
-    const config = testConfig({ corpusDir: seedCorpusCopy(), indexDir, env: { STORE: 'pgvector', DATABASE_URL: db.url } });
+    corpusDir = seedCorpusCopy();
+    const config = testConfig({ corpusDir, indexDir, env: { STORE: 'pgvector', DATABASE_URL: db.url } });
     services = await createServices({ config, logger: captureLogger(), embedder: localEmbedder(), chat: null });
   }, 60_000);
 
@@ -335,6 +339,13 @@ describe('the bot services on STORE=pgvector', () => {
     // The local index directory is not used by this store.
     const { readdirSync } = await import('node:fs');
     expect(readdirSync(indexDir)).toEqual([]);
+  });
+
+  it('keeps a PDF page starts, so citations carry the page', async () => {
+    writeFileSync(join(corpusDir, 'quay.pdf'), await makePdf(QUAY_REPORT));
+    expect((await services.reindex()).added).toBe(1);
+    const answer = await services.ask('How much will the reconstruction of the hydrofoil terminal cost?');
+    expect(answer.citations.find((c) => c.source === 'quay.pdf')?.page).toBe(2);
   });
 });
 

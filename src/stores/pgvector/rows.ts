@@ -11,7 +11,7 @@ export interface DocumentRow {
   body: string;
   file_hash: string;
   content_hash: string;
-  meta: { dateProvenance: DateProvenance | null; dateConfidence: number; format: DocumentFormat };
+  meta: { dateProvenance: DateProvenance | null; dateConfidence: number; format: DocumentFormat; pageStarts?: number[] };
   indexed_at: string;
 }
 
@@ -31,12 +31,13 @@ export function documentOfRow(row: DocumentRow): StoredDocument {
     text: row.body,
     fileHash: row.file_hash,
     contentHash: row.content_hash,
+    ...(row.meta.pageStarts ? { pageStarts: row.meta.pageStarts } : {}),
     indexedAt: row.indexed_at,
   };
 }
 
 export function metaOfDocument(doc: StoredDocument): DocumentRow['meta'] {
-  return { dateProvenance: doc.dateProvenance, dateConfidence: doc.dateConfidence, format: doc.format };
+  return { dateProvenance: doc.dateProvenance, dateConfidence: doc.dateConfidence, format: doc.format, ...(doc.pageStarts ? { pageStarts: doc.pageStarts } : {}) };
 }
 
 export function vectorLiteral(vector: readonly number[]): string {

@@ -1,7 +1,7 @@
 // Developer aid: `npx tsx scripts/explain-answer.ts "question"` prints the question analysis and the best-scored
 // sentences with their features, to see why the extractive answerer chose or refused.
 import { loadConfig } from '../src/config.js';
-import { createBotServices } from '../src/commands/services.js';
+import { createServices } from '../src/app/services.js';
 import { createLocalEmbedder } from '../src/app/embedders.js';
 import { answerExtractively } from '../src/core/answer/extractive.js';
 import { analyzeQuestion } from '../src/core/text/question.js';
@@ -9,7 +9,7 @@ import { DEFAULT_EXTRACTIVE_PARAMETERS } from '../src/core/answer/parameters.js'
 import { createLogger } from '../src/logging.js';
 
 const config = loadConfig({});
-const services = await createBotServices({ config, logger: createLogger({ level: 'warn', secrets: [] }), chat: null });
+const services = await createServices({ config, logger: createLogger({ level: 'warn', secrets: [] }), chat: null });
 const scorer = createLocalEmbedder(config);
 for (const question of process.argv.slice(2)) {
   const a = analyzeQuestion(question);

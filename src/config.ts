@@ -61,6 +61,8 @@ const envSchema = z.object({
   DISCORD_CLIENT_ID: optionalString,
   DISCORD_GUILD_ID: optionalString,
   DISCORD_API_BASE: urlString,
+  DISCORD_CDN_BASE: urlString,
+  MAX_UPLOAD_MB: positiveInt(20),
   COOLDOWN_SECONDS: positiveInt(5),
   FEEDBACK_FILE: z.string().trim().default('feedback.jsonl'),
   ENTITIES_FILE: z.string().trim().default('data/entities.json'),
@@ -99,6 +101,12 @@ export interface Config {
     cooldownSeconds: number;
     feedbackFile: string;
     watchCorpus: boolean;
+  };
+  uploads: {
+    /** Largest file `/add` accepts (MAX_UPLOAD_MB). */
+    maxBytes: number;
+    /** One more origin `/add` may download attachments from besides Discord's CDN hosts (tests: a local fake). */
+    cdnBase: string | undefined;
   };
   entitiesFile: string;
   evalDir: string;
@@ -157,6 +165,12 @@ export function loadConfig(
     // The value is not echoed: it usually carries a password.
     problems.push('DATABASE_URL: must be a postgres:// or postgresql:// connection string');
   }
+  if (e.MAX_UPLOAD_MB < 1 || e.MAX_UPLOAD_MB > 20) {
+    problems.push(`MAX_UPLOAD_MB: must be between 1 and 20 (the corpus loader skips files above 20 MB), got ${e.MAX_UPLOAD_MB}`);
+  }
+  if (e.DISCORD_CDN_BASE && !/^https?:\/\//i.test(e.DISCORD_CDN_BASE)) {
+    problems.push('DISCORD_CDN_BASE: must be an http:// or https:// URL such as http://127.0.0.1:8081');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
@@ -183,11 +197,18 @@ export function loadConfig(
       feedbackFile: resolve(e.FEEDBACK_FILE),
       watchCorpus: e.WATCH_CORPUS,
     },
+    uploads: { maxBytes: e.MAX_UPLOAD_MB * 1024 * 1024, cdnBase: e.DISCORD_CDN_BASE },
     entitiesFile: resolve(e.ENTITIES_FILE),
     evalDir: resolve(e.EVAL_DIR),
     store: { kind: e.STORE, databaseUrl: e.DATABASE_URL, poolSize: Math.max(1, e.DATABASE_POOL_SIZE) },
     logLevel: e.LOG_LEVEL,
   };
+}
+
+/** The bot token: every Discord entry point needs one, and says so in the same words when it is missing. */
+export function requireDiscordToken(config: Config): string {
+  if (!config.discord.token) throw new ConfigError(['DISCORD_TOKEN is not set: add it to .env (the bot token from the Discord developer portal).']);
+  return config.discord.token;
 }
 
 /** Values that must never reach a log line or an error message. */

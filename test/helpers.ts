@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { loadConfig, type Config } from '../src/config.js';
 import { createLocalEmbedder } from '../src/app/embedders.js';
-import type { Logger } from '../src/core/types.js';
-import { Library } from '../src/app/library.js';
+import type { Logger, Timeline } from '../src/core/types.js';
+import { LocalStore } from '../src/stores/local/store.js';
 import type { Services } from '../src/commands/services.js';
-import type { KnowledgeBase } from '../src/core/retrieve/knowledge-base.js';
+import type { LocalView } from '../src/stores/local/view.js';
 
 export const PROJECT_ROOT = resolve(import.meta.dirname, '..');
 export const SEED_CORPUS = join(PROJECT_ROOT, 'corpus');
@@ -66,7 +66,7 @@ export async function nodeCommandFor(entry: string): Promise<{ file: string; arg
       bundle: true,
       platform: 'node',
       format: 'esm',
-      external: ['hnswlib-node'],
+      external: ['hnswlib-node', '@resvg/resvg-js'],
       // CommonJS dependencies inside an ESM bundle still call require().
       banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
       logLevel: 'silent',
@@ -89,8 +89,31 @@ export function captureLogger(): CapturedLogger {
   return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }
 
-/** The knowledge base a local-store service is serving (tests that inspect the loaded generation). */
-export function servingBase(services: Services): KnowledgeBase {
-  if (!(services.store instanceof Library)) throw new Error('servingBase needs the local store');
+/** The view a local-store service is serving (tests that inspect the loaded generation). */
+export function servingBase(services: Services): LocalView {
+  if (!(services.store instanceof LocalStore)) throw new Error('servingBase needs the local store');
   return services.store.current;
+}
+
+/**
+ * What is wrong with `timeline japan korea` over the seed corpus: events the dev gold requires (dated as the text
+ * dates them, cited to the page that says so) that are missing, dates out of order, and dates the gold forbids
+ * (publication, teaser and copyright dates of the pages).
+ */
+export function seedTimelineProblems(timeline: Timeline): string[] {
+  const required = [
+    ['1910/1945', '004_d123d17845083a10.txt'],
+    ['1965', '000_66bda952950de0d6.txt'],
+    ['2023-06', '004_d123d17845083a10.txt'],
+    ['2025-08-23', '000_66bda952950de0d6.txt'],
+  ];
+  const forbidden = ['1995', '2018', '2024', '2025-08-19'];
+  const problems: string[] = [];
+  for (const [date, source] of required) {
+    if (!timeline.events.some((event) => event.date === date && event.citations.some((c) => c.source === source))) problems.push(`no ${date} event cited to ${source}`);
+  }
+  const dates = timeline.events.map((event) => event.date);
+  if (dates.join('\n') !== [...dates].sort().join('\n')) problems.push(`events out of order: ${dates.join(', ')}`);
+  for (const date of dates) if (forbidden.some((f) => date.startsWith(f))) problems.push(`forbidden date ${date}`);
+  return problems;
 }

@@ -1,5 +1,5 @@
 // npm run ask -- "question" [--k N] [--json]
-import { createBotServices } from '../commands/services.js';
+import { createServices } from '../app/services.js';
 import { formatAnswer } from '../commands/format.js';
 import { cliConfig, cliLogger, COMMON_OPTIONS, fail, parseCli, printJson, runMain } from './common.js';
 
@@ -17,7 +17,7 @@ runMain(async () => {
   const k = values.k === undefined ? undefined : Number(values.k);
   if (k !== undefined && (!Number.isInteger(k) || k < 1 || k > 50)) fail('--k must be a whole number from 1 to 50', 2);
   const config = cliConfig(values);
-  const services = await createBotServices({ config, logger: cliLogger(config) });
+  const services = await createServices({ config, logger: cliLogger(config) });
   const answer = await services.ask(question, k === undefined ? {} : { k });
   if (values.json) {
     printJson({
@@ -28,7 +28,7 @@ runMain(async () => {
       ...(answer.fallbackReason ? { fallbackReason: answer.fallbackReason } : {}),
       short: answer.short ?? null,
       type: answer.type ?? null,
-      citations: answer.citations.map((c) => ({ n: c.n, source: c.source, title: c.title, date: c.date, url: c.url, quote: c.quote, start: c.start, end: c.end })),
+      citations: answer.citations.map((c) => ({ n: c.n, source: c.source, title: c.title, date: c.date, url: c.url, quote: c.quote, start: c.start, end: c.end, page: c.page ?? null })),
     });
   } else {
     process.stdout.write(`${formatAnswer(answer)}\n`);

@@ -2,7 +2,7 @@
 // held-out-fold figures of the answerer's calibration, and the scripted-model rates of the model path.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { createBotServices } from '../commands/services.js';
+import { createServices } from '../app/services.js';
 import { readQaSet, type QaItemResult, type QaReport, type Rate } from '../eval/qa.js';
 import { runQaEval, runRetrievalAblation, runTimelineEval, prepareItems } from '../eval/run.js';
 import { crossValidate } from '../eval/calibrate.js';
@@ -41,7 +41,7 @@ runMain(async () => {
   const folds = values.folds === undefined ? 5 : Number(values.folds);
   if (!Number.isInteger(folds) || folds < 2 || folds > 20) fail('--folds must be a whole number from 2 to 20', 2);
   // The evaluation measures the offline answerer; the model path is measured by the scripted models below.
-  const services = await createBotServices({ config, logger: cliLogger(config), chat: null });
+  const services = await createServices({ config, logger: cliLogger(config), chat: null });
   const reports = [];
   for (const path of sets) {
     if (!existsSync(path)) fail(`evaluation set not found: ${path}`, 2);

@@ -1,9 +1,9 @@
 // npm run index -- [--corpus DIR] [--index DIR] [--rebuild] [--json]
 import cliProgress from 'cli-progress';
 import { createEmbedder } from '../app/embedders.js';
+import { createCorpusStore } from '../app/stores.js';
 import { formatReindexSummary } from '../commands/format.js';
-import type { ReindexSummary } from '../core/corpus.js';
-import { runIndex, type IndexProgress } from '../core/index/build.js';
+import type { IndexProgress } from '../core/types.js';
 import { cliConfig, cliLogger, COMMON_OPTIONS, parseCli, printJson, runMain } from './common.js';
 
 const USAGE = `Usage: npm run index -- [--corpus DIR] [--index DIR] [--rebuild] [--json]
@@ -33,24 +33,17 @@ runMain(async () => {
     }
     bar.update(progress.done);
   };
-  let summary: ReindexSummary;
-  let location: string;
-  if (config.store.kind === 'pgvector' && config.store.databaseUrl) {
-    const { PgVectorStore } = await import('../stores/pgvector/store.js');
-    const store = new PgVectorStore({ databaseUrl: config.store.databaseUrl, poolSize: 2, corpusDir: config.corpusDir, embedder, logger });
-    try {
-      await store.prepare();
-      const result = await store.reindex({ rebuild: values.rebuild, onProgress });
-      summary = result.summary;
-      location = `store: PostgreSQL (revision ${result.revision}, ${embedder.id})`;
-    } finally {
-      await store.close();
-    }
-  } else {
-    const result = await runIndex({ corpusDir: config.corpusDir, indexDir: config.indexDir, embedder, logger, rebuild: values.rebuild, onProgress });
-    summary = result.summary;
-    location = `index: ${config.indexDir} (${result.snapshot.generation}, ${embedder.id})`;
+  // Two connections are enough for one writer (PostgreSQL); the local store ignores it.
+  const store = await createCorpusStore(config, embedder, logger, { poolSize: 2 });
+  let result: Awaited<ReturnType<typeof store.reindex>>;
+  try {
+    await store.prepare();
+    result = await store.reindex({ rebuild: values.rebuild, onProgress });
+  } finally {
+    await store.close();
   }
+  const { summary, revision } = result;
+  const location = store.kind === 'pgvector' ? `store: PostgreSQL (revision ${revision}, ${embedder.id})` : `index: ${config.indexDir} (${revision}, ${embedder.id})`;
   if (barStarted) bar.stop();
   if (values.json) printJson(summary);
   else {

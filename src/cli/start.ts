@@ -1,5 +1,5 @@
 // npm start: the Discord bot when DISCORD_TOKEN is set, otherwise the local terminal session.
-import { createBotServices } from '../commands/services.js';
+import { createServices } from '../app/services.js';
 import { loggerFor } from '../logging.js';
 import { cliConfig, cliLogger, COMMON_OPTIONS, parseCli, runMain } from './common.js';
 import { runSession } from './session.js';
@@ -9,7 +9,7 @@ runMain(async () => {
   const config = cliConfig(values);
   if (config.discord.token) {
     const logger = loggerFor(config);
-    const services = await createBotServices({ config, logger });
+    const services = await createServices({ config, logger, warmEntities: true });
     const { startBot } = await import('../discord/bot.js');
     const bot = await startBot({ config, services, logger });
     let stopping = false;
@@ -29,7 +29,7 @@ runMain(async () => {
   const logger = cliLogger(config);
   const interactive = Boolean(process.stdin.isTTY);
   if (interactive) process.stdout.write('No DISCORD_TOKEN set: starting the local terminal session. Loading the index…\n');
-  const services = await createBotServices({ config, logger });
+  const services = await createServices({ config, logger });
   await runSession(services, { input: process.stdin, output: process.stdout, logger, interactive });
   await services.close();
 });

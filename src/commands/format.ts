@@ -24,11 +24,12 @@ export function formatAnswer(answer: Answer): string {
   const lines = [answer.answer, ''];
   if (answer.citations.length > 0) {
     lines.push(answer.refused ? 'Closest sources:' : 'Sources:');
-    // One title per document, its quotes under it.
+    // One title per document, its quotes under it (with their page when the document has pages).
     for (const group of groupBySource(answer.citations)) {
       const marks = group.citations.map((c) => `[${c.n}]`).join('');
-      lines.push(`  ${marks} ${group.title} · ${group.date ?? 'undated'} · ${group.source}${group.url ? ` · ${group.url}` : ''}`);
-      for (const c of group.citations) lines.push(`      ${group.citations.length > 1 ? `[${c.n}] ` : ''}“${c.quote}”`);
+      const single = group.citations.length === 1 ? group.citations[0] : undefined;
+      lines.push(`  ${marks} ${group.title} · ${group.date ?? 'undated'} · ${group.source}${single?.page ? ` · p. ${single.page}` : ''}${group.url ? ` · ${group.url}` : ''}`);
+      for (const c of group.citations) lines.push(`      ${single ? '' : `[${c.n}]${c.page ? ` p. ${c.page}` : ''} `}“${c.quote}”`);
     }
   }
   const mode = answer.mode === 'llm' ? 'LLM, citations verified' : 'offline extractive';
@@ -37,8 +38,8 @@ export function formatAnswer(answer: Answer): string {
 }
 
 export function formatTimeline(timeline: Timeline): string {
-  const lines = [`Timeline: ${timeline.entities.join(' + ')}`, ''];
-  if (timeline.events.length === 0 && timeline.undated.length === 0) lines.push('No events found for these entities.');
+  const lines = [`Timeline: ${timeline.entities.map((e) => e.label).join(' + ')}`, ''];
+  if (timeline.events.length === 0 && timeline.undated.length === 0) lines.push(timeline.message ?? 'No events found for these entities.');
   const sources = new Map<number, string>();
   for (const event of timeline.events) {
     const refs = citationMarks(event.citations);
@@ -70,7 +71,7 @@ function citationMarks(citations: ReadonlyArray<{ n: number }>): string {
 export function formatSources(sources: readonly SourceInfo[]): string {
   if (sources.length === 0) return 'No indexed documents match.';
   return sources
-    .map((s) => `${s.title}\n  ${s.publishedAt ?? 'undated'} · ${s.source} · ${s.chunks} chunks · indexed ${s.indexedAt.slice(0, 16).replace('T', ' ')}`)
+    .map((s) => `${s.title}\n  ${s.publishedAt ?? 'undated'} · ${s.source} · ${s.chunks} chunks · indexed ${s.indexedAt.slice(0, 16).replace('T', ' ')}${s.addedBy ? ` · added by ${s.addedBy} ${s.addedAt?.slice(0, 10) ?? ''}` : ''}`)
     .join('\n');
 }
 
@@ -83,7 +84,7 @@ export function formatHelp(help: HelpInfo): string {
     '',
     'Commands:',
     '  /ask <question>        a cited answer (plain text works too)',
-    '  /timeline <entities>   a dated, cited chronology, e.g. /timeline japan korea (add --any for either)',
+    '  /timeline <entities>   a dated, cited chronology of people, places, organisations or topics, e.g. /timeline japan korea (--any for either)',
     '  /sources [query]       the indexed documents',
     '  /reindex               pick up added, changed or removed documents',
     '  /help                  this text',

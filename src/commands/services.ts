@@ -1,29 +1,32 @@
-// The use cases behind every front end. Adapters (Discord, terminal, npm scripts) call these and only render.
-import { readFileSync } from 'node:fs';
+// The use cases behind every front end. Adapters (Discord, terminal, npm scripts) call these and only render;
+// the composition root (src/app/services.ts) chooses the parts and passes them in.
 import type { Config } from '../config.js';
 import { CoreError } from '../core/errors.js';
 import { answerExtractively, refusal, scoreSentences, type EvidenceModel } from '../core/answer/extractive.js';
 import { evidencePassages } from '../core/answer/evidence.js';
 import { MODEL_EVIDENCE_FLOOR } from '../core/answer/parameters.js';
 import { answerWithLlm } from '../core/answer/generative.js';
-import { buildTimeline, entityNames, parseEntityCatalog, type EntityCatalog } from '../core/timeline/index.js';
-import type { Answer, ChatModel, Embedder, Logger, Timeline } from '../core/types.js';
+import type { EntityCatalog } from '../core/timeline/index.js';
+import { TimelineEntities } from './timeline-entities.js';
+import type { Answer, ChatModel, Logger, Timeline } from '../core/types.js';
 import type { CorpusStore, CorpusView } from '../core/corpus.js';
-import { createEmbedder, createLocalEmbedder } from '../app/embedders.js';
-import { createCorpusStore } from '../app/stores.js';
-import { createOpenAIChatModel } from '../providers/openai.js';
 import { cleanQuestion } from './question.js';
-import type { AskOptions, BotServices, HelpInfo, ReindexProgress, ReindexSummary, SourceInfo, TimelineOptions } from './types.js';
+import { createUploadServices } from './upload-services.js';
+import type { AskOptions, BotServices, EntitySummary, HelpInfo, ReindexProgress, ReindexSummary, SourceInfo, TimelineOptions } from './types.js';
 
-
-export interface ServiceOptions {
+export interface ServiceDependencies {
+  /** The settings the use cases read (RETRIEVAL_K, LLM_TIMEOUT_MS). */
   config: Config;
   logger: Logger;
-  /** Injected in tests; otherwise chosen from the configuration. */
-  embedder?: Embedder;
-  chat?: ChatModel | null;
-  /** Injected in tests; otherwise chosen by STORE. */
-  store?: CorpusStore;
+  /** An open store. */
+  store: CorpusStore;
+  /** The LLM answerer's model; null answers offline. */
+  chat: ChatModel | null;
+  /** Embeds sentences for the extractive answerer's similarity scores; word similarity lets paraphrases match. */
+  scorer: { embed(text: string): ArrayLike<number>; wordSimilarity?(a: string, b: string): number };
+  catalog: EntityCatalog;
+  /** Learn the corpus' entities in the background right away (long-running front ends), not on first use. */
+  warmEntities?: boolean;
 }
 
 export interface Services extends BotServices {
@@ -34,28 +37,28 @@ export interface Services extends BotServices {
   close(): Promise<void>;
 }
 
-export async function createBotServices(options: ServiceOptions): Promise<Services> {
-  const { config, logger } = options;
-  const embedder = options.embedder ?? (await createEmbedder(config));
-  const chat = options.chat !== undefined ? options.chat : config.openai.enabled ? createOpenAIChatModel(config.openai) : null;
-  // Sentence scoring always uses the local vectors: cheap, synchronous, and no network call per sentence.
-  const scorer = createLocalEmbedder(config);
-  const catalog = loadCatalog(config.entitiesFile);
-  const store = options.store ?? (await createCorpusStore(config, embedder, logger));
-  await store.open();
+export function createBotServices(dependencies: ServiceDependencies): Services {
+  const { config, logger, store, chat, scorer, catalog } = dependencies;
 
   // Derived results are cached per view: a new revision (from this or another process) gets fresh ones.
-  const timelineCache = new WeakMap<CorpusView, Map<string, Timeline>>();
   const helpCache = new WeakMap<CorpusView, Promise<HelpInfo>>();
+  const timelines = new TimelineEntities(catalog);
+  const warm = (view: CorpusView) => {
+    // Learn the corpus' entities now rather than on the first /timeline or autocomplete after a (re-)index.
+    timelines.directory(view).catch((error: unknown) => logger.warn({ err: error }, 'learning entities failed'));
+  };
+
+  const uploads = createUploadServices({ config, store, logger });
 
   const evidenceFor = (view: CorpusView): EvidenceModel => ({
     idf: (term) => view.idf(term),
     embed: (text) => scorer.embed(text),
-    wordSimilarity: (a, b) => scorer.wordSimilarity(a, b),
+    ...(scorer.wordSimilarity ? { wordSimilarity: (a: string, b: string) => scorer.wordSimilarity?.(a, b) ?? 0 } : {}),
   });
 
   const services: Services = {
     store,
+    uploads,
     evidence: evidenceFor,
     retrievalK: config.retrievalK,
 
@@ -80,36 +83,21 @@ export async function createBotServices(options: ServiceOptions): Promise<Servic
         chat,
         logger,
         timeoutMs: config.openai.timeoutMs,
-        similarity: (a, b) => scorer.wordSimilarity(a, b),
+        ...(scorer.wordSimilarity ? { similarity: (a: string, b: string) => scorer.wordSimilarity?.(a, b) ?? 0 } : {}),
         refuse: () => refusal(question, passages, sentences.analysis, sentences.scored),
         fallback: async (reason) => ({ ...offline, fallbackReason: reason }),
       });
       return { ...answer, type: offline.type, short: answer.mode === 'llm' ? null : offline.short };
     },
 
-    async timeline(entities: string[], timelineOptions: TimelineOptions = {}): Promise<Timeline> {
-      const words = entities.flatMap((e) => e.split(/[\s,]+/)).map((e) => e.trim().toLowerCase()).filter(Boolean);
-      if (words.length === 0) {
-        throw new CoreError('INVALID_INPUT', `Name one or more entities, e.g. "japan korea". Known: ${entityNames(catalog).join(', ')}.`);
-      }
+    async timeline(query: string | readonly string[], timelineOptions: TimelineOptions = {}): Promise<Timeline> {
       const view = await store.view();
-      const key = `${timelineOptions.any ? 'any' : 'all'}:${words.join(' ')}`;
-      let cache = timelineCache.get(view);
-      if (!cache) {
-        cache = new Map();
-        timelineCache.set(view, cache);
-      }
-      const cached = cache.get(key);
-      if (cached) return cached;
-      const documents = await view.documents();
-      const timeline = buildTimeline([...documents.values()], catalog, words, { any: timelineOptions.any ?? false });
-      cache.set(key, timeline);
-      return timeline;
+      return timelines.timeline(view, query, timelineOptions);
     },
 
     async sources(query?: string): Promise<SourceInfo[]> {
       const view = await store.view();
-      const [documents, counts] = await Promise.all([view.documents(), view.chunkCounts()]);
+      const [documents, counts, added] = await Promise.all([view.documents(), view.chunkCounts(), uploads.records()]);
       const needle = query?.trim().toLowerCase();
       return [...documents.values()]
         .filter((doc) => !needle || doc.title.toLowerCase().includes(needle) || doc.source.toLowerCase().includes(needle) || doc.text.toLowerCase().includes(needle))
@@ -121,11 +109,13 @@ export async function createBotServices(options: ServiceOptions): Promise<Servic
           url: doc.url,
           chunks: counts.get(doc.source) ?? 0,
           indexedAt: doc.indexedAt,
+          ...(added[doc.source] ? { addedBy: added[doc.source]!.addedBy, addedAt: added[doc.source]!.addedAt } : {}),
         }));
     },
 
     async reindex(onProgress?: (progress: ReindexProgress) => void): Promise<ReindexSummary> {
       const result = await store.reindex(onProgress ? { onProgress } : {});
+      warm(await store.view());
       return result.summary;
     },
 
@@ -139,7 +129,9 @@ export async function createBotServices(options: ServiceOptions): Promise<Servic
       return info;
     },
 
-    entityNames: () => entityNames(catalog),
+    async entities(): Promise<EntitySummary[]> {
+      return timelines.summaries(await store.view());
+    },
 
     async close() {
       await store.close();
@@ -149,13 +141,7 @@ export async function createBotServices(options: ServiceOptions): Promise<Servic
   async function describe(view: CorpusView): Promise<HelpInfo> {
     const documents = [...(await view.documents()).values()];
     const dates = documents.map((d) => d.publishedAt).filter((d): d is string => d !== null).sort();
-    const text = documents.map((d) => d.text.toLowerCase()).join('\n');
-    const topEntities = entityNames(catalog)
-      .map((name) => ({ name, mentions: text.split(name.toLowerCase().replace(/-/g, ' ')).length - 1 }))
-      .filter((e) => e.mentions > 0)
-      .sort((a, b) => b.mentions - a.mentions)
-      .slice(0, 6)
-      .map((e) => e.name);
+    const topEntities = (await timelines.summaries(view)).slice(0, 12).map((e) => e.label);
     return {
       documents: view.documentCount,
       chunks: view.chunkCount,
@@ -165,16 +151,8 @@ export async function createBotServices(options: ServiceOptions): Promise<Servic
       answerMode: chat ? 'llm' : 'extractive',
     };
   }
+  if (dependencies.warmEntities) {
+    store.view().then(warm, (error: unknown) => logger.warn({ err: error }, 'learning entities failed'));
+  }
   return services;
 }
-
-function loadCatalog(path: string): EntityCatalog {
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(path, 'utf8')) as unknown;
-  } catch (error) {
-    throw new CoreError('INVALID_INPUT', `Cannot read the entity alias file ${path}: ${(error as Error).message}`);
-  }
-  return parseEntityCatalog(json);
-}
-

@@ -1,6 +1,9 @@
 // The use cases both front ends (Discord and the terminal session) call. One implementation, two adapters.
-import type { IndexProgress, IndexRunResult } from '../core/index/build.js';
-import type { Answer, Timeline } from '../core/types.js';
+import type { Answer, IndexProgress, ReindexSummary, Timeline } from '../core/types.js';
+import type { AddRequest, AddResult } from './add.js';
+import type { RemoveRequest, RemoveResult } from './remove.js';
+
+export type { ReindexSummary };
 
 export interface AskOptions {
   /** How many passages to retrieve (defaults to the configured RETRIEVAL_K). */
@@ -12,9 +15,6 @@ export interface TimelineOptions {
   any?: boolean;
 }
 
-/** Exactly the JSON printed by `npm run index -- --json` (defined by the core's index run). */
-export type ReindexSummary = IndexRunResult['summary'];
-
 export type ReindexProgress = IndexProgress;
 
 export interface SourceInfo {
@@ -25,6 +25,18 @@ export interface SourceInfo {
   chunks: number;
   /** ISO timestamp of the index generation that first stored this version of the document. */
   indexedAt: string;
+  /** For files added with /add: the Discord user id and when. */
+  addedBy?: string;
+  addedAt?: string;
+}
+
+/** Adding and removing documents from chat (administrators). */
+export interface UploadServices {
+  add(request: AddRequest): Promise<AddResult>;
+  /** Throws CoreError('INVALID_INPUT') for a source the index does not know. */
+  remove(request: RemoveRequest): Promise<RemoveResult>;
+  /** Sources matching `query`, uploads first, for autocomplete. */
+  removable(query: string, limit?: number): Promise<string[]>;
 }
 
 export interface HelpInfo {
@@ -36,14 +48,30 @@ export interface HelpInfo {
   answerMode: 'extractive' | 'llm';
 }
 
+/** A known entity for autocomplete and /help. */
+export interface EntitySummary {
+  /** Stable id: the curated key or `learned:<key>`. */
+  name: string;
+  label: string;
+  source: 'curated' | 'learned';
+  kind: string;
+  /** Mentions in the indexed documents. */
+  mentions: number;
+}
+
 export interface BotServices {
   ask(question: string, options?: AskOptions): Promise<Answer>;
-  /** Throws CoreError('UNKNOWN_ENTITY') naming the known entities when a word maps to none. */
-  timeline(entities: string[], options?: TimelineOptions): Promise<Timeline>;
+  /**
+   * The query as typed (or as command-line words): known names (curated or learned from the corpus) are
+   * matched greedily, anything else is a topic phrase. Nothing found is an empty timeline with a `message`.
+   */
+  timeline(query: string | readonly string[], options?: TimelineOptions): Promise<Timeline>;
   sources(query?: string): Promise<SourceInfo[]>;
   /** Throws CoreError('REINDEX_BUSY') when another re-index is running. Queries keep using the old index meanwhile. */
   reindex(onProgress?: (progress: ReindexProgress) => void): Promise<ReindexSummary>;
   help(): Promise<HelpInfo>;
-  /** Entity names from the alias file, for autocomplete. */
-  entityNames(): string[];
+  /** Entities of the corpus, most-mentioned first, for autocomplete and /help. */
+  entities(): Promise<EntitySummary[]>;
+  /** Absent when the front end offers no uploads. */
+  readonly uploads?: UploadServices;
 }

@@ -1,11 +1,9 @@
-// The seam between the use cases and storage. A `CorpusStore` is where indexed documents live (the embedded
-// hnswlib generations by default, PostgreSQL + pgvector for deployments with several processes); a
-// `CorpusView` is one consistent state of it that a query reads from start to finish.
-import type { IndexProgress, IndexRunResult } from './index/build.js';
-import type { StoredDocument } from './index/snapshot.js';
-import type { RetrieveOptions } from './retrieve/knowledge-base.js';
+// The seam between the use cases and storage. A `CorpusStore` is where indexed documents live (the local hnswlib
+// generations by default, PostgreSQL + pgvector for deployments with several processes); a `CorpusView` is one
+// consistent state of it that a query reads from start to finish. Both stores follow the same index plan
+// (index/plan.ts) and rank with the same tail (retrieve/rank.ts): each supplies only its candidates and its write.
 import type { TermStatistics } from './retrieve/term-stats.js';
-import type { Passage } from './types.js';
+import type { IndexProgress, Passage, ReindexSummary, RetrieveOptions, StoredDocument } from './types.js';
 
 /** Passages and the documents they were cut from, read from the same state so every offset holds. */
 export interface Retrieval {
@@ -27,8 +25,6 @@ export interface CorpusView extends TermStatistics {
   chunkCounts(): Promise<ReadonlyMap<string, number>>;
 }
 
-export type ReindexSummary = IndexRunResult['summary'];
-
 export interface ReindexRequest {
   /** Re-embed everything (also what an embedder change forces). */
   rebuild?: boolean;
@@ -37,13 +33,18 @@ export interface ReindexRequest {
 
 export interface CorpusStore {
   readonly kind: 'local' | 'pgvector';
+  /** Sets the store up without reading the corpus (database migrations); open() does this first. */
+  prepare(): Promise<void>;
   /** Prepares the store (loads, migrates, builds a missing index) and returns the view to serve. */
   open(): Promise<CorpusView>;
   /** The view a new query should read: the newest state committed by this or any other process. */
   view(): Promise<CorpusView>;
   /** True while this process runs a re-index. */
   readonly isReindexing: boolean;
-  /** Incremental re-index of the corpus directory. Throws CoreError('REINDEX_BUSY') when one is running. */
-  reindex(request?: ReindexRequest): Promise<{ summary: ReindexSummary }>;
+  /**
+   * Incremental re-index of the corpus directory; `revision` names the state it leaves (a generation, a database
+   * revision). Throws CoreError('REINDEX_BUSY') when one is running.
+   */
+  reindex(request?: ReindexRequest): Promise<{ summary: ReindexSummary; revision: string }>;
   close(): Promise<void>;
 }

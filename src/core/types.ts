@@ -2,9 +2,10 @@
 import type { EmbeddingsInterface } from '@langchain/core/embeddings';
 
 /** Where a document's publication date came from, most trustworthy first. */
-export type DateProvenance = 'front-matter' | 'meta-tag' | 'dateline' | 'byline';
+/** `document-properties`: a PDF's creation date or a Word file's publish date, read from the file's own metadata. */
+export type DateProvenance = 'front-matter' | 'meta-tag' | 'document-properties' | 'dateline' | 'byline';
 
-export type DocumentFormat = 'txt' | 'md' | 'html';
+export type DocumentFormat = 'txt' | 'md' | 'html' | 'pdf' | 'docx';
 
 export interface DocumentMeta {
   /** Path relative to the corpus directory, with `/` separators. The document's identity. */
@@ -26,6 +27,8 @@ export interface CleanDocument extends DocumentMeta {
   fileHash: string;
   /** SHA-256 of the cleaned text and metadata: what decides whether a document must be re-chunked. */
   contentHash: string;
+  /** Paged formats (PDF): offset in `text` where page i+1 starts; a page without text starts where the next does. */
+  pageStarts?: number[];
 }
 
 export interface SkippedFile {
@@ -73,6 +76,8 @@ export interface Citation {
   quote: string;
   start: number;
   end: number;
+  /** 1-based page of the quote in a paged document (PDF); null or absent for other formats. */
+  page?: number | null;
 }
 
 export type AnswerMode = 'extractive' | 'llm';
@@ -116,10 +121,21 @@ export interface UndatedEvent {
   citations: TimelineCitation[];
 }
 
+/** One part of a timeline query as resolved: a known entity (curated or learned from the corpus) or a topic phrase. */
+export interface TimelineTerm {
+  /** Stable id: the curated key (`japan`), `learned:<key>` or `phrase:<stems>`. */
+  name: string;
+  label: string;
+  aliases: string[];
+  source: 'curated' | 'learned' | 'phrase';
+}
+
 export interface Timeline {
-  entities: string[];
+  entities: TimelineTerm[];
   events: TimelineEvent[];
   undated: UndatedEvent[];
+  /** Set when nothing was found: says what was looked for and in how many documents. */
+  message?: string;
 }
 
 export interface ChatMessage {
@@ -140,4 +156,44 @@ export interface Logger {
   info(obj: object, msg?: string): void;
   warn(obj: object, msg?: string): void;
   error(obj: object, msg?: string): void;
+}
+
+/** A document as a corpus store holds it: the cleaned document and when this version was indexed. */
+export interface StoredDocument extends CleanDocument {
+  /** When this version of the document was first indexed (ISO timestamp). */
+  indexedAt: string;
+}
+
+/** What a retrieval asks a corpus store for. */
+export interface RetrieveOptions {
+  k: number;
+  /** Only documents published on or after this ISO date. Undated documents are excluded when a range is set. */
+  fromDate?: string;
+  toDate?: string;
+  /** Only these sources (paths relative to the corpus). */
+  sources?: readonly string[];
+  /** Which rankings to use; 'hybrid' (the default) fuses both. The others exist to measure each side alone. */
+  mode?: 'hybrid' | 'keyword' | 'vector';
+}
+
+/** Where a re-index is; `done`/`total` count chunks while embedding. */
+export interface IndexProgress {
+  phase: 'scanning' | 'embedding' | 'writing' | 'done';
+  done: number;
+  total: number;
+}
+
+/** The outcome of one re-index, whichever store ran it (and the JSON of `npm run index -- --json`). */
+export interface ReindexSummary {
+  /** `added/updated/removed/unchanged` count documents; `embedded` counts chunks sent to the embedder. */
+  added: number;
+  updated: number;
+  removed: number;
+  unchanged: number;
+  chunks: number;
+  embedded: number;
+  skipped: SkippedFile[];
+  embedder: string;
+  ms: number;
+  rebuildReason?: string;
 }

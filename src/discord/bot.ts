@@ -2,14 +2,14 @@
 import { once } from 'node:events';
 import { Client, Events, GatewayIntentBits, MessageFlags, RESTEvents } from 'discord.js';
 import type { BotServices } from '../commands/types.js';
-import type { Config } from '../config.js';
+import { requireDiscordToken, type Config } from '../config.js';
 import type { Timeline } from '../core/types.js';
 import type { AppLogger } from '../logging.js';
 import { commands } from './commands/index.js';
 import { Cooldowns } from './cooldown.js';
 import { FeedbackLog } from './feedback.js';
 import { STOPPING_MESSAGE } from './messages.js';
-import { RecentStore } from './recent-store.js';
+import { recentStore } from './recent-store.js';
 import { NO_MENTIONS } from './render/limits.js';
 import { createRouter, describeError, scrubTokens } from './router.js';
 import type { CommandContext, StoredAnswer } from './types.js';
@@ -38,16 +38,15 @@ const RECENT = { maxEntries: 500, ttlMs: 6 * 60 * 60 * 1000 };
 
 export async function startBot(options: StartBotOptions): Promise<RunningBot> {
   const { config, services, logger } = options;
-  const token = config.discord.token;
-  if (!token) throw new Error('DISCORD_TOKEN is not set: add it to .env (the bot token from the Discord developer portal).');
+  const token = requireDiscordToken(config);
 
   const client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: config.discord.apiBase } });
   const context: CommandContext = {
     services,
     config,
     logger,
-    answers: new RecentStore<StoredAnswer>(RECENT),
-    timelines: new RecentStore<Timeline>(RECENT),
+    answers: recentStore<StoredAnswer>(RECENT),
+    timelines: recentStore<Timeline>(RECENT),
     cooldowns: new Cooldowns(config.discord.cooldownSeconds),
     feedback: new FeedbackLog(config.discord.feedbackFile),
   };

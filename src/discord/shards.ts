@@ -1,22 +1,11 @@
-// npm run start:sharded -- [--shards N|auto] [--corpus DIR] [--index DIR]
-// Runs the bot under discord.js's ShardingManager: one child process per gateway shard, each running the normal
-// `npm start` path (src/cli/start.ts: config, services, startBot) and sharing whatever store the config selects.
+// The shard launcher behind `npm run start:sharded` (src/cli/start-sharded.ts): discord.js's ShardingManager runs
+// one child process per gateway shard, each running an entry point (the ordinary `npm start` path) and sharing
+// whatever store the configuration selects.
 import { ChildProcess } from 'node:child_process';
-import { realpathSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { APIVersion, Routes, ShardingManager, type RESTGetAPIGatewayBotResult, type Shard } from 'discord.js';
-import type { Config } from '../config.js';
-import { loggerFor, type AppLogger } from '../logging.js';
-import { cliConfig, COMMON_OPTIONS, fail, parseCli, runMain } from '../cli/common.js';
+import { requireDiscordToken, type Config } from '../config.js';
+import type { AppLogger } from '../logging.js';
 import { describeError } from './router.js';
-
-const USAGE = `Usage: npm run start:sharded -- [--shards N|auto] [--corpus DIR] [--index DIR]
-Starts one bot process per gateway shard (discord.js ShardingManager). --shards defaults to "auto": the count
-Discord recommends for the bot (GET /gateway/bot on DISCORD_API_BASE). Needs DISCORD_TOKEN.`;
-
-/** The shard script of `npm run start:sharded`: the ordinary start path, which connects as the shard it is given. */
-export const DEFAULT_SHARD_ENTRY = fileURLToPath(new URL('../cli/start.ts', import.meta.url));
 
 export interface ShardLauncherOptions {
   /** The launcher's configuration: token and API base; its corpus and index directories are passed to every shard. */
@@ -55,8 +44,7 @@ export interface ShardLauncher {
  * and hands the manager an explicit count.
  */
 export async function recommendedShardCount(config: Config, timeoutMs = 15_000): Promise<number> {
-  const token = config.discord.token;
-  if (!token) throw new Error('DISCORD_TOKEN is not set: add it to .env (the bot token from the Discord developer portal).');
+  const token = requireDiscordToken(config);
   const url = `${config.discord.apiBase}/v${APIVersion}${Routes.gatewayBot()}`;
   let response: Response;
   try {
@@ -78,8 +66,7 @@ function defaultExecArgv(entry: string): string[] {
 
 export async function createShardLauncher(options: ShardLauncherOptions): Promise<ShardLauncher> {
   const { config, logger } = options;
-  const token = config.discord.token;
-  if (!token) throw new Error('DISCORD_TOKEN is not set: add it to .env (the bot token from the Discord developer portal).');
+  const token = requireDiscordToken(config);
   const requested = options.totalShards ?? 'auto';
   const totalShards = requested === 'auto' ? await recommendedShardCount(config) : requested;
   logger.info({ totalShards, source: requested === 'auto' ? 'discord' : 'flag', entry: options.entry }, 'starting shards');
@@ -172,62 +159,5 @@ function terminate(child: ChildProcess, graceMs: number): Promise<void> {
       resolve();
     });
     child.kill('SIGTERM');
-  });
-}
-
-function parseShardCount(value: string): number | 'auto' {
-  if (value === 'auto') return 'auto';
-  const count = Number(value);
-  if (!/^\d+$/.test(value) || count < 1) fail(`--shards must be a whole number ≥ 1 or "auto", got "${value}"`, 2);
-  return count;
-}
-
-function isMainModule(): boolean {
-  const script = process.argv[1];
-  if (!script) return false;
-  try {
-    return realpathSync(resolve(script)) === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-}
-
-// Importing this module (tests) must not start anything; running it as a script does.
-if (isMainModule()) {
-  runMain(async () => {
-    const { values } = parseCli({ ...COMMON_OPTIONS, shards: { type: 'string', default: 'auto' } });
-    if (values.help) {
-      process.stdout.write(`${USAGE}\n`);
-      return;
-    }
-    const totalShards = parseShardCount(values.shards);
-    const config = cliConfig(values);
-    if (!config.discord.token) fail('DISCORD_TOKEN is not set: sharding is for the Discord bot (npm start runs the terminal session).', 2);
-    const logger = loggerFor(config);
-    let launcher: ShardLauncher;
-    try {
-      launcher = await createShardLauncher({ config, logger, entry: DEFAULT_SHARD_ENTRY, totalShards });
-    } catch (error) {
-      // Nothing runs yet: one clear line (runMain would print a stack for a network error).
-      fail(error instanceof Error ? error.message : String(error));
-    }
-
-    let exiting = false;
-    const shutdown = (signal: string, code: number) => {
-      if (exiting) return;
-      exiting = true;
-      logger.info({ signal }, 'shutting down the shards');
-      void launcher.stop().finally(() => process.exit(code));
-    };
-    process.on('SIGINT', () => shutdown('SIGINT', 0));
-    process.on('SIGTERM', () => shutdown('SIGTERM', 0));
-    try {
-      await launcher.spawn();
-    } catch (error) {
-      // A shard that cannot start (bad token, unreadable store…) would only crash-loop: stop them all.
-      if (exiting) return;
-      logger.error({ err: describeError(error) }, 'a shard failed to start; stopping');
-      shutdown('startup failure', 1);
-    }
   });
 }

@@ -4,7 +4,7 @@
 //   paraphraser  restates that sentence in other words (synonyms, reordering, a resolved date): must be kept;
 //   fabricator   changes a name, place, number, date or cause in it: must be blocked.
 import type { Config } from '../config.js';
-import { createBotServices } from '../commands/services.js';
+import { createServices } from '../app/services.js';
 import { createOpenAIChatModel } from '../providers/openai.js';
 import { splitSentences } from '../core/text/sentences.js';
 import { extractDates } from '../core/text/dates.js';
@@ -165,7 +165,7 @@ export async function runScriptedModels(items: readonly QaItem[], config: Config
     },
   });
   const openai = { ...config.openai, apiKey: 'scripted-model-key', baseUrl: fake.url, enabled: true, timeoutMs: 10_000 };
-  const scripted = await createBotServices({
+  const scripted = await createServices({
     config: { ...config, openai },
     logger: createLogger({ level: 'silent', secrets: [] }),
     chat: createOpenAIChatModel(openai, { maxRetries: 0 }),

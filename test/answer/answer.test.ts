@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBotServices, type Services } from '../../src/commands/services.js';
+import { createServices } from '../../src/app/services.js';
+import type { Services } from '../../src/commands/services.js';
 import { assembleAnswer, isQuoteAt, verifiedCitations } from '../../src/core/answer/citations.js';
 import { REFUSAL_TEXT } from '../../src/core/answer/extractive.js';
 import { readQaSet } from '../../src/eval/qa.js';
@@ -14,7 +15,7 @@ let indexDir: string;
 beforeAll(async () => {
   corpusDir = seedCorpusCopy();
   indexDir = tempDir('index-');
-  services = await createBotServices({ config: testConfig({ corpusDir, indexDir }), logger: captureLogger(), embedder: localEmbedder(), chat: null });
+  services = await createServices({ config: testConfig({ corpusDir, indexDir }), logger: captureLogger(), embedder: localEmbedder(), chat: null });
 });
 afterAll(() => {
   removeDir(corpusDir);

@@ -1,10 +1,12 @@
 // The npm-script contract, exercised as a user would: real processes, real files, JSON on stdout.
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultWordVectorsDir } from '../../src/app/embedders.js';
-import { nodeCommandFor, PROJECT_ROOT, removeDir, seedCorpusCopy, SHARED_EVAL, tempDir, writeFile } from '../helpers.js';
+import type { Timeline } from '../../src/core/types.js';
+import { nodeCommandFor, PROJECT_ROOT, removeDir, seedCorpusCopy, seedTimelineProblems, SHARED_EVAL, tempDir, writeFile } from '../helpers.js';
 
 const run = promisify(execFile);
 const ENTRY_POINTS = ['index-command.ts', 'ask-command.ts', 'timeline-command.ts', 'start.ts'];
@@ -96,15 +98,31 @@ describe('npm start without DISCORD_TOKEN', () => {
 });
 
 describe('npm run timeline', () => {
-  it('--json prints the chronology contract', async () => {
-    const timeline = JSON.parse((await cli('timeline-command.ts', ['japan', 'korea', '--json'])).stdout);
-    expect(timeline.entities).toEqual(['japan', 'korea']);
-    expect(timeline.events.map((e: { date: string }) => e.date)).toContain('1965');
-    expect(timeline.events[0].citations[0]).toHaveProperty('quote');
-    expect(Array.isArray(timeline.undated)).toBe(true);
+  it('--json prints the chronology contract; --png writes the picture', async () => {
+    const png = join(tempDir('timeline-png-'), 'out.png');
+    const timeline = JSON.parse((await cli('timeline-command.ts', ['japan', 'korea', '--json', '--png', png])).stdout) as Timeline;
+    expect(timeline.entities).toEqual([
+      expect.objectContaining({ name: 'japan', label: 'Japan', source: 'curated', aliases: expect.arrayContaining(['Tokyo']) }),
+      expect.objectContaining({ name: 'korea', label: 'South Korea', source: 'curated' }),
+    ]);
+    expect(seedTimelineProblems(timeline)).toEqual([]);
+    // Every citation quotes its page.
+    for (const event of timeline.events) {
+      for (const citation of event.citations) {
+        const text = readFileSync(join(corpusDir, citation.source), 'utf8').replace(/\s+/g, ' ');
+        expect(text, `${event.date} [${citation.n}]`).toContain(citation.quote.replace(/\s+/g, ' '));
+      }
+    }
+    const bytes = readFileSync(png);
+    expect(bytes.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
+    expect(bytes.readUInt32BE(16)).toBe(1000); // IHDR width
   });
 
-  it('an unknown entity gives a helpful message listing the known ones', async () => {
-    await expect(cli('timeline-command.ts', ['atlantis'])).rejects.toMatchObject({ stderr: expect.stringMatching(/Unknown entity.*japan/s) });
+  it('a learned name resolves; a name no document mentions is an empty timeline with a message, exit 0', async () => {
+    const learned = JSON.parse((await cli('timeline-command.ts', ['xi', 'jinping', '--json'])).stdout);
+    expect(learned.entities).toEqual([expect.objectContaining({ label: 'Xi Jinping', source: 'learned' })]);
+    expect(learned.events.map((e: { date: string }) => e.date.slice(0, 7))).toEqual(expect.arrayContaining(['2025-11', '2026-01']));
+    const { stdout } = await cli('timeline-command.ts', ['atlantis']);
+    expect(stdout).toMatch(/No dated events mention 'atlantis' in the \d+ indexed documents\./);
   });
 });

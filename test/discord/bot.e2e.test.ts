@@ -186,7 +186,7 @@ describe('bot against a fake Discord', () => {
     expect(reply.body.data.content).toMatch(/again in \d+ seconds?/);
   });
 
-  it('/timeline japan korea lists dated events in order with source numbers', async () => {
+  it('/timeline japan korea lists dated events in order with source numbers, and uploads the picture', async () => {
     const sent = h.fake.slash('timeline', [{ name: 'entities', type: STRING, value: 'japan korea' }]);
     const reply = await h.fake.waitForCall((c) => c.path.includes(sent.token) && (isEdit(c) || (isCallback(c) && c.body.type === 4)));
     const message = isEdit(reply) ? reply.body : reply.body.data;
@@ -197,11 +197,19 @@ describe('bot against a fake Discord', () => {
     expect([...dates].sort()).toEqual(dates);
     expect(embed.description).toMatch(/\[\d+\]/);
     expect(embed.fields[0].name).toBe('Sources');
+    // The multipart upload: one PNG, shown inside the embed.
+    const [file] = reply.body.files;
+    expect(file.filename).toBe('timeline.png');
+    expect(file.data.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
+    expect(embed.image.url).toBe('attachment://timeline.png');
   });
 
   it('/timeline pages with ◀ ▶ and ends with an Undated section', async () => {
     const long: Timeline = {
-      entities: ['Japan', 'South Korea'],
+      entities: [
+        { name: 'japan', label: 'Japan', aliases: [], source: 'curated' },
+        { name: 'korea', label: 'South Korea', aliases: [], source: 'curated' },
+      ],
       events: Array.from({ length: 40 }, (_, i) => ({
         date: `20${String(10 + Math.floor(i / 12)).padStart(2, '0')}-${String((i % 12) + 1).padStart(2, '0')}`,
         status: i === 39 ? ('planned' as const) : ('happened' as const),
@@ -237,17 +245,20 @@ describe('bot against a fake Discord', () => {
     }
   });
 
-  it('/timeline with an unknown entity lists the known ones privately', async () => {
+  it('/timeline of a name the documents never mention says so privately, without a picture', async () => {
     const sent = h.fake.slash('timeline', [{ name: 'entities', type: STRING, value: 'atlantis' }]);
     const reply = await callOf(sent, isCallback);
     expect(reply.body.type).toBe(4);
     expect(reply.body.data.flags).toBe(EPHEMERAL);
-    expect(reply.body.data.content).toContain('`atlantis`');
-    expect(reply.body.data.content).toContain(h.services.entityNames()[0]);
+    expect(reply.body.data.content).toMatch(/No dated events mention 'atlantis' in the \d+ indexed documents/);
+    expect(reply.body.data.files ?? []).toEqual([]);
   });
 
-  it('/timeline autocompletes entity names (≤ 25 choices)', async () => {
-    const first = h.services.entityNames()[0]!;
+  it('/timeline autocompletes learned entity names, most-mentioned first (≤ 25 choices)', async () => {
+    const known = await h.services.entities();
+    expect(known.some((e) => e.source === 'learned')).toBe(true);
+    expect(known.map((e) => e.mentions)).toEqual([...known.map((e) => e.mentions)].sort((a, b) => b - a));
+    const first = known[0]!.label;
     const sent = h.fake.autocomplete('timeline', [{ name: 'entities', type: STRING, value: `x ${first.slice(0, 2)}`, focused: true }]);
     const reply = await callOf(sent, isCallback);
     expect(reply.body.type).toBe(8);

@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { BotServices, HelpInfo, ReindexProgress, ReindexSummary, SourceInfo } from '../../src/commands/types.js';
+import type { BotServices, EntitySummary, HelpInfo, ReindexProgress, ReindexSummary, SourceInfo } from '../../src/commands/types.js';
 import { CoreError } from '../../src/core/errors.js';
 import type { Answer, Citation, Timeline, TimelineEvent, UndatedEvent } from '../../src/core/types.js';
 
@@ -101,8 +101,9 @@ export class FakeBotServices implements BotServices {
     return { question, answer: citations.map((c) => `${c.quote} [${c.n}]`).join(' '), refused: false, mode: 'extractive', citations };
   }
 
-  async timeline(entities: string[], options: { any?: boolean } = {}): Promise<Timeline> {
+  async timeline(query: string | readonly string[], options: { any?: boolean } = {}): Promise<Timeline> {
     this.calls.timeline += 1;
+    const entities = (typeof query === 'string' ? query : query.join(' ')).split(/[\s,]+/).filter(Boolean);
     const resolved = entities.map((word) => {
       const lower = word.toLowerCase();
       const name = Object.keys(FAKE_ENTITIES).find((n) => n.toLowerCase() === lower || FAKE_ENTITIES[n]!.includes(lower));
@@ -122,7 +123,8 @@ export class FakeBotServices implements BotServices {
       }
     }
     events.sort((a, b) => a.date.localeCompare(b.date));
-    return { entities: resolved, events, undated };
+    const terms = resolved.map((name) => ({ name, label: name, aliases: FAKE_ENTITIES[name] ?? [], source: 'curated' as const }));
+    return { entities: terms, events, undated };
   }
 
   async sources(query?: string): Promise<SourceInfo[]> {
@@ -180,8 +182,8 @@ export class FakeBotServices implements BotServices {
     };
   }
 
-  entityNames(): string[] {
-    return Object.keys(FAKE_ENTITIES);
+  async entities(): Promise<EntitySummary[]> {
+    return Object.keys(FAKE_ENTITIES).map((name, i) => ({ name, label: name, source: 'curated', kind: 'curated', mentions: 100 - i }));
   }
 
   async close(): Promise<void> {}

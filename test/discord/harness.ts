@@ -3,7 +3,7 @@ import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createBotServices } from '../../src/commands/services.js';
+import { createServices } from '../../src/app/services.js';
 import type { BotServices } from '../../src/commands/types.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import type { Answer } from '../../src/core/types.js';
@@ -18,7 +18,7 @@ export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
  * The one place to switch: `FakeBotServices.create(options.config.corpusDir)` runs the same tests on a stand-in.
  */
 export async function createTestServices(options: { config: Config; logger: AppLogger }): Promise<BotServices & { close(): Promise<void> }> {
-  return createBotServices(options);
+  return createServices(options);
 }
 
 /** Delegates to the real services unless a test overrides a method; remembers the last answer given. */
@@ -48,8 +48,11 @@ export class SwitchableServices implements BotServices {
   help() {
     return (this.overrides.help ?? this.base.help.bind(this.base))();
   }
-  entityNames() {
-    return (this.overrides.entityNames ?? this.base.entityNames.bind(this.base))();
+  entities() {
+    return (this.overrides.entities ?? this.base.entities.bind(this.base))();
+  }
+  get uploads() {
+    return this.overrides.uploads ?? this.base.uploads;
   }
 }
 
@@ -64,7 +67,7 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(options: { cooldownSeconds?: number; heartbeatIntervalMs?: number } = {}): Promise<Harness> {
+export async function startHarness(options: { cooldownSeconds?: number; heartbeatIntervalMs?: number; env?: Record<string, string> } = {}): Promise<Harness> {
   const dir = await mkdtemp(join(tmpdir(), 'discord-e2e-'));
   const corpusDir = join(dir, 'corpus');
   await cp(join(REPO_ROOT, 'corpus'), corpusDir, { recursive: true });
@@ -76,6 +79,7 @@ export async function startHarness(options: { cooldownSeconds?: number; heartbea
     FEEDBACK_FILE: join(dir, 'feedback.jsonl'),
     ENTITIES_FILE: join(REPO_ROOT, 'data', 'entities.json'),
     LOG_LEVEL: 'debug',
+    ...options.env,
   };
   const config = loadConfig({ corpusDir, indexDir: join(dir, 'index') }, env, { dotenvPath: false });
   const logs: string[] = [];

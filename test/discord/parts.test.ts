@@ -9,7 +9,7 @@ import { Cooldowns } from '../../src/discord/cooldown.js';
 import { customId, parseCustomId } from '../../src/discord/custom-id.js';
 import { parseEntities, suggestEntities } from '../../src/discord/entities.js';
 import { FeedbackLog } from '../../src/discord/feedback.js';
-import { RecentStore } from '../../src/discord/recent-store.js';
+import { recentStore } from '../../src/discord/recent-store.js';
 import { describeError } from '../../src/discord/router.js';
 import { throttledSender } from '../../src/discord/throttle.js';
 import { watchCorpus } from '../../src/discord/watch.js';
@@ -43,16 +43,20 @@ describe('small parts', () => {
     expect(parseCustomId('nonsense')).toBeNull();
   });
 
-  it('RecentStore evicts the oldest and expires entries', () => {
-    let now = 0;
-    const store = new RecentStore<number>({ maxEntries: 2, ttlMs: 100, now: () => now });
-    store.set('a', 1);
-    store.set('b', 2);
-    store.set('c', 3);
+  it('the recent store evicts the least recently used and expires entries', () => {
+    let now = 1;
+    const store = recentStore<{ n: number }>({ maxEntries: 2, ttlMs: 100, now: () => now });
+    store.set('a', { n: 1 });
+    store.set('b', { n: 2 });
+    store.set('c', { n: 3 });
     expect(store.get('a')).toBeUndefined();
-    expect(store.get('b')).toBe(2);
-    now = 100;
+    expect(store.get('b')).toEqual({ n: 2 });
+    now = 50;
+    store.set('d', { n: 4 }); // c, not the just-read b, is the least recently used
     expect(store.get('c')).toBeUndefined();
+    now = 102;
+    expect(store.get('b')).toBeUndefined();
+    expect(store.get('d')).toEqual({ n: 4 });
     expect(store.size).toBe(1);
   });
 
@@ -118,9 +122,12 @@ describe('small parts', () => {
 describe('command definitions', () => {
   it('one module per command, unique names, /reindex hidden from non-admins', () => {
     const definitions = commandDefinitions();
-    expect(definitions.map((d) => d.name)).toEqual(['ask', 'timeline', 'sources', 'reindex', 'help']);
+    expect(definitions.map((d) => d.name)).toEqual(['ask', 'timeline', 'sources', 'add', 'remove', 'reindex', 'help']);
     expect(new Set(commands.map((c) => c.data.name)).size).toBe(commands.length);
     expect(definitions.find((d) => d.name === 'reindex')!.default_member_permissions).toBe('8');
+    for (const name of ['add', 'remove']) expect(definitions.find((d) => d.name === name)!.default_member_permissions).toBe('8');
+    const add = definitions.find((d) => d.name === 'add')!;
+    expect(add.options?.filter((o) => o.type === 11).map((o) => o.name)).toEqual(['file', 'file2', 'file3', 'file4', 'file5']);
     const timeline = definitions.find((d) => d.name === 'timeline')!;
     expect(timeline.options?.[0]).toMatchObject({ name: 'entities', autocomplete: true, required: true });
   });

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { Answer, Citation, Timeline } from '../../src/core/types.js';
+import type { Answer, Citation, Timeline, TimelineTerm } from '../../src/core/types.js';
 import { renderAnswer, renderQuotes } from '../../src/discord/render/answer.js';
 import { renderReindexProgress, renderReindexSummary, renderSources } from '../../src/discord/render/info.js';
 import { embedsLength, literal, packLines, splitText, truncate } from '../../src/discord/render/text.js';
 import { paginateTimeline, renderTimeline } from '../../src/discord/render/timeline.js';
 import { limitProblems } from './limits-check.js';
+
+const term = (name: string): TimelineTerm => ({ name, label: name, aliases: [], source: 'curated' });
 
 const withMentions = (message: object) => ({ ...message, allowed_mentions: { parse: [] } });
 
@@ -113,7 +115,7 @@ describe('renderTimeline', () => {
     citations: [{ n: i, source: `d${i}.txt`, title: `Doc ${i}`, quote: 'q', start: 0, end: 1 }],
   });
   const timeline: Timeline = {
-    entities: ['japan', 'korea'],
+    entities: [term('japan'), term('korea')],
     events: Array.from({ length: 32 }, (_, i) => event(i + 1, `2020-01-${String((i % 28) + 1).padStart(2, '0')}`)),
     undated: [{ text: 'Sometime', citations: [{ n: 99, source: 'u.txt', title: 'U', quote: 'q', start: 0, end: 1 }] }],
   };
@@ -139,11 +141,11 @@ describe('renderTimeline', () => {
   });
 
   it('shows intervals and planned events, and a single page has no buttons', () => {
-    const small: Timeline = { entities: ['x'], events: [{ ...event(1, '2025-01/2025-03'), status: 'planned' }], undated: [] };
+    const small: Timeline = { entities: [term('x')], events: [{ ...event(1, '2025-01/2025-03'), status: 'planned' }], undated: [] };
     const page = renderTimeline(small, { page: 0, timelineId: '1' });
     expect(page.embeds[0]!.description).toBe('`2025-01 → 2025-03` *(planned)* Event 1 with a line break [1]');
     expect(page.components).toEqual([]);
-    expect(renderTimeline({ entities: ['x'], events: [], undated: [] }, { page: 0, timelineId: '1' }).embeds[0]!.description).toMatch(/No events/);
+    expect(renderTimeline({ entities: [term('x')], events: [], undated: [] }, { page: 0, timelineId: '1' }).embeds[0]!.description).toMatch(/No events/);
   });
 });
 

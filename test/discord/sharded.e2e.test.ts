@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmbedder, defaultWordVectorsDir } from '../../src/app/embedders.js';
 import { loadConfig, type Config } from '../../src/config.js';
-import { runIndex } from '../../src/core/index/build.js';
+import { runLocalIndex } from '../../src/stores/local/indexer.js';
 import { createShardLauncher, type ShardLauncher } from '../../src/discord/shards.js';
 import { createLogger } from '../../src/logging.js';
 import { FakeDiscord, STRING, type RestCall, type SentInteraction } from '../fakes/discord-server.js';
@@ -57,7 +57,7 @@ beforeAll(async () => {
   // Bundle the shard entry and build the shared index meanwhile: the shards then only load it.
   const [command] = await Promise.all([
     nodeCommandFor(join(PROJECT_ROOT, 'src', 'cli', 'start.ts')),
-    createEmbedder(config).then((embedder) => runIndex({ corpusDir: config.corpusDir, indexDir: config.indexDir, embedder, logger: captureLogger() })),
+    createEmbedder(config).then((embedder) => runLocalIndex({ corpusDir: config.corpusDir, indexDir: config.indexDir, embedder, logger: captureLogger() })),
   ]);
   cleanupBundle = command.cleanup;
 
@@ -134,8 +134,10 @@ describe('npm run start:sharded against a fake Discord', () => {
       expect(defer.body).toMatchObject({ type: 5 });
       const edit = await replies(sent, isEdit);
       const [embed] = edit.body.embeds;
-      expect(embed.description).toMatch(/\[1\]/);
-      expect(embed.fields.find((f: { name: string }) => f.name === 'Sources').value).toMatch(/\.txt/);
+      // The Tokyo meeting, cited as [1] to the page that reports it (000_…, published 2025-08-23).
+      expect(embed.description).toMatch(/met in Tokyo[^[]*\[1\]/);
+      const sources: string = embed.fields.find((f: { name: string }) => f.name === 'Sources').value;
+      expect(sources.split('\n')[0]).toMatch(/^\*\*\[1\]\*\* .* · 2025-08-23 · `000_66bda952950de0d6\.txt`$/);
     }
     const help = fake.slash('help', [], { shard: 1 });
     expect((await replies(help, isEdit)).body.embeds.length).toBeGreaterThan(0);

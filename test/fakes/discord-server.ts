@@ -27,6 +27,8 @@ export interface InteractionOptions {
   permissions?: string;
   /** Send it on the connection that identified as this shard id (default: the latest connection). */
   shard?: number;
+  /** `data.resolved` of the interaction, e.g. `{ attachments: { [id]: {...} } }` for attachment options. */
+  resolved?: Record<string, unknown>;
 }
 
 /** One IDENTIFY frame as the gateway received it. */
@@ -76,6 +78,7 @@ export function snowflake(): string {
 
 export const STRING = 3;
 export const BOOLEAN = 5;
+export const ATTACHMENT = 11;
 
 interface RateLimitRule {
   remaining: number;
@@ -182,9 +185,12 @@ export class FakeDiscord {
     const method = req.method ?? 'GET';
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    const raw = Buffer.concat(chunks).toString('utf8');
+    const bytes = Buffer.concat(chunks);
+    const raw = bytes.toString('utf8');
+    const contentType = req.headers['content-type'] ?? '';
     let body: unknown = raw;
-    if (raw && (req.headers['content-type'] ?? '').includes('application/json')) body = JSON.parse(raw);
+    if (raw && contentType.includes('application/json')) body = JSON.parse(raw);
+    else if (contentType.includes('multipart/form-data')) body = await parseMultipart(bytes, contentType);
 
     const send = (status: number, payload?: unknown, headers: Record<string, string> = {}) => {
       this.calls.push({ method, path, query: url.searchParams, body, at, status });
@@ -247,7 +253,7 @@ export class FakeDiscord {
       content: body.content ?? previous?.content ?? '',
       embeds: body.embeds ?? previous?.embeds ?? [],
       components: body.components ?? previous?.components ?? [],
-      attachments: [],
+      attachments: attachmentsOf(body, previous),
       mentions: [],
       mention_roles: [],
       mention_everyone: false,
@@ -411,7 +417,7 @@ export class FakeDiscord {
   }
 
   slash(name: string, options: CommandOption[] = [], as: InteractionOptions = {}): SentInteraction {
-    return this.sendInteraction(2, { data: { id: snowflake(), name, type: 1, guild_id: this.guildId, options } }, as);
+    return this.sendInteraction(2, { data: { id: snowflake(), name, type: 1, guild_id: this.guildId, options, ...(as.resolved ? { resolved: as.resolved } : {}) } }, as);
   }
 
   autocomplete(name: string, options: CommandOption[], as: InteractionOptions = {}): SentInteraction {
@@ -429,4 +435,44 @@ export class FakeDiscord {
     this.http.closeAllConnections();
     await new Promise<void>((resolve) => this.http.close(() => resolve()));
   }
+}
+
+/** A file uploaded with a message, as the fake received it. */
+export interface UploadedFile {
+  /** Form field name, e.g. `files[0]`. */
+  field: string;
+  filename: string;
+  contentType: string;
+  data: Buffer;
+}
+
+/**
+ * Discord's upload format: `payload_json` (the message) plus one part per file (`files[n]`). The body becomes
+ * the message JSON with the files under `files`, so tests read uploads like any other field.
+ */
+async function parseMultipart(bytes: Buffer, contentType: string): Promise<Record<string, unknown>> {
+  const form = await new Response(bytes, { headers: { 'content-type': contentType } }).formData();
+  const payload = form.get('payload_json');
+  const body: Record<string, unknown> = typeof payload === 'string' ? (JSON.parse(payload) as Record<string, unknown>) : {};
+  const files: UploadedFile[] = [];
+  for (const [field, value] of form.entries()) {
+    if (typeof value === 'string') continue;
+    files.push({ field, filename: value.name, contentType: value.type, data: Buffer.from(await value.arrayBuffer()) });
+  }
+  body.files = files;
+  return body;
+}
+
+/** Attachments of a created or edited message: uploaded files, or the ones an edit keeps. */
+function attachmentsOf(body: Record<string, unknown>, previous: any): unknown[] {
+  const files = (body.files as UploadedFile[] | undefined) ?? [];
+  if (files.length === 0) return (body.attachments as unknown[] | undefined) ?? previous?.attachments ?? [];
+  return files.map((file, i) => ({
+    id: snowflake(),
+    filename: file.filename,
+    size: file.data.length,
+    content_type: file.contentType,
+    url: `https://cdn.discordapp.com/attachments/0/${i}/${file.filename}`,
+    proxy_url: `https://media.discordapp.net/attachments/0/${i}/${file.filename}`,
+  }));
 }

@@ -2,7 +2,7 @@
 // pgvector extension, served over the wire protocol on 127.0.0.1 by pglite-socket (the same server as
 // `npm run db:pglite`). The project's real pg-based code connects to it like to any server. With
 // TEST_DATABASE_URL set, tests use that server instead.
-import { startPgliteServer } from '../../scripts/pglite-server.js';
+import { startPgliteServer } from '../../scripts/pglite.js';
 import { dropStoreTables } from '../../src/stores/pgvector/migrate.js';
 
 export interface TestDatabase {

@@ -99,7 +99,7 @@ describe('loadCorpus on bad files', () => {
       'blank.md': 'empty file',
       'garbage.txt': 'undecodable text',
       'furniture.txt': 'no article text',
-      'report.pdf': 'unsupported extension .pdf',
+      'report.pdf': 'broken PDF (Invalid PDF structure.)',
       README: 'unsupported extension (none)',
       'passwd-link.txt': 'symlink outside the corpus',
       'dangling.txt': 'broken symlink',
@@ -180,7 +180,8 @@ describe('parseDocument errors', () => {
   };
 
   it('throws IngestError with a short reason', () => {
-    expect(reasonOf('a.pdf', new Uint8Array([1]))).toBe('unsupported extension .pdf');
+    expect(reasonOf('a.odt', new Uint8Array([1]))).toBe('unsupported extension .odt');
+    expect(reasonOf('a.pdf', new Uint8Array([1]))).toBe('content does not match the .pdf extension (it is text)');
     expect(reasonOf('a.txt', new Uint8Array())).toBe('empty file');
     expect(reasonOf('a.txt', new Uint8Array([0, 1, 2, 3, 0, 0]))).toBe('binary file');
     expect(reasonOf('a.txt', new Uint8Array(20 * 1024 * 1024 + 1))).toBe('file too large (20.0 MB, limit 20 MB)');

@@ -1,10 +1,10 @@
-// One mixed corpus of bad files through runIndex end to end: each bad file gets a one-line reason in the summary or is
+// One mixed corpus of bad files through runLocalIndex end to end: each bad file gets a one-line reason in the summary or is
 // indexed correctly, every good document is indexed, duplicates are indexed once, and earlier generations stay intact.
 import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { runIndex, type IndexRunResult } from '../../src/core/index/build.js';
-import { listGenerations, loadCurrentGeneration, loadGeneration } from '../../src/core/index/store.js';
+import { runLocalIndex, type LocalIndexResult } from '../../src/stores/local/indexer.js';
+import { listGenerations, loadCurrentGeneration, loadGeneration } from '../../src/stores/local/generations.js';
 import { removeDir, seedCorpusCopy, tempDir, writeFile } from '../helpers.js';
 import { HashEmbedder, treeHashes } from './support.js';
 
@@ -38,15 +38,15 @@ const LATIN1 =
 const embedder = new HashEmbedder();
 let corpus: string;
 let indexDir: string;
-let first: IndexRunResult;
-let second: IndexRunResult;
+let first: LocalIndexResult;
+let second: LocalIndexResult;
 let firstGenerationHashes: Record<string, string>;
 const reasons = new Map<string, string>();
 
 beforeAll(async () => {
   corpus = seedCorpusCopy({ 'lighthouse.txt': GOOD });
   indexDir = join(tempDir('rel-bad-index-'), 'index');
-  first = await runIndex({ corpusDir: corpus, indexDir, embedder });
+  first = await runLocalIndex({ corpusDir: corpus, indexDir, embedder });
   firstGenerationHashes = treeHashes(join(indexDir, first.snapshot.generation));
 
   // Now the corpus turns hostile.
@@ -78,7 +78,7 @@ beforeAll(async () => {
 
   vanish.armed = true;
   try {
-    second = await runIndex({ corpusDir: corpus, indexDir, embedder });
+    second = await runLocalIndex({ corpusDir: corpus, indexDir, embedder });
   } finally {
     vanish.armed = false;
   }
@@ -90,7 +90,7 @@ afterAll(() => {
   removeDir(join(indexDir, '..'));
 });
 
-describe('runIndex on a mixed corpus of bad files', () => {
+describe('runLocalIndex on a mixed corpus of bad files', () => {
   it('gives every bad file a clear one-line reason in the summary', () => {
     expect(vanish.fired).toBe(true);
     expect(Object.fromEntries(reasons)).toEqual({
@@ -144,7 +144,7 @@ describe('runIndex on a mixed corpus of bad files', () => {
     const { renameSync } = await import('node:fs');
     renameSync(corpus, away);
     try {
-      await expect(runIndex({ corpusDir: corpus, indexDir, embedder })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+      await expect(runLocalIndex({ corpusDir: corpus, indexDir, embedder })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
     } finally {
       renameSync(away, corpus);
     }

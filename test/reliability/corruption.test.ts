@@ -4,11 +4,11 @@ import { createHash } from 'node:crypto';
 import { cpSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Library } from '../../src/app/library.js';
-import { createBotServices } from '../../src/commands/services.js';
+import { LocalStore } from '../../src/stores/local/store.js';
+import { createServices } from '../../src/app/services.js';
 import { isCoreError } from '../../src/core/errors.js';
-import { runIndex } from '../../src/core/index/build.js';
-import { loadCurrentGeneration } from '../../src/core/index/store.js';
+import { runLocalIndex } from '../../src/stores/local/indexer.js';
+import { loadCurrentGeneration } from '../../src/stores/local/generations.js';
 import { captureLogger, removeDir, seedCorpusCopy, tempDir, testConfig, writeFile, servingBase } from '../helpers.js';
 import { answerFrom, citationProblems, HashEmbedder } from './support.js';
 
@@ -26,9 +26,9 @@ beforeAll(async () => {
   root = tempDir('rel-corrupt-');
   corpus = seedCorpusCopy({ 'extra.txt': 'Harbour crane arrives\n\nA new harbour crane arrived on Monday and will be working by the end of the month, port officials said.\n' });
   pristine = join(root, 'pristine');
-  good = (await runIndex({ corpusDir: corpus, indexDir: pristine, embedder })).snapshot.generation;
+  good = (await runLocalIndex({ corpusDir: corpus, indexDir: pristine, embedder })).snapshot.generation;
   writeFile(corpus, 'extra.txt', 'Harbour crane delayed\n\nThe new harbour crane is stuck at sea after a storm and will arrive late, port officials said on Tuesday.\n');
-  damaged = (await runIndex({ corpusDir: corpus, indexDir: pristine, embedder })).snapshot.generation;
+  damaged = (await runLocalIndex({ corpusDir: corpus, indexDir: pristine, embedder })).snapshot.generation;
 });
 
 afterAll(() => {
@@ -124,7 +124,7 @@ describe('a damaged current generation', () => {
     expect((error as Error).message).toMatch(reason);
 
     const logger = captureLogger();
-    const library = new Library({ corpusDir: corpus, indexDir, embedder, logger });
+    const library = new LocalStore({ corpusDir: corpus, indexDir, embedder, logger });
     const opening = library.open();
     // While the rebuild runs, the previous good generation answers.
     expect(library.isReindexing).toBe(true);
@@ -150,7 +150,7 @@ describe('a damaged current generation', () => {
     cpSync(pristine, indexDir, { recursive: true });
     flip(join(indexDir, damaged, 'hnsw.bin'));
     const logger = captureLogger();
-    const services = await createBotServices({ config: testConfig({ corpusDir: corpus, indexDir }), logger, embedder, chat: null });
+    const services = await createServices({ config: testConfig({ corpusDir: corpus, indexDir }), logger, embedder, chat: null });
     const answer = await services.ask(QUESTION);
     expect(answer.refused).toBe(false);
     expect(citationProblems(answer, servingBase(services).snapshot.documents)).toEqual([]);

@@ -5,9 +5,9 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { acquireWriterLock } from '../../src/core/index/lock.js';
-import { loadCurrentGeneration } from '../../src/core/index/store.js';
-import { KnowledgeBase } from '../../src/core/retrieve/knowledge-base.js';
+import { acquireWriterLock } from '../../src/stores/local/lock.js';
+import { loadCurrentGeneration } from '../../src/stores/local/generations.js';
+import { LocalView } from '../../src/stores/local/view.js';
 import { nodeCommandFor, PROJECT_ROOT, removeDir, tempDir, writeFile } from '../helpers.js';
 import { answerFrom, article, citationProblems, generateCorpus, HashEmbedder, seeded } from './support.js';
 
@@ -98,7 +98,7 @@ function mutateCorpus(round: number): void {
 
 function expectIndexServes(): string {
   const snapshot = loadCurrentGeneration(indexDir);
-  const base = new KnowledgeBase(snapshot, embedder);
+  const base = new LocalView(snapshot, embedder);
   return snapshot.generation + (base.snapshot.chunks.length > 0 ? '' : ' (empty)');
 }
 
@@ -139,7 +139,7 @@ describe('SIGKILL during re-index', () => {
       // The index on disk is whole: the previous generation, or (only if the child got past the switch) the new one.
       const serving = loadCurrentGeneration(indexDir);
       if (stage === 'before-switch') expect(serving.generation).toBe(before);
-      const base = new KnowledgeBase(serving, embedder);
+      const base = new LocalView(serving, embedder);
       const answer = await answerFrom(base, 'What did the Harbour council approve?');
       expect(answer.refused).toBe(false);
       expect(citationProblems(answer, serving.documents)).toEqual([]);

@@ -2,8 +2,9 @@
 // and the Discord renderers show links with their domain (never as masked links), within every limit.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBotServices, type Services } from '../../src/commands/services.js';
-import { runIndex } from '../../src/core/index/build.js';
+import { createServices } from '../../src/app/services.js';
+import type { Services } from '../../src/commands/services.js';
+import { runLocalIndex } from '../../src/stores/local/indexer.js';
 import type { Answer } from '../../src/core/types.js';
 import { renderAnswer, renderQuotes } from '../../src/discord/render/answer.js';
 import { renderSources } from '../../src/discord/render/info.js';
@@ -25,10 +26,10 @@ let answer: Answer;
 beforeAll(async () => {
   corpus = seedCorpusCopy({ 'scam-warning.txt': HOSTILE_TXT, 'nitro.md': HOSTILE_MD });
   indexDir = join(tempDir('rel-hostile-'), 'index');
-  await runIndex({ corpusDir: corpus, indexDir, embedder });
+  await runLocalIndex({ corpusDir: corpus, indexDir, embedder });
   fake = await startFakeOpenAI({ chat: { type: 'echo-prompt' } });
   const config = testConfig({ corpusDir: corpus, indexDir, env: { OPENAI_BASE_URL: fake.url, LLM_TIMEOUT_MS: '3000' } });
-  services = await createBotServices({ config, logger: captureLogger(), embedder });
+  services = await createServices({ config, logger: captureLogger(), embedder });
   answer = await services.ask(HOSTILE_QUESTION);
 });
 

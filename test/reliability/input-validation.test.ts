@@ -97,17 +97,18 @@ describe('questions at the services boundary', () => {
 });
 
 describe('timeline entities at the services boundary', () => {
-  it('unknown entities: UNKNOWN_ENTITY naming the known ones', async () => {
-    const error = await errorOf(h.services.timeline(['atlantis', 'narnia']));
-    expect(isCoreError(error, 'UNKNOWN_ENTITY')).toBe(true);
-    for (const known of h.services.entityNames().slice(0, 3)) expect(error.message).toContain(known);
-    expect(error.message).toMatch(/atlantis/);
+  it('names the documents never mention: an empty timeline whose message says what and where', async () => {
+    const timeline = await h.services.timeline(['atlantis', 'narnia']);
+    expect(timeline.events).toEqual([]);
+    expect(timeline.undated).toEqual([]);
+    expect(timeline.entities.map((e) => e.source)).toEqual(['phrase']);
+    expect(timeline.message).toMatch(/^No dated events mention 'atlantis narnia' in the \d+ indexed documents\.$/);
   });
 
-  it('no entities at all: INVALID_INPUT listing examples', async () => {
+  it('no entities at all: INVALID_INPUT with examples', async () => {
     const error = await errorOf(h.services.timeline([' ', ',,']));
     expect(isCoreError(error, 'INVALID_INPUT')).toBe(true);
-    expect(error.message).toMatch(/Known: /);
+    expect(error.message).toMatch(/e\.g\. "japan korea"/);
   });
 
   it('user-facing wording for these errors has no stack or internals', () => {
@@ -152,12 +153,12 @@ describe('input validation through /ask and /timeline', () => {
     expect(h.services.lastAnswer!.question.length).toBeLessThanOrEqual(1000);
   });
 
-  it('/timeline with unknown entities lists the known ones, privately', async () => {
+  it('/timeline of names no document mentions says so, privately', async () => {
     const sent = h.fake.slash('timeline', [{ name: 'entities', type: STRING, value: 'atlantis, narnia' }]);
     const reply = await callOf(sent, (c) => (isCallback(c) && c.body.type === 4) || /\/webhooks\//.test(c.path));
     const message = messageOf(reply)!;
     expect(message.flags).toBe(EPHEMERAL);
-    expect(message.content).toMatch(/I don't know `atlantis`, `narnia`\. Entities I know: .*`japan`/);
+    expect(message.content).toMatch(/^No dated events mention 'atlantis' and 'narnia' together in the \d+ indexed documents\.$/);
     expect(limitProblems(message)).toEqual([]);
   });
 });

@@ -4,9 +4,10 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBotServices, type Services } from '../../src/commands/services.js';
+import { createServices } from '../../src/app/services.js';
+import type { Services } from '../../src/commands/services.js';
 import type { Answer } from '../../src/core/types.js';
-import type { IndexSnapshot } from '../../src/core/index/snapshot.js';
+import type { IndexSnapshot } from '../../src/stores/local/snapshot.js';
 import { captureLogger, removeDir, seedCorpusCopy, tempDir, testConfig, writeFile, servingBase } from '../helpers.js';
 import { article, citationProblems, generateCorpus, HashEmbedder, seeded } from './support.js';
 
@@ -41,7 +42,7 @@ beforeAll(async () => {
   corpus = seedCorpusCopy();
   generateCorpus(corpus, 40, 7);
   indexDir = join(tempDir('rel-load-'), 'index');
-  services = await createBotServices({ config: testConfig({ corpusDir: corpus, indexDir }), logger: captureLogger(), embedder: new HashEmbedder(), chat: null });
+  services = await createServices({ config: testConfig({ corpusDir: corpus, indexDir }), logger: captureLogger(), embedder: new HashEmbedder(), chat: null });
 });
 
 afterAll(async () => {

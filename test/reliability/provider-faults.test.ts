@@ -3,8 +3,9 @@
 // (Discord token, API key) never reach a log line or an error message.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBotServices, type Services } from '../../src/commands/services.js';
-import { runIndex } from '../../src/core/index/build.js';
+import { createServices } from '../../src/app/services.js';
+import type { Services } from '../../src/commands/services.js';
+import { runLocalIndex } from '../../src/stores/local/indexer.js';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { createLogger, loggerFor } from '../../src/logging.js';
 import { createOpenAIChatModel } from '../../src/providers/openai.js';
@@ -26,15 +27,15 @@ let impatient: Services;
 beforeAll(async () => {
   corpus = seedCorpusCopy();
   indexDir = join(tempDir('rel-provider-'), 'index');
-  await runIndex({ corpusDir: corpus, indexDir, embedder });
+  await runLocalIndex({ corpusDir: corpus, indexDir, embedder });
   fake = await startFakeOpenAI();
   // No secret masking: the provider itself must keep the key out of what it reports.
   const logger = createLogger({ level: 'debug' }, { write: (line: string) => lines.push(line) });
   const configFor = (timeoutMs: number) =>
     testConfig({ corpusDir: corpus, indexDir, env: { OPENAI_BASE_URL: fake.url, OPENAI_API_KEY: API_KEY, LLM_TIMEOUT_MS: String(timeoutMs) } });
   expect(configFor(3000).openai.enabled).toBe(true);
-  services = await createBotServices({ config: configFor(3000), logger, embedder });
-  impatient = await createBotServices({ config: configFor(300), logger, embedder });
+  services = await createServices({ config: configFor(3000), logger, embedder });
+  impatient = await createServices({ config: configFor(300), logger, embedder });
 });
 
 afterAll(async () => {

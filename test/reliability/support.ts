@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import type { Answer, CleanDocument } from '../../src/core/types.js';
 import { isQuoteAt } from '../../src/core/answer/citations.js';
 import { answerExtractively } from '../../src/core/answer/extractive.js';
-import type { KnowledgeBase } from '../../src/core/retrieve/knowledge-base.js';
-import { mulberry32 } from '../../scripts/bench.js';
+import type { LocalView } from '../../src/stores/local/view.js';
+import { mulberry32 } from '../../scripts/bench/corpus.js';
 import { writeFile } from '../helpers.js';
 
 export { HashEmbedder } from './hash-embedder.js';
@@ -65,7 +65,7 @@ export function treeHashes(dir: string, prefix = ''): Record<string, string> {
 }
 
 /** An extractive answer from one knowledge base (no scorer vectors needed), as the services would give it. */
-export async function answerFrom(base: KnowledgeBase, question: string): Promise<Answer> {
+export async function answerFrom(base: LocalView, question: string): Promise<Answer> {
   const passages = await base.retrieve(question, { k: 5 });
   return answerExtractively(question, passages, base.snapshot.documents, { idf: (t) => base.bm25.idf(t), knows: (t) => base.knows(t) });
 }

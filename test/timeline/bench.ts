@@ -1,7 +1,9 @@
-// Event-extraction throughput: `npx tsx test/timeline/bench.ts`. Not a vitest test (timing is machine-dependent).
+// Event-extraction and entity-learning throughput, and the picture's cost relative to the timeline:
+// `npx tsx test/timeline/bench.ts`. Not a vitest test (timing is machine-dependent). At scale: npm run bench:timeline.
 // Pages are the seed corpus repeated with shifted publication dates, so chrono sees varied references.
 import { performance } from 'node:perf_hooks';
-import { buildTimeline, entityNames } from '../../src/core/timeline/index.js';
+import { buildTimeline, EntityLearner, entityNames } from '../../src/core/timeline/index.js';
+import { renderTimelineImage } from '../../src/commands/timeline-image.js';
 import { extractDates } from '../../src/core/timeline/dates.js';
 import { proseSentences } from '../../src/core/timeline/segment.js';
 import { makeDoc, seedDocuments, shippedCatalog } from './fixtures.js';
@@ -31,3 +33,25 @@ const texts = documents.flatMap((d) => proseSentences(d.text).map((s) => [s.text
 rate('date extraction alone, every sentence', texts.length, () => {
   for (const [text, publishedAt] of texts) extractDates(text, publishedAt);
 });
+rate('entity learning (every document from cold)', sentences, () => void new EntityLearner().learn(documents));
+const learner = new EntityLearner();
+const lexicon = learner.learn(documents);
+rate('entity merge only (documents cached, as after a small re-index)', sentences, () => void learner.learn(documents));
+rate('timeline of a learned person (Xi Jinping)', sentences, () => void buildTimeline(documents, catalog, 'xi jinping', { lexicon }));
+rate('timeline of a topic phrase (missile)', sentences, () => void buildTimeline(documents, catalog, 'missile', { lexicon }));
+
+// The picture: time to draw it against the time to build the timeline it shows.
+const seedLexicon = new EntityLearner().learn(seeds);
+for (const query of ['japan korea', 'xi jinping']) {
+  const built = performance.now();
+  const timeline = buildTimeline(seeds, catalog, query, { lexicon: seedLexicon });
+  const buildMs = performance.now() - built;
+  renderTimelineImage(timeline); // warm-up: native module and fonts
+  const drawn = performance.now();
+  const image = renderTimelineImage(timeline);
+  const drawMs = performance.now() - drawn;
+  console.log(
+    `png of '${query}' (seed corpus): ${drawMs.toFixed(1)} ms (${image.width}×${image.height}, ${Math.round(image.png.length / 1024)} KB), ` +
+      `timeline build ${buildMs.toFixed(1)} ms, ratio ${(drawMs / buildMs).toFixed(2)}`,
+  );
+}

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isCoreError } from '../../src/core/errors.js';
-import { compileMatcher, resolveQuery } from '../../src/core/timeline/entities.js';
-import { buildTimeline, entityNames, parseEntityCatalog } from '../../src/core/timeline/index.js';
+import { compileMatcher } from '../../src/core/timeline/entities.js';
+import { buildTimeline, EntityDirectory, entityNames, parseEntityCatalog, parseTimelineQuery } from '../../src/core/timeline/index.js';
 import { makeDoc, shippedCatalog } from './fixtures.js';
 
 const matcher = compileMatcher(shippedCatalog());
@@ -67,21 +66,20 @@ describe('catalog', () => {
     );
   });
   it('resolves query words, including multi-word names and aliases', () => {
-    expect(resolveQuery(shippedCatalog(), ['japan', 'korea'])).toEqual(['japan', 'korea']);
-    expect(resolveQuery(shippedCatalog(), ['North', 'Korea', 'Japan'])).toEqual(['north-korea', 'japan']);
-    expect(resolveQuery(shippedCatalog(), ['south korea', 'US'])).toEqual(['korea', 'us']);
+    const directory = new EntityDirectory(shippedCatalog(), null);
+    const names = (query: string) => directory.resolve(parseTimelineQuery(query)).map((t) => t.name);
+    expect(names('japan korea')).toEqual(['japan', 'korea']);
+    expect(names('North Korea Japan')).toEqual(['north-korea', 'japan']);
+    expect(names('south korea, US')).toEqual(['korea', 'us']);
   });
-  it('throws UNKNOWN_ENTITY listing the known names', () => {
+  it('a name no document mentions: an empty timeline with a message, not an error', () => {
     const docs = [makeDoc('a.txt', 'Japan and South Korea met on March 1, 2024.', '2024-03-02')];
-    let error: unknown;
-    try {
-      buildTimeline(docs, shippedCatalog(), ['japan', 'atlantis']);
-    } catch (e) {
-      error = e;
-    }
-    expect(isCoreError(error, 'UNKNOWN_ENTITY')).toBe(true);
-    expect((error as Error).message).toMatch(/atlantis/);
-    expect((error as Error).message).toMatch(/japan/);
-    expect((error as Error).message).toMatch(/north-korea/);
+    const timeline = buildTimeline(docs, shippedCatalog(), ['japan', 'atlantis']);
+    expect(timeline.events).toEqual([]);
+    expect(timeline.entities.map((e) => [e.name, e.source])).toEqual([
+      ['japan', 'curated'],
+      ['phrase:atlanti', 'phrase'],
+    ]);
+    expect(timeline.message).toBe("No dated events mention 'Japan' and 'atlantis' together in the 1 indexed document.");
   });
 });

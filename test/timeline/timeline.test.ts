@@ -2,10 +2,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import type { CleanDocument, Timeline } from '../../src/core/types.js';
+import type { CleanDocument, Timeline, TimelineTerm } from '../../src/core/types.js';
 import type { TimelineGold } from '../../src/core/timeline/index.js';
 import { buildTimeline, scoreTimeline } from '../../src/core/timeline/index.js';
 import { CORPUS_DIR, DEV_GOLD_PATH, ROOT, makeDoc, seedDocuments, shippedCatalog } from './fixtures.js';
+
+const term = (name: string): TimelineTerm => ({ name, label: name, aliases: [], source: 'curated' });
 
 const catalog = shippedCatalog();
 
@@ -27,7 +29,7 @@ describe('buildTimeline on synthetic pages', () => {
     ].join('\n\n');
     const docs = [makeDoc('a.txt', text, '2025-08-23', 'Page A')];
     const timeline = buildTimeline(docs, catalog, ['japan', 'korea']);
-    expect(timeline.entities).toEqual(['japan', 'korea']);
+    expect(timeline.entities.map((e) => e.name)).toEqual(['japan', 'korea']);
     expect(timeline.events.map((e) => [e.date, e.status])).toEqual([
       ['1965', 'happened'],
       ['2025-08-23', 'happened'],
@@ -148,7 +150,7 @@ describe('seed corpus and dev gold', () => {
     const docs = [makeDoc('x.txt', 'abc', null)];
     const cite = [{ n: 1, source: 'x.txt', title: 'x', quote: 'abc', start: 0, end: 3 }];
     const timeline: Timeline = {
-      entities: ['japan'],
+      entities: [term('japan')],
       events: [
         { date: '1910/1945', status: 'happened', text: 'a', citations: cite },
         { date: '2025-08', status: 'planned', text: 'b', citations: cite },

@@ -1,5 +1,6 @@
 // The last gate before an answer leaves the core: a citation is shown only if its quote is really in the document.
 import type { Citation, CleanDocument } from '../types.js';
+import { pageAt } from './pages.js';
 
 /** True when `quote` is exactly the text at [start, end) of the stored document. */
 export function isQuoteAt(documentText: string, quote: string, start: number, end: number): boolean {
@@ -12,10 +13,12 @@ export function isQuoteAt(documentText: string, quote: string, start: number, en
 
 /** Keeps only the citations whose quote is present, verbatim, at its offsets in the cited document. */
 export function verifiedCitations(citations: readonly Citation[], documents: ReadonlyMap<string, CleanDocument>): Citation[] {
-  return citations.filter((citation) => {
-    const doc = documents.get(citation.source);
-    return doc !== undefined && isQuoteAt(doc.text, citation.quote, citation.start, citation.end);
-  });
+  return citations
+    .filter((citation) => {
+      const doc = documents.get(citation.source);
+      return doc !== undefined && isQuoteAt(doc.text, citation.quote, citation.start, citation.end);
+    })
+    .map((citation) => ({ ...citation, page: pageAt(documents.get(citation.source), citation.start) }));
 }
 
 /** One sentence of an answer and the document spans put forward to support it. */
@@ -48,7 +51,7 @@ export function assembleAnswer(
       if (n === undefined) {
         n = citations.length + 1;
         keyToNumber.set(key, n);
-        citations.push({ ...span, n });
+        citations.push({ ...span, n, page: pageAt(doc, span.start) });
       }
       if (!numbers.includes(n)) numbers.push(n);
     }

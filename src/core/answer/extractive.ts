@@ -9,7 +9,7 @@ import { contentTerms, STOP_WORDS } from '../text/tokens.js';
 import { termMatch, weightedCoverage } from '../text/overlap.js';
 import { analyzeQuestion, type ExpectedType, type QuestionAnalysis } from '../text/question.js';
 import { cosine } from '../embed/sif-embedder.js';
-import { dateWords } from '../retrieve/knowledge-base.js';
+import { dateWords } from '../retrieve/indexed-text.js';
 import { assembleAnswer, type Claim } from './citations.js';
 import { capitalisedRuns, formatLongDate, formatLongValue, isCheckableType, isGiven, isSaying, tokenizeSentence, typedSpans, type SentenceToken, type TypedSpan } from './typed-spans.js';
 import { DEFAULT_EXTRACTIVE_PARAMETERS, type ExtractiveParameters } from './parameters.js';

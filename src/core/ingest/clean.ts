@@ -14,6 +14,7 @@ import {
   isBylineShape,
   isCommentHeading,
   isFooterText,
+  isPageNumber,
   isRelatedHeading,
   isSeparatedMenu,
   isShortLine,
@@ -182,7 +183,7 @@ function classify(text: string, boilerplateLines: ReadonlySet<string> | undefine
     comment: isCommentHeading(text),
     dateline: words <= 18 ? datelineShape(text) : null,
   };
-  if (isFooterText(text) || isWidgetLine(text) || isSeparatedMenu(text) || isTeaser(text) || (isAllCapsLabel(text) && words <= 4)) {
+  if (isFooterText(text) || isWidgetLine(text) || isSeparatedMenu(text) || isTeaser(text) || isPageNumber(text) || (isAllCapsLabel(text) && words <= 4)) {
     info.kind = 'bad';
     info.furniture = true;
     return info;

@@ -7,7 +7,8 @@ import type { CleanDocument, SkippedFile } from '../types.js';
 import { decodeBytes } from './decode.js';
 import { isIngestError, MAX_FILE_BYTES, tooLargeReason } from './ingest-error.js';
 import { boilerplateKey, isShortLine } from './patterns.js';
-import { formatOf, parseDocument, sha256, unsupportedReason } from './parse.js';
+import { DocumentExtractor } from './extract/extractor.js';
+import { formatOf, isBinaryFormat, parseAnyDocument, parseDocument, sha256, unsupportedReason } from './parse.js';
 
 export interface LoadCorpusResult {
   documents: CleanDocument[];
@@ -22,7 +23,7 @@ export interface LoadCorpusResult {
  * Bump when parsing or cleaning gives different documents for the same bytes: documents stored by another revision
  * are then parsed again instead of being reused (see `LoadCorpusOptions.previous`).
  */
-export const PARSER_REVISION = 1;
+export const PARSER_REVISION = 2;
 
 export interface LoadCorpusOptions {
   /**
@@ -31,6 +32,8 @@ export interface LoadCorpusOptions {
    * same: a re-index reads every file but only cleans what changed.
    */
   previous?: { documents: ReadonlyMap<string, CleanDocument>; boilerplateLines: readonly string[]; parserRevision: number };
+  /** Parses PDF and Word files off the event loop; by default one is started (and ended) for this load. */
+  extractor?: DocumentExtractor;
 }
 
 interface Listed {
@@ -212,25 +215,37 @@ export async function loadCorpus(corpusDir: string, options: LoadCorpusOptions =
       : null;
   const documents: CleanDocument[] = [];
   const firstByText = new Map<string, string>();
-  for (const file of readable) {
-    let doc: CleanDocument;
-    try {
-      const before = previous?.get(file.source);
-      doc = before && before.fileHash === sha256(file.bytes) ? cleanDocumentOf(before) : parseDocument(file.source, file.bytes, { boilerplateLines });
-    } catch (error) {
-      const reason = isIngestError(error) ? error.reason : `could not parse: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`;
-      skipped.push({ path: file.source, reason });
-      continue;
+  let ownExtractor: DocumentExtractor | null = null;
+  const extractor = (): DocumentExtractor => options.extractor ?? (ownExtractor ??= new DocumentExtractor());
+  try {
+    for (const file of readable) {
+      let doc: CleanDocument;
+      try {
+        const before = previous?.get(file.source);
+        const format = formatOf(file.source);
+        doc =
+          before && before.fileHash === sha256(file.bytes)
+            ? cleanDocumentOf(before)
+            : format && isBinaryFormat(format)
+              ? await parseAnyDocument(file.source, file.bytes, { boilerplateLines, extractor: extractor() })
+              : parseDocument(file.source, file.bytes, { boilerplateLines });
+      } catch (error) {
+        const reason = isIngestError(error) ? error.reason : `could not parse: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`;
+        skipped.push({ path: file.source, reason });
+        continue;
+      }
+      // Same article under two names: keep the first in sorted order so answers cite one stable source.
+      const textHash = sha256(doc.text);
+      const first = firstByText.get(textHash);
+      if (first !== undefined) {
+        skipped.push({ path: file.source, reason: `duplicate of ${first}` });
+        continue;
+      }
+      firstByText.set(textHash, file.source);
+      documents.push(doc);
     }
-    // Same article under two names: keep the first in sorted order so answers cite one stable source.
-    const textHash = sha256(doc.text);
-    const first = firstByText.get(textHash);
-    if (first !== undefined) {
-      skipped.push({ path: file.source, reason: `duplicate of ${first}` });
-      continue;
-    }
-    firstByText.set(textHash, file.source);
-    documents.push(doc);
+  } finally {
+    await (ownExtractor as DocumentExtractor | null)?.close();
   }
 
   skipped.sort((a, b) => byCodePoint(a.path, b.path));
@@ -243,6 +258,6 @@ function sameLines(a: readonly string[], b: readonly string[]): boolean {
 
 /** The CleanDocument fields of a stored document (which may carry index bookkeeping besides). */
 function cleanDocumentOf(doc: CleanDocument): CleanDocument {
-  const { source, title, publishedAt, dateProvenance, dateConfidence, url, format, text, fileHash, contentHash } = doc;
-  return { source, title, publishedAt, dateProvenance, dateConfidence, url, format, text, fileHash, contentHash };
+  const { source, title, publishedAt, dateProvenance, dateConfidence, url, format, text, fileHash, contentHash, pageStarts } = doc;
+  return { source, title, publishedAt, dateProvenance, dateConfidence, url, format, text, fileHash, contentHash, ...(pageStarts ? { pageStarts } : {}) };
 }

@@ -1,13 +1,18 @@
-// One file's bytes → CleanDocument. Pure: no file system, no clock, so the same bytes always give the same document.
+// One file's bytes → CleanDocument. parseDocument (text formats) is pure: no file system, no clock, so the same
+// bytes always give the same document; parseAnyDocument hands PDF and Word bytes to the parser worker first.
 import { createHash } from 'node:crypto';
 import type { CleanDocument, DateProvenance, DocumentFormat } from '../types.js';
 import { cleanUnits, cleanText } from './clean.js';
 import type { CleanResult } from './clean.js';
 import { normalizeDateValue } from './dates.js';
 import { decodeBytes } from './decode.js';
+import { layoutDocx } from './docx.js';
+import type { DocumentExtractor, DocxExtraction, PdfExtraction } from './extract/extractor.js';
 import { parseHtml } from './html.js';
 import { IngestError, MAX_FILE_BYTES, tooLargeReason } from './ingest-error.js';
 import { parseMarkdown } from './markdown.js';
+import { layoutPdf, pdfDate, type PagedUnit } from './pdf.js';
+import { contentMismatchReason } from './sniff.js';
 
 export interface ParseContext {
   /** Short lines seen in two or more documents of the corpus: site furniture. */
@@ -21,6 +26,8 @@ const FORMATS: Record<string, DocumentFormat> = {
   '.markdown': 'md',
   '.html': 'html',
   '.htm': 'html',
+  '.pdf': 'pdf',
+  '.docx': 'docx',
 };
 
 export function extensionOf(source: string): string {
@@ -128,10 +135,24 @@ function loadHtml(text: string, context: ParseContext): { result: CleanResult; m
   return { result, meta: { title: html.title ?? result.title, date, url: html.url } };
 }
 
-export function parseDocument(source: string, bytes: Uint8Array, context: ParseContext = {}): CleanDocument {
+/** Formats whose bytes are parsed by a library in the worker thread (see extract/). */
+export function isBinaryFormat(format: DocumentFormat): format is 'pdf' | 'docx' {
+  return format === 'pdf' || format === 'docx';
+}
+
+function checkFile(source: string, bytes: Uint8Array): DocumentFormat {
   const format = formatOf(source);
   if (!format) throw new IngestError(source, unsupportedReason(source));
   if (bytes.length > MAX_FILE_BYTES) throw new IngestError(source, tooLargeReason(bytes.length));
+  const mismatch = contentMismatchReason(format, bytes);
+  if (mismatch) throw new IngestError(source, mismatch);
+  return format;
+}
+
+/** Text formats (txt, md, html). PDF and Word files need `parseAnyDocument`, which runs their parser off-thread. */
+export function parseDocument(source: string, bytes: Uint8Array, context: ParseContext = {}): CleanDocument {
+  const format = checkFile(source, bytes);
+  if (isBinaryFormat(format)) throw new IngestError(source, `internal: .${format} files are parsed by parseAnyDocument`);
   const decoded = decodeBytes(bytes, { html: format === 'html' });
   if (!decoded.ok) throw new IngestError(source, decoded.reason);
 
@@ -139,10 +160,35 @@ export function parseDocument(source: string, bytes: Uint8Array, context: ParseC
   const { result, meta } = loader(decoded.text, context);
   const text = result.paragraphs.join('\n\n');
   if (text.trim().length === 0) throw new IngestError(source, 'no article text');
+  return assembleDocument(source, bytes, format, text, meta);
+}
 
+/** Any supported file; PDF and Word files are read by `extractor`'s worker under its time and size limits. */
+export async function parseAnyDocument(
+  source: string,
+  bytes: Uint8Array,
+  context: ParseContext & { extractor: DocumentExtractor },
+): Promise<CleanDocument> {
+  const format = checkFile(source, bytes);
+  if (format === 'pdf') {
+    const outcome = await context.extractor.pdf(bytes);
+    if (!outcome.ok) throw new IngestError(source, outcome.reason);
+    return documentFromPdf(source, bytes, outcome.value, context);
+  }
+  if (format === 'docx') {
+    const outcome = await context.extractor.docx(bytes);
+    if (!outcome.ok) throw new IngestError(source, outcome.reason);
+    return documentFromDocx(source, bytes, outcome.value, context);
+  }
+  return parseDocument(source, bytes, context);
+}
+
+function assembleDocument(source: string, bytes: Uint8Array, format: DocumentFormat, text: string, meta: Meta, pageStarts?: number[]): CleanDocument {
   const title = (meta.title && collapse(meta.title)) || titleFromText(text);
   const publishedAt = meta.date?.iso ?? null;
   const url = meta.url;
+  // Page starts are part of the content: the same text paginated differently must re-index its page numbers.
+  const identity = pageStarts ? [title, publishedAt, url, pageStarts] : [title, publishedAt, url];
   return {
     source,
     title,
@@ -153,6 +199,85 @@ export function parseDocument(source: string, bytes: Uint8Array, context: ParseC
     format,
     text,
     fileHash: sha256(bytes),
-    contentHash: sha256(`${JSON.stringify([title, publishedAt, url])}\n${text}`),
+    contentHash: sha256(`${JSON.stringify(identity)}\n${text}`),
+    ...(pageStarts ? { pageStarts } : {}),
   };
+}
+
+/** Metadata titles that name a file or a template rather than the document. */
+export function usableTitle(value: string | null | undefined): string | null {
+  const title = collapse(value ?? '');
+  if (!title || !/\p{L}{3}/u.test(title) || title.length > 200) return null;
+  if (/^(?:untitled|document\d*|title|microsoft word\b.*|slide \d+)$/i.test(title)) return null;
+  if (/\.(?:pdf|docx?|rtf|odt|txt|indd|tex|html?)$/i.test(title) || /^[\w-]+$/.test(title) && /[_\d]/.test(title)) return null;
+  return title;
+}
+
+/** Pages whose text layer holds fewer letters than this on average are images of text. */
+const MIN_LETTERS_PER_PAGE = 10;
+
+function documentFromPdf(source: string, bytes: Uint8Array, extraction: PdfExtraction, context: ParseContext): CleanDocument {
+  const letters = extraction.pages.reduce((n, page) => n + page.items.reduce((m, item) => m + (item.str.match(/\p{L}/gu)?.length ?? 0), 0), 0);
+  if (extraction.pageCount === 0 || letters < MIN_LETTERS_PER_PAGE * extraction.pageCount) throw new IngestError(source, 'no text layer (scanned PDF?)');
+  const layout = layoutPdf(extraction);
+  const title = usableTitle(extraction.title) ?? layout.heading;
+  const result = cleanUnits(
+    layout.units.map((u) => u.text),
+    { mode: 'article', boilerplateLines: context.boilerplateLines, knownTitle: title },
+  );
+  const { text, pageStarts } = pagedText(layout.units, result.paragraphs, extraction.pageCount);
+  if (text.trim().length === 0) throw new IngestError(source, 'no article text');
+  const created = pdfDate(extraction.creationDate);
+  // The file's creation date is usually the day it was exported for publication, but a dateline printed in the
+  // document says so explicitly: the more confident of the two wins.
+  const fromMeta = created ? { iso: created, provenance: 'document-properties' as const, confidence: 0.7 } : null;
+  const date = result.date && (!fromMeta || result.date.confidence > fromMeta.confidence) ? result.date : fromMeta;
+  return assembleDocument(source, bytes, 'pdf', text, { title, date, url: null }, pageStarts);
+}
+
+function documentFromDocx(source: string, bytes: Uint8Array, extraction: DocxExtraction, context: ParseContext): CleanDocument {
+  const layout = layoutDocx(extraction.html);
+  const title = usableTitle(extraction.title) ?? layout.heading;
+  const result = cleanUnits(layout.units, { mode: 'article', boilerplateLines: context.boilerplateLines, knownTitle: title });
+  const text = result.paragraphs.join('\n\n');
+  if (text.trim().length === 0) throw new IngestError(source, 'no text in the Word document');
+  // Created/modified properties record when a file was written (by a converter, often minutes ago), not when the
+  // document was published; only the cover page's Publish Date means that.
+  const published = extraction.publishDate ? normalizeDateValue(extraction.publishDate) : null;
+  const date = published ? { iso: published, provenance: 'document-properties' as const, confidence: 0.9 } : result.date;
+  return assembleDocument(source, bytes, 'docx', text, { title, date, url: null });
+}
+
+/**
+ * Joins the kept paragraphs (returned verbatim by the cleaner, in order) and records where each page starts in the
+ * joined text. A page with no kept text starts where the next one does.
+ */
+export function pagedText(units: readonly PagedUnit[], paragraphs: readonly string[], pageCount: number): { text: string; pageStarts: number[] } {
+  const starts = new Array<number | undefined>(pageCount).fill(undefined);
+  const mark = (page: number, at: number): void => {
+    if (page >= 1 && page <= pageCount && starts[page - 1] === undefined) starts[page - 1] = at;
+  };
+  let j = 0;
+  let offset = 0;
+  const kept: string[] = [];
+  for (const paragraph of paragraphs) {
+    while (j < units.length && units[j]!.text !== paragraph) j++;
+    const unit = units[j++];
+    const at = offset + (kept.length > 0 ? 2 : 0);
+    if (unit) {
+      mark(unit.page, at);
+      for (const b of unit.breaks) mark(b.page, at + b.at);
+    }
+    kept.push(paragraph);
+    offset = at + paragraph.length;
+  }
+  const text = kept.join('\n\n');
+  let next = text.length;
+  for (let i = pageCount - 1; i >= 0; i--) {
+    const start = starts[i];
+    // Pages are kept in order, so a start never passes the next page's.
+    next = start === undefined ? next : Math.min(start, next);
+    starts[i] = next;
+  }
+  return { text, pageStarts: starts as number[] };
 }

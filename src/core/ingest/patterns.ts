@@ -31,6 +31,11 @@ export function isShortLine(line: string): boolean {
   return t.length > 0 && t.length <= 100 && wordCount(t) <= 12;
 }
 
+/** A line that is only a page number: "3", "- 3 -", "Page 3", "Page 3 of 10", "3 / 10". */
+export function isPageNumber(text: string): boolean {
+  return /^(?:[-–—]\s*)?(?:(?:page|p\.|pg\.?)\s*)?\d{1,4}(?:\s*(?:of|\/)\s*\d{1,4})?(?:\s*[-–—])?$/i.test(text.trim());
+}
+
 export function isAllCapsLabel(text: string): boolean {
   const letters = text.replace(/[^\p{L}]/gu, '');
   return letters.length >= 2 && letters === letters.toUpperCase() && letters !== letters.toLowerCase();

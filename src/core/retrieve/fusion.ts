@@ -46,6 +46,8 @@ export const RRF_K = 60;
 export const CANDIDATES_PER_RANKING = 40;
 /** Relevance against redundancy in the final pick (1 = relevance only). */
 export const MMR_LAMBDA = 0.8;
+/** HNSW search breadth, in both stores: measured by `npm run bench` for recall@10 against exact search (docs/benchmarks.md). */
+export const EF_SEARCH = 300;
 
 interface Span {
   chunk: { source: string; start: number; end: number };

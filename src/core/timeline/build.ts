@@ -1,8 +1,12 @@
 // From documents to a timeline: which sentences involve the asked entities, when what they report happened,
 // and one entry per event however many pages report it.
 import type { CleanDocument, Timeline, TimelineCitation, TimelineEvent, UndatedEvent } from '../types.js';
+import { contentTerms } from '../text/tokens.js';
 import type { EntityCatalog, EntityMatcher } from './entities.js';
-import { compileMatcher, resolveQuery } from './entities.js';
+import { compileMatcher } from './entities.js';
+import type { EntityLexicon } from './learn-entities.js';
+import type { ResolvedTerm } from './query.js';
+import { containsPhrase, EntityDirectory, matcherCatalog, mentionFilter, parseTimelineQuery } from './query.js';
 import type { DateValue } from './dates.js';
 import { extractDates, formatDate, formatPartial, isFutureSentence } from './dates.js';
 import type { Sentence } from './segment.js';
@@ -11,6 +15,8 @@ import { proseSentences } from './segment.js';
 export interface BuildOptions {
   /** List events involving any of the entities instead of all of them. */
   any?: boolean;
+  /** Entities learned from the corpus; without it only the catalog's names (and topic phrases) resolve. */
+  lexicon?: EntityLexicon;
 }
 
 /** A sentence of a document with the entities it (or, through a pronoun, its context) refers to. */
@@ -32,12 +38,30 @@ interface Candidate {
 }
 
 const matcherCache = new WeakMap<EntityCatalog, EntityMatcher>();
+// Matchers with learned entities added, per base catalog and set of learned names (bounded: queries vary).
+const extendedCache = new WeakMap<EntityCatalog, Map<string, EntityMatcher>>();
 
-function matcherFor(catalog: EntityCatalog): EntityMatcher {
-  let matcher = matcherCache.get(catalog);
+function matcherFor(catalog: EntityCatalog, terms: readonly ResolvedTerm[] = []): EntityMatcher {
+  const learned = terms.filter((t) => t.source === 'learned' && t.definition);
+  if (learned.length === 0) {
+    let matcher = matcherCache.get(catalog);
+    if (!matcher) {
+      matcher = compileMatcher(catalog);
+      matcherCache.set(catalog, matcher);
+    }
+    return matcher;
+  }
+  let cache = extendedCache.get(catalog);
+  if (!cache) {
+    cache = new Map();
+    extendedCache.set(catalog, cache);
+  }
+  const key = learned.map((t) => `${t.name}=${t.definition?.aliases.join('|')}`).join('\u0000');
+  let matcher = cache.get(key);
   if (!matcher) {
-    matcher = compileMatcher(catalog);
-    matcherCache.set(catalog, matcher);
+    if (cache.size >= 256) cache.clear();
+    matcher = compileMatcher(matcherCatalog(catalog, learned));
+    cache.set(key, matcher);
   }
   return matcher;
 }
@@ -46,8 +70,8 @@ function matcherFor(catalog: EntityCatalog): EntityMatcher {
 const ANAPHOR =
   /\b(?:he|she|they|his|her|their|them|both|(?:the|these|those|our|two|three|four)\s+(?:two\s+|three\s+|four\s+)?(?:countries|nations|leaders|neighbou?rs|governments|sides|allies|presidents|partners|trio|triad|pair|duo))\b/i;
 
-/** Prose sentences of a document with their entity sets. */
-export function entitySentences(doc: CleanDocument, matcher: EntityMatcher): EntitySentence[] {
+/** Prose sentences of a document with their entity sets; topic phrases count as entities named by their id. */
+export function entitySentences(doc: CleanDocument, matcher: EntityMatcher, phrases: readonly ResolvedTerm[] = []): EntitySentence[] {
   const sentences = proseSentences(doc.text);
   const mentions = matcher.match(doc.text, sentences);
   const out: EntitySentence[] = [];
@@ -59,6 +83,10 @@ export function entitySentences(doc: CleanDocument, matcher: EntityMatcher): Ent
       const mention = mentions[j];
       if (!mention || mention.start >= sentence.end) break;
       if (mention.end <= sentence.end) own.add(mention.entity);
+    }
+    if (phrases.length > 0) {
+      const stems = contentTerms(sentence.text);
+      for (const phrase of phrases) if (phrase.stems && containsPhrase(stems, phrase.stems)) own.add(phrase.name);
     }
     let context: Set<string> = own;
     if (ANAPHOR.test(sentence.text)) {
@@ -135,9 +163,16 @@ function plannedDateOf(sentence: Sentence, publishedAt: string | null): DateValu
 }
 
 /** Candidate events of one document for the resolved entity names. */
-function documentCandidates(doc: CleanDocument, docIndex: number, matcher: EntityMatcher, entities: readonly string[], any: boolean): Candidate[] {
+function documentCandidates(
+  doc: CleanDocument,
+  docIndex: number,
+  matcher: EntityMatcher,
+  phrases: readonly ResolvedTerm[],
+  entities: readonly string[],
+  any: boolean,
+): Candidate[] {
   const out: Candidate[] = [];
-  const sentences = entitySentences(doc, matcher);
+  const sentences = entitySentences(doc, matcher, phrases);
   sentences.forEach((sentence, index) => {
     const involved = any ? entities.some((e) => sentence.context.has(e)) : entities.every((e) => sentence.context.has(e));
     if (!involved) return;
@@ -188,17 +223,41 @@ function documentCandidates(doc: CleanDocument, docIndex: number, matcher: Entit
   return out;
 }
 
+/** Compiles the catalog's matcher ahead of the first query (it is a large regular expression). */
+export function prepareMatcher(catalog: EntityCatalog): void {
+  matcherFor(catalog);
+}
+
+/** Resolves a raw query (curated names, learned names, topic phrases) and builds its timeline. */
 export function buildTimeline(
   documents: readonly CleanDocument[],
   catalog: EntityCatalog,
-  query: readonly string[],
+  query: string | readonly string[],
   options: BuildOptions = {},
 ): Timeline {
-  const entities = resolveQuery(catalog, query);
-  const matcher = matcherFor(catalog);
+  const terms = new EntityDirectory(catalog, options.lexicon ?? null).resolve(parseTimelineQuery(query));
+  return buildTimelineFor(documents, catalog, terms, options);
+}
+
+/** The timeline of already resolved terms (see EntityDirectory.resolve). */
+export function buildTimelineFor(
+  documents: readonly CleanDocument[],
+  catalog: EntityCatalog,
+  terms: readonly ResolvedTerm[],
+  options: Pick<BuildOptions, 'any'> = {},
+): Timeline {
+  const entities = terms.map((t) => t.name);
+  const matcher = matcherFor(catalog, terms);
+  const phrases = terms.filter((t) => t.source === 'phrase');
+  const any = options.any === true;
+  // Most documents of a large corpus never name the terms: a cheap scan skips them (all terms must be named
+  // somewhere in a document for a sentence of it to involve them all; one, with `any`).
+  const filters = terms.map((t) => mentionFilter(t));
+  const relevant = (doc: CleanDocument) => (any ? filters.some((f) => f(doc)) : filters.every((f) => f(doc)));
   const merged: Candidate[] = [];
   documents.forEach((doc, docIndex) => {
-    for (const candidate of documentCandidates(doc, docIndex, matcher, entities, options.any === true)) {
+    if (terms.length === 0 || !relevant(doc)) return;
+    for (const candidate of documentCandidates(doc, docIndex, matcher, phrases, entities, any)) {
       const same = merged.find((m) => compatibleDates(m, candidate) && sameEvent(tokensOfCandidate(m), tokensOfCandidate(candidate)));
       if (!same) {
         merged.push(candidate);
@@ -237,5 +296,20 @@ export function buildTimeline(
     });
   const events: TimelineEvent[] = dated.map((c) => ({ date: c.date ?? '', status: c.status, text: c.text, citations: cite(c) }));
   const undatedEvents: UndatedEvent[] = undated.map((c) => ({ text: c.text, citations: cite(c) }));
-  return { entities, events, undated: undatedEvents };
+  const timeline: Timeline = {
+    entities: terms.map(({ name, label, aliases, source }) => ({ name, label, aliases, source })),
+    events,
+    undated: undatedEvents,
+  };
+  if (events.length === 0 && undatedEvents.length === 0) timeline.message = emptyMessage(terms, documents.length, any);
+  return timeline;
+}
+
+/** "No dated events mention 'pokemon' in the 7 indexed documents." */
+function emptyMessage(terms: readonly ResolvedTerm[], documentCount: number, any: boolean): string {
+  const names = terms.map((t) => `'${t.label}'`);
+  const joined = names.length <= 1 ? (names[0] ?? 'anything') : `${names.slice(0, -1).join(', ')} ${any ? 'or' : 'and'} ${names[names.length - 1]}`;
+  const what = terms.length > 1 && !any ? `${joined} together` : joined;
+  const docs = `${documentCount} indexed document${documentCount === 1 ? '' : 's'}`;
+  return `No dated events mention ${what} in the ${docs}.`;
 }

@@ -77,44 +77,6 @@ export function entityNames(catalog: EntityCatalog): string[] {
   return catalog.entities.map((e) => e.name);
 }
 
-function queryKey(text: string): string {
-  return text.toLowerCase().replace(/[.\s_-]+/g, ' ').trim();
-}
-
-/**
- * Maps query words to entity names. Adjacent words are tried together first so that `north korea` finds
- * `north-korea` rather than failing on `north`.
- */
-export function resolveQuery(catalog: EntityCatalog, query: readonly string[]): string[] {
-  const lookup = new Map<string, string>();
-  for (const entity of catalog.entities) {
-    for (const form of [entity.name, entity.label, ...entity.aliases]) {
-      const key = queryKey(form);
-      if (!lookup.has(key)) lookup.set(key, entity.name);
-    }
-  }
-  const words = query.flatMap((q) => q.split(/\s+/)).filter((w) => w.length > 0);
-  const out: string[] = [];
-  for (let i = 0; i < words.length; ) {
-    let found: string | undefined;
-    let used = 0;
-    for (let n = Math.min(4, words.length - i); n >= 1 && found === undefined; n -= 1) {
-      found = lookup.get(queryKey(words.slice(i, i + n).join(' ')));
-      if (found !== undefined) used = n;
-    }
-    if (found === undefined) {
-      throw new CoreError(
-        'UNKNOWN_ENTITY',
-        `Unknown entity "${words[i] ?? ''}". Known entities: ${entityNames(catalog).join(', ')}`,
-      );
-    }
-    if (!out.includes(found)) out.push(found);
-    i += used;
-  }
-  if (out.length === 0) throw new CoreError('UNKNOWN_ENTITY', `No entity given. Known entities: ${entityNames(catalog).join(', ')}`);
-  return out;
-}
-
 // ---------------------------------------------------------------------------------------------------------------
 // Matching
 

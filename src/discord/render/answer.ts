@@ -37,12 +37,12 @@ function safeUrl(url: string | null): { href: string; host: string } | null {
  * `**[n]** Title (host) · date · `file`` with the title linked when the document has a URL. Documents pick their own
  * URLs, so the link's domain is always shown next to it: a masked link cannot pass for another site.
  */
-export function sourceLine(citation: Pick<Citation, 'n' | 'title' | 'source' | 'url'> & { date?: string | null }): string {
+export function sourceLine(citation: Pick<Citation, 'n' | 'title' | 'source' | 'url' | 'page'> & { date?: string | null }): string {
   const title = literal(truncate(oneLine(citation.title || citation.source), 100).replace(/[[\]]/g, ''));
   const url = safeUrl(citation.url);
   const shownTitle = url ? `[${title}](${url.href}) (${literal(url.host)})` : title;
   const date = citation.date === undefined ? '' : ` · ${citation.date ?? 'undated'}`;
-  return `**[${citation.n}]** ${shownTitle}${date} · ${code(truncate(citation.source, 120))}`;
+  return `**[${citation.n}]** ${shownTitle}${date} · ${code(truncate(citation.source, 120))}${citation.page ? ` · p. ${citation.page}` : ''}`;
 }
 
 /** `**[1][3]** Title (host) · date · `file``: the document once, with every number that cites it. */

@@ -11,7 +11,9 @@ function day(iso: string): string {
 
 export function sourceInfoLine(info: SourceInfo): string {
   const chunks = `${info.chunks} chunk${info.chunks === 1 ? '' : 's'}`;
-  return `**${literal(truncate(oneLine(info.title || info.source), 100))}** · ${info.publishedAt ?? 'undated'} · ${chunks} · indexed ${day(info.indexedAt)} · ${code(truncate(info.source, 120))}`;
+  // A user mention renders as the name; allowed_mentions keeps it from pinging anyone.
+  const added = info.addedBy && /^\d{5,25}$/.test(info.addedBy) ? ` · added by <@${info.addedBy}> ${day(info.addedAt ?? '')}` : '';
+  return `**${literal(truncate(oneLine(info.title || info.source), 100))}** · ${info.publishedAt ?? 'undated'} · ${chunks} · indexed ${day(info.indexedAt)}${added} · ${code(truncate(info.source, 120))}`;
 }
 
 /** The indexed documents, newest first as given; what does not fit is counted, with a hint to filter. */
@@ -61,6 +63,7 @@ export function renderHelp(info: HelpInfo): RenderedMessage {
           '`/ask question:` a question; add `private:True` to see the answer alone',
           '`/timeline entities:` e.g. `japan korea`: dated events involving all of them (`any:True` for any)',
           '`/sources [query]` the indexed documents',
+          '`/add file:` (administrators) add .pdf, .docx, .txt, .md or .html files; `/remove source:` moves one to the trash',
           '`/reindex` (administrators) pick up new or changed files',
         ].join('\n'),
       },

@@ -8,6 +8,8 @@ import { literal, oneLine, packLines, truncate } from './text.js';
 
 export const TIMELINE_COMMAND = 'timeline';
 export const TIMELINE_PAGE_ACTION = 'page';
+/** File name of the picture uploaded with a /timeline reply; the embed shows it via `attachment://`. */
+export const TIMELINE_IMAGE_NAME = 'timeline.png';
 
 export interface TimelinePagingOptions {
   /** Characters of event lines per page (kept well under 4,096 so the source legend fits the 6,000 total). */
@@ -96,17 +98,19 @@ function legend(citations: readonly TimelineCitation[]): APIEmbed['fields'] {
 /** One page of the timeline as a message; `page` is clamped to the available pages. */
 export function renderTimeline(
   timeline: Timeline,
-  options: { page: number; timelineId: string } & TimelinePagingOptions,
+  options: { page: number; timelineId: string; image?: boolean } & TimelinePagingOptions,
 ): RenderedMessage & { page: number; pageCount: number } {
   const pages = paginateTimeline(timeline, options);
   const page = Math.min(Math.max(0, Math.trunc(options.page)), pages.length - 1);
   const current = pages[page]!;
-  const title = truncate(`Timeline · ${timeline.entities.join(' · ')}`, LIMITS.embedTitle);
+  const title = truncate(`Timeline · ${timeline.entities.map((e) => e.label).join(' · ')}`, LIMITS.embedTitle);
   const empty = timeline.events.length === 0 && timeline.undated.length === 0;
-  const description = empty ? 'No events involving these entities were found in the indexed documents.' : current.lines.join('\n');
+  const description = empty ? (timeline.message ?? 'No events involving these entities were found in the indexed documents.') : current.lines.join('\n');
   const counts = `${timeline.events.length} dated · ${timeline.undated.length} undated`;
   const footer = pages.length > 1 ? `Page ${page + 1}/${pages.length} · ${counts}` : counts;
   const embed: APIEmbed = { color: COLORS.info, title, description: truncate(description, LIMITS.embedDescription), footer: { text: footer } };
+  // The picture uploaded with the message (see TIMELINE_IMAGE_NAME) shown inside the embed, under the cited list.
+  if (options.image) embed.image = { url: `attachment://${TIMELINE_IMAGE_NAME}` };
   const fields = legend(current.citations);
   if (fields && fields.length > 0) embed.fields = fields;
 

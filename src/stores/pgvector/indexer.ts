@@ -1,20 +1,21 @@
-// Incremental re-index into PostgreSQL. Scanning, chunking and embedding happen outside any transaction; the
-// write is one transaction, so readers see either the old corpus or the new one, never a document half
+// Incremental re-index into PostgreSQL, following the shared plan (core/index/plan.ts). Scanning, chunking and
+// embedding happen outside any transaction; the write is one transaction, so readers see either the old corpus or the new one, never a document half
 // replaced, and a crash leaves the last committed state. Unchanged documents are not touched; a changed
 // document's chunks are deleted and inserted in that same transaction, re-using the stored vector of every
 // chunk whose text did not change.
 import type pg from 'pg';
 import { chunkDocument } from '../../core/chunk/chunker.js';
-import type { ReindexRequest, ReindexSummary } from '../../core/corpus.js';
+import type { ReindexRequest } from '../../core/corpus.js';
 import { CoreError } from '../../core/errors.js';
-import { embedInBatches, sameSkipped } from '../../core/index/build.js';
-import type { StoredDocument } from '../../core/index/snapshot.js';
+import { embedInBatches } from '../../core/index/embed.js';
+import { partitionChunks, planIndex, sameEmbedder, summarize, type IndexedState } from '../../core/index/plan.js';
 import { loadCorpus } from '../../core/ingest/index.js';
-import { indexedTextOf } from '../../core/retrieve/knowledge-base.js';
+import { indexedTextOf } from '../../core/retrieve/indexed-text.js';
 import { contentTerms } from '../../core/text/tokens.js';
-import type { Chunk, CleanDocument, Embedder, Logger, SkippedFile } from '../../core/types.js';
+import type { Chunk, CleanDocument, Embedder, Logger, ReindexSummary, SkippedFile, StoredDocument } from '../../core/types.js';
 import { ADVISORY_LOCKS } from './locks.js';
 import { metaOfDocument, vectorLiteral, type StateRow } from './rows.js';
+import { inTransaction } from './transaction.js';
 
 const INSERT_BATCH = 250;
 export const HNSW_INDEX = 'chunks_embedding_hnsw';
@@ -55,86 +56,68 @@ export async function runPgIndex(pool: pg.Pool, options: PgIndexOptions): Promis
     if (!lockRows[0]?.ok) throw new CoreError('REINDEX_BUSY', 'A re-index is already running in another bot process.');
     try {
       const state = await readState(pool);
-      const previous = new Map(
-        (await pool.query<{ source: string; content_hash: string }>('SELECT source, content_hash FROM documents')).rows.map((row) => [row.source, row.content_hash]),
-      );
-      let rebuildReason = options.rebuild ? 'rebuild requested' : undefined;
-      if (state.embedder_id !== null && (state.embedder_id !== embedder.id || state.dimension !== embedder.dimension)) {
-        rebuildReason = `embedder changed from ${state.embedder_id} (${state.dimension}d) to ${embedder.id} (${embedder.dimension}d)`;
-        logger?.warn({ from: state.embedder_id, to: embedder.id }, 'embedder changed; re-embedding every document');
-      }
-      // A fresh store (or a new embedder) gets its vector column typed and its HNSW index built in this run.
-      const fresh = rebuildReason !== undefined || state.embedder_id === null;
+      const previous: IndexedState | null =
+        state.embedder_id === null || state.dimension === null
+          ? null
+          : {
+              embedder: { id: state.embedder_id, dimension: state.dimension },
+              documents: new Map(
+                (await pool.query<{ source: string; content_hash: string }>('SELECT source, content_hash FROM documents')).rows.map((row) => [
+                  row.source,
+                  { contentHash: row.content_hash },
+                ]),
+              ),
+              skipped: state.skipped,
+            };
 
       options.onProgress?.({ phase: 'scanning', done: 0, total: 0 });
       const corpus = options.corpus ?? (await loadCorpus(options.corpusDir));
-      const currentSources = new Set(corpus.documents.map((doc) => doc.source));
-      const changed: CleanDocument[] = [];
-      let added = 0;
-      let updated = 0;
-      let unchanged = 0;
-      for (const doc of corpus.documents) {
-        const before = previous.get(doc.source);
-        if (!fresh && before === doc.contentHash) {
-          unchanged += 1;
-          continue;
-        }
-        if (before === undefined) added += 1;
-        else updated += 1;
-        changed.push(doc);
+      const plan = planIndex(previous, corpus, embedder, options.rebuild ? { rebuild: true } : {});
+      if (previous && !sameEmbedder(previous.embedder, embedder)) {
+        logger?.warn({ from: previous.embedder.id, to: embedder.id }, 'embedder changed; re-embedding every document');
       }
-      const removed = [...previous.keys()].filter((source) => !currentSources.has(source));
       const scanMs = performance.now() - started;
 
-      if (!fresh && changed.length === 0 && removed.length === 0 && sameSkipped(state.skipped, corpus.skipped)) {
+      if (plan.nothingChanged) {
         options.onProgress?.({ phase: 'done', done: 0, total: 0 });
         const totalMs = performance.now() - started;
         return {
-          summary: { added, updated, removed: 0, unchanged, chunks: state.chunk_count, embedded: 0, skipped: corpus.skipped, embedder: embedder.id, ms: Math.round(totalMs) },
+          summary: summarize(plan, { chunks: state.chunk_count, embedded: 0, skipped: corpus.skipped, embedder: embedder.id, ms: totalMs }),
           revision: state.revision,
           timing: { scanMs, embedMs: 0, writeMs: 0, totalMs },
         };
       }
 
+      const changed = plan.documents.filter((entry) => entry.action !== 'keep').map((entry) => entry.doc);
       const newChunks: NewChunk[] = changed.flatMap((doc) =>
         chunkDocument(doc.source, doc.text).map((chunk) => {
           const searchText = indexedTextOf(chunk.text, doc);
           return { ...chunk, searchText, publishedAt: doc.publishedAt, terms: [...new Set(contentTerms(searchText))], vector: null };
         }),
       );
-      if (!fresh) await reuseStoredVectors(pool, newChunks);
-      const toEmbed = newChunks.filter((chunk) => chunk.vector === null);
-      const vectors = await embedInBatches(embedder, toEmbed.map((chunk) => chunk.text), options.onProgress);
-      toEmbed.forEach((chunk, i) => (chunk.vector = vectorLiteral(vectors[i] ?? [])));
+      const stored = plan.fresh ? new Map<string, StoredVector>() : await storedVectors(pool, newChunks);
+      const { kept, fresh } = partitionChunks(newChunks, (id) => stored.get(id));
+      for (const { chunk, stored: old } of kept) chunk.vector = old.embedding;
+      const vectors = await embedInBatches(embedder, fresh.map((chunk) => chunk.text), options.onProgress);
+      fresh.forEach((chunk, i) => (chunk.vector = vectorLiteral(vectors[i] ?? [])));
       const embedMs = performance.now() - started - scanMs;
 
       options.onProgress?.({ phase: 'writing', done: 0, total: 1 });
       const now = new Date().toISOString();
       const { revision, chunkCount } = await writeChanges(pool, {
-        fresh,
+        fresh: plan.fresh,
         dimension: embedder.dimension,
         embedderId: embedder.id,
         documents: changed.map((doc) => ({ ...doc, indexedAt: now })),
         chunks: newChunks,
-        removed,
+        removed: plan.removed,
         skipped: corpus.skipped,
         ...(options.beforeCommit ? { beforeCommit: options.beforeCommit } : {}),
       });
       options.onProgress?.({ phase: 'done', done: 1, total: 1 });
       const totalMs = performance.now() - started;
       return {
-        summary: {
-          added,
-          updated,
-          removed: removed.length,
-          unchanged,
-          chunks: chunkCount,
-          embedded: toEmbed.length,
-          skipped: corpus.skipped,
-          embedder: embedder.id,
-          ms: Math.round(totalMs),
-          ...(rebuildReason ? { rebuildReason } : {}),
-        },
+        summary: summarize(plan, { chunks: chunkCount, embedded: fresh.length, skipped: corpus.skipped, embedder: embedder.id, ms: totalMs }),
         revision,
         timing: { scanMs, embedMs, writeMs: totalMs - scanMs - embedMs, totalMs },
       };
@@ -153,18 +136,20 @@ export async function readState(db: pg.Pool | pg.PoolClient): Promise<StateRow> 
   return state;
 }
 
-/** Copies the stored vector of every new chunk whose id and text are already in the store. */
-async function reuseStoredVectors(pool: pg.Pool, chunks: NewChunk[]): Promise<void> {
-  if (chunks.length === 0) return;
+interface StoredVector {
+  text: string;
+  /** pgvector's text form, written back as it was read. */
+  embedding: string;
+}
+
+/** The stored text and vector of every chunk id among `chunks` that the store already holds. */
+async function storedVectors(pool: pg.Pool, chunks: readonly NewChunk[]): Promise<Map<string, StoredVector>> {
+  if (chunks.length === 0) return new Map();
   const { rows } = await pool.query<{ id: string; body: string; embedding: string }>(
     'SELECT id, body, embedding::text AS embedding FROM chunks WHERE id = ANY ($1)',
     [chunks.map((chunk) => chunk.id)],
   );
-  const stored = new Map(rows.map((row) => [row.id, row]));
-  for (const chunk of chunks) {
-    const old = stored.get(chunk.id);
-    if (old && old.body === chunk.text) chunk.vector = old.embedding;
-  }
+  return new Map(rows.map((row) => [row.id, { text: row.body, embedding: row.embedding }]));
 }
 
 interface WritePlan {
@@ -179,9 +164,7 @@ interface WritePlan {
 }
 
 async function writeChanges(pool: pg.Pool, plan: WritePlan): Promise<{ revision: string; chunkCount: number }> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  return inTransaction(pool, 'BEGIN', async (client) => {
     // Exclusive among writers even where the session lock above is not (PGlite serves every connection from
     // one session); the plan is re-checked against what is committed now, so a run that waited here for
     // another one writes only what is still different.
@@ -194,7 +177,9 @@ async function writeChanges(pool: pg.Pool, plan: WritePlan): Promise<{ revision:
     let documents = plan.documents;
     let chunks = plan.chunks;
     if (plan.fresh) {
+      // A plan that starts from nothing lists every scanned document as new: whatever else is stored goes.
       await client.query('DELETE FROM chunks');
+      await client.query('DELETE FROM documents');
       await client.query('DELETE FROM term_stats');
       await client.query(`DROP INDEX IF EXISTS ${HNSW_INDEX}`);
       await client.query(`ALTER TABLE chunks ALTER COLUMN embedding TYPE vector(${Number(plan.dimension)})`);
@@ -236,15 +221,9 @@ async function writeChanges(pool: pg.Pool, plan: WritePlan): Promise<{ revision:
       [plan.embedderId, plan.dimension, JSON.stringify(plan.skipped)],
     );
     await plan.beforeCommit?.();
-    await client.query('COMMIT');
     const state = rows[0];
     return { revision: state?.revision ?? '0', chunkCount: state?.chunk_count ?? 0 };
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 async function upsertDocuments(client: pg.PoolClient, documents: StoredDocument[]): Promise<void> {

@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { ADVISORY_LOCKS } from './locks.js';
+import { inTransactionOn } from './transaction.js';
 
 export const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
 
@@ -52,17 +53,11 @@ export async function migrate(pool: pg.Pool, migrations: readonly Migration[] = 
 }
 
 /** Runs `work` in a transaction holding the migration lock (released by COMMIT or ROLLBACK). */
-async function inTransaction<T>(client: pg.PoolClient, work: () => Promise<T>): Promise<T> {
-  await client.query('BEGIN');
-  try {
+function inTransaction<T>(client: pg.PoolClient, work: () => Promise<T>): Promise<T> {
+  return inTransactionOn(client, 'BEGIN', async () => {
     await client.query('SELECT pg_advisory_xact_lock($1)', [ADVISORY_LOCKS.migrate]);
-    const result = await work();
-    await client.query('COMMIT');
-    return result;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  }
+    return work();
+  });
 }
 
 /** Drops every table of the store (benchmarks and tests start from an empty database). */

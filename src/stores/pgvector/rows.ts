@@ -1,7 +1,7 @@
-// Conversions between database rows and the core's types. pgvector's text form ("[0.1,0.2]") is used on the
-// wire: the pg client needs no custom type parser for it.
-import type { StoredDocument } from '../../core/index/snapshot.js';
-import type { DateProvenance, DocumentFormat, SkippedFile } from '../../core/types.js';
+// Conversions between database rows and the core's types. Vectors travel in pgvector's text form ("[0.1,0.2]"),
+// written and read by the pgvector package, so the pg client needs no custom type parser.
+import pgvector from 'pgvector';
+import type { DateProvenance, DocumentFormat, SkippedFile, StoredDocument } from '../../core/types.js';
 
 export interface DocumentRow {
   source: string;
@@ -11,7 +11,7 @@ export interface DocumentRow {
   body: string;
   file_hash: string;
   content_hash: string;
-  meta: { dateProvenance: DateProvenance | null; dateConfidence: number; format: DocumentFormat };
+  meta: { dateProvenance: DateProvenance | null; dateConfidence: number; format: DocumentFormat; pageStarts?: number[] };
   indexed_at: string;
 }
 
@@ -31,23 +31,22 @@ export function documentOfRow(row: DocumentRow): StoredDocument {
     text: row.body,
     fileHash: row.file_hash,
     contentHash: row.content_hash,
+    ...(row.meta.pageStarts ? { pageStarts: row.meta.pageStarts } : {}),
     indexedAt: row.indexed_at,
   };
 }
 
 export function metaOfDocument(doc: StoredDocument): DocumentRow['meta'] {
-  return { dateProvenance: doc.dateProvenance, dateConfidence: doc.dateConfidence, format: doc.format };
+  return { dateProvenance: doc.dateProvenance, dateConfidence: doc.dateConfidence, format: doc.format, ...(doc.pageStarts ? { pageStarts: doc.pageStarts } : {}) };
 }
 
-export function vectorLiteral(vector: ArrayLike<number>): string {
-  let text = '[';
-  for (let i = 0; i < vector.length; i++) text += (i > 0 ? ',' : '') + String(vector[i] ?? 0);
-  return `${text}]`;
+export function vectorLiteral(vector: readonly number[]): string {
+  return pgvector.toSql([...vector]);
 }
 
+/** Float32, as the column stores it. */
 export function parseVector(text: string): Float32Array {
-  const inner = text.trim().replace(/^\[/, '').replace(/\]$/, '');
-  return Float32Array.from(inner === '' ? [] : inner.split(',').map(Number));
+  return Float32Array.from(pgvector.fromSql(text) as number[]);
 }
 
 export interface StateRow {

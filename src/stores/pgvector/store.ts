@@ -2,13 +2,15 @@
 // processes (shards) serve the same corpus without each loading a copy of the index. Every query asks the
 // database for the current revision (one primary-key read) and re-reads term statistics only when it moved.
 import pg from 'pg';
-import type { CorpusStore, ReindexRequest, ReindexSummary } from '../../core/corpus.js';
+import type { CorpusStore, ReindexRequest } from '../../core/corpus.js';
 import { CoreError } from '../../core/errors.js';
+import { sameEmbedder } from '../../core/index/plan.js';
 import { TermTable } from '../../core/retrieve/term-stats.js';
-import type { Embedder, Logger } from '../../core/types.js';
+import type { Embedder, Logger, ReindexSummary } from '../../core/types.js';
 import { readState, runPgIndex, type PgIndexOptions } from './indexer.js';
 import { migrate } from './migrate.js';
-import { PgCorpusView, type ViewState } from './view.js';
+import { inTransaction } from './transaction.js';
+import { PgVectorView, type ViewState } from './view.js';
 
 export interface PgVectorStoreOptions {
   databaseUrl: string;
@@ -23,8 +25,8 @@ export interface PgVectorStoreOptions {
 export class PgVectorStore implements CorpusStore {
   readonly kind = 'pgvector' as const;
   readonly pool: pg.Pool;
-  private currentView: PgCorpusView | null = null;
-  private loadingView: Promise<PgCorpusView> | null = null;
+  private currentView: PgVectorView | null = null;
+  private loadingView: Promise<PgVectorView> | null = null;
   private running = false;
   private iterativeScan = false;
 
@@ -42,14 +44,14 @@ export class PgVectorStore implements CorpusStore {
     this.iterativeScan = versionAtLeast(rows[0]?.extversion ?? '0', [0, 8, 0]);
   }
 
-  async open(): Promise<PgCorpusView> {
+  async open(): Promise<PgVectorView> {
     const { embedder, logger } = this.options;
     await this.prepare();
 
     const deadline = Date.now() + (this.options.waitForIndexMs ?? 10 * 60_000);
     for (;;) {
       const state = await readState(this.pool);
-      if (state.embedder_id === embedder.id && state.dimension === embedder.dimension) break;
+      if (state.embedder_id !== null && state.dimension !== null && sameEmbedder({ id: state.embedder_id, dimension: state.dimension }, embedder)) break;
       try {
         await this.reindex();
         break;
@@ -63,7 +65,7 @@ export class PgVectorStore implements CorpusStore {
     return this.view();
   }
 
-  async view(): Promise<PgCorpusView> {
+  async view(): Promise<PgVectorView> {
     const { rows } = await this.pool.query<{ revision: string }>('SELECT revision::text AS revision FROM store_state');
     const revision = rows[0]?.revision;
     if (this.currentView && this.currentView.revision === revision) return this.currentView;
@@ -92,29 +94,26 @@ export class PgVectorStore implements CorpusStore {
     await this.pool.end();
   }
 
-  private async loadView(): Promise<PgCorpusView> {
+  private async loadView(): Promise<PgVectorView> {
     const { embedder } = this.options;
     const state = await readViewState(this.pool);
-    if (state.embedder.id !== embedder.id || state.embedder.dimension !== embedder.dimension) {
+    if (!sameEmbedder(state.embedder, embedder)) {
       throw new CoreError(
         'EMBEDDER_MISMATCH',
         `The database was indexed with ${state.embedder.id} (${state.embedder.dimension}d) but this process embeds queries with ${embedder.id} (${embedder.dimension}d). Give every process the same EMBEDDINGS settings, then run /reindex.`,
       );
     }
-    this.currentView = new PgCorpusView(this.pool, state, embedder, { iterativeScan: this.iterativeScan });
+    this.currentView = new PgVectorView(this.pool, state, embedder, { iterativeScan: this.iterativeScan });
     return this.currentView;
   }
 }
 
 /** Revision, counts and term statistics read in one snapshot, so they describe the same committed state. */
 async function readViewState(pool: pg.Pool): Promise<ViewState> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+  return inTransaction(pool, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', async (client) => {
     const state = await readState(client);
     const terms = await client.query<{ term: string; df: number }>('SELECT term, df FROM term_stats');
     const documents = await client.query<{ count: number }>('SELECT count(*)::int AS count FROM documents');
-    await client.query('COMMIT');
     return {
       revision: state.revision,
       embedder: { id: state.embedder_id ?? 'none', dimension: state.dimension ?? 0 },
@@ -122,12 +121,7 @@ async function readViewState(pool: pg.Pool): Promise<ViewState> {
       chunkCount: state.chunk_count,
       terms: new TermTable(new Map(terms.rows.map((row) => [row.term, row.df])), state.chunk_count),
     };
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 function versionAtLeast(version: string, minimum: [number, number, number]): boolean {

@@ -1,18 +1,18 @@
-// One revision of the PostgreSQL store, as the use cases read it. Hybrid retrieval runs as one SQL statement:
-// full-text rank and cosine distance each rank their candidates, and reciprocal rank fusion combines them with
-// the same constants as the embedded store; overlap removal and MMR then run on the few fused rows.
+// One revision of the PostgreSQL store, as the use cases read it. The candidates come from one SQL statement:
+// full-text rank and cosine distance each rank their own candidates (with the filters applied in the database);
+// the shared ranking tail (core/retrieve/rank.ts) then fuses them, removes overlaps and picks with MMR, exactly
+// as for the local store.
 import type pg from 'pg';
 import type { CorpusView, Retrieval } from '../../core/corpus.js';
-import { cosine } from '../../core/embed/sif-embedder.js';
-import type { StoredDocument } from '../../core/index/snapshot.js';
-import { CANDIDATES_PER_RANKING, dropOverlapping, FUSION_WEIGHTS, maximalMarginalRelevance, MMR_LAMBDA, RRF_K } from '../../core/retrieve/fusion.js';
-import { documentMeta, EF_SEARCH, type RetrieveOptions } from '../../core/retrieve/knowledge-base.js';
+import { CANDIDATES_PER_RANKING, EF_SEARCH } from '../../core/retrieve/fusion.js';
 import { analyzeQuery } from '../../core/retrieve/query.js';
+import { rankPassages, type Hit } from '../../core/retrieve/rank.js';
 import type { TermTable } from '../../core/retrieve/term-stats.js';
 import { weightedCoverage } from '../../core/text/overlap.js';
 import { contentTerms, STOP_WORDS, termOf, words } from '../../core/text/tokens.js';
-import type { Embedder, Passage } from '../../core/types.js';
+import type { Embedder, RetrieveOptions, StoredDocument } from '../../core/types.js';
 import { DOCUMENT_COLUMNS, documentOfRow, parseVector, vectorLiteral, type DocumentRow } from './rows.js';
+import { inTransaction } from './transaction.js';
 
 export interface ViewState {
   revision: string;
@@ -24,8 +24,9 @@ export interface ViewState {
 
 interface CandidateRow {
   row_id: string;
-  fused: number;
+  keyword_rank: number | null;
   keyword_score: number;
+  vector_rank: number | null;
   vector_score: number;
   id: string;
   source: string;
@@ -36,7 +37,7 @@ interface CandidateRow {
   embedding: string;
 }
 
-const HYBRID_SQL = `
+const CANDIDATES_SQL = `
 WITH keyword AS (
   SELECT c.row_id, ts_rank(c.tsv, q.query, 1) AS score,
          row_number() OVER (ORDER BY ts_rank(c.tsv, q.query, 1) DESC, c.row_id) AS rank
@@ -57,19 +58,17 @@ semantic AS (
   ORDER BY c.embedding <=> $2::vector
   LIMIT $5::int
 ),
-fused AS (
-  SELECT coalesce(k.row_id, s.row_id) AS row_id,
-         coalesce($9::float8 / ($11::int + k.rank), 0) + coalesce($10::float8 / ($11::int + s.rank), 0) AS fused,
-         coalesce(k.score, 0) AS keyword_score,
-         coalesce(s.similarity, 0) AS vector_score
+candidates AS (
+  SELECT coalesce(k.row_id, s.row_id) AS row_id, k.rank AS keyword_rank, coalesce(k.score, 0) AS keyword_score,
+         s.rank AS vector_rank, coalesce(s.similarity, 0) AS vector_score
   FROM keyword k FULL OUTER JOIN semantic s ON s.row_id = k.row_id
 )
-SELECT f.row_id, f.fused::float8 AS fused, f.keyword_score::float8 AS keyword_score, f.vector_score::float8 AS vector_score,
+SELECT f.row_id::text AS row_id, f.keyword_rank::int AS keyword_rank, f.keyword_score::float8 AS keyword_score,
+       f.vector_rank::int AS vector_rank, f.vector_score::float8 AS vector_score,
        c.id, c.source, c.start_offset, c.end_offset, c.body, c.search_text, c.embedding::text AS embedding
-FROM fused f JOIN chunks c ON c.row_id = f.row_id
-ORDER BY f.fused DESC, f.row_id`;
+FROM candidates f JOIN chunks c ON c.row_id = f.row_id`;
 
-export class PgCorpusView implements CorpusView {
+export class PgVectorView implements CorpusView {
   private documentsLoading: Promise<ReadonlyMap<string, StoredDocument>> | null = null;
   private countsLoading: Promise<ReadonlyMap<string, number>> | null = null;
 
@@ -107,17 +106,13 @@ export class PgCorpusView implements CorpusView {
     const embedding = useVectors ? vectorLiteral(await this.queryEmbedder.embedQuery(question)) : vectorLiteral(new Array<number>(this.state.embedder.dimension).fill(0));
     const filtered = Boolean(options.sources || options.fromDate || options.toDate);
 
-    const client = await this.pool.connect();
-    let rows: CandidateRow[];
-    let documents: Map<string, StoredDocument>;
-    try {
-      // One snapshot for candidates and their documents: a re-index committing in between cannot make a
-      // passage's offsets point into a newer version of its document.
-      // One round trip for the transaction and its settings. With filters, pgvector ≥ 0.8 keeps scanning the
-      // graph until enough rows pass them.
-      const iterative = filtered && this.options.iterativeScan ? "; SET LOCAL hnsw.iterative_scan = 'relaxed_order'" : '';
-      await client.query(`BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL hnsw.ef_search = ${Math.min(1000, EF_SEARCH)}${iterative}`);
-      const result = await client.query<CandidateRow>(HYBRID_SQL, [
+    // One snapshot for candidates and their documents: a re-index committing in between cannot make a passage's
+    // offsets point into a newer version of its document. The transaction and its settings take one round trip;
+    // with filters, pgvector ≥ 0.8 keeps scanning the graph until enough rows pass them.
+    const iterative = filtered && this.options.iterativeScan ? "; SET LOCAL hnsw.iterative_scan = 'relaxed_order'" : '';
+    const begin = `BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL hnsw.ef_search = ${Math.min(1000, EF_SEARCH)}${iterative}`;
+    const { rows, documents } = await inTransaction(this.pool, begin, async (client) => {
+      const { rows } = await client.query<CandidateRow>(CANDIDATES_SQL, [
         keywordQuery(question, this.state.terms),
         embedding,
         mode !== 'vector',
@@ -126,48 +121,36 @@ export class PgCorpusView implements CorpusView {
         options.sources ? [...options.sources] : null,
         options.fromDate ?? null,
         options.toDate ?? null,
-        FUSION_WEIGHTS.keyword,
-        FUSION_WEIGHTS.vector,
-        RRF_K,
       ]);
-      rows = result.rows;
       const sources = [...new Set(rows.map((row) => row.source))];
       const docs = await client.query<DocumentRow>(`SELECT ${DOCUMENT_COLUMNS} FROM documents WHERE source = ANY ($1)`, [sources]);
-      documents = new Map(docs.rows.map((row) => [row.source, documentOfRow(row)]));
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+      return { rows, documents: new Map<string, StoredDocument>(docs.rows.map((row) => [row.source, documentOfRow(row)])) };
+    });
 
-    const candidates = rows.map((row) => ({
-      row,
-      score: row.fused,
-      chunk: { id: row.id, source: row.source, start: row.start_offset, end: row.end_offset, text: row.body },
-      vector: parseVector(row.embedding),
-    }));
-    const picked = maximalMarginalRelevance(
-      dropOverlapping(candidates, CANDIDATES_PER_RANKING / 2),
-      (item) => item.score,
-      (a, b) => cosine(a.vector, b.vector),
-      options.k,
-      MMR_LAMBDA,
+    // Candidate ids are the rows' serial keys, so ties in the fused score go to the row inserted first.
+    const byId = new Map(
+      rows.map((row) => [
+        Number(row.row_id),
+        { row, chunk: { id: row.id, source: row.source, start: row.start_offset, end: row.end_offset, text: row.body }, vector: parseVector(row.embedding) },
+      ]),
     );
-    const passages: Passage[] = [];
-    for (const item of picked) {
-      const doc = documents.get(item.chunk.source);
-      if (!doc) continue; // cannot happen inside one snapshot (foreign key), but never cite a missing document
-      passages.push({
-        chunk: item.chunk,
-        doc: documentMeta(doc),
-        score: item.score,
-        bm25Score: item.row.keyword_score,
-        vectorScore: item.row.vector_score,
-        termCoverage: weightedCoverage(query.terms, new Set(contentTerms(item.row.search_text)), (term) => this.idf(term)),
-      });
-    }
+    const ranking = (rank: (row: CandidateRow) => number | null, score: (row: CandidateRow) => number): Hit[] =>
+      rows
+        .filter((row) => rank(row) !== null)
+        .sort((a, b) => (rank(a) ?? 0) - (rank(b) ?? 0))
+        .map((row) => ({ id: Number(row.row_id), score: score(row) }));
+    const passages = rankPassages(
+      {
+        keyword: ranking((row) => row.keyword_rank, (row) => row.keyword_score),
+        vector: ranking((row) => row.vector_rank, (row) => row.vector_score),
+        chunk: (id) => byId.get(id)?.chunk,
+        vectorOf: (id) => byId.get(id)?.vector ?? [],
+        // Read in the same snapshot as the candidates (a foreign key holds every chunk's document).
+        document: (source) => documents.get(source),
+        coverage: (id) => weightedCoverage(query.terms, new Set(contentTerms(byId.get(id)?.row.search_text ?? '')), (term) => this.idf(term)),
+      },
+      options.k,
+    );
     return { passages, documents };
   }
 

@@ -1,34 +1,21 @@
-// The query side of one index snapshot: keyword postings, vector search, fusion and diversification.
-import type { CorpusView, Retrieval } from '../corpus.js';
-import type { Embedder, Passage } from '../types.js';
-import type { IndexSnapshot, StoredDocument } from '../index/snapshot.js';
-import { vectorRow } from '../index/snapshot.js';
-import { cosine } from '../embed/sif-embedder.js';
-import { contentTerms } from '../text/tokens.js';
-import { termMatch, weightedCoverage } from '../text/overlap.js';
-import { Bm25Index } from './bm25.js';
-import { CANDIDATES_PER_RANKING, dropOverlapping, FUSION_WEIGHTS, maximalMarginalRelevance, MMR_LAMBDA, reciprocalRankFusion, RRF_K } from './fusion.js';
-import { analyzeQuery } from './query.js';
-
-export interface RetrieveOptions {
-  k: number;
-  /** Only documents published on or after this ISO date. Undated documents are excluded when a range is set. */
-  fromDate?: string;
-  toDate?: string;
-  /** Only these sources (paths relative to the corpus). */
-  sources?: readonly string[];
-  /** Which rankings to use; 'hybrid' (the default) fuses both. The others exist to measure each side alone. */
-  mode?: 'hybrid' | 'keyword' | 'vector';
-}
+// The local store's view: one loaded hnswlib generation, searched in memory. It supplies the candidates (BM25
+// postings and HNSW neighbours); the shared ranking tail (core/retrieve/rank.ts) turns them into passages.
+import type { CorpusView, Retrieval } from '../../core/corpus.js';
+import { Bm25Index } from '../../core/retrieve/bm25.js';
+import { CANDIDATES_PER_RANKING, EF_SEARCH } from '../../core/retrieve/fusion.js';
+import { indexedTextOf } from '../../core/retrieve/indexed-text.js';
+import { analyzeQuery } from '../../core/retrieve/query.js';
+import { rankPassages } from '../../core/retrieve/rank.js';
+import { termMatch, weightedCoverage } from '../../core/text/overlap.js';
+import { contentTerms } from '../../core/text/tokens.js';
+import type { Embedder, Passage, RetrieveOptions, StoredDocument } from '../../core/types.js';
+import type { IndexSnapshot } from './snapshot.js';
+import { vectorRow } from './snapshot.js';
 
 const CANDIDATES = CANDIDATES_PER_RANKING;
-/** HNSW search breadth: measured by `npm run bench` for recall@10 against exact search (docs/benchmarks.md). */
-export const EF_SEARCH = 300;
 const ROW_TERMS_CACHE = 4096;
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 
-/** The embedded store's view: one loaded generation, searched in memory. */
-export class KnowledgeBase implements CorpusView {
+export class LocalView implements CorpusView {
   readonly bm25: Bm25Index;
   /** Terms of recently scored rows. Kept for a few rows only: a Set per chunk costs hundreds of MB at 100k chunks. */
   private readonly rowTerms = new Map<number, Set<string>>();
@@ -107,43 +94,17 @@ export class KnowledgeBase implements CorpusView {
     const keywordHits = mode === 'vector' ? [] : this.bm25.search(query.terms, CANDIDATES, accept);
     const vectorHits = mode === 'keyword' ? [] : this.vectorSearch(await this.embedder.embedQuery(question), CANDIDATES, accept);
 
-    const fused = reciprocalRankFusion(
-      [
-        { rows: keywordHits.map((hit) => hit.row), weight: FUSION_WEIGHTS.keyword },
-        { rows: vectorHits.map((hit) => hit.row), weight: FUSION_WEIGHTS.vector },
-      ],
-      RRF_K,
-    );
-    const bm25ByRow = new Map(keywordHits.map((hit) => [hit.row, hit.score]));
-    const vectorByRow = new Map(vectorHits.map((hit) => [hit.row, hit.similarity]));
-    const ranked = [...fused.entries()]
-      .sort((a, b) => b[1] - a[1] || a[0] - b[0])
-      .flatMap(([row, score]) => {
-        const chunk = snapshot.chunks[row];
-        return chunk ? [{ row, score, chunk }] : [];
-      });
-    const deduplicated = dropOverlapping(ranked, CANDIDATES / 2);
-
-    const picked = maximalMarginalRelevance(
-      deduplicated,
-      (item) => item.score,
-      (a, b) => cosine(vectorRow(snapshot, a.row), vectorRow(snapshot, b.row)),
+    return rankPassages(
+      {
+        keyword: keywordHits.map((hit) => ({ id: hit.row, score: hit.score })),
+        vector: vectorHits.map((hit) => ({ id: hit.row, score: hit.similarity })),
+        chunk: (row) => snapshot.chunks[row],
+        vectorOf: (row) => vectorRow(snapshot, row),
+        document: (source) => snapshot.documents.get(source),
+        coverage: (row) => this.coverage(query.terms, row),
+      },
       options.k,
-      MMR_LAMBDA,
     );
-    return picked.map(({ row, score }) => {
-      const chunk = snapshot.chunks[row];
-      const doc = chunk ? snapshot.documents.get(chunk.source) : undefined;
-      if (!chunk || !doc) throw new Error(`internal: row ${row} has no chunk or document`);
-      return {
-        chunk: { id: chunk.id, source: chunk.source, start: chunk.start, end: chunk.end, text: chunk.text },
-        doc: documentMeta(doc),
-        score,
-        bm25Score: bm25ByRow.get(row) ?? 0,
-        vectorScore: vectorByRow.get(row) ?? 0,
-        termCoverage: this.coverage(query.terms, row),
-      };
-    });
   }
 
   /** Approximate nearest neighbours by cosine similarity, restricted to accepted rows. */
@@ -192,24 +153,4 @@ export class KnowledgeBase implements CorpusView {
       return true;
     };
   }
-}
-
-/** The text a chunk is keyword-indexed under: its own, plus its document's title and publication month, so
- * "in August 2025" or a headline word finds passages whose own sentences never repeat it. */
-export function indexedTextOf(chunkText: string, doc: Pick<StoredDocument, 'title' | 'publishedAt'> | null): string {
-  return `${chunkText}\n${doc?.title ?? ''} ${dateWords(doc?.publishedAt ?? null)}`;
-}
-
-/** A document's metadata without its text and hashes: what a passage carries. */
-export function documentMeta(doc: StoredDocument): Passage['doc'] {
-  const { text: _text, fileHash: _f, contentHash: _c, indexedAt: _i, ...meta } = doc;
-  return meta;
-}
-
-/** "August 2025" for 2025-08-23: how questions refer to a publication date. */
-export function dateWords(isoDate: string | null): string {
-  if (!isoDate) return '';
-  const [year, month] = isoDate.split('-');
-  const monthName = MONTHS[Number(month) - 1] ?? '';
-  return `${monthName} ${year ?? ''}`;
 }

@@ -1,9 +1,13 @@
 // One writer at a time. The lock file records its owner; a lock whose owner process is gone (killed mid-index)
 // is stale and is taken over instead of blocking every future re-index.
+// Why not proper-lockfile: it declares a lock stale when its mtime stops being refreshed by a timer, and a
+// re-index holds the event loop for seconds at a time (hnswlib graph building, writeIndexSync), so a second
+// process could take over a live writer's lock; and a SIGKILLed writer's lock would block re-indexing until
+// the staleness period ran out, where checking the owner's pid takes it over at once.
 import { hostname } from 'node:os';
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import { linkSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CoreError } from '../errors.js';
+import { CoreError } from '../../core/errors.js';
 
 const LOCK_NAME = 'writer.lock';
 /** A lock from another machine cannot be checked for liveness; after this long it is presumed dead. */
@@ -24,10 +28,17 @@ export function acquireWriterLock(indexDir: string): WriterLock {
   const path = join(indexDir, LOCK_NAME);
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      const fd = openSync(path, 'wx');
+      // The owner goes into a private draft that is then hard-linked into place: link() fails when the lock
+      // exists, and the lock never exists half-written, so a writer killed at any instant leaves a lock whose
+      // owner can be checked (an empty one would block re-indexing until it aged).
       const owner: LockOwner = { pid: process.pid, host: hostname(), since: new Date().toISOString() };
-      writeSync(fd, JSON.stringify(owner));
-      closeSync(fd);
+      const draft = `${path}.${process.pid}`;
+      writeFileSync(draft, JSON.stringify(owner));
+      try {
+        linkSync(draft, path);
+      } finally {
+        rmSync(draft, { force: true });
+      }
       let released = false;
       return {
         release() {

@@ -49,13 +49,14 @@ const storedDocumentSchema = z.object({
   source: z.string(),
   title: z.string(),
   publishedAt: z.string().nullable(),
-  dateProvenance: z.enum(['front-matter', 'meta-tag', 'dateline', 'byline']).nullable(),
+  dateProvenance: z.enum(['front-matter', 'meta-tag', 'document-properties', 'dateline', 'byline']).nullable(),
   dateConfidence: z.number(),
   url: z.string().nullable(),
-  format: z.enum(['txt', 'md', 'html']),
+  format: z.enum(['txt', 'md', 'html', 'pdf', 'docx']),
   text: z.string(),
   fileHash: z.string(),
   contentHash: z.string(),
+  pageStarts: z.array(z.number().int().nonnegative()).optional(),
   indexedAt: z.string(),
 });
 

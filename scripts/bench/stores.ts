@@ -5,16 +5,17 @@
 // DATABASE_URL in the configuration), PGlite + pgvector runs in a child process on 127.0.0.1 — WebAssembly,
 // one core: an upper bound for what a real PostgreSQL server does.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Library } from '../src/app/library.js';
-import { createLocalEmbedder } from '../src/app/embedders.js';
-import type { CorpusStore } from '../src/core/corpus.js';
-import type { Logger } from '../src/core/types.js';
-import { dropStoreTables } from '../src/stores/pgvector/migrate.js';
-import { PgVectorStore } from '../src/stores/pgvector/store.js';
-import { CorpusGenerator, percentile, round, writeCorpus } from './bench.js';
+import { createLocalEmbedder } from '../../src/app/embedders.js';
+import { createCorpusStore } from '../../src/app/stores.js';
+import { loadConfig } from '../../src/config.js';
+import type { CorpusStore } from '../../src/core/corpus.js';
+import type { Logger } from '../../src/core/types.js';
+import { dropStoreTables } from '../../src/stores/pgvector/migrate.js';
+import { CorpusGenerator, writeCorpus } from './corpus.js';
+import { percentile, round } from './stats.js';
 
 export interface StoreFigures {
   store: 'local' | 'pgvector';
@@ -51,15 +52,18 @@ export async function compareStores(options: { sizes: number[]; queries: number;
         log(`size ${size}: writing the synthetic corpus`);
         const corpus = writeCorpus(new CorpusGenerator(), corpusDir, size, options.queries);
         await dropStoreTables(databaseUrl);
-        const stores: Array<[StoreFigures['store'], CorpusStore & { prepare?: () => Promise<void> }]> = [
-          ['local', new Library({ corpusDir, indexDir: join(workDir, 'index'), embedder, logger: quiet })],
-          ['pgvector', new PgVectorStore({ databaseUrl, poolSize: 4, corpusDir, embedder, logger: quiet })],
+        // Each store as the composition root makes it for STORE=local / STORE=pgvector.
+        const configFor = (kind: StoreFigures['store']) =>
+          loadConfig({ corpusDir, indexDir: join(workDir, 'index') }, { STORE: kind, DATABASE_URL: databaseUrl, DATABASE_POOL_SIZE: '4' }, { dotenvPath: false });
+        const stores: Array<[StoreFigures['store'], CorpusStore]> = [
+          ['local', await createCorpusStore(configFor('local'), embedder, quiet)],
+          ['pgvector', await createCorpusStore(configFor('pgvector'), embedder, quiet)],
         ];
         const figures: StoreFigures[] = [];
         let chunks = 0;
         const victim = corpus.questions[0]?.source ?? '';
         for (const [name, store] of stores) {
-          await store.prepare?.();
+          await store.prepare();
           let started = performance.now();
           const built = await store.reindex({ rebuild: true });
           const buildMs = performance.now() - started;
@@ -78,7 +82,6 @@ export async function compareStores(options: { sizes: number[]; queries: number;
           }
           // The same one-sentence edit for both stores, reverted afterwards so the second store sees the same corpus.
           const path = join(corpusDir, victim);
-          const { readFileSync } = await import('node:fs');
           const original = readFileSync(path, 'utf8');
           writeFileSync(path, `${original}\nA revised estimate was published on Friday by the statistics office.\n`);
           started = performance.now();
@@ -128,7 +131,7 @@ export function formatComparison(results: readonly StoreComparison[]): string {
 
 /** PGlite in its own process (as a database server would be), on a free port of 127.0.0.1. */
 async function startPgliteChild(): Promise<{ url: string; child: ChildProcess }> {
-  const script = join(import.meta.dirname, 'pglite-server.ts');
+  const script = join(import.meta.dirname, '..', 'pglite-server.ts');
   const child = spawn(process.execPath, [...process.execArgv, script, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';

@@ -7,7 +7,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import hnswlib from 'hnswlib-node';
-import { CoreError } from '../errors.js';
+import { CoreError } from '../../core/errors.js';
 import {
   FILE_NAMES,
   INDEX_FORMAT_VERSION,
@@ -18,8 +18,8 @@ import {
   type Manifest,
 } from './manifest.js';
 import { fsyncDirectory, fsyncFile, replaceFileAtomic, sha256, writeFileDurable } from './files.js';
-import type { HnswIndex, IndexSnapshot, StoredChunk, StoredDocument } from './snapshot.js';
-import type { SkippedFile } from '../types.js';
+import type { SkippedFile, StoredDocument } from '../../core/types.js';
+import type { HnswIndex, IndexSnapshot, StoredChunk } from './snapshot.js';
 
 const POINTER = 'CURRENT';
 const GENERATION_PATTERN = /^gen-(\d{6,})$/;
@@ -40,7 +40,6 @@ export function hasIndex(indexDir: string): boolean {
   return existsSync(join(indexDir, POINTER));
 }
 
-/** Writes a complete new generation and makes it current. Returns its name. */
 /**
  * Writes a complete new generation and makes it current. Afterwards only the new generation and `keep` (the
  * last generation known to be good, the fallback) remain; damaged or never-switched ones are removed.

@@ -1,14 +1,9 @@
 // An immutable, fully loaded index generation. Queries hold a reference to one snapshot for their whole run,
 // so a re-index that swaps in a new one never shows them a half-built index.
-import hnswlib from 'hnswlib-node';
-import type { Chunk, CleanDocument, SkippedFile } from '../types.js';
+import type { HierarchicalNSW } from 'hnswlib-node';
+import type { Chunk, SkippedFile, StoredDocument } from '../../core/types.js';
 
-export type HnswIndex = InstanceType<typeof hnswlib.HierarchicalNSW>;
-
-export interface StoredDocument extends CleanDocument {
-  /** When this version of the document was first indexed (ISO timestamp). */
-  indexedAt: string;
-}
+export type HnswIndex = HierarchicalNSW;
 
 export interface StoredChunk extends Chunk {
   /** The chunk's label in the HNSW graph. */
@@ -38,6 +33,3 @@ export function vectorRow(snapshot: Pick<IndexSnapshot, 'vectors' | 'embedder'>,
   return snapshot.vectors.subarray(row * d, (row + 1) * d);
 }
 
-export function chunksOf(snapshot: IndexSnapshot, source: string): StoredChunk[] {
-  return snapshot.chunks.filter((chunk) => chunk.source === source);
-}

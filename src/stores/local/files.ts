@@ -1,7 +1,7 @@
 // Durable file primitives: write to a temporary name, fsync, rename. A reader sees the old bytes or the new
 // ones, never a torn file.
 import { createHash } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, renameSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 export function sha256(bytes: Uint8Array | string): string {
@@ -52,6 +52,3 @@ export function replaceFileAtomic(path: string, bytes: Uint8Array | string): voi
   fsyncDirectory(dirname(path));
 }
 
-export function readJson(path: string): unknown {
-  return JSON.parse(readFileSync(path, 'utf8')) as unknown;
-}

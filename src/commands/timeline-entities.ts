@@ -1,0 +1,77 @@
+// The /timeline use case's state: entities learned from each corpus revision (re-learning only changed
+// documents), resolution of queries against them and the catalog, and built timelines, all cached per view.
+import type { CorpusView } from '../core/corpus.js';
+import type { Timeline } from '../core/types.js';
+import type { EntityCatalog } from '../core/timeline/index.js';
+import { buildTimelineFor, EntityDirectory, EntityLearner, parseTimelineQuery, prepareMatcher } from '../core/timeline/index.js';
+import { CoreError } from '../core/errors.js';
+import type { EntitySummary, TimelineOptions } from './types.js';
+
+/** Documents learned between two yields to the event loop (~10 ms of work). */
+const LEARNING_SLICE = 100;
+
+export class TimelineEntities {
+  private readonly learner = new EntityLearner();
+  private readonly directories = new WeakMap<CorpusView, Promise<EntityDirectory>>();
+  private readonly timelines = new WeakMap<CorpusView, Map<string, Timeline>>();
+  private readonly summaryCache = new WeakMap<CorpusView, Promise<EntitySummary[]>>();
+
+  constructor(private readonly catalog: EntityCatalog) {}
+
+  /** Curated and learned entities of this corpus state; computed once per view. */
+  directory(view: CorpusView): Promise<EntityDirectory> {
+    let directory = this.directories.get(view);
+    if (!directory) {
+      directory = view.documents().then(async (documents) => {
+        // Learning a large corpus from cold takes seconds: in slices, so the bot keeps answering meanwhile.
+        let slice = 0;
+        for (const doc of documents.values()) {
+          this.learner.prepare(doc);
+          if (++slice % LEARNING_SLICE === 0) await new Promise((resolve) => setImmediate(resolve));
+        }
+        prepareMatcher(this.catalog);
+        return new EntityDirectory(this.catalog, this.learner.learn(documents.values()));
+      });
+      this.directories.set(view, directory);
+      // A failed attempt must not stick to the view.
+      directory.catch(() => this.directories.delete(view));
+    }
+    return directory;
+  }
+
+  async timeline(view: CorpusView, query: string | readonly string[], options: TimelineOptions = {}): Promise<Timeline> {
+    const groups = parseTimelineQuery(query);
+    if (groups.length === 0) {
+      throw new CoreError('INVALID_INPUT', 'Name something to follow, e.g. "japan korea", a person, a place or a topic.');
+    }
+    const directory = await this.directory(view);
+    const terms = directory.resolve(groups);
+    const key = `${options.any ? 'any' : 'all'}:${terms.map((t) => t.name).join('\u0000')}`;
+    let cache = this.timelines.get(view);
+    if (!cache) {
+      cache = new Map();
+      this.timelines.set(view, cache);
+    }
+    const cached = cache.get(key);
+    if (cached) return cached;
+    const documents = await view.documents();
+    const timeline = buildTimelineFor([...documents.values()], this.catalog, terms, { any: options.any ?? false });
+    if (cache.size >= 500) cache.clear();
+    cache.set(key, timeline);
+    return timeline;
+  }
+
+  /** Known entities, most-mentioned first (curated ones count the mentions of their learned spellings). */
+  summaries(view: CorpusView): Promise<EntitySummary[]> {
+    let summaries = this.summaryCache.get(view);
+    if (!summaries) {
+      summaries = this.directory(view).then((directory) =>
+        directory.entries
+          .filter((e) => e.mentions > 0)
+          .map((e) => ({ name: e.name, label: e.label, source: e.source, kind: e.kind, mentions: e.mentions })),
+      );
+      this.summaryCache.set(view, summaries);
+    }
+    return summaries;
+  }
+}

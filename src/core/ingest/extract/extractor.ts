@@ -1,0 +1,150 @@
+// Host side of the parser worker (worker.mjs): one job at a time, each under a deadline. A job that runs too long or
+// exhausts the worker's heap ends the worker (the next job gets a fresh one) and becomes a one-line reason.
+import { Worker } from 'node:worker_threads';
+
+export interface PdfTextItem {
+  str: string;
+  /** Baseline position in PDF points from the page's bottom-left corner. */
+  x: number;
+  y: number;
+  width: number;
+  size: number;
+}
+
+export interface PdfPageText {
+  width: number;
+  height: number;
+  items: PdfTextItem[];
+}
+
+export interface PdfExtraction {
+  pageCount: number;
+  title: string | null;
+  /** The raw `CreationDate` of the document information dictionary ("D:20240305…"). */
+  creationDate: string | null;
+  pages: PdfPageText[];
+}
+
+export interface DocxExtraction {
+  /** mammoth's HTML: headings, paragraphs, lists and tables. */
+  html: string;
+  /** dc:title of the core properties. */
+  title: string | null;
+  /** The cover page's "Publish Date" property, as written. */
+  publishDate: string | null;
+}
+
+export interface ExtractionLimits {
+  /** Wall-clock limit for one file. */
+  timeoutMs: number;
+  maxPdfPages: number;
+  /** A Word file may unzip to at most this many bytes… */
+  maxUnzippedBytes: number;
+  /** …and to at most this many times its own size. */
+  maxUnzipRatio: number;
+}
+
+export const DEFAULT_EXTRACTION_LIMITS: ExtractionLimits = {
+  timeoutMs: 30_000,
+  maxPdfPages: 2_000,
+  maxUnzippedBytes: 200 * 1024 * 1024,
+  maxUnzipRatio: 100,
+};
+
+export type ExtractionOutcome<T> = { ok: true; value: T } | { ok: false; reason: string };
+
+type RawPage = { width: number; height: number; items: Array<[string, number, number, number, number]> };
+type Reply = { id: number; ok: true; result: unknown } | { id: number; ok: false; reason: string };
+
+const WORKER_URL = new URL('./worker.mjs', import.meta.url);
+/** Heap of the parser thread; a file that needs more is refused instead of growing the bot's memory. */
+const WORKER_HEAP_MB = 512;
+
+export class DocumentExtractor {
+  private worker: Worker | null = null;
+  private queue: Promise<unknown> = Promise.resolve();
+  private nextId = 1;
+
+  constructor(readonly limits: ExtractionLimits = DEFAULT_EXTRACTION_LIMITS) {}
+
+  async pdf(bytes: Uint8Array): Promise<ExtractionOutcome<PdfExtraction>> {
+    const outcome = await this.run({ kind: 'pdf', maxPages: this.limits.maxPdfPages }, bytes);
+    if (!outcome.ok) return outcome;
+    const raw = outcome.value as Omit<PdfExtraction, 'pages'> & { pages: RawPage[] };
+    const pages = raw.pages.map((page) => ({
+      width: page.width,
+      height: page.height,
+      items: page.items.map(([str, x, y, width, size]) => ({ str, x, y, width, size })),
+    }));
+    return { ok: true, value: { ...raw, pages } };
+  }
+
+  async docx(bytes: Uint8Array): Promise<ExtractionOutcome<DocxExtraction>> {
+    const outcome = await this.run({ kind: 'docx', maxUnzippedBytes: this.limits.maxUnzippedBytes, maxUnzipRatio: this.limits.maxUnzipRatio }, bytes);
+    return outcome.ok ? { ok: true, value: outcome.value as DocxExtraction } : outcome;
+  }
+
+  /** Ends the worker; a later job starts a new one. */
+  async close(): Promise<void> {
+    const worker = this.worker;
+    this.worker = null;
+    if (worker) await worker.terminate();
+  }
+
+  private run(job: Record<string, unknown>, bytes: Uint8Array): Promise<ExtractionOutcome<unknown>> {
+    // One job at a time: the deadline then measures this file's parse, not a queue behind it.
+    const next = this.queue.then(() => this.runNow(job, bytes));
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private spawn(): Worker {
+    const worker = new Worker(WORKER_URL, { resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } });
+    // An idle parser thread must not keep a CLI process alive; a running job holds its own timer.
+    worker.unref();
+    return worker;
+  }
+
+  private runNow(job: Record<string, unknown>, bytes: Uint8Array): Promise<ExtractionOutcome<unknown>> {
+    const worker = (this.worker ??= this.spawn());
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      let settled = false;
+      const finish = (outcome: ExtractionOutcome<unknown>, kill: boolean): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        worker.off('message', onMessage);
+        worker.off('error', onError);
+        worker.off('exit', onExit);
+        if (kill && this.worker === worker) {
+          this.worker = null;
+          void worker.terminate();
+        }
+        resolve(outcome);
+      };
+      const onMessage = (reply: Reply): void => {
+        if (reply.id !== id) return;
+        finish(reply.ok ? { ok: true, value: reply.result } : { ok: false, reason: reply.reason }, false);
+      };
+      const onError = (error: Error & { code?: string }): void => {
+        const reason =
+          error.code === 'ERR_WORKER_OUT_OF_MEMORY'
+            ? `parser ran out of memory (limit ${WORKER_HEAP_MB} MB)`
+            : `parser failed (${(error.message.split('\n')[0] ?? '').slice(0, 160)})`;
+        finish({ ok: false, reason }, true);
+      };
+      const onExit = (): void => finish({ ok: false, reason: 'parser stopped unexpectedly' }, true);
+      const timer = setTimeout(
+        () => finish({ ok: false, reason: `parsing took longer than ${Math.round(this.limits.timeoutMs / 100) / 10} s (time limit)` }, true),
+        this.limits.timeoutMs,
+      );
+      worker.on('message', onMessage);
+      worker.on('error', onError);
+      worker.on('exit', onExit);
+      // A copy is transferred: the caller keeps its bytes (they are hashed and may be written to disk).
+      const copy = bytes.slice();
+      worker.postMessage({ ...job, id, bytes: copy }, [copy.buffer]);
+    });
+  }
+}

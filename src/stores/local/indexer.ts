@@ -1,0 +1,256 @@
+// The local store's re-index. It follows the shared plan (core/index/plan.ts): only chunks whose text is new
+// are sent to the embedder, and the HNSW graph of the previous generation is patched (markDelete + add)
+// instead of rebuilt unless deletions have piled up or the plan starts from nothing.
+import hnswlib from 'hnswlib-node';
+import { chunkDocument } from '../../core/chunk/chunker.js';
+import { isCoreError } from '../../core/errors.js';
+import { embedInBatches } from '../../core/index/embed.js';
+import { partitionChunks, planIndex, sameEmbedder, summarize, type IndexPlan } from '../../core/index/plan.js';
+import { loadCorpus } from '../../core/ingest/index.js';
+import type { CleanDocument, Embedder, IndexProgress, Logger, ReindexSummary, SkippedFile, StoredDocument } from '../../core/types.js';
+import { acquireWriterLock } from './lock.js';
+import type { HnswIndex, IndexSnapshot, StoredChunk } from './snapshot.js';
+import { vectorRow } from './snapshot.js';
+import { currentGenerationName, hasIndex, loadCurrentGeneration, newestLoadableGeneration, removeTemporaryGenerations, writeGeneration } from './generations.js';
+
+export const HNSW_M = 16;
+export const HNSW_EF_CONSTRUCTION = 200;
+/** Past this share of deleted elements, searching a patched graph gets slower than rebuilding it. */
+const MAX_DELETED_SHARE = 0.25;
+
+export interface LocalIndexOptions {
+  corpusDir: string;
+  indexDir: string;
+  embedder: Embedder;
+  /** Ignore the previous generation entirely. */
+  rebuild?: boolean;
+  onProgress?: (progress: IndexProgress) => void;
+  logger?: Logger;
+  /** Test hook: called after the new generation is on disk, before CURRENT is switched to it. */
+  beforeSwitch?: () => void;
+  /** Documents already loaded (lets callers reuse a scan); defaults to loading `corpusDir`. */
+  corpus?: { documents: CleanDocument[]; skipped: SkippedFile[]; boilerplateLines?: string[]; parserRevision?: number };
+  /** Receives where the run's wall-clock time went (benchmarks, logs). Called once, when the run succeeds. */
+  onTiming?: (timing: IndexTiming) => void;
+}
+
+/** Milliseconds per phase of one run; they add up to about `totalMs`. */
+export interface IndexTiming {
+  /** Reading and verifying the previous generation. */
+  previousMs: number;
+  /** Listing, reading, decoding and cleaning the corpus files. */
+  scanMs: number;
+  chunkMs: number;
+  embedMs: number;
+  /** Assembling vectors and building or patching the HNSW graph. */
+  graphMs: number;
+  /** Writing, fsyncing and switching to the new generation. */
+  writeMs: number;
+  totalMs: number;
+}
+
+export interface LocalIndexResult {
+  summary: ReindexSummary;
+  snapshot: IndexSnapshot;
+  /** True when nothing changed and no new generation was written. */
+  reusedPrevious: boolean;
+}
+
+export async function runLocalIndex(options: LocalIndexOptions): Promise<LocalIndexResult> {
+  const started = performance.now();
+  const timing: IndexTiming = { previousMs: 0, scanMs: 0, chunkMs: 0, embedMs: 0, graphMs: 0, writeMs: 0, totalMs: 0 };
+  let mark = started;
+  /** Charges the time since the last lap to one phase. */
+  const lap = (phase: Exclude<keyof IndexTiming, 'totalMs'>) => {
+    const now = performance.now();
+    timing[phase] += now - mark;
+    mark = now;
+  };
+  const finish = () => {
+    timing.totalMs = performance.now() - started;
+    options.onTiming?.(timing);
+  };
+  const lock = acquireWriterLock(options.indexDir);
+  try {
+    removeTemporaryGenerations(options.indexDir);
+    const { embedder } = options;
+    let previous: IndexSnapshot | null = null;
+    let unusable: string | undefined;
+    // The generation kept beside the new one as a fallback: the last one known to be good.
+    let fallbackGeneration: string | null = options.rebuild ? currentGenerationName(options.indexDir) : null;
+    if (!options.rebuild && hasIndex(options.indexDir)) {
+      try {
+        previous = loadCurrentGeneration(options.indexDir);
+        fallbackGeneration = previous.generation;
+      } catch (error) {
+        if (!isCoreError(error)) throw error;
+        unusable = error.message;
+        options.logger?.warn({ err: error.message }, 'previous index unusable; rebuilding from the corpus');
+        fallbackGeneration = newestLoadableGeneration(options.indexDir, currentGenerationName(options.indexDir));
+      }
+    }
+
+    const embedderKept = previous !== null && sameEmbedder(previous.embedder, embedder);
+    if (previous && !embedderKept) options.logger?.warn({ from: previous.embedder.id, to: embedder.id }, 'embedder changed; full rebuild');
+
+    lap('previousMs');
+    options.onProgress?.({ phase: 'scanning', done: 0, total: 0 });
+    const reusable =
+      embedderKept && previous?.boilerplateLines && previous.parserRevision !== undefined
+        ? { previous: { documents: previous.documents, boilerplateLines: previous.boilerplateLines, parserRevision: previous.parserRevision } }
+        : {};
+    const corpus = options.corpus ?? (await loadCorpus(options.corpusDir, reusable));
+    lap('scanMs');
+
+    const plan = planIndex(previous, corpus, embedder, { ...(options.rebuild ? { rebuild: true } : {}), ...(unusable !== undefined ? { unusable } : {}) });
+    // From here on `base` is what the plan builds on: nothing when it starts from scratch.
+    const base = plan.fresh ? null : previous;
+    if (base && plan.nothingChanged) {
+      options.onProgress?.({ phase: 'done', done: 0, total: 0 });
+      finish();
+      return {
+        summary: summarize(plan, { chunks: base.chunks.length, embedded: 0, skipped: corpus.skipped, embedder: embedder.id, ms: performance.now() - started }),
+        snapshot: base,
+        reusedPrevious: true,
+      };
+    }
+
+    const { documents, keptChunks, freshChunks } = followPlan(plan, base, lap);
+    lap('scanMs');
+
+    // Embed only what is new.
+    const freshVectors = await embedInBatches(embedder, freshChunks.map((chunk) => chunk.text), options.onProgress);
+    lap('embedMs');
+    options.onProgress?.({ phase: 'writing', done: 0, total: 1 });
+
+    const { allChunks, vectors, hnsw, nextLabel } = assembleGraph(base, keptChunks, freshChunks, freshVectors, embedder.dimension);
+    lap('graphMs');
+    const snapshot = writeGeneration(
+      options.indexDir,
+      {
+        embedder: { id: embedder.id, dimension: embedder.dimension },
+        documents,
+        chunks: allChunks,
+        vectors,
+        hnsw,
+        hnswParams: { m: HNSW_M, efConstruction: HNSW_EF_CONSTRUCTION, nextLabel },
+        skipped: corpus.skipped,
+        ...(corpus.boilerplateLines && corpus.parserRevision !== undefined
+          ? { boilerplateLines: corpus.boilerplateLines, parserRevision: corpus.parserRevision }
+          : {}),
+      },
+      { keep: fallbackGeneration, ...(options.beforeSwitch ? { beforeSwitch: options.beforeSwitch } : {}) },
+    );
+    lap('writeMs');
+    options.onProgress?.({ phase: 'done', done: 1, total: 1 });
+    finish();
+    return {
+      summary: summarize(plan, { chunks: allChunks.length, embedded: freshChunks.length, skipped: corpus.skipped, embedder: embedder.id, ms: performance.now() - started }),
+      snapshot,
+      reusedPrevious: false,
+    };
+  } finally {
+    lock.release();
+  }
+}
+
+/**
+ * The documents and chunks of the new generation, in scan order: a kept document keeps its chunks (and their
+ * labels); a changed one is chunked again, keeping the vectors of chunks whose id and text are unchanged.
+ */
+function followPlan(
+  plan: IndexPlan,
+  base: IndexSnapshot | null,
+  lap: (phase: 'scanMs' | 'chunkMs') => void,
+): { documents: StoredDocument[]; keptChunks: StoredChunk[]; freshChunks: Array<Omit<StoredChunk, 'label'>> } {
+  const now = new Date().toISOString();
+  const documents: StoredDocument[] = [];
+  const keptChunks: StoredChunk[] = [];
+  const freshChunks: Array<Omit<StoredChunk, 'label'>> = [];
+  const previousChunksBySource = new Map<string, StoredChunk[]>();
+  for (const chunk of base?.chunks ?? []) {
+    const list = previousChunksBySource.get(chunk.source) ?? [];
+    list.push(chunk);
+    previousChunksBySource.set(chunk.source, list);
+  }
+  for (const { doc, action } of plan.documents) {
+    if (action === 'keep') {
+      documents.push({ ...doc, indexedAt: base?.documents.get(doc.source)?.indexedAt ?? now });
+      keptChunks.push(...(previousChunksBySource.get(doc.source) ?? []));
+      continue;
+    }
+    documents.push({ ...doc, indexedAt: now });
+    // A changed document keeps the vectors of chunks whose text did not change (same id).
+    const stored = new Map((previousChunksBySource.get(doc.source) ?? []).map((chunk) => [chunk.id, chunk]));
+    lap('scanMs'); // planning is bookkeeping of the scan
+    const { kept, fresh } = partitionChunks(chunkDocument(doc.source, doc.text), (id) => stored.get(id));
+    lap('chunkMs');
+    for (const { chunk, stored: old } of kept) keptChunks.push({ ...chunk, label: old.label });
+    freshChunks.push(...fresh);
+  }
+  return { documents, keptChunks, freshChunks };
+}
+
+/**
+ * The new generation's rows and graph: kept chunks (their stored vectors) then fresh ones. The previous graph is
+ * patched in place (markDelete + add) unless there is none or deletions have piled up; then it is rebuilt.
+ */
+function assembleGraph(
+  base: IndexSnapshot | null,
+  keptChunks: readonly StoredChunk[],
+  freshChunks: ReadonlyArray<Omit<StoredChunk, 'label'>>,
+  freshVectors: readonly number[][],
+  dimension: number,
+): { allChunks: StoredChunk[]; vectors: Float32Array; hnsw: HnswIndex; nextLabel: number } {
+  const keptLabels = new Set(keptChunks.map((chunk) => chunk.label));
+  const removedLabels = (base?.chunks ?? []).filter((chunk) => !keptLabels.has(chunk.label)).map((chunk) => chunk.label);
+  const patchable =
+    base !== null &&
+    (base.hnsw.getCurrentCount() - base.chunks.length + removedLabels.length - freshChunks.length) <=
+      MAX_DELETED_SHARE * Math.max(1, keptChunks.length + freshChunks.length);
+
+  let nextLabel = patchable && base ? Math.max(base.nextLabel, maxLabel(base) + 1) : 0;
+  const allChunks: StoredChunk[] = [];
+  const vectors = new Float32Array((keptChunks.length + freshChunks.length) * dimension);
+  const labelsToAdd: Array<{ label: number; row: number }> = [];
+  keptChunks.forEach((chunk) => {
+    const oldRow = base?.rowByLabel.get(chunk.label);
+    if (oldRow === undefined || !base) throw new Error(`internal: no stored vector for chunk ${chunk.id}`);
+    const row = allChunks.length;
+    vectors.set(vectorRow(base, oldRow), row * dimension);
+    const label = patchable ? chunk.label : nextLabel++;
+    // Stored chunks are never mutated, so a kept one is shared rather than copied (100k objects per re-index).
+    allChunks.push(label === chunk.label ? chunk : { ...chunk, label });
+    if (!patchable) labelsToAdd.push({ label, row });
+  });
+  freshChunks.forEach((chunk, i) => {
+    const row = allChunks.length;
+    vectors.set(freshVectors[i] ?? [], row * dimension);
+    const label = nextLabel++;
+    allChunks.push({ ...chunk, label });
+    labelsToAdd.push({ label, row });
+  });
+
+  let hnsw: HnswIndex;
+  if (patchable && base) {
+    // `base` was loaded by this run for this run alone (a serving snapshot is a different object), so its
+    // graph can be patched in place; reading the file a second time cost a full graph load per re-index.
+    hnsw = base.hnsw;
+    for (const label of removedLabels) hnsw.markDelete(label);
+    const needed = hnsw.getCurrentCount() + labelsToAdd.length;
+    if (needed > hnsw.getMaxElements()) hnsw.resizeIndex(Math.ceil(needed * 1.25) + 16);
+  } else {
+    hnsw = new hnswlib.HierarchicalNSW('cosine', dimension);
+    hnsw.initIndex({ maxElements: Math.ceil(allChunks.length * 1.25) + 16, m: HNSW_M, efConstruction: HNSW_EF_CONSTRUCTION, randomSeed: 42, allowReplaceDeleted: true });
+  }
+  for (const { label, row } of labelsToAdd) {
+    hnsw.addPoint(Array.from(vectors.subarray(row * dimension, (row + 1) * dimension)), label, patchable);
+  }
+  return { allChunks, vectors, hnsw, nextLabel };
+}
+
+function maxLabel(snapshot: IndexSnapshot): number {
+  let max = -1;
+  for (const chunk of snapshot.chunks) if (chunk.label > max) max = chunk.label;
+  return max;
+}

@@ -23,11 +23,11 @@ export interface GridPoint {
 /** The search space. Small on purpose: ~a few hundred points, each run over every item. */
 export function parameterGrid(base: ExtractiveParameters = DEFAULT_EXTRACTIVE_PARAMETERS): ExtractiveParameters[] {
   const out: ExtractiveParameters[] = [];
-  for (const minEvidence of [0.45, 0.5, 0.55, 0.6])
+  for (const minEvidence of [0.45, 0.5, 0.55])
     for (const nearRatio of [0.5, 0.6, 0.75])
       for (const vectorFloor of [0.5, 0.58, 0.65])
         for (const documentCredit of [0, 0.4])
-          for (const predicate of [0, 0.2])
+          for (const predicate of [0, 0.2, 0.35])
             for (const type of [0.15, 0.3]) {
               out.push({ ...base, minEvidence, nearRatio, vectorFloor, documentCredit, weights: { ...base.weights, type, predicate } });
             }

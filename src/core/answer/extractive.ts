@@ -10,6 +10,7 @@ import { termMatch, weightedCoverage } from '../text/overlap.js';
 import { analyzeQuestion, type ExpectedType, type QuestionAnalysis } from '../text/question.js';
 import { cosine } from '../embed/sif-embedder.js';
 import { dateWords } from '../retrieve/indexed-text.js';
+import { isCalendarWord } from '../text/calendar.js';
 import { assembleAnswer, type Claim } from './citations.js';
 import { capitalisedRuns, formatLongDate, formatLongValue, isCheckableType, isGiven, isSaying, tokenizeSentence, typedSpans, type SentenceToken, type TypedSpan } from './typed-spans.js';
 import { DEFAULT_EXTRACTIVE_PARAMETERS, type ExtractiveParameters } from './parameters.js';
@@ -96,7 +97,9 @@ export function scoreSentences(
   if (focus.length === 0 || passages.length === 0) return { analysis, scored, sentencesBySource };
   const idf = (term: string) => evidence.idf(term);
   const focusTerms = focus.map((f) => f.term);
-  const weights = focus.map((f) => Math.max(0.1, idf(f.term)));
+  // "besides X, what else": X is what the asker already has; its words place the topic (the new items often share
+  // X's sentence) but count half.
+  const weights = focus.map((f) => (analysis.excluded.includes(f.term) ? 0.5 : 1) * Math.max(0.1, idf(f.term)));
   const questionVector = evidence.embed?.(question);
   const speakerTerms = analysis.speaker.filter((w) => !STOP_WORDS.has(w)).map((w) => contentTerms(w)[0] ?? w);
 
@@ -117,7 +120,10 @@ export function scoreSentences(
     }
     return capital > 0 && capital >= 4 * lower;
   });
-  const predicateWeight = focus.reduce((sum, _f, qi) => sum + (isName[qi] ? 0 : (weights[qi] ?? 0)), 0);
+  // What happened ("meet", "veto", "nosedive") is what a sentence must say to be about the asked event: names say
+  // who, and numbers, months and weekdays say when (the page's date can give those), so neither counts here.
+  const isEvent = focus.map((f, qi) => !isName[qi] && !/\d/.test(f.word) && !isCalendarWord(f.word));
+  const predicateWeight = focus.reduce((sum, _f, qi) => sum + (isEvent[qi] ? (weights[qi] ?? 0) : 0), 0);
   documentOrder.forEach((source, documentRank) => {
     const doc = documents.get(source);
     const own = passages.filter((p) => p.chunk.source === source);
@@ -144,6 +150,8 @@ export function scoreSentences(
         const w = weights[qi] ?? 0;
         total += w;
         let best = termMatch(f.term, features.terms);
+        // An event named by a noun ("a planned sitdown", "the talks") is the event the question's verb asks about.
+        if (best < NOMINAL_CREDIT && isEvent[qi] && features.tokens.some((t) => NOMINAL_EVENT[t.word] === f.term)) best = NOMINAL_CREDIT;
         let position = best > 0 ? features.tokens.findIndex((t) => t.term === f.term || t.term.startsWith(f.term.slice(0, 5))) : -1;
         if (best < 1 && evidence.wordSimilarity && !/\d/.test(f.word) && !analysis.names.has(f.word)) {
           features.content.forEach((i) => {
@@ -162,7 +170,7 @@ export function scoreSentences(
         }
         found += w * best;
         credited += w * Math.max(best, parameters.documentCredit * (inDocument[qi] ?? 0));
-        if (!isName[qi]) predicateFound += w * best;
+        if (isEvent[qi]) predicateFound += w * best;
         if (best >= 0.5 && position >= 0) (isName[qi] ? nameMatched : matched).push(position);
       });
       // Distance to the answer is measured from what happened ("met in Tokyo") before who took part.
@@ -267,6 +275,8 @@ export function answerExtractively(
     if (chosen.length >= limit) break;
     if (candidate === best || candidate.doc.source !== best.doc.source || !candidate.prose) continue;
     if (candidate.score < parameters.secondRatio * best.score || candidate.coverage < parameters.secondCoverage) continue;
+    // A second reason or statement must itself be one: a sentence that merely shares the words is padding.
+    if ((analysis.type === 'reason' || analysis.type === 'statement') && candidate.nearSpan === null) continue;
     if (chosen.some((c) => c.span.start === candidate.span.start || (c.vector && candidate.vector && cosine(c.vector, candidate.vector) > 0.92))) continue;
     chosen.push(candidate);
   }
@@ -329,12 +339,19 @@ function shortAnswer(analysis: QuestionAnalysis, sentence: ScoredSentence): { sp
     case 'description':
     case 'list':
       return null;
-    default: {
-      const text = trimTitles(span.text, analysis);
-      if (!text || text.length > 60) return null;
-      return { span: text, lead: `**${text}**` };
-    }
+    case 'quantity':
+      // A proportion in words ("much of the summit…") only makes sense in its sentence.
+      if (analysis.unit === 'proportion' && !/\d/.test(span.text)) return null;
+      return simpleShort(span.text, analysis);
+    default:
+      return simpleShort(span.text, analysis);
   }
+}
+
+function simpleShort(spanText: string, analysis: QuestionAnalysis): { span: string; lead: string } | null {
+  const text = trimTitles(spanText, analysis);
+  if (!text || text.length > 60) return null;
+  return { span: text, lead: `**${text}**` };
 }
 
 function parseDay(iso: string): { y: number; m?: number; d?: number } {
@@ -382,6 +399,15 @@ function nearest(spans: readonly TypedSpan[], matched: readonly number[], window
   }
   return best && bestDistance <= window ? { span: best, distance: bestDistance } : null;
 }
+
+// Nouns that name an event whose verb a question uses, by the verb's stem ("sitdown" is a meeting).
+const NOMINAL_EVENT: Readonly<Record<string, string>> = {
+  sitdown: 'meet', 'sit-down': 'meet', meeting: 'meet', meetings: 'meet', talks: 'meet', summit: 'meet', summits: 'meet',
+  visit: 'travel', trip: 'travel',
+  launch: 'fire', launched: 'fire', launches: 'fire',
+  discussions: 'discuss', discussion: 'discuss', talk: 'discuss', talked: 'discuss',
+};
+const NOMINAL_CREDIT = 0.8;
 
 const REACTION = /\b(?:hit back|struck back|retaliat\w*|responded|reacted|in return|in response|countered|backlash)\b/i;
 const CAUSAL_CUE = /\b(?:because|due to|owing to|as a result of|in response to|after|following|amid|amidst|over|prompted|sparked|triggered)\b/i;

@@ -157,6 +157,10 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
       } else if (distance) {
         type = 'quantity';
         unit = 'distance';
+      } else if (next === 'much' && after[1] === 'of') {
+        // "how much of the summit is one-on-one": a share of a whole.
+        type = 'quantity';
+        unit = 'proportion';
       } else {
         type = next === 'much' ? 'quantity' : 'count';
         // The counted noun is the last word before the verb: "how many of the visiting [leaders] is…".
@@ -212,7 +216,7 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
 
   const focus: QuestionWord[] = [];
   const seen = new Set<string>();
-  for (const word of tokens) {
+  for (const word of eventTokens(tokens)) {
     if (typeWords.has(word) || SCAFFOLD.has(word) || WH.includes(word)) continue;
     const [term] = contentTerms(word);
     if (!term || seen.has(term)) continue;
@@ -228,6 +232,35 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
   const sayVerb = sayWord ? termOf(sayWord) : null;
   const purpose = type === 'reason' && wh !== 'why' && /\b(?:trying|hoping|aiming|looking|seeking)\s+to\b|\bwhat\s+for\b/.test(lower);
   return { text: question, wh, type, unit, sayVerb, excluded: excludedTerms, purpose, granularity, datePart, focus, given, speaker, years, names: new Set(capitalisedWords(question)), role, nameRuns: capitalisedNameRuns(question) };
+}
+
+// Light-verb and phrasal paraphrases of one event verb, as people type them: "sit down with", "hold talks", "get
+// together" all say "meet"; "kick off" says "start"; "wrap up" says "end". Documents mostly use the plain verb.
+const PHRASAL: Array<[RegExp, string]> = [
+  [/\b(?:sit|sat|sits|sitting) down(?: together| with| for)?\b/g, 'meet'],
+  [/\b(?:get|got|gets|getting) together\b/g, 'meet'],
+  [/\b(?:hold|held|holds|holding|have|had|has) (?:talks|a meeting|meetings|a summit|a sit ?down)\b/g, 'meet'],
+  [/\b(?:see|saw|seen|sees|seeing) each other\b/g, 'meet'],
+  [/\b(?:catch|caught) up\b/g, 'meet'],
+  [/\b(?:kick|kicks|kicked|kicking) off\b/g, 'start'],
+  [/\b(?:wrap|wraps|wrapped|wrapping) up\b/g, 'end'],
+  [/\b(?:go|goes|went|going|gone) (?:over|through)\b/g, 'discuss'],
+  [/\b(?:talk|talks|talked|talking) (?:about|over)\b/g, 'discuss'],
+  // "when he sees Trump": seeing a person is meeting them.
+  [/\b(?:see|sees|seeing) (?=[a-z])/g, 'meet '],
+  [/\b(?:beef|beefs|beefed|beefing|ramp|ramps|ramped|ramping|step|steps|stepped|stepping|shore|shoring) up\b/g, 'strengthen'],
+  // Idioms that carry no evidence.
+  [/\bin the first place\b/g, ''],
+  // A purpose question's frame ("what is X trying to get done", "hoping to achieve"): the answer's "to …" says it.
+  [/\b(?:trying|hoping|aiming|looking|seeking|wanting|want|wants|trying) to (?:get done|achieve|accomplish|do|get out of|get)\b/g, ''],
+  [/\b(?:trying|hoping|aiming|seeking) to\b/g, ''],
+];
+
+/** The question's words with phrasal paraphrases replaced by the event verb they stand for. */
+function eventTokens(tokens: readonly string[]): string[] {
+  let text = ` ${tokens.join(' ')} `;
+  for (const [pattern, verb] of PHRASAL) text = text.replace(pattern, verb);
+  return text.trim().split(/\s+/).filter((w) => w.length > 0);
 }
 
 /** "what did X say / tell / describe…", "how did X describe / explain…", "what was X's line / view on…". */

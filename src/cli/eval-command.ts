@@ -98,7 +98,7 @@ runMain(async () => {
         `retrieval recall@5   ${fixed(report.recallAt5)}   MRR ${fixed(report.mrr)}`,
         `answer accuracy      ${report.correct}/${report.answerable} (${pct(report.accuracy)})   unanswerable refused ${report.refusedCorrectly}/${report.unanswerable} (${pct(report.refusalAccuracy)})`,
         `by type              ${byTypeLine(report)}`,
-        `false-refusal rate   ${pct(report.falseRefusalRate)}   refusals citing the answer ${report.refusalsCitingAnswer}`,
+        `false-refusal rate   ${pct(report.falseRefusalRate)}   refusals citing the answer ${report.refusalsCitingAnswer}   cited sentence states the asked event ${report.statesEvent.stated}/${report.statesEvent.of}`,
         `citation validity    ${pct(report.citationValidity)}   median answer ${report.medianAnswerChars ?? 'n/a'} chars`,
         `answer latency       p50 ${report.latencyP50Ms.toFixed(1)} ms   p95 ${report.latencyP95Ms.toFixed(1)} ms (extractive steady state, index loaded)`,
         `recall@5 by mode     ${(['keyword', 'vector', 'hybrid'] as const).map((m) => `${m} ${fixed(report.retrievalByMode[m].recallAt5)} (MRR ${fixed(report.retrievalByMode[m].mrr)})`).join('   ')}`,
@@ -121,7 +121,7 @@ runMain(async () => {
     }
     process.stdout.write(`chosen on all items: ${JSON.stringify(cv.parameters)}\n`);
     const brief = (p: ExtractiveParameters) =>
-      `minEvidence ${p.minEvidence} nearRatio ${p.nearRatio} vectorFloor ${p.vectorFloor} documentCredit ${p.documentCredit} predicate ${p.weights.predicate} type ${p.weights.type}`;
+      `minEvidence ${p.minEvidence} nearRatio ${p.nearRatio} vectorFloor ${p.vectorFloor} minPredicate ${p.minPredicate} predicate ${p.weights.predicate} type ${p.weights.type}`;
     cv.chosen.forEach((p, i) => process.stdout.write(`  fold ${i + 1} chose: ${brief(p)}\n`));
   }
   if (models) {

@@ -126,6 +126,20 @@ describe('the asked event and the stated purpose decide between sentences that s
     expect(answer.citations[0]?.quote).toContain('met in Madrid');
   });
 
+  it('"how long" is answered by a span given as its two ends, "where will X go" by where the trip leads', () => {
+    const stay = 'Duarte will stay in Rome from Sunday to Tuesday, her office said.';
+    const stayDoc: CleanDocument = { ...doc, text: stay };
+    const stayPassage: Passage = { ...passage, chunk: { ...passage.chunk, text: stay, end: stay.length }, doc: stayDoc };
+    const answer = answerExtractively('how long will duarte stay in rome?', [stayPassage], new Map([[doc.source, stayDoc]]), EVIDENCE);
+    expect(answer.type).toBe('duration');
+    expect(answer.short).toBe('Sunday to Tuesday');
+    expect(askEnvoy('where will duarte head next week?').short).toBe('Berlin');
+  });
+
+  it('a role owned by someone the sentence does not name is no answer ("the premier of Norway")', () => {
+    expect(askEnvoy('who is the premier of Norway?').refused).toBe(true);
+  });
+
   it('a "why is X going to Y" question gives the purpose ("to sign…") and no loosely related second sentence', () => {
     const answer = askEnvoy('why is duarte going to berlin?');
     expect(answer.refused).toBe(false);

@@ -62,6 +62,8 @@ export interface ScoredSentence {
   coverage: number;
   context: number;
   semantic: number;
+  /** Coverage of the asked event's words (1 when the question names no event). */
+  predicate: number;
   /** Focus coverage + ½ cosine: whether the sentence itself speaks of the question. */
   evidence: number;
   /** The same with part credit for focus words its document gives elsewhere: eligibility to answer. */
@@ -150,9 +152,18 @@ export function scoreSentences(
         const w = weights[qi] ?? 0;
         total += w;
         let best = termMatch(f.term, features.terms);
-        // An event named by a noun ("a planned sitdown", "the talks") is the event the question's verb asks about.
-        if (best < NOMINAL_CREDIT && isEvent[qi] && features.tokens.some((t) => NOMINAL_EVENT[t.word] === f.term)) best = NOMINAL_CREDIT;
-        let position = best > 0 ? features.tokens.findIndex((t) => t.term === f.term || t.term.startsWith(f.term.slice(0, 5))) : -1;
+        // An event named by a noun ("a planned sitdown", "the talks") or a verb of its class ("head to" for "travel").
+        let nominalAt = -1;
+        if (isEvent[qi] && best < 1) {
+          features.tokens.forEach((t, i) => {
+            const kin = EVENT_CLASS[t.word];
+            if (kin && kin.verb === f.term && kin.credit > best) {
+              best = kin.credit;
+              nominalAt = i;
+            }
+          });
+        }
+        let position = nominalAt >= 0 ? nominalAt : best > 0 ? features.tokens.findIndex((t) => t.term === f.term || t.term.startsWith(f.term.slice(0, 5))) : -1;
         if (best < 1 && evidence.wordSimilarity && !/\d/.test(f.word) && !analysis.names.has(f.word)) {
           features.content.forEach((i) => {
             const token = features.tokens[i];
@@ -236,6 +247,7 @@ export function scoreSentences(
         coverage,
         context,
         semantic,
+        predicate,
         evidence: coverage + 0.5 * semantic,
         support: rankingCoverage + 0.5 * semantic,
         ...(companion ? { companion } : {}),
@@ -310,7 +322,7 @@ function decide(analysis: QuestionAnalysis, scored: readonly ScoredSentence[], p
   if (scored.length === 0) return { best: null, bestEvidence, refusedBy: 'no sentences' };
   if (bestEvidence < parameters.minEvidence) return { best: null, bestEvidence, refusedBy: 'focus not found' };
   const floor = parameters.nearRatio * bestEvidence;
-  const relevant = scored.filter((s) => s.support >= floor && s.support >= parameters.minSentenceEvidence);
+  const relevant = scored.filter((s) => s.support >= floor && s.support >= parameters.minSentenceEvidence && s.predicate >= parameters.minPredicate);
   if (isCheckableType(analysis.type)) {
     const typed = relevant.filter((s) => s.nearSpan !== null && (analysis.type !== 'statement' || s.score > 0));
     const best = typed[0] ?? null;
@@ -400,14 +412,18 @@ function nearest(spans: readonly TypedSpan[], matched: readonly number[], window
   return best && bestDistance <= window ? { span: best, distance: bestDistance } : null;
 }
 
-// Nouns that name an event whose verb a question uses, by the verb's stem ("sitdown" is a meeting).
-const NOMINAL_EVENT: Readonly<Record<string, string>> = {
-  sitdown: 'meet', 'sit-down': 'meet', meeting: 'meet', meetings: 'meet', talks: 'meet', summit: 'meet', summits: 'meet',
-  visit: 'travel', trip: 'travel',
-  launch: 'fire', launched: 'fire', launches: 'fire',
-  discussions: 'discuss', discussion: 'discuss', talk: 'discuss', talked: 'discuss',
-};
-const NOMINAL_CREDIT = 0.8;
+// Words that stand for the event a question's verb asks about, by that verb's stem, with their credit: a verb of
+// the same class says it happened ("head", "fly", "visit" are travelling; "launched" is firing), like a derivation;
+// a noun only names it ("a planned sitdown" is a meeting that may not have taken place), so it counts less.
+const EVENT_CLASS: Readonly<Record<string, { verb: string; credit: number }>> = Object.fromEntries([
+  ...['visit', 'visits', 'visited', 'visiting', 'head', 'heads', 'headed', 'heading', 'fly', 'flies', 'flew', 'flying', 'go', 'goes', 'went',
+    'arrive', 'arrives', 'arrived', 'return', 'returns', 'returned'].map((w) => [w, { verb: 'travel', credit: 0.8 }]),
+  ...['launch', 'launched', 'launches'].map((w) => [w, { verb: 'fire', credit: 0.8 }]),
+  ...['talk', 'talked', 'talks'].map((w) => [w, { verb: 'discuss', credit: 0.8 }]),
+  ...['sitdown', 'meeting', 'meetings', 'talks', 'summit', 'summits'].map((w) => [w, { verb: 'meet', credit: 0.5 }]),
+  ...['trip', 'journey'].map((w) => [w, { verb: 'travel', credit: 0.5 }]),
+  ...['discussion', 'discussions'].map((w) => [w, { verb: 'discuss', credit: 0.5 }]),
+]);
 
 const REACTION = /\b(?:hit back|struck back|retaliat\w*|responded|reacted|in return|in response|countered|backlash)\b/i;
 const CAUSAL_CUE = /\b(?:because|due to|owing to|as a result of|in response to|after|following|amid|amidst|over|prompted|sparked|triggered)\b/i;

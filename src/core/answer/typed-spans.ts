@@ -132,6 +132,8 @@ export function typedSpans(analysis: QuestionAnalysis, sentence: string, tokens:
     });
   switch (analysis.type) {
     case 'person':
+      // "who is the prime minister of Australia": a sentence that does not name Australia cannot say.
+      if (analysis.roleOwner.length > 0 && !analysis.roleOwner.some((o) => tokens.some((t) => t.word === o || (o.length >= 5 && t.word.startsWith(o.slice(0, 5)))))) break;
       for (const run of nameRuns()) {
         const words = rangeWords(tokens, run.from, run.to);
         if (words.some((w) => INSTITUTION.test(w))) continue;
@@ -153,12 +155,16 @@ export function typedSpans(analysis: QuestionAnalysis, sentence: string, tokens:
       for (const run of nameRuns()) {
         // A titled name ("counterpart Xi Jinping", "President Biden") is a person, whatever precedes it.
         if (TITLE_BEFORE.test(tokens[run.from - 1]?.word ?? '')) continue;
+        // "to join NASA’s Artemis program": an owner's name qualifies what follows; it is not where anyone goes.
+        // ("in Maryland’s Catoctin Mountains", right after the locative, is a place.)
+        const owner = tokens[run.to]?.possessive && tokens[run.to + 1] && !/[,;:.]/.test(sentence.slice(tokens[run.to]?.end ?? 0, tokens[run.to + 1]?.start ?? 0));
         // "in Tokyo", "to economic powerhouse Shanghai", "in the Indo-Pacific region"
         let k = run.from - 1;
         // Only determiners and modifiers are skipped: "to meet with Kim" is no place.
         const skippable = (t: SentenceToken | undefined) => !!t && !t.capitalized && (DETERMINER.has(t.word) || !STOP_WORDS.has(t.word)) && !LOCATIVE.has(t.word);
         while (k >= 0 && run.from - k <= 3 && skippable(tokens[k]) && !/[,;:]/.test(sentence.slice(tokens[k]?.end ?? 0, tokens[k + 1]?.start ?? 0))) k--;
         const before = tokens[k]?.word ?? '';
+        if (owner && k < run.from - 1) continue;
         if (LOCATIVE.has(before) || /^(?:city|town|capital|province|state|region)$/.test(before)) out.push({ ...run, text: spanText(sentence, tokens, run.from, run.to) });
       }
       // "from its east coast", "in the north": a compass place.
@@ -187,6 +193,20 @@ export function typedSpans(analysis: QuestionAnalysis, sentence: string, tokens:
       break;
     }
     case 'duration':
+      // A span of time given as its two ends ("from Sunday to Tuesday", "from 1910 to 1945") answers "how long will
+      // / did"; "how long has X been" asks for the time elapsed until now: "since 2019" answers it, a range does not.
+      if (!analysis.unit || analysis.unit === 'time' || analysis.unit === 'day' || analysis.unit === 'year') {
+        const elapsed = /\bhow long (?:has|have|had)\b/i.test(analysis.text);
+        for (const mention of datesIn(sentence, tokens, publishedAt)) {
+          const text = sentence.slice(mention.start, mention.end);
+          const since = elapsed && /\bsince\s*$/i.test(sentence.slice(0, mention.start));
+          if (!since && (elapsed || !mention.value?.end || !/\b(?:to|until|till|through|and)\b|[–-]/.test(text))) continue;
+          const from = tokens.findIndex((t) => t.end > mention.start);
+          let to = from;
+          while (to + 1 < tokens.length && (tokens[to + 1]?.start ?? Infinity) < mention.end) to++;
+          if (from >= 0) out.push({ from, to, text });
+        }
+      }
       tokens.forEach((t, i) => {
         // "a four-year feud", "decades-long occupation"
         const compound = /^([a-z0-9]+)-(second|minute|hour|day|week|month|year|decade|centur)[a-z]*(?:-long|-old)?$/.exec(t.word);

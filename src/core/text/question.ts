@@ -59,6 +59,8 @@ export interface QuestionAnalysis {
   nameRuns: string[][];
   /** For person questions naming a role ("which PM", "the spokesperson"): the role's words in the documents' wording. */
   role: string[];
+  /** Whose role it is, when the question says ("prime minister of Australia" → ["australia"]). */
+  roleOwner: string[];
 }
 
 // Roles as documents spell them.
@@ -216,7 +218,7 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
 
   const focus: QuestionWord[] = [];
   const seen = new Set<string>();
-  for (const word of eventTokens(tokens)) {
+  for (const word of eventTokens(tokens, wh)) {
     if (typeWords.has(word) || SCAFFOLD.has(word) || WH.includes(word)) continue;
     const [term] = contentTerms(word);
     if (!term || seen.has(term)) continue;
@@ -228,10 +230,13 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
   const datePart = type === 'date' && /\b(?:done|finish|finished|end|ends|ended|wrap|wraps|over|leave|leaves|left|conclude|concludes|last day)\b/.test(lower) ? 'end' : 'start';
   const roleNoun = type === 'person' ? tokens.find((w) => ROLE_NOUN.test(w)) : undefined;
   const role = roleNoun ? (ROLE_WORDS[roleNoun] ?? [roleNoun]) : [];
+  // "the prime minister of Australia", "the spokesperson for the ministry": the owner must be named with the answer.
+  const ownerMatch = roleNoun ? new RegExp(`\\b${roleNoun}\\s+(?:of|for)\\s+(?:the\\s+)?([a-z][a-z'-]*(?:\\s+[a-z][a-z'-]*)?)`).exec(tokens.join(' ')) : null;
+  const roleOwner = ownerMatch ? words(ownerMatch[1] ?? '').filter((w) => !STOP.has(w) && !SCAFFOLD.has(w)) : [];
   const sayWord = type === 'statement' ? tokens.slice(Math.max(0, whIndex) + 1).find((w) => SAY_VERB.test(w)) : undefined;
   const sayVerb = sayWord ? termOf(sayWord) : null;
   const purpose = type === 'reason' && wh !== 'why' && /\b(?:trying|hoping|aiming|looking|seeking)\s+to\b|\bwhat\s+for\b/.test(lower);
-  return { text: question, wh, type, unit, sayVerb, excluded: excludedTerms, purpose, granularity, datePart, focus, given, speaker, years, names: new Set(capitalisedWords(question)), role, nameRuns: capitalisedNameRuns(question) };
+  return { text: question, wh, type, unit, sayVerb, excluded: excludedTerms, purpose, granularity, datePart, focus, given, speaker, years, names: new Set(capitalisedWords(question)), role, roleOwner, nameRuns: capitalisedNameRuns(question) };
 }
 
 // Light-verb and phrasal paraphrases of one event verb, as people type them: "sit down with", "hold talks", "get
@@ -256,11 +261,15 @@ const PHRASAL: Array<[RegExp, string]> = [
   [/\b(?:trying|hoping|aiming|seeking) to\b/g, ''],
 ];
 
+/** Verbs of going somewhere: in a "where" question they all ask where the trip leads ("where will X go / head next"). */
+const MOTION = /^(?:go|goes|going|went|gone|head|heads|heading|headed|fly|flies|flying|flew|flown|travel|travels|travelled|traveled|travelling|traveling|move|moves|moving|moved)$/;
+
 /** The question's words with phrasal paraphrases replaced by the event verb they stand for. */
-function eventTokens(tokens: readonly string[]): string[] {
+function eventTokens(tokens: readonly string[], wh: string | null): string[] {
   let text = ` ${tokens.join(' ')} `;
   for (const [pattern, verb] of PHRASAL) text = text.replace(pattern, verb);
-  return text.trim().split(/\s+/).filter((w) => w.length > 0);
+  const out = text.trim().split(/\s+/).filter((w) => w.length > 0);
+  return wh === 'where' ? out.map((w) => (MOTION.test(w) ? 'travel' : w)) : out;
 }
 
 /** "what did X say / tell / describe…", "how did X describe / explain…", "what was X's line / view on…". */

@@ -216,7 +216,9 @@ export function scoreSentences(
       if (analysis.type === 'date' && analysis.datePart === 'end' && spans.some((s) => s.date?.end)) spans = spans.filter((s) => s.date?.end);
       const speaker = analysis.type === 'statement' ? speakerScore(speakerTerms, features, index, sentences) : 1;
       if (speaker === 0) spans = [];
-      const near = nearest(spans, matched, parameters.nearWindow);
+      // A date belongs to its clause, names included ("…as they met in Tokyo on Saturday"): for "when" questions
+      // distance counts from any focus word the sentence holds.
+      const near = nearest(spans, analysis.type === 'date' ? [...matched, ...nameMatched] : matched, parameters.nearWindow);
       const nearSpan = near?.span ?? null;
       let typeScore = 0;
       if (spans.length > 0) typeScore = parameters.weights.type * Math.max(parameters.farTypeShare, near ? 1 - near.distance / (2 * parameters.nearWindow) : 0);

@@ -34,6 +34,12 @@ export class SwitchableServices implements BotServices {
     this.lastAnswer = await (this.overrides.ask ?? this.base.ask.bind(this.base))(...args);
     return this.lastAnswer;
   }
+  async converse(...args: Parameters<BotServices['converse']>) {
+    this.calls.ask += 1;
+    const result = await (this.overrides.converse ?? this.base.converse.bind(this.base))(...args);
+    this.lastAnswer = result.answer;
+    return result;
+  }
   timeline(...args: Parameters<BotServices['timeline']>) {
     this.calls.timeline += 1;
     return (this.overrides.timeline ?? this.base.timeline.bind(this.base))(...args);

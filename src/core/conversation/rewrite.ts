@@ -43,6 +43,7 @@ const PLACE_PRONOUN = /\bthere\b(?!\s+(?:is|are|was|were|will|would|has|have|had
 const TIME_PRONOUN = /\b(?:back\s+then|by\s+then|until\s+then|since\s+then|at\s+that\s+time|that\s+(?:year|month|day|week))\b/gi;
 const RELATIVE_TIME =
   /\b(?:(?:the|a)\s+(year|month|week|day)\s+(before|earlier|prior|after|later)|the\s+(previous|prior|following|next)\s+(year|month|week|day)|(after|before|since|until)\s+(?:that|then))\b/i;
+const SCAFFOLD_WORDS = new Set(['who', 'whom', 'whose', 'what', 'which', 'why', 'how', 'many', 'much', 'long', 'else', 'exactly', 'really', 'actually', 'thing', 'things', 'stuff', 'gonna', 'going', 'get', 'got', 'happen', 'happened', 'about']);
 /** "the launch", "that rover": a definite noun phrase pointing back at something already said. */
 const DEFINITE = /\b(?:the|that|this|those|these)\s+([a-z][a-z-]{2,})\b/gi;
 
@@ -60,7 +61,7 @@ export function standaloneQuestion(question: string, history: readonly Conversat
   const previousText = `${previous.standalone} ${previous.answer}`;
   const mentionsQuestion = findMentions(previous.standalone, entities, previous.answer);
   const mentionsAnswer = findMentions(previous.answer, entities, previous.answer);
-  const ownMentions = findMentions(body, entities, previousText);
+  const ownMentions = findMentions(body, entities, `${body} ${previousText}`);
   const carried: string[] = [];
   const anchor = anchorDate(previous);
 
@@ -147,10 +148,9 @@ export function standaloneQuestion(question: string, history: readonly Conversat
   const previousWords = new Set(words(previousText));
   for (const m of lowerBody.matchAll(DEFINITE)) if (previousWords.has(m[1] ?? '') || previousWords.has((m[1] ?? '').replace(/s$/, ''))) followUp = true;
 
-  // Too little of its own to stand alone: at most one content word and no name.
-  const analysis = analyzeQuestion(body);
-  const ownTerms = analysis.focus.filter((f) => !STOP_WORDS.has(f.word));
-  if (ownTerms.length <= 1 && ownMentions.length === 0) followUp = true;
+  // Too little of its own to stand alone: at most one content word ("for how many years now?") and no name.
+  const contentWords = words(body).filter((w) => !STOP_WORDS.has(w) && !SCAFFOLD_WORDS.has(w));
+  if (contentWords.length <= 1 && ownMentions.length === 0) followUp = true;
 
   if (!followUp) return unchanged;
   // Context the rewrite could not place in the sentence: the previous question's subject words, so retrieval

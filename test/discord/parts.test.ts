@@ -99,10 +99,10 @@ describe('small parts', () => {
     const dir = await mkdtemp(join(tmpdir(), 'feedback-'));
     try {
       const log = new FeedbackLog(join(dir, 'sub', 'feedback.jsonl'));
-      const record = { kind: 'wrong-citation' as const, timestamp: 't', userId: 'u', guildId: null, interactionId: 'i', question: 'q', answer: 'a', mode: 'extractive', refused: false, citations: [] };
-      await Promise.all([log.append(record), log.append({ ...record, userId: 'v' })]);
+      const record = { kind: 'wrong-citation' as const, at: 't', user: 'u', question: 'q', standalone: 'q', mode: 'extractive', refused: false, sources: [] };
+      await Promise.all([log.append(record), log.append({ ...record, user: 'v' })]);
       const lines = (await readFile(log.file, 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
-      expect(lines.map((l) => l.userId)).toEqual(['u', 'v']);
+      expect(lines.map((l) => l.user)).toEqual(['u', 'v']);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

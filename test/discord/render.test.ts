@@ -60,7 +60,7 @@ describe('renderAnswer', () => {
     expect(embed!.description).toBe('They met in Tokyo. [1]');
     expect(embed!.fields![0]).toEqual({ name: 'Sources', value: '**[1]** Title 1 · 2025-08-23 · `doc1.txt`' });
     expect(embed!.footer!.text).toBe('Mode: LLM');
-    expect(message.components[0]!.components.map((b) => ('custom_id' in b ? b.custom_id : ''))).toEqual(['ask:quotes:42', 'ask:wrong:42']);
+    expect(message.components[0]!.components.map((b) => ('custom_id' in b ? b.custom_id : ''))).toEqual(['ask:quotes:42', 'ask:wrong:42', 'ask:up:42', 'ask:down:42']);
   });
 
   it('puts the fallback reason in the footer and links titles that have a URL', () => {

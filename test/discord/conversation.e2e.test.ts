@@ -2,7 +2,8 @@
 // a thread, mentions; what it must ignore; a restart that rebuilds the history from the bot's own messages; and the
 // same without the Message Content intent.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GUILD_MESSAGES_INTENT, MESSAGE_CONTENT_INTENT, STRING, snowflake, type RestCall, type SentInteraction } from '../fakes/discord-server.js';
+import { readFile } from 'node:fs/promises';
+import { ADMIN_PERMISSIONS, GUILD_MESSAGES_INTENT, MESSAGE_CONTENT_INTENT, STRING, snowflake, type RestCall, type SentInteraction } from '../fakes/discord-server.js';
 import { startHarness, type Harness } from './harness.js';
 import { limitProblems } from './limits-check.js';
 
@@ -125,6 +126,33 @@ describe('follow-ups in Discord', () => {
     expect(note.body.flags).toBe(EPHEMERAL);
     expect(note.body.content).toMatch(/could not open a thread/i);
     expect(h.fake.originalMessage(sent).embeds[0].title).toBe('Where did Ishiba and Lee meet?');
+  });
+
+  it('👎 and refusals go to FEEDBACK_FILE (user hashed), and /report shows what the documents could not answer', async () => {
+    const sent = ask('Where did Ishiba and Lee meet?');
+    await callOf(sent, isEdit);
+    const message = h.fake.originalMessage(sent);
+    const ids = message.components[0].components.map((b: { custom_id: string }) => b.custom_id);
+    const voter = { id: snowflake(), username: 'voter' };
+    const click = h.fake.button(ids[3], message, { user: voter });
+    await h.fake.waitForCall((c) => c.path.includes(`/${click.token}/callback`));
+    const refused = ask('What is the capital of Canada?');
+    await callOf(refused, isEdit);
+    // The record is appended right after the reply: read until it is there.
+    let lines: Array<Record<string, unknown> & { kind: string; user: string | null; question: string }> = [];
+    for (let i = 0; i < 50 && !lines.some((r) => r.kind === 'refusal' && r.question === 'What is the capital of Canada?'); i++) {
+      lines = (await readFile(h.config.discord.feedbackFile, 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const down = lines.find((r) => r.kind === 'vote-down');
+    expect(down!).toMatchObject({ question: 'Where did Ishiba and Lee meet?', mode: 'extractive', refused: false });
+    expect(down!.user).not.toBe(voter.id);
+    expect(lines.some((r) => r.kind === 'refusal' && r.question === 'What is the capital of Canada?')).toBe(true);
+
+    const report = h.fake.slash('report', [], { permissions: ADMIN_PERMISSIONS });
+    const edit = await callOf(report, isEdit);
+    expect(edit.body.embeds[0].description).toContain('What is the capital of Canada?');
+    expect(edit.body.embeds[0].description).toMatch(/voted down/);
   });
 
   it('after a restart, the thread’s history is rebuilt from the bot’s answer messages', async () => {

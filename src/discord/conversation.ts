@@ -4,6 +4,7 @@
 import { ChannelType, ThreadAutoArchiveDuration, type Channel, type Message, type ThreadChannel } from 'discord.js';
 import type { ConversationStore } from '../commands/conversation-store.js';
 import { boundHistory, type ConversationTurn, type TurnSource } from '../core/conversation/history.js';
+import { analyzeQuestion } from '../core/text/question.js';
 import type { AppLogger } from '../logging.js';
 import { READ_AS_PREFIX } from './render/answer.js';
 import { describeError } from './router.js';
@@ -32,7 +33,13 @@ export function turnFromAnswerMessage(message: Pick<Message, 'embeds'>): Convers
   const readAs = footer.startsWith(READ_AS_PREFIX) ? /^Read as: "(.*)"\n/s.exec(footer)?.[1] : undefined;
   const description = message.embeds.map((e) => e.description ?? '').join(' ');
   const refused = description.includes('No supported answer');
-  const plain = description.replace(/\*\*/g, '').replace(/\s*\[\d+\]/g, '').replace(/\\([*_~`>|\\])/g, '$1').replace(/\s+/g, ' ').trim();
+  // The description is markdown-escaped text: unescape first, then drop bold, the refusal banner and [n] markers.
+  const plain = description
+    .replace(/\\([*_~`>|\\#<()[\].-])/g, '$1')
+    .replace(/\*\*/g, '')
+    .replace(/\s*\[\d+\]/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
   const short = /^(.{1,80}?) — /.exec(plain)?.[1] ?? null;
   const sources: TurnSource[] = [];
   for (const field of last.fields ?? []) {
@@ -41,13 +48,15 @@ export function turnFromAnswerMessage(message: Pick<Message, 'embeds'>): Convers
       if (m) sources.push({ title: (m[1] ?? '').replace(/\]\(.*$/, '').replace(/^\[/, ''), date: m[2] === 'undated' ? null : (m[2] ?? null), source: m[3] ?? '' });
     }
   }
+  const standalone = readAs ?? embed.title;
   return {
     question: embed.title,
-    standalone: readAs ?? embed.title,
+    standalone,
     answer: refused ? '' : plain.slice(0, 400),
     short: refused ? null : short,
     refused,
-    type: null,
+    // The message does not say which type the answer had; the question's form does (who → person…).
+    type: analyzeQuestion(standalone).type,
     sources: sources.slice(0, 3),
   };
 }

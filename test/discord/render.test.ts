@@ -170,3 +170,24 @@ describe('info renderers', () => {
     expect(summary).toMatch(/4 unchanged · 50 passages · 9 embedded · 1\.2 s$/);
   });
 });
+
+describe('answer messages read back as conversation turns', () => {
+  it('a follow-up answer gives back its question, standalone question, short answer and sources', async () => {
+    const { turnFromAnswerMessage } = await import('../../src/discord/conversation.js');
+    const followUp = answer({ question: 'Why did they meet in Tokyo?', answer: '**Tokyo** — They met in Tokyo to boost ties. [1]', short: 'Tokyo', citations: [citation(1, { date: null })] });
+    const rendered = renderAnswer(followUp, '7', { question: 'and why?', standalone: 'Why did they meet in Tokyo?' });
+    expect(rendered.embeds.at(-1)!.footer!.text).toBe('Read as: "Why did they meet in Tokyo?"\nMode: offline (extractive)');
+    const turn = turnFromAnswerMessage({ embeds: rendered.embeds } as never);
+    expect(turn).toEqual({
+      question: 'and why?',
+      standalone: 'Why did they meet in Tokyo?',
+      answer: 'Tokyo — They met in Tokyo to boost ties.',
+      short: 'Tokyo',
+      refused: false,
+      type: 'reason',
+      sources: [{ source: 'doc1.txt', title: 'Title 1', date: null }],
+    });
+    const refused = turnFromAnswerMessage({ embeds: renderAnswer(answer({ refused: true, answer: 'Not found.' }), '8').embeds } as never);
+    expect(refused).toMatchObject({ question: 'Where did they meet?', standalone: 'Where did they meet?', refused: true, answer: '', short: null });
+  });
+});

@@ -24,6 +24,12 @@ describe('standaloneQuestion', () => {
     expect(fresh).toEqual({ standalone: 'how many wind turbines did the Danish government approve?', rewritten: false, carried: [] });
   });
 
+  it('leaves complete questions alone even when they contain "it", "that" or "there" as plain words', () => {
+    for (const question of ['is it true that Macron hosted the summit in Berlin?', 'were there protests in Berlin during the summit?', 'what did the Danish government announce about wind power?']) {
+      expect(standaloneQuestion(question, [visit], entities).rewritten).toBe(false);
+    }
+  });
+
   it('resolves pronouns from the previous turn', () => {
     const result = standaloneQuestion('who did she meet there?', [visit], entities);
     expect(result.standalone).toMatch(/^Who did Merkel meet in Paris/);

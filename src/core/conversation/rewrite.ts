@@ -39,7 +39,8 @@ const AUX_START = /^(?:is|are|was|were|did|does|do|will|would|can|could|has|have
 const PERSON_PRONOUN = /\b(he|she|him|his|her|hers)\b/gi;
 const GROUP_PRONOUN = /\b(?:the\s+(?:two|three|both)\s+of\s+them|both\s+of\s+them|they|them|their|theirs)\b/gi;
 const THING_PRONOUN = /\b(it|that|this)\b(?!\s+(?![a-z]*(?:'s)?\b(?:is|was|are|were|did|does|do|will|would|has|had|have|can|could|should)\b)[a-z]{3,})/gi;
-const PLACE_PRONOUN = /\bthere\b(?!\s+(?:is|are|was|were|will|would|has|have|had)\b)/gi;
+/** "there" as a place, not the existential "there is", "were there…". */
+const PLACE_PRONOUN = /(?<!\b(?:is|are|was|were|will|would|has|have|had|be|been)\s+)\bthere\b(?!\s+(?:is|are|was|were|will|would|has|have|had|be|been|seems?)\b)/gi;
 const TIME_PRONOUN = /\b(?:back\s+then|by\s+then|until\s+then|since\s+then|at\s+that\s+time|that\s+(?:year|month|day|week))\b/gi;
 const RELATIVE_TIME =
   /\b(?:(?:the|a)\s+(year|month|week|day)\s+(before|earlier|prior|after|later)|the\s+(previous|prior|following|next)\s+(year|month|week|day)|(after|before|since|until)\s+(?:that|then))\b/i;
@@ -145,8 +146,14 @@ export function standaloneQuestion(question: string, history: readonly Conversat
   });
 
   // A definite noun phrase ("the launch", "that rover") whose noun the previous turn used points back at it.
+  // Names are not such nouns: "that Macron hosted…" repeats a name and stands alone.
   const previousWords = new Set(words(previousText));
-  for (const m of lowerBody.matchAll(DEFINITE)) if (previousWords.has(m[1] ?? '') || previousWords.has((m[1] ?? '').replace(/s$/, ''))) followUp = true;
+  const names = new Set([...capitalisedWords(previousText), ...capitalisedWords(body), ...entities.flatMap((e) => words(e.label))]);
+  for (const m of lowerBody.matchAll(DEFINITE)) {
+    const noun = m[1] ?? '';
+    if (names.has(noun)) continue;
+    if (previousWords.has(noun) || previousWords.has(noun.replace(/s$/, ''))) followUp = true;
+  }
 
   // Too little of its own to stand alone: at most one content word ("for how many years now?") and no name.
   const contentWords = words(body).filter((w) => !STOP_WORDS.has(w) && !SCAFFOLD_WORDS.has(w));
@@ -323,7 +330,8 @@ function contextWords(previous: ConversationTurn, entities: readonly KnownEntity
   const seen = new Set<string>();
   const push = (word: string) => {
     const key = foldText(word);
-    if (seen.has(key) || STOP_WORDS.has(key) || /^\d+$/.test(key)) return;
+    // Dates are a time frame, carried as such ("then", "the year before"), not as topic words.
+    if (seen.has(key) || STOP_WORDS.has(key) || /^\d+$/.test(key) || monthNumber(key) !== undefined) return;
     seen.add(key);
     out.push(word);
   };

@@ -122,10 +122,10 @@ describe('small parts', () => {
 describe('command definitions', () => {
   it('one module per command, unique names, /reindex hidden from non-admins', () => {
     const definitions = commandDefinitions();
-    expect(definitions.map((d) => d.name)).toEqual(['ask', 'timeline', 'sources', 'add', 'remove', 'reindex', 'help']);
+    expect(definitions.map((d) => d.name)).toEqual(['ask', 'timeline', 'sources', 'add', 'remove', 'reindex', 'report', 'help']);
     expect(new Set(commands.map((c) => c.data.name)).size).toBe(commands.length);
     expect(definitions.find((d) => d.name === 'reindex')!.default_member_permissions).toBe('8');
-    for (const name of ['add', 'remove']) expect(definitions.find((d) => d.name === name)!.default_member_permissions).toBe('8');
+    for (const name of ['add', 'remove', 'report']) expect(definitions.find((d) => d.name === name)!.default_member_permissions).toBe('8');
     const add = definitions.find((d) => d.name === 'add')!;
     expect(add.options?.filter((o) => o.type === 11).map((o) => o.name)).toEqual(['file', 'file2', 'file3', 'file4', 'file5']);
     const timeline = definitions.find((d) => d.name === 'timeline')!;

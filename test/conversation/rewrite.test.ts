@@ -39,6 +39,7 @@ describe('standaloneQuestion', () => {
     expect(standaloneQuestion('and why?', [visit], entities).standalone).toBe('Why did merkel visit paris?');
     const who = turn('who hosted the summit in berlin?', 'Merkel — Merkel hosted the summit.', { type: 'person', short: 'Merkel' });
     expect(standaloneQuestion('who else?', [who], entities).standalone).toBe('Besides Merkel, who else hosted the summit in berlin?');
+    expect(standaloneQuestion('who else is coming?', [who], entities).standalone).toMatch(/^Besides Merkel, who else is coming \(.*summit.*\)\?$/);
   });
 
   it('replaces relative time by dates from the previous answer', () => {

@@ -159,12 +159,18 @@ export function standaloneQuestion(question: string, history: readonly Conversat
   const contentWords = words(body).filter((w) => !STOP_WORDS.has(w) && !SCAFFOLD_WORDS.has(w));
   if (contentWords.length <= 1 && ownMentions.length === 0) followUp = true;
 
+  // "who else is coming?": the answer already given is excluded, as question.ts reads "besides X, who else…".
+  const besides = /^(?:who|what|where|which)\s+else\b/i.test(text) && previous.short && !previous.refused ? `besides ${previous.short}, ` : '';
+  if (besides) {
+    followUp = true;
+    carried.push(`else→besides ${previous.short}`);
+  }
   if (!followUp) return unchanged;
   // Context the rewrite could not place in the sentence: the previous question's subject words, so retrieval
   // and the answerer look where the conversation was. Names already in the text are not repeated.
   const present = new Set(words(text));
   const context = contextWords(previous, entities, previousText).filter((w) => !present.has(foldText(w)));
-  const base = capitaliseKnown(text, entities, previousText);
+  const base = capitaliseKnown(`${besides}${text}`, entities, previousText);
   const standalone = context.length > 0 ? `${base} (${context.join(' ')})?` : `${base}?`;
   if (context.length > 0) carried.push('context');
   return { standalone: upperFirst(standalone), rewritten: true, carried };

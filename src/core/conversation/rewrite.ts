@@ -125,7 +125,8 @@ export function standaloneQuestion(question: string, history: readonly Conversat
     followUp = true;
     if (!person) return match;
     carried.push(`${match}→${person}`);
-    return /^(?:his|hers)$/i.test(match) || (/^her$/i.test(match) && false) ? `${person}'s` : person;
+    // "his" is possessive; "her" is read as the object ("did he meet her"), the commoner form in questions.
+    return /^(?:his|hers)$/i.test(match) ? `${person}'s` : person;
   });
   const place = [...mentionsQuestion, ...mentionsAnswer].find((m) => m.kind === 'place');
   text = text.replace(PLACE_PRONOUN, (match) => {
@@ -187,7 +188,7 @@ function askAgain(previous: ConversationTurn, bare: string): string {
     return upperFirst(`${shown}${whWord} ${rest.replace(AUX_START, (aux) => aux.toLowerCase())}?`);
   }
   if (/^(?:really|is that so|and then)$/.test(wh)) return ensureQuestionMark(upperFirst(prev));
-  const newWh = wh === 'how come' || wh === 'how so' || wh === 'why not' ? 'why' : wh === 'what for' ? 'why' : wh === 'since when' ? 'since when' : wh;
+  const newWh = /^(?:how come|how so|why not|what for)$/.test(wh) ? 'why' : wh;
   if (LEADING_WH.test(prev)) return upperFirst(`${prev.replace(LEADING_WH, newWh)}?`);
   if (AUX_START.test(prev)) return upperFirst(`${newWh} ${prev.charAt(0).toLowerCase()}${prev.slice(1)}?`);
   return upperFirst(`${newWh}: ${prev}?`);

@@ -40,6 +40,12 @@ describe('question analysis reads the form of the question', () => {
     expect(analyzeQuestion('what month and year did they meet? pls').focus.map((f) => f.word)).not.toContain('pls');
   });
 
+  it('keeps a rewritten follow-up’s closing parenthesis as context, not as the asked event', () => {
+    const analysis = analyzeQuestion('Is tokyo gonna change course because of them (Ishiba admit sore spots)?');
+    expect(analysis.contextTerms).toEqual(expect.arrayContaining(['admit', 'sore']));
+    expect(analysis.contextTerms).not.toContain('chang');
+  });
+
   it('reads light-verb paraphrases as the event verb and drops idioms that carry no evidence', () => {
     const focus = (q: string) => analyzeQuestion(q).focus.map((f) => f.word);
     expect(focus('in which city did the two leaders hold talks?')).toEqual(expect.arrayContaining(['meet']));
@@ -133,6 +139,8 @@ describe('the asked event and the stated purpose decide between sentences that s
     const answer = answerExtractively('how long will duarte stay in rome?', [stayPassage], new Map([[doc.source, stayDoc]]), EVIDENCE);
     expect(answer.type).toBe('duration');
     expect(answer.short).toBe('Sunday to Tuesday');
+    // "how many years" is not answered by a range of days.
+    expect(answerExtractively('how many years will duarte stay in rome?', [stayPassage], new Map([[doc.source, stayDoc]]), EVIDENCE).refused).toBe(true);
     expect(askEnvoy('where will duarte head next week?').short).toBe('Berlin');
   });
 

@@ -196,11 +196,14 @@ export function typedSpans(analysis: QuestionAnalysis, sentence: string, tokens:
       // A span of time given as its two ends ("from Sunday to Tuesday", "from 1910 to 1945") answers "how long will
       // / did"; "how long has X been" asks for the time elapsed until now: "since 2019" answers it, a range does not.
       if (!analysis.unit || analysis.unit === 'time' || analysis.unit === 'day' || analysis.unit === 'year') {
+        // The range's ends are as fine as the unit asked: "how many years" is not answered by "Sunday to Tuesday".
+        const fineEnough = (v: DateValue) => analysis.unit !== 'year' || (v.start.m === undefined && (v.end?.m ?? undefined) === undefined);
         const elapsed = /\bhow long (?:has|have|had)\b/i.test(analysis.text);
         for (const mention of datesIn(sentence, tokens, publishedAt)) {
           const text = sentence.slice(mention.start, mention.end);
           const since = elapsed && /\bsince\s*$/i.test(sentence.slice(0, mention.start));
-          if (!since && (elapsed || !mention.value?.end || !/\b(?:to|until|till|through|and)\b|[–-]/.test(text))) continue;
+          if (!mention.value || !fineEnough(mention.value)) continue;
+          if (!since && (elapsed || !mention.value.end || !/\b(?:to|until|till|through|and)\b|[–-]/.test(text))) continue;
           const from = tokens.findIndex((t) => t.end > mention.start);
           let to = from;
           while (to + 1 < tokens.length && (tokens[to + 1]?.start ?? Infinity) < mention.end) to++;

@@ -61,6 +61,12 @@ export interface QuestionAnalysis {
   role: string[];
   /** Whose role it is, when the question says ("prime minister of Australia" → ["australia"]). */
   roleOwner: string[];
+  /**
+   * Stems of words given only as context in a closing parenthesis — how a follow-up rewritten from a conversation
+   * carries the earlier turns' topic ("is tokyo gonna change course (Ishiba admit sore spots)?"): they place the
+   * topic but are not the event this question asks about.
+   */
+  contextTerms: string[];
 }
 
 // Roles as documents spell them.
@@ -236,7 +242,7 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
   const sayWord = type === 'statement' ? tokens.slice(Math.max(0, whIndex) + 1).find((w) => SAY_VERB.test(w)) : undefined;
   const sayVerb = sayWord ? termOf(sayWord) : null;
   const purpose = type === 'reason' && wh !== 'why' && /\b(?:trying|hoping|aiming|looking|seeking)\s+to\b|\bwhat\s+for\b/.test(lower);
-  return { text: question, wh, type, unit, sayVerb, excluded: excludedTerms, purpose, granularity, datePart, focus, given, speaker, years, names: new Set(capitalisedWords(question)), role, roleOwner, nameRuns: capitalisedNameRuns(question) };
+  return { text: question, wh, type, unit, sayVerb, excluded: excludedTerms, purpose, granularity, datePart, focus, given, speaker, years, names: new Set(capitalisedWords(question)), role, roleOwner, contextTerms: contextTermsOf(question), nameRuns: capitalisedNameRuns(question) };
 }
 
 // Light-verb and phrasal paraphrases of one event verb, as people type them: "sit down with", "hold talks", "get
@@ -260,6 +266,13 @@ const PHRASAL: Array<[RegExp, string]> = [
   [/\b(?:trying|hoping|aiming|looking|seeking|wanting|want|wants|trying) to (?:get done|achieve|accomplish|do|get out of|get)\b/g, ''],
   [/\b(?:trying|hoping|aiming|seeking) to\b/g, ''],
 ];
+
+function contextTermsOf(question: string): string[] {
+  const parenthesis = /\(([^()]*)\)\s*\??\s*$/.exec(question);
+  if (!parenthesis) return [];
+  const asked = new Set(contentTerms(question.slice(0, parenthesis.index)));
+  return contentTerms(parenthesis[1] ?? '').filter((t) => !asked.has(t));
+}
 
 /** Verbs of going somewhere: in a "where" question they all ask where the trip leads ("where will X go / head next"). */
 const MOTION = /^(?:go|goes|going|went|gone|head|heads|heading|headed|fly|flies|flying|flew|flown|travel|travels|travelled|traveled|travelling|traveling|move|moves|moving|moved)$/;

@@ -54,7 +54,7 @@ async function query<T extends pg.QueryResultRow>(sql: string, params: unknown[]
 /** term_stats must equal the document frequencies recomputed from the chunks' own term lists. */
 async function termStatsDrift(): Promise<number> {
   const rows = await query<{ drift: number }>(`
-    WITH actual AS (SELECT term, count(*)::int AS df FROM chunks, unnest(string_to_array(terms, ' ')) AS term GROUP BY term)
+    WITH actual AS (SELECT term, count(*)::int AS df FROM chunks, unnest(terms) AS term GROUP BY term)
     SELECT count(*)::int AS drift FROM actual FULL OUTER JOIN term_stats s USING (term)
     WHERE actual.df IS DISTINCT FROM s.df`);
   return rows[0]?.drift ?? -1;
@@ -74,20 +74,20 @@ describe('schema and migrations', () => {
     const pools = [new pg.Pool({ connectionString: db.url }), new pg.Pool({ connectionString: db.url })];
     try {
       const [first, second] = await Promise.all(pools.map((pool) => migrate(pool)));
-      expect([...(first ?? []), ...(second ?? [])]).toEqual(['001_init.sql']);
+      expect([...(first ?? []), ...(second ?? [])]).toEqual(['001_init.sql', '002_bm25_terms.sql']);
       expect(await migrate(pools[0]!)).toEqual([]);
     } finally {
       await Promise.all(pools.map((pool) => pool.end()));
     }
   });
 
-  it('has an HNSW cosine index on the vectors and a GIN index on the full-text column once indexed', async () => {
+  it('has an HNSW cosine index on the vectors and a GIN index on the terms once indexed', async () => {
     const store = storeFor(seedCorpusCopy());
     await store.open();
     const indexes = await query<{ indexdef: string }>("SELECT indexdef FROM pg_indexes WHERE tablename = 'chunks'");
     const definitions = indexes.map((row) => row.indexdef).join('\n');
     expect(definitions).toMatch(/USING hnsw \(embedding vector_cosine_ops\)/);
-    expect(definitions).toMatch(/USING gin \(tsv\)/);
+    expect(definitions).toMatch(/USING gin \(terms\)/);
     const [column] = await query<{ type: string }>(
       "SELECT format_type(atttypid, atttypmod) AS type FROM pg_attribute WHERE attrelid = 'chunks'::regclass AND attname = 'embedding'",
     );

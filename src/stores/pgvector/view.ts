@@ -1,5 +1,5 @@
 // One revision of the PostgreSQL store, as the use cases read it. The candidates come from one SQL statement:
-// full-text rank and cosine distance each rank their own candidates (with the filters applied in the database);
+// BM25 and cosine distance each rank their own candidates (with the filters applied in the database);
 // the shared ranking tail (core/retrieve/rank.ts) then fuses them, removes overlaps and picks with MMR, exactly
 // as for the local store.
 import type pg from 'pg';
@@ -9,7 +9,8 @@ import { analyzeQuery } from '../../core/retrieve/query.js';
 import { rankPassages, type Hit } from '../../core/retrieve/rank.js';
 import type { TermTable } from '../../core/retrieve/term-stats.js';
 import { weightedCoverage } from '../../core/text/overlap.js';
-import { contentTerms, STOP_WORDS, termOf, words } from '../../core/text/tokens.js';
+import { contentTerms } from '../../core/text/tokens.js';
+import { BM25_PARAMETERS } from '../../core/retrieve/bm25.js';
 import type { Embedder, RetrieveOptions, StoredDocument } from '../../core/types.js';
 import { DOCUMENT_COLUMNS, documentOfRow, parseVector, vectorLiteral, type DocumentRow } from './rows.js';
 import { inTransaction } from './transaction.js';
@@ -19,6 +20,8 @@ export interface ViewState {
   embedder: { id: string; dimension: number };
   documentCount: number;
   chunkCount: number;
+  /** BM25's average chunk length, in terms. */
+  averageTermCount: number;
   terms: TermTable;
 }
 
@@ -37,25 +40,47 @@ interface CandidateRow {
   embedding: string;
 }
 
-const CANDIDATES_SQL = `
+/** The filters of a search, on a row alias: applied in the database, to both rankings. */
+const filterOn = (alias: string) =>
+  `($6::text[] IS NULL OR ${alias}.source = ANY ($6)) AND ($7::date IS NULL OR ${alias}.published_at >= $7) AND ($8::date IS NULL OR ${alias}.published_at <= $8)`;
+
+/**
+ * The candidates of both rankings in one statement, each shaped so that PostgreSQL can use its index:
+ * - keyword: rows holding a query term, found through the GIN index on `terms` (`&&`), scored with Okapi BM25
+ *   from each row's term counts and the idf the view computed from term_stats, exactly as the local store's
+ *   postings do (same tokenizer, same formula, same tie-break on insertion order);
+ * - vector: the nearest rows from an index-ordered `ORDER BY embedding <=> $q LIMIT n` subquery (the HNSW index
+ *   scan), numbered afterwards: a window function over the distance in the same query level made the planner
+ *   sort the whole table instead. With filters the scan applies them itself and keeps going (pgvector ≥ 0.8,
+ *   iterative scan), or, on older pgvector, reads a pool as wide as ef_search and filters that.
+ */
+function candidatesSql(filterInVectorScan: boolean): string {
+  return `
 WITH keyword AS (
-  SELECT c.row_id, ts_rank(c.tsv, q.query, 1) AS score,
-         row_number() OVER (ORDER BY ts_rank(c.tsv, q.query, 1) DESC, c.row_id) AS rank
-  FROM chunks c, (SELECT to_tsquery('english', $1) AS query) q
-  WHERE $3::boolean AND c.tsv @@ q.query
-    AND ($6::text[] IS NULL OR c.source = ANY ($6))
-    AND ($7::date IS NULL OR c.published_at >= $7) AND ($8::date IS NULL OR c.published_at <= $8)
-  ORDER BY rank
+  SELECT s.row_id, s.score, row_number() OVER (ORDER BY s.score DESC, s.row_id) AS rank
+  FROM (
+    SELECT c.row_id, (
+      SELECT sum(q.idf * q.tf * $12::float8 / (q.tf + $11::float8 * ($13::float8 + ($14::float8 * c.term_total) / $15::float8)))
+      FROM (SELECT u.idf, c.term_counts[array_position(c.terms, u.term)]::float8 AS tf FROM unnest($9::text[], $10::float8[]) AS u(term, idf)) q
+      WHERE q.tf IS NOT NULL
+    ) AS score
+    FROM chunks c
+    WHERE $3::boolean AND c.terms && $1::text[] AND ${filterOn('c')}
+  ) s
+  ORDER BY s.score DESC, s.row_id
   LIMIT $5::int
 ),
 semantic AS (
-  SELECT c.row_id, 1 - (c.embedding <=> $2::vector) AS similarity,
-         row_number() OVER (ORDER BY c.embedding <=> $2::vector, c.row_id) AS rank
-  FROM chunks c
-  WHERE $4::boolean
-    AND ($6::text[] IS NULL OR c.source = ANY ($6))
-    AND ($7::date IS NULL OR c.published_at >= $7) AND ($8::date IS NULL OR c.published_at <= $8)
-  ORDER BY c.embedding <=> $2::vector
+  SELECT n.row_id, 1 - n.distance AS similarity, row_number() OVER (ORDER BY n.distance, n.row_id) AS rank
+  FROM (
+    SELECT c.row_id, c.source, c.published_at, c.embedding <=> $2::vector AS distance
+    FROM chunks c
+    WHERE $4::boolean${filterInVectorScan ? ` AND ${filterOn('c')}` : ''}
+    ORDER BY c.embedding <=> $2::vector
+    LIMIT $16::int
+  ) n
+  ${filterInVectorScan ? '' : `WHERE ${filterOn('n')}`}
+  ORDER BY n.distance, n.row_id
   LIMIT $5::int
 ),
 candidates AS (
@@ -67,6 +92,10 @@ SELECT f.row_id::text AS row_id, f.keyword_rank::int AS keyword_rank, f.keyword_
        f.vector_rank::int AS vector_rank, f.vector_score::float8 AS vector_score,
        c.id, c.source, c.start_offset, c.end_offset, c.body, c.search_text, c.embedding::text AS embedding
 FROM candidates f JOIN chunks c ON c.row_id = f.row_id`;
+}
+
+/** ef_search on older pgvector with filters: the pool read before filtering, and its LIMIT. */
+const WIDE_POOL = 1000;
 
 export class PgVectorView implements CorpusView {
   private documentsLoading: Promise<ReadonlyMap<string, StoredDocument>> | null = null;
@@ -105,22 +134,35 @@ export class PgVectorView implements CorpusView {
     const useVectors = mode !== 'keyword';
     const embedding = useVectors ? vectorLiteral(await this.queryEmbedder.embedQuery(question)) : vectorLiteral(new Array<number>(this.state.embedder.dimension).fill(0));
     const filtered = Boolean(options.sources || options.fromDate || options.toDate);
+    const { candidateTerms, scoredTerms } = keywordTerms(query.terms, this.state.terms);
+    const { k1, b } = BM25_PARAMETERS;
+    const widePool = filtered && !this.options.iterativeScan;
 
     // One snapshot for candidates and their documents: a re-index committing in between cannot make a passage's
-    // offsets point into a newer version of its document. The transaction and its settings take one round trip;
-    // with filters, pgvector ≥ 0.8 keeps scanning the graph until enough rows pass them.
-    const iterative = filtered && this.options.iterativeScan ? "; SET LOCAL hnsw.iterative_scan = 'relaxed_order'" : '';
-    const begin = `BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL hnsw.ef_search = ${Math.min(1000, EF_SEARCH)}${iterative}`;
+    // offsets point into a newer version of its document. The transaction, its settings and the table lock take
+    // one round trip. The lock comes before the first query takes the snapshot: a search that waited for a
+    // rebuild's swap (indexer.ts) then reads the new table with a snapshot that sees its rows.
+    const settings = [`SET LOCAL hnsw.ef_search = ${widePool ? WIDE_POOL : Math.min(1000, EF_SEARCH)}`];
+    if (filtered && this.options.iterativeScan) settings.push("SET LOCAL hnsw.iterative_scan = 'relaxed_order'");
+    const begin = ['BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', ...settings, 'LOCK TABLE chunks IN ACCESS SHARE MODE'].join('; ');
     const { rows, documents } = await inTransaction(this.pool, begin, async (client) => {
-      const { rows } = await client.query<CandidateRow>(CANDIDATES_SQL, [
-        keywordQuery(question, this.state.terms),
+      const { rows } = await client.query<CandidateRow>(candidatesSql(!widePool), [
+        candidateTerms,
         embedding,
-        mode !== 'vector',
+        mode !== 'vector' && candidateTerms.length > 0,
         useVectors,
         CANDIDATES_PER_RANKING,
         options.sources ? [...options.sources] : null,
         options.fromDate ?? null,
         options.toDate ?? null,
+        scoredTerms,
+        scoredTerms.map((term) => this.idf(term)),
+        k1,
+        k1 + 1,
+        1 - b,
+        b,
+        this.state.averageTermCount || 1,
+        widePool ? WIDE_POOL : CANDIDATES_PER_RANKING,
       ]);
       const sources = [...new Set(rows.map((row) => row.source))];
       const docs = await client.query<DocumentRow>(`SELECT ${DOCUMENT_COLUMNS} FROM documents WHERE source = ANY ($1)`, [sources]);
@@ -171,26 +213,26 @@ export class PgVectorView implements CorpusView {
   }
 }
 
-/** Words in more than this share of chunks are left out of the keyword query when rarer ones remain. */
-const MAX_KEYWORD_SHARE = 0.1;
-const MIN_KEYWORDS = 2;
-/** Below this many chunks ranking every match is cheap, and pruning cost recall on the small probe set. */
-const PRUNE_FROM_CHUNKS = 2000;
+/** Rows holding a candidate term beyond which the most common terms stop selecting candidates (see below). */
+const MAX_KEYWORD_POSTINGS = 20_000;
+const MIN_CANDIDATE_TERMS = 2;
 
 /**
- * The question's content words OR-ed for to_tsquery, which stems them with PostgreSQL's English rules. Only
- * letters and digits reach it, so no user input can form tsquery syntax. Words found in a large share of the
- * chunks are dropped while rarer ones remain, in large corpora (they add little to the ranking, and an OR of
- * them makes PostgreSQL rank half the table: hybrid p95 181 → 49 ms at 10k chunks on PGlite).
+ * The query's stemmed terms that the corpus holds (`scoredTerms`: every one counts in the BM25 score), and those
+ * whose rows are the keyword candidates (`candidateTerms`). Both are every known term, as in the local store,
+ * unless their rows add up to more than MAX_KEYWORD_POSTINGS: then the most common terms are left out of the
+ * candidate selection while rarer ones remain (they add little to the score, and a row holding only them rarely
+ * ranks in the top 40, while scoring them all would read a large share of the table at a million chunks).
  */
-export function keywordQuery(question: string, terms?: TermTable): string {
-  const candidates = [...new Set(words(question))].filter((word) => !STOP_WORDS.has(word) && /^[\p{L}\p{N}]+$/u.test(word));
-  if (!terms || terms.chunkCount < PRUNE_FROM_CHUNKS) return candidates.join(' | ');
-  const byRarity = candidates
-    .map((word) => ({ word, share: terms.documentFrequency(termOf(word)) / terms.chunkCount }))
-    .sort((a, b) => a.share - b.share);
-  return byRarity
-    .filter((entry, rank) => rank < MIN_KEYWORDS || entry.share <= MAX_KEYWORD_SHARE)
-    .map((entry) => entry.word)
-    .join(' | ');
+export function keywordTerms(terms: readonly string[], table: TermTable): { candidateTerms: string[]; scoredTerms: string[] } {
+  const known = [...new Set(terms)].filter((term) => table.documentFrequency(term) > 0);
+  const byRarity = [...known].sort((a, b) => table.documentFrequency(a) - table.documentFrequency(b));
+  const candidateTerms: string[] = [];
+  let postings = 0;
+  for (const term of byRarity) {
+    postings += table.documentFrequency(term);
+    if (candidateTerms.length >= MIN_CANDIDATE_TERMS && postings > MAX_KEYWORD_POSTINGS) break;
+    candidateTerms.push(term);
+  }
+  return { candidateTerms, scoredTerms: known };
 }

@@ -1,0 +1,13 @@
+-- Keyword search with the project's own tokenizer and Okapi BM25, as in the local store, instead of
+-- PostgreSQL's English configuration and ts_rank (which ranked differently and lost MRR on the eval sets).
+-- Each chunk keeps its distinct stemmed terms (GIN-indexed: the candidates), how often each occurs, and its
+-- length in terms; store_state keeps the total length, for BM25's average.
+DROP INDEX IF EXISTS chunks_tsv_gin;
+ALTER TABLE chunks DROP COLUMN IF EXISTS tsv;
+ALTER TABLE chunks ALTER COLUMN terms TYPE text[] USING CASE WHEN terms = '' THEN '{}'::text[] ELSE string_to_array(terms, ' ') END;
+-- term_counts[i] is how often terms[i] occurs; NULL until filled in by the store at start-up (rows written
+-- before this migration: the tokenizer lives in the application, not in SQL).
+ALTER TABLE chunks ADD COLUMN term_counts integer[];
+ALTER TABLE chunks ADD COLUMN term_total integer;
+CREATE INDEX chunks_terms_gin ON chunks USING gin (terms);
+ALTER TABLE store_state ADD COLUMN term_total bigint NOT NULL DEFAULT 0;

@@ -32,6 +32,8 @@ export interface PgIndexOptions extends ReindexRequest {
   corpus?: { documents: CleanDocument[]; skipped: SkippedFile[] };
   /** Test hook: runs inside the write transaction, just before COMMIT. */
   beforeCommit?: () => Promise<void> | void;
+  /** Test hook: runs inside a rebuild's transaction once the shadow table is filled and indexed, before the swap. */
+  beforeSwap?: () => Promise<void> | void;
 }
 
 export interface PgIndexResult {
@@ -133,6 +135,7 @@ export async function runPgIndex(pool: pg.Pool, options: PgIndexOptions): Promis
         removed: plan.removed,
         skipped: corpus.skipped,
         ...(options.beforeCommit ? { beforeCommit: options.beforeCommit } : {}),
+        ...(options.beforeSwap ? { beforeSwap: options.beforeSwap } : {}),
       });
       options.onProgress?.({ phase: 'done', done: 1, total: 1 });
       const totalMs = performance.now() - started;
@@ -181,6 +184,7 @@ interface WritePlan {
   removed: string[];
   skipped: SkippedFile[];
   beforeCommit?: () => Promise<void> | void;
+  beforeSwap?: () => Promise<void> | void;
 }
 
 async function writeChanges(pool: pg.Pool, plan: WritePlan): Promise<{ revision: string; chunkCount: number }> {
@@ -270,6 +274,9 @@ async function rebuildChunks(client: pg.PoolClient, plan: WritePlan): Promise<nu
   await client.query(`ALTER TABLE ${SHADOW} ALTER COLUMN embedding TYPE vector(${Number(plan.dimension)})`);
   for (let i = 0; i < plan.chunks.length; i += INSERT_BATCH) await insertChunks(client, SHADOW, plan.chunks.slice(i, i + INSERT_BATCH));
   for (const index of SHADOW_INDEXES) await client.query(index.create(SHADOW, `${SHADOW}_${index.name.replace(/^chunks_/, '')}`));
+  // Statistics now, not when autovacuum gets to the new table: the first queries after the swap are planned
+  // with them (without, the planner guesses the filters' selectivity and may pass over the indexes).
+  await client.query(`ANALYZE ${SHADOW}`);
 
   // Documents and term statistics: ordinary row changes, invisible to readers until COMMIT.
   const sources = plan.documents.map((doc) => doc.source);
@@ -284,6 +291,7 @@ async function rebuildChunks(client: pg.PoolClient, plan: WritePlan): Promise<nu
   await client.query('DELETE FROM term_stats');
   await client.query('INSERT INTO term_stats (term, df) SELECT * FROM unnest($1::text[], $2::int[])', [[...frequencies.keys()], [...frequencies.values()]]);
 
+  await plan.beforeSwap?.();
   // The swap. Waits for the queries running on the old table (milliseconds), holds new ones as briefly.
   await client.query('LOCK TABLE chunks IN ACCESS EXCLUSIVE MODE');
   await client.query(`ALTER SEQUENCE chunks_row_id_seq OWNED BY ${SHADOW}.row_id`);

@@ -80,7 +80,7 @@ export class PgVectorStore implements CorpusStore {
     return this.running;
   }
 
-  async reindex(request: ReindexRequest & Pick<PgIndexOptions, 'beforeCommit' | 'corpus'> = {}): Promise<{ summary: ReindexSummary; revision: string }> {
+  async reindex(request: ReindexRequest & Pick<PgIndexOptions, 'beforeCommit' | 'beforeSwap' | 'corpus'> = {}): Promise<{ summary: ReindexSummary; revision: string }> {
     if (this.running) throw new CoreError('REINDEX_BUSY', 'A re-index is already running.');
     this.running = true;
     try {

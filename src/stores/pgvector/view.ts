@@ -133,37 +133,9 @@ export class PgVectorView implements CorpusView {
     const mode = options.mode ?? 'hybrid';
     const useVectors = mode !== 'keyword';
     const embedding = useVectors ? vectorLiteral(await this.queryEmbedder.embedQuery(question)) : vectorLiteral(new Array<number>(this.state.embedder.dimension).fill(0));
-    const filtered = Boolean(options.sources || options.fromDate || options.toDate);
-    const { candidateTerms, scoredTerms } = keywordTerms(query.terms, this.state.terms);
-    const { k1, b } = BM25_PARAMETERS;
-    const widePool = filtered && !this.options.iterativeScan;
-
-    // One snapshot for candidates and their documents: a re-index committing in between cannot make a passage's
-    // offsets point into a newer version of its document. The transaction, its settings and the table lock take
-    // one round trip. The lock comes before the first query takes the snapshot: a search that waited for a
-    // rebuild's swap (indexer.ts) then reads the new table with a snapshot that sees its rows.
-    const settings = [`SET LOCAL hnsw.ef_search = ${widePool ? WIDE_POOL : Math.min(1000, EF_SEARCH)}`];
-    if (filtered && this.options.iterativeScan) settings.push("SET LOCAL hnsw.iterative_scan = 'relaxed_order'");
-    const begin = ['BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', ...settings, 'LOCK TABLE chunks IN ACCESS SHARE MODE'].join('; ');
+    const { begin, text, values } = this.candidateQuery(query.terms, embedding, options);
     const { rows, documents } = await inTransaction(this.pool, begin, async (client) => {
-      const { rows } = await client.query<CandidateRow>(candidatesSql(!widePool), [
-        candidateTerms,
-        embedding,
-        mode !== 'vector' && candidateTerms.length > 0,
-        useVectors,
-        CANDIDATES_PER_RANKING,
-        options.sources ? [...options.sources] : null,
-        options.fromDate ?? null,
-        options.toDate ?? null,
-        scoredTerms,
-        scoredTerms.map((term) => this.idf(term)),
-        k1,
-        k1 + 1,
-        1 - b,
-        b,
-        this.state.averageTermCount || 1,
-        widePool ? WIDE_POOL : CANDIDATES_PER_RANKING,
-      ]);
+      const { rows } = await client.query<CandidateRow>(text, values);
       const sources = [...new Set(rows.map((row) => row.source))];
       const docs = await client.query<DocumentRow>(`SELECT ${DOCUMENT_COLUMNS} FROM documents WHERE source = ANY ($1)`, [sources]);
       return { rows, documents: new Map<string, StoredDocument>(docs.rows.map((row) => [row.source, documentOfRow(row)])) };
@@ -194,6 +166,50 @@ export class PgVectorView implements CorpusView {
       options.k,
     );
     return { passages, documents };
+  }
+
+  /**
+   * The statement search() runs for these query terms, embedding and options, and the transaction it runs in
+   * (tests EXPLAIN it on a real server, to check that it uses the indexes).
+   */
+  candidateQuery(terms: readonly string[], embedding: string, options: RetrieveOptions): { begin: string; text: string; values: unknown[] } {
+    const mode = options.mode ?? 'hybrid';
+    const useVectors = mode !== 'keyword';
+    const filtered = Boolean(options.sources || options.fromDate || options.toDate);
+    const { candidateTerms, scoredTerms } = keywordTerms(terms, this.state.terms);
+    const { k1, b } = BM25_PARAMETERS;
+    const widePool = filtered && !this.options.iterativeScan;
+
+    // One snapshot for candidates and their documents: a re-index committing in between cannot make a passage's
+    // offsets point into a newer version of its document. The transaction, its settings and the table lock take
+    // one round trip. The lock comes before the first query takes the snapshot: a search that waited for a
+    // rebuild's swap (indexer.ts) then reads the new table with a snapshot that sees its rows.
+    // No JIT: at a million rows the estimated cost passes jit_above_cost, and compiling takes longer than the query.
+    const settings = ['SET LOCAL jit = off', `SET LOCAL hnsw.ef_search = ${widePool ? WIDE_POOL : Math.min(1000, EF_SEARCH)}`];
+    if (filtered && this.options.iterativeScan) settings.push("SET LOCAL hnsw.iterative_scan = 'relaxed_order'");
+    const begin = ['BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', ...settings, 'LOCK TABLE chunks IN ACCESS SHARE MODE'].join('; ');
+    return {
+      begin,
+      text: candidatesSql(!widePool),
+      values: [
+        candidateTerms,
+        embedding,
+        mode !== 'vector' && candidateTerms.length > 0,
+        useVectors,
+        CANDIDATES_PER_RANKING,
+        options.sources ? [...options.sources] : null,
+        options.fromDate ?? null,
+        options.toDate ?? null,
+        scoredTerms,
+        scoredTerms.map((term) => this.idf(term)),
+        k1,
+        k1 + 1,
+        1 - b,
+        b,
+        this.state.averageTermCount || 1,
+        widePool ? WIDE_POOL : CANDIDATES_PER_RANKING,
+      ],
+    };
   }
 
   documents(): Promise<ReadonlyMap<string, StoredDocument>> {

@@ -54,17 +54,14 @@ const filterOn = (alias: string) =>
  *   sort the whole table instead. With filters the scan applies them itself and keeps going (pgvector ≥ 0.8,
  *   iterative scan), or, on older pgvector, reads a pool as wide as ef_search and filters that.
  */
-function candidatesSql(filterInVectorScan: boolean): string {
+function candidatesSql(filterInVectorScan: boolean, scoredTermCount: number): string {
+  const bm25 = bm25Sql(scoredTermCount);
   return `
 WITH keyword AS (
   SELECT s.row_id, s.score, row_number() OVER (ORDER BY s.score DESC, s.row_id) AS rank
   FROM (
-    SELECT c.row_id, (
-      SELECT sum(q.idf * q.tf * $12::float8 / (q.tf + $11::float8 * ($13::float8 + ($14::float8 * c.term_total) / $15::float8)))
-      FROM (SELECT u.idf, c.term_counts[array_position(c.terms, u.term)]::float8 AS tf FROM unnest($9::text[], $10::float8[]) AS u(term, idf)) q
-      WHERE q.tf IS NOT NULL
-    ) AS score
-    FROM chunks c
+    SELECT c.row_id, ${bm25.score} AS score
+    FROM chunks c CROSS JOIN ${bm25.frequencies}
     WHERE $3::boolean AND c.terms && $1::text[] AND ${filterOn('c')}
   ) s
   ORDER BY s.score DESC, s.row_id
@@ -77,7 +74,7 @@ semantic AS (
     FROM chunks c
     WHERE $4::boolean${filterInVectorScan ? ` AND ${filterOn('c')}` : ''}
     ORDER BY c.embedding <=> $2::vector
-    LIMIT $16::int
+    LIMIT $14::int
   ) n
   ${filterInVectorScan ? '' : `WHERE ${filterOn('n')}`}
   ORDER BY n.distance, n.row_id
@@ -92,6 +89,27 @@ SELECT f.row_id::text AS row_id, f.keyword_rank::int AS keyword_rank, f.keyword_
        f.vector_rank::int AS vector_rank, f.vector_score::float8 AS vector_score,
        c.id, c.source, c.start_offset, c.end_offset, c.body, c.search_text, c.embedding::text AS embedding
 FROM candidates f JOIN chunks c ON c.row_id = f.row_id`;
+}
+
+/** The first parameter number of the per-term parameters: term i (from 0) is ${FIRST_TERM + 2i}, its idf the next. */
+const FIRST_TERM = 15;
+
+/**
+ * A row's BM25 score over the `count` scored terms: one term after another, added to 0, exactly as the local
+ * store's postings add them up (a term the row lacks adds 0, which changes no sum), so both stores' scores are
+ * the same numbers. Each term's frequency in the row is looked up once (the lateral subquery `tf`); terms and
+ * idf are parameters of their own. Per candidate row this is the keyword side's cost: a subquery over unnest()
+ * per row cost 3× as much.
+ */
+function bm25Sql(count: number): { score: string; frequencies: string } {
+  if (count === 0) return { score: '0::float8', frequencies: '(SELECT) tf' };
+  const norm = '$9::float8 * ($11::float8 + ($12::float8 * c.term_total) / $13::float8)';
+  const term = (i: number) => `$${FIRST_TERM + 2 * i}::text`;
+  const idf = (i: number) => `$${FIRST_TERM + 2 * i + 1}::float8`;
+  const indexes = Array.from({ length: count }, (_, i) => i);
+  const score = indexes.map((i) => `coalesce(${idf(i)} * tf.f${i} * $10::float8 / (tf.f${i} + ${norm}), 0)`).join(' + ');
+  const frequencies = indexes.map((i) => `c.term_counts[array_position(c.terms, ${term(i)})]::float8 AS f${i}`).join(', ');
+  return { score: `(0::float8 + ${score})`, frequencies: `LATERAL (SELECT ${frequencies} OFFSET 0) tf` };
 }
 
 /** ef_search on older pgvector with filters: the pool read before filtering, and its LIMIT. */
@@ -185,12 +203,15 @@ export class PgVectorView implements CorpusView {
     // one round trip. The lock comes before the first query takes the snapshot: a search that waited for a
     // rebuild's swap (indexer.ts) then reads the new table with a snapshot that sees its rows.
     // No JIT: at a million rows the estimated cost passes jit_above_cost, and compiling takes longer than the query.
-    const settings = ['SET LOCAL jit = off', `SET LOCAL hnsw.ef_search = ${widePool ? WIDE_POOL : Math.min(1000, EF_SEARCH)}`];
+    // No sequential scans: PostgreSQL prices `terms && $1` like any cheap operator and, when the candidate terms
+    // cover a tenth of the table or more, plans a read of every row (an array overlap per row: 50 ms at 10k
+    // chunks) over the GIN bitmap (5 ms); every part of this statement has an index path.
+    const settings = ['SET LOCAL jit = off', 'SET LOCAL enable_seqscan = off', `SET LOCAL hnsw.ef_search = ${widePool ? WIDE_POOL : Math.min(1000, EF_SEARCH)}`];
     if (filtered && this.options.iterativeScan) settings.push("SET LOCAL hnsw.iterative_scan = 'relaxed_order'");
     const begin = ['BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', ...settings, 'LOCK TABLE chunks IN ACCESS SHARE MODE'].join('; ');
     return {
       begin,
-      text: candidatesSql(!widePool),
+      text: candidatesSql(!widePool, scoredTerms.length),
       values: [
         candidateTerms,
         embedding,
@@ -200,14 +221,13 @@ export class PgVectorView implements CorpusView {
         options.sources ? [...options.sources] : null,
         options.fromDate ?? null,
         options.toDate ?? null,
-        scoredTerms,
-        scoredTerms.map((term) => this.idf(term)),
         k1,
         k1 + 1,
         1 - b,
         b,
         this.state.averageTermCount || 1,
         widePool ? WIDE_POOL : CANDIDATES_PER_RANKING,
+        ...scoredTerms.flatMap((term) => [term, this.idf(term)]),
       ],
     };
   }
@@ -229,16 +249,16 @@ export class PgVectorView implements CorpusView {
   }
 }
 
-/** Rows holding a candidate term beyond which the most common terms stop selecting candidates (see below). */
-const MAX_KEYWORD_POSTINGS = 20_000;
-const MIN_CANDIDATE_TERMS = 2;
+/** Rows holding a candidate term beyond which no further (more common) term selects candidates (see below). */
+const MAX_KEYWORD_POSTINGS = 2000;
 
 /**
  * The query's stemmed terms that the corpus holds (`scoredTerms`: every one counts in the BM25 score), and those
  * whose rows are the keyword candidates (`candidateTerms`). Both are every known term, as in the local store,
- * unless their rows add up to more than MAX_KEYWORD_POSTINGS: then the most common terms are left out of the
- * candidate selection while rarer ones remain (they add little to the score, and a row holding only them rarely
- * ranks in the top 40, while scoring them all would read a large share of the table at a million chunks).
+ * while their rows add up to at most MAX_KEYWORD_POSTINGS (always on the eval sets' corpora); past that the
+ * most common terms stop selecting candidates, rarest first being kept (at least one). They add little to the
+ * score, and a row holding only them rarely ranks in the top 40, while scoring every row that holds one would
+ * read a large share of the table at 100k chunks and more.
  */
 export function keywordTerms(terms: readonly string[], table: TermTable): { candidateTerms: string[]; scoredTerms: string[] } {
   const known = [...new Set(terms)].filter((term) => table.documentFrequency(term) > 0);
@@ -247,7 +267,7 @@ export function keywordTerms(terms: readonly string[], table: TermTable): { cand
   let postings = 0;
   for (const term of byRarity) {
     postings += table.documentFrequency(term);
-    if (candidateTerms.length >= MIN_CANDIDATE_TERMS && postings > MAX_KEYWORD_POSTINGS) break;
+    if (candidateTerms.length > 0 && postings > MAX_KEYWORD_POSTINGS) break;
     candidateTerms.push(term);
   }
   return { candidateTerms, scoredTerms: known };

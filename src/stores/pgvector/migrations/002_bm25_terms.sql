@@ -11,3 +11,6 @@ ALTER TABLE chunks ADD COLUMN term_counts integer[];
 ALTER TABLE chunks ADD COLUMN term_total integer;
 CREATE INDEX chunks_terms_gin ON chunks USING gin (terms);
 ALTER TABLE store_state ADD COLUMN term_total bigint NOT NULL DEFAULT 0;
+-- Kept in the row (MAIN: the chunk's text and search_text are moved out first): BM25 reads both arrays of every
+-- keyword candidate, and a TOAST fetch per read made that the query's largest cost.
+ALTER TABLE chunks ALTER COLUMN terms SET STORAGE MAIN, ALTER COLUMN term_counts SET STORAGE MAIN;

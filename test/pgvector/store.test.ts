@@ -16,6 +16,7 @@ import type { Embedder } from '../../src/core/types.js';
 import { migrate } from '../../src/stores/pgvector/migrate.js';
 import { ADVISORY_LOCKS } from '../../src/stores/pgvector/locks.js';
 import { PgVectorStore } from '../../src/stores/pgvector/store.js';
+import { PgVectorView } from '../../src/stores/pgvector/view.js';
 import { startTestDatabase, type TestDatabase } from '../fakes/pglite-server.js';
 import { makePdf } from '../fixtures/documents.js';
 import { QUAY_REPORT } from '../fixtures/document-specs.js';
@@ -148,6 +149,17 @@ describe('the same answers as the local store', () => {
         expect(pgPassages.length).toBeGreaterThan(0);
         expect(ranked(pgPassages)).toEqual(ranked((await localView.search(question, { k: 5, mode })).passages));
       }
+    }
+  });
+
+  it('filters the same with or without iterative scans (pgvector < 0.8 reads a wide pool and filters it)', async () => {
+    const view = await pgStore.view();
+    const withoutIterative = new PgVectorView(pgStore.pool, view.state, localEmbedder(), { iterativeScan: false });
+    const filters = [{ sources: ['001_bafdd1d5e9ecaa96.txt'] }, { fromDate: '2025-01-01', toDate: '2025-12-31' }];
+    for (const filter of filters) {
+      const expected = await view.search('missile defence summit', { k: 5, ...filter });
+      expect(expected.passages.length).toBeGreaterThan(0);
+      expect((await withoutIterative.search('missile defence summit', { k: 5, ...filter })).passages.map((p) => p.chunk.id)).toEqual(expected.passages.map((p) => p.chunk.id));
     }
   });
 

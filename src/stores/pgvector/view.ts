@@ -121,7 +121,7 @@ export class PgVectorView implements CorpusView {
 
   constructor(
     private readonly pool: pg.Pool,
-    private readonly state: ViewState,
+    readonly state: ViewState,
     private readonly queryEmbedder: Embedder,
     private readonly options: { iterativeScan: boolean },
   ) {}

@@ -271,8 +271,8 @@ const SHADOW_INDEXES: ReadonlyArray<{ name: string; create: (table: string, name
  */
 async function rebuildChunks(client: pg.PoolClient, plan: WritePlan): Promise<number> {
   await client.query(`DROP TABLE IF EXISTS ${SHADOW}`);
-  // Columns, defaults (the row_id sequence), NOT NULLs and storage as the migrations left `chunks`.
-  await client.query(`CREATE TABLE ${SHADOW} (LIKE chunks INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING STORAGE)`);
+  // Columns, defaults (the row_id sequence), NOT NULLs, generated columns and storage as the migrations left `chunks`.
+  await client.query(`CREATE TABLE ${SHADOW} (LIKE chunks INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING GENERATED INCLUDING STORAGE)`);
   await client.query(`ALTER TABLE ${SHADOW} ALTER COLUMN embedding TYPE vector(${Number(plan.dimension)})`);
   for (let i = 0; i < plan.chunks.length; i += INSERT_BATCH) await insertChunks(client, SHADOW, plan.chunks.slice(i, i + INSERT_BATCH));
   // The HNSW graph is built in memory when it fits in maintenance_work_mem, and far more slowly on disk when not

@@ -66,6 +66,7 @@ export async function dropStoreTables(databaseUrl: string): Promise<void> {
   await client.connect();
   try {
     await client.query('DROP TABLE IF EXISTS chunks_next, chunks, documents, term_stats, store_state, schema_migrations CASCADE');
+    await client.query('DROP FUNCTION IF EXISTS chunk_term_hashes(text[])');
   } finally {
     await client.end();
   }

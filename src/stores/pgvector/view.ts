@@ -54,15 +54,15 @@ const filterOn = (alias: string) =>
  *   sort the whole table instead. With filters the scan applies them itself and keeps going (pgvector ≥ 0.8,
  *   iterative scan), or, on older pgvector, reads a pool as wide as ef_search and filters that.
  */
-function candidatesSql(filterInVectorScan: boolean, scoredTermCount: number): string {
+function candidatesSql(filterInVectorScan: boolean, scoredTermCount: number, pairCount: number): string {
   const bm25 = bm25Sql(scoredTermCount);
   return `
 WITH keyword AS (
   SELECT s.row_id, s.score, row_number() OVER (ORDER BY s.score DESC, s.row_id) AS rank
   FROM (
     SELECT c.row_id, ${bm25.score} AS score
-    FROM chunks c CROSS JOIN ${bm25.frequencies}
-    WHERE $3::boolean AND c.terms && $1::text[] AND ${filterOn('c')}
+    FROM chunks c
+    WHERE $3::boolean AND (${keywordMatch(scoredTermCount, pairCount)}) AND ${filterOn('c')}
   ) s
   ORDER BY s.score DESC, s.row_id
   LIMIT $5::int
@@ -91,25 +91,39 @@ SELECT f.row_id::text AS row_id, f.keyword_rank::int AS keyword_rank, f.keyword_
 FROM candidates f JOIN chunks c ON c.row_id = f.row_id`;
 }
 
+/**
+ * Which rows are keyword candidates: those holding one of the candidate terms ($1), or both terms of one of the
+ * candidate pairs (the parameters after the per-term ones). Each arm is a GIN bitmap scan; PostgreSQL ORs them.
+ */
+function keywordMatch(scoredTermCount: number, pairCount: number): string {
+  const firstPair = FIRST_TERM + 2 * scoredTermCount;
+  const pairs = Array.from({ length: pairCount }, (_, i) => `c.terms @> $${firstPair + i}::text[]`);
+  return ['c.terms && $1::text[]', ...pairs].join(' OR ');
+}
+
 /** The first parameter number of the per-term parameters: term i (from 0) is ${FIRST_TERM + 2i}, its idf the next. */
 const FIRST_TERM = 15;
 
 /**
  * A row's BM25 score over the `count` scored terms: one term after another, added to 0, exactly as the local
  * store's postings add them up (a term the row lacks adds 0, which changes no sum), so both stores' scores are
- * the same numbers. Each term's frequency in the row is looked up once (the lateral subquery `tf`); terms and
- * idf are parameters of their own. Per candidate row this is the keyword side's cost: a subquery over unnest()
+ * the same numbers. Each term's frequency in the row is looked up once (the lateral subquery `tf`), by its
+ * hash's position in `term_hashes` (integers: comparing every text was 1 µs per term and row) and checked
+ * against the term at that position; terms and idf are parameters of their own. Per candidate row this is the keyword side's cost: a subquery over unnest()
  * per row cost 3× as much.
  */
-function bm25Sql(count: number): { score: string; frequencies: string } {
-  if (count === 0) return { score: '0::float8', frequencies: '(SELECT) tf' };
+function bm25Sql(count: number): { score: string } {
+  if (count === 0) return { score: '0::float8' };
   const norm = '$9::float8 * ($11::float8 + ($12::float8 * c.term_total) / $13::float8)';
   const term = (i: number) => `$${FIRST_TERM + 2 * i}::text`;
   const idf = (i: number) => `$${FIRST_TERM + 2 * i + 1}::float8`;
   const indexes = Array.from({ length: count }, (_, i) => i);
-  const score = indexes.map((i) => `coalesce(${idf(i)} * tf.f${i} * $10::float8 / (tf.f${i} + ${norm}), 0)`).join(' + ');
-  const frequencies = indexes.map((i) => `c.term_counts[array_position(c.terms, ${term(i)})]::float8 AS f${i}`).join(', ');
-  return { score: `(0::float8 + ${score})`, frequencies: `LATERAL (SELECT ${frequencies} OFFSET 0) tf` };
+  const tf = (i: number) => {
+    const position = `array_position(c.term_hashes, hashtext(${term(i)}))`;
+    return `(CASE WHEN c.terms[${position}] = ${term(i)} THEN c.term_counts[${position}]::float8 END)`;
+  };
+  const score = indexes.map((i) => `coalesce(${idf(i)} * ${tf(i)} * $10::float8 / (${tf(i)} + ${norm}), 0)`).join(' + ');
+  return { score: `(0::float8 + ${score})` };
 }
 
 /** ef_search on older pgvector with filters: the pool read before filtering, and its LIMIT. */
@@ -194,7 +208,7 @@ export class PgVectorView implements CorpusView {
     const mode = options.mode ?? 'hybrid';
     const useVectors = mode !== 'keyword';
     const filtered = Boolean(options.sources || options.fromDate || options.toDate);
-    const { candidateTerms, scoredTerms } = keywordTerms(terms, this.state.terms);
+    const { candidateTerms, candidatePairs, scoredTerms } = keywordTerms(terms, this.state.terms);
     const { k1, b } = BM25_PARAMETERS;
     const widePool = filtered && !this.options.iterativeScan;
 
@@ -211,11 +225,11 @@ export class PgVectorView implements CorpusView {
     const begin = ['BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', ...settings, 'LOCK TABLE chunks IN ACCESS SHARE MODE'].join('; ');
     return {
       begin,
-      text: candidatesSql(!widePool, scoredTerms.length),
+      text: candidatesSql(!widePool, scoredTerms.length, candidatePairs.length),
       values: [
         candidateTerms,
         embedding,
-        mode !== 'vector' && candidateTerms.length > 0,
+        mode !== 'vector' && candidateTerms.length + candidatePairs.length > 0,
         useVectors,
         CANDIDATES_PER_RANKING,
         options.sources ? [...options.sources] : null,
@@ -228,6 +242,7 @@ export class PgVectorView implements CorpusView {
         this.state.averageTermCount || 1,
         widePool ? WIDE_POOL : CANDIDATES_PER_RANKING,
         ...scoredTerms.flatMap((term) => [term, this.idf(term)]),
+        ...candidatePairs,
       ],
     };
   }
@@ -249,26 +264,50 @@ export class PgVectorView implements CorpusView {
   }
 }
 
-/** Rows holding a candidate term beyond which no further (more common) term selects candidates (see below). */
-const MAX_KEYWORD_POSTINGS = 2000;
+/** Estimated candidate rows beyond which no further (more common) term, or pair of terms, selects candidates. */
+const MAX_KEYWORD_CANDIDATES = 1500;
+/** At most this many pairs of terms (each is one more GIN scan). */
+const MAX_PAIRS = 12;
+
+export interface KeywordTerms {
+  /** Every query term the corpus holds: all count in the BM25 score. */
+  scoredTerms: string[];
+  /** Rows holding any of these are candidates. */
+  candidateTerms: string[];
+  /** Rows holding both terms of one of these are candidates too. */
+  candidatePairs: Array<[string, string]>;
+}
 
 /**
- * The query's stemmed terms that the corpus holds (`scoredTerms`: every one counts in the BM25 score), and those
- * whose rows are the keyword candidates (`candidateTerms`). Both are every known term, as in the local store,
- * while their rows add up to at most MAX_KEYWORD_POSTINGS (always on the eval sets' corpora); past that the
- * most common terms stop selecting candidates, rarest first being kept (at least one). They add little to the
- * score, and a row holding only them rarely ranks in the top 40, while scoring every row that holds one would
- * read a large share of the table at 100k chunks and more.
+ * Which rows BM25 scores. Every row holding a query term, as in the local store, while their number stays
+ * within MAX_KEYWORD_CANDIDATES (always on the eval sets' corpora: the same results as the local store). Past
+ * that, in large corpora, scoring every such row would read a large share of the table for common words, so
+ * the candidates are the rows holding one of the rarest terms (rarest first, within the budget), plus the rows
+ * holding two of the other terms together (pairs by their expected overlap, df·df'/N, smallest first, within
+ * the budget): the rows BM25 ranks first hold several of the question's terms, and the rest add little.
  */
-export function keywordTerms(terms: readonly string[], table: TermTable): { candidateTerms: string[]; scoredTerms: string[] } {
-  const known = [...new Set(terms)].filter((term) => table.documentFrequency(term) > 0);
-  const byRarity = [...known].sort((a, b) => table.documentFrequency(a) - table.documentFrequency(b));
+export function keywordTerms(terms: readonly string[], table: TermTable): KeywordTerms {
+  const df = (term: string) => table.documentFrequency(term);
+  const scoredTerms = [...new Set(terms)].filter((term) => df(term) > 0);
+  const byRarity = [...scoredTerms].sort((a, b) => df(a) - df(b));
   const candidateTerms: string[] = [];
-  let postings = 0;
+  let budget = MAX_KEYWORD_CANDIDATES;
   for (const term of byRarity) {
-    postings += table.documentFrequency(term);
-    if (candidateTerms.length > 0 && postings > MAX_KEYWORD_POSTINGS) break;
+    if (df(term) > budget) break;
     candidateTerms.push(term);
+    budget -= df(term);
   }
-  return { candidateTerms, scoredTerms: known };
+  const rest = byRarity.slice(candidateTerms.length);
+  const pairs: Array<{ pair: [string, string]; rows: number }> = [];
+  rest.forEach((a, i) => rest.slice(i + 1).forEach((b) => pairs.push({ pair: [a, b], rows: (df(a) * df(b)) / Math.max(1, table.chunkCount) })));
+  pairs.sort((x, y) => x.rows - y.rows);
+  const candidatePairs: Array<[string, string]> = [];
+  for (const { pair, rows } of pairs) {
+    if (rows > budget || candidatePairs.length >= MAX_PAIRS) break;
+    candidatePairs.push(pair);
+    budget -= rows;
+  }
+  // A question of one common word (or of words that never meet): its rarest term, however common.
+  if (candidateTerms.length === 0 && candidatePairs.length === 0 && byRarity[0]) candidateTerms.push(byRarity[0]);
+  return { scoredTerms, candidateTerms, candidatePairs };
 }

@@ -270,6 +270,9 @@ const SHADOW_INDEXES: ReadonlyArray<{ name: string; create: (table: string, name
  * the end: a lock on `chunks`, a DROP and renames. Returns the new total term count.
  */
 async function rebuildChunks(client: pg.PoolClient, plan: WritePlan): Promise<number> {
+  // A shadow left by a run that crashed before its COMMIT cannot exist (it was created in that transaction), but a
+  // manual one might; the NOTICE of its absence is noise.
+  await client.query("SET LOCAL client_min_messages = 'warning'");
   await client.query(`DROP TABLE IF EXISTS ${SHADOW}`);
   // Columns, defaults (the row_id sequence), NOT NULLs, generated columns and storage as the migrations left `chunks`.
   await client.query(`CREATE TABLE ${SHADOW} (LIKE chunks INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING GENERATED INCLUDING STORAGE)`);

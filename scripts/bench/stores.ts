@@ -2,8 +2,9 @@
 // The PostgreSQL + pgvector store against the embedded store on the same synthetic corpus, in the same run:
 // full build, query latency through the one retrieval contract both implement (CorpusView.search, query
 // embedding included), top-5 hit rate, and re-index of one changed document. Without --database-url (or
-// DATABASE_URL in the configuration), PGlite + pgvector runs in a child process on 127.0.0.1 — WebAssembly,
-// one core: an upper bound for what a real PostgreSQL server does.
+// DATABASE_URL in the configuration), PGlite + pgvector runs in a child process on 127.0.0.1 (WebAssembly, one
+// core). For pgvector it also measures the HNSW scan's recall@10 against exact search, prints the plan's index
+// scans, and times a --rebuild while another process (bench/pg-readers.ts) asks questions.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

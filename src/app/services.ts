@@ -10,6 +10,7 @@ import { parseEntityCatalog, type EntityCatalog } from '../core/timeline/index.j
 import type { ChatModel, Embedder, Logger } from '../core/types.js';
 import { createBotServices, type Services } from '../commands/services.js';
 import { createOpenAIChatModel } from '../providers/openai.js';
+import { createCondenser } from '../providers/condense.js';
 import { createEmbedder, createLocalEmbedder } from './embedders.js';
 import { createCorpusStore } from './stores.js';
 
@@ -36,7 +37,7 @@ export async function createServices(options: AppOptions): Promise<Services> {
   const catalog = loadCatalog(config.entitiesFile);
   const store = options.store ?? (await createCorpusStore(config, embedder, logger));
   await store.open();
-  return createBotServices({ config, logger, store, chat, scorer, catalog, warmEntities: options.warmEntities ?? false });
+  return createBotServices({ config, logger, store, chat, condense: chat ? createCondenser(chat) : null, scorer, catalog, warmEntities: options.warmEntities ?? false });
 }
 
 function loadCatalog(path: string): EntityCatalog {

@@ -11,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 if [[ -z ${TEST_DATABASE_URL:-} ]]; then
-  server_url=$(../shared/scripts/pg-real.sh | tail -n 1)
+  server_url=$(bash ../shared/scripts/pg-real.sh | tail -n 1)
   TEST_DATABASE_URL="${server_url%/*}/bot_test"
   SERVER_URL=$server_url TEST_DATABASE_URL=$TEST_DATABASE_URL node --input-type=module -e '
     import pg from "pg";

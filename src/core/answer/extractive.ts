@@ -163,6 +163,17 @@ export function scoreSentences(
             }
           });
         }
+        // How relations changed, in whatever words ("soured", "got rocky", "tanked" ↔ "nosedived", "strained";
+        // "got cozier" ↔ "drawn closer", "improving"): a word of the same direction of change counts in part.
+        const direction = RELATION_CHANGE.get(f.word);
+        if (direction && best < RELATION_CREDIT) {
+          features.tokens.forEach((t, i) => {
+            if (best < RELATION_CREDIT && RELATION_CHANGE.get(t.word) === direction) {
+              best = RELATION_CREDIT;
+              nominalAt = i;
+            }
+          });
+        }
         let position = nominalAt >= 0 ? nominalAt : best > 0 ? features.tokens.findIndex((t) => t.term === f.term || t.term.startsWith(f.term.slice(0, 5))) : -1;
         if (best < 1 && evidence.wordSimilarity && !/\d/.test(f.word) && !analysis.names.has(f.word)) {
           features.content.forEach((i) => {
@@ -290,7 +301,7 @@ export function answerExtractively(
     if (candidate === best || candidate.doc.source !== best.doc.source || !candidate.prose) continue;
     if (candidate.score < parameters.secondRatio * best.score || candidate.coverage < parameters.secondCoverage) continue;
     // A second reason or statement must itself be one: a sentence that merely shares the words is padding.
-    if ((analysis.type === 'reason' || analysis.type === 'statement') && candidate.nearSpan === null) continue;
+    if ((analysis.type === 'reason' || analysis.type === 'statement' || analysis.answerCue !== null) && candidate.nearSpan === null) continue;
     if (chosen.some((c) => c.span.start === candidate.span.start || (c.vector && candidate.vector && cosine(c.vector, candidate.vector) > 0.92))) continue;
     chosen.push(candidate);
   }
@@ -425,6 +436,21 @@ const EVENT_CLASS: Readonly<Record<string, { verb: string; credit: number }>> = 
   ...['sitdown', 'meeting', 'meetings', 'talks', 'summit', 'summits'].map((w) => [w, { verb: 'meet', credit: 0.5 }]),
   ...['trip', 'journey'].map((w) => [w, { verb: 'travel', credit: 0.5 }]),
   ...['discussion', 'discussions'].map((w) => [w, { verb: 'discuss', credit: 0.5 }]),
+]);
+
+// Words for a change in relations between parties, by direction. Question words and document words of the same
+// direction are paraphrases of one event for "why did ties sour / get cozier" questions.
+const RELATION_CREDIT = 0.7;
+const RELATION_CHANGE: ReadonlyMap<string, 'better' | 'worse'> = new Map([
+  ...('warm warmed warming warmer warmth cozy cozier cosy cosier close closer improve improved improves improving improvement mend mended mending ' +
+    'thaw thawed thawing reset restore restored restoration rekindle rekindled reconcile reconciled reconciliation rapprochement better bond bonds')
+    .split(' ')
+    .map((w) => [w, 'better'] as const),
+  ...('sour soured souring sours rocky rough rougher tank tanked tanking nosedive nosedived nosediving plummet plummeted plunge plunged strain strained ' +
+    'straining fray frayed fraught worsen worsened worsening worsens deteriorate deteriorated deteriorating deterioration chill chilled chilly frosty ' +
+    'tense tension tensions sore bitter rift feud spat spats dispute disputes grievance grievances hostile hostility distrust distrusted mistrust clouding clouded')
+    .split(' ')
+    .map((w) => [w, 'worse'] as const),
 ]);
 
 const REACTION = /\b(?:hit back|struck back|retaliat\w*|responded|reacted|in return|in response|countered|backlash)\b/i;

@@ -66,8 +66,14 @@ const COMPASS = /^(?:east|west|north|south|northern|southern|eastern|western|nor
 const CAUSAL =
   /\b(?:because|due to|owing to|thanks to|as a result of|in response to|in the face of|in the wake of|driven by|amid|amidst|after|following|over|prompted|sparked|triggered|led to|caused|so as to|in order to|so that|aimed at|aim(?:s|ing|ed)? to|seek(?:s|ing)? to|sought to|hop(?:e|es|ed|ing) to|in (?:a|an) (?:bid|attempt|effort) to|with the (?:aim|goal|intention) of|for fear)\b/gi;
 const NOT_AN_INFINITIVE = /^(?:be|the|a|an|its|their|his|her|this|that|these|those|our|my|your|some|any|all|each|both|other|more|most|much|many|date|day|year|month|week|time|power|office|war|peace|court)$/;
-const SAY = /\b(?:said|says|say|told|tells|stated|stating|added|noted|stressed|emphasi[sz]ed|described|called|explained|warned|insisted|argued|declared|remarked|announced|according to|urged)\b/i;
+const SAY = /\b(?:said|says|say|told|tells|stated|stating|added|noted|admitted|acknowledged|conceded|denied|confirmed|stressed|emphasi[sz]ed|described|called|explained|warned|insisted|argued|declared|remarked|announced|according to|urged)\b/i;
 const QUOTE = /["“”]/;
+// Words that carry a descriptive answer of one kind (see QuestionAnalysis.answerCue).
+const DESCRIPTIVE_CUE: Readonly<Record<'reaction' | 'role' | 'concern', RegExp>> = {
+  reaction: /^(?:reaction|reactions|reacted|reception|receptions|received|criticism|criticised|criticized|praise|praised|welcomed|backlash|outcry|outrage|protest|protests|protested|condemned|applauded|mixed|slammed|anger|angered)$/,
+  role: /^(?:provide|provides|provided|providing|contribute|contributes|contributed|supply|supplies|supplied|join|joins|joined|build|builds|built|develop|develops|developed|send|sends|sent|fund|funds|funded|lead|leads|led|host|hosts|hosted|offer|offers|offered|deliver|delivers|delivered)$/,
+  concern: /^(?:concern|concerns|concerned|worry|worries|worried|fear|fears|feared|alarm|alarmed|anxiety|anxieties|unease|jitters|threat|threats)$/,
+};
 const PROPORTION = /^(?:much|most|half|majority|bulk|all|part|share|third|quarter|fraction|none|little|some)$/;
 
 /** Capitalised runs ("Kim Yo Jong", "Camp David"), months and weekdays excluded. */
@@ -306,8 +312,15 @@ export function typedSpans(analysis: QuestionAnalysis, sentence: string, tokens:
       out.push({ from: Math.max(0, from), to: Math.max(0, Math.min(tokens.length - 1, from + 6)), text: quoted ? (quoted[1] ?? '') : sentence });
       break;
     }
-    case 'description':
+    case 'description': {
+      // Descriptive answers of a known kind: a reaction, a contribution to a joint effort, a worry.
+      const cue = analysis.answerCue ? DESCRIPTIVE_CUE[analysis.answerCue] : null;
+      if (!cue) break;
+      tokens.forEach((t, i) => {
+        if (cue.test(t.word)) out.push({ from: i, to: Math.min(tokens.length - 1, i + 6), text: sentence.slice(t.start).replace(/[.!?]+$/, '') });
+      });
       break;
+    }
   }
   return out;
 }

@@ -67,6 +67,12 @@ export interface QuestionAnalysis {
    * topic but are not the event this question asks about.
    */
   contextTerms: string[];
+  /**
+   * For descriptive questions whose answer is a kind of clause rather than a name: how something was received
+   * ("how did people take X" → reactions), what someone does in a joint effort ("what's X's part in Y" → a
+   * contribution), what people feared ("what were people worried about" → concerns). Null otherwise.
+   */
+  answerCue: 'reaction' | 'role' | 'concern' | null;
 }
 
 // Roles as documents spell them.
@@ -78,6 +84,10 @@ const ROLE_WORDS: Record<string, string[]> = {
   spokeswoman: ['spokesperson', 'spokesman', 'spokeswoman'],
 };
 const ROLE_NOUN = /^(?:pm|premier|president|minister|chancellor|king|queen|spokesperson|spokesman|spokeswoman|ambassador|envoy|ceo|chief|governor|mayor|secretary|professor|emperor|senator|general|counterpart|predecessor|successor)$/;
+
+const CUE_FRAME_REACTION = /^(?:take|took|taken|react|reacted|respond|responded|receive|received|view|viewed|greet|greeted|land|landed|play|played|people|folks|public|everyone|everybody|reaction|response|reception)$/;
+const CUE_FRAME_ROLE = /^(?:part|parts|role)$/;
+const CUE_FRAME_CONCERN = /^(?:people|folks|public|everyone|everybody)$/;
 
 const WH = ['who', 'whom', 'whose', 'where', 'when', 'why', 'which', 'what', 'how'];
 
@@ -91,7 +101,7 @@ const TIME_UNIT = /^(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|deca
 const MONEY_WORD = /^(?:dollars?|usd|yen|won|yuan|euros?|pounds?|money|cost|costs|price|worth|budget|spend|spent|pay|paid|funding|fund|investment|revenue|billions?|millions?|trillions?)$/;
 const PERCENT_WORD = /^(?:percent|percentage|per|share|rate|proportion)$/;
 const DISTANCE_UNIT = /^(?:km|kilometres?|kilometers?|miles?|metres?|meters?|feet|nautical)$/;
-const SAY_VERB = /^(?:say|said|says|tell|told|describe|described|call|called|explain|explained|put|line|comment|respond|responded|react|reacted|think|thought|claim|claimed|warn|warned|insist|insisted|stress|stressed|argue|argued|view|views|position|stance|remark|remarks)$/;
+const SAY_VERB = /^(?:say|said|says|tell|told|describe|described|call|called|explain|explained|put|line|comment|respond|responded|react|reacted|think|thought|claim|claimed|warn|warned|insist|insisted|stress|stressed|argue|argued|view|views|position|stance|remark|remarks|admit|admitted|acknowledge|acknowledged|concede|conceded|deny|denied|mention|mentioned|confirm|confirmed|note|noted)$/;
 
 const AUXILIARY = new Set(['did', 'does', 'do', 'is', 'are', 'was', 'were', 'will', 'would', 'can', 'could', 'has', 'have', 'had', 'should', 'shall', 'may', 'might', 'must']);
 /** "what does the article say": the text itself speaks, not a person. */
@@ -127,11 +137,19 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
     const start = /^(?:is|was|are|were)$/.test(list[0] ?? '') ? 1 : 0;
     const rest = list.slice(start);
     const end = rest.findIndex((w) => AUXILIARY.has(w));
-    return rest.slice(0, Math.min(4, end < 0 ? 4 : end)).find((w) => PERSON_NOUN.test(w) || PLACE_NOUN.test(w) || ORG_NOUN.test(w) || TIME_UNIT.test(w) || /^(?:year|month|day|date|time)$/.test(w));
+    const at = rest.slice(0, Math.min(4, end < 0 ? 4 : end)).findIndex((w) => PERSON_NOUN.test(w) || PLACE_NOUN.test(w) || ORG_NOUN.test(w) || TIME_UNIT.test(w) || /^(?:year|month|day|date|time)$/.test(w));
+    if (at < 0) return undefined;
+    // "what were people worried about": a bare noun right after the copula, followed by a participle, is the
+    // subject of the clause, not the category of the answer ("what is the capital of…" keeps its head).
+    if (start === 1 && at === 0 && /(?:ed|ing)$/.test(rest[1] ?? '')) return undefined;
+    // "what's Japan's part in the program": a share in an effort, not a part of the world.
+    if (/^(?:part|parts|role)$/.test(rest[at] ?? '') && roleForm) return undefined;
+    return rest[at];
   };
 
+  const roleForm = /(?:'s|s')\s+(?:part|role)\b|\b(?:part|role)\s+in\b/.test(lower);
   const dateRequest = /\b(?:what|which)\s+(?:exact\s+|calendar\s+|specific\s+)*(year|month|day|date|time)\b|\bsince\s+(?:what|which)\s+year\b|\bmonth\s*(?:and|\+|&)\s*year\b|\bcalendar\s+(?:day|date)\b|\bexact\s+date\b/.exec(lower);
-  if (wh === 'why' || /\b(?:what|which)\s+(?:caused|causes|led to|prompted|triggered|drove|motivated)\b|\bhow come\b|\bfor what reason\b|\bwhat(?:'s| is| was| are)(?:\s+\w+){1,3}\s+(?:trying|hoping|aiming|looking|seeking)\s+to\b|\bwhat\s+for\b|\bwhat\s+(?:keeps|kept|is)\s+\w+ing\b/.test(lower)) {
+  if (wh === 'why' || /\b(?:what|which)\s+(?:caused|causes|led to|prompted|triggered|drove|motivated)\b|\bhow come\b|\bfor what reason\b|\bwhat(?:'s| is| was| are)(?:\s+\w+){1,3}\s+(?:trying|hoping|aiming|looking|seeking)\s+to\b|\bwhat\s+for\b|\bwhat\s+(?:keeps|kept|is)\s+\w+ing\b|\bwhat\s+(?:made|makes|make)\s+(?!it\b)\w+/.test(lower)) {
     type = 'reason';
   } else if (dateRequest || wh === 'when' || /\bhow long ago\b/.test(lower)) {
     type = 'date';
@@ -218,10 +236,25 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
   // "besides the missile shield fight and the food spat, what else…": what the asker already knows is no short answer,
   // and a sentence that only repeats it ranks lower (it still counts as focus: the new items often share its sentence).
   const besides = /^(.*?)\b(?:besides|apart from|other than|aside from|except for|beyond)\b(.+?),\s*(?:what|which|who|where)\s+(?:else|other)\b/.exec(lower);
-  const excluded = new Set(besides ? words(besides[2] ?? '') : []);
+  // "…what were people worried about besides the aggression?": the same exclusion, given after the question.
+  const trailingBesides = besides ? null : /\b(?:besides|apart from|other than|aside from|except for)\s+([^,?.!]+)[?.!]*\s*$/.exec(lower);
+  const excluded = new Set(besides ? words(besides[2] ?? '') : trailingBesides ? words(trailingBesides[1] ?? '') : []);
   for (const w of excluded) given.add(w);
   const excludedTerms = [...excluded].filter((w) => !STOP.has(w)).map((w) => termOf(w));
 
+  const answerCue: QuestionAnalysis['answerCue'] =
+    type !== 'description'
+      ? null
+      : /\bhow\s+(?:did|do|does|was|were|is|are|has|have)\b.{0,60}?\b(?:take|took|taken|react|reacted|respond|responded|receive|received|view|viewed|greet|greeted|go down|went down|land|landed|play|played)\b/.test(lower) ||
+          /\bwhat\s+(?:was|were|is|are)\s+(?:the\s+)?(?:reaction|response|reception)s?\b/.test(lower)
+        ? 'reaction'
+        : roleForm
+          ? 'role'
+          : /\b(?:worried|worry|worries|concerned|concern|concerns|afraid|fear|fears|feared|scared|anxious|nervous|alarmed)\b/.test(lower)
+            ? 'concern'
+            : null;
+  // The cue's own words and a generic audience ("how did people take it") say what kind of answer, not what about.
+  const cueWords = answerCue === 'reaction' ? CUE_FRAME_REACTION : answerCue === 'role' ? CUE_FRAME_ROLE : answerCue === 'concern' ? CUE_FRAME_CONCERN : null;
   const focus: QuestionWord[] = [];
   const seen = new Set<string>();
   for (const word of eventTokens(tokens, wh)) {
@@ -229,6 +262,7 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
     const [term] = contentTerms(word);
     if (!term || seen.has(term)) continue;
     if (type === 'statement' && SAY_VERB.test(word)) continue;
+    if (cueWords?.test(word)) continue;
     seen.add(term);
     focus.push({ word, term });
   }
@@ -242,7 +276,7 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
   const sayWord = type === 'statement' ? tokens.slice(Math.max(0, whIndex) + 1).find((w) => SAY_VERB.test(w)) : undefined;
   const sayVerb = sayWord ? termOf(sayWord) : null;
   const purpose = type === 'reason' && wh !== 'why' && /\b(?:trying|hoping|aiming|looking|seeking)\s+to\b|\bwhat\s+for\b/.test(lower);
-  return { text: question, wh, type, unit, sayVerb, excluded: excludedTerms, purpose, granularity, datePart, focus, given, speaker, years, names: new Set(capitalisedWords(question)), role, roleOwner, contextTerms: contextTermsOf(question), nameRuns: capitalisedNameRuns(question) };
+  return { text: question, wh, type, unit, sayVerb, answerCue, excluded: excludedTerms, purpose, granularity, datePart, focus, given, speaker, years, names: new Set(capitalisedWords(question)), role, roleOwner, contextTerms: contextTermsOf(question), nameRuns: capitalisedNameRuns(question) };
 }
 
 // Light-verb and phrasal paraphrases of one event verb, as people type them: "sit down with", "hold talks", "get
@@ -259,6 +293,8 @@ const PHRASAL: Array<[RegExp, string]> = [
   [/\b(?:talk|talks|talked|talking) (?:about|over)\b/g, 'discuss'],
   // "when he sees Trump": seeing a person is meeting them.
   [/\b(?:see|sees|seeing) (?=[a-z])/g, 'meet '],
+  // "who is X going to China to see?": the person visited is the one met.
+  [/\b(?:to see|to visit|to meet with)(?=\s*$)/g, 'to meet'],
   [/\b(?:beef|beefs|beefed|beefing|ramp|ramps|ramped|ramping|step|steps|stepped|stepping|shore|shoring) up\b/g, 'strengthen'],
   // Idioms that carry no evidence.
   [/\bin the first place\b/g, ''],
@@ -281,6 +317,8 @@ const MOTION = /^(?:go|goes|going|went|gone|head|heads|heading|headed|fly|flies|
 function eventTokens(tokens: readonly string[], wh: string | null): string[] {
   let text = ` ${tokens.join(' ')} `;
   for (const [pattern, verb] of PHRASAL) text = text.replace(pattern, verb);
+  // "who was president right before X": the one who held the role before X is X's predecessor.
+  if (wh === 'who') text = text.replace(/\b(?:right |just |immediately )?before (?=[a-z])/g, 'predecessor ');
   const out = text.trim().split(/\s+/).filter((w) => w.length > 0);
   return wh === 'where' ? out.map((w) => (MOTION.test(w) ? 'travel' : w)) : out;
 }
@@ -289,6 +327,8 @@ function eventTokens(tokens: readonly string[], wh: string | null): string[] {
 function isStatementForm(lower: string, tokens: readonly string[], whIndex: number): boolean {
   if (/\bwhat\s+(?:did|does|do|has|have|had|would)\s+.{1,60}?\b(?:say|tell|think|claim|warn|respond|argue|stress|insist)\b/.test(lower)) return true;
   if (/\bhow\s+(?:did|does|do|has|have|had)\s+.{1,60}?\b(?:describe|explain|call|characteri[sz]e|put it|respond|react|justify|frame)\b/.test(lower)) return true;
+  // "did X admit / say / deny that…": answered by X's statement on it.
+  if (/^(?:so\s+|and\s+|but\s+)?(?:did|does|has|have|had)\s+.{1,40}?\b(?:admit|admits|admitted|say|said|acknowledge|acknowledged|concede|conceded|deny|denied|mention|mentioned|confirm|confirmed|claim|claimed|warn|warned|tell|told|note|noted)\b/.test(lower)) return true;
   if (/\bwhat\s+(?:was|is|were|are)\s+.{1,40}?'s?\s+(?:line|view|take|stance|position|response|reaction|message|argument|comment|remark)s?\b/.test(lower)) return true;
   void tokens;
   void whIndex;

@@ -48,5 +48,25 @@ export function splitSentences(text: string): Span[] {
     }
     if (pending) sentences.push(pending);
   }
-  return sentences;
+  return sentences.flatMap((s) => splitAfterInitialism(s));
+}
+
+// "…in Washington, D.C. The missile launch…": an initialism with internal periods can end a sentence, and the
+// segmenter keeps it joined to the next one. A sentence-opening function word right after it starts a new one
+// ("the U.S. President" and "U.S. officials" go on).
+const INITIALISM_THEN_OPENER =
+  /\b(?:[A-Z]\.){2,}\s+(?=(?:The|This|That|These|Those|It|Its|He|She|They|We|There|His|Her|Their|A|An|In|On|At|But|And|However|Meanwhile|After|Before|When|While|As|Despite|Since|Earlier|Later|Both)\s)/g;
+
+function splitAfterInitialism(span: Span): Span[] {
+  const out: Span[] = [];
+  let from = 0;
+  for (const m of span.text.matchAll(INITIALISM_THEN_OPENER)) {
+    const cut = (m.index ?? 0) + m[0].trimEnd().length;
+    const next = (m.index ?? 0) + m[0].length;
+    out.push({ start: span.start + from, end: span.start + cut, text: span.text.slice(from, cut) });
+    from = next;
+  }
+  if (from === 0) return [span];
+  out.push({ start: span.start + from, end: span.end, text: span.text.slice(from) });
+  return out;
 }

@@ -25,10 +25,24 @@ describe('question analysis reads the form of the question', () => {
     ['what else did the two leaders discuss?', 'list', null],
     ['which war is the backdrop for the talks?', 'thing', null],
     ['how much of the summit is one-on-one time?', 'quantity', 'proportion'],
+    ['did the minister admit there are still problems?', 'statement', null],
+    ["what's the agency's part in the mission?", 'description', null],
+    ['what were people worried about after the vote?', 'description', null],
+    ['what made voters sour on the plan?', 'reason', null],
   ])('%s → %s', (question, type, unit) => {
     const analysis = analyzeQuestion(question);
     expect(analysis.type).toBe(type);
     if (unit) expect(analysis.unit).toBe(unit);
+  });
+
+  it('knows descriptive answer kinds and the event behind a visit or a predecessor', () => {
+    expect(analyzeQuestion('how did people back home take the trip?')).toMatchObject({ type: 'description', answerCue: 'reaction' });
+    expect(analyzeQuestion("what's the agency's part in the mission?").answerCue).toBe('role');
+    expect(analyzeQuestion('which sectors will the two firms work together in?')).toMatchObject({ type: 'description', answerCue: 'topics' });
+    expect(analyzeQuestion('what were people worried about besides the cost?')).toMatchObject({ answerCue: 'concern', excluded: ['cost'] });
+    expect(analyzeQuestion('did the minister admit there are problems?').speaker).toEqual(['minister']);
+    expect(analyzeQuestion("who's the president going to the capital to see?").focus.map((f) => f.word)).toContain('meet');
+    expect(analyzeQuestion('who was the mayor right before her?').focus.map((f) => f.word)).toContain('predecessor');
   });
 
   it('keeps the focus and drops scaffolding, and knows the speaker and date precision', () => {

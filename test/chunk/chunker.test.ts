@@ -16,6 +16,11 @@ describe('sentences', () => {
     expect(spans.map((s) => s.text)).toContain('S. Korea and Japan agreed to trade deals.');
     expect(spans).toHaveLength(7);
   });
+
+  it('ends a sentence after an initialism when a sentence opener follows it', () => {
+    const spans = splitSentences('The leaders meet in Washington, D.C. The launch came days earlier. U.S. officials said so.');
+    expect(spans.map((s) => s.text)).toEqual(['The leaders meet in Washington, D.C.', 'The launch came days earlier.', 'U.S. officials said so.']);
+  });
 });
 
 describe('chunkDocument', () => {

@@ -341,8 +341,19 @@ function decide(analysis: QuestionAnalysis, scored: readonly ScoredSentence[], p
     const best = typed[0] ?? null;
     return { best, bestEvidence, refusedBy: best ? null : `no ${analysis.type} near the focus` };
   }
-  return { best: relevant[0] ?? null, bestEvidence, refusedBy: relevant[0] ? null : 'focus not found' };
+  // A descriptive question of a known kind (reactions, a contribution, worries, fields of activity) prefers a
+  // sentence that holds such an answer over one that only names the same people ("they will seek to deepen
+  // cooperation in supply chains, investment…" after "X will visit Y to deepen cooperation").
+  const top = relevant[0] ?? null;
+  if (top && analysis.answerCue && top.nearSpan === null) {
+    const cued = scored.find((s) => s.nearSpan !== null && s.doc.source === top.doc.source && s.support >= parameters.minSentenceEvidence && s.score >= CUE_RATIO * top.score);
+    if (cued) return { best: cued, bestEvidence, refusedBy: null };
+  }
+  return { best: top, bestEvidence, refusedBy: top ? null : 'focus not found' };
 }
+
+/** How close in score a sentence holding a descriptive answer of the asked kind must come to the best one. */
+const CUE_RATIO = 0.75;
 
 /** The span to lead with: "**Tokyo**", or a resolved date with what the page said. */
 function shortAnswer(analysis: QuestionAnalysis, sentence: ScoredSentence): { span: string; lead: string } | null {

@@ -69,6 +69,7 @@ const NOT_AN_INFINITIVE = /^(?:be|the|a|an|its|their|his|her|this|that|these|tho
 const SAY = /\b(?:said|says|say|told|tells|stated|stating|added|noted|admitted|acknowledged|conceded|denied|confirmed|stressed|emphasi[sz]ed|described|called|explained|warned|insisted|argued|declared|remarked|announced|according to|urged)\b/i;
 const QUOTE = /["“”]/;
 // Words that carry a descriptive answer of one kind (see QuestionAnalysis.answerCue).
+const ENUMERATION = /\b(?:[a-z][\w-]*(?: [a-z][\w-]*){0,3}, )+[a-z][\w-]*(?: [a-z][\w-]*){0,3},? (?:and|or) [a-z][\w-]*(?: [a-z][\w-]*){0,3}/g;
 const DESCRIPTIVE_CUE: Readonly<Record<'reaction' | 'role' | 'concern', RegExp>> = {
   reaction: /^(?:reaction|reactions|reacted|reception|receptions|received|criticism|criticised|criticized|praise|praised|welcomed|backlash|outcry|outrage|protest|protests|protested|condemned|applauded|mixed|slammed|anger|angered)$/,
   role: /^(?:provide|provides|provided|providing|contribute|contributes|contributed|supply|supplies|supplied|join|joins|joined|build|builds|built|develop|develops|developed|send|sends|sent|fund|funds|funded|lead|leads|led|host|hosts|hosted|offer|offers|offered|deliver|delivers|delivered)$/,
@@ -314,6 +315,14 @@ export function typedSpans(analysis: QuestionAnalysis, sentence: string, tokens:
     }
     case 'description': {
       // Descriptive answers of a known kind: a reaction, a contribution to a joint effort, a worry.
+      if (analysis.answerCue === 'topics') {
+        // Fields of activity come as a run of lower-case noun phrases: "supply chains, investment, … and the environment".
+        for (const m of sentence.matchAll(ENUMERATION)) {
+          const from = tokens.findIndex((t) => t.end > (m.index ?? 0));
+          if (from >= 0) out.push({ from, to: Math.min(tokens.length - 1, from + 8), text: m[0] });
+        }
+        break;
+      }
       const cue = analysis.answerCue ? DESCRIPTIVE_CUE[analysis.answerCue] : null;
       if (!cue) break;
       tokens.forEach((t, i) => {

@@ -72,7 +72,7 @@ export interface QuestionAnalysis {
    * ("how did people take X" → reactions), what someone does in a joint effort ("what's X's part in Y" → a
    * contribution), what people feared ("what were people worried about" → concerns). Null otherwise.
    */
-  answerCue: 'reaction' | 'role' | 'concern' | null;
+  answerCue: 'reaction' | 'role' | 'concern' | 'topics' | null;
 }
 
 // Roles as documents spell them.
@@ -86,6 +86,7 @@ const ROLE_WORDS: Record<string, string[]> = {
 const ROLE_NOUN = /^(?:pm|premier|president|minister|chancellor|king|queen|spokesperson|spokesman|spokeswoman|ambassador|envoy|ceo|chief|governor|mayor|secretary|professor|emperor|senator|general|counterpart|predecessor|successor)$/;
 
 const CUE_FRAME_REACTION = /^(?:take|took|taken|react|reacted|respond|responded|receive|received|view|viewed|greet|greeted|land|landed|play|played|people|folks|public|everyone|everybody|reaction|response|reception)$/;
+const TOPIC_NOUN = /^(?:areas?|sectors?|fields?|topics?|issues?|subjects?|matters?|domains?)$/;
 const CUE_FRAME_ROLE = /^(?:part|parts|role)$/;
 const CUE_FRAME_CONCERN = /^(?:people|folks|public|everyone|everybody)$/;
 
@@ -143,10 +144,12 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
     // subject of the clause, not the category of the answer ("what is the capital of…" keeps its head).
     if (start === 1 && at === 0 && /(?:ed|ing)$/.test(rest[1] ?? '')) return undefined;
     // "what's Japan's part in the program": a share in an effort, not a part of the world.
-    if (/^(?:part|parts|role)$/.test(rest[at] ?? '') && roleForm) return undefined;
+    // Its owner ("the agency's part") is no category either.
+    if (roleForm && rest.slice(0, 4).some((w) => /^(?:part|parts|role)$/.test(w))) return undefined;
     return rest[at];
   };
 
+  let topics = false;
   const roleForm = /(?:'s|s')\s+(?:part|role)\b|\b(?:part|role)\s+in\b/.test(lower);
   const dateRequest = /\b(?:what|which)\s+(?:exact\s+|calendar\s+|specific\s+)*(year|month|day|date|time)\b|\bsince\s+(?:what|which)\s+year\b|\bmonth\s*(?:and|\+|&)\s*year\b|\bcalendar\s+(?:day|date)\b|\bexact\s+date\b/.exec(lower);
   if (wh === 'why' || /\b(?:what|which)\s+(?:caused|causes|led to|prompted|triggered|drove|motivated)\b|\bhow come\b|\bfor what reason\b|\bwhat(?:'s| is| was| are)(?:\s+\w+){1,3}\s+(?:trying|hoping|aiming|looking|seeking)\s+to\b|\bwhat\s+for\b|\bwhat\s+(?:keeps|kept|is)\s+\w+ing\b|\bwhat\s+(?:made|makes|make)\s+(?!it\b)\w+/.test(lower)) {
@@ -221,6 +224,13 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
     } else if (wh === 'which') type = /s$/.test(after[0] ?? '') && !/ss$/.test(after[0] ?? '') ? 'list' : 'thing';
     else type = 'description';
     if (noun && type !== 'description') typeWords.add(noun);
+    // "which areas / sectors do they want to cooperate in": fields of activity, listed in lower case, not places.
+    const topicNoun = after.slice(0, 3).find((w) => TOPIC_NOUN.test(w));
+    if (topicNoun && !/\b(?:of|in)\s+the\s+(?:world|country|city|region)\b/.test(lower)) {
+      type = 'description';
+      topics = true;
+      typeWords.add(topicNoun);
+    }
     // "what part of the world", "which area of the country": the frame, not the focus.
     if (noun && /^(?:part|area|region)$/.test(noun)) for (const w of ['world', 'country']) typeWords.add(w);
   }
@@ -250,6 +260,8 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
         ? 'reaction'
         : roleForm
           ? 'role'
+          : topics
+            ? 'topics'
           : /\b(?:worried|worry|worries|concerned|concern|concerns|afraid|fear|fears|feared|scared|anxious|nervous|alarmed)\b/.test(lower)
             ? 'concern'
             : null;
@@ -300,7 +312,7 @@ const PHRASAL: Array<[RegExp, string]> = [
   [/\bin the first place\b/g, ''],
   // A purpose question's frame ("what is X trying to get done", "hoping to achieve"): the answer's "to …" says it.
   [/\b(?:trying|hoping|aiming|looking|seeking|wanting|want|wants|trying) to (?:get done|achieve|accomplish|do|get out of|get)\b/g, ''],
-  [/\b(?:trying|hoping|aiming|seeking) to\b/g, ''],
+  [/\b(?:trying|hoping|aiming|seeking|looking|planning|wanting) to\b/g, ''],
 ];
 
 function contextTermsOf(question: string): string[] {

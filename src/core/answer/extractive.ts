@@ -454,11 +454,11 @@ const EVENT_CLASS: Readonly<Record<string, { verb: string; credit: number }>> = 
 const RELATION_CREDIT = 0.7;
 const RELATION_CHANGE: ReadonlyMap<string, 'better' | 'worse'> = new Map([
   ...('warm warmed warming warmer warmth cozy cozier cosy cosier close closer improve improved improves improving improvement mend mended mending ' +
-    'thaw thawed thawing reset restore restored restoration rekindle rekindled reconcile reconciled reconciliation rapprochement better bond bonds')
+    'patch patched thaw thawed thawing reset restore restored restoration rekindle rekindled reconcile reconciled reconciliation rapprochement better bond bonds')
     .split(' ')
     .map((w) => [w, 'better'] as const),
   ...('sour soured souring sours rocky rough rougher tank tanked tanking nosedive nosedived nosediving plummet plummeted plunge plunged strain strained ' +
-    'straining fray frayed fraught worsen worsened worsening worsens deteriorate deteriorated deteriorating deterioration chill chilled chilly frosty ' +
+    'bad worse straining fray frayed fraught worsen worsened worsening worsens deteriorate deteriorated deteriorating deterioration chill chilled chilly frosty ' +
     'tense tension tensions sore bitter rift feud spat spats dispute disputes grievance grievances hostile hostility distrust distrusted mistrust clouding clouded')
     .split(' ')
     .map((w) => [w, 'worse'] as const),

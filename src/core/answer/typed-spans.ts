@@ -66,12 +66,12 @@ const COMPASS = /^(?:east|west|north|south|northern|southern|eastern|western|nor
 const CAUSAL =
   /\b(?:because|due to|owing to|thanks to|as a result of|in response to|in the face of|in the wake of|driven by|amid|amidst|after|following|over|prompted|sparked|triggered|led to|caused|so as to|in order to|so that|aimed at|aim(?:s|ing|ed)? to|seek(?:s|ing)? to|sought to|hop(?:e|es|ed|ing) to|in (?:a|an) (?:bid|attempt|effort) to|with the (?:aim|goal|intention) of|for fear)\b/gi;
 const NOT_AN_INFINITIVE = /^(?:be|the|a|an|its|their|his|her|this|that|these|those|our|my|your|some|any|all|each|both|other|more|most|much|many|date|day|year|month|week|time|power|office|war|peace|court)$/;
-const SAY = /\b(?:said|says|say|told|tells|stated|stating|added|noted|admitted|acknowledged|conceded|denied|confirmed|stressed|emphasi[sz]ed|described|called|explained|warned|insisted|argued|declared|remarked|announced|according to|urged)\b/i;
+const SAY = /\b(?:said|says|say|told|tells|stated|stating|added|noted|admitted|acknowledged|conceded|denied|confirmed|assured|pledged|vowed|promised|affirmed|expressed|rejected|stating|saying|adding|stressing|stressed|emphasi[sz]ed|described|called|explained|warned|insisted|argued|declared|remarked|announced|according to|urged)\b/i;
 const QUOTE = /["“”]/;
 // Words that carry a descriptive answer of one kind (see QuestionAnalysis.answerCue).
 const ENUMERATION = /\b(?:[a-z][\w-]*(?: [a-z][\w-]*){0,3}, )+[a-z][\w-]*(?: [a-z][\w-]*){0,3},? (?:and|or) [a-z][\w-]*(?: [a-z][\w-]*){0,3}/g;
 const DESCRIPTIVE_CUE: Readonly<Record<'reaction' | 'role' | 'concern', RegExp>> = {
-  reaction: /^(?:reaction|reactions|reacted|reception|receptions|received|criticism|criticised|criticized|praise|praised|welcomed|backlash|outcry|outrage|protest|protests|protested|condemned|applauded|mixed|slammed|anger|angered)$/,
+  reaction: /^(?:retaliation|retaliated|retaliate|countered|rejected|reaction|reactions|reacted|reception|receptions|received|criticism|criticised|criticized|praise|praised|welcomed|backlash|outcry|outrage|protest|protests|protested|condemned|applauded|mixed|slammed|anger|angered)$/,
   role: /^(?:provide|provides|provided|providing|contribute|contributes|contributed|supply|supplies|supplied|join|joins|joined|build|builds|built|develop|develops|developed|send|sends|sent|fund|funds|funded|lead|leads|led|host|hosts|hosted|offer|offers|offered|deliver|delivers|delivered)$/,
   concern: /^(?:concern|concerns|concerned|worry|worries|worried|fear|fears|feared|alarm|alarmed|anxiety|anxieties|unease|jitters|threat|threats)$/,
 };

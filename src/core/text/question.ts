@@ -110,7 +110,7 @@ const TEXT_SPEAKER = /^(?:article|story|report|piece|text|page|author|writer|doc
 
 /** Words that only build the question ("actually", "pls", "thing"), never evidence. */
 const SCAFFOLD = new Set(
-  ("actually really exactly supposedly basically thing things stuff pls please like kind sort lot bunch guys anyone know wonder wondering tell name named call called happen happened happening get got getting go going went way " +
+  ("anything something actually really exactly supposedly basically thing things stuff pls please like kind sort lot bunch guys anyone know wonder wondering tell name named call called happen happened happening get got getting go going went way " +
     'article story piece besides apart aside except else theyd youd hed shed wed id ive youve weve theyve dont didnt doesnt isnt wasnt arent werent cant wont whats whos wheres hows thats lets im youre theyre')
     .split(
     ' ',
@@ -142,7 +142,7 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
     if (at < 0) return undefined;
     // "what were people worried about": a bare noun right after the copula, followed by a participle, is the
     // subject of the clause, not the category of the answer ("what is the capital of…" keeps its head).
-    if (start === 1 && at === 0 && /(?:ed|ing)$/.test(rest[1] ?? '')) return undefined;
+    if (start === 1 && at <= 2 && /(?:ed|ing)$/.test(rest[at + 1] ?? '') && !/^(?:the|a|an)$/.test(rest[0] ?? '')) return undefined;
     // "what's Japan's part in the program": a share in an effort, not a part of the world.
     // Its owner ("the agency's part") is no category either.
     if (roleForm && rest.slice(0, 4).some((w) => /^(?:part|parts|role)$/.test(w))) return undefined;
@@ -307,6 +307,7 @@ const PHRASAL: Array<[RegExp, string]> = [
   [/\b(?:see|sees|seeing) (?=[a-z])/g, 'meet '],
   // "who is X going to China to see?": the person visited is the one met.
   [/\b(?:to see|to visit|to meet with)(?=\s*$)/g, 'to meet'],
+  [/\b(?:patch|patches|patched|patching) (?:things |it |relations |ties )?up\b/g, 'mend'],
   [/\b(?:beef|beefs|beefed|beefing|ramp|ramps|ramped|ramping|step|steps|stepped|stepping|shore|shoring) up\b/g, 'strengthen'],
   // Idioms that carry no evidence.
   [/\bin the first place\b/g, ''],
@@ -338,10 +339,10 @@ function eventTokens(tokens: readonly string[], wh: string | null): string[] {
 /** "what did X say / tell / describe…", "how did X describe / explain…", "what was X's line / view on…". */
 function isStatementForm(lower: string, tokens: readonly string[], whIndex: number): boolean {
   if (/\bwhat\s+(?:did|does|do|has|have|had|would)\s+.{1,60}?\b(?:say|tell|think|claim|warn|respond|argue|stress|insist)\b/.test(lower)) return true;
-  if (/\bhow\s+(?:did|does|do|has|have|had)\s+.{1,60}?\b(?:describe|explain|call|characteri[sz]e|put it|respond|react|justify|frame)\b/.test(lower)) return true;
+  if (/\bhow\s+(?:did|does|do|has|have|had)\s+.{1,60}?\b(?:describe|explain|call|characteri[sz]e|put it|justify|frame)\b/.test(lower)) return true;
   // "did X admit / say / deny that…": answered by X's statement on it.
   if (/^(?:so\s+|and\s+|but\s+)?(?:did|does|has|have|had)\s+.{1,40}?\b(?:admit|admits|admitted|say|said|acknowledge|acknowledged|concede|conceded|deny|denied|mention|mentioned|confirm|confirmed|claim|claimed|warn|warned|tell|told|note|noted)\b/.test(lower)) return true;
-  if (/\bwhat\s+(?:was|is|were|are)\s+.{1,40}?'s?\s+(?:line|view|take|stance|position|response|reaction|message|argument|comment|remark)s?\b/.test(lower)) return true;
+  if (/\bwhat(?:'s|\s+(?:was|is|were|are))\s+.{1,40}?'s?\s+(?:line|view|take|stance|position|response|reaction|message|argument|comment|remark)s?\b/.test(lower)) return true;
   void tokens;
   void whIndex;
   return false;
@@ -349,11 +350,13 @@ function isStatementForm(lower: string, tokens: readonly string[], whIndex: numb
 
 /** The words between the auxiliary and the saying verb: "what did [kim yo jong] say…". */
 function speakerOf(tokens: readonly string[], whIndex: number): string[] {
-  const start = whIndex + 2;
+  // After the auxiliary ("what did X say") or the copula's clitic ("what's X's take"), which words() may keep apart.
+  let start = whIndex + 1;
+  while (start < tokens.length && (AUXILIARY.has(tokens[start] ?? '') || tokens[start] === 's')) start++;
   const out: string[] = [];
   for (let i = Math.max(0, start); i < tokens.length; i++) {
     const word = tokens[i] ?? '';
-    if (SAY_VERB.test(word) || word === 'on' || word === 'about') break;
+    if (SAY_VERB.test(word) || word === 'take' || word === 'on' || word === 'about') break;
     if (['the', 'a', 'an', 'his', 'her', 'their', 'its', 'of', 'was', 'is', 'were', 'actually', 'really'].includes(word)) continue;
     out.push(word);
   }

@@ -101,7 +101,9 @@ export function scoreSentences(
   const focusTerms = focus.map((f) => f.term);
   // "besides X, what else": X is what the asker already has; its words place the topic (the new items often share
   // X's sentence) but count half.
-  const weights = focus.map((f) => (analysis.excluded.includes(f.term) ? 0.5 : 1) * Math.max(0.1, idf(f.term)));
+  // Words a follow-up carries over from earlier turns (in its closing parenthesis) place the topic but are not
+  // what this turn asks: they count half too.
+  const weights = focus.map((f) => (analysis.excluded.includes(f.term) || analysis.contextTerms.includes(f.term) ? 0.5 : 1) * Math.max(0.1, idf(f.term)));
   const questionVector = evidence.embed?.(question);
   const speakerTerms = analysis.speaker.filter((w) => !STOP_WORDS.has(w)).map((w) => contentTerms(w)[0] ?? w);
 

@@ -118,7 +118,8 @@ function granularityOf(p: PartialDate): DateGranularity {
   return p.d !== undefined ? 'day' : p.m !== undefined ? 'month' : 'year';
 }
 
-const RANK: Record<DateGranularity, number> = { any: 0, year: 1, month: 2, day: 3 };
+const RANK: Record<DateGranularity, number> = { any: 0, year: 1, month: 2, day: 3, time: 4 };
+const TIME_OF_DAY = /^(?:morning|afternoon|evening|night|overnight|noon|midday|midnight|dawn|dusk|daybreak)$/;
 
 /**
  * Instances of the expected type in one sentence. `publishedAt` anchors relative dates. For types that carry no
@@ -184,6 +185,16 @@ export function typedSpans(analysis: QuestionAnalysis, sentence: string, tokens:
       break;
     }
     case 'date': {
+      if (analysis.granularity === 'time') {
+        // A part of the day ("on Tuesday morning") or a clock time ("at 3 p.m.", "at 10:30").
+        tokens.forEach((t, i) => {
+          const next = tokens[i + 1]?.word ?? '';
+          if (TIME_OF_DAY.test(t.word) || (/^\d{1,2}(?::\d{2})?$/.test(t.word) && /^(?:a\.?m|p\.?m|am|pm|gmt|utc|local|hours)\.?$/.test(next)) || /^\d{1,2}:\d{2}$/.test(t.word)) {
+            out.push({ from: i, to: i, text: t.word });
+          }
+        });
+        break;
+      }
       const wanted = RANK[analysis.granularity];
       for (const mention of datesIn(sentence, tokens, publishedAt)) {
         if (!mention.value) continue;

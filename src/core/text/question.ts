@@ -20,7 +20,7 @@ export type ExpectedType =
   | 'description';
 
 /** How precise a date the question wants: "what year" → year, "what month and year" → month, "what day" → day. */
-export type DateGranularity = 'year' | 'month' | 'day' | 'any';
+export type DateGranularity = 'year' | 'month' | 'day' | 'time' | 'any';
 
 export interface QuestionWord {
   /** Folded surface word ("talks"). */
@@ -158,7 +158,9 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
     type = 'date';
     const month = /\bmonth\b/.test(lower);
     const day = /\b(?:day|date)\b/.test(lower) && !/\bdays\b/.test(lower);
-    granularity = day ? 'day' : month ? 'month' : /\byear\b/.test(lower) ? 'year' : 'any';
+    // "what time of day", "what time did X leave": a clock time or a part of the day, finer than a date.
+    const clock = /\bwhat\s+time\b(?!\s+(?:frame|period|of\s+(?:year|month)))|\btime\s+of\s+day\b|\bwhat\s+hour\b/.test(lower);
+    granularity = clock ? 'time' : day ? 'day' : month ? 'month' : /\byear\b/.test(lower) ? 'year' : 'any';
     for (const w of ['year', 'month', 'day', 'date', 'calendar', 'exact', 'time']) typeWords.add(w);
   } else if (wh === 'how' && /^(?:long|far|many|much|often|old|big|large)$/.test(next)) {
     const quantityNoun = after.slice(1, 5);

@@ -152,8 +152,10 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
   let topics = false;
   const roleForm = /(?:'s|s')\s+(?:part|role)\b|\b(?:part|role)\s+in\b/.test(lower);
   const dateRequest = /\b(?:what|which)\s+(?:exact\s+|calendar\s+|specific\s+)*(year|month|day|date|time)\b|\bsince\s+(?:what|which)\s+year\b|\bmonth\s*(?:and|\+|&)\s*year\b|\bcalendar\s+(?:day|date)\b|\bexact\s+date\b/.exec(lower);
-  if (wh === 'why' || /\b(?:what|which)\s+(?:caused|causes|led to|prompted|triggered|drove|motivated)\b|\bhow come\b|\bfor what reason\b|\bwhat(?:'s| is| was| are)(?:\s+\w+){1,3}\s+(?:trying|hoping|aiming|looking|seeking)\s+to\b|\bwhat\s+for\b|\bwhat\s+(?:keeps|kept|is)\s+\w+ing\b|\bwhat\s+(?:made|makes|make)\s+(?!it\b)\w+/.test(lower)) {
+  if (wh === 'why' || /\b(?:what|which)\s+(?:caused|causes|led to|prompted|triggered|drove|motivated|pushed|spurred|sparked)\b|\bwhat(?:'s|\s+is|\s+was|\s+were)\s+(?:behind|the\s+reason)\b|\bhow come\b|\bfor what reason\b|\bwhat(?:'s| is| was| are)(?:\s+\w+){1,3}\s+(?:trying|hoping|aiming|looking|seeking)\s+to\b|\bwhat\s+for\b|\bwhat\s+(?:keeps|kept|is)\s+\w+ing\b|\bwhat\s+(?:made|makes|make)\s+(?!it\b)\w+/.test(lower)) {
     type = 'reason';
+    // "what's behind X", "what was the reason for X": frame words, not the event.
+    for (const w of ['reason', 'behind']) typeWords.add(w);
   } else if (dateRequest || wh === 'when' || /\bhow long ago\b/.test(lower)) {
     type = 'date';
     const month = /\bmonth\b/.test(lower);

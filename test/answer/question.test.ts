@@ -43,6 +43,8 @@ describe('question analysis reads the form of the question', () => {
     expect(analyzeQuestion('did the minister admit there are problems?').speaker).toEqual(['minister']);
     expect(analyzeQuestion("who's the president going to the capital to see?").focus.map((f) => f.word)).toContain('meet');
     expect(analyzeQuestion('who was the mayor right before her?').focus.map((f) => f.word)).toContain('predecessor');
+    expect(analyzeQuestion('where will the minister go after the summit?').sequel).toBe(true);
+    expect(analyzeQuestion('what time of day did the launch happen?').granularity).toBe('time');
   });
 
   it('keeps the focus and drops scaffolding, and knows the speaker and date precision', () => {

@@ -242,6 +242,8 @@ export function scoreSentences(
         // "what did X warn" is answered by "X warned", more than by "X said".
         if (analysis.sayVerb && features.tokens.some((t) => t.term === analysis.sayVerb)) typeScore += 0.5 * parameters.weights.speaker;
       }
+      // "Where will X go after the summit": the sentence that says what comes next ("X will then head to…").
+      if (analysis.sequel && nearSpan && SEQUENCE.test(span.text)) typeScore += parameters.weights.type;
       const prior = (own.some((p) => span.start < p.chunk.end && span.end > p.chunk.start) ? parameters.weights.passage : 0) + parameters.weights.rank / (documentRank + 1);
       const score =
         parameters.weights.lexical * rankingCoverage +
@@ -466,6 +468,7 @@ const RELATION_CHANGE: ReadonlyMap<string, 'better' | 'worse'> = new Map([
     .map((w) => [w, 'worse'] as const),
 ]);
 
+const SEQUENCE = /\b(?:then|next|afterwards|afterward|subsequently|later|from there|after that)\b/i;
 const REACTION = /\b(?:hit back|struck back|retaliat\w*|responded|reacted|in return|in response|countered|backlash)\b/i;
 const CAUSAL_CUE = /\b(?:because|due to|owing to|as a result of|in response to|after|following|amid|amidst|over|prompted|sparked|triggered)\b/i;
 

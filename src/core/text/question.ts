@@ -73,6 +73,8 @@ export interface QuestionAnalysis {
    * contribution), what people feared ("what were people worried about" → concerns). Null otherwise.
    */
   answerCue: 'reaction' | 'role' | 'concern' | 'topics' | null;
+  /** "where will X go after the summit", "what's next": the answer is the step that follows the one named. */
+  sequel: boolean;
 }
 
 // Roles as documents spell them.
@@ -292,7 +294,8 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
   const sayWord = type === 'statement' ? tokens.slice(Math.max(0, whIndex) + 1).find((w) => SAY_VERB.test(w)) : undefined;
   const sayVerb = sayWord ? termOf(sayWord) : null;
   const purpose = type === 'reason' && wh !== 'why' && /\b(?:trying|hoping|aiming|looking|seeking)\s+to\b|\bwhat\s+for\b/.test(lower);
-  return { text: question, wh, type, unit, sayVerb, answerCue, excluded: excludedTerms, purpose, granularity, datePart, focus, given, speaker, years, names: new Set(capitalisedWords(question)), role, roleOwner, contextTerms: contextTermsOf(question), nameRuns: capitalisedNameRuns(question) };
+  const sequel = (wh === 'where' || wh === 'what' || wh === 'who') && /\b(?:after|following)\s+(?:his|her|their|its|the|that|this)\b|\bwhat(?:'s|\s+is|\s+comes)\s+next\b|\b(?:go|head|going|heading)\s+next\b/.test(lower);
+  return { text: question, wh, type, unit, sayVerb, answerCue, sequel, excluded: excludedTerms, purpose, granularity, datePart, focus, given, speaker, years, names: new Set(capitalisedWords(question)), role, roleOwner, contextTerms: contextTermsOf(question), nameRuns: capitalisedNameRuns(question) };
 }
 
 // Light-verb and phrasal paraphrases of one event verb, as people type them: "sit down with", "hold talks", "get

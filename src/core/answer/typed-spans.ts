@@ -71,7 +71,7 @@ const QUOTE = /["“”]/;
 // Words that carry a descriptive answer of one kind (see QuestionAnalysis.answerCue).
 const ENUMERATION = /\b(?:[a-z][\w-]*(?: [a-z][\w-]*){0,3}, )+[a-z][\w-]*(?: [a-z][\w-]*){0,3},? (?:and|or) [a-z][\w-]*(?: [a-z][\w-]*){0,3}/g;
 const DESCRIPTIVE_CUE: Readonly<Record<'reaction' | 'role' | 'concern', RegExp>> = {
-  reaction: /^(?:retaliation|retaliated|retaliate|countered|rejected|reaction|reactions|reacted|reception|receptions|received|criticism|criticised|criticized|praise|praised|welcomed|backlash|outcry|outrage|protest|protests|protested|condemned|applauded|mixed|slammed|anger|angered)$/,
+  reaction: /^(?:retaliation|retaliated|retaliate|countered|rejected|reaction|reactions|reacted|reception|receptions|received|criticism|criticised|criticized|praise|praised|welcomed|backlash|outcry|outrage|protest|protests|protested|condemned|applauded|mixed|slammed|anger|angered|opinion|sentiment|distrust|distrusted|trust|trusted|polling|poll|polls|approval|popularity)$/,
   role: /^(?:provide|provides|provided|providing|contribute|contributes|contributed|supply|supplies|supplied|join|joins|joined|build|builds|built|develop|develops|developed|send|sends|sent|fund|funds|funded|lead|leads|led|host|hosts|hosted|offer|offers|offered|deliver|delivers|delivered)$/,
   concern: /^(?:concern|concerns|concerned|worry|worries|worried|fear|fears|feared|alarm|alarmed|anxiety|anxieties|unease|jitters|threat|threats)$/,
 };

@@ -87,7 +87,7 @@ const ROLE_WORDS: Record<string, string[]> = {
 };
 const ROLE_NOUN = /^(?:pm|premier|president|minister|chancellor|king|queen|spokesperson|spokesman|spokeswoman|ambassador|envoy|ceo|chief|governor|mayor|secretary|professor|emperor|senator|general|counterpart|predecessor|successor)$/;
 
-const CUE_FRAME_REACTION = /^(?:take|took|taken|react|reacted|respond|responded|receive|received|view|viewed|greet|greeted|land|landed|play|played|people|folks|public|everyone|everybody|reaction|response|reception)$/;
+const CUE_FRAME_REACTION = /^(?:feel|felt|think|thought|take|took|taken|react|reacted|respond|responded|receive|received|view|viewed|greet|greeted|land|landed|play|played|people|folks|public|everyone|everybody|reaction|response|reception)$/;
 const TOPIC_NOUN = /^(?:areas?|sectors?|fields?|topics?|issues?|subjects?|matters?|domains?)$/;
 const CUE_FRAME_ROLE = /^(?:part|parts|role)$/;
 const CUE_FRAME_CONCERN = /^(?:people|folks|public|everyone|everybody)$/;
@@ -261,7 +261,7 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
   const answerCue: QuestionAnalysis['answerCue'] =
     type !== 'description'
       ? null
-      : /\bhow\s+(?:did|do|does|was|were|is|are|has|have)\b.{0,60}?\b(?:take|took|taken|react|reacted|respond|responded|receive|received|view|viewed|greet|greeted|go down|went down|land|landed|play|played)\b/.test(lower) ||
+      : /\bhow\s+(?:did|do|does|was|were|is|are|has|have)\b.{0,60}?\b(?:take|took|taken|react|reacted|respond|responded|receive|received|view|viewed|greet|greeted|go down|went down|land|landed|play|played|feel|felt|think of|thought of)\b/.test(lower) ||
           /\bwhat\s+(?:was|were|is|are)\s+(?:the\s+)?(?:reaction|response|reception)s?\b/.test(lower)
         ? 'reaction'
         : roleForm
@@ -317,6 +317,7 @@ const PHRASAL: Array<[RegExp, string]> = [
   [/\b(?:patch|patches|patched|patching) (?:things |it |relations |ties )?up\b/g, 'mend'],
   [/\b(?:beef|beefs|beefed|beefing|ramp|ramps|ramped|ramping|step|steps|stepped|stepping|shore|shoring) up\b/g, 'strengthen'],
   // Idioms that carry no evidence.
+  [/\bwhat (?:is |was )?the (?:deal|story|situation) with\b/g, 'what'],
   [/\bin the first place\b/g, ''],
   // A purpose question's frame ("what is X trying to get done", "hoping to achieve"): the answer's "to …" says it.
   [/\b(?:trying|hoping|aiming|looking|seeking|wanting|want|wants|trying) to (?:get done|achieve|accomplish|do|get out of|get)\b/g, ''],

@@ -359,7 +359,10 @@ function namesQuestionEntity(run: readonly string[], analysis: QuestionAnalysis)
       return joined.includes(n) || n.includes(joined) || (name.length === 1 && run.some((w) => isGiven(w, new Set(name))));
     });
   }
-  return run.filter((w) => isGiven(w, analysis.given)).length * 2 >= run.length;
+  // Titles and country adjectives ("US President Donald Trump") are not part of whom the run names.
+  const named = run.filter((w) => !TITLE_BEFORE.test(w) && !/^(?:us|u\.s|uk|eu|un)$/.test(w));
+  const counted = named.length > 0 ? named : run;
+  return counted.filter((w) => isGiven(w, analysis.given)).length * 2 >= counted.length;
 }
 
 // Date reading (chrono) is the costly part of typing a sentence; sentences are immutable, so it is done once each.

@@ -144,7 +144,12 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
     if (at < 0) return undefined;
     // "what were people worried about": a bare noun right after the copula, followed by a participle, is the
     // subject of the clause, not the category of the answer ("what is the capital of…" keeps its head).
-    if (start === 1 && at <= 2 && /(?:ed|ing)$/.test(rest[at + 1] ?? '') && !/^(?:the|a|an)$/.test(rest[0] ?? '')) return undefined;
+    // ("what were people in Japan worried about": a place phrase may come between.)
+    if (start === 1 && !/^(?:the|a|an)$/.test(rest[0] ?? '')) {
+      const participle = rest.findIndex((w, i) => i > at && /(?:ed|ing)$/.test(w) && /^(?:about|of|for|with|on|over|at|by)$/.test(rest[i + 1] ?? ''));
+      if (participle > at && participle <= at + 4) return undefined;
+      if (at <= 2 && /(?:ed|ing)$/.test(rest[at + 1] ?? '')) return undefined;
+    }
     // "what's Japan's part in the program": a share in an effort, not a part of the world.
     // Its owner ("the agency's part") is no category either.
     if (roleForm && rest.slice(0, 4).some((w) => /^(?:part|parts|role)$/.test(w))) return undefined;

@@ -18,19 +18,23 @@ export class SifEmbedder extends Embeddings implements Embedder {
   readonly dimension: number;
   private readonly logHarmonic: number;
   /** Unit vector shared by almost all sentences; removing it makes cosine similarities discriminative. */
-  private readonly commonComponent: Float32Array;
+  readonly commonComponent: Float32Array;
 
-  constructor(private readonly vectors: WordVectors) {
+  /** `commonComponent`: a previously computed one for these vectors (see `commonComponent`), to skip computing it. */
+  constructor(
+    private readonly vectors: WordVectors,
+    options: { commonComponent?: Float32Array } = {},
+  ) {
     super({});
     this.dimension = vectors.dimension;
     this.id = `local:glove${vectors.dimension}-sif-pc1:v2`;
     // Zipf: p(rank r) ≈ 1 / (r · H_V), with H_V ≈ ln(V) + 0.5772.
     this.logHarmonic = Math.log(vectors.count) + 0.5772;
-    let common = commonComponents.get(vectors);
+    let common = commonComponents.get(vectors) ?? (options.commonComponent?.length === vectors.dimension ? options.commonComponent : undefined);
     if (!common) {
       common = commonComponentOf(vectors, (row) => this.weight(row));
-      commonComponents.set(vectors, common);
     }
+    commonComponents.set(vectors, common);
     this.commonComponent = common;
   }
 

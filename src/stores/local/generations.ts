@@ -18,6 +18,7 @@ import {
   type Manifest,
 } from './manifest.js';
 import { fsyncDirectory, fsyncFile, replaceFileAtomic, sha256, writeFileDurable } from './files.js';
+import { Bm25Index } from '../../core/retrieve/bm25.js';
 import type { SkippedFile, StoredDocument } from '../../core/types.js';
 import type { HnswIndex, IndexSnapshot, StoredChunk } from './snapshot.js';
 
@@ -30,6 +31,8 @@ export interface GenerationContent {
   chunks: readonly StoredChunk[];
   vectors: Float32Array;
   hnsw: HnswIndex;
+  /** Keyword postings of `chunks`, stored beside them so loading does not tokenise the corpus again. */
+  bm25: Bm25Index;
   hnswParams: { m: number; efConstruction: number; nextLabel: number };
   skipped: readonly SkippedFile[];
   boilerplateLines?: readonly string[];
@@ -64,6 +67,8 @@ export function writeGeneration(
   const vectorBytes = new Uint8Array(content.vectors.buffer, content.vectors.byteOffset, content.vectors.byteLength);
   writeFileDurable(join(temporaryDir, FILE_NAMES.docstore), docstoreBytes);
   writeFileDurable(join(temporaryDir, FILE_NAMES.vectors), vectorBytes);
+  const bm25Bytes = content.bm25.toBytes();
+  writeFileDurable(join(temporaryDir, FILE_NAMES.bm25), bm25Bytes);
   const hnswPath = join(temporaryDir, FILE_NAMES.hnsw);
   content.hnsw.writeIndexSync(hnswPath);
   const hnswBytes = readFileSync(hnswPath); // for its checksum
@@ -103,6 +108,7 @@ export function writeGeneration(
       [FILE_NAMES.docstore]: { sha256: sha256(docstoreBytes), bytes: docstoreBytes.byteLength },
       [FILE_NAMES.vectors]: { sha256: sha256(vectorBytes), bytes: vectorBytes.byteLength },
       [FILE_NAMES.hnsw]: { sha256: sha256(hnswBytes), bytes: hnswBytes.byteLength },
+      [FILE_NAMES.bm25]: { sha256: sha256(bm25Bytes), bytes: bm25Bytes.byteLength },
     },
   };
   const manifestBytes = JSON.stringify(manifest, null, 1);
@@ -124,6 +130,7 @@ export function writeGeneration(
     vectors: content.vectors,
     rowByLabel: new Map(content.chunks.map((chunk, row) => [chunk.label, row])),
     hnsw: content.hnsw,
+    bm25: content.bm25,
     nextLabel: content.hnswParams.nextLabel,
     skipped: content.skipped,
     ...(content.boilerplateLines && content.parserRevision !== undefined
@@ -158,6 +165,7 @@ export function loadGeneration(indexDir: string, generation: string, expectedMan
     const path = join(dir, name);
     if (!existsSync(path)) throw corrupt(`${generation}/${name} is missing`);
     const expected = manifest.files[name];
+    if (!expected) throw corrupt(`${generation}/${name} is not in the manifest`);
     const size = statSync(path).size;
     if (size !== expected.bytes) throw corrupt(`${generation}/${name} has ${size} bytes, the manifest says ${expected.bytes}`);
     const bytes = readFileSync(path);
@@ -186,6 +194,17 @@ export function loadGeneration(indexDir: string, generation: string, expectedMan
     throw corrupt(`${generation}/${FILE_NAMES.hnsw} does not match the manifest (dimension or element count)`);
   }
 
+  let bm25: Bm25Index | undefined;
+  if (manifest.files[FILE_NAMES.bm25]) {
+    try {
+      bm25 = Bm25Index.fromBytes(read(FILE_NAMES.bm25));
+    } catch (error) {
+      if (error instanceof CoreError) throw error;
+      throw corrupt(`${generation}/${FILE_NAMES.bm25} could not be read: ${(error as Error).message}`);
+    }
+    if (bm25.size !== docstore.chunks.length) throw corrupt(`${generation}/${FILE_NAMES.bm25} indexes ${bm25.size} rows for ${docstore.chunks.length} chunks`);
+  }
+
   const vectors = new Float32Array(docstore.chunks.length * dimension);
   new Uint8Array(vectors.buffer).set(vectorBytes);
   const documents = new Map<string, StoredDocument>(docstore.documents.map((doc) => [doc.source, doc]));
@@ -206,6 +225,7 @@ export function loadGeneration(indexDir: string, generation: string, expectedMan
     vectors,
     rowByLabel: new Map(chunks.map((chunk, row) => [chunk.label, row])),
     hnsw,
+    ...(bm25 ? { bm25 } : {}),
     nextLabel: manifest.hnsw.nextLabel,
     skipped: manifest.skipped,
     ...(manifest.boilerplateLines && manifest.parserRevision !== undefined

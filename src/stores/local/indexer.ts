@@ -7,6 +7,8 @@ import { isCoreError } from '../../core/errors.js';
 import { embedInBatches } from '../../core/index/embed.js';
 import { partitionChunks, planIndex, sameEmbedder, summarize, type IndexPlan } from '../../core/index/plan.js';
 import { loadCorpus } from '../../core/ingest/index.js';
+import { Bm25Index } from '../../core/retrieve/bm25.js';
+import { indexedTextOf } from '../../core/retrieve/indexed-text.js';
 import type { CleanDocument, Embedder, IndexProgress, Logger, ReindexSummary, SkippedFile, StoredDocument } from '../../core/types.js';
 import { acquireWriterLock } from './lock.js';
 import type { HnswIndex, IndexSnapshot, StoredChunk } from './snapshot.js';
@@ -44,6 +46,8 @@ export interface IndexTiming {
   embedMs: number;
   /** Assembling vectors and building or patching the HNSW graph. */
   graphMs: number;
+  /** Building (from scratch) or deriving (from the previous generation's) the BM25 postings. */
+  keywordsMs: number;
   /** Writing, fsyncing and switching to the new generation. */
   writeMs: number;
   totalMs: number;
@@ -58,7 +62,7 @@ export interface LocalIndexResult {
 
 export async function runLocalIndex(options: LocalIndexOptions): Promise<LocalIndexResult> {
   const started = performance.now();
-  const timing: IndexTiming = { previousMs: 0, scanMs: 0, chunkMs: 0, embedMs: 0, graphMs: 0, writeMs: 0, totalMs: 0 };
+  const timing: IndexTiming = { previousMs: 0, scanMs: 0, chunkMs: 0, embedMs: 0, graphMs: 0, keywordsMs: 0, writeMs: 0, totalMs: 0 };
   let mark = started;
   /** Charges the time since the last lap to one phase. */
   const lap = (phase: Exclude<keyof IndexTiming, 'totalMs'>) => {
@@ -123,8 +127,10 @@ export async function runLocalIndex(options: LocalIndexOptions): Promise<LocalIn
     lap('embedMs');
     options.onProgress?.({ phase: 'writing', done: 0, total: 1 });
 
-    const { allChunks, vectors, hnsw, nextLabel } = assembleGraph(base, keptChunks, freshChunks, freshVectors, embedder.dimension);
+    const { allChunks, vectors, hnsw, nextLabel, previousRows } = assembleGraph(base, keptChunks, freshChunks, freshVectors, embedder.dimension);
     lap('graphMs');
+    const bm25 = keywordIndex(base, documents, allChunks, previousRows);
+    lap('keywordsMs');
     const snapshot = writeGeneration(
       options.indexDir,
       {
@@ -133,6 +139,7 @@ export async function runLocalIndex(options: LocalIndexOptions): Promise<LocalIn
         chunks: allChunks,
         vectors,
         hnsw,
+        bm25,
         hnswParams: { m: HNSW_M, efConstruction: HNSW_EF_CONSTRUCTION, nextLabel },
         skipped: corpus.skipped,
         ...(corpus.boilerplateLines && corpus.parserRevision !== undefined
@@ -201,7 +208,7 @@ function assembleGraph(
   freshChunks: ReadonlyArray<Omit<StoredChunk, 'label'>>,
   freshVectors: readonly number[][],
   dimension: number,
-): { allChunks: StoredChunk[]; vectors: Float32Array; hnsw: HnswIndex; nextLabel: number } {
+): { allChunks: StoredChunk[]; vectors: Float32Array; hnsw: HnswIndex; nextLabel: number; previousRows: Int32Array } {
   const keptLabels = new Set(keptChunks.map((chunk) => chunk.label));
   const removedLabels = (base?.chunks ?? []).filter((chunk) => !keptLabels.has(chunk.label)).map((chunk) => chunk.label);
   const patchable =
@@ -213,10 +220,13 @@ function assembleGraph(
   const allChunks: StoredChunk[] = [];
   const vectors = new Float32Array((keptChunks.length + freshChunks.length) * dimension);
   const labelsToAdd: Array<{ label: number; row: number }> = [];
+  /** Row in `base` of each new row (kept chunks), -1 for fresh ones. */
+  const previousRows = new Int32Array(keptChunks.length + freshChunks.length).fill(-1);
   keptChunks.forEach((chunk) => {
     const oldRow = base?.rowByLabel.get(chunk.label);
     if (oldRow === undefined || !base) throw new Error(`internal: no stored vector for chunk ${chunk.id}`);
     const row = allChunks.length;
+    previousRows[row] = oldRow;
     vectors.set(vectorRow(base, oldRow), row * dimension);
     const label = patchable ? chunk.label : nextLabel++;
     // Stored chunks are never mutated, so a kept one is shared rather than copied (100k objects per re-index).
@@ -246,7 +256,31 @@ function assembleGraph(
   for (const { label, row } of labelsToAdd) {
     hnsw.addPoint(Array.from(vectors.subarray(row * dimension, (row + 1) * dimension)), label, patchable);
   }
-  return { allChunks, vectors, hnsw, nextLabel };
+  return { allChunks, vectors, hnsw, nextLabel, previousRows };
+}
+
+/**
+ * The new generation's BM25 postings. With the previous generation's postings at hand, a kept chunk whose indexed
+ * text is unchanged (same chunk text, same document title and date) reuses its postings and only the rest is
+ * tokenised: a re-index of one document costs a pass over the postings, not over the corpus' text.
+ */
+function keywordIndex(base: IndexSnapshot | null, documents: readonly StoredDocument[], chunks: readonly StoredChunk[], previousRows: Int32Array): Bm25Index {
+  const bySource = new Map(documents.map((doc) => [doc.source, doc]));
+  const textOf = (row: number) => {
+    const chunk = chunks[row];
+    return chunk ? indexedTextOf(chunk.text, bySource.get(chunk.source) ?? null) : '';
+  };
+  if (!base?.bm25) return new Bm25Index({ count: chunks.length, textOf });
+  const sameIndexedText = (row: number, oldRow: number) => {
+    const chunk = chunks[row];
+    const before = base.documents.get(base.chunks[oldRow]?.source ?? '');
+    const after = chunk ? bySource.get(chunk.source) : undefined;
+    return before !== undefined && after !== undefined && before.title === after.title && before.publishedAt === after.publishedAt;
+  };
+  return base.bm25.derive(chunks.length, (row) => {
+    const oldRow = previousRows[row] ?? -1;
+    return oldRow >= 0 && sameIndexedText(row, oldRow) ? oldRow : -1;
+  }, textOf);
 }
 
 function maxLabel(snapshot: IndexSnapshot): number {

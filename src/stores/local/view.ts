@@ -25,7 +25,8 @@ export class LocalView implements CorpusView {
     readonly snapshot: IndexSnapshot,
     readonly embedder: Embedder,
   ) {
-    this.bm25 = new Bm25Index({ count: snapshot.chunks.length, textOf: (row) => this.indexedText(row) });
+    // Stored in the generation since format 1 + bm25.bin; older generations are tokenised here, once.
+    this.bm25 = snapshot.bm25 ?? new Bm25Index({ count: snapshot.chunks.length, textOf: (row) => this.indexedText(row) });
   }
 
   get revision(): string {

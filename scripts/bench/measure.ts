@@ -10,6 +10,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, wr
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { runInNewContext } from 'node:vm';
+import hnswlib from 'hnswlib-node';
 import { setFlagsFromString } from 'node:v8';
 import { createLocalEmbedder } from '../../src/app/embedders.js';
 import { answerExtractively, type EvidenceModel } from '../../src/core/answer/extractive.js';
@@ -17,12 +18,14 @@ import { listGenerations, loadCurrentGeneration } from '../../src/stores/local/g
 import { runLocalIndex, type IndexTiming } from '../../src/stores/local/indexer.js';
 import type { IndexSnapshot } from '../../src/stores/local/snapshot.js';
 import { LocalView } from '../../src/stores/local/view.js';
+import { measureColdStart } from './cold.js';
 import { CorpusGenerator, writeCorpus } from './corpus.js';
 import type { BenchReport, PhaseSplit, SizeReport } from './report.js';
 import { percentile, round } from './stats.js';
 
 const CHILD_SCRIPT = join(import.meta.dirname, 'child.ts');
 const DEFAULT_QUERIES = 200;
+const DEFAULT_RSS_QUESTIONS = 10_000;
 const K = 10;
 const RETRIEVE_K = 5; // RETRIEVAL_K's default: what /ask retrieves
 
@@ -33,6 +36,10 @@ export interface BenchOptions {
   isolate?: boolean;
   log?: (line: string) => void;
   command?: string;
+  /** Distinct questions answered before reading the resident memory of a long-running bot (default 10,000). */
+  rssQuestions?: number;
+  /** Cold start of whole processes (`npm run ask`, `npm start` to READY), against `node -e 0`; off in-process. */
+  cold?: { runs: number; before?: string };
 }
 
 interface BuildJob {
@@ -133,6 +140,8 @@ function newChunks(before: IndexSnapshot, after: IndexSnapshot, sources: Readonl
 interface QueryJob {
   indexDir: string;
   questions: Array<{ question: string; source: string }>;
+  /** Distinct questions answered after the latency loops, for the resident memory of a long-running bot. */
+  rssQuestions: string[];
 }
 
 interface QueryResult {
@@ -140,12 +149,15 @@ interface QueryResult {
   loadKbMs: number;
   rssMb: number;
   rssAfterQueriesMb: number;
+  rssAfterManyMb: number;
+  manyQuestions: number;
   retrieve: number[];
   retrieveBrute: number[];
   answer: number[];
   hitAt5: number;
   hnsw: number[];
   brute: number[];
+  native: number[];
   recallAt10: number;
 }
 
@@ -184,7 +196,18 @@ async function queryPhase(job: QueryJob, log: (line: string) => void): Promise<Q
     answer.push(performance.now() - t);
   }
 
-  // Vector search alone, HNSW against the exact scan, on the same query vectors.
+  const rssAfterQueriesMb = process.memoryUsage().rss / 2 ** 20;
+  // A long-running bot: many distinct questions, then resident memory after a full collection. Every cache on
+  // the way (answer features, row terms) must be bounded for this to stay near the figure after load.
+  for (const question of job.rssQuestions) {
+    const passages = await base.retrieve(question, { k: RETRIEVE_K });
+    answerExtractively(question, passages, snapshot.documents, evidence);
+  }
+  gc();
+  const rssAfterManyMb = process.memoryUsage().rss / 2 ** 20;
+  log(`  RSS after ${job.rssQuestions.length} more questions: ${Math.round(rssAfterManyMb)} MB`);
+
+  // Vector search alone, HNSW against the exact scans, on the same query vectors.
   const vectors = questions.map((q) => embedder.embed(q));
   const exact = new BruteForce(snapshot);
   const hnsw: number[] = [];
@@ -201,11 +224,26 @@ async function queryPhase(job: QueryJob, log: (line: string) => void): Promise<Q
     approximate.push(new Set(found.map((h) => h.row)));
   }
   for (const vector of vectors.slice(0, 10)) exact.search(vector, K);
-  for (const [i, vector] of vectors.entries()) {
+  for (const vector of vectors) {
     t = performance.now();
-    const truth = exact.search(vector, K);
+    exact.search(vector, K);
     brute.push(performance.now() - t);
-    recall += recallAt(K, truth, approximate[i] ?? new Set());
+  }
+  // The like-for-like baseline: hnswlib's own exact search (native, same distance code as the graph) over the
+  // same vectors. Its top 10 is the truth recall is measured against.
+  const native = new hnswlib.BruteforceSearch('cosine', snapshot.embedder.dimension);
+  native.initIndex(Math.max(1, snapshot.chunks.length));
+  const d = snapshot.embedder.dimension;
+  for (let row = 0; row < snapshot.chunks.length; row++) native.addPoint(Array.from(snapshot.vectors.subarray(row * d, (row + 1) * d)), row);
+  const nativeTimes: number[] = [];
+  const k = Math.min(K, snapshot.chunks.length);
+  for (const vector of vectors.slice(0, 10)) native.searchKnn(Array.from(vector), k);
+  for (const [i, vector] of vectors.entries()) {
+    const query = Array.from(vector);
+    t = performance.now();
+    const truth = native.searchKnn(query, k);
+    nativeTimes.push(performance.now() - t);
+    recall += recallAt(K, truth.neighbors, approximate[i] ?? new Set());
   }
 
   // The whole retrieval again with the exact scan in place of the graph: what the index saves end to end.
@@ -223,13 +261,16 @@ async function queryPhase(job: QueryJob, log: (line: string) => void): Promise<Q
     loadGenerationMs,
     loadKbMs,
     rssMb,
-    rssAfterQueriesMb: process.memoryUsage().rss / 2 ** 20,
+    rssAfterQueriesMb,
+    rssAfterManyMb,
+    manyQuestions: job.rssQuestions.length,
     retrieve,
     retrieveBrute,
     answer,
     hitAt5: hits / Math.max(1, questions.length),
     hnsw,
     brute,
+    native: nativeTimes,
     recallAt10: recall / Math.max(1, vectors.length),
   };
 }
@@ -349,6 +390,7 @@ const split = (t: IndexTiming): PhaseSplit => ({
   chunk_ms: round(t.chunkMs, 0),
   embed_ms: round(t.embedMs, 0),
   graph_ms: round(t.graphMs, 0),
+  keywords_ms: round(t.keywordsMs ?? 0, 0),
   write_ms: round(t.writeMs, 0),
   previous_ms: round(t.previousMs, 0),
 });
@@ -366,13 +408,19 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       const corpusDir = join(workDir, 'corpus');
       const indexDir = join(workDir, 'index');
       log(`size ${size}: writing the synthetic corpus`);
-      const corpus = writeCorpus(generator, corpusDir, size, queries);
+      const rssQuestions = options.rssQuestions ?? DEFAULT_RSS_QUESTIONS;
+      const corpus = writeCorpus(generator, corpusDir, size, queries + rssQuestions);
       log(`  ${corpus.documents} documents, ${(corpus.bytes / 2 ** 20).toFixed(1)} MB`);
       const buildJob: BuildJob = { corpusDir, indexDir, documents: corpus.documents };
       const build = isolate ? await inChild<BuildResult>('build', buildJob, workDir) : await buildPhase(buildJob, log);
       const current = listGenerations(indexDir)[0];
       const diskMb = current ? directorySize(join(indexDir, current)) / 2 ** 20 : 0;
-      const queryJob: QueryJob = { indexDir, questions: corpus.questions };
+      const queryJob: QueryJob = {
+        indexDir,
+        questions: corpus.questions.slice(0, queries),
+        // Distinct phrasings: the same few questions again would only measure a warm cache.
+        rssQuestions: corpus.questions.slice(queries).map((q, i) => `${q.question} (${i})`),
+      };
       const q = isolate ? await inChild<QueryResult>('query', queryJob, workDir) : await queryPhase(queryJob, log);
       const buildMs = build.build.totalMs;
       reports.push({
@@ -397,6 +445,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
         reindex_add_ratio: round(build.add.totalMs / buildMs, 4),
         reindex_add_embedded: build.addEmbedded,
         reindex_add_expected: build.addExpected,
+        reindex_add_split: split(build.add),
         peak_rss_mb: round(build.peakRssMb, 0),
         disk_mb: round(diskMb, 1),
         disk_total_mb: round(directorySize(indexDir) / 2 ** 20, 1),
@@ -405,6 +454,8 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
         load_kb_ms: round(q.loadKbMs, 0),
         rss_mb: round(q.rssMb, 0),
         rss_after_queries_mb: round(q.rssAfterQueriesMb, 0),
+        rss_after_many_mb: round(q.rssAfterManyMb, 0),
+        rss_many_questions: q.manyQuestions,
         queries: q.retrieve.length,
         query_p50_ms: round(percentile(q.retrieve, 50)),
         query_p95_ms: round(percentile(q.retrieve, 95)),
@@ -422,13 +473,19 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
         brute_p99_ms: round(percentile(q.brute, 99), 3),
         hnsw_over_brute_p95: round(percentile(q.hnsw, 95) / percentile(q.brute, 95), 4),
         brute_speedup_p95: round(percentile(q.brute, 95) / percentile(q.hnsw, 95), 1),
+        native_p50_ms: round(percentile(q.native, 50), 3),
+        native_p95_ms: round(percentile(q.native, 95), 3),
+        native_p99_ms: round(percentile(q.native, 99), 3),
+        native_speedup_p95: round(percentile(q.native, 95) / percentile(q.hnsw, 95), 1),
         recall_at_10: round(q.recallAt10, 4),
       });
     } finally {
       rmSync(workDir, { recursive: true, force: true });
     }
   }
+  const cold = options.cold ? await measureColdStart({ ...options.cold, log }) : undefined;
   return {
+    ...(cold ? { cold } : {}),
     machine: {
       cpus: cpus().length,
       cpu_model: cpus()[0]?.model ?? 'unknown',

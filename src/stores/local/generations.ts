@@ -14,11 +14,13 @@ import {
   docstoreSchema,
   manifestSchema,
   pointerSchema,
+  scanFileSchema,
   type DocstoreFile,
   type Manifest,
 } from './manifest.js';
 import { fsyncDirectory, fsyncFile, replaceFileAtomic, sha256, writeFileDurable } from './files.js';
 import { Bm25Index } from '../../core/retrieve/bm25.js';
+import type { ScannedFile } from '../../core/ingest/load.js';
 import type { SkippedFile, StoredDocument } from '../../core/types.js';
 import type { HnswIndex, IndexSnapshot, StoredChunk } from './snapshot.js';
 
@@ -37,6 +39,7 @@ export interface GenerationContent {
   skipped: readonly SkippedFile[];
   boilerplateLines?: readonly string[];
   parserRevision?: number;
+  scan?: readonly ScannedFile[];
 }
 
 export function hasIndex(indexDir: string): boolean {
@@ -69,6 +72,8 @@ export function writeGeneration(
   writeFileDurable(join(temporaryDir, FILE_NAMES.vectors), vectorBytes);
   const bm25Bytes = content.bm25.toBytes();
   writeFileDurable(join(temporaryDir, FILE_NAMES.bm25), bm25Bytes);
+  const scanBytes = content.scan ? Buffer.from(JSON.stringify({ files: content.scan }), 'utf8') : null;
+  if (scanBytes) writeFileDurable(join(temporaryDir, FILE_NAMES.scan), scanBytes);
   const hnswPath = join(temporaryDir, FILE_NAMES.hnsw);
   content.hnsw.writeIndexSync(hnswPath);
   const hnswBytes = readFileSync(hnswPath); // for its checksum
@@ -109,6 +114,7 @@ export function writeGeneration(
       [FILE_NAMES.vectors]: { sha256: sha256(vectorBytes), bytes: vectorBytes.byteLength },
       [FILE_NAMES.hnsw]: { sha256: sha256(hnswBytes), bytes: hnswBytes.byteLength },
       [FILE_NAMES.bm25]: { sha256: sha256(bm25Bytes), bytes: bm25Bytes.byteLength },
+      ...(scanBytes ? { [FILE_NAMES.scan]: { sha256: sha256(scanBytes), bytes: scanBytes.byteLength } } : {}),
     },
   };
   const manifestBytes = JSON.stringify(manifest, null, 1);
@@ -136,6 +142,7 @@ export function writeGeneration(
     ...(content.boilerplateLines && content.parserRevision !== undefined
       ? { boilerplateLines: content.boilerplateLines, parserRevision: content.parserRevision }
       : {}),
+    ...(content.scan ? { scan: new Map(content.scan.map((file) => [file.source, file])) } : {}),
   };
 }
 
@@ -205,6 +212,12 @@ export function loadGeneration(indexDir: string, generation: string, expectedMan
     if (bm25.size !== docstore.chunks.length) throw corrupt(`${generation}/${FILE_NAMES.bm25} indexes ${bm25.size} rows for ${docstore.chunks.length} chunks`);
   }
 
+  let scan: Map<string, ScannedFile> | undefined;
+  if (manifest.files[FILE_NAMES.scan]) {
+    const records = parseOrCorrupt(scanFileSchema, parseJsonOrCorrupt(read(FILE_NAMES.scan).toString('utf8'), FILE_NAMES.scan), FILE_NAMES.scan);
+    scan = new Map(records.files.map((file) => [file.source, file]));
+  }
+
   const vectors = new Float32Array(docstore.chunks.length * dimension);
   new Uint8Array(vectors.buffer).set(vectorBytes);
   const documents = new Map<string, StoredDocument>(docstore.documents.map((doc) => [doc.source, doc]));
@@ -231,6 +244,7 @@ export function loadGeneration(indexDir: string, generation: string, expectedMan
     ...(manifest.boilerplateLines && manifest.parserRevision !== undefined
       ? { boilerplateLines: manifest.boilerplateLines, parserRevision: manifest.parserRevision }
       : {}),
+    ...(scan ? { scan } : {}),
   };
 }
 

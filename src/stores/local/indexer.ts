@@ -7,6 +7,7 @@ import { isCoreError } from '../../core/errors.js';
 import { embedInBatches } from '../../core/index/embed.js';
 import { partitionChunks, planIndex, sameEmbedder, summarize, type IndexPlan } from '../../core/index/plan.js';
 import { loadCorpus } from '../../core/ingest/index.js';
+import type { ScannedFile } from '../../core/ingest/load.js';
 import { Bm25Index } from '../../core/retrieve/bm25.js';
 import { indexedTextOf } from '../../core/retrieve/indexed-text.js';
 import type { CleanDocument, Embedder, IndexProgress, Logger, ReindexSummary, SkippedFile, StoredDocument } from '../../core/types.js';
@@ -31,7 +32,7 @@ export interface LocalIndexOptions {
   /** Test hook: called after the new generation is on disk, before CURRENT is switched to it. */
   beforeSwitch?: () => void;
   /** Documents already loaded (lets callers reuse a scan); defaults to loading `corpusDir`. */
-  corpus?: { documents: CleanDocument[]; skipped: SkippedFile[]; boilerplateLines?: string[]; parserRevision?: number };
+  corpus?: { documents: CleanDocument[]; skipped: SkippedFile[]; boilerplateLines?: string[]; parserRevision?: number; scan?: ScannedFile[] };
   /** Receives where the run's wall-clock time went (benchmarks, logs). Called once, when the run succeeds. */
   onTiming?: (timing: IndexTiming) => void;
 }
@@ -101,7 +102,7 @@ export async function runLocalIndex(options: LocalIndexOptions): Promise<LocalIn
     options.onProgress?.({ phase: 'scanning', done: 0, total: 0 });
     const reusable =
       embedderKept && previous?.boilerplateLines && previous.parserRevision !== undefined
-        ? { previous: { documents: previous.documents, boilerplateLines: previous.boilerplateLines, parserRevision: previous.parserRevision } }
+        ? { previous: { documents: previous.documents, boilerplateLines: previous.boilerplateLines, parserRevision: previous.parserRevision, ...(previous.scan ? { scan: previous.scan } : {}) } }
         : {};
     const corpus = options.corpus ?? (await loadCorpus(options.corpusDir, reusable));
     lap('scanMs');
@@ -145,6 +146,7 @@ export async function runLocalIndex(options: LocalIndexOptions): Promise<LocalIn
         ...(corpus.boilerplateLines && corpus.parserRevision !== undefined
           ? { boilerplateLines: corpus.boilerplateLines, parserRevision: corpus.parserRevision }
           : {}),
+        ...(corpus.scan ? { scan: corpus.scan } : {}),
       },
       { keep: fallbackGeneration, ...(options.beforeSwitch ? { beforeSwitch: options.beforeSwitch } : {}) },
     );

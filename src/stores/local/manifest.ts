@@ -4,7 +4,7 @@ import { z } from 'zod';
 
 export const INDEX_FORMAT_VERSION = 1;
 
-export const FILE_NAMES = { docstore: 'docstore.json', vectors: 'vectors.f32', hnsw: 'hnsw.bin', bm25: 'bm25.bin' } as const;
+export const FILE_NAMES = { docstore: 'docstore.json', vectors: 'vectors.f32', hnsw: 'hnsw.bin', bm25: 'bm25.bin', scan: 'scan.json' } as const;
 
 const fileEntry = z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/), bytes: z.number().int().nonnegative() });
 
@@ -42,6 +42,8 @@ export const manifestSchema = z.object({
     [FILE_NAMES.hnsw]: fileEntry,
     /** BM25 postings (core/retrieve/bm25.ts `toBytes`); generations written before it existed lack it and rebuild it at load. */
     [FILE_NAMES.bm25]: fileEntry.optional(),
+    /** The scan's file records (core/ingest/load.ts `ScannedFile`), so the next re-index skips unchanged files. */
+    [FILE_NAMES.scan]: fileEntry.optional(),
   }),
 });
 
@@ -74,3 +76,17 @@ export const docstoreSchema = z.object({
 });
 
 export type DocstoreFile = z.infer<typeof docstoreSchema>;
+
+export const scanFileSchema = z.object({
+  files: z.array(
+    z.object({
+      source: z.string(),
+      size: z.number().int(),
+      mtimeMs: z.number(),
+      ino: z.number(),
+      fileHash: z.string(),
+      lineKeys: z.array(z.string()).nullable(),
+      consulted: z.array(z.string()).nullable(),
+    }),
+  ),
+});

@@ -2,6 +2,7 @@
 // so a re-index that swaps in a new one never shows them a half-built index.
 import type { HierarchicalNSW } from 'hnswlib-node';
 import type { Bm25Index } from '../../core/retrieve/bm25.js';
+import type { ScannedFile } from '../../core/ingest/load.js';
 import type { Chunk, SkippedFile, StoredDocument } from '../../core/types.js';
 
 export type HnswIndex = HierarchicalNSW;
@@ -29,6 +30,8 @@ export interface IndexSnapshot {
   /** Boilerplate lines of the scan this generation was built from, when known (see loadCorpus' `previous`). */
   boilerplateLines?: readonly string[];
   parserRevision?: number;
+  /** The file records of that scan (what lets the next re-index skip unchanged files), when stored. */
+  scan?: ReadonlyMap<string, ScannedFile>;
 }
 
 export function vectorRow(snapshot: Pick<IndexSnapshot, 'vectors' | 'embedder'>, row: number): Float32Array {

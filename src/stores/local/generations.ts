@@ -248,6 +248,40 @@ export function loadGeneration(indexDir: string, generation: string, expectedMan
   };
 }
 
+/**
+ * A private copy of the graph of `snapshot`, the verified generation a process serves, provided CURRENT still
+ * names it: the pointer's manifest checksum, the manifest's record of hnsw.bin (size and SHA-256) and the graph's
+ * shape are checked again, the rest of the generation is taken from memory. A re-index patches this copy, never
+ * the graph queries are running on. Throws INDEX_CORRUPT like `loadCurrentGeneration` when anything disagrees.
+ */
+export function graphCopyOfServing(indexDir: string, snapshot: IndexSnapshot): HnswIndex {
+  const pointerPath = join(indexDir, POINTER);
+  const pointer = parseOrCorrupt(pointerSchema, readJsonOrCorrupt(pointerPath), pointerPath);
+  if (pointer.generation !== snapshot.generation) throw corrupt(`CURRENT names ${pointer.generation}, not the served ${snapshot.generation}`);
+  const dir = join(indexDir, snapshot.generation);
+  const manifestPath = join(dir, 'manifest.json');
+  if (!existsSync(manifestPath)) throw corrupt(`generation ${snapshot.generation} has no manifest`);
+  const manifestBytes = readFileSync(manifestPath);
+  if (sha256(manifestBytes) !== pointer.manifestSha256) throw corrupt(`manifest of ${snapshot.generation} does not match the checksum recorded in CURRENT`);
+  const manifest = parseOrCorrupt(manifestSchema, parseJsonOrCorrupt(manifestBytes.toString('utf8'), manifestPath), manifestPath);
+  const path = join(dir, FILE_NAMES.hnsw);
+  if (!existsSync(path)) throw corrupt(`${snapshot.generation}/${FILE_NAMES.hnsw} is missing`);
+  const expected = manifest.files[FILE_NAMES.hnsw];
+  const bytes = readFileSync(path);
+  if (bytes.byteLength !== expected.bytes || sha256(bytes) !== expected.sha256) throw corrupt(`${snapshot.generation}/${FILE_NAMES.hnsw} fails its SHA-256 check`);
+  const dimension = snapshot.embedder.dimension;
+  const hnsw = new hnswlib.HierarchicalNSW('cosine', dimension);
+  try {
+    hnsw.readIndexSync(path, true);
+  } catch (error) {
+    throw corrupt(`${snapshot.generation}/${FILE_NAMES.hnsw} could not be read: ${(error as Error).message}`);
+  }
+  if (hnsw.getNumDimensions() !== dimension || hnsw.getCurrentCount() !== manifest.hnsw.elements || manifest.counts.chunks !== snapshot.chunks.length) {
+    throw corrupt(`${snapshot.generation}/${FILE_NAMES.hnsw} does not match the manifest (dimension or element count)`);
+  }
+  return hnsw;
+}
+
 /** Generations on disk, newest first (temporary directories excluded). */
 export function listGenerations(indexDir: string): string[] {
   if (!existsSync(indexDir)) return [];

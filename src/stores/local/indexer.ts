@@ -14,7 +14,7 @@ import type { CleanDocument, Embedder, IndexProgress, Logger, ReindexSummary, Sk
 import { acquireWriterLock } from './lock.js';
 import type { HnswIndex, IndexSnapshot, StoredChunk } from './snapshot.js';
 import { vectorRow } from './snapshot.js';
-import { currentGenerationName, hasIndex, loadCurrentGeneration, newestLoadableGeneration, removeTemporaryGenerations, writeGeneration } from './generations.js';
+import { currentGenerationName, graphCopyOfServing, hasIndex, loadCurrentGeneration, newestLoadableGeneration, removeTemporaryGenerations, writeGeneration } from './generations.js';
 
 export const HNSW_M = 16;
 export const HNSW_EF_CONSTRUCTION = 200;
@@ -33,6 +33,12 @@ export interface LocalIndexOptions {
   beforeSwitch?: () => void;
   /** Documents already loaded (lets callers reuse a scan); defaults to loading `corpusDir`. */
   corpus?: { documents: CleanDocument[]; skipped: SkippedFile[]; boilerplateLines?: string[]; parserRevision?: number; scan?: ScannedFile[] };
+  /**
+   * The verified snapshot the caller is serving. When CURRENT still names it, it is the previous generation
+   * (only the pointer, the manifest and the graph file are checked again; a private copy of the graph is patched),
+   * instead of reading and verifying the whole generation from disk once more.
+   */
+  serving?: IndexSnapshot;
   /** Receives where the run's wall-clock time went (benchmarks, logs). Called once, when the run succeeds. */
   onTiming?: (timing: IndexTiming) => void;
 }
@@ -85,7 +91,7 @@ export async function runLocalIndex(options: LocalIndexOptions): Promise<LocalIn
     let fallbackGeneration: string | null = options.rebuild ? currentGenerationName(options.indexDir) : null;
     if (!options.rebuild && hasIndex(options.indexDir)) {
       try {
-        previous = loadCurrentGeneration(options.indexDir);
+        previous = fromServing(options.indexDir, options.serving, options.logger) ?? loadCurrentGeneration(options.indexDir);
         fallbackGeneration = previous.generation;
       } catch (error) {
         if (!isCoreError(error)) throw error;
@@ -160,6 +166,19 @@ export async function runLocalIndex(options: LocalIndexOptions): Promise<LocalIn
     };
   } finally {
     lock.release();
+  }
+}
+
+/** The served snapshot with a private copy of its graph, or null when it is not (or no longer) CURRENT's generation. */
+function fromServing(indexDir: string, serving: IndexSnapshot | undefined, logger: Logger | undefined): IndexSnapshot | null {
+  if (!serving || currentGenerationName(indexDir) !== serving.generation) return null;
+  try {
+    return { ...serving, hnsw: graphCopyOfServing(indexDir, serving) };
+  } catch (error) {
+    if (!isCoreError(error)) throw error;
+    // Let the full load report it (and fall back) exactly as without a served snapshot.
+    logger?.warn({ err: error.message }, 'served generation failed its check; reading the index from disk');
+    return null;
   }
 }
 
@@ -245,8 +264,8 @@ function assembleGraph(
 
   let hnsw: HnswIndex;
   if (patchable && base) {
-    // `base` was loaded by this run for this run alone (a serving snapshot is a different object), so its
-    // graph can be patched in place; reading the file a second time cost a full graph load per re-index.
+    // `base`'s graph belongs to this run alone (loaded by it, or a private copy of the served one), so it can be
+    // patched in place; reading the file a second time cost a full graph load per re-index.
     hnsw = base.hnsw;
     for (const label of removedLabels) hnsw.markDelete(label);
     const needed = hnsw.getCurrentCount() + labelsToAdd.length;

@@ -75,7 +75,9 @@ export class LocalStore implements CorpusStore {
     if (this.running) throw new CoreError('REINDEX_BUSY', 'A re-index is already running.');
     const { corpusDir, indexDir, embedder, logger } = this.options;
     // The indexer (and with it the parsers: linkedom, pdf.js, mammoth) is loaded on the first re-index only.
-    this.running = import('./indexer.js').then(({ runLocalIndex }) => runLocalIndex({ ...request, corpusDir, indexDir, embedder, logger }));
+    // The served snapshot was verified when loaded: the re-index starts from it rather than reading it again.
+    const serving = this.serving?.snapshot;
+    this.running = import('./indexer.js').then(({ runLocalIndex }) => runLocalIndex({ ...request, corpusDir, indexDir, embedder, logger, ...(serving ? { serving } : {}) }));
     try {
       const result = await this.running;
       if (!result.reusedPrevious || this.serving?.snapshot.generation !== result.snapshot.generation) this.serve(result.snapshot);

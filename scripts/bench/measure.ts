@@ -61,6 +61,8 @@ interface BuildResult {
   add: IndexTiming;
   addEmbedded: number;
   addExpected: number;
+  /** maxRSS right after the full build, before any re-index. */
+  buildPeakRssMb: number;
   peakRssMb: number;
 }
 
@@ -89,11 +91,14 @@ async function buildPhase(job: BuildJob, log: (line: string) => void): Promise<B
     if (!timing) throw new Error('runLocalIndex did not report its timing');
     log(`  ${label}: ${Math.round(timing.totalMs)} ms, ${result.summary.embedded} chunks embedded`);
     serving = result.snapshot;
-    return { result, timing };
+    // Only the figures: the snapshot stays reachable through `serving` alone, until the next run replaces it.
+    return { timing, embedded: result.summary.embedded, snapshot: () => serving! };
   };
 
   const full = await run('full build', true);
-  const before = full.result.snapshot;
+  // The build alone, before any re-index ran in this process.
+  const buildPeakRssMb = process.resourceUsage().maxRSS / 1024;
+  const built = { chunks: full.snapshot().chunks.length, documents: full.snapshot().documents.size };
   // As `npm run index` runs it: a new process, the previous generation read and verified from disk.
   const noop = await run('re-index, nothing changed (previous generation from disk)');
 
@@ -103,10 +108,12 @@ async function buildPhase(job: BuildJob, log: (line: string) => void): Promise<B
   const middle = Math.floor(paragraphs.length / 2);
   paragraphs[middle] = `${paragraphs[middle] ?? ''} A revised estimate was published on Friday by the statistics office.`;
   writeFileSync(join(job.corpusDir, victim.source), paragraphs.join('\n\n'));
+  // Only the keys of what is compared are kept: a whole snapshot held for it would count in the peak RSS.
+  const victimBefore = chunkKeys(noop.snapshot(), new Set([victim.source]));
   // As the bot runs it (/reindex): the served, already verified snapshot is the starting point.
   const one = await run('re-index, 1 document changed (from the served snapshot)', false, true);
-  const afterOne = one.result.snapshot;
-  const oneExpected = newChunks(before, afterOne, new Set([victim.source]));
+  const oneExpected = newChunks(victimBefore, one.snapshot(), new Set([victim.source]));
+  const oneDocChunks = one.snapshot().chunks.filter((c) => c.source === victim.source).length;
 
   // Add 1 % new documents (another seed: new text, new names).
   const addDocs = Math.max(1, Math.ceil(job.documents / 100));
@@ -117,29 +124,34 @@ async function buildPhase(job: BuildJob, log: (line: string) => void): Promise<B
     writeFileSync(join(job.corpusDir, doc.source), doc.text);
     added.add(doc.source);
   }
+  const addedBefore = chunkKeys(one.snapshot(), added);
   const add = await run(`re-index, ${addDocs} documents added (from the served snapshot)`, false, true);
-  const addExpected = newChunks(afterOne, add.result.snapshot, added);
+  const addExpected = newChunks(addedBefore, add.snapshot(), added);
 
   return {
-    chunks: before.chunks.length,
-    documents: before.documents.size,
+    chunks: built.chunks,
+    documents: built.documents,
     build: full.timing,
     noop: noop.timing,
     one: one.timing,
-    oneEmbedded: one.result.summary.embedded,
+    oneEmbedded: one.embedded,
     oneExpected,
-    oneDocChunks: afterOne.chunks.filter((c) => c.source === victim.source).length,
+    oneDocChunks,
     addDocs,
     add: add.timing,
-    addEmbedded: add.result.summary.embedded,
+    addEmbedded: add.embedded,
     addExpected,
+    buildPeakRssMb,
     peakRssMb: process.resourceUsage().maxRSS / 1024,
   };
 }
 
+function chunkKeys(snapshot: IndexSnapshot, sources: ReadonlySet<string>): Set<string> {
+  return new Set(snapshot.chunks.filter((c) => sources.has(c.source)).map((c) => `${c.id}\0${c.text}`));
+}
+
 /** Chunks of `sources` in `after` whose (id, text) the previous snapshot did not hold: what must be embedded. */
-function newChunks(before: IndexSnapshot, after: IndexSnapshot, sources: ReadonlySet<string>): number {
-  const old = new Set(before.chunks.filter((c) => sources.has(c.source)).map((c) => `${c.id}\0${c.text}`));
+function newChunks(old: ReadonlySet<string>, after: IndexSnapshot, sources: ReadonlySet<string>): number {
   return after.chunks.filter((c) => sources.has(c.source) && !old.has(`${c.id}\0${c.text}`)).length;
 }
 
@@ -456,6 +468,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
         reindex_add_expected: build.addExpected,
         reindex_add_split: split(build.add),
         peak_rss_mb: round(build.peakRssMb, 0),
+        build_peak_rss_mb: round(build.buildPeakRssMb, 0),
         disk_mb: round(diskMb, 1),
         disk_total_mb: round(directorySize(indexDir) / 2 ** 20, 1),
         load_ms: round(q.loadGenerationMs + q.loadKbMs, 0),

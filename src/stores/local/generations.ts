@@ -18,7 +18,7 @@ import {
   type DocstoreFile,
   type Manifest,
 } from './manifest.js';
-import { fsyncDirectory, fsyncFile, replaceFileAtomic, sha256, writeFileDurable } from './files.js';
+import { fsyncDirectory, fsyncFile, hashFile, replaceFileAtomic, sha256, writeFileDurable, writePiecesDurable } from './files.js';
 import { Bm25Index } from '../../core/retrieve/bm25.js';
 import type { ScannedFile } from '../../core/ingest/load.js';
 import type { SkippedFile, StoredDocument } from '../../core/types.js';
@@ -62,22 +62,18 @@ export function writeGeneration(
   rmSync(temporaryDir, { recursive: true, force: true });
   mkdirSync(temporaryDir);
 
-  const docstore: DocstoreFile = {
-    documents: content.documents.map((doc) => ({ ...doc })),
-    chunks: content.chunks.map(({ id, source, start, end, label }) => ({ id, source, start, end, label })),
-  };
-  const docstoreBytes = Buffer.from(JSON.stringify(docstore), 'utf8');
+  // Streamed: the same bytes as JSON.stringify({ documents, chunks }), without a 50 MB string and buffer at 100k chunks.
+  const docstoreFile = writePiecesDurable(join(temporaryDir, FILE_NAMES.docstore), docstorePieces(content.documents, content.chunks));
   const vectorBytes = new Uint8Array(content.vectors.buffer, content.vectors.byteOffset, content.vectors.byteLength);
-  writeFileDurable(join(temporaryDir, FILE_NAMES.docstore), docstoreBytes);
   writeFileDurable(join(temporaryDir, FILE_NAMES.vectors), vectorBytes);
+  const hnswPath = join(temporaryDir, FILE_NAMES.hnsw);
+  content.hnsw.writeIndexSync(hnswPath);
+  const hnswFile = hashFile(hnswPath);
+  fsyncFile(hnswPath); // hnswlib does not fsync
   const bm25Bytes = content.bm25.toBytes();
   writeFileDurable(join(temporaryDir, FILE_NAMES.bm25), bm25Bytes);
   const scanBytes = content.scan ? Buffer.from(JSON.stringify({ files: content.scan }), 'utf8') : null;
   if (scanBytes) writeFileDurable(join(temporaryDir, FILE_NAMES.scan), scanBytes);
-  const hnswPath = join(temporaryDir, FILE_NAMES.hnsw);
-  content.hnsw.writeIndexSync(hnswPath);
-  const hnswBytes = readFileSync(hnswPath); // for its checksum
-  fsyncFile(hnswPath); // hnswlib does not fsync
 
   const createdAt = new Date().toISOString();
   const elements = content.hnsw.getCurrentCount();
@@ -110,9 +106,9 @@ export function writeGeneration(
       ? { boilerplateLines: [...content.boilerplateLines], parserRevision: content.parserRevision }
       : {}),
     files: {
-      [FILE_NAMES.docstore]: { sha256: sha256(docstoreBytes), bytes: docstoreBytes.byteLength },
+      [FILE_NAMES.docstore]: docstoreFile,
       [FILE_NAMES.vectors]: { sha256: sha256(vectorBytes), bytes: vectorBytes.byteLength },
-      [FILE_NAMES.hnsw]: { sha256: sha256(hnswBytes), bytes: hnswBytes.byteLength },
+      [FILE_NAMES.hnsw]: hnswFile,
       [FILE_NAMES.bm25]: { sha256: sha256(bm25Bytes), bytes: bm25Bytes.byteLength },
       ...(scanBytes ? { [FILE_NAMES.scan]: { sha256: sha256(scanBytes), bytes: scanBytes.byteLength } } : {}),
     },
@@ -144,6 +140,18 @@ export function writeGeneration(
       : {}),
     ...(content.scan ? { scan: new Map(content.scan.map((file) => [file.source, file])) } : {}),
   };
+}
+
+/** The docstore file's JSON, piece by piece: `{"documents":[…],"chunks":[…]}` with the fields `DocstoreFile` declares. */
+function* docstorePieces(documents: readonly StoredDocument[], chunks: readonly StoredChunk[]): Generator<string> {
+  yield '{"documents":[';
+  for (let i = 0; i < documents.length; i++) yield (i > 0 ? ',' : '') + JSON.stringify({ ...documents[i]! } satisfies DocstoreFile['documents'][number]);
+  yield '],"chunks":[';
+  for (let i = 0; i < chunks.length; i++) {
+    const { id, source, start, end, label } = chunks[i]!;
+    yield (i > 0 ? ',' : '') + JSON.stringify({ id, source, start, end, label } satisfies DocstoreFile['chunks'][number]);
+  }
+  yield ']}';
 }
 
 /** Loads the current generation after verifying pointer, manifest and every file's checksum. */

@@ -4,7 +4,7 @@
 import hnswlib from 'hnswlib-node';
 import { chunkDocument } from '../../core/chunk/chunker.js';
 import { isCoreError } from '../../core/errors.js';
-import { embedInBatches } from '../../core/index/embed.js';
+import { embedInto } from '../../core/index/embed.js';
 import { partitionChunks, planIndex, sameEmbedder, summarize, type IndexPlan } from '../../core/index/plan.js';
 import { loadCorpus } from '../../core/ingest/index.js';
 import type { ScannedFile } from '../../core/ingest/load.js';
@@ -130,11 +130,13 @@ export async function runLocalIndex(options: LocalIndexOptions): Promise<LocalIn
     lap('scanMs');
 
     // Embed only what is new.
-    const freshVectors = await embedInBatches(embedder, freshChunks.map((chunk) => chunk.text), options.onProgress);
+    // The new generation's rows: kept chunks first, then fresh ones, embedded straight into their final place.
+    const vectors = new Float32Array((keptChunks.length + freshChunks.length) * embedder.dimension);
+    await embedInto(embedder, freshChunks.map((chunk) => chunk.text), vectors, keptChunks.length, options.onProgress);
     lap('embedMs');
     options.onProgress?.({ phase: 'writing', done: 0, total: 1 });
 
-    const { allChunks, vectors, hnsw, nextLabel, previousRows } = assembleGraph(base, keptChunks, freshChunks, freshVectors, embedder.dimension);
+    const { allChunks, hnsw, nextLabel, previousRows } = assembleGraph(base, keptChunks, freshChunks, vectors, embedder.dimension);
     lap('graphMs');
     const bm25 = keywordIndex(base, documents, allChunks, previousRows);
     lap('keywordsMs');
@@ -227,9 +229,10 @@ function assembleGraph(
   base: IndexSnapshot | null,
   keptChunks: readonly StoredChunk[],
   freshChunks: ReadonlyArray<Omit<StoredChunk, 'label'>>,
-  freshVectors: readonly number[][],
+  /** Rows for every chunk, the fresh ones (after the kept ones) already filled. */
+  vectors: Float32Array,
   dimension: number,
-): { allChunks: StoredChunk[]; vectors: Float32Array; hnsw: HnswIndex; nextLabel: number; previousRows: Int32Array } {
+): { allChunks: StoredChunk[]; hnsw: HnswIndex; nextLabel: number; previousRows: Int32Array } {
   const keptLabels = new Set(keptChunks.map((chunk) => chunk.label));
   const removedLabels = (base?.chunks ?? []).filter((chunk) => !keptLabels.has(chunk.label)).map((chunk) => chunk.label);
   const patchable =
@@ -239,7 +242,6 @@ function assembleGraph(
 
   let nextLabel = patchable && base ? Math.max(base.nextLabel, maxLabel(base) + 1) : 0;
   const allChunks: StoredChunk[] = [];
-  const vectors = new Float32Array((keptChunks.length + freshChunks.length) * dimension);
   const labelsToAdd: Array<{ label: number; row: number }> = [];
   /** Row in `base` of each new row (kept chunks), -1 for fresh ones. */
   const previousRows = new Int32Array(keptChunks.length + freshChunks.length).fill(-1);
@@ -254,9 +256,8 @@ function assembleGraph(
     allChunks.push(label === chunk.label ? chunk : { ...chunk, label });
     if (!patchable) labelsToAdd.push({ label, row });
   });
-  freshChunks.forEach((chunk, i) => {
+  freshChunks.forEach((chunk) => {
     const row = allChunks.length;
-    vectors.set(freshVectors[i] ?? [], row * dimension);
     const label = nextLabel++;
     allChunks.push({ ...chunk, label });
     labelsToAdd.push({ label, row });
@@ -277,7 +278,7 @@ function assembleGraph(
   for (const { label, row } of labelsToAdd) {
     hnsw.addPoint(Array.from(vectors.subarray(row * dimension, (row + 1) * dimension)), label, patchable);
   }
-  return { allChunks, vectors, hnsw, nextLabel, previousRows };
+  return { allChunks, hnsw, nextLabel, previousRows };
 }
 
 /**

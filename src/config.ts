@@ -55,6 +55,7 @@ const envSchema = z.object({
   OPENAI_CHAT_MODEL: z.string().trim().default('gpt-4o-mini'),
   OPENAI_EMBEDDING_MODEL: z.string().trim().default('text-embedding-3-small'),
   LLM_TIMEOUT_MS: positiveInt(20_000),
+  LLM_EVIDENCE_TOKENS: positiveInt(3_000),
   RETRIEVAL_K: positiveInt(5),
   DISCORD_TOKEN: optionalString,
   DISCORD_CLIENT_ID: optionalString,
@@ -86,6 +87,8 @@ export interface Config {
     chatModel: string;
     embeddingModel: string;
     timeoutMs: number;
+    /** Budget (≈ tokens) of the evidence sentences shown to the model. */
+    evidenceTokens: number;
     /** The generative path is on when a key or a compatible server is configured. */
     enabled: boolean;
   };
@@ -181,6 +184,7 @@ export function loadConfig(
       chatModel: e.OPENAI_CHAT_MODEL,
       embeddingModel: e.OPENAI_EMBEDDING_MODEL,
       timeoutMs: e.LLM_TIMEOUT_MS,
+      evidenceTokens: Math.max(200, e.LLM_EVIDENCE_TOKENS),
       enabled: Boolean(e.OPENAI_API_KEY || e.OPENAI_BASE_URL),
     },
     retrievalK: Math.max(1, e.RETRIEVAL_K),

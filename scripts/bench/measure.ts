@@ -192,7 +192,7 @@ async function queryPhase(job: QueryJob, log: (line: string) => void): Promise<Q
   const rssMb = process.memoryUsage().rss / 2 ** 20;
   log(`  load: generation ${Math.round(loadGenerationMs)} ms + knowledge base ${Math.round(loadKbMs)} ms, RSS ${Math.round(rssMb)} MB`);
 
-  const evidence: EvidenceModel = { idf: (term) => base.bm25.idf(term), embed: (text) => embedder.embed(text), knows: (term) => base.knows(term) };
+  const evidence: EvidenceModel = { idf: (term) => base.bm25.idf(term), embed: (text) => embedder.embed(text), wordSimilarity: (a, b) => embedder.wordSimilarity(a, b) };
   const questions = job.questions.map((q) => q.question);
   // Warm-up: JIT and lazily built caches, as a bot that has served a few questions.
   for (const question of questions.slice(0, 10)) await base.retrieve(question, { k: RETRIEVE_K });

@@ -26,6 +26,8 @@ runMain(async () => {
       refused: answer.refused,
       mode: answer.mode,
       ...(answer.fallbackReason ? { fallbackReason: answer.fallbackReason } : {}),
+      short: answer.short ?? null,
+      type: answer.type ?? null,
       citations: answer.citations.map((c) => ({ n: c.n, source: c.source, title: c.title, date: c.date, url: c.url, quote: c.quote, start: c.start, end: c.end, page: c.page ?? null })),
     });
   } else {

@@ -1,6 +1,7 @@
 // Plain-text renderings shared by the terminal session and the npm scripts (Discord renders embeds itself but
 // reuses the one-line summaries).
 import type { Answer, Timeline } from '../core/types.js';
+import { groupBySource } from '../core/answer/citations.js';
 import type { HelpInfo, ReindexSummary, SourceInfo } from './types.js';
 
 export function formatReindexSummary(summary: ReindexSummary): string {
@@ -23,9 +24,12 @@ export function formatAnswer(answer: Answer): string {
   const lines = [answer.answer, ''];
   if (answer.citations.length > 0) {
     lines.push(answer.refused ? 'Closest sources:' : 'Sources:');
-    for (const c of answer.citations) {
-      lines.push(`  [${c.n}] ${c.title} · ${c.date ?? 'undated'} · ${c.source}${c.page ? ` · p. ${c.page}` : ''}${c.url ? ` · ${c.url}` : ''}`);
-      lines.push(`      “${c.quote}”`);
+    // One title per document, its quotes under it (with their page when the document has pages).
+    for (const group of groupBySource(answer.citations)) {
+      const marks = group.citations.map((c) => `[${c.n}]`).join('');
+      const single = group.citations.length === 1 ? group.citations[0] : undefined;
+      lines.push(`  ${marks} ${group.title} · ${group.date ?? 'undated'} · ${group.source}${single?.page ? ` · p. ${single.page}` : ''}${group.url ? ` · ${group.url}` : ''}`);
+      for (const c of group.citations) lines.push(`      ${single ? '' : `[${c.n}]${c.page ? ` p. ${c.page}` : ''} `}“${c.quote}”`);
     }
   }
   const mode = answer.mode === 'llm' ? 'LLM, citations verified' : 'offline extractive';

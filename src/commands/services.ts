@@ -2,7 +2,9 @@
 // the composition root (src/app/services.ts) chooses the parts and passes them in.
 import type { Config } from '../config.js';
 import { CoreError } from '../core/errors.js';
-import { answerExtractively, type EvidenceModel } from '../core/answer/extractive.js';
+import { answerExtractively, refusal, scoreSentences, type EvidenceModel } from '../core/answer/extractive.js';
+import { evidencePassages } from '../core/answer/evidence.js';
+import { MODEL_EVIDENCE_FLOOR } from '../core/answer/parameters.js';
 import { answerWithLlm } from '../core/answer/generative.js';
 import type { EntityCatalog } from '../core/timeline/index.js';
 import type { TimelineEntities } from './timeline-entities.js';
@@ -20,8 +22,8 @@ export interface ServiceDependencies {
   store: CorpusStore;
   /** The LLM answerer's model; null answers offline. */
   chat: ChatModel | null;
-  /** Embeds sentences for the extractive answerer's similarity scores. */
-  scorer: { embed(text: string): ArrayLike<number> };
+  /** Embeds sentences for the extractive answerer's similarity scores; word similarity lets paraphrases match. */
+  scorer: { embed(text: string): ArrayLike<number>; wordSimilarity?(a: string, b: string): number };
   catalog: EntityCatalog;
   /** Learn the corpus' entities in the background right away (long-running front ends), not on first use. */
   warmEntities?: boolean;
@@ -29,6 +31,9 @@ export interface ServiceDependencies {
 
 export interface Services extends BotServices {
   readonly store: CorpusStore;
+  /** The evidence model the answerer scores with, for one view (idf from the view, local word vectors). */
+  evidence(view: CorpusView): EvidenceModel;
+  readonly retrievalK: number;
   close(): Promise<void>;
 }
 
@@ -57,29 +62,44 @@ export function createBotServices(dependencies: ServiceDependencies): Services {
     records: async () => (await loadUploads()).records(),
   };
 
+  const evidenceFor = (view: CorpusView): EvidenceModel => ({
+    idf: (term) => view.idf(term),
+    embed: (text) => scorer.embed(text),
+    ...(scorer.wordSimilarity ? { wordSimilarity: (a: string, b: string) => scorer.wordSimilarity?.(a, b) ?? 0 } : {}),
+  });
+
   const services: Services = {
     store,
     uploads,
+    evidence: evidenceFor,
+    retrievalK: config.retrievalK,
 
     async ask(rawQuestion: string, askOptions: AskOptions = {}): Promise<Answer> {
       const question = cleanQuestion(rawQuestion);
       const view = await store.view();
       const { passages, documents } = await view.search(question, { k: askOptions.k ?? config.retrievalK });
-      const evidence: EvidenceModel = { idf: (term) => view.idf(term), embed: (text) => scorer.embed(text), knows: (term) => view.knows(term) };
-      const extractive = () => answerExtractively(question, passages, documents, evidence);
-      if (!chat || passages.length === 0) return extractive();
-      const offline = extractive();
-      // The model is only asked when the retrieved evidence is good enough to answer from at all.
-      if (offline.refused) return offline;
-      return answerWithLlm({
+      const evidence = evidenceFor(view);
+      const sentences = scoreSentences(question, passages, documents, evidence);
+      const offline = answerExtractively(question, passages, documents, evidence, { scored: sentences });
+      if (!chat || passages.length === 0) return offline;
+      // A loose floor, not the extractive gate: the model is asked whenever retrieval found passages about the
+      // question at all, so a paraphrase the offline answerer misses can still be answered.
+      const bestEvidence = Math.max(0, ...sentences.scored.map((s) => s.evidence));
+      if (bestEvidence < MODEL_EVIDENCE_FLOOR) return { ...offline, fallbackReason: 'no passage close enough to ask the model' };
+      const shown = evidencePassages(sentences, { maxTokens: config.openai.evidenceTokens });
+      if (shown.length === 0) return offline;
+      const answer = await answerWithLlm({
         question,
-        passages,
+        passages: shown,
         documents,
         chat,
         logger,
         timeoutMs: config.openai.timeoutMs,
+        ...(scorer.wordSimilarity ? { similarity: (a: string, b: string) => scorer.wordSimilarity?.(a, b) ?? 0 } : {}),
+        refuse: () => refusal(question, passages, sentences.analysis, sentences.scored),
         fallback: async (reason) => ({ ...offline, fallbackReason: reason }),
       });
+      return { ...answer, type: offline.type, short: answer.mode === 'llm' ? null : offline.short };
     },
 
     async timeline(query: string | readonly string[], timelineOptions: TimelineOptions = {}): Promise<Timeline> {

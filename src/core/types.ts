@@ -91,6 +91,10 @@ export interface Answer {
   citations: Citation[];
   /** Why the LLM path was not used or was abandoned, for logs and the reply footer. */
   fallbackReason?: string;
+  /** The short answer span the answer leads with ("Tokyo", "24 August 2025"), or null when there is none. */
+  short?: string | null;
+  /** The expected answer type the question analysis found (person, place, date, reason…). */
+  type?: string;
 }
 
 /** A date as precise as the text gives it: `YYYY`, `YYYY-MM`, `YYYY-MM-DD`, or an interval `start/end`. */

@@ -1,4 +1,8 @@
 // Sends only the latest of a stream of updates, at most once per interval, one at a time and in order.
+import type { ChatInputCommandInteraction } from 'discord.js';
+import type { Logger } from '../core/types.js';
+import { NO_MENTIONS } from './render/limits.js';
+
 export interface ThrottledSender<T> {
   push(value: T): void;
   /** Stops further sends and resolves once the one in flight (if any) is done. */
@@ -43,4 +47,19 @@ export function throttledSender<T>(
       return chain;
     },
   };
+}
+
+/** Discord rate-limits edits; one progress edit per interval is plenty for a human. */
+const PROGRESS_INTERVAL_MS = 1500;
+
+/** Progress of a long admin command (re-index, add, remove) as throttled edits of its deferred reply. */
+export function progressReplies(
+  interaction: Pick<ChatInputCommandInteraction, 'editReply'>,
+  logger: Logger,
+): ThrottledSender<string> {
+  return throttledSender(
+    (content: string) => interaction.editReply({ content, allowedMentions: NO_MENTIONS }),
+    PROGRESS_INTERVAL_MS,
+    (error) => logger.warn({ err: String(error) }, 'progress edit failed'),
+  );
 }

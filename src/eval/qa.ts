@@ -10,6 +10,8 @@ export const qaItemSchema = z.object({
   expect_any: z.array(z.string()).optional(),
   source: z.string().optional(),
   expect_refusal: z.boolean().optional(),
+  /** The kind of question (who, when, when-resolve, why, said, unanswerable…), for accuracy by type. */
+  type: z.string().optional(),
 });
 export type QaItem = z.infer<typeof qaItemSchema>;
 
@@ -29,6 +31,8 @@ export interface QaItemResult {
   id: string;
   question: string;
   kind: 'answerable' | 'unanswerable';
+  /** The set's own label when it has one, else the type the question analysis found. */
+  type: string;
   rank: number | null;
   correct: boolean;
   refused: boolean;
@@ -36,20 +40,45 @@ export interface QaItemResult {
   validCitations: number;
   ms: number;
   answer: string;
+  /** A refusal of an answerable question that quotes, as "closest", a sentence holding the expected answer. */
+  refusalCitesAnswer: boolean;
 }
+
+/** A share, or null when its denominator is empty (printed "n/a", never a flattering 100 %). */
+export type Rate = number | null;
 
 export interface QaReport {
   items: QaItemResult[];
-  recallAt5: number;
-  mrr: number;
-  accuracy: number;
+  recallAt5: Rate;
+  mrr: Rate;
+  accuracy: Rate;
   answerable: number;
   correct: number;
-  citationValidity: number;
-  refusalAccuracy: number;
-  falseRefusalRate: number;
+  unanswerable: number;
+  refusedCorrectly: number;
+  citationValidity: Rate;
+  refusalAccuracy: Rate;
+  falseRefusalRate: Rate;
+  /** Refusals of answerable questions whose closest sources hold the expected answer. Should be 0. */
+  refusalsCitingAnswer: number;
+  /** Median length in characters of the non-refused answers. */
+  medianAnswerChars: number | null;
+  /** Correct / total per question type. */
+  byType: Record<string, { correct: number; total: number }>;
   latencyP50Ms: number;
   latencyP95Ms: number;
+}
+
+/**
+ * Whether `expected` occurs in `text` as a whole word or phrase (case-insensitive, a plural ending allowed):
+ * "UK" is not found in "Suk" or "Ukraine", "decade" is found in "decades".
+ */
+export function containsPhrase(text: string, expected: string): boolean {
+  const normalise = (s: string) => s.replace(/[’‘]/g, "'").replace(/[‐‑–—]/g, '-').replace(/\s+/g, ' ').trim();
+  const needle = normalise(expected);
+  if (needle.length === 0) return false;
+  const escaped = needle.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/ /g, '\\s+');
+  return new RegExp(`(?<![\\p{L}\\p{N}])${escaped}(?:s|es)?(?![\\p{L}\\p{N}])`, 'iu').test(normalise(text));
 }
 
 const collapse = (text: string) => text.replace(/\s+/g, ' ').trim();
@@ -71,16 +100,15 @@ export function scoreItem(
     if (valid) validCitations += 1;
     if (valid && citation.source === item.source) validInSource += 1;
   }
-  const lower = answer.answer.toLowerCase();
   const kind = item.expect_refusal ? 'unanswerable' : 'answerable';
-  const correct =
-    kind === 'unanswerable'
-      ? answer.refused
-      : !answer.refused && (item.expect_any ?? []).some((s) => lower.includes(s.toLowerCase())) && validInSource > 0;
+  const expected = item.expect_any ?? [];
+  const correct = kind === 'unanswerable' ? answer.refused : !answer.refused && expected.some((s) => containsPhrase(answer.answer, s)) && validInSource > 0;
+  const refusalCitesAnswer = kind === 'answerable' && answer.refused && answer.citations.some((c) => expected.some((s) => containsPhrase(c.quote, s)));
   return {
     id: item.id ?? item.question,
     question: item.question,
     kind,
+    type: item.type ?? (kind === 'unanswerable' ? 'unanswerable' : (answer as { type?: string }).type ?? 'other'),
     rank: rankIndex >= 0 ? rankIndex + 1 : null,
     correct,
     refused: answer.refused,
@@ -88,26 +116,39 @@ export function scoreItem(
     validCitations,
     ms,
     answer: answer.answer,
+    refusalCitesAnswer,
   };
 }
 
 export function summarize(items: QaItemResult[]): QaReport {
   const answerable = items.filter((i) => i.kind === 'answerable');
   const unanswerable = items.filter((i) => i.kind === 'unanswerable');
-  const withSource = answerable;
-  const citations = items.filter((i) => !i.refused).reduce((sum, i) => sum + i.citations, 0);
-  const valid = items.filter((i) => !i.refused).reduce((sum, i) => sum + i.validCitations, 0);
+  const answered = items.filter((i) => !i.refused);
+  const citations = answered.reduce((sum, i) => sum + i.citations, 0);
+  const valid = answered.reduce((sum, i) => sum + i.validCitations, 0);
   const latencies = items.map((i) => i.ms).sort((a, b) => a - b);
+  const lengths = answered.map((i) => i.answer.length).sort((a, b) => a - b);
+  const byType: Record<string, { correct: number; total: number }> = {};
+  for (const item of items) {
+    const entry = (byType[item.type] ??= { correct: 0, total: 0 });
+    entry.total += 1;
+    if (item.correct) entry.correct += 1;
+  }
   return {
     items,
-    recallAt5: ratio(withSource.filter((i) => i.rank !== null).length, withSource.length),
-    mrr: withSource.length === 0 ? 0 : withSource.reduce((sum, i) => sum + (i.rank ? 1 / i.rank : 0), 0) / withSource.length,
+    recallAt5: ratio(answerable.filter((i) => i.rank !== null).length, answerable.length),
+    mrr: answerable.length === 0 ? null : answerable.reduce((sum, i) => sum + (i.rank ? 1 / i.rank : 0), 0) / answerable.length,
     accuracy: ratio(answerable.filter((i) => i.correct).length, answerable.length),
     answerable: answerable.length,
     correct: answerable.filter((i) => i.correct).length,
-    citationValidity: citations === 0 ? 1 : valid / citations,
+    unanswerable: unanswerable.length,
+    refusedCorrectly: unanswerable.filter((i) => i.refused).length,
+    citationValidity: ratio(valid, citations),
     refusalAccuracy: ratio(unanswerable.filter((i) => i.refused).length, unanswerable.length),
     falseRefusalRate: ratio(answerable.filter((i) => i.refused).length, answerable.length),
+    refusalsCitingAnswer: items.filter((i) => i.refusalCitesAnswer).length,
+    medianAnswerChars: lengths.length === 0 ? null : (lengths[Math.floor((lengths.length - 1) / 2)] ?? null),
+    byType,
     latencyP50Ms: percentile(latencies, 0.5),
     latencyP95Ms: percentile(latencies, 0.95),
   };
@@ -119,8 +160,8 @@ export function percentile(sorted: readonly number[], p: number): number {
   return sorted[index] ?? 0;
 }
 
-function ratio(a: number, b: number): number {
-  return b === 0 ? 1 : a / b;
+export function ratio(a: number, b: number): Rate {
+  return b === 0 ? null : a / b;
 }
 
 export function rawCorpusReader(corpusDir: string): (source: string) => string | null {

@@ -3,6 +3,21 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { Services } from '../commands/services.js';
 import { scoreTimeline, type TimelineGold, type TimelineScore } from '../core/timeline/index.js';
 import { rawCorpusReader, scoreItem, summarize, type QaItem, type QaReport } from './qa.js';
+import type { PreparedItem } from './calibrate.js';
+
+/** Retrieval done once per question, so a parameter search only re-runs the answer stage. */
+export async function prepareItems(services: Services, sets: ReadonlyArray<{ path: string; items: readonly QaItem[] }>): Promise<PreparedItem[]> {
+  const view = await services.store.view();
+  const evidence = services.evidence(view);
+  const out: PreparedItem[] = [];
+  for (const { path, items } of sets) {
+    for (const item of items) {
+      const { passages, documents } = await view.search(item.question, { k: services.retrievalK });
+      out.push({ set: path, item, passages, documents, evidence });
+    }
+  }
+  return out;
+}
 
 export async function runQaEval(services: Services, items: readonly QaItem[], corpusDir: string): Promise<QaReport> {
   const read = rawCorpusReader(corpusDir);

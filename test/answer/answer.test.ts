@@ -5,6 +5,7 @@ import { assembleAnswer, isQuoteAt, verifiedCitations } from '../../src/core/ans
 import { REFUSAL_TEXT } from '../../src/core/answer/extractive.js';
 import { readQaSet } from '../../src/eval/qa.js';
 import { runQaEval } from '../../src/eval/run.js';
+import { runScriptedModels } from '../../src/eval/scripted-models.js';
 import { join } from 'node:path';
 import { captureLogger, localEmbedder, removeDir, seedCorpusCopy, SHARED_EVAL, tempDir, testConfig, servingBase } from '../helpers.js';
 
@@ -40,6 +41,9 @@ describe('extractive answers', () => {
     const answer = await services.ask('What is the capital of Canada?');
     expect(answer.refused).toBe(true);
     expect(answer.answer).toBe(REFUSAL_TEXT);
+    // The closest sources are listed (never an empty list passing vacuously), each a verified quote.
+    expect(answer.citations.length).toBeGreaterThan(0);
+    expect(verifiedCitations(answer.citations, servingBase(services).snapshot.documents)).toHaveLength(answer.citations.length);
     for (const citation of answer.citations) expect(citation.title.length).toBeGreaterThan(0);
   });
 
@@ -85,5 +89,17 @@ describe('dev set', () => {
     expect(report.refusalAccuracy).toBe(1);
     expect(report.citationValidity).toBe(1);
     expect(report.recallAt5).toBeGreaterThanOrEqual(0.9);
+    expect(report.refusalsCitingAnswer).toBe(0);
+  });
+
+  it('the model path with scripted models on the fake OpenAI server: oracle kept, paraphrases kept, fabrications blocked', async () => {
+    const items = readQaSet(join(SHARED_EVAL, 'qa-dev.jsonl'));
+    const report = await runScriptedModels(items, testConfig({ corpusDir, indexDir }));
+    expect(report.answerSentenceShown).toBeGreaterThanOrEqual(0.95);
+    expect(report.oracle.kept).toBeGreaterThanOrEqual(0.95);
+    expect(report.oracle.refused).toBe(1);
+    expect(report.paraphraser.kept).toBeGreaterThanOrEqual(0.9);
+    expect(report.fabricator.attempted).toBeGreaterThan(0);
+    expect(report.fabricator.blocked).toBe(1);
   });
 });

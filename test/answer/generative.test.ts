@@ -117,7 +117,7 @@ afterEach(async () => {
 });
 
 function openaiConfig(url: string, timeoutMs = 5_000): Config['openai'] {
-  return { apiKey: API_KEY, baseUrl: url, chatModel: 'gpt-test', embeddingModel: 'embed-test', timeoutMs, enabled: true };
+  return { apiKey: API_KEY, baseUrl: url, chatModel: 'gpt-test', embeddingModel: 'embed-test', timeoutMs, evidenceTokens: 3_000, enabled: true };
 }
 
 async function ask(script: ChatScript | ChatScript[], options: { passages?: Passage[]; timeoutMs?: number; providerTimeoutMs?: number } = {}) {

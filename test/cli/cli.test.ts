@@ -81,6 +81,13 @@ describe('npm run ask', () => {
     expect(answer.citations[0].quote.length).toBeGreaterThan(10);
   });
 
+  it('answers a "when" question about a page added by a re-index with the date, worked out from its publication date', async () => {
+    const answer = JSON.parse((await cli('ask-command.ts', ['When did the ferry between Busan and Fukuoka resume service?', '--json'])).stdout);
+    expect(answer).toMatchObject({ refused: false, type: 'date', short: '2 September 2025' });
+    expect(answer.answer).toContain('says "on Tuesday"');
+    expect(answer.citations[0]).toMatchObject({ source: 'extra.md', date: '2025-09-02' });
+  });
+
   it('rejects a bad --k with a clear message and a non-zero exit', async () => {
     await expect(cli('ask-command.ts', ['question', '--k', 'zero'])).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('--k must be') });
   });

@@ -78,7 +78,8 @@ describe('renderAnswer', () => {
   });
 
   it('stays within every limit for huge answers, titles and citation lists', () => {
-    const citations = Array.from({ length: 60 }, (_, i) => citation(i + 1, { title: `T ${'x'.repeat(500)}`, source: `${'d/'.repeat(100)}f.txt`, quote: 'q '.repeat(2000) }));
+    // Sixty different documents (citations of one document share a line, see the grouping test).
+    const citations = Array.from({ length: 60 }, (_, i) => citation(i + 1, { title: `T ${'x'.repeat(500)}`, source: `${'d/'.repeat(100)}f${i}.txt`, quote: 'q '.repeat(2000) }));
     const huge = answer({ question: 'Q '.repeat(3000), answer: `${'word '.repeat(5000)}[1]`, citations, fallbackReason: 'r'.repeat(5000) });
     const message = renderAnswer(huge, '1');
     expect(limitProblems(withMentions(message))).toEqual([]);

@@ -26,7 +26,7 @@ async function start(behaviour: FakeOpenAIBehaviour): Promise<FakeOpenAI> {
 }
 
 function openaiConfig(url: string, overrides: Partial<Config['openai']> = {}): Config['openai'] {
-  return { apiKey: API_KEY, baseUrl: url, chatModel: 'gpt-test', embeddingModel: 'embed-test', timeoutMs: 5_000, enabled: true, ...overrides };
+  return { apiKey: API_KEY, baseUrl: url, chatModel: 'gpt-test', embeddingModel: 'embed-test', timeoutMs: 5_000, evidenceTokens: 3_000, enabled: true, ...overrides };
 }
 
 async function failure(promise: Promise<unknown>): Promise<OpenAIProviderError> {

@@ -77,7 +77,9 @@ describe('questions at the services boundary', () => {
     expect(question.length).toBe(6000);
     const answer = await h.services.ask(question);
     expect(answer.question.length).toBe(MAX_QUESTION_CHARS);
-    expect(answer.answer.length).toBeGreaterThan(0);
+    // Answered, not merely replied to: a refusal would not count.
+    expect(answer.refused).toBe(false);
+    expect(answer.answer).toContain('Tokyo');
   });
 
   it('the cut never splits an emoji in half', () => {
@@ -89,7 +91,8 @@ describe('questions at the services boundary', () => {
   it('mixed scripts, emoji around words and surrogate pairs are fine', async () => {
     expect(cleanQuestion('🤔 東京で会談？ 🙂')).toBe('🤔 東京で会談？ 🙂');
     const answer = await h.services.ask('🇯🇵🇰🇷 Where did the leaders meet? 🤝');
-    expect(answer.answer.length).toBeGreaterThan(0);
+    expect(answer.refused).toBe(false);
+    expect(answer.answer).toContain('Tokyo');
   });
 });
 

@@ -94,7 +94,9 @@ describe('provider faults through createBotServices', () => {
     expect(answer.answer).not.toMatch(/Mars|trillion/);
     expect(citationProblems(answer, documents)).toEqual([]);
     const dropped = logs.find((l) => l.msg === 'llm sentence dropped');
-    expect(dropped).toMatchObject({ invalid: [9], reason: 'cites no passage that was given' });
+    // The model is shown up to a dozen evidence blocks, so [9] may exist: either way the invented sentence is dropped.
+    expect(String(dropped?.sentence)).toMatch(/Mars|trillion/);
+    expect(String(dropped?.reason)).toMatch(/cites no passage that was given|cited passage lacks/);
   });
 
   it('a server echoing the key in a 401 never gets it into the answer or the log', async () => {

@@ -64,3 +64,26 @@ export function assembleAnswer(
   }
   return { answer: sentences.join(' '), citations, droppedClaims };
 }
+
+/** The citations of one document, for a Sources list that names each document once. */
+export interface SourceGroup {
+  source: string;
+  title: string;
+  date: string | null;
+  url: string | null;
+  citations: Citation[];
+}
+
+/** Groups citations by document, in order of each document's first citation. */
+export function groupBySource(citations: readonly Citation[]): SourceGroup[] {
+  const groups = new Map<string, SourceGroup>();
+  for (const citation of citations) {
+    let group = groups.get(citation.source);
+    if (!group) {
+      group = { source: citation.source, title: citation.title, date: citation.date, url: citation.url, citations: [] };
+      groups.set(citation.source, group);
+    }
+    group.citations.push(citation);
+  }
+  return [...groups.values()];
+}

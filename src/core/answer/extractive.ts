@@ -1,13 +1,18 @@
-// The offline answerer: picks the sentences of the retrieved documents that best answer the question and cites
-// each one with its exact span. It never writes a word of its own besides the refusal message.
+// The offline answerer: finds the sentence of the retrieved documents that answers the question — about its focus
+// (word-vector closeness counts, not only shared stems) and holding an instance of the expected answer type near
+// that focus — leads with the short answer span when there is one, and cites the sentence with its exact span.
+// It never writes a word of its own besides the short span (copied or a resolved date) and the refusal message.
 import type { Answer, Citation, CleanDocument, Passage } from '../types.js';
 import { splitSentences, type Span } from '../text/sentences.js';
-import { contentTerms, foldText, termOf, words } from '../text/tokens.js';
-import { weightedCoverage } from '../text/overlap.js';
+import { proseSentences } from '../text/segment.js';
+import { contentTerms, STOP_WORDS } from '../text/tokens.js';
+import { termMatch, weightedCoverage } from '../text/overlap.js';
+import { analyzeQuestion, type ExpectedType, type QuestionAnalysis } from '../text/question.js';
 import { cosine } from '../embed/sif-embedder.js';
-import { analyzeQuery, type AnswerType, type QueryAnalysis } from '../retrieve/query.js';
 import { dateWords } from '../retrieve/indexed-text.js';
 import { assembleAnswer, type Claim } from './citations.js';
+import { capitalisedRuns, formatLongDate, formatLongValue, isCheckableType, isGiven, isSaying, tokenizeSentence, typedSpans, type SentenceToken, type TypedSpan } from './typed-spans.js';
+import { DEFAULT_EXTRACTIVE_PARAMETERS, type ExtractiveParameters } from './parameters.js';
 
 export const REFUSAL_TEXT = "I couldn't find this in the indexed documents.";
 
@@ -16,39 +21,226 @@ export interface EvidenceModel {
   idf(term: string): number;
   /** Optional sentence embedding (unit length) for semantic similarity. */
   embed?(text: string): ArrayLike<number>;
-  /** Whether the indexed corpus contains the stemmed term (or a close derivation of it) at all. */
+  /** Optional cosine similarity of two folded words' vectors (0 when unknown): paraphrase-robust matching. */
+  wordSimilarity?(a: string, b: string): number;
+  /** Whether the indexed corpus contains the stemmed term at all (unused by the answerer since issue 13). */
   knows?(term: string): boolean;
 }
 
 export interface ExtractiveOptions {
-  maxSentences: number;
-  /**
-   * Evidence of the best sentence = IDF-weighted share of the question's terms it holds + half its cosine
-   * similarity to the question. Below this, the corpus does not answer the question.
-   */
-  minEvidence: number;
-  /** How term overlap, document-level coverage and embedding similarity weigh in a sentence's score. */
-  weights: { lexical: number; context: number; semantic: number };
-  /** Diagnostics hook: receives the scored candidate sentences, best first. */
-  onScored?: (sentences: ReadonlyArray<{ text: string; score: number; lexical: number; context: number; semantic: number; slot: number; source: string }>, evidence: { evidence: number; unknownName: string | null }) => void;
+  parameters?: ExtractiveParameters;
+  /** Sentences already scored by scoreSentences for this question (the model path scores once for both). */
+  scored?: SentenceAnalysis;
+  /** Diagnostics hook: the scored candidate sentences, best first, and the evidence verdict. */
+  onScored?: (sentences: ReadonlyArray<ScoredView>, verdict: { evidence: number; type: ExpectedType; refusedBy: string | null }) => void;
 }
 
-// Calibrated on the dev set plus our own paraphrase/unanswerable probes (test/fixtures/qa-extra.jsonl).
-export const DEFAULT_EXTRACTIVE_OPTIONS: ExtractiveOptions = {
-  maxSentences: 3,
-  minEvidence: 0.62,
-  weights: { lexical: 0.35, context: 0.2, semantic: 0.3 },
-};
+export interface ScoredView {
+  text: string;
+  source: string;
+  score: number;
+  coverage: number;
+  semantic: number;
+  typed: boolean;
+  near: boolean;
+}
 
-interface ScoredSentence {
+/** An extractive answer with what the question analysis found (for `ask --json` and the model path). */
+export interface ExtractiveAnswer extends Answer {
+  short: string | null;
+  type: ExpectedType;
+}
+
+/** One candidate sentence with its features. Exported for the model path, which shows the best ones to the model. */
+export interface ScoredSentence {
+  doc: CleanDocument;
   passage: Passage;
   span: Span;
-  lexical: number;
+  /** Position of the sentence in its document's sentence list. */
+  index: number;
+  coverage: number;
   context: number;
   semantic: number;
-  slot: number;
+  /** Focus coverage + ½ cosine: whether the sentence itself speaks of the question. */
+  evidence: number;
+  /** The same with part credit for focus words its document gives elsewhere: eligibility to answer. */
+  support: number;
+  spans: TypedSpan[];
+  nearSpan: TypedSpan | null;
   score: number;
+  prose: boolean;
+  /** A sentence that must come with this one (the cause given just before a reaction). */
+  companion?: Span;
   vector?: ArrayLike<number>;
+}
+
+export interface SentenceAnalysis {
+  analysis: QuestionAnalysis;
+  scored: ScoredSentence[];
+  /** Sentences of each document, for neighbour lookups. */
+  sentencesBySource: Map<string, Span[]>;
+}
+
+/** Scores every sentence of the retrieved documents against the question. Shared by both answer paths. */
+export function scoreSentences(
+  question: string,
+  passages: readonly Passage[],
+  documents: ReadonlyMap<string, CleanDocument>,
+  evidence: EvidenceModel,
+  parameters: ExtractiveParameters = DEFAULT_EXTRACTIVE_PARAMETERS,
+): SentenceAnalysis {
+  const analysis = analyzeQuestion(question);
+  const scored: ScoredSentence[] = [];
+  const sentencesBySource = new Map<string, Span[]>();
+  const focus = analysis.focus;
+  if (focus.length === 0 || passages.length === 0) return { analysis, scored, sentencesBySource };
+  const idf = (term: string) => evidence.idf(term);
+  const focusTerms = focus.map((f) => f.term);
+  const weights = focus.map((f) => Math.max(0.1, idf(f.term)));
+  const questionVector = evidence.embed?.(question);
+  const speakerTerms = analysis.speaker.filter((w) => !STOP_WORDS.has(w)).map((w) => contentTerms(w)[0] ?? w);
+
+  const documentOrder = [...new Set(passages.map((p) => p.chunk.source))];
+  // Which focus words are names: written capitalised in the question, or mostly so in the retrieved documents
+  // (a lower-case "lee" is a name when the documents always write "Lee"). The others say what happened.
+  const isName = focus.map((f) => {
+    if (analysis.names.has(f.word)) return true;
+    let capital = 0;
+    let lower = 0;
+    for (const source of documentOrder) {
+      const doc = documents.get(source);
+      const counts = doc ? caseCountsOf(doc).get(f.term) : undefined;
+      if (counts) {
+        capital += counts[0];
+        lower += counts[1];
+      }
+    }
+    return capital > 0 && capital >= 4 * lower;
+  });
+  const predicateWeight = focus.reduce((sum, _f, qi) => sum + (isName[qi] ? 0 : (weights[qi] ?? 0)), 0);
+  documentOrder.forEach((source, documentRank) => {
+    const doc = documents.get(source);
+    const own = passages.filter((p) => p.chunk.source === source);
+    const firstPassage = own[0];
+    if (!doc || !firstPassage) return;
+    const docTerms = documentTermsOf(doc);
+    const context = weightedCoverage(focusTerms, docTerms, idf);
+    // Focus words the document holds elsewhere ("they met in Tokyo" after the names were given) earn part credit.
+    const inDocument = focus.map((f) => termMatch(f.term, docTerms));
+    const sentences = sentencesOf(doc);
+    sentencesBySource.set(source, sentences.map((s) => s.span));
+    sentences.forEach((sentence, index) => {
+      const { span, prose } = sentence;
+      const features = featuresOf(span);
+      // Soft, idf-weighted coverage of the focus: same stem 1, derivation 0.8, a near word in the vectors up to
+      // vectorCredit. Positions of the matched words tell where the focus sits in the sentence.
+      let found = 0;
+      let credited = 0;
+      let total = 0;
+      let predicateFound = 0;
+      const matched: number[] = [];
+      const nameMatched: number[] = [];
+      focus.forEach((f, qi) => {
+        const w = weights[qi] ?? 0;
+        total += w;
+        let best = termMatch(f.term, features.terms);
+        let position = best > 0 ? features.tokens.findIndex((t) => t.term === f.term || t.term.startsWith(f.term.slice(0, 5))) : -1;
+        if (best < 1 && evidence.wordSimilarity && !/\d/.test(f.word) && !analysis.names.has(f.word)) {
+          features.content.forEach((i) => {
+            const token = features.tokens[i];
+            // Names match by spelling only: "Canada" and "Australia" are neighbours in the vectors, not synonyms.
+            if (!token || (token.capitalized && i > 0) || /\d/.test(token.word)) return;
+            const sim = similarity(evidence, f.word, token.word);
+            if (sim >= parameters.vectorFloor) {
+              const credit = Math.min(parameters.vectorCredit, sim);
+              if (credit > best) {
+                best = credit;
+                position = i;
+              }
+            }
+          });
+        }
+        found += w * best;
+        credited += w * Math.max(best, parameters.documentCredit * (inDocument[qi] ?? 0));
+        if (!isName[qi]) predicateFound += w * best;
+        if (best >= 0.5 && position >= 0) (isName[qi] ? nameMatched : matched).push(position);
+      });
+      // Distance to the answer is measured from what happened ("met in Tokyo") before who took part.
+      const predicate = predicateWeight === 0 ? 1 : predicateFound / predicateWeight;
+      const predicateMatched = [...matched];
+      if (matched.length === 0) matched.push(...nameMatched);
+      const coverage = total === 0 ? 0 : found / total;
+      const rankingCoverage = total === 0 ? 0 : credited / total;
+      const vector = evidence.embed ? (features.vector ??= evidence.embed(span.text)) : undefined;
+      const semantic = questionVector && vector ? cosine(questionVector, vector) : 0;
+      let spans = typedSpans(analysis, span.text, features.tokens, doc.publishedAt);
+      // A cause follows what it explains ("nosedived in 2016 after Seoul agreed…"): a cue before every focus word
+      // is about something else.
+      // And it explains what the question asks about: the cue must follow one of the words saying what happened
+      // ("veto", "nosedive"), not merely a name ("in response to North Korea's provocations").
+      // A purpose ("what is X trying to get done") follows its actor: there names are enough.
+      if (analysis.type === 'reason') {
+        const anchors = predicateWeight > 0 && !analysis.purpose ? predicateMatched : matched;
+        spans = spans.filter((s) => anchors.some((m) => m < s.from));
+      }
+      // A reaction ("Beijing hit back with retaliation…") has its cause in the sentence before it ("…nosedived after
+      // Seoul agreed to deploy THAAD").
+      let companion: Span | undefined;
+      if (analysis.type === 'reason' && spans.length === 0 && matched.length > 0) {
+        const previous = sentences[index - 1];
+        if (previous && previous.prose && REACTION.test(span.text) && CAUSAL_CUE.test(previous.span.text)) {
+          companion = previous.span;
+          spans = [{ from: 0, to: 0, text: previous.span.text }];
+        }
+      }
+      // "When does X end": an interval's end is the answer.
+      if (analysis.type === 'date' && analysis.datePart === 'end' && spans.some((s) => s.date?.end)) spans = spans.filter((s) => s.date?.end);
+      const speaker = analysis.type === 'statement' ? speakerScore(speakerTerms, features, index, sentences) : 1;
+      if (speaker === 0) spans = [];
+      const near = nearest(spans, matched, parameters.nearWindow);
+      const nearSpan = near?.span ?? null;
+      let typeScore = 0;
+      if (spans.length > 0) typeScore = parameters.weights.type * Math.max(parameters.farTypeShare, near ? 1 - near.distance / (2 * parameters.nearWindow) : 0);
+      // "When is X done": a date without an end answers less than an interval's end.
+      if (analysis.type === 'date' && analysis.datePart === 'end' && nearSpan && !nearSpan.date?.end) typeScore = parameters.weights.type * parameters.farTypeShare;
+      if (analysis.type === 'statement') {
+        typeScore += speaker * parameters.weights.speaker;
+        // "what did X warn" is answered by "X warned", more than by "X said".
+        if (analysis.sayVerb && features.tokens.some((t) => t.term === analysis.sayVerb)) typeScore += 0.5 * parameters.weights.speaker;
+      }
+      const prior = (own.some((p) => span.start < p.chunk.end && span.end > p.chunk.start) ? parameters.weights.passage : 0) + parameters.weights.rank / (documentRank + 1);
+      const score =
+        parameters.weights.lexical * rankingCoverage +
+        parameters.weights.predicate * predicate +
+        parameters.weights.context * context +
+        parameters.weights.semantic * semantic +
+        typeScore +
+        prior -
+        (prose ? 0 : parameters.weights.caption) -
+        (features.fresh < 3 ? parameters.weights.echo : 0) -
+        (analysis.excluded.length > 0 && features.fresh - analysis.excluded.filter((t) => features.terms.has(t)).length < 3 ? parameters.weights.echo : 0);
+      const holder = own.find((p) => span.start < p.chunk.end && span.end > p.chunk.start) ?? firstPassage;
+      scored.push({
+        doc,
+        passage: holder,
+        span,
+        index,
+        coverage,
+        context,
+        semantic,
+        evidence: coverage + 0.5 * semantic,
+        support: rankingCoverage + 0.5 * semantic,
+        ...(companion ? { companion } : {}),
+        spans,
+        nearSpan,
+        score,
+        prose,
+        ...(vector ? { vector } : {}),
+      });
+    });
+  });
+  scored.sort((a, b) => b.score - a.score || a.span.start - b.span.start);
+  return { analysis, scored, sentencesBySource };
 }
 
 export function answerExtractively(
@@ -56,89 +248,179 @@ export function answerExtractively(
   passages: readonly Passage[],
   documents: ReadonlyMap<string, CleanDocument>,
   evidence: EvidenceModel,
-  options: ExtractiveOptions = DEFAULT_EXTRACTIVE_OPTIONS,
-): Answer {
-  const query = analyzeQuery(question);
-  if (query.terms.length === 0 || passages.length === 0) return refusal(question, passages);
-  const idf = (term: string) => evidence.idf(term);
-  const questionVector = evidence.embed?.(question);
-  const questionNames = capitalizedRuns(tokenize(question)).map((run) => foldText(run.text));
-
-  // Candidates are all sentences of the documents behind the retrieved passages ("small to big"): the
-  // sentence that answers is often next to the passage that matched, and the document as a whole tells
-  // whether it is about what the question names (people, dates, places).
-  const scored: ScoredSentence[] = [];
-  const documentOrder = [...new Set(passages.map((p) => p.chunk.source))];
-  documentOrder.forEach((source, documentRank) => {
-    const doc = documents.get(source);
-    const own = passages.filter((p) => p.chunk.source === source);
-    const firstPassage = own[0];
-    if (!doc || !firstPassage) return;
-    // Every sentence is part of its document, so "sentence plus document" coverage is the document's.
-    const context = weightedCoverage(query.terms, documentTermsOf(doc), idf);
-    for (const span of sentencesOf(doc)) {
-      const holder = own.find((p) => span.start < p.chunk.end && span.end > p.chunk.start);
-      const features = featuresOf(span);
-      const lexical = weightedCoverage(query.terms, features.terms, idf);
-      const vector = evidence.embed ? (features.vector ??= evidence.embed(span.text)) : undefined;
-      const semantic = questionVector && vector ? cosine(questionVector, vector) : 0;
-      const slot = slotScore(query, span.text, features.tokens, questionNames);
-      const prior = (holder ? 0.04 : 0) + 0.04 / (documentRank + 1);
-      const score =
-        options.weights.lexical * lexical + options.weights.context * context + options.weights.semantic * semantic + slot + novelty(query.terms, span.text) + prior;
-      scored.push({ passage: holder ?? firstPassage, span, lexical, context, semantic, slot, score, ...(vector ? { vector } : {}) });
-    }
-  });
-  scored.sort((a, b) => b.score - a.score || a.span.start - b.span.start);
-  const best = scored[0];
-
-  // Evidence check, independent of which sentence wins. Two ways the corpus shows it does not cover a question:
-  // it names something the documents never mention ("Cape Canaveral"), or no sentence holds enough of the
-  // question's specific words and meaning.
-  const unknownName = evidence.knows ? query.names.find((name) => name.some((word) => !/^\d+$/.test(word) && !evidence.knows?.(termOf(word)))) : undefined;
-  const bestEvidence = Math.max(0, ...scored.map((s) => s.lexical + 0.5 * s.semantic));
+  options: ExtractiveOptions = {},
+): ExtractiveAnswer {
+  const parameters = options.parameters ?? DEFAULT_EXTRACTIVE_PARAMETERS;
+  const { analysis, scored } = options.scored ?? scoreSentences(question, passages, documents, evidence, parameters);
+  const verdict = decide(analysis, scored, parameters);
   options.onScored?.(
-    scored.map((s) => ({ text: s.span.text, score: s.score, lexical: s.lexical, context: s.context, semantic: s.semantic, slot: s.slot, source: s.passage.chunk.source })),
-    { evidence: bestEvidence, unknownName: unknownName ? unknownName.join(' ') : null },
+    scored.slice(0, 30).map((s) => ({ text: s.span.text, source: s.doc.source, score: s.score, coverage: s.coverage, semantic: s.semantic, typed: s.spans.length > 0, near: s.nearSpan !== null })),
+    { evidence: verdict.bestEvidence, type: analysis.type, refusedBy: verdict.refusedBy },
   );
-  // A "when" or "how many" question needs a date or a number among the best sentences to be answerable.
-  const needsSlot = query.answerType === 'when' || query.answerType === 'how-many';
-  const slotMissing = needsSlot && !scored.slice(0, 5).some((s) => s.slot >= (query.answerType === 'how-many' ? SLOT_NEAR : SLOT_ANYWHERE));
-  if (!best || unknownName || slotMissing || bestEvidence < options.minEvidence) return refusal(question, passages);
+  const best = verdict.best;
+  if (!best) return { ...refusal(question, passages, analysis, scored), short: null, type: analysis.type };
 
   const chosen: ScoredSentence[] = [best];
-  for (const candidate of scored.slice(1)) {
-    if (chosen.length >= options.maxSentences) break;
-    if (candidate.score < 0.8 * best.score || candidate.lexical < 0.15) continue;
-    // A supporting sentence from another document must stand on its own words, not on the best one's context.
-    if (candidate.passage.chunk.source !== best.passage.chunk.source && candidate.lexical < 0.5) continue;
-    const redundant = chosen.some(
-      (c) =>
-        (c.passage.chunk.source === candidate.passage.chunk.source && c.span.start === candidate.span.start) ||
-        (c.vector && candidate.vector ? cosine(c.vector, candidate.vector) > 0.92 : false),
-    );
-    if (!redundant) chosen.push(candidate);
+  const several = analysis.type === 'list' || analysis.type === 'description' || analysis.type === 'reason' || analysis.type === 'statement';
+  const limit = best.companion ? 1 : analysis.type === 'list' ? 3 : several ? 2 : 1;
+  for (const candidate of scored) {
+    if (chosen.length >= limit) break;
+    if (candidate === best || candidate.doc.source !== best.doc.source || !candidate.prose) continue;
+    if (candidate.score < parameters.secondRatio * best.score || candidate.coverage < parameters.secondCoverage) continue;
+    if (chosen.some((c) => c.span.start === candidate.span.start || (c.vector && candidate.vector && cosine(c.vector, candidate.vector) > 0.92))) continue;
+    chosen.push(candidate);
   }
+  chosen.sort((a, b) => (a.doc.source === b.doc.source ? a.span.start - b.span.start : 0));
 
-  const claims: Claim[] = chosen.map((sentence) => ({ sentence: sentence.span.text, support: [citationFor(sentence.passage.doc, sentence.span)] }));
+  const short = shortAnswer(analysis, best);
+  const claims: Claim[] = chosen.flatMap((sentence) => [
+    ...(sentence.companion ? [{ sentence: sentence.companion.text, support: [citationFor(sentence.doc, sentence.companion)] }] : []),
+    {
+      sentence: sentence === best && short ? `${short.lead} — ${sentence.span.text}` : sentence.span.text,
+      support: [citationFor(sentence.doc, sentence.span)],
+    },
+  ]);
   const { answer, citations } = assembleAnswer(claims, documents);
-  if (citations.length === 0) return refusal(question, passages);
-  return { question, answer, refused: false, mode: 'extractive', citations };
+  if (citations.length === 0) return { ...refusal(question, passages, analysis, scored), short: null, type: analysis.type };
+  return { question, answer, refused: false, mode: 'extractive', citations, short: short?.span ?? null, type: analysis.type };
 }
 
-/** The refusal answer, listing the closest sources (their passage's first sentence) so the user can judge. */
-export function refusal(question: string, closest: readonly Passage[]): Answer {
+interface Verdict {
+  best: ScoredSentence | null;
+  bestEvidence: number;
+  refusedBy: string | null;
+}
+
+/**
+ * Answerable when some sentence is about the focus (evidence floor) and, for a type with a checkable shape, a
+ * sentence close enough to the best evidence holds an instance of that type near its focus words.
+ */
+function decide(analysis: QuestionAnalysis, scored: readonly ScoredSentence[], parameters: ExtractiveParameters): Verdict {
+  const bestEvidence = Math.max(0, ...scored.map((s) => s.evidence));
+  if (scored.length === 0) return { best: null, bestEvidence, refusedBy: 'no sentences' };
+  if (bestEvidence < parameters.minEvidence) return { best: null, bestEvidence, refusedBy: 'focus not found' };
+  const floor = parameters.nearRatio * bestEvidence;
+  const relevant = scored.filter((s) => s.support >= floor && s.support >= parameters.minSentenceEvidence);
+  if (isCheckableType(analysis.type)) {
+    const typed = relevant.filter((s) => s.nearSpan !== null && (analysis.type !== 'statement' || s.score > 0));
+    const best = typed[0] ?? null;
+    return { best, bestEvidence, refusedBy: best ? null : `no ${analysis.type} near the focus` };
+  }
+  return { best: relevant[0] ?? null, bestEvidence, refusedBy: relevant[0] ? null : 'focus not found' };
+}
+
+/** The span to lead with: "**Tokyo**", or a resolved date with what the page said. */
+function shortAnswer(analysis: QuestionAnalysis, sentence: ScoredSentence): { span: string; lead: string } | null {
+  const span = sentence.nearSpan;
+  if (!span) return null;
+  switch (analysis.type) {
+    case 'date': {
+      if (!span.date) return null;
+      const value = analysis.datePart === 'end' && span.date.end ? { start: span.date.end } : span.date;
+      const resolved = formatLongValue(value);
+      const said = span.text.trim();
+      const sameWords = resolved.toLowerCase() === said.toLowerCase() || /^\d{4}$/.test(said);
+      const dated = sentence.doc.publishedAt ? formatLongDate(parseDay(sentence.doc.publishedAt)) : null;
+      const lead = sameWords || !dated ? `**${resolved}**` : `**${resolved}** (the page, dated ${dated}, says "${said}")`;
+      return { span: resolved, lead };
+    }
+    case 'reason':
+    case 'statement':
+    case 'description':
+    case 'list':
+      return null;
+    default: {
+      const text = trimTitles(span.text, analysis);
+      if (!text || text.length > 60) return null;
+      return { span: text, lead: `**${text}**` };
+    }
+  }
+}
+
+function parseDay(iso: string): { y: number; m?: number; d?: number } {
+  const [y, m, d] = iso.split('-').map(Number);
+  return { y: y ?? 0, ...(m ? { m } : {}), ...(d ? { d } : {}) };
+}
+
+const TITLE_WORD = /^(?:president|prime|minister|pm|leader|official|spokesperson|chancellor|premier|king|queen|mr|mrs|ms|dr|general|secretary|foreign|defence|defense|chief|counterpart|north|south|korean|japanese|chinese|american|us|u\.s|state|media)$/i;
+
+/** "Japanese Prime Minister Shigeru Ishiba" → "Shigeru Ishiba" when the question gives "japanese PM". */
+function trimTitles(text: string, analysis: QuestionAnalysis): string {
+  const parts = text.split(/\s+/);
+  while (parts.length > 1 && (TITLE_WORD.test(parts[0] ?? '') || isGiven((parts[0] ?? '').toLowerCase(), analysis.given))) parts.shift();
+  return parts.join(' ');
+}
+
+/** How surely a sentence is the asked speaker's statement: named in it, or named just before a "he said". */
+function speakerScore(speaker: readonly string[], features: SentenceFeatures, index: number, sentences: readonly DocSentence[]): number {
+  if (!isSaying(features.text)) return 0;
+  if (speaker.length === 0) return 0.5;
+  // The speaker's head word ("spokesperson" of "lee's office spokesperson") or most of the name.
+  const heard = (terms: ReadonlySet<string>) => terms.has(speaker[speaker.length - 1] ?? '') || speaker.filter((t) => terms.has(t)).length / speaker.length >= 0.5;
+  if (heard(features.terms)) return 1;
+  if (/\b(?:he|she|they)\s+(?:said|added|told|noted|stressed)\b|^["“]/i.test(features.text)) {
+    const previous = sentences[index - 1];
+    if (previous) {
+      const before = featuresOf(previous.span);
+      if (heard(before.terms)) return 0.8;
+    }
+  }
+  return 0;
+}
+
+function nearest(spans: readonly TypedSpan[], matched: readonly number[], window: number): { span: TypedSpan; distance: number } | null {
+  let best: TypedSpan | null = null;
+  let bestDistance = Infinity;
+  for (const span of spans) {
+    for (const position of matched) {
+      const distance = position < span.from ? span.from - position : position > span.to ? position - span.to : 0;
+      if (distance < bestDistance) {
+        bestDistance = distance;
+        best = span;
+      }
+    }
+  }
+  return best && bestDistance <= window ? { span: best, distance: bestDistance } : null;
+}
+
+const REACTION = /\b(?:hit back|struck back|retaliat\w*|responded|reacted|in return|in response|countered|backlash)\b/i;
+const CAUSAL_CUE = /\b(?:because|due to|owing to|as a result of|in response to|after|following|amid|amidst|over|prompted|sparked|triggered)\b/i;
+
+const similarityCache = new Map<string, number>();
+
+function similarity(evidence: EvidenceModel, a: string, b: string): number {
+  if (a === b) return 1;
+  const key = a < b ? `${a} ${b}` : `${b} ${a}`;
+  let value = similarityCache.get(key);
+  if (value === undefined) {
+    value = evidence.wordSimilarity?.(a, b) ?? 0;
+    if (similarityCache.size > 500_000) similarityCache.clear();
+    similarityCache.set(key, value);
+  }
+  return value;
+}
+
+/**
+ * The refusal, listing the closest sources so the user can judge. A listed quote never holds an answer of the
+ * expected type near the question's focus: the reply must not contradict itself.
+ */
+export function refusal(question: string, closest: readonly Passage[], analysis?: QuestionAnalysis, scored?: readonly ScoredSentence[]): Answer {
   const seen = new Set<string>();
   const citations: Citation[] = [];
+  const answerLike = new Set((scored ?? []).filter((s) => s.nearSpan !== null || s.evidence >= 0.5).map((s) => `${s.doc.source}:${s.span.start}`));
   for (const passage of closest) {
     if (seen.has(passage.chunk.source) || citations.length >= 3) continue;
+    const candidates = splitSentences(passage.chunk.text).map((s) => ({ ...s, start: passage.chunk.start + s.start, end: passage.chunk.start + s.end }));
+    const pick = candidates.find((s) => !answerLike.has(`${passage.chunk.source}:${s.start}`) && !(analysis && isCheckableType(analysis.type) && holdsType(analysis, s.text, passage.doc.publishedAt)));
+    if (!pick) continue;
     seen.add(passage.chunk.source);
-    const first = splitSentences(passage.chunk.text)[0];
-    if (!first) continue;
-    const start = passage.chunk.start + first.start;
-    citations.push({ ...citationFor(passage.doc, { start, end: start + first.text.length, text: first.text }), n: citations.length + 1 });
+    citations.push({ ...citationFor(passage.doc, pick), n: citations.length + 1 });
   }
   return { question, answer: REFUSAL_TEXT, refused: true, mode: 'extractive', citations };
+}
+
+function holdsType(analysis: QuestionAnalysis, text: string, publishedAt: string | null): boolean {
+  return typedSpans(analysis, text, tokenizeSentence(text), publishedAt).length > 0;
 }
 
 function citationFor(doc: Passage['doc'], span: Span): Omit<Citation, 'n'> {
@@ -147,20 +429,51 @@ function citationFor(doc: Passage['doc'], span: Span): Omit<Citation, 'n'> {
 
 // Per-document and per-sentence work is cached on the (immutable) stored objects of the current snapshot, so
 // a question only pays for scoring, not for re-tokenising the same sentences.
-const sentenceCache = new WeakMap<CleanDocument, Span[]>();
+interface DocSentence {
+  span: Span;
+  /** Part of the article's prose (not a caption, byline, headline or teaser for another story). */
+  prose: boolean;
+}
+const sentenceCache = new WeakMap<CleanDocument, DocSentence[]>();
 const documentTermCache = new WeakMap<CleanDocument, Set<string>>();
+const caseCountCache = new WeakMap<CleanDocument, Map<string, [number, number]>>();
+
+/** Per term: how often the document writes it capitalised mid-sentence, and how often in lower case. */
+function caseCountsOf(doc: CleanDocument): Map<string, [number, number]> {
+  let counts = caseCountCache.get(doc);
+  if (!counts) {
+    counts = new Map();
+    for (const { span } of sentencesOf(doc)) {
+      featuresOf(span).tokens.forEach((t, i) => {
+        if (i === 0) return;
+        const entry = counts?.get(t.term) ?? [0, 0];
+        entry[t.capitalized ? 0 : 1] += 1;
+        counts?.set(t.term, entry);
+      });
+    }
+    caseCountCache.set(doc, counts);
+  }
+  return counts;
+}
 const featureCache = new WeakMap<Span, SentenceFeatures>();
 
 interface SentenceFeatures {
+  text: string;
   terms: Set<string>;
-  tokens: Token[];
+  tokens: SentenceToken[];
+  /** Indexes of content (non-stop) tokens. */
+  content: number[];
+  /** Content words not in common use: fewer than 3 means the sentence is a fragment. */
+  fresh: number;
   vector?: ArrayLike<number>;
 }
 
 function featuresOf(span: Span): SentenceFeatures {
   let features = featureCache.get(span);
   if (!features) {
-    features = { terms: new Set(contentTerms(span.text)), tokens: tokenize(span.text) };
+    const tokens = tokenizeSentence(span.text);
+    const content = tokens.flatMap((t, i) => (STOP_WORDS.has(t.word) || t.word.length < 2 ? [] : [i]));
+    features = { text: span.text, terms: new Set(contentTerms(span.text)), tokens, content, fresh: content.length };
     featureCache.set(span, features);
   }
   return features;
@@ -175,97 +488,19 @@ function documentTermsOf(doc: CleanDocument): Set<string> {
   return terms;
 }
 
-function sentencesOf(doc: CleanDocument): Span[] {
+function sentencesOf(doc: CleanDocument): DocSentence[] {
   let all = sentenceCache.get(doc);
   if (!all) {
-    all = splitSentences(doc.text);
+    const prose = proseSentences(doc.text, { keepBoilerplate: true });
+    let k = 0;
+    all = splitSentences(doc.text).map((span) => {
+      while (k < prose.length && (prose[k]?.end ?? 0) <= span.start) k++;
+      const p = prose[k];
+      return { span, prose: p !== undefined && p.start < span.end && span.start < p.end };
+    });
     sentenceCache.set(doc, all);
   }
   return all;
 }
 
-const MONTHS = 'january|february|march|april|may|june|july|august|september|october|november|december';
-const CALENDAR_WORD = new RegExp(`^(?:${MONTHS}|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|monday|tuesday|wednesday|thursday|friday|saturday|sunday)$`);
-const NUMBER_WORD = /^(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozen|hundred|thousand|million|billion|percent|half)$/;
-/** Words that open a sentence or a title without naming anything. */
-const NOT_A_NAME = new Set(['the', 'a', 'an', 'but', 'and', 'however', 'in', 'on', 'at', 'as', 'this', 'that', 'these', 'those', 'it', 'he', 'she', 'they', 'we', 'i', 'his', 'her', 'their', 'our', 'while', 'despite', 'after', 'before', 'during', 'since', 'when', 'also', 'both', 'earlier', 'officials', 'president', 'prime', 'minister']);
-
-const SLOT_NEAR = 0.25;
-const SLOT_ANYWHERE = 0.08;
-
-interface Token {
-  word: string;
-  term: string;
-  capitalized: boolean;
-}
-
-function tokenize(text: string): Token[] {
-  return [...text.matchAll(/[\p{L}\p{N}][\p{L}\p{N}'’.-]*/gu)].map((m) => {
-    const raw = (m[0] ?? '').replace(/['’]s$/, '').replace(/[.-]+$/, '');
-    const word = foldText(raw);
-    return { word, term: termOf(word.replace(/[^a-z0-9]/g, '')), capitalized: /^\p{Lu}/u.test(raw) };
-  });
-}
-
-/** Runs of capitalised words ("Kim Yo Jong", "Camp David") with their token positions. */
-function capitalizedRuns(tokens: readonly Token[]): Array<{ text: string; start: number; end: number }> {
-  const runs: Array<{ text: string; start: number; end: number }> = [];
-  let i = 0;
-  while (i < tokens.length) {
-    const token = tokens[i];
-    if (token && token.capitalized && !NOT_A_NAME.has(token.word) && !CALENDAR_WORD.test(token.word)) {
-      let j = i;
-      while (j + 1 < tokens.length && tokens[j + 1]?.capitalized) j++;
-      runs.push({ text: tokens.slice(i, j + 1).map((t) => t.word).join(' '), start: i, end: j });
-      i = j + 1;
-    } else i++;
-  }
-  return runs;
-}
-
-/**
- * Rewards a sentence holding the kind of thing the question asks for (a place for "where", a name for "who",
- * a date for "when", a number for "how many") — more when it stands next to one of the question's own words,
- * as in "met in Tokyo" or "Kim Yo Jong rejected".
- */
-function slotScore(query: QueryAnalysis, sentence: string, tokens: readonly Token[], questionNames: readonly string[]): number {
-  const anchors = new Set(query.terms);
-  const slots: number[] = [];
-  const isQuestionName = (name: string) => questionNames.some((q) => q.includes(name) || name.includes(q));
-  switch (query.answerType) {
-    case 'where':
-      for (const run of capitalizedRuns(tokens)) {
-        const before = tokens[run.start - 1]?.word;
-        if (before && ['in', 'at', 'to', 'from', 'near', 'of'].includes(before) && !isQuestionName(run.text)) slots.push(run.start);
-      }
-      break;
-    case 'who':
-      for (const run of capitalizedRuns(tokens)) if (!isQuestionName(run.text)) slots.push(run.start);
-      break;
-    case 'when':
-      tokens.forEach((t, i) => {
-        if ((/^(1[89]\d{2}|20\d{2})$/.test(t.word) || CALENDAR_WORD.test(t.word)) && !query.years.includes(t.word) && !anchors.has(t.term)) slots.push(i);
-      });
-      break;
-    case 'how-many':
-      tokens.forEach((t, i) => {
-        if (NUMBER_WORD.test(t.word) && !anchors.has(t.term)) slots.push(i);
-      });
-      break;
-    case 'why':
-      return /\b(because|after|due to|over|amid|as a result|in response to|prompted|following)\b/i.test(sentence) ? 0.08 : 0;
-    default:
-      return 0;
-  }
-  if (slots.length === 0) return 0;
-  const anchorPositions = tokens.flatMap((t, i) => (anchors.has(t.term) && !isQuestionName(t.word) ? [i] : []));
-  const near = slots.some((slot) => anchorPositions.some((a) => Math.abs(a - slot) <= 4));
-  return near ? SLOT_NEAR : SLOT_ANYWHERE;
-}
-
-/** A sentence that only repeats the question's own words cannot answer it. */
-function novelty(queryTerms: readonly string[], sentence: string): number {
-  const own = new Set(queryTerms);
-  const fresh = words(sentence).filter((w) => !own.has(termOf(w)) && w.length > 2);
-  return fresh.length >= 3 ? 0 : -0.2;
-}
+export { capitalisedRuns };

@@ -7,6 +7,8 @@ import { assembleAnswer, verifiedCitations } from './citations.js';
 import type { ClaimTerms, Support, TextSpan } from './llm-text.js';
 import { claimTerms, contentTerms, measureSupport, nameContext, splitSentences } from './llm-text.js';
 import { splitSentences as splitDocumentSentences } from '../text/sentences.js';
+import { extractDates, type PartialDate } from '../text/dates.js';
+import { words as foldedWords } from '../text/tokens.js';
 
 /** What the model is told to reply when the passages do not answer the question. */
 export const NOT_FOUND_SENTINEL = 'NOT_FOUND';
@@ -33,7 +35,14 @@ export interface GenerativeAnswerInput {
    * and refuses, citing the closest sources; 'fallback' lets the extractive path decide instead.
    */
   onNotFound?: 'refuse' | 'fallback';
+  /** Word-vector similarity of two folded words: lets a faithful paraphrase through (names and figures still must match). */
+  similarity?: (a: string, b: string) => number;
+  /** The refusal to give when the model replies NOT_FOUND (defaults to one citing the closest passages). */
+  refuse?: () => Answer;
 }
+
+/** Word-vector similarity from which a reworded claim word counts as the passage's word. */
+export const PARAPHRASE_SIMILARITY = 0.6;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Prompt
@@ -50,7 +59,9 @@ const SYSTEM_PROMPT = [
   '- Answer in at most 4 short sentences, in plain prose (no lists, no headings).',
   '- End every sentence with the number of the passage that supports it in square brackets, e.g. "... in 1965 [2]."',
   '  Cite only passage numbers that appear in the message.',
-  '- Keep names, numbers and dates exactly as the passages give them.',
+  '- Keep names, numbers and dates as the passages give them. A relative date ("on Sunday", "last month") may be given',
+  '  as the calendar date worked out from the passage\'s date attribute (the page\'s publication date).',
+  '- Answer the question first, in a few words, then the supporting sentence.',
   `- If the passages do not answer the question, reply with exactly ${NOT_FOUND_SENTINEL} and nothing else.`,
 ].join('\n');
 
@@ -144,7 +155,37 @@ interface PreparedPassage {
   passage: Passage;
   doc: CleanDocument;
   sentences: TextSpan[];
+  /** Terms of each sentence, plus the figures of the dates it gives, resolved against the publication date. */
   norms: string[][];
+  /** Folded words of each sentence, for paraphrase matching. */
+  words: string[][];
+  /** Dates each sentence gives, resolved against the publication date. */
+  dates: PartialDate[][];
+}
+
+function datesOf(sentence: string, publishedAt: string | null): PartialDate[] {
+  return extractDates(sentence, publishedAt).flatMap((m) => (m.value ? [m.value.start, ...(m.value.end ? [m.value.end] : [])] : []));
+}
+
+/** A date the claim states must be one date the window gives, not figures gathered from different dates. */
+function datesAgree(claimDates: readonly PartialDate[], windowDates: readonly PartialDate[]): boolean {
+  return claimDates.every((c) => windowDates.some((w) => w.y === c.y && (c.m === undefined || w.m === c.m) && (c.d === undefined || w.d === c.d)));
+}
+
+/** "on Sunday" on a page dated 2025-08-23 also supports "24 August 2025": its figures as claim terms. */
+function resolvedDateNorms(sentence: string, publishedAt: string | null): string[] {
+  const out: string[] = [];
+  const add = (p: PartialDate) => {
+    out.push(String(p.y));
+    if (p.m !== undefined) out.push(`month:${p.m}`);
+    if (p.d !== undefined) out.push(String(p.d));
+  };
+  for (const mention of extractDates(sentence, publishedAt)) {
+    if (!mention.value) continue;
+    add(mention.value.start);
+    if (mention.value.end) add(mention.value.end);
+  }
+  return out;
 }
 
 interface Window {
@@ -198,7 +239,14 @@ function preparePassage(passage: Passage, documents: ReadonlyMap<string, CleanDo
   // Document text is cut by the shared splitter, so an LLM citation quotes the same sentence spans as the
   // extractive answer; llm-text's own splitter is for the model's reply, whose layout we do not control.
   const sentences = splitDocumentSentences(text).map((span) => ({ text: span.text, start: span.start + start, end: span.end + start }));
-  return { passage, doc, sentences, norms: sentences.map((s) => contentTerms(s.text).map((t) => t.norm)) };
+  return {
+    passage,
+    doc,
+    sentences,
+    norms: sentences.map((s) => [...contentTerms(s.text).map((t) => t.norm), ...resolvedDateNorms(s.text, doc.publishedAt)]),
+    words: sentences.map((s) => foldedWords(s.text)),
+    dates: sentences.map((s) => datesOf(s.text, doc.publishedAt)),
+  };
 }
 
 function score(support: Support): number {
@@ -209,7 +257,7 @@ function score(support: Support): number {
  * The run of 1–3 consecutive sentences of the chunk that best supports the claim. On equal support the shorter
  * span wins, so a quote only grows when the extra sentence adds something the claim needs.
  */
-function bestWindow(claim: ClaimTerms, prepared: PreparedPassage): Window | null {
+function bestWindow(claim: ClaimTerms, prepared: PreparedPassage, similarity?: (a: string, b: string) => number, claimDates: readonly PartialDate[] = []): Window | null {
   let best: Window | null = null;
   const better = (candidate: Window, current: Window | null): boolean => {
     if (current === null) return true;
@@ -219,12 +267,19 @@ function bestWindow(claim: ClaimTerms, prepared: PreparedPassage): Window | null
   };
   for (let i = 0; i < prepared.sentences.length; i += 1) {
     const norms: string[] = [];
+    const spanWords: string[] = [];
+    const windowDates: PartialDate[] = [];
     for (let size = 1; size <= MAX_WINDOW_SENTENCES && i + size <= prepared.sentences.length; size += 1) {
       norms.push(...(prepared.norms[i + size - 1] ?? []));
+      spanWords.push(...(prepared.words[i + size - 1] ?? []));
+      windowDates.push(...(prepared.dates[i + size - 1] ?? []));
       const first = prepared.sentences[i];
       const last = prepared.sentences[i + size - 1];
       if (!first || !last) continue;
-      const candidate: Window = { start: first.start, end: last.end, norms: [...norms], support: measureSupport(claim, norms) };
+      const fuzzy = similarity ? { spanWords: [...spanWords], similarity, floor: PARAPHRASE_SIMILARITY } : undefined;
+      const support = measureSupport(claim, norms, fuzzy);
+      if (!datesAgree(claimDates, windowDates)) support.missing.push('the date');
+      const candidate: Window = { start: first.start, end: last.end, norms: [...norms], support };
       if (better(candidate, best)) best = candidate;
     }
   }
@@ -245,6 +300,7 @@ export function verifyReply(
   passages: readonly Passage[],
   documents: ReadonlyMap<string, CleanDocument>,
   threshold = DEFAULT_SUPPORT_THRESHOLD,
+  similarity?: (a: string, b: string) => number,
 ): ReplyVerification {
   const prepared = new Map<number, PreparedPassage | null>();
   const passageFor = (n: number): PreparedPassage | null => {
@@ -261,6 +317,8 @@ export function verifyReply(
   let dropped = 0;
   for (const sentence of sentences) {
     const claim = claimTerms(sentence.text, names);
+    // Dates the sentence states outright ("in November 2026"); relative ones in a copied sentence need no check here.
+    const claimDates = datesOf(sentence.text, null);
     const verdict: SentenceVerdict = {
       sentence: sentence.text,
       cited: sentence.cited,
@@ -280,7 +338,7 @@ export function verifyReply(
     const windows: Array<{ n: number; prepared: PreparedPassage; window: Window }> = [];
     for (const n of sentence.cited) {
       const p = passageFor(n);
-      const window = p ? bestWindow(claim, p) : null;
+      const window = p ? bestWindow(claim, p, similarity, claimDates) : null;
       if (!p || !window) verdict.invalid.push(n);
       else windows.push({ n, prepared: p, window });
     }
@@ -441,10 +499,11 @@ export async function answerWithLlm(input: GenerativeAnswerInput): Promise<Answe
   if (isNotFound(reply)) {
     if (input.onNotFound === 'fallback') return fallBack('llm found no answer in the passages');
     logger?.info({ model: chat.id }, 'llm found no answer in the passages; refusing');
+    if (input.refuse) return { ...input.refuse(), mode: 'llm' };
     return { question, answer: REFUSAL_TEXT, refused: true, mode: 'llm', citations: closestSources(question, passages, documents) };
   }
 
-  const verification = verifyReply(reply, question, passages, documents, threshold);
+  const verification = verifyReply(reply, question, passages, documents, threshold, input.similarity);
   for (const verdict of verification.verdicts) {
     if (!verdict.supported) {
       logger?.debug({ model: chat.id, sentence: verdict.sentence, cited: verdict.cited, invalid: verdict.invalid, reason: verdict.reason }, 'llm sentence dropped');

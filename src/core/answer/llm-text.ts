@@ -2,6 +2,7 @@
 // and a lexical support measure in which names and written numbers must match exactly (a paraphrase may reword,
 // but it may not swap a person, a place or a figure).
 import { stemmer } from 'stemmer';
+import { monthNumber } from '../text/calendar.js';
 
 /** A piece of text with its offsets into the string it was cut from (plus `base`). */
 export interface TextSpan {
@@ -104,12 +105,6 @@ const NUMBER_WORDS: Record<string, string> = {
   thousand: '1000', million: '1000000', billion: '1000000000',
 };
 
-const MONTHS: Record<string, number> = {
-  january: 1, jan: 1, february: 2, feb: 2, march: 3, mar: 3, april: 4, apr: 4, may: 5, june: 6, jun: 6, july: 7,
-  jul: 7, august: 8, aug: 8, september: 9, sep: 9, sept: 9, october: 10, oct: 10, november: 11, nov: 11,
-  december: 12, dec: 12,
-};
-
 /** One content term of a sentence. */
 export interface Term {
   /** Comparable form: stem, digits, or `month:N`. */
@@ -121,6 +116,8 @@ export interface Term {
   /** Written digits or an alphanumeric code ("G7"): must match exactly. */
   figure: boolean;
   acronym: boolean;
+  /** The folded word itself, for word-vector comparison. */
+  word: string;
 }
 
 const TOKEN = /[\p{L}\p{N}]+(?:['’.,][\p{L}\p{N}]+)*/gu;
@@ -165,7 +162,7 @@ export function contentTerms(text: string): Term[] {
     const raw = match[0].replace(/['’]s$/iu, '');
     if (/^\p{N}/u.test(raw)) {
       const digits = /^\d[\d,]*(?:\.\d+)?/.exec(raw)?.[0].replace(/,/g, '').replace(/\.$/, '');
-      if (digits) terms.push({ norm: digits, capitalised: false, initial, figure: true, acronym: false });
+      if (digits) terms.push({ norm: digits, capitalised: false, initial, figure: true, acronym: false, word: digits });
       continue;
     }
     const letters = raw.replace(/[.'’,]/g, '');
@@ -178,9 +175,9 @@ export function contentTerms(text: string): Term[] {
     // "May" mid-sentence and capitalised is the month; otherwise "may" is the verb, a stopword.
     const monthMay = lower === 'may' && capitalised && !initial;
     if (!acronym && !figure && !monthMay && STOPWORDS.has(lower)) continue;
-    const month = MONTHS[lower];
+    const month = monthNumber(lower);
     const norm = NUMBER_WORDS[lower] ?? (month !== undefined ? `month:${month}` : figure ? lower : stemmer(lower));
-    terms.push({ norm, capitalised, initial, figure, acronym });
+    terms.push({ norm, capitalised, initial, figure, acronym, word: lower });
   }
   return withAliases(terms);
 }
@@ -201,7 +198,13 @@ export interface ClaimTerms {
   terms: string[];
   /** Terms that must be present in the support: names and written figures. */
   required: string[];
+  /** Surface word of each term, for word-vector comparison. */
+  words: Map<string, string>;
+  /** Terms of a causal clause ("because …", "over …", "due to …"): a changed cause must not pass. */
+  cause: string[];
 }
+
+const CAUSE_CUE = /\b(?:because(?: of)?|due to|owing to|as a result of|in response to|in the face of|driven by|amid|amidst|over|after|following|prompted by|caused by|to counter|in order to)\b([^,;.]*)/i;
 
 /** Evidence about which capitalised words are names, gathered from the question, the reply and the passages. */
 export interface NameContext {
@@ -218,14 +221,18 @@ export interface NameContext {
 export function claimTerms(sentence: string, context?: NameContext): ClaimTerms {
   const terms = new Set<string>();
   const required = new Set<string>();
+  const words = new Map<string, string>();
   for (const term of contentTerms(sentence)) {
     terms.add(term.norm);
+    if (!words.has(term.norm)) words.set(term.norm, term.word);
     const isName =
       term.capitalised &&
       (!term.initial || term.acronym || (context !== undefined && (context.names.has(term.norm) || !context.common.has(term.norm))));
     if (term.figure || isName) required.add(term.norm);
   }
-  return { terms: [...terms], required: [...required] };
+  const clause = CAUSE_CUE.exec(sentence)?.[1] ?? '';
+  const cause = [...new Set(contentTerms(clause).map((t) => t.norm))];
+  return { terms: [...terms], required: [...required], words, cause };
 }
 
 /** Collects name evidence from texts. */
@@ -252,11 +259,30 @@ export interface Support {
   matched: string[];
 }
 
-/** How well a span's terms support a claim. */
-export function measureSupport(claim: ClaimTerms, spanNorms: readonly string[]): Support {
+/** Word-vector closeness, for accepting a faithful paraphrase ("attempt to impose" for "declaration of"). */
+export interface FuzzyMatch {
+  /** Folded words of the span, parallel to its norms. */
+  spanWords: readonly string[];
+  similarity: (a: string, b: string) => number;
+  /** Similarity from which two words count as the same claim. */
+  floor: number;
+}
+
+/** How well a span's terms support a claim. Names and figures must match by spelling; other words may be close. */
+export function measureSupport(claim: ClaimTerms, spanNorms: readonly string[], fuzzy?: FuzzyMatch): Support {
   const exact = new Set(spanNorms);
   const has = (norm: string) => exact.has(norm) || spanNorms.some((candidate) => sameTerm(norm, candidate));
-  const matched = claim.terms.filter(has);
+  const close = (norm: string) => {
+    if (!fuzzy || /^\d/.test(norm) || norm.startsWith('month:') || claim.required.includes(norm)) return false;
+    const word = claim.words.get(norm);
+    return word !== undefined && fuzzy.spanWords.some((w) => fuzzy.similarity(word, w) >= fuzzy.floor);
+  };
+  const matched = claim.terms.filter((norm) => has(norm) || close(norm));
   const missing = claim.required.filter((norm) => !has(norm));
+  // A cause the span does not give (most of the clause's words absent) is a changed claim, whatever else matches.
+  if (claim.cause.length > 0) {
+    const kept = claim.cause.filter((norm) => has(norm) || close(norm)).length;
+    if (kept * 2 < claim.cause.length) missing.push(`cause "${claim.cause.join(' ')}"`);
+  }
   return { coverage: claim.terms.length === 0 ? 0 : matched.length / claim.terms.length, missing, matched };
 }

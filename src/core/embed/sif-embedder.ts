@@ -74,6 +74,35 @@ export class SifEmbedder extends Embeddings implements Embedder {
     normalize(out);
     return out;
   }
+
+  private readonly unitWords = new Map<string, Float32Array | null>();
+
+  /** Unit GloVe vector of one folded word, or null when the word is not in the vocabulary. Cached. */
+  wordVector(word: string): Float32Array | null {
+    let vector = this.unitWords.get(word);
+    if (vector !== undefined) return vector;
+    const row = this.vectors.rows.get(word);
+    if (row === undefined) vector = null;
+    else {
+      vector = this.vectors.matrix.slice(row * this.dimension, (row + 1) * this.dimension);
+      normalize(vector);
+    }
+    // Bounded: questions bring new words forever, the corpus vocabulary is what repeats.
+    if (this.unitWords.size > 200_000) this.unitWords.clear();
+    this.unitWords.set(word, vector);
+    return vector;
+  }
+
+  /** Cosine similarity of two words' vectors (0 when either is unknown): "met" ~ "talks", "fire" ~ "launched". */
+  wordSimilarity(a: string, b: string): number {
+    if (a === b) return 1;
+    const x = this.wordVector(a);
+    const y = this.wordVector(b);
+    if (!x || !y) return 0;
+    let dot = 0;
+    for (let i = 0; i < x.length; i++) dot += (x[i] ?? 0) * (y[i] ?? 0);
+    return dot;
+  }
 }
 
 /**

@@ -10,7 +10,7 @@ const segmenter = new Intl.Segmenter('en', { granularity: 'sentence' });
 
 // A segment ending in one of these is not the end of a sentence.
 const ABBREVIATION_END =
-  /(?:\b(?:[A-Z]|Mr|Mrs|Ms|Dr|Prof|Gen|Lt|Col|Sgt|Capt|Gov|Sen|Rep|Rev|St|Jr|Sr|No|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|vs|approx|est|Inc|Corp|Ltd|Co)\.|\b(?:[A-Z]\.){2,})\s*$/;
+  /(?:\b(?:[A-Z]|Mr|Mrs|Ms|Dr|Prof|Gen|Lt|Col|Sgt|Capt|Gov|Sen|Rep|Rev|St|Jr|Sr|No|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|vs|approx|est|Inc|Corp|Ltd|Co|Adm|Amb|Pres|Govt|Dept|Univ|Mt|Ft)\.|\b(?:[A-Z]\.){2,})\s*$/;
 
 /** Paragraph spans: blocks separated by blank lines (or single newlines between lines). */
 export function splitParagraphs(text: string): Span[] {

@@ -10,12 +10,10 @@ import type { AttachmentRef } from '../../commands/add.js';
 import { isAdministrator } from '../guards.js';
 import { NO_MENTIONS } from '../render/limits.js';
 import { renderAddProgress, renderAddResult } from '../render/uploads.js';
-import { throttledSender } from '../throttle.js';
+import { progressReplies } from '../throttle.js';
 import type { CommandContext } from '../types.js';
 
 const FILE_OPTIONS = ['file', 'file2', 'file3', 'file4', 'file5'] as const;
-const PROGRESS_INTERVAL_MS = 1500;
-
 const builder = new SlashCommandBuilder()
   .setName('add')
   .setDescription('Add documents to the corpus: .txt, .md, .html, .pdf, .docx (administrators)')
@@ -41,11 +39,7 @@ export async function execute(interaction: ChatInputCommandInteraction, context:
     const attachment = interaction.options.getAttachment(name);
     if (attachment) attachments.push({ name: attachment.name, url: attachment.url, size: attachment.size });
   }
-  const progress = throttledSender(
-    (content: string) => interaction.editReply({ content, allowedMentions: NO_MENTIONS }),
-    PROGRESS_INTERVAL_MS,
-    (error) => context.logger.warn({ err: String(error) }, 'progress edit failed'),
-  );
+  const progress = progressReplies(interaction, context.logger);
   try {
     const result = await uploads.add({
       attachments,

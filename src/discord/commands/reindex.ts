@@ -10,11 +10,8 @@ import { isCoreError } from '../../core/errors.js';
 import { isAdministrator } from '../guards.js';
 import { renderReindexProgress, renderReindexSummary } from '../render/info.js';
 import { NO_MENTIONS } from '../render/limits.js';
-import { throttledSender } from '../throttle.js';
+import { progressReplies } from '../throttle.js';
 import type { CommandContext } from '../types.js';
-
-/** Discord rate-limits edits; one progress edit per interval is plenty for a human. */
-const PROGRESS_INTERVAL_MS = 1500;
 
 export const data = new SlashCommandBuilder()
   .setName('reindex')
@@ -26,11 +23,7 @@ export async function execute(interaction: ChatInputCommandInteraction, context:
   if (!(await isAdministrator(interaction, context))) return;
   await interaction.deferReply({ flags: MessageFlags.Ephemeral });
 
-  const progress = throttledSender(
-    (content: string) => interaction.editReply({ content, allowedMentions: NO_MENTIONS }),
-    PROGRESS_INTERVAL_MS,
-    (error) => context.logger.warn({ err: String(error) }, 'progress edit failed'),
-  );
+  const progress = progressReplies(interaction, context.logger);
   let content: string;
   try {
     const summary = await context.services.reindex((p) => progress.push(renderReindexProgress(p)));

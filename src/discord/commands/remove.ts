@@ -13,10 +13,8 @@ import { renderReindexProgress } from '../render/info.js';
 import { LIMITS, NO_MENTIONS } from '../render/limits.js';
 import { literal, truncate } from '../render/text.js';
 import { renderRemoveResult } from '../render/uploads.js';
-import { throttledSender } from '../throttle.js';
+import { progressReplies } from '../throttle.js';
 import type { CommandContext } from '../types.js';
-
-const PROGRESS_INTERVAL_MS = 1500;
 
 export const data = new SlashCommandBuilder()
   .setName('remove')
@@ -44,11 +42,7 @@ export async function execute(interaction: ChatInputCommandInteraction, context:
     return;
   }
   await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-  const progress = throttledSender(
-    (content: string) => interaction.editReply({ content, allowedMentions: NO_MENTIONS }),
-    PROGRESS_INTERVAL_MS,
-    (error) => context.logger.warn({ err: String(error) }, 'progress edit failed'),
-  );
+  const progress = progressReplies(interaction, context.logger);
   let content: string;
   try {
     const result = await uploads.remove({

@@ -1,6 +1,7 @@
 // Renders an Answer as embeds (answer with [n] markers, numbered sources, mode footer) and its quoted passages.
 import { ButtonStyle, ComponentType, type APIEmbed, type APIEmbedField } from 'discord.js';
 import type { Answer, Citation } from '../../core/types.js';
+import { groupBySource, type SourceGroup } from '../../core/answer/citations.js';
 import { customId } from '../custom-id.js';
 import { LIMITS } from './limits.js';
 import { COLORS, type ButtonRow, type RenderedMessage } from './message.js';
@@ -44,9 +45,19 @@ export function sourceLine(citation: Pick<Citation, 'n' | 'title' | 'source' | '
   return `**[${citation.n}]** ${shownTitle}${date} · ${code(truncate(citation.source, 120))}${citation.page ? ` · p. ${citation.page}` : ''}`;
 }
 
+/** `**[1][3]** Title (host) · date · `file``: the document once, with every number that cites it. */
+export function groupLine(group: SourceGroup): string {
+  const first = group.citations[0];
+  if (!first) return '';
+  const line = sourceLine({ ...first, date: group.date });
+  if (group.citations.length === 1) return line;
+  return line.replace(`**[${first.n}]**`, `**${group.citations.map((c) => `[${c.n}]`).join('')}**`);
+}
+
 function sourceFields(citations: readonly Citation[], name: string): APIEmbedField[] {
   if (citations.length === 0) return [];
-  const lines = citations.map((citation) => sourceLine(citation));
+  // One line per document: a three-quote answer from one page lists its title once, with all its numbers.
+  const lines = groupBySource(citations).map((group) => groupLine(group));
   const { blocks, omitted } = packLines(lines, SOURCES_FIELD_MAX, SOURCES_FIELDS);
   if (omitted > 0 && blocks.length > 0) blocks[blocks.length - 1] += `\n…and ${omitted} more (see Show quotes)`;
   return blocks.map((value, i) => ({ name: i === 0 ? name : `${name} (cont.)`, value }));

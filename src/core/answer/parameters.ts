@@ -1,0 +1,61 @@
+// Weights and thresholds of the extractive answerer. Chosen by k-fold cross-validation over the union of the
+// shared dev sets and our own probes: `npm run calibrate` (scripts/calibrate.ts) searches the grid and prints the
+// held-out-fold accuracy of the chosen point; the values below are its output.
+
+export interface ExtractiveParameters {
+  /** Below this best-sentence evidence (soft focus coverage + ½ cosine), the documents do not cover the question. */
+  minEvidence: number;
+  /** A sentence counts as "near the focus" when its evidence is at least this share of the best one. */
+  nearRatio: number;
+  /** ...and at least this much in absolute terms. */
+  minSentenceEvidence: number;
+  /** Word-vector similarity below this gives no credit. */
+  vectorFloor: number;
+  /** Most credit a merely similar word (not the same stem) can give. */
+  vectorCredit: number;
+  /** Share of credit (for ranking) of a focus word the sentence lacks but its document holds. */
+  documentCredit: number;
+  /** How many words away from a focus word a typed answer may stand. */
+  nearWindow: number;
+  /** Share of the type weight an instance far from the focus still gets. */
+  farTypeShare: number;
+  /** A second sentence needs this share of the best one's score and this focus coverage. */
+  secondRatio: number;
+  secondCoverage: number;
+  weights: {
+    lexical: number;
+    /** Coverage of the focus words that say what happened (not who): "meet" in "where did X and Y meet". */
+    predicate: number;
+    context: number;
+    semantic: number;
+    type: number;
+    speaker: number;
+    passage: number;
+    rank: number;
+    caption: number;
+    echo: number;
+  };
+}
+
+// Chosen by `npm run eval -- --cv` (5 folds, 288 grid points from src/eval/calibrate.ts, over qa-dev +
+// qa-natural.dev + test/fixtures/qa-extra.jsonl): the best point on all items, ties broken by its neighbourhood.
+// The same command prints the held-out-fold figures next to this fit, and each fold's choice.
+export const DEFAULT_EXTRACTIVE_PARAMETERS: ExtractiveParameters = {
+  minEvidence: 0.5,
+  nearRatio: 0.5,
+  minSentenceEvidence: 0.3,
+  vectorFloor: 0.65,
+  vectorCredit: 0.7,
+  documentCredit: 0.4,
+  nearWindow: 14,
+  farTypeShare: 0.3,
+  secondRatio: 0.85,
+  secondCoverage: 0.3,
+  weights: { lexical: 0.4, predicate: 0, context: 0.15, semantic: 0.3, type: 0.15, speaker: 0.2, passage: 0.03, rank: 0.04, caption: 0.2, echo: 0.2 },
+};
+
+/**
+ * The model path's floor: below this best-sentence evidence the retrieved passages are not about the question at
+ * all and the model is not asked. Deliberately far below the extractive gate (minEvidence).
+ */
+export const MODEL_EVIDENCE_FLOOR = 0.35;

@@ -1,0 +1,322 @@
+// Instances of an expected answer type inside a sentence: a date, a number with the asked unit, a name the
+// question does not already give, a causal clause, a statement by the asked speaker. Positions are word-token
+// indexes so "near the focus" can be measured in words.
+import type { DateGranularity, ExpectedType, QuestionAnalysis } from '../text/question.js';
+import { extractDates, type DateMention, type DateValue, type PartialDate } from '../text/dates.js';
+import { foldText, STOP_WORDS, termOf } from '../text/tokens.js';
+import { formatLongDate, monthNumber } from '../text/calendar.js';
+
+export interface SentenceToken {
+  /** Folded word. */
+  word: string;
+  term: string;
+  capitalized: boolean;
+  /** "Japan’s": a name ends here even if a capitalised word follows ("Japan’s Nippon Steel"). */
+  possessive: boolean;
+  /** Offsets inside the sentence. */
+  start: number;
+  end: number;
+}
+
+export interface TypedSpan {
+  /** Token range [from, to]. */
+  from: number;
+  to: number;
+  /** Verbatim text of the span in the sentence. */
+  text: string;
+  /** For dates: the resolved value (null when unanchored), and the granularity it gives. */
+  date?: DateValue;
+}
+
+const TOKEN = /[\p{L}\p{N}][\p{L}\p{N}'’.%-]*/gu;
+
+export function tokenizeSentence(text: string): SentenceToken[] {
+  const out: SentenceToken[] = [];
+  for (const m of text.matchAll(TOKEN)) {
+    let raw = m[0] ?? '';
+    const possessive = /['’]s$/.test(raw);
+    raw = raw.replace(/['’]s$/, '').replace(/[.'’-]+$/, '');
+    if (raw.length === 0) continue;
+    const word = foldText(raw);
+    out.push({ word, term: termOf(word.replace(/[^a-z0-9]/g, '')), capitalized: /^\p{Lu}/u.test(raw), possessive, start: m.index, end: m.index + raw.length });
+  }
+  return out;
+}
+
+const MONTH_WORD = { test: (word: string) => monthNumber(word) !== undefined };
+const WEEKDAY = /^(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)$/;
+/** Capitalised words that start sentences or titles without naming anything. */
+const NOT_A_NAME = new Set(
+  'the a an but and however in on at as this that these those it he she they we i his her their our its while despite after before during since when also both earlier officials president prime minister mr mrs ms dr if there here what who why how where which with for from to by of or so then yet still even last next this'.split(' '),
+);
+const TITLE_OR_DEMONYM =
+  /^(?:president|prime|minister|pm|premier|chancellor|king|queen|mr|mrs|ms|dr|general|secretary|chief|official|leader|spokesperson|foreign|defence|defense|state|national|north|south|east|west|[a-z]{3,}(?:ese|ean|ian|ican|ish)|israeli|iraqi|saudi|thai|french|dutch|british|swiss|greek)$/;
+/** Words that make a capitalised run an institution, not a person. */
+const INSTITUTION = /^(?:university|studies|institute|ministry|office|agency|party|council|house|media|news|times|post|company|corporation|group|bank|committee|department|center|centre|school|college|association|forum|summit|program|programme|steel|motors|airlines)$/;
+const TITLE_BEFORE = /^(?:president|minister|pm|premier|chancellor|king|queen|mr|mrs|ms|dr|general|secretary|chief|leader|official|spokesperson|spokesman|spokeswoman|counterpart|ambassador|envoy|professor|emperor|senator)$/;
+const NUMBER_WORD = /^(?:\d[\d,.]*%?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fifteen|twenty|thirty|forty|fifty|hundred|hundreds|thousand|thousands|million|millions|billion|billions|trillion|dozen|dozens|half|several|both|a few|single)$/;
+const TIME_UNIT = /^(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|centuries|century|decades-long|years-long)$/;
+const CURRENCY = /^(?:dollars?|usd|yen|won|yuan|euros?|pounds?|rupees?)$|^[$€£¥]/;
+const DISTANCE = /^(?:km|kilometres?|kilometers?|miles?|metres?|meters?|feet|nautical)$/;
+const DETERMINER = new Set(['the', 'a', 'an', 'its', 'their', 'his', 'her', 'this', 'that', 'these', 'those', 'our']);
+const LOCATIVE = new Set(['in', 'at', 'to', 'from', 'near', 'into', 'across', 'off', 'outside', 'inside', 'visit', 'visited', 'visiting', 'of']);
+const COMPASS = /^(?:east|west|north|south|northern|southern|eastern|western|northeast|northwest|southeast|southwest)$/;
+const CAUSAL =
+  /\b(?:because|due to|owing to|as a result of|in response to|in the face of|driven by|amid|amidst|after|following|over|prompted|sparked|triggered|led to|caused|so as to|in order to|to (?:counter|address|deter|boost|counter|strengthen|secure|hammer out|bolster|improve|deepen|solidify|reduce)|aimed at|aims? to|seeks? to|seeking to)\b/i;
+const SAY = /\b(?:said|says|say|told|tells|stated|stating|added|noted|stressed|emphasi[sz]ed|described|called|explained|warned|insisted|argued|declared|remarked|announced|according to|urged)\b/i;
+const QUOTE = /["“”]/;
+
+/** Capitalised runs ("Kim Yo Jong", "Camp David"), months and weekdays excluded. */
+export function capitalisedRuns(tokens: readonly SentenceToken[]): Array<{ from: number; to: number }> {
+  const runs: Array<{ from: number; to: number }> = [];
+  let i = 0;
+  while (i < tokens.length) {
+    const t = tokens[i];
+    if (t && t.capitalized && !NOT_A_NAME.has(t.word) && !MONTH_WORD.test(t.word) && !WEEKDAY.test(t.word) && !/^\d/.test(t.word)) {
+      let j = i;
+      while (j + 1 < tokens.length && !tokens[j]?.possessive) {
+        const n = tokens[j + 1];
+        if (!n || !n.capitalized || MONTH_WORD.test(n.word) || WEEKDAY.test(n.word)) break;
+        j++;
+      }
+      runs.push({ from: i, to: j });
+      i = j + 1;
+    } else i++;
+  }
+  return runs;
+}
+
+/** Whether a folded word is one the question already gives (same word, same stem, or a derivation: "japanese"/"japan"). */
+export function isGiven(word: string, given: ReadonlySet<string>): boolean {
+  if (given.has(word)) return true;
+  const term = termOf(word);
+  for (const g of given) {
+    if (g.length < 3) continue;
+    if (termOf(g) === term) return true;
+    const short = Math.min(g.length, word.length);
+    if (short >= 4 && (g.startsWith(word.slice(0, Math.max(4, short - 2))) || word.startsWith(g.slice(0, Math.max(4, short - 2))))) return true;
+  }
+  return false;
+}
+
+function spanText(sentence: string, tokens: readonly SentenceToken[], from: number, to: number): string {
+  return sentence.slice(tokens[from]?.start ?? 0, tokens[to]?.end ?? 0);
+}
+
+function granularityOf(p: PartialDate): DateGranularity {
+  return p.d !== undefined ? 'day' : p.m !== undefined ? 'month' : 'year';
+}
+
+const RANK: Record<DateGranularity, number> = { any: 0, year: 1, month: 2, day: 3 };
+
+/**
+ * Instances of the expected type in one sentence. `publishedAt` anchors relative dates. For types that carry no
+ * checkable shape (description, list) the result is empty and `typed` tells the caller so.
+ */
+export function typedSpans(analysis: QuestionAnalysis, sentence: string, tokens: readonly SentenceToken[], publishedAt: string | null): TypedSpan[] {
+  const out: TypedSpan[] = [];
+  const given = analysis.given;
+  // A name the question already gives ("Kishida" in "who rejected Kishida's offer") is not the answer, nor is a
+  // title or a nationality on its own ("Korean", "Prime Minister").
+  const nameRuns = () =>
+    capitalisedRuns(tokens).flatMap((run) => {
+      let from = run.from;
+      while (from <= run.to && TITLE_OR_DEMONYM.test(tokens[from]?.word ?? '')) from++;
+      if (from > run.to) return [];
+      if (namesQuestionEntity(rangeWords(tokens, from, run.to), analysis)) return [];
+      return [{ from, to: run.to }];
+    });
+  switch (analysis.type) {
+    case 'person':
+      for (const run of nameRuns()) {
+        const words = rangeWords(tokens, run.from, run.to);
+        if (words.some((w) => INSTITUTION.test(w))) continue;
+        // Part of a longer proper name ("Hankuk University of Foreign Studies").
+        if (/^(?:of|for)$/.test(tokens[run.from - 1]?.word ?? '') && tokens[run.from - 2]?.capitalized) continue;
+        const titled = run.from > 0 && TITLE_BEFORE.test(tokens[run.from - 1]?.word ?? '');
+        if (words.length < 2 && !titled) continue;
+        // "who is the <role> of Y": the person stands next to the role ("spokesperson Kim", "Prime Minister Fumio Kishida").
+        if (analysis.role.length > 0 && !nearRole(tokens, run.from, run.to, analysis.role)) continue;
+        out.push({ ...run, text: spanText(sentence, tokens, run.from, run.to) });
+      }
+      break;
+    case 'organisation':
+    case 'thing':
+    case 'list':
+      for (const run of nameRuns()) out.push({ ...run, text: spanText(sentence, tokens, run.from, run.to) });
+      break;
+    case 'place': {
+      for (const run of nameRuns()) {
+        // "in Tokyo", "to economic powerhouse Shanghai", "in the Indo-Pacific region"
+        let k = run.from - 1;
+        // Only determiners and modifiers are skipped: "to meet with Kim" is no place.
+        const skippable = (t: SentenceToken | undefined) => !!t && !t.capitalized && (DETERMINER.has(t.word) || !STOP_WORDS.has(t.word)) && !LOCATIVE.has(t.word);
+        while (k >= 0 && run.from - k <= 3 && skippable(tokens[k]) && !/[,;:]/.test(sentence.slice(tokens[k]?.end ?? 0, tokens[k + 1]?.start ?? 0))) k--;
+        const before = tokens[k]?.word ?? '';
+        if (LOCATIVE.has(before) || /^(?:city|town|capital|province|state|region)$/.test(before)) out.push({ ...run, text: spanText(sentence, tokens, run.from, run.to) });
+      }
+      // "from its east coast", "in the north": a compass place.
+      tokens.forEach((t, i) => {
+        if (COMPASS.test(t.word) && /^(?:coast|border|region|side|part|sea|province)$/.test(tokens[i + 1]?.word ?? '')) {
+          const from = /^(?:its|the|their)$/.test(tokens[i - 1]?.word ?? '') ? i - 1 : i;
+          out.push({ from, to: i + 1, text: spanText(sentence, tokens, from, i + 1) });
+        }
+      });
+      break;
+    }
+    case 'date': {
+      const wanted = RANK[analysis.granularity];
+      for (const mention of datesIn(sentence, tokens, publishedAt)) {
+        if (!mention.value) continue;
+        const text = sentence.slice(mention.start, mention.end);
+        if (analysis.years.some((y) => text === y)) continue;
+        const precision = RANK[granularityOf(mention.value.start)];
+        if (wanted > precision) continue;
+        const from = tokens.findIndex((t) => t.end > mention.start);
+        let to = from;
+        while (to + 1 < tokens.length && (tokens[to + 1]?.start ?? Infinity) < mention.end) to++;
+        if (from < 0) continue;
+        out.push({ from, to, text, date: mention.value });
+      }
+      break;
+    }
+    case 'duration':
+      tokens.forEach((t, i) => {
+        // "a four-year feud", "decades-long occupation"
+        const compound = /^([a-z0-9]+)-(second|minute|hour|day|week|month|year|decade|centur)[a-z]*(?:-long|-old)?$/.exec(t.word);
+        if (compound && (NUMBER_WORD.test(compound[1] ?? '') || compound[1] === 'decades' || compound[1] === 'years')) {
+          if (!analysis.unit || analysis.unit === 'time' || (compound[2] ?? '').startsWith(analysis.unit) || analysis.unit.startsWith(compound[2] ?? '-')) {
+            out.push({ from: i, to: i, text: spanText(sentence, tokens, i, i) });
+          }
+          return;
+        }
+        if (!TIME_UNIT.test(t.word)) return;
+        const unitOk = !analysis.unit || analysis.unit === 'time' || t.word.startsWith(analysis.unit);
+        if (!unitOk) return;
+        const prev = tokens[i - 1]?.word ?? '';
+        const hasNumber = NUMBER_WORD.test(prev) || (/^(?:many|few|several|for|over|nearly|almost)$/.test(prev) && /s$/.test(t.word));
+        if (!hasNumber) return;
+        const from = NUMBER_WORD.test(prev) ? i - 1 : i;
+        out.push({ from, to: i, text: spanText(sentence, tokens, from, i) });
+      });
+      break;
+    case 'money':
+      tokens.forEach((t, i) => {
+        const next = tokens[i + 1]?.word ?? '';
+        const after = tokens[i + 2]?.word ?? '';
+        const symbol = /^[$€£¥]/.test(sentence.slice(Math.max(0, t.start - 1), t.start + 1)) && /^\d/.test(t.word);
+        if (symbol || (/^\d/.test(t.word) && (CURRENCY.test(next) || (/^(?:million|billion|trillion)$/.test(next) && CURRENCY.test(after))))) {
+          const to = CURRENCY.test(next) ? i + 1 : /^(?:million|billion|trillion)$/.test(next) ? (CURRENCY.test(after) ? i + 2 : i + 1) : i;
+          out.push({ from: i, to, text: sentence.slice(symbol ? t.start - 1 : t.start, tokens[to]?.end ?? t.end) });
+        }
+      });
+      break;
+    case 'percent':
+      tokens.forEach((t, i) => {
+        const next = tokens[i + 1]?.word ?? '';
+        if (/^\d[\d.,]*%$/.test(t.word) || ((NUMBER_WORD.test(t.word) || /^\d/.test(t.word)) && /^(?:percent|per)$/.test(next))) {
+          const to = /%$/.test(t.word) ? i : next === 'per' ? i + 2 : i + 1;
+          out.push({ from: i, to, text: spanText(sentence, tokens, i, Math.min(to, tokens.length - 1)) });
+        }
+      });
+      break;
+    case 'quantity':
+    case 'count':
+      tokens.forEach((t, i) => {
+        if (!NUMBER_WORD.test(t.word) || /^(?:1[89]\d\d|20\d\d)$/.test(t.word)) return;
+        if (analysis.unit === 'distance' && !DISTANCE.test(tokens[i + 1]?.word ?? '')) return;
+        if (analysis.type === 'count' && analysis.unit && analysis.unit !== 'distance') {
+          // "how many leaders" wants a number of leaders: "both leaders", "three leaders".
+          const unitTerm = termOf(analysis.unit);
+          if (![1, 2, 3].some((d) => tokens[i + d]?.term === unitTerm)) return;
+        }
+        if (t.word === 'both' && analysis.type !== 'count') return;
+        // A date's day number is not a count.
+        if (MONTH_WORD.test(tokens[i - 1]?.word ?? '') || MONTH_WORD.test(tokens[i + 1]?.word ?? '')) return;
+        let to = i;
+        while (to + 1 < tokens.length && NUMBER_WORD.test(tokens[to + 1]?.word ?? '')) to++;
+        if (to + 1 < tokens.length && !/^(?:and|or|of|the|to|in|on)$/.test(tokens[to + 1]?.word ?? '')) to++;
+        out.push({ from: i, to, text: spanText(sentence, tokens, i, to) });
+      });
+      break;
+    case 'reason': {
+      const m = CAUSAL.exec(sentence);
+      if (m) {
+        const from = tokens.findIndex((t) => t.end > m.index);
+        if (from >= 0) out.push({ from, to: Math.min(tokens.length - 1, from + 8), text: sentence.slice(m.index).replace(/[.!?]+$/, '') });
+      }
+      break;
+    }
+    case 'statement': {
+      if (!QUOTE.test(sentence) && !SAY.test(sentence)) break;
+      const quoted = /["“]([^"”]{8,})["”]/.exec(sentence);
+      const from = quoted ? tokens.findIndex((t) => t.start > quoted.index) : 0;
+      out.push({ from: Math.max(0, from), to: Math.max(0, Math.min(tokens.length - 1, from + 6)), text: quoted ? (quoted[1] ?? '') : sentence });
+      break;
+    }
+    case 'description':
+      break;
+  }
+  return out;
+}
+
+/**
+ * Whether a name in the sentence is one the question already asks about. With capitalised names in the question,
+ * by containment ("Fumio Kishida" holds "Kishida"; "Kim Yo Jong" is not "Kim Jong Un"); in an all-lower-case
+ * question, when half its words are the question's.
+ */
+function namesQuestionEntity(run: readonly string[], analysis: QuestionAnalysis): boolean {
+  if (run.every((w) => isGiven(w, analysis.given))) return true;
+  if (analysis.nameRuns.length > 0) {
+    const joined = ` ${run.join(' ')} `;
+    return analysis.nameRuns.some((name) => {
+      const n = ` ${name.join(' ')} `;
+      return joined.includes(n) || n.includes(joined) || (name.length === 1 && run.some((w) => isGiven(w, new Set(name))));
+    });
+  }
+  return run.filter((w) => isGiven(w, analysis.given)).length * 2 >= run.length;
+}
+
+// Date reading (chrono) is the costly part of typing a sentence; sentences are immutable, so it is done once each.
+const dateCache = new WeakMap<readonly SentenceToken[], { publishedAt: string | null; mentions: DateMention[] }>();
+
+function datesIn(sentence: string, tokens: readonly SentenceToken[], publishedAt: string | null): DateMention[] {
+  const cached = dateCache.get(tokens);
+  if (cached && cached.publishedAt === publishedAt) return cached.mentions;
+  const mentions = extractDates(sentence, publishedAt);
+  dateCache.set(tokens, { publishedAt, mentions });
+  return mentions;
+}
+
+function nearRole(tokens: readonly SentenceToken[], from: number, to: number, role: readonly string[]): boolean {
+  for (let i = Math.max(0, from - 4); i <= Math.min(tokens.length - 1, to + 4); i++) {
+    if (i >= from && i <= to) continue;
+    const word = tokens[i]?.word ?? '';
+    if (role.some((r) => r === word || termOf(r) === tokens[i]?.term)) return true;
+  }
+  return false;
+}
+
+function rangeWords(tokens: readonly SentenceToken[], from: number, to: number): string[] {
+  const out: string[] = [];
+  for (let i = from; i <= to; i++) out.push(tokens[i]?.word ?? '');
+  return out;
+}
+
+/** Types whose answer has a checkable shape: a sentence without an instance cannot answer. */
+export function isCheckableType(type: ExpectedType): boolean {
+  return !['description', 'list', 'thing'].includes(type);
+}
+
+export function isSaying(sentence: string): boolean {
+  return QUOTE.test(sentence) || SAY.test(sentence);
+}
+
+export { formatLongDate };
+
+export function formatLongValue(v: DateValue): string {
+  if (!v.end) return formatLongDate(v.start);
+  const a = formatLongDate(v.start);
+  const b = formatLongDate(v.end);
+  return a === b ? a : `${a} – ${b}`;
+}

@@ -1,0 +1,301 @@
+// Question analysis from the question's *form*: which wh-form it uses, what kind of answer that asks for (with
+// its unit), the focus words the answer must stand near, and the names and speaker it asks about. Nothing here
+// knows any particular question or document; it reads English question syntax only.
+import { contentTerms, STOP_WORDS as STOP, termOf, words } from './tokens.js';
+
+export type ExpectedType =
+  | 'person'
+  | 'place'
+  | 'organisation'
+  | 'date'
+  | 'duration'
+  | 'money'
+  | 'percent'
+  | 'quantity'
+  | 'count'
+  | 'reason'
+  | 'statement'
+  | 'thing'
+  | 'list'
+  | 'description';
+
+/** How precise a date the question wants: "what year" → year, "what month and year" → month, "what day" → day. */
+export type DateGranularity = 'year' | 'month' | 'day' | 'any';
+
+export interface QuestionWord {
+  /** Folded surface word ("talks"). */
+  word: string;
+  /** Stemmed term ("talk"). */
+  term: string;
+}
+
+export interface QuestionAnalysis {
+  text: string;
+  /** The wh-word that sets the form (who, where, when, why, how, what, which), or null for yes/no and commands. */
+  wh: string | null;
+  type: ExpectedType;
+  /** The unit a numeric answer must carry: "hour", "year", "dollar", "percent", "kilometre"…; null if none. */
+  unit: string | null;
+  granularity: DateGranularity;
+  /** For a date inside an interval: "when does X end / finish / leave" wants its end. */
+  datePart: 'start' | 'end';
+  /** Content words the answer sentence must be about (scaffolding and type words removed). */
+  focus: QuestionWord[];
+  /** Proper names and other words the question itself gives, folded: an answer must not merely repeat them. */
+  given: Set<string>;
+  /** For "what did X say…": the speaker's words. */
+  speaker: string[];
+  /** For statements: the stem of the saying verb the question uses ("warn"), or null. */
+  sayVerb: string | null;
+  /** Years the question itself names (they are context, not the answer). */
+  years: string[];
+  /** Words the asker capitalised mid-sentence: names, matched by spelling only. */
+  names: Set<string>;
+  /** A reason asked as a purpose ("what is X trying to get done"), answered by "to …" after the actor. */
+  purpose: boolean;
+  /** Stems of what a "besides X, what else" question excludes: a sentence about them is not the answer. */
+  excluded: string[];
+  /** Runs of capitalised words in the question ("kim jong un", "us steel"), folded. */
+  nameRuns: string[][];
+  /** For person questions naming a role ("which PM", "the spokesperson"): the role's words in the documents' wording. */
+  role: string[];
+}
+
+// Roles as documents spell them.
+const ROLE_WORDS: Record<string, string[]> = {
+  pm: ['prime', 'minister', 'premier'],
+  premier: ['premier', 'prime', 'minister'],
+  spokesperson: ['spokesperson', 'spokesman', 'spokeswoman'],
+  spokesman: ['spokesperson', 'spokesman', 'spokeswoman'],
+  spokeswoman: ['spokesperson', 'spokesman', 'spokeswoman'],
+};
+const ROLE_NOUN = /^(?:pm|premier|president|minister|chancellor|king|queen|spokesperson|spokesman|spokeswoman|ambassador|envoy|ceo|chief|governor|mayor|secretary|professor|emperor|senator|general|counterpart|predecessor|successor)$/;
+
+const WH = ['who', 'whom', 'whose', 'where', 'when', 'why', 'which', 'what', 'how'];
+
+// Nouns that, after "which/what", say what kind of thing the answer is.
+const PERSON_NOUN =
+  /^(?:person|people|man|woman|leader|leaders|president|presidents|pm|premier|minister|ministers|chancellor|king|queen|official|officials|spokesperson|spokesman|spokeswoman|diplomat|envoy|ambassador|general|politician|lawmaker|senator|ceo|chief|head|founder|player|coach|author|writer|journalist|reporter|analyst|expert|professor|scientist|actor|singer|ruler|emperor|counterpart|successor|predecessor|host|guest)$/;
+const PLACE_NOUN =
+  /^(?:city|cities|town|village|country|countries|nation|nations|state|states|province|region|regions|place|places|location|venue|site|capital|island|port|coast|sea|ocean|continent|area|direction|part|district|base|airport|border|territory)$/;
+const ORG_NOUN = /^(?:company|companies|firm|firms|organisation|organization|agency|group|party|bank|corporation|body|institution|university|newspaper|outlet|network|alliance|team|club|ministry|department)$/;
+const TIME_UNIT = /^(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|centuries|century)$/;
+const MONEY_WORD = /^(?:dollars?|usd|yen|won|yuan|euros?|pounds?|money|cost|costs|price|worth|budget|spend|spent|pay|paid|funding|fund|investment|revenue|billions?|millions?|trillions?)$/;
+const PERCENT_WORD = /^(?:percent|percentage|per|share|rate|proportion)$/;
+const DISTANCE_UNIT = /^(?:km|kilometres?|kilometers?|miles?|metres?|meters?|feet|nautical)$/;
+const SAY_VERB = /^(?:say|said|says|tell|told|describe|described|call|called|explain|explained|put|line|comment|respond|responded|react|reacted|think|thought|claim|claimed|warn|warned|insist|insisted|stress|stressed|argue|argued|view|views|position|stance|remark|remarks)$/;
+
+const AUXILIARY = new Set(['did', 'does', 'do', 'is', 'are', 'was', 'were', 'will', 'would', 'can', 'could', 'has', 'have', 'had', 'should', 'shall', 'may', 'might', 'must']);
+/** "what does the article say": the text itself speaks, not a person. */
+const TEXT_SPEAKER = /^(?:article|story|report|piece|text|page|author|writer|document|source|paper|it)$/;
+
+/** Words that only build the question ("actually", "pls", "thing"), never evidence. */
+const SCAFFOLD = new Set(
+  ("actually really exactly supposedly basically thing things stuff pls please like kind sort lot bunch guys anyone know wonder wondering tell name named call called happen happened happening get got getting go going went way " +
+    'article story piece besides apart aside except else theyd youd hed shed wed id ive youve weve theyve dont didnt doesnt isnt wasnt arent werent cant wont whats whos wheres hows thats lets im youre theyre')
+    .split(
+    ' ',
+  ),
+);
+
+/** Analyses a question's form. */
+export function analyzeQuestion(question: string): QuestionAnalysis {
+  const tokens = words(question);
+  const lower = question.toLowerCase().replace(/[’‘]/g, "'");
+  const whIndex = tokens.findIndex((t) => WH.includes(t));
+  const wh = whIndex >= 0 ? (tokens[whIndex] ?? null) : null;
+  const after = whIndex >= 0 ? tokens.slice(whIndex + 1) : tokens;
+  const next = after[0] ?? '';
+
+  let type: ExpectedType = 'description';
+  let unit: string | null = null;
+  let granularity: DateGranularity = 'any';
+  const typeWords = new Set<string>();
+
+  const headNoun = (list: readonly string[]): string | undefined => {
+    // "which japanese PM", "what calendar day": the first noun-like word that names a category, within 3 words,
+    // before any auxiliary ("what did the three nations announce" names no category).
+    // "what is the capital of…": a copula right after the wh-word does not end the noun phrase that follows it.
+    const start = /^(?:is|was|are|were)$/.test(list[0] ?? '') ? 1 : 0;
+    const rest = list.slice(start);
+    const end = rest.findIndex((w) => AUXILIARY.has(w));
+    return rest.slice(0, Math.min(4, end < 0 ? 4 : end)).find((w) => PERSON_NOUN.test(w) || PLACE_NOUN.test(w) || ORG_NOUN.test(w) || TIME_UNIT.test(w) || /^(?:year|month|day|date|time)$/.test(w));
+  };
+
+  const dateRequest = /\b(?:what|which)\s+(?:exact\s+|calendar\s+|specific\s+)*(year|month|day|date|time)\b|\bsince\s+(?:what|which)\s+year\b|\bmonth\s*(?:and|\+|&)\s*year\b|\bcalendar\s+(?:day|date)\b|\bexact\s+date\b/.exec(lower);
+  if (wh === 'why' || /\b(?:what|which)\s+(?:caused|causes|led to|prompted|triggered|drove|motivated)\b|\bhow come\b|\bfor what reason\b|\bwhat(?:'s| is| was| are)(?:\s+\w+){1,3}\s+(?:trying|hoping|aiming|looking|seeking)\s+to\b|\bwhat\s+for\b|\bwhat\s+(?:keeps|kept|is)\s+\w+ing\b/.test(lower)) {
+    type = 'reason';
+  } else if (dateRequest || wh === 'when' || /\bhow long ago\b/.test(lower)) {
+    type = 'date';
+    const month = /\bmonth\b/.test(lower);
+    const day = /\b(?:day|date)\b/.test(lower) && !/\bdays\b/.test(lower);
+    granularity = day ? 'day' : month ? 'month' : /\byear\b/.test(lower) ? 'year' : 'any';
+    for (const w of ['year', 'month', 'day', 'date', 'calendar', 'exact', 'time']) typeWords.add(w);
+  } else if (wh === 'how' && /^(?:long|far|many|much|often|old|big|large)$/.test(next)) {
+    const quantityNoun = after.slice(1, 5);
+    if (next === 'long') {
+      type = 'duration';
+      unit = 'time';
+    } else if (next === 'far') {
+      type = 'quantity';
+      unit = 'distance';
+    } else if (next === 'old') {
+      type = 'quantity';
+      unit = 'age';
+    } else if (quantityNoun.some((w) => MONEY_WORD.test(w)) || (next === 'much' && /\b(?:cost|pay|spend|worth|invest|money|price|fund)/.test(lower))) {
+      type = 'money';
+      unit = 'currency';
+    } else if (quantityNoun.some((w) => PERCENT_WORD.test(w))) {
+      type = 'percent';
+      unit = 'percent';
+    } else {
+      const timeUnit = quantityNoun.find((w) => TIME_UNIT.test(w));
+      const distance = quantityNoun.find((w) => DISTANCE_UNIT.test(w));
+      if (timeUnit) {
+        type = 'duration';
+        unit = timeUnit.replace(/s$/, '').replace(/ie$/, 'y');
+      } else if (distance) {
+        type = 'quantity';
+        unit = 'distance';
+      } else {
+        type = next === 'much' ? 'quantity' : 'count';
+        // The counted noun is the last word before the verb: "how many of the visiting [leaders] is…".
+        const verbAt = after.findIndex((w, i) => i > 0 && AUXILIARY.has(w));
+        const counted = after.slice(1, verbAt < 0 ? 4 : verbAt).filter((w) => !['of', 'the', 'a', 'an', 'those', 'these', 'their', 'its'].includes(w));
+        unit = counted[counted.length - 1] ?? null;
+      }
+    }
+    for (const w of [next, ...quantityNoun.filter((w) => MONEY_WORD.test(w) || TIME_UNIT.test(w) || DISTANCE_UNIT.test(w) || PERCENT_WORD.test(w))]) typeWords.add(w);
+  } else if (isStatementForm(lower, tokens, whIndex) && !TEXT_SPEAKER.test(speakerOf(tokens, whIndex).slice(-1)[0] ?? '')) {
+    type = 'statement';
+  } else if (wh === 'who' || wh === 'whom' || wh === 'whose') {
+    type = 'person';
+  } else if (wh === 'where') {
+    type = 'place';
+  } else if (/\bwhat\s+percent|\bwhat\s+percentage\b|\bwhat\s+share\b/.test(lower)) {
+    type = 'percent';
+    unit = 'percent';
+  } else if (/\bwhat(?:'s| is| was)?\s+the\s+name\b|\bname\s+of\s+the\b/.test(lower)) {
+    const noun = after.find((w) => PERSON_NOUN.test(w) || PLACE_NOUN.test(w) || ORG_NOUN.test(w));
+    type = noun && PLACE_NOUN.test(noun) ? 'place' : noun && ORG_NOUN.test(noun) ? 'organisation' : noun ? 'person' : 'thing';
+    typeWords.add('name');
+  } else if (wh === 'which' || wh === 'what') {
+    const noun = headNoun(after);
+    if (noun && PERSON_NOUN.test(noun)) type = 'person';
+    else if (noun && /^(?:country|countries|nation|nations)$/.test(noun)) type = 'organisation';
+    else if (noun && PLACE_NOUN.test(noun)) type = 'place';
+    else if (noun && ORG_NOUN.test(noun)) type = 'organisation';
+    else if (/\b(?:what|which)\s+(?:else|other)\b|\bwhat\s+(?:are|were)\s+the\b/.test(lower)) type = 'list';
+    else if (/^(?:population|number|amount|size|level|total|figure)$/.test(after.find((w) => !['is', 'was', 'the', 'are', 'were'].includes(w)) ?? '')) {
+      type = 'quantity';
+    } else if (wh === 'which') type = /s$/.test(after[0] ?? '') && !/ss$/.test(after[0] ?? '') ? 'list' : 'thing';
+    else type = 'description';
+    if (noun && type !== 'description') typeWords.add(noun);
+    // "what part of the world", "which area of the country": the frame, not the focus.
+    if (noun && /^(?:part|area|region)$/.test(noun)) for (const w of ['world', 'country']) typeWords.add(w);
+  }
+
+  const given = new Set<string>();
+  for (const name of capitalisedWords(question)) given.add(name);
+  const questionWords = new Set(tokens);
+  for (const t of tokens) if (!WH.includes(t)) given.add(t);
+
+  const speaker = type === 'statement' ? speakerOf(tokens, whIndex) : [];
+  const years = [...question.matchAll(/\b(1[89]\d{2}|20\d{2})\b/g)].map((m) => m[1] ?? '');
+
+  // "besides the missile shield fight and the food spat, what else…": what the asker already knows is no short answer,
+  // and a sentence that only repeats it ranks lower (it still counts as focus: the new items often share its sentence).
+  const besides = /^(.*?)\b(?:besides|apart from|other than|aside from|except for|beyond)\b(.+?),\s*(?:what|which|who|where)\s+(?:else|other)\b/.exec(lower);
+  const excluded = new Set(besides ? words(besides[2] ?? '') : []);
+  for (const w of excluded) given.add(w);
+  const excludedTerms = [...excluded].filter((w) => !STOP.has(w)).map((w) => termOf(w));
+
+  const focus: QuestionWord[] = [];
+  const seen = new Set<string>();
+  for (const word of tokens) {
+    if (typeWords.has(word) || SCAFFOLD.has(word) || WH.includes(word)) continue;
+    const [term] = contentTerms(word);
+    if (!term || seen.has(term)) continue;
+    if (type === 'statement' && SAY_VERB.test(word)) continue;
+    seen.add(term);
+    focus.push({ word, term });
+  }
+  void questionWords;
+  const datePart = type === 'date' && /\b(?:done|finish|finished|end|ends|ended|wrap|wraps|over|leave|leaves|left|conclude|concludes|last day)\b/.test(lower) ? 'end' : 'start';
+  const roleNoun = type === 'person' ? tokens.find((w) => ROLE_NOUN.test(w)) : undefined;
+  const role = roleNoun ? (ROLE_WORDS[roleNoun] ?? [roleNoun]) : [];
+  const sayWord = type === 'statement' ? tokens.slice(Math.max(0, whIndex) + 1).find((w) => SAY_VERB.test(w)) : undefined;
+  const sayVerb = sayWord ? termOf(sayWord) : null;
+  const purpose = type === 'reason' && wh !== 'why' && /\b(?:trying|hoping|aiming|looking|seeking)\s+to\b|\bwhat\s+for\b/.test(lower);
+  return { text: question, wh, type, unit, sayVerb, excluded: excludedTerms, purpose, granularity, datePart, focus, given, speaker, years, names: new Set(capitalisedWords(question)), role, nameRuns: capitalisedNameRuns(question) };
+}
+
+/** "what did X say / tell / describe…", "how did X describe / explain…", "what was X's line / view on…". */
+function isStatementForm(lower: string, tokens: readonly string[], whIndex: number): boolean {
+  if (/\bwhat\s+(?:did|does|do|has|have|had|would)\s+.{1,60}?\b(?:say|tell|think|claim|warn|respond|argue|stress|insist)\b/.test(lower)) return true;
+  if (/\bhow\s+(?:did|does|do|has|have|had)\s+.{1,60}?\b(?:describe|explain|call|characteri[sz]e|put it|respond|react|justify|frame)\b/.test(lower)) return true;
+  if (/\bwhat\s+(?:was|is|were|are)\s+.{1,40}?'s?\s+(?:line|view|take|stance|position|response|reaction|message|argument|comment|remark)s?\b/.test(lower)) return true;
+  void tokens;
+  void whIndex;
+  return false;
+}
+
+/** The words between the auxiliary and the saying verb: "what did [kim yo jong] say…". */
+function speakerOf(tokens: readonly string[], whIndex: number): string[] {
+  const start = whIndex + 2;
+  const out: string[] = [];
+  for (let i = Math.max(0, start); i < tokens.length; i++) {
+    const word = tokens[i] ?? '';
+    if (SAY_VERB.test(word) || word === 'on' || word === 'about') break;
+    if (['the', 'a', 'an', 'his', 'her', 'their', 'its', 'of', 'was', 'is', 'were', 'actually', 'really'].includes(word)) continue;
+    out.push(word);
+  }
+  return out.slice(0, 5);
+}
+
+/** Folded capitalised words of a text, ignoring the first word of each sentence-like piece. */
+export function capitalisedWords(text: string): string[] {
+  const out: string[] = [];
+  for (const match of text.matchAll(/[\p{L}][\p{L}'’-]*/gu)) {
+    const raw = match[0] ?? '';
+    if (!/^\p{Lu}/u.test(raw)) continue;
+    const before = text.slice(0, match.index).trimEnd();
+    if (before.length === 0 || /[.?!:]$/.test(before)) continue;
+    out.push(...words(raw));
+  }
+  return out;
+}
+
+/** Consecutive capitalised words (not the question's first word): "Kim Jong Un", "US Steel". */
+function capitalisedNameRuns(text: string): string[][] {
+  const runs: string[][] = [];
+  let current: string[] = [];
+  let previousEnd = -1;
+  for (const match of text.matchAll(/[\p{L}][\p{L}'’-]*/gu)) {
+    const raw = (match[0] ?? '').replace(/['’]s$/, '');
+    const before = text.slice(0, match.index).trimEnd();
+    const first = before.length === 0 || /[.?!:]$/.test(before);
+    const adjacent = previousEnd >= 0 && /^\s+$/.test(text.slice(previousEnd, match.index));
+    if (/^\p{Lu}/u.test(raw) && !first) {
+      if (!adjacent && current.length > 0) {
+        runs.push(current);
+        current = [];
+      }
+      current.push(...words(raw));
+      previousEnd = match.index + (match[0] ?? '').length;
+    } else {
+      if (current.length > 0) runs.push(current);
+      current = [];
+      previousEnd = -1;
+    }
+  }
+  if (current.length > 0) runs.push(current);
+  return runs;
+}
+
+/** Stems of the focus words, for coverage scoring. */
+export function focusTerms(analysis: QuestionAnalysis): string[] {
+  return analysis.focus.map((f) => f.term);
+}
+
+export { termOf };

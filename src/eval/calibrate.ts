@@ -1,0 +1,129 @@
+// Honest calibration of the extractive answerer: every grid point is run once over the union of the sets; k-fold
+// cross-validation then picks, for each fold, the point that does best on the other folds and reports how it does
+// on the held-out one. The committed parameters are the best point on all items ("training fit").
+import type { CleanDocument, Passage } from '../core/types.js';
+import { answerExtractively, type EvidenceModel } from '../core/answer/extractive.js';
+import { DEFAULT_EXTRACTIVE_PARAMETERS, type ExtractiveParameters } from '../core/answer/parameters.js';
+import { scoreItem, type QaItem, type QaItemResult } from './qa.js';
+
+export interface PreparedItem {
+  set: string;
+  item: QaItem;
+  passages: Passage[];
+  documents: ReadonlyMap<string, CleanDocument>;
+  evidence: EvidenceModel;
+}
+
+export interface GridPoint {
+  parameters: ExtractiveParameters;
+  /** Per prepared item: 1 when correct (answered right, or refused when it should be). */
+  correct: Uint8Array;
+}
+
+/** The search space. Small on purpose: ~a few hundred points, each run over every item. */
+export function parameterGrid(base: ExtractiveParameters = DEFAULT_EXTRACTIVE_PARAMETERS): ExtractiveParameters[] {
+  const out: ExtractiveParameters[] = [];
+  for (const minEvidence of [0.45, 0.5, 0.55, 0.6])
+    for (const nearRatio of [0.5, 0.6, 0.75])
+      for (const vectorFloor of [0.5, 0.58, 0.65])
+        for (const documentCredit of [0, 0.4])
+          for (const predicate of [0, 0.2])
+            for (const type of [0.15, 0.3]) {
+              out.push({ ...base, minEvidence, nearRatio, vectorFloor, documentCredit, weights: { ...base.weights, type, predicate } });
+            }
+  return out;
+}
+
+export function runPoint(prepared: readonly PreparedItem[], parameters: ExtractiveParameters, rawFile: (source: string) => string | null): QaItemResult[] {
+  return prepared.map((p) => {
+    const answer = answerExtractively(p.item.question, p.passages, p.documents, p.evidence, { parameters });
+    return scoreItem(p.item, answer, p.passages.map((x) => x.chunk.source), 0, rawFile);
+  });
+}
+
+/** Deterministic fold of an item: a hash of its id, so adding items does not reshuffle the others. */
+export function foldOf(id: string, folds: number): number {
+  let h = 2166136261;
+  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 16777619);
+  return (h >>> 0) % folds;
+}
+
+export interface CrossValidation {
+  folds: number;
+  points: number;
+  /** Per item, whether the parameters chosen without its fold got it right. */
+  heldOut: boolean[];
+  /** Per item, whether the parameters chosen on all items got it right. */
+  fit: boolean[];
+  fitParameters: ExtractiveParameters;
+  /** Parameters chosen for each fold (to see how stable the choice is). */
+  chosen: ExtractiveParameters[];
+}
+
+/**
+ * The point with the most correct items among `include`. Ties are broken by the neighbourhood: the mean score of
+ * the points that differ from it in one parameter, so the choice sits on a plateau rather than a lucky spike.
+ */
+function bestPoint(points: readonly GridPoint[], include: (i: number) => boolean): GridPoint {
+  const scores = points.map((point) => {
+    let score = 0;
+    for (let i = 0; i < point.correct.length; i++) if (include(i)) score += point.correct[i] ?? 0;
+    return score;
+  });
+  const top = Math.max(...scores);
+  let best: GridPoint | undefined;
+  let bestNeighbourhood = -Infinity;
+  points.forEach((point, index) => {
+    if (scores[index] !== top) return;
+    let sum = 0;
+    let count = 0;
+    points.forEach((other, j) => {
+      if (j !== index && differsInOne(point.parameters, other.parameters)) {
+        sum += scores[j] ?? 0;
+        count += 1;
+      }
+    });
+    const neighbourhood = count === 0 ? 0 : sum / count;
+    if (neighbourhood > bestNeighbourhood) {
+      bestNeighbourhood = neighbourhood;
+      best = point;
+    }
+  });
+  if (!best) throw new Error('empty parameter grid');
+  return best;
+}
+
+function flat(p: ExtractiveParameters): number[] {
+  return [p.minEvidence, p.nearRatio, p.vectorFloor, p.documentCredit, p.nearWindow, ...Object.values(p.weights)];
+}
+
+function differsInOne(a: ExtractiveParameters, b: ExtractiveParameters): boolean {
+  const x = flat(a);
+  const y = flat(b);
+  let differences = 0;
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) differences += 1;
+  return differences === 1;
+}
+
+export function crossValidate(
+  prepared: readonly PreparedItem[],
+  rawFile: (source: string) => string | null,
+  options: { folds?: number; grid?: ExtractiveParameters[] } = {},
+): CrossValidation {
+  const folds = options.folds ?? 5;
+  const grid = options.grid ?? parameterGrid();
+  const points: GridPoint[] = grid.map((parameters) => ({
+    parameters,
+    correct: Uint8Array.from(runPoint(prepared, parameters, rawFile).map((r) => (r.correct ? 1 : 0))),
+  }));
+  const fold = prepared.map((p) => foldOf(`${p.set}:${p.item.id ?? p.item.question}`, folds));
+  const heldOut: boolean[] = new Array<boolean>(prepared.length).fill(false);
+  const chosen: ExtractiveParameters[] = [];
+  for (let f = 0; f < folds; f++) {
+    const point = bestPoint(points, (i) => fold[i] !== f);
+    chosen.push(point.parameters);
+    for (let i = 0; i < prepared.length; i++) if (fold[i] === f) heldOut[i] = point.correct[i] === 1;
+  }
+  const all = bestPoint(points, () => true);
+  return { folds, points: points.length, heldOut, fit: [...all.correct].map((c) => c === 1), fitParameters: all.parameters, chosen };
+}

@@ -1,0 +1,123 @@
+import { describe, expect, it } from 'vitest';
+import { analyzeQuestion } from '../../src/core/text/question.js';
+import { answerExtractively, type EvidenceModel } from '../../src/core/answer/extractive.js';
+import { formatAnswer } from '../../src/commands/format.js';
+import { renderAnswer } from '../../src/discord/render/answer.js';
+import type { CleanDocument, Passage } from '../../src/core/types.js';
+
+describe('question analysis reads the form of the question', () => {
+  it.each([
+    ['who did the minister meet in the capital?', 'person', null],
+    ['which japanese PM did the president sit down with?', 'person', null],
+    ["what's the name of the spokesperson who announced it?", 'person', null],
+    ['where did they fire the missile from?', 'place', null],
+    ['in which city were the talks held?', 'place', null],
+    ['what month and year did he leave office?', 'date', null],
+    ['why did relations sour in 2016?', 'reason', null],
+    ["what's the minister actually trying to get done in the capital?", 'reason', null],
+    ['how long did the talks last?', 'duration', 'time'],
+    ['how many hours did the leaders spend talking?', 'duration', 'hour'],
+    ['how many billions of dollars in tariffs were at stake?', 'money', 'currency'],
+    ['what percentage of voters distrust the plan?', 'percent', 'percent'],
+    ['how many of the visiting leaders will he meet one-on-one?', 'count', 'leaders'],
+    ['what did the foreign minister say about the deal?', 'statement', null],
+    ['how did the president describe the alliance?', 'statement', null],
+    ['what else did the two leaders discuss?', 'list', null],
+    ['which war is the backdrop for the talks?', 'thing', null],
+  ])('%s → %s', (question, type, unit) => {
+    const analysis = analyzeQuestion(question);
+    expect(analysis.type).toBe(type);
+    if (unit) expect(analysis.unit).toBe(unit);
+  });
+
+  it('keeps the focus and drops scaffolding, and knows the speaker and date precision', () => {
+    const said = analyzeQuestion('what did kim yo jong say tokyo has to do?');
+    expect(said.speaker).toEqual(['kim', 'yo', 'jong']);
+    expect(said.focus.map((f) => f.word)).toContain('tokyo');
+    expect(said.focus.map((f) => f.word)).not.toContain('say');
+    expect(analyzeQuestion('so what calendar day is the visit done?')).toMatchObject({ type: 'date', granularity: 'day', datePart: 'end' });
+    expect(analyzeQuestion('what month and year did they meet? pls').focus.map((f) => f.word)).not.toContain('pls');
+  });
+});
+
+const TEXT = [
+  'Leaders meet in Tokyo',
+  '',
+  'Photo: the two leaders shake hands.',
+  '',
+  'The leaders of the two neighbours met in Tokyo on Saturday to discuss trade and security.',
+  '',
+  'President Park will fly to Washington on Sunday for talks with the US president.',
+  '',
+  'Both countries agreed to cut tariffs to 15 percent under the new trade deal.',
+  '',
+  'Park said the visit "carries very important meaning" for relations between the neighbours.',
+].join('\n');
+
+const DOC: CleanDocument = {
+  source: 'tokyo.txt', title: 'Leaders meet in Tokyo', publishedAt: '2025-08-23', dateProvenance: 'dateline', dateConfidence: 1,
+  url: null, format: 'txt', text: TEXT, fileHash: 'x', contentHash: 'y',
+};
+const PASSAGE: Passage = {
+  chunk: { id: 'c1', source: DOC.source, start: 0, end: TEXT.length, text: TEXT },
+  doc: DOC, score: 1, bm25Score: 1, vectorScore: 1, termCoverage: 1,
+};
+const DOCUMENTS = new Map([[DOC.source, DOC]]);
+const EVIDENCE: EvidenceModel = { idf: () => 1 };
+const ask = (question: string) => answerExtractively(question, [PASSAGE], DOCUMENTS, EVIDENCE);
+
+describe('typed extractive answers', () => {
+  it('lead with the short answer, then the one verbatim sentence that supports it', () => {
+    const answer = ask('Where did the leaders meet on Saturday?');
+    expect(answer.refused).toBe(false);
+    expect(answer.short).toBe('Tokyo');
+    expect(answer.answer).toMatch(/^\*\*Tokyo\*\* — The leaders of the two neighbours met in Tokyo on Saturday/);
+    expect(answer.citations).toHaveLength(1);
+    expect(TEXT.slice(answer.citations[0]!.start, answer.citations[0]!.end)).toBe(answer.citations[0]!.quote);
+  });
+
+  it('work out a relative date from the page’s publication date and say what the page said', () => {
+    const answer = ask('What day will President Park fly to Washington?');
+    expect(answer.short).toBe('24 August 2025');
+    expect(answer.answer).toContain('dated 23 August 2025');
+    expect(answer.answer).toMatch(/says "(?:on )?Sunday"/);
+  });
+
+  it('refuse a type trap (a dollar amount where the page gives a percentage) without citing the percentage', () => {
+    const answer = ask('How many billions of dollars in tariffs did both countries cut under the trade deal?');
+    expect(answer.refused).toBe(true);
+    expect(answer.type).toBe('money');
+    expect(answer.citations.some((c) => c.quote.includes('15 percent'))).toBe(false);
+  });
+
+  it('answer "what did X say" with X’s statement', () => {
+    const answer = ask('What did Park say about the visit?');
+    expect(answer.refused).toBe(false);
+    expect(answer.answer).toContain('carries very important meaning');
+  });
+});
+
+describe('sources are grouped per document', () => {
+  const base = { source: 'tokyo.txt', title: 'Leaders meet in Tokyo', date: '2025-08-23', url: null };
+  const grouped = {
+    question: 'q', answer: 'One [1] Two [2]', refused: false, mode: 'extractive' as const,
+    citations: [
+      { ...base, n: 1, quote: 'first quote', start: 0, end: 11 },
+      { ...base, n: 2, quote: 'second quote', start: 20, end: 32 },
+    ],
+  };
+
+  it('in the terminal: one title, both quotes under it', () => {
+    const text = formatAnswer(grouped);
+    expect(text.split('Leaders meet in Tokyo').length - 1).toBe(1);
+    expect(text).toContain('[1][2] Leaders meet in Tokyo');
+    expect(text).toContain('“first quote”');
+    expect(text).toContain('“second quote”');
+  });
+
+  it('in Discord: one source line carrying both numbers', () => {
+    const field = renderAnswer(grouped, '1').embeds.at(-1)!.fields![0]!;
+    expect(field.value.split('\n')).toHaveLength(1);
+    expect(field.value).toMatch(/^\*\*\[1\]\[2\]\*\* Leaders meet in Tokyo/);
+  });
+});

@@ -168,6 +168,9 @@ interface QueryResult {
   rssMb: number;
   rssAfterQueriesMb: number;
   rssAfterManyMb: number;
+  heapAfterManyMb: number;
+  rssAfterManyIdleMb: number;
+  heapAfterLoadMb: number;
   manyQuestions: number;
   retrieve: number[];
   retrieveBrute: number[];
@@ -190,6 +193,7 @@ async function queryPhase(job: QueryJob, log: (line: string) => void): Promise<Q
   const loadKbMs = performance.now() - t;
   gc();
   const rssMb = process.memoryUsage().rss / 2 ** 20;
+  const heapAfterLoadMb = process.memoryUsage().heapUsed / 2 ** 20;
   log(`  load: generation ${Math.round(loadGenerationMs)} ms + knowledge base ${Math.round(loadKbMs)} ms, RSS ${Math.round(rssMb)} MB`);
 
   const evidence: EvidenceModel = { idf: (term) => base.bm25.idf(term), embed: (text) => embedder.embed(text), wordSimilarity: (a, b) => embedder.wordSimilarity(a, b) };
@@ -223,7 +227,15 @@ async function queryPhase(job: QueryJob, log: (line: string) => void): Promise<Q
   }
   gc();
   const rssAfterManyMb = process.memoryUsage().rss / 2 ** 20;
-  log(`  RSS after ${job.rssQuestions.length} more questions: ${Math.round(rssAfterManyMb)} MB`);
+  const heapAfterManyMb = process.memoryUsage().heapUsed / 2 ** 20;
+  // V8 keeps the heap it grew during the burst until it is idle (its memory reducer then gives pages back): a bot
+  // between questions. Read again after 3 s without work.
+  for (let i = 0; i < 6; i++) {
+    await new Promise((resolveIdle) => setTimeout(resolveIdle, 500));
+    gc();
+  }
+  const rssAfterManyIdleMb = process.memoryUsage().rss / 2 ** 20;
+  log(`  RSS after ${job.rssQuestions.length} more questions: ${Math.round(rssAfterManyMb)} MB (heap in use ${Math.round(heapAfterManyMb)} MB), after 3 s idle ${Math.round(rssAfterManyIdleMb)} MB`);
 
   // Vector search alone, HNSW against the exact scans, on the same query vectors.
   const vectors = questions.map((q) => embedder.embed(q));
@@ -281,6 +293,9 @@ async function queryPhase(job: QueryJob, log: (line: string) => void): Promise<Q
     rssMb,
     rssAfterQueriesMb,
     rssAfterManyMb,
+    heapAfterManyMb,
+    rssAfterManyIdleMb,
+    heapAfterLoadMb,
     manyQuestions: job.rssQuestions.length,
     retrieve,
     retrieveBrute,
@@ -477,6 +492,9 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
         rss_mb: round(q.rssMb, 0),
         rss_after_queries_mb: round(q.rssAfterQueriesMb, 0),
         rss_after_many_mb: round(q.rssAfterManyMb, 0),
+        rss_after_many_idle_mb: round(q.rssAfterManyIdleMb, 0),
+        heap_after_load_mb: round(q.heapAfterLoadMb, 0),
+        heap_after_many_mb: round(q.heapAfterManyMb, 0),
         rss_many_questions: q.manyQuestions,
         queries: q.retrieve.length,
         query_p50_ms: round(percentile(q.retrieve, 50)),

@@ -44,6 +44,10 @@ export interface SizeReport {
   rss_mb: number;
   rss_after_queries_mb: number;
   rss_after_many_mb: number;
+  /** The same after 3 s without work (V8 returns the heap it grew during the burst). */
+  rss_after_many_idle_mb: number;
+  heap_after_load_mb: number;
+  heap_after_many_mb: number;
   rss_many_questions: number;
   queries: number;
   query_p50_ms: number;
@@ -122,7 +126,8 @@ export function formatTable(report: BenchReport): string {
     ['  recall@10 (against native exact)', (s) => `${s.recall_at_10}`],
     ['load (generation + KB)', (s) => `${s.load_ms} ms (${s.load_generation_ms} + ${s.load_kb_ms})`],
     ['RSS after load · after queries', (s) => `${s.rss_mb} · ${s.rss_after_queries_mb} MB`],
-    ['RSS after N more questions', (s) => `${s.rss_after_many_mb} MB (N = ${s.rss_many_questions})`],
+    ['RSS after N more questions · after 3 s idle', (s) => `${s.rss_after_many_mb} · ${s.rss_after_many_idle_mb} MB (N = ${s.rss_many_questions})`],
+    ['  JS heap in use: after load · after N', (s) => `${s.heap_after_load_mb} · ${s.heap_after_many_mb} MB`],
     ['peak RSS: full build · with 3 re-indexes', (s) => `${s.build_peak_rss_mb} · ${s.peak_rss_mb} MB`],
     ['index on disk (all generations)', (s) => `${s.disk_mb} MB (${s.disk_total_mb} MB)`],
   ];

@@ -446,8 +446,8 @@ interface DocumentAnalysis {
   terms?: Set<string>;
   caseCounts?: Map<string, [number, number]>;
 }
-/** Sentences of cached documents, all documents together (~1.5 kB each with their features and vector). */
-const DOCUMENT_CACHE_SENTENCES = 30_000;
+/** Sentences of cached documents, all documents together (~5 kB each with their tokens, terms and vector). */
+const DOCUMENT_CACHE_SENTENCES = 5_000;
 const documentCache = new LRUCache<string, DocumentAnalysis>({ max: 2000, maxSize: DOCUMENT_CACHE_SENTENCES, sizeCalculation: (entry) => entry.sentences.length + 1 });
 
 function analysisOf(doc: CleanDocument): DocumentAnalysis {

@@ -67,6 +67,8 @@ const envSchema = z.object({
   FEEDBACK_FILE: z.string().trim().default('feedback.jsonl'),
   ENTITIES_FILE: z.string().trim().default('data/entities.json'),
   WATCH_CORPUS: booleanFlag,
+  ASK_THREADS: z.enum(['auto', 'off']).default('auto'),
+  DISCORD_MESSAGE_CONTENT: booleanFlag,
   EVAL_DIR: z.string().trim().default('../shared/eval'),
   STORE: z.enum(['local', 'pgvector']).default('local'),
   DATABASE_URL: optionalString,
@@ -101,6 +103,10 @@ export interface Config {
     cooldownSeconds: number;
     feedbackFile: string;
     watchCorpus: boolean;
+    /** Open a thread from each public /ask (and mention) answer for follow-ups (ASK_THREADS=auto) or not (off). */
+    askThreads: 'auto' | 'off';
+    /** Read plain messages (replies, thread messages): needs the privileged Message Content intent. */
+    messageContent: boolean;
   };
   uploads: {
     /** Largest file `/add` accepts (MAX_UPLOAD_MB). */
@@ -196,6 +202,8 @@ export function loadConfig(
       cooldownSeconds: e.COOLDOWN_SECONDS,
       feedbackFile: resolve(e.FEEDBACK_FILE),
       watchCorpus: e.WATCH_CORPUS,
+      askThreads: e.ASK_THREADS,
+      messageContent: e.DISCORD_MESSAGE_CONTENT,
     },
     uploads: { maxBytes: e.MAX_UPLOAD_MB * 1024 * 1024, cdnBase: e.DISCORD_CDN_BASE },
     entitiesFile: resolve(e.ENTITIES_FILE),

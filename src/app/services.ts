@@ -47,7 +47,9 @@ export async function createServices(options: AppOptions): Promise<Services> {
   const store = options.store ?? (await createCorpusStore(config, embedder, logger));
   await store.open();
   phase('storeOpen');
-  const services = createBotServices({ config, logger, store, chat, scorer, catalog, warmEntities: options.warmEntities ?? false });
+  // The condense-question step only exists with a model; imported with it (LangChain's prompt templates).
+  const condense = chat ? (await import('../providers/condense.js')).createCondenser(chat) : null;
+  const services = createBotServices({ config, logger, store, chat, condense, scorer, catalog, warmEntities: options.warmEntities ?? false });
   phase('services');
   logger.debug({ msSinceProcessStart: phases }, 'start-up phases');
   return services;

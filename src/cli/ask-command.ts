@@ -1,6 +1,6 @@
 // npm run ask -- "question" [--k N] [--json]
 import { createServices } from '../app/services.js';
-import { formatAnswer } from '../commands/format.js';
+import { answerJson, formatAnswer } from '../commands/format.js';
 import { cliConfig, cliLogger, COMMON_OPTIONS, fail, parseCli, printJson, runMain } from './common.js';
 
 const USAGE = `Usage: npm run ask -- "question" [--k N] [--json] [--corpus DIR] [--index DIR]
@@ -20,16 +20,7 @@ runMain(async () => {
   const services = await createServices({ config, logger: cliLogger(config) });
   const answer = await services.ask(question, k === undefined ? {} : { k });
   if (values.json) {
-    printJson({
-      question: answer.question,
-      answer: answer.answer,
-      refused: answer.refused,
-      mode: answer.mode,
-      ...(answer.fallbackReason ? { fallbackReason: answer.fallbackReason } : {}),
-      short: answer.short ?? null,
-      type: answer.type ?? null,
-      citations: answer.citations.map((c) => ({ n: c.n, source: c.source, title: c.title, date: c.date, url: c.url, quote: c.quote, start: c.start, end: c.end, page: c.page ?? null })),
-    });
+    printJson(answerJson(answer));
   } else {
     process.stdout.write(`${formatAnswer(answer)}\n`);
   }

@@ -8,11 +8,13 @@ import { runQaEval, runRetrievalAblation, runTimelineEval, prepareItems } from '
 import { crossValidate } from '../eval/calibrate.js';
 import { DEFAULT_EXTRACTIVE_PARAMETERS, type ExtractiveParameters } from '../core/answer/parameters.js';
 import { rawCorpusReader } from '../eval/qa.js';
+import { readConversationSet, runConversationEval, type ConversationReport } from '../eval/conversations.js';
 import { runScriptedModels, type ScriptedModelReport } from '../eval/scripted-models.js';
 import { cliConfig, cliLogger, COMMON_OPTIONS, fail, parseCli, printJson, runMain } from './common.js';
 
-const USAGE = `Usage: npm run eval -- [--set FILE]… [--cv] [--folds N] [--no-models] [--timeline FILE] [--json] [--corpus DIR] [--index DIR]
-Defaults: $EVAL_DIR/qa-dev.jsonl and $EVAL_DIR/timeline-japan-korea.dev.json (EVAL_DIR defaults to ../shared/eval).
+const USAGE = `Usage: npm run eval -- [--set FILE]… [--conversations FILE] [--cv] [--folds N] [--no-models] [--timeline FILE] [--json] [--corpus DIR] [--index DIR]
+Defaults: $EVAL_DIR/qa-dev.jsonl, $EVAL_DIR/conversations.dev.jsonl (each turn graded with the turns before it as
+history) and $EVAL_DIR/timeline-japan-korea.dev.json (EVAL_DIR defaults to ../shared/eval).
 --cv   k-fold cross-validation of the answerer's parameters over qa-dev + qa-natural.dev + test/fixtures/qa-extra.jsonl:
        held-out-fold figures next to the training fit (the committed parameters are the fit's choice).`;
 
@@ -27,6 +29,7 @@ runMain(async () => {
     ...COMMON_OPTIONS,
     set: { type: 'string', multiple: true },
     timeline: { type: 'string' },
+    conversations: { type: 'string' },
     cv: { type: 'boolean', default: false },
     folds: { type: 'string' },
     'no-models': { type: 'boolean', default: false },
@@ -48,6 +51,11 @@ runMain(async () => {
     const items = readQaSet(path);
     reports.push({ set: path, ...(await runQaEval(services, items, config.corpusDir)), retrievalByMode: await runRetrievalAblation(services, items) });
   }
+  const conversationsPath = values.conversations ?? join(config.evalDir, 'conversations.dev.jsonl');
+  if (values.conversations && !existsSync(conversationsPath)) fail(`conversation set not found: ${conversationsPath}`, 2);
+  const conversations: (ConversationReport & { set: string }) | null = existsSync(conversationsPath)
+    ? { set: conversationsPath, ...(await runConversationEval(services, readConversationSet(conversationsPath), config.corpusDir)) }
+    : null;
   const timeline = await runTimelineEval(services, values.timeline ?? join(config.evalDir, 'timeline-japan-korea.dev.json'));
 
   type CrossValidationReport = { sets: string[]; folds: number; points: number; heldOut: Record<string, Figures>; fit: Record<string, Figures>; parameters: unknown; chosen: ExtractiveParameters[]; misses: Record<string, string[]> };
@@ -81,7 +89,7 @@ runMain(async () => {
   } else await services.close();
 
   if (values.json) {
-    printJson({ qa: reports, timeline, cv: cv ?? recorded, models });
+    printJson({ qa: reports, conversations, timeline, cv: cv ?? recorded, models });
     return;
   }
   const pct = (x: Rate) => (x === null ? 'n/a' : `${(100 * x).toFixed(1)} %`);
@@ -98,11 +106,23 @@ runMain(async () => {
         `retrieval recall@5   ${fixed(report.recallAt5)}   MRR ${fixed(report.mrr)}`,
         `answer accuracy      ${report.correct}/${report.answerable} (${pct(report.accuracy)})   unanswerable refused ${report.refusedCorrectly}/${report.unanswerable} (${pct(report.refusalAccuracy)})`,
         `by type              ${byTypeLine(report)}`,
-        `false-refusal rate   ${pct(report.falseRefusalRate)}   refusals citing the answer ${report.refusalsCitingAnswer}`,
+        `false-refusal rate   ${pct(report.falseRefusalRate)}   refusals citing the answer ${report.refusalsCitingAnswer}   cited sentence states the asked event ${report.statesEvent.stated}/${report.statesEvent.of}`,
         `citation validity    ${pct(report.citationValidity)}   median answer ${report.medianAnswerChars ?? 'n/a'} chars`,
         `answer latency       p50 ${report.latencyP50Ms.toFixed(1)} ms   p95 ${report.latencyP95Ms.toFixed(1)} ms (extractive steady state, index loaded)`,
         `recall@5 by mode     ${(['keyword', 'vector', 'hybrid'] as const).map((m) => `${m} ${fixed(report.retrievalByMode[m].recallAt5)} (MRR ${fixed(report.retrievalByMode[m].mrr)})`).join('   ')}`,
       ].join('\n') + '\n',
+    );
+  }
+  if (conversations) {
+    process.stdout.write(`\n== ${conversations.set} (${conversations.turns.length} turns, graded with the turns before as history)\n`);
+    for (const turn of conversations.turns) {
+      process.stdout.write(`${turn.correct ? 'ok  ' : 'FAIL'} ${turn.id.padEnd(8)} ${turn.refused ? 'refused ' : ''}${turn.question}\n`);
+      if (turn.standalone !== turn.question) process.stdout.write(`       read as: ${turn.standalone}\n`);
+      if (!turn.correct) process.stdout.write(`       → ${turn.answer.slice(0, 300)}\n`);
+    }
+    const c = conversations;
+    process.stdout.write(
+      `turns correct        ${c.correct}/${c.total}   first turns ${c.firstTurns.correct}/${c.firstTurns.total} (asked alone: ${c.firstTurns.aloneCorrect}/${c.firstTurns.total})   follow-ups ${c.followUps.correct}/${c.followUps.total}   p95 ${c.latencyP95Ms.toFixed(1)} ms\n`,
     );
   }
   const shown = cv ?? recorded;
@@ -121,7 +141,7 @@ runMain(async () => {
     }
     process.stdout.write(`chosen on all items: ${JSON.stringify(cv.parameters)}\n`);
     const brief = (p: ExtractiveParameters) =>
-      `minEvidence ${p.minEvidence} nearRatio ${p.nearRatio} vectorFloor ${p.vectorFloor} documentCredit ${p.documentCredit} predicate ${p.weights.predicate} type ${p.weights.type}`;
+      `minEvidence ${p.minEvidence} nearRatio ${p.nearRatio} vectorFloor ${p.vectorFloor} minPredicate ${p.minPredicate} predicate ${p.weights.predicate} type ${p.weights.type}`;
     cv.chosen.forEach((p, i) => process.stdout.write(`  fold ${i + 1} chose: ${brief(p)}\n`));
   }
   if (models) {

@@ -1,4 +1,5 @@
-// npm start: the Discord bot when DISCORD_TOKEN is set, otherwise the local terminal session.
+// npm start: the Discord bot when DISCORD_TOKEN is set, otherwise the local terminal session
+// (`npm start -- --json`: JSON lines, one question per stdin line, one object per answer).
 import { createServices } from '../app/services.js';
 import { loggerFor } from '../logging.js';
 import { cliConfig, cliLogger, COMMON_OPTIONS, parseCli, runMain } from './common.js';
@@ -27,9 +28,10 @@ runMain(async () => {
     return;
   }
   const logger = cliLogger(config);
-  const interactive = Boolean(process.stdin.isTTY);
+  const json = values.json;
+  const interactive = Boolean(process.stdin.isTTY) && !json;
   if (interactive) process.stdout.write('No DISCORD_TOKEN set: starting the local terminal session. Loading the index…\n');
   const services = await createServices({ config, logger });
-  await runSession(services, { input: process.stdin, output: process.stdout, logger, interactive });
+  await runSession(services, { input: process.stdin, output: process.stdout, logger, interactive, json });
   await services.close();
 });

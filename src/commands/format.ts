@@ -37,6 +37,25 @@ export function formatAnswer(answer: Answer): string {
   return lines.join('\n');
 }
 
+/** The `ask --json` object: the answer with its citations, for scripts and checks. */
+export function answerJson(answer: Answer): Record<string, unknown> {
+  return {
+    question: answer.question,
+    answer: answer.answer,
+    refused: answer.refused,
+    mode: answer.mode,
+    ...(answer.fallbackReason ? { fallbackReason: answer.fallbackReason } : {}),
+    short: answer.short ?? null,
+    type: answer.type ?? null,
+    citations: answer.citations.map((c) => ({ n: c.n, source: c.source, title: c.title, date: c.date, url: c.url, quote: c.quote, start: c.start, end: c.end, page: c.page ?? null })),
+  };
+}
+
+/** The reply footer line for a rewritten follow-up. */
+export function readAsLine(standalone: string): string {
+  return `Read as: "${standalone}"`;
+}
+
 export function formatTimeline(timeline: Timeline): string {
   const lines = [`Timeline: ${timeline.entities.map((e) => e.label).join(' + ')}`, ''];
   if (timeline.events.length === 0 && timeline.undated.length === 0) lines.push(timeline.message ?? 'No events found for these entities.');

@@ -11,8 +11,9 @@ import type { TimelineEntities } from './timeline-entities.js';
 import type { Answer, ChatModel, Logger, Timeline } from '../core/types.js';
 import type { CorpusStore, CorpusView } from '../core/corpus.js';
 import { cleanQuestion } from './question.js';
+import { boundHistory, inventedNames, standaloneQuestion, turnFromAnswer, type ConversationTurn, type KnownEntity } from '../core/conversation/index.js';
 import type { createUploadServices } from './upload-services.js';
-import type { AskOptions, BotServices, EntitySummary, HelpInfo, ReindexProgress, ReindexSummary, SourceInfo, TimelineOptions, UploadServices } from './types.js';
+import type { AskOptions, BotServices, ConversationAnswer, EntitySummary, HelpInfo, ReindexProgress, ReindexSummary, SourceInfo, TimelineOptions, UploadServices } from './types.js';
 
 export interface ServiceDependencies {
   /** The settings the use cases read (RETRIEVAL_K, LLM_TIMEOUT_MS). */
@@ -25,6 +26,8 @@ export interface ServiceDependencies {
   /** Embeds sentences for the extractive answerer's similarity scores; word similarity lets paraphrases match. */
   scorer: { embed(text: string): ArrayLike<number>; wordSimilarity?(a: string, b: string): number };
   catalog: EntityCatalog;
+  /** The model path's condense-question step; null or absent rewrites follow-ups offline only. */
+  condense?: ((question: string, history: readonly ConversationTurn[], options?: { signal?: AbortSignal }) => Promise<string>) | null;
   /** Learn the corpus' entities in the background right away (long-running front ends), not on first use. */
   warmEntities?: boolean;
 }
@@ -102,6 +105,21 @@ export function createBotServices(dependencies: ServiceDependencies): Services {
       return { ...answer, type: offline.type, short: answer.mode === 'llm' ? null : offline.short };
     },
 
+    async converse(rawQuestion: string, history: readonly ConversationTurn[], askOptions: AskOptions = {}): Promise<ConversationAnswer> {
+      const question = cleanQuestion(rawQuestion);
+      const turns = boundHistory(history);
+      let standalone = question;
+      if (turns.length > 0) {
+        const known = await knownEntities();
+        const offline = standaloneQuestion(question, turns, known);
+        standalone = offline.standalone;
+        if (dependencies.condense) standalone = await condensed(question, turns, offline.standalone);
+        if (standalone !== question) logger.debug({ question, standalone, carried: offline.carried }, 'follow-up read as a standalone question');
+      }
+      const answer = await services.ask(standalone, askOptions);
+      return { answer, standalone, rewritten: standalone !== question, turn: turnFromAnswer(question, standalone, answer) };
+    },
+
     async timeline(query: string | readonly string[], timelineOptions: TimelineOptions = {}): Promise<Timeline> {
       const view = await store.view();
       return (await timelines()).timeline(view, query, timelineOptions);
@@ -149,6 +167,33 @@ export function createBotServices(dependencies: ServiceDependencies): Services {
       await store.close();
     },
   };
+
+  /** The corpus' names with their kinds, for "he", "there" and "they" in follow-ups. */
+  async function knownEntities(): Promise<KnownEntity[]> {
+    try {
+      const summaries = await (await timelines()).summaries(await store.view());
+      return summaries.map((e) => ({ label: e.label, kind: e.kind === 'person' ? 'person' : e.kind === 'place' || e.source === 'curated' ? 'place' : 'other' }));
+    } catch (error) {
+      logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'entities unavailable for follow-ups');
+      return [];
+    }
+  }
+
+  /** The model's condensed question when it invents no names; otherwise (or on failure) the offline rewrite. */
+  async function condensed(question: string, turns: readonly ConversationTurn[], offline: string): Promise<string> {
+    const condense = dependencies.condense;
+    if (!condense) return offline;
+    try {
+      const signal = AbortSignal.timeout(config.openai.timeoutMs);
+      const rewrite = cleanQuestion(await condense(question, turns, { signal }));
+      const invented = inventedNames(rewrite, question, turns);
+      if (invented.length === 0) return rewrite;
+      logger.info({ question, rewrite, invented }, 'condensed question named things the conversation never mentioned; using the offline rewrite');
+    } catch (error) {
+      logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'condense-question step failed; using the offline rewrite');
+    }
+    return offline;
+  }
 
   async function describe(view: CorpusView): Promise<HelpInfo> {
     const documents = [...(await view.documents()).values()];

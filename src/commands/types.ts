@@ -1,4 +1,5 @@
 // The use cases both front ends (Discord and the terminal session) call. One implementation, two adapters.
+import type { ConversationTurn } from '../core/conversation/history.js';
 import type { Answer, IndexProgress, ReindexSummary, Timeline } from '../core/types.js';
 import type { AddRequest, AddResult } from './add.js';
 import type { RemoveRequest, RemoveResult } from './remove.js';
@@ -59,8 +60,19 @@ export interface EntitySummary {
   mentions: number;
 }
 
+/** An answer inside a conversation: what was asked, how it was read, and the turn it leaves behind. */
+export interface ConversationAnswer {
+  answer: Answer;
+  /** The question as read (the follow-up rewritten to stand alone), equal to the question when it stood alone. */
+  standalone: string;
+  rewritten: boolean;
+  turn: ConversationTurn;
+}
+
 export interface BotServices {
   ask(question: string, options?: AskOptions): Promise<Answer>;
+  /** A question with the turns before it (oldest first): rewritten to stand alone, then answered like ask(). */
+  converse(question: string, history: readonly ConversationTurn[], options?: AskOptions): Promise<ConversationAnswer>;
   /**
    * The query as typed (or as command-line words): known names (curated or learned from the corpus) are
    * matched greedily, anything else is a topic phrase. Nothing found is an empty timeline with a `message`.

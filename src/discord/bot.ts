@@ -14,6 +14,8 @@ import { NO_MENTIONS } from './render/limits.js';
 import { createRouter, describeError, scrubTokens } from './router.js';
 import type { CommandContext, StoredAnswer } from './types.js';
 import { watchCorpus, type CorpusWatcher } from './watch.js';
+import { ConversationStore } from '../commands/conversation-store.js';
+import { handleMessage } from './follow-ups.js';
 
 export { commands, commandDefinitions } from './commands/index.js';
 
@@ -40,7 +42,10 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
   const { config, services, logger } = options;
   const token = requireDiscordToken(config);
 
-  const client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: config.discord.apiBase } });
+  // Guild messages carry mentions and replies; their text needs the privileged Message Content intent, which is
+  // asked for only when switched on (Discord refuses the login otherwise).
+  const intents = [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, ...(config.discord.messageContent ? [GatewayIntentBits.MessageContent] : [])];
+  const client = new Client({ intents, rest: { api: config.discord.apiBase } });
   const context: CommandContext = {
     services,
     config,
@@ -49,6 +54,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     timelines: recentStore<Timeline>(RECENT),
     cooldowns: new Cooldowns(config.discord.cooldownSeconds),
     feedback: new FeedbackLog(config.discord.feedbackFile),
+    conversations: new ConversationStore(),
   };
   const router = createRouter(commands, context);
   const inFlight = new Set<Promise<void>>();
@@ -64,6 +70,13 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       return;
     }
     const task = router.handle(interaction).finally(() => inFlight.delete(task));
+    inFlight.add(task);
+  });
+  client.on(Events.MessageCreate, (message) => {
+    if (stopping) return;
+    const task = handleMessage(message, context)
+      .catch((error: unknown) => logger.error({ err: describeError(error) }, 'message handling failed'))
+      .finally(() => inFlight.delete(task));
     inFlight.add(task);
   });
   client.on(Events.Error, (error) => logger.error({ err: describeError(error) }, 'discord client error'));
@@ -99,6 +112,18 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
   logger.info(
     { user: client.user?.tag, applicationId, guilds: client.guilds.cache.size, commands: commands.map((c) => c.data.name) },
     'discord bot ready',
+  );
+  logger.info(
+    {
+      threads: config.discord.askThreads,
+      mentions: true,
+      askInThreads: true,
+      repliesAndThreadMessages: config.discord.messageContent,
+      messageContentIntent: config.discord.messageContent,
+    },
+    config.discord.messageContent
+      ? 'follow-ups: replies, thread messages, /ask in threads and mentions'
+      : 'follow-ups: /ask in threads and mentions (set DISCORD_MESSAGE_CONTENT=true for replies and thread messages)',
   );
 
   let watcher: CorpusWatcher | undefined;

@@ -1,19 +1,32 @@
-// "Wrong citation?" reports: one JSON object per line, appended in order even when clicks overlap.
+// FEEDBACK_FILE: votes, "Wrong citation?" reports, refusals and answer counts, one JSON object per line, appended in
+// order even when clicks overlap. User ids are hashed; nothing of the message beyond the question is kept.
+import { createHash } from 'node:crypto';
 import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { Citation } from '../core/types.js';
+import type { FeedbackKind, FeedbackRecord } from '../core/feedback/report.js';
+import type { Answer } from '../core/types.js';
 
-export interface FeedbackRecord {
-  kind: 'wrong-citation';
-  timestamp: string;
-  userId: string;
-  guildId: string | null;
-  interactionId: string;
-  question: string;
-  answer: string;
-  mode: string;
-  refused: boolean;
-  citations: Citation[];
+export type { FeedbackRecord };
+
+/** A stable pseudonym: the same user gives the same hash, which does not give the id back. */
+export function hashUser(userId: string): string {
+  return createHash('sha256').update(`citebot-feedback:${userId}`).digest('hex').slice(0, 16);
+}
+
+/** The record of an answer event: question, standalone question, mode, refused and cited sources only. */
+export function feedbackRecord(kind: FeedbackKind, answer: Answer, options: { userId: string | null; question?: string; standalone?: string }): FeedbackRecord {
+  const sources = [...new Set(answer.citations.map((c) => c.source))];
+  if (kind === 'answer') return { kind, at: new Date().toISOString(), user: null, question: '', standalone: '', mode: answer.mode, refused: false, sources: [] };
+  return {
+    kind,
+    at: new Date().toISOString(),
+    user: options.userId ? hashUser(options.userId) : null,
+    question: options.question ?? answer.question,
+    standalone: options.standalone ?? answer.question,
+    mode: answer.mode,
+    refused: answer.refused,
+    sources,
+  };
 }
 
 export class FeedbackLog {

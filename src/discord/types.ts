@@ -9,12 +9,18 @@ import type { BotServices } from '../commands/types.js';
 import type { Config } from '../config.js';
 import type { Answer, Timeline } from '../core/types.js';
 import type { AppLogger } from '../logging.js';
+import type { ConversationStore } from '../commands/conversation-store.js';
 import type { Cooldowns } from './cooldown.js';
 import type { FeedbackLog } from './feedback.js';
 import type { RecentStore } from './recent-store.js';
 
 export interface StoredAnswer {
   answer: Answer;
+  /** The question as typed, and as read (standalone) when it was a follow-up. */
+  question: string;
+  standalone: string;
+  /** Each user's latest vote, so a vote counts once per user. */
+  votes: Map<string, 'up' | 'down'>;
   /** Users who already pressed "Wrong citation?", so one click counts once. */
   reportedBy: Set<string>;
 }
@@ -27,6 +33,8 @@ export interface CommandContext {
   timelines: RecentStore<Timeline>;
   cooldowns: Cooldowns;
   feedback: FeedbackLog;
+  /** Follow-up histories by thread id and by the bot's answer message id. */
+  conversations: ConversationStore;
 }
 
 export type ButtonHandler = (interaction: ButtonInteraction, args: string[], context: CommandContext) => Promise<void>;

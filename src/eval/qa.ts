@@ -3,6 +3,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { Answer } from '../core/types.js';
+import { analyzeQuestion } from '../core/text/question.js';
+import { contentTerms } from '../core/text/tokens.js';
+import { isCalendarWord } from '../core/text/calendar.js';
 
 export const qaItemSchema = z.object({
   id: z.string().optional(),
@@ -42,6 +45,12 @@ export interface QaItemResult {
   answer: string;
   /** A refusal of an answerable question that quotes, as "closest", a sentence holding the expected answer. */
   refusalCitesAnswer: boolean;
+  /**
+   * For a correct answer to a question that names an event ("meet", "veto"): whether the cited sentence states it
+   * (same stem or irregular form, no word vectors) — "…as they met in Tokyo", not "Lee will fly from Tokyo…".
+   * null when not applicable.
+   */
+  statesEvent: boolean | null;
 }
 
 /** A share, or null when its denominator is empty (printed "n/a", never a flattering 100 %). */
@@ -67,6 +76,8 @@ export interface QaReport {
   byType: Record<string, { correct: number; total: number }>;
   latencyP50Ms: number;
   latencyP95Ms: number;
+  /** Correct answers to questions naming an event whose cited sentence states it, of those that name one. */
+  statesEvent: { stated: number; of: number };
 }
 
 /**
@@ -117,7 +128,26 @@ export function scoreItem(
     ms,
     answer: answer.answer,
     refusalCitesAnswer,
+    statesEvent: correct && kind === 'answerable' && item.source ? statesAskedEvent(item.question, answer.citations[0]?.quote ?? '', rawFile(item.source) ?? '') : null,
   };
+}
+
+/**
+ * Whether a quote states what the question asks happened: one of its focus words that is no name (the source
+ * writes it capitalised), number, month or weekday, by stem. null when the question names no such word.
+ */
+export function statesAskedEvent(question: string, quote: string, sourceText: string): boolean | null {
+  const analysis = analyzeQuestion(question);
+  const isName = (word: string) => {
+    if (analysis.names.has(word)) return true;
+    const capital = (sourceText.match(new RegExp(`\\b${word[0]?.toUpperCase() ?? ''}${word.slice(1)}\\b`, 'g')) ?? []).length;
+    const lower = (sourceText.match(new RegExp(`\\b${word}\\b`, 'g')) ?? []).length;
+    return capital > 0 && capital >= 4 * lower;
+  };
+  const events = analysis.focus.filter((f) => !/\d/.test(f.word) && !isCalendarWord(f.word) && !analysis.excluded.includes(f.term) && /^[a-z]+$/.test(f.word) && !isName(f.word));
+  if (events.length === 0) return null;
+  const terms = new Set(contentTerms(quote));
+  return events.some((f) => terms.has(f.term));
 }
 
 export function summarize(items: QaItemResult[]): QaReport {
@@ -151,6 +181,7 @@ export function summarize(items: QaItemResult[]): QaReport {
     byType,
     latencyP50Ms: percentile(latencies, 0.5),
     latencyP95Ms: percentile(latencies, 0.95),
+    statesEvent: { stated: items.filter((i) => i.statesEvent === true).length, of: items.filter((i) => i.statesEvent !== null).length },
   };
 }
 

@@ -24,6 +24,7 @@ describe('question analysis reads the form of the question', () => {
     ['how did the president describe the alliance?', 'statement', null],
     ['what else did the two leaders discuss?', 'list', null],
     ['which war is the backdrop for the talks?', 'thing', null],
+    ['how much of the summit is one-on-one time?', 'quantity', 'proportion'],
   ])('%s → %s', (question, type, unit) => {
     const analysis = analyzeQuestion(question);
     expect(analysis.type).toBe(type);
@@ -37,6 +38,20 @@ describe('question analysis reads the form of the question', () => {
     expect(said.focus.map((f) => f.word)).not.toContain('say');
     expect(analyzeQuestion('so what calendar day is the visit done?')).toMatchObject({ type: 'date', granularity: 'day', datePart: 'end' });
     expect(analyzeQuestion('what month and year did they meet? pls').focus.map((f) => f.word)).not.toContain('pls');
+  });
+
+  it('keeps a rewritten follow-up’s closing parenthesis as context, not as the asked event', () => {
+    const analysis = analyzeQuestion('Is tokyo gonna change course because of them (Ishiba admit sore spots)?');
+    expect(analysis.contextTerms).toEqual(expect.arrayContaining(['admit', 'sore']));
+    expect(analysis.contextTerms).not.toContain('chang');
+  });
+
+  it('reads light-verb paraphrases as the event verb and drops idioms that carry no evidence', () => {
+    const focus = (q: string) => analyzeQuestion(q).focus.map((f) => f.word);
+    expect(focus('in which city did the two leaders hold talks?')).toEqual(expect.arrayContaining(['meet']));
+    expect(focus('where did the ministers sit down together?')).toContain('meet');
+    expect(focus('why are they beefing up defences in the first place?')).toEqual(['strengthen', 'defences']);
+    expect(focus("what's the envoy trying to get done when he sees the king?")).toEqual(['envoy', 'meet', 'king']);
   });
 });
 
@@ -94,6 +109,50 @@ describe('typed extractive answers', () => {
     const answer = ask('What did Park say about the visit?');
     expect(answer.refused).toBe(false);
     expect(answer.answer).toContain('carries very important meaning');
+  });
+});
+
+describe('the asked event and the stated purpose decide between sentences that share the names', () => {
+  const text = [
+    'Envoy Ines Duarte will fly to Lisbon on Monday, her office said.',
+    '',
+    'Ines Duarte and the premier met in Madrid on Friday and agreed to expand rail links.',
+    '',
+    'Duarte will travel to Berlin next week to sign a fisheries agreement with the German government.',
+    '',
+    "Duarte's visit to Berlin will be the first by an envoy since 2019.",
+  ].join('\n');
+  const doc: CleanDocument = { ...DOC, source: 'envoy.txt', title: 'Envoy travels', text };
+  const passage: Passage = { ...PASSAGE, chunk: { id: 'e1', source: doc.source, start: 0, end: text.length, text }, doc };
+  const askEnvoy = (question: string) => answerExtractively(question, [passage], new Map([[doc.source, doc]]), EVIDENCE);
+
+  it('a "where did X meet" question cites the sentence that says they met, not one that only names X', () => {
+    const answer = askEnvoy('Where did Ines Duarte sit down with the premier?');
+    expect(answer.short).toBe('Madrid');
+    expect(answer.citations[0]?.quote).toContain('met in Madrid');
+  });
+
+  it('"how long" is answered by a span given as its two ends, "where will X go" by where the trip leads', () => {
+    const stay = 'Duarte will stay in Rome from Sunday to Tuesday, her office said.';
+    const stayDoc: CleanDocument = { ...doc, text: stay };
+    const stayPassage: Passage = { ...passage, chunk: { ...passage.chunk, text: stay, end: stay.length }, doc: stayDoc };
+    const answer = answerExtractively('how long will duarte stay in rome?', [stayPassage], new Map([[doc.source, stayDoc]]), EVIDENCE);
+    expect(answer.type).toBe('duration');
+    expect(answer.short).toBe('Sunday to Tuesday');
+    // "how many years" is not answered by a range of days.
+    expect(answerExtractively('how many years will duarte stay in rome?', [stayPassage], new Map([[doc.source, stayDoc]]), EVIDENCE).refused).toBe(true);
+    expect(askEnvoy('where will duarte head next week?').short).toBe('Berlin');
+  });
+
+  it('a role owned by someone the sentence does not name is no answer ("the premier of Norway")', () => {
+    expect(askEnvoy('who is the premier of Norway?').refused).toBe(true);
+  });
+
+  it('a "why is X going to Y" question gives the purpose ("to sign…") and no loosely related second sentence', () => {
+    const answer = askEnvoy('why is duarte going to berlin?');
+    expect(answer.refused).toBe(false);
+    expect(answer.answer).toContain('to sign a fisheries agreement');
+    expect(answer.answer).not.toContain('since 2019');
   });
 });
 

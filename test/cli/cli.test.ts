@@ -102,6 +102,17 @@ describe('npm start without DISCORD_TOKEN', () => {
     expect(stdout).toMatch(/1910\/1945/);
     expect(stdout).toContain('/timeline <entities>');
   });
+
+  it('--json reads one question per line, carries the conversation, and /new resets it', async () => {
+    const { stdout } = await cli('start.ts', ['--json'], 'Where did Ishiba and Lee meet?\nand why?\n/new\nwhy?\n');
+    const lines = stdout.trim().split('\n').map((line) => JSON.parse(line) as { question?: string; standalone?: string; refused?: boolean; citations?: unknown[]; reset?: boolean });
+    expect(lines).toHaveLength(4);
+    expect(lines[0]).toMatchObject({ question: 'Where did Ishiba and Lee meet?', standalone: 'Where did Ishiba and Lee meet?', refused: false });
+    expect(lines[0]?.citations?.length).toBeGreaterThan(0);
+    expect(lines[1]).toMatchObject({ question: 'and why?', standalone: 'Why did Ishiba and Lee meet?' });
+    expect(lines[2]).toEqual({ reset: true });
+    expect(lines[3]).toMatchObject({ question: 'why?', standalone: 'why?' });
+  });
 });
 
 describe('npm run timeline', () => {

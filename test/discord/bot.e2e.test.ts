@@ -72,7 +72,7 @@ describe('bot against a fake Discord', () => {
     }
     expect(embed.footer.text).toMatch(/Mode: (offline|LLM)/);
     const customIds = edit.body.components[0].components.map((b: { custom_id: string }) => b.custom_id);
-    expect(customIds).toEqual([`ask:quotes:${sent.id}`, `ask:wrong:${sent.id}`]);
+    expect(customIds).toEqual([`ask:quotes:${sent.id}`, `ask:wrong:${sent.id}`, `ask:up:${sent.id}`, `ask:down:${sent.id}`]);
   });
 
   it('Show quotes and Wrong citation? work from the answer message', async () => {
@@ -98,10 +98,14 @@ describe('bot against a fake Discord', () => {
     expect(thanks.body.data).toMatchObject({ flags: EPHEMERAL });
     expect(thanks.body.data.content).toMatch(/thank/i);
     const lines = (await readFile(h.config.discord.feedbackFile, 'utf8')).trim().split('\n');
-    const record = JSON.parse(lines[lines.length - 1]!);
-    expect(record).toMatchObject({ question: answer.question, answer: answer.answer, userId: clicker.id, kind: 'wrong-citation' });
-    expect(record.citations).toEqual(answer.citations);
-    expect(Date.parse(record.timestamp)).not.toBeNaN();
+    const record = lines.map((line) => JSON.parse(line)).findLast((r: { kind: string }) => r.kind === 'wrong-citation');
+    expect(record).toMatchObject({ question: answer.question, standalone: answer.question, mode: answer.mode, refused: false, kind: 'wrong-citation' });
+    expect(record.sources).toEqual([...new Set(answer.citations.map((c) => c.source))]);
+    // No message content beyond the question, and the user only as a hash.
+    expect(record.user).toMatch(/^[0-9a-f]{16}$/);
+    expect(JSON.stringify(record)).not.toContain(clicker.id);
+    expect(record).not.toHaveProperty('answer');
+    expect(Date.parse(record.at)).not.toBeNaN();
   });
 
   it('a button of a forgotten answer says so politely', async () => {

@@ -3,7 +3,8 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { BotServices, EntitySummary, HelpInfo, ReindexProgress, ReindexSummary, SourceInfo } from '../../src/commands/types.js';
+import { turnFromAnswer, type ConversationTurn } from '../../src/core/conversation/history.js';
+import type { BotServices, ConversationAnswer, EntitySummary, HelpInfo, ReindexProgress, ReindexSummary, SourceInfo } from '../../src/commands/types.js';
 import { CoreError } from '../../src/core/errors.js';
 import type { Answer, Citation, Timeline, TimelineEvent, UndatedEvent } from '../../src/core/types.js';
 
@@ -70,6 +71,13 @@ export class FakeBotServices implements BotServices {
     await services.reindex();
     services.calls.reindex = 0;
     return services;
+  }
+
+  /** No rewriting: the fake answers each question as asked. */
+  async converse(question: string, history: readonly ConversationTurn[]): Promise<ConversationAnswer> {
+    const answer = await this.ask(question);
+    void history;
+    return { answer, standalone: question, rewritten: false, turn: turnFromAnswer(question, question, answer) };
   }
 
   async ask(question: string): Promise<Answer> {

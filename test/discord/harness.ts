@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createServices } from '../../src/app/services.js';
 import type { BotServices } from '../../src/commands/types.js';
+import { turnFromAnswer } from '../../src/core/conversation/history.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import type { Answer } from '../../src/core/types.js';
 import { startBot, type RunningBot } from '../../src/discord/bot.js';
@@ -33,6 +34,18 @@ export class SwitchableServices implements BotServices {
     this.calls.ask += 1;
     this.lastAnswer = await (this.overrides.ask ?? this.base.ask.bind(this.base))(...args);
     return this.lastAnswer;
+  }
+  async converse(...args: Parameters<BotServices['converse']>) {
+    if (this.overrides.ask && !this.overrides.converse) {
+      // A test that overrides ask() means every question, follow-ups included: read them as typed.
+      const [question, , options] = args;
+      const answer = await this.ask(question, options);
+      return { answer, standalone: question, rewritten: false, turn: turnFromAnswer(question, question, answer) };
+    }
+    this.calls.ask += 1;
+    const result = await (this.overrides.converse ?? this.base.converse.bind(this.base))(...args);
+    this.lastAnswer = result.answer;
+    return result;
   }
   timeline(...args: Parameters<BotServices['timeline']>) {
     this.calls.timeline += 1;
@@ -64,6 +77,8 @@ export interface Harness {
   /** Every log line the bot wrote (JSON), unmasked: tests check no token ever got here. */
   logs: string[];
   dir: string;
+  /** Stops the bot and starts a new one on the same services and fake (memory lost, as after a restart). */
+  restart(discord?: Partial<Config['discord']>): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -88,18 +103,24 @@ export async function startHarness(options: { cooldownSeconds?: number; heartbea
   const base = await createTestServices({ config, logger });
   const services = new SwitchableServices(base);
   const bot = await startBot({ config, services, logger, stopGraceMs: 3000 });
-  return {
+  const harness: Harness = {
     fake,
     bot,
     services,
     config,
     logs,
     dir,
+    async restart(discord = {}) {
+      await harness.bot.stop();
+      harness.config = { ...harness.config, discord: { ...harness.config.discord, ...discord } };
+      harness.bot = await startBot({ config: harness.config, services, logger, stopGraceMs: 3000 });
+    },
     async close() {
-      await bot.stop();
+      await harness.bot.stop();
       await base.close();
       await fake.stop();
       await rm(dir, { recursive: true, force: true });
     },
   };
+  return harness;
 }

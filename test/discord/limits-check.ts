@@ -15,7 +15,9 @@ export function limitProblems(message: Record<string, any>): string[] {
   const check = (ok: boolean, what: string) => {
     if (!ok) problems.push(what);
   };
-  check(JSON.stringify(message.allowed_mentions) === JSON.stringify({ parse: [] }), `allowed_mentions is ${JSON.stringify(message.allowed_mentions)}`);
+  // Replies also say replied_user: false (no ping of the person replied to); nothing else may be allowed.
+  const mentions = JSON.stringify(message.allowed_mentions);
+  check(mentions === JSON.stringify({ parse: [] }) || mentions === JSON.stringify({ parse: [], replied_user: false }), `allowed_mentions is ${mentions}`);
   check((message.content ?? '').length <= 2000, 'content > 2000');
   const embeds: any[] = message.embeds ?? [];
   check(embeds.length <= 10, 'more than 10 embeds');

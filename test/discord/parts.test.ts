@@ -99,10 +99,10 @@ describe('small parts', () => {
     const dir = await mkdtemp(join(tmpdir(), 'feedback-'));
     try {
       const log = new FeedbackLog(join(dir, 'sub', 'feedback.jsonl'));
-      const record = { kind: 'wrong-citation' as const, timestamp: 't', userId: 'u', guildId: null, interactionId: 'i', question: 'q', answer: 'a', mode: 'extractive', refused: false, citations: [] };
-      await Promise.all([log.append(record), log.append({ ...record, userId: 'v' })]);
+      const record = { kind: 'wrong-citation' as const, at: 't', user: 'u', question: 'q', standalone: 'q', mode: 'extractive', refused: false, sources: [] };
+      await Promise.all([log.append(record), log.append({ ...record, user: 'v' })]);
       const lines = (await readFile(log.file, 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
-      expect(lines.map((l) => l.userId)).toEqual(['u', 'v']);
+      expect(lines.map((l) => l.user)).toEqual(['u', 'v']);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -122,10 +122,10 @@ describe('small parts', () => {
 describe('command definitions', () => {
   it('one module per command, unique names, /reindex hidden from non-admins', () => {
     const definitions = commandDefinitions();
-    expect(definitions.map((d) => d.name)).toEqual(['ask', 'timeline', 'sources', 'add', 'remove', 'reindex', 'help']);
+    expect(definitions.map((d) => d.name)).toEqual(['ask', 'timeline', 'sources', 'add', 'remove', 'reindex', 'report', 'help']);
     expect(new Set(commands.map((c) => c.data.name)).size).toBe(commands.length);
     expect(definitions.find((d) => d.name === 'reindex')!.default_member_permissions).toBe('8');
-    for (const name of ['add', 'remove']) expect(definitions.find((d) => d.name === name)!.default_member_permissions).toBe('8');
+    for (const name of ['add', 'remove', 'report']) expect(definitions.find((d) => d.name === name)!.default_member_permissions).toBe('8');
     const add = definitions.find((d) => d.name === 'add')!;
     expect(add.options?.filter((o) => o.type === 11).map((o) => o.name)).toEqual(['file', 'file2', 'file3', 'file4', 'file5']);
     const timeline = definitions.find((d) => d.name === 'timeline')!;

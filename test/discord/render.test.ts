@@ -60,7 +60,7 @@ describe('renderAnswer', () => {
     expect(embed!.description).toBe('They met in Tokyo. [1]');
     expect(embed!.fields![0]).toEqual({ name: 'Sources', value: '**[1]** Title 1 · 2025-08-23 · `doc1.txt`' });
     expect(embed!.footer!.text).toBe('Mode: LLM');
-    expect(message.components[0]!.components.map((b) => ('custom_id' in b ? b.custom_id : ''))).toEqual(['ask:quotes:42', 'ask:wrong:42']);
+    expect(message.components[0]!.components.map((b) => ('custom_id' in b ? b.custom_id : ''))).toEqual(['ask:quotes:42', 'ask:wrong:42', 'ask:up:42', 'ask:down:42']);
   });
 
   it('puts the fallback reason in the footer and links titles that have a URL', () => {
@@ -168,5 +168,26 @@ describe('info renderers', () => {
     expect(summary.startsWith('✅ Re-index done: +1 added · 2 changed · 3 removed · skipped: `bad0.pdf` (unsupported format)')).toBe(true);
     expect(summary.length).toBeLessThanOrEqual(2000);
     expect(summary).toMatch(/4 unchanged · 50 passages · 9 embedded · 1\.2 s$/);
+  });
+});
+
+describe('answer messages read back as conversation turns', () => {
+  it('a follow-up answer gives back its question, standalone question, short answer and sources', async () => {
+    const { turnFromAnswerMessage } = await import('../../src/discord/conversation.js');
+    const followUp = answer({ question: 'Why did they meet in Tokyo?', answer: '**Tokyo** — They met in Tokyo to boost ties. [1]', short: 'Tokyo', citations: [citation(1, { date: null })] });
+    const rendered = renderAnswer(followUp, '7', { question: 'and why?', standalone: 'Why did they meet in Tokyo?' });
+    expect(rendered.embeds.at(-1)!.footer!.text).toBe('Read as: "Why did they meet in Tokyo?"\nMode: offline (extractive)');
+    const turn = turnFromAnswerMessage({ embeds: rendered.embeds } as never);
+    expect(turn).toEqual({
+      question: 'and why?',
+      standalone: 'Why did they meet in Tokyo?',
+      answer: 'Tokyo — They met in Tokyo to boost ties.',
+      short: 'Tokyo',
+      refused: false,
+      type: 'reason',
+      sources: [{ source: 'doc1.txt', title: 'Title 1', date: null }],
+    });
+    const refused = turnFromAnswerMessage({ embeds: renderAnswer(answer({ refused: true, answer: 'Not found.' }), '8').embeds } as never);
+    expect(refused).toMatchObject({ question: 'Where did they meet?', standalone: 'Where did they meet?', refused: true, answer: '', short: null });
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { containsPhrase, scoreItem, summarize } from '../../src/eval/qa.js';
+import { containsPhrase, scoreItem, statesAskedEvent, summarize } from '../../src/eval/qa.js';
 import { foldOf } from '../../src/eval/calibrate.js';
 import type { Answer } from '../../src/core/types.js';
 
@@ -61,5 +61,14 @@ describe('summaries', () => {
     expect(foldOf('n-01', 5)).toBe(foldOf('n-01', 5));
     const folds = new Set(Array.from({ length: 40 }, (_, i) => foldOf(`q-${i}`, 5)));
     expect(folds.size).toBe(5);
+  });
+});
+
+describe('statesAskedEvent', () => {
+  const source = 'Leaders of Freedonia and Sylvania met in Rome on Saturday. Lee will fly from Rome to Oslo on Sunday.';
+  it('tells the sentence that states the asked event from one that only shares the answer and a name', () => {
+    expect(statesAskedEvent('where did lee and the sylvanian leader meet?', 'Leaders of Freedonia and Sylvania met in Rome on Saturday.', source)).toBe(true);
+    expect(statesAskedEvent('where did lee and the sylvanian leader meet?', 'Lee will fly from Rome to Oslo on Sunday.', source)).toBe(false);
+    expect(statesAskedEvent('who is Lee?', 'Lee will fly from Rome to Oslo on Sunday.', source)).toBeNull();
   });
 });

@@ -29,7 +29,27 @@ export interface InteractionOptions {
   shard?: number;
   /** `data.resolved` of the interaction, e.g. `{ attachments: { [id]: {...} } }` for attachment options. */
   resolved?: Record<string, unknown>;
+  /** The channel the command runs in (default: the text channel); a thread id sends the thread as `channel`. */
+  channelId?: string;
 }
+
+/** A user's message, as MESSAGE_CREATE carries it. */
+export interface UserMessageOptions {
+  user?: FakeUser & { bot?: boolean };
+  /** Channel or thread (default: the text channel). */
+  channelId?: string;
+  /** The message this one replies to (type 19 with message_reference and referenced_message). */
+  replyTo?: string;
+  /** Put `<@bot>` in front of the content and the bot in `mentions`. */
+  mention?: boolean;
+  /** Message type override (e.g. 7 = member join, a system message). */
+  type?: number;
+}
+
+export const GUILD_MESSAGES_INTENT = 1 << 9;
+export const MESSAGE_CONTENT_INTENT = 1 << 15;
+/** Thread creation outcomes the fake can be told to give. */
+export type ThreadFailure = 'missing-permission' | 'locked' | null;
 
 /** One IDENTIFY frame as the gateway received it. */
 export interface GatewayIdentify {
@@ -105,6 +125,16 @@ export class FakeDiscord {
   private readonly rateLimits: RateLimitRule[] = [];
   private readonly messages = new Map<string, any>();
   private readonly waiters = new Set<() => void>();
+  /** Every message by channel (text channel and threads), oldest first: what GET /channels/{id}/messages reads. */
+  private readonly channelMessages = new Map<string, any[]>();
+  /** Threads by id (channel objects); listed in GUILD_CREATE so a restarted bot knows them. */
+  readonly threads = new Map<string, any>();
+  /** The channel an interaction token answers in. */
+  private readonly tokenChannel = new Map<string, string>();
+  /** The next thread creation fails this way (then resets). */
+  threadFailure: ThreadFailure = null;
+  /** The intents of the latest IDENTIFY. */
+  intents = 0;
 
   private constructor(
     private readonly http: Server,
@@ -227,14 +257,58 @@ export class FakeDiscord {
         send(204);
       } else if (method === 'PATCH') {
         const previous = messageId === '@original' ? this.messages.get(token) : undefined;
-        const message = this.message(body as Record<string, unknown>, previous);
+        const message = this.message(body as Record<string, unknown>, previous, this.tokenChannel.get(token));
         if (messageId === '@original') this.messages.set(token, message);
+        // Ephemeral replies are no channel messages: nobody can reply to them or read them back.
+        if (!((message.flags ?? 0) & 64)) this.store(message);
         send(200, message);
       } else {
         send(200, this.messages.get(token) ?? this.message({}, undefined));
       }
     } else if (method === 'POST' && /^\/api\/v10\/webhooks\/\d+\/[^/]+$/.test(path)) {
       send(200, this.message(body as Record<string, unknown>, undefined));
+    } else if (method === 'POST' && (match = path.match(/^\/api\/v10\/channels\/(\d+)\/messages\/(\d+)\/threads$/))) {
+      const [channelId, messageId] = [match[1]!, match[2]!];
+      const failure = this.threadFailure;
+      this.threadFailure = null;
+      if (failure === 'missing-permission') send(403, { message: 'Missing Permissions', code: 50013 });
+      else if (failure === 'locked') send(403, { message: 'Thread is locked', code: 50083 });
+      else if (this.threads.has(messageId)) send(400, { message: 'A thread has already been created for this message', code: 160004 });
+      else {
+        const thread = this.thread(messageId, channelId, this.botUserId, String((body as { name?: string }).name ?? ''));
+        send(201, thread);
+        this.dispatch('THREAD_CREATE', { ...thread, newly_created: true });
+      }
+    } else if (method === 'POST' && (match = path.match(/^\/api\/v10\/channels\/(\d+)\/messages$/))) {
+      const channelId = match[1]!;
+      const message = this.message(body as Record<string, unknown>, undefined, channelId);
+      const reference = (body as { message_reference?: { message_id?: string } }).message_reference;
+      if (reference?.message_id) {
+        message.type = 19;
+        message.message_reference = { type: 0, message_id: reference.message_id, channel_id: channelId, guild_id: this.guildId };
+        message.referenced_message = this.findMessage(channelId, reference.message_id) ?? null;
+      }
+      delete message.webhook_id;
+      delete message.application_id;
+      this.store(message);
+      send(200, message);
+      // Discord echoes the bot's own messages to it: the bot must ignore them.
+      this.dispatchMessage(message);
+    } else if (method === 'GET' && (match = path.match(/^\/api\/v10\/channels\/(\d+)\/messages\/(\d+)$/))) {
+      const found = this.findMessage(match[1]!, match[2]!);
+      if (found) send(200, found);
+      else send(404, { message: 'Unknown Message', code: 10008 });
+    } else if (method === 'GET' && (match = path.match(/^\/api\/v10\/channels\/(\d+)\/messages$/))) {
+      const limit = Math.min(100, Number(url.searchParams.get('limit') ?? 50));
+      const before = url.searchParams.get('before');
+      const all = [...(this.channelMessages.get(match[1]!) ?? [])].reverse();
+      const from = before ? all.findIndex((m) => BigInt(m.id) < BigInt(before)) : 0;
+      send(200, from < 0 ? [] : all.slice(from, from + limit));
+    } else if (method === 'GET' && (match = path.match(/^\/api\/v10\/channels\/(\d+)$/))) {
+      const id = match[1]!;
+      if (this.threads.has(id)) send(200, this.threads.get(id));
+      else if (id === this.channelId) send(200, { ...this.textChannel(), guild_id: this.guildId });
+      else send(404, { message: 'Unknown Channel', code: 10003 });
     } else if (method === 'PUT' && /^\/api\/v10\/applications\/\d+(\/guilds\/\d+)?\/commands$/.test(path)) {
       const list = Array.isArray(body) ? (body as Array<Record<string, unknown>>) : [];
       send(200, list.map((command) => ({ ...command, id: snowflake(), application_id: this.applicationId, version: snowflake() })));
@@ -243,12 +317,62 @@ export class FakeDiscord {
     }
   }
 
-  private message(body: Record<string, unknown>, previous: any): any {
+  /** Adds or replaces a message in its channel's history. */
+  private store(message: any): void {
+    const list = this.channelMessages.get(message.channel_id) ?? [];
+    const at = list.findIndex((m) => m.id === message.id);
+    if (at >= 0) list[at] = message;
+    else list.push(message);
+    this.channelMessages.set(message.channel_id, list);
+  }
+
+  private findMessage(channelId: string, messageId: string): any {
+    return this.channelMessages.get(channelId)?.find((m) => m.id === messageId);
+  }
+
+  /** Messages of a channel or thread, oldest first. */
+  messagesIn(channelId: string): any[] {
+    return [...(this.channelMessages.get(channelId) ?? [])];
+  }
+
+  private textChannel(): any {
+    return { id: this.channelId, type: 0, name: 'general', position: 0, permission_overwrites: [] };
+  }
+
+  private thread(id: string, parentId: string, ownerId: string, name: string): any {
+    const thread = {
+      id,
+      type: 11,
+      guild_id: this.guildId,
+      parent_id: parentId,
+      owner_id: ownerId,
+      name: name || 'thread',
+      last_message_id: null,
+      rate_limit_per_user: 0,
+      flags: 0,
+      message_count: 0,
+      member_count: 1,
+      thread_metadata: { archived: false, auto_archive_duration: 1440, archive_timestamp: new Date().toISOString(), locked: false },
+    };
+    this.threads.set(id, thread);
+    return thread;
+  }
+
+  /** A thread someone else started (from a message of theirs), announced with THREAD_CREATE. */
+  foreignThread(name = 'not the bot’s thread'): string {
+    const starter = this.userMessage('starting a thread', { dispatch: false });
+    const thread = this.thread(starter, this.channelId, snowflake(), name);
+    this.dispatch('THREAD_CREATE', { ...thread, newly_created: true });
+    return thread.id;
+  }
+
+  private message(body: Record<string, unknown>, previous: any, channelId?: string): any {
     const now = new Date().toISOString();
     return {
       id: previous?.id ?? snowflake(),
       type: 20,
-      channel_id: this.channelId,
+      channel_id: previous?.channel_id ?? channelId ?? this.channelId,
+      guild_id: this.guildId,
       author: { id: this.botUserId, username: 'citebot', discriminator: '0', global_name: null, avatar: null, bot: true },
       content: body.content ?? previous?.content ?? '',
       embeds: body.embeds ?? previous?.embeds ?? [],
@@ -310,6 +434,7 @@ export class FakeDiscord {
         connection.shard = shard;
         connection.seq = 0;
         this.identified.push({ connection: connection.id, shard, intents: Number(frame.d?.intents ?? 0) });
+        this.intents = Number(frame.d?.intents ?? 0);
         this.sessionId = randomBytes(16).toString('hex');
         this.dispatch(
           'READY',
@@ -355,7 +480,7 @@ export class FakeDiscord {
       roles: [{ id: this.guildId, name: '@everyone', permissions: MEMBER_PERMISSIONS, position: 0, color: 0, hoist: false, managed: false, mentionable: false, flags: 0 }],
       channels: [{ id: this.channelId, type: 0, name: 'general', position: 0, permission_overwrites: [] }],
       members: [],
-      threads: [],
+      threads: [...this.threads.values()],
       emojis: [],
       stickers: [],
       presences: [],
@@ -385,6 +510,8 @@ export class FakeDiscord {
     const token = `aW50ZXJhY3Rpb24${randomBytes(24).toString('base64url')}`;
     const user = options.user ?? { id: snowflake(), username: 'tester' };
     const connection = this.connectionFor(options.shard);
+    const channelId = options.channelId ?? this.channelId;
+    this.tokenChannel.set(token, channelId);
     this.dispatch('INTERACTION_CREATE', {
       id,
       application_id: this.applicationId,
@@ -392,8 +519,8 @@ export class FakeDiscord {
       token,
       version: 1,
       guild_id: this.guildId,
-      channel_id: this.channelId,
-      channel: { id: this.channelId, type: 0, guild_id: this.guildId, name: 'general' },
+      channel_id: channelId,
+      channel: this.threads.get(channelId) ?? { id: this.channelId, type: 0, guild_id: this.guildId, name: 'general' },
       member: {
         user: { id: user.id, username: user.username, discriminator: '0', global_name: user.username, avatar: null },
         roles: [],
@@ -427,6 +554,54 @@ export class FakeDiscord {
   /** A click on a button of `message` (e.g. originalMessage(...) of an earlier interaction). */
   button(customId: string, message: any, as: InteractionOptions = {}): SentInteraction {
     return this.sendInteraction(3, { data: { custom_id: customId, component_type: 2 }, message: message ?? this.message({}, undefined) }, as);
+  }
+
+  // ---- Messages ---------------------------------------------------------------------------------------------
+
+  /**
+   * A user writes a message (MESSAGE_CREATE). As on Discord, it reaches the bot only with GUILD_MESSAGES, and its
+   * content arrives empty without MESSAGE_CONTENT unless it mentions the bot. Returns the message id.
+   */
+  userMessage(content: string, options: UserMessageOptions & { dispatch?: boolean } = {}): string {
+    const user = options.user ?? { id: snowflake(), username: 'asker' };
+    const channelId = options.channelId ?? this.channelId;
+    const text = options.mention ? `<@${this.botUserId}> ${content}` : content;
+    const referenced = options.replyTo ? (this.findMessage(channelId, options.replyTo) ?? null) : null;
+    const message = {
+      id: snowflake(),
+      channel_id: channelId,
+      guild_id: this.guildId,
+      author: { id: user.id, username: user.username, discriminator: '0', global_name: user.username, avatar: null, ...(user.bot ? { bot: true } : {}) },
+      member: { roles: [], joined_at: new Date().toISOString(), deaf: false, mute: false, flags: 0 },
+      content: text,
+      timestamp: new Date().toISOString(),
+      edited_timestamp: null,
+      tts: false,
+      mention_everyone: false,
+      mentions: options.mention ? [{ id: this.botUserId, username: 'citebot', discriminator: '0', global_name: null, avatar: null, bot: true }] : [],
+      mention_roles: [],
+      attachments: [],
+      embeds: [],
+      components: [],
+      pinned: false,
+      flags: 0,
+      type: options.type ?? (options.replyTo ? 19 : 0),
+      ...(options.replyTo ? { message_reference: { type: 0, message_id: options.replyTo, channel_id: channelId, guild_id: this.guildId }, referenced_message: referenced } : {}),
+    };
+    this.store(message);
+    if (options.dispatch !== false) this.dispatchMessage(message);
+    return message.id;
+  }
+
+  private dispatchMessage(message: any): void {
+    if (!this.latest || !(this.intents & GUILD_MESSAGES_INTENT)) return;
+    const readable = (this.intents & MESSAGE_CONTENT_INTENT) !== 0 || message.author.id === this.botUserId || message.mentions.some((u: { id: string }) => u.id === this.botUserId);
+    this.dispatch('MESSAGE_CREATE', readable ? message : { ...message, content: '', embeds: [], attachments: [], components: [] });
+  }
+
+  /** The bot's reply messages (POST /channels/{id}/messages) in a channel or thread, in order. */
+  botMessagesIn(channelId: string): any[] {
+    return this.messagesIn(channelId).filter((m) => m.author.id === this.botUserId);
   }
 
   async stop(): Promise<void> {

@@ -34,7 +34,7 @@ const KINDS: StoreKind[] = [
     create: (indexDir, corpusDir, embedder) => new LocalStore({ corpusDir, indexDir, embedder, logger: captureLogger() }),
   },
   {
-    name: 'pgvector (PGlite)',
+    name: process.env.TEST_DATABASE_URL ? 'pgvector (PostgreSQL at TEST_DATABASE_URL)' : 'pgvector (PGlite)',
     async empty() {
       db ??= await startTestDatabase();
       await db.reset();

@@ -11,6 +11,7 @@ import { termMatch, weightedCoverage } from '../text/overlap.js';
 import { analyzeQuestion, type ExpectedType, type QuestionAnalysis } from '../text/question.js';
 import { cosine } from '../embed/sif-embedder.js';
 import { dateWords } from '../retrieve/indexed-text.js';
+import { isCalendarWord } from '../text/calendar.js';
 import { assembleAnswer, type Claim } from './citations.js';
 import { capitalisedRuns, formatLongDate, formatLongValue, isCheckableType, isGiven, isSaying, tokenizeSentence, typedSpans, type SentenceToken, type TypedSpan } from './typed-spans.js';
 import { DEFAULT_EXTRACTIVE_PARAMETERS, type ExtractiveParameters } from './parameters.js';
@@ -62,6 +63,8 @@ export interface ScoredSentence {
   coverage: number;
   context: number;
   semantic: number;
+  /** Coverage of the asked event's words (1 when the question names no event). */
+  predicate: number;
   /** Focus coverage + ½ cosine: whether the sentence itself speaks of the question. */
   evidence: number;
   /** The same with part credit for focus words its document gives elsewhere: eligibility to answer. */
@@ -97,7 +100,9 @@ export function scoreSentences(
   if (focus.length === 0 || passages.length === 0) return { analysis, scored, sentencesBySource };
   const idf = (term: string) => evidence.idf(term);
   const focusTerms = focus.map((f) => f.term);
-  const weights = focus.map((f) => Math.max(0.1, idf(f.term)));
+  // "besides X, what else": X is what the asker already has; its words place the topic (the new items often share
+  // X's sentence) but count half.
+  const weights = focus.map((f) => (analysis.excluded.includes(f.term) ? 0.5 : 1) * Math.max(0.1, idf(f.term)));
   const questionVector = evidence.embed?.(question);
   const speakerTerms = analysis.speaker.filter((w) => !STOP_WORDS.has(w)).map((w) => contentTerms(w)[0] ?? w);
 
@@ -118,7 +123,10 @@ export function scoreSentences(
     }
     return capital > 0 && capital >= 4 * lower;
   });
-  const predicateWeight = focus.reduce((sum, _f, qi) => sum + (isName[qi] ? 0 : (weights[qi] ?? 0)), 0);
+  // What happened ("meet", "veto", "nosedive") is what a sentence must say to be about the asked event: names say
+  // who, and numbers, months and weekdays say when (the page's date can give those), so neither counts here.
+  const isEvent = focus.map((f, qi) => !isName[qi] && !/\d/.test(f.word) && !isCalendarWord(f.word) && !analysis.contextTerms.includes(f.term));
+  const predicateWeight = focus.reduce((sum, _f, qi) => sum + (isEvent[qi] ? (weights[qi] ?? 0) : 0), 0);
   documentOrder.forEach((source, documentRank) => {
     const doc = documents.get(source);
     const own = passages.filter((p) => p.chunk.source === source);
@@ -145,7 +153,18 @@ export function scoreSentences(
         const w = weights[qi] ?? 0;
         total += w;
         let best = termMatch(f.term, features.terms);
-        let position = best > 0 ? features.tokens.findIndex((t) => t.term === f.term || t.term.startsWith(f.term.slice(0, 5))) : -1;
+        // An event named by a noun ("a planned sitdown", "the talks") or a verb of its class ("head to" for "travel").
+        let nominalAt = -1;
+        if (isEvent[qi] && best < 1) {
+          features.tokens.forEach((t, i) => {
+            const kin = EVENT_CLASS[t.word];
+            if (kin && kin.verb === f.term && kin.credit > best) {
+              best = kin.credit;
+              nominalAt = i;
+            }
+          });
+        }
+        let position = nominalAt >= 0 ? nominalAt : best > 0 ? features.tokens.findIndex((t) => t.term === f.term || t.term.startsWith(f.term.slice(0, 5))) : -1;
         if (best < 1 && evidence.wordSimilarity && !/\d/.test(f.word) && !analysis.names.has(f.word)) {
           features.content.forEach((i) => {
             const token = features.tokens[i];
@@ -163,7 +182,7 @@ export function scoreSentences(
         }
         found += w * best;
         credited += w * Math.max(best, parameters.documentCredit * (inDocument[qi] ?? 0));
-        if (!isName[qi]) predicateFound += w * best;
+        if (isEvent[qi]) predicateFound += w * best;
         if (best >= 0.5 && position >= 0) (isName[qi] ? nameMatched : matched).push(position);
       });
       // Distance to the answer is measured from what happened ("met in Tokyo") before who took part.
@@ -198,7 +217,9 @@ export function scoreSentences(
       if (analysis.type === 'date' && analysis.datePart === 'end' && spans.some((s) => s.date?.end)) spans = spans.filter((s) => s.date?.end);
       const speaker = analysis.type === 'statement' ? speakerScore(speakerTerms, features, index, sentences) : 1;
       if (speaker === 0) spans = [];
-      const near = nearest(spans, matched, parameters.nearWindow);
+      // A date belongs to its clause, names included ("…as they met in Tokyo on Saturday"): for "when" questions
+      // distance counts from any focus word the sentence holds.
+      const near = nearest(spans, analysis.type === 'date' ? [...matched, ...nameMatched] : matched, parameters.nearWindow);
       const nearSpan = near?.span ?? null;
       let typeScore = 0;
       if (spans.length > 0) typeScore = parameters.weights.type * Math.max(parameters.farTypeShare, near ? 1 - near.distance / (2 * parameters.nearWindow) : 0);
@@ -229,6 +250,7 @@ export function scoreSentences(
         coverage,
         context,
         semantic,
+        predicate,
         evidence: coverage + 0.5 * semantic,
         support: rankingCoverage + 0.5 * semantic,
         ...(companion ? { companion } : {}),
@@ -268,6 +290,8 @@ export function answerExtractively(
     if (chosen.length >= limit) break;
     if (candidate === best || candidate.doc.source !== best.doc.source || !candidate.prose) continue;
     if (candidate.score < parameters.secondRatio * best.score || candidate.coverage < parameters.secondCoverage) continue;
+    // A second reason or statement must itself be one: a sentence that merely shares the words is padding.
+    if ((analysis.type === 'reason' || analysis.type === 'statement') && candidate.nearSpan === null) continue;
     if (chosen.some((c) => c.span.start === candidate.span.start || (c.vector && candidate.vector && cosine(c.vector, candidate.vector) > 0.92))) continue;
     chosen.push(candidate);
   }
@@ -301,7 +325,7 @@ function decide(analysis: QuestionAnalysis, scored: readonly ScoredSentence[], p
   if (scored.length === 0) return { best: null, bestEvidence, refusedBy: 'no sentences' };
   if (bestEvidence < parameters.minEvidence) return { best: null, bestEvidence, refusedBy: 'focus not found' };
   const floor = parameters.nearRatio * bestEvidence;
-  const relevant = scored.filter((s) => s.support >= floor && s.support >= parameters.minSentenceEvidence);
+  const relevant = scored.filter((s) => s.support >= floor && s.support >= parameters.minSentenceEvidence && s.predicate >= parameters.minPredicate);
   if (isCheckableType(analysis.type)) {
     const typed = relevant.filter((s) => s.nearSpan !== null && (analysis.type !== 'statement' || s.score > 0));
     const best = typed[0] ?? null;
@@ -330,12 +354,19 @@ function shortAnswer(analysis: QuestionAnalysis, sentence: ScoredSentence): { sp
     case 'description':
     case 'list':
       return null;
-    default: {
-      const text = trimTitles(span.text, analysis);
-      if (!text || text.length > 60) return null;
-      return { span: text, lead: `**${text}**` };
-    }
+    case 'quantity':
+      // A proportion in words ("much of the summit…") only makes sense in its sentence.
+      if (analysis.unit === 'proportion' && !/\d/.test(span.text)) return null;
+      return simpleShort(span.text, analysis);
+    default:
+      return simpleShort(span.text, analysis);
   }
+}
+
+function simpleShort(spanText: string, analysis: QuestionAnalysis): { span: string; lead: string } | null {
+  const text = trimTitles(spanText, analysis);
+  if (!text || text.length > 60) return null;
+  return { span: text, lead: `**${text}**` };
 }
 
 function parseDay(iso: string): { y: number; m?: number; d?: number } {
@@ -383,6 +414,19 @@ function nearest(spans: readonly TypedSpan[], matched: readonly number[], window
   }
   return best && bestDistance <= window ? { span: best, distance: bestDistance } : null;
 }
+
+// Words that stand for the event a question's verb asks about, by that verb's stem, with their credit: a verb of
+// the same class says it happened ("head", "fly", "visit" are travelling; "launched" is firing), like a derivation;
+// a noun only names it ("a planned sitdown" is a meeting that may not have taken place), so it counts less.
+const EVENT_CLASS: Readonly<Record<string, { verb: string; credit: number }>> = Object.fromEntries([
+  ...['visit', 'visits', 'visited', 'visiting', 'head', 'heads', 'headed', 'heading', 'fly', 'flies', 'flew', 'flying', 'go', 'goes', 'went',
+    'arrive', 'arrives', 'arrived', 'return', 'returns', 'returned'].map((w) => [w, { verb: 'travel', credit: 0.8 }]),
+  ...['launch', 'launched', 'launches'].map((w) => [w, { verb: 'fire', credit: 0.8 }]),
+  ...['talk', 'talked', 'talks'].map((w) => [w, { verb: 'discuss', credit: 0.8 }]),
+  ...['sitdown', 'meeting', 'meetings', 'talks', 'summit', 'summits'].map((w) => [w, { verb: 'meet', credit: 0.5 }]),
+  ...['trip', 'journey'].map((w) => [w, { verb: 'travel', credit: 0.5 }]),
+  ...['discussion', 'discussions'].map((w) => [w, { verb: 'discuss', credit: 0.5 }]),
+]);
 
 const REACTION = /\b(?:hit back|struck back|retaliat\w*|responded|reacted|in return|in response|countered|backlash)\b/i;
 const CAUSAL_CUE = /\b(?:because|due to|owing to|as a result of|in response to|after|following|amid|amidst|over|prompted|sparked|triggered)\b/i;

@@ -61,10 +61,14 @@ const DISTANCE = /^(?:km|kilometres?|kilometers?|miles?|metres?|meters?|feet|nau
 const DETERMINER = new Set(['the', 'a', 'an', 'its', 'their', 'his', 'her', 'this', 'that', 'these', 'those', 'our']);
 const LOCATIVE = new Set(['in', 'at', 'to', 'from', 'near', 'into', 'across', 'off', 'outside', 'inside', 'visit', 'visited', 'visiting', 'of']);
 const COMPASS = /^(?:east|west|north|south|northern|southern|eastern|western|northeast|northwest|southeast|southwest)$/;
+// Cues of a cause or a purpose. A bare "to" + verb ("to meet Xi", "to better counter") is found separately:
+// telling it from "to China" needs the word after it.
 const CAUSAL =
-  /\b(?:because|due to|owing to|as a result of|in response to|in the face of|driven by|amid|amidst|after|following|over|prompted|sparked|triggered|led to|caused|so as to|in order to|to (?:counter|address|deter|boost|counter|strengthen|secure|hammer out|bolster|improve|deepen|solidify|reduce)|aimed at|aims? to|seeks? to|seeking to)\b/i;
+  /\b(?:because|due to|owing to|thanks to|as a result of|in response to|in the face of|in the wake of|driven by|amid|amidst|after|following|over|prompted|sparked|triggered|led to|caused|so as to|in order to|so that|aimed at|aim(?:s|ing|ed)? to|seek(?:s|ing)? to|sought to|hop(?:e|es|ed|ing) to|in (?:a|an) (?:bid|attempt|effort) to|with the (?:aim|goal|intention) of|for fear)\b/gi;
+const NOT_AN_INFINITIVE = /^(?:be|the|a|an|its|their|his|her|this|that|these|those|our|my|your|some|any|all|each|both|other|more|most|much|many|date|day|year|month|week|time|power|office|war|peace|court)$/;
 const SAY = /\b(?:said|says|say|told|tells|stated|stating|added|noted|stressed|emphasi[sz]ed|described|called|explained|warned|insisted|argued|declared|remarked|announced|according to|urged)\b/i;
 const QUOTE = /["“”]/;
+const PROPORTION = /^(?:much|most|half|majority|bulk|all|part|share|third|quarter|fraction|none|little|some)$/;
 
 /** Capitalised runs ("Kim Yo Jong", "Camp David"), months and weekdays excluded. */
 export function capitalisedRuns(tokens: readonly SentenceToken[]): Array<{ from: number; to: number }> {
@@ -128,6 +132,8 @@ export function typedSpans(analysis: QuestionAnalysis, sentence: string, tokens:
     });
   switch (analysis.type) {
     case 'person':
+      // "who is the prime minister of Australia": a sentence that does not name Australia cannot say.
+      if (analysis.roleOwner.length > 0 && !analysis.roleOwner.some((o) => tokens.some((t) => t.word === o || (o.length >= 5 && t.word.startsWith(o.slice(0, 5)))))) break;
       for (const run of nameRuns()) {
         const words = rangeWords(tokens, run.from, run.to);
         if (words.some((w) => INSTITUTION.test(w))) continue;
@@ -147,12 +153,18 @@ export function typedSpans(analysis: QuestionAnalysis, sentence: string, tokens:
       break;
     case 'place': {
       for (const run of nameRuns()) {
+        // A titled name ("counterpart Xi Jinping", "President Biden") is a person, whatever precedes it.
+        if (TITLE_BEFORE.test(tokens[run.from - 1]?.word ?? '')) continue;
+        // "to join NASA’s Artemis program": an owner's name qualifies what follows; it is not where anyone goes.
+        // ("in Maryland’s Catoctin Mountains", right after the locative, is a place.)
+        const owner = tokens[run.to]?.possessive && tokens[run.to + 1] && !/[,;:.]/.test(sentence.slice(tokens[run.to]?.end ?? 0, tokens[run.to + 1]?.start ?? 0));
         // "in Tokyo", "to economic powerhouse Shanghai", "in the Indo-Pacific region"
         let k = run.from - 1;
         // Only determiners and modifiers are skipped: "to meet with Kim" is no place.
         const skippable = (t: SentenceToken | undefined) => !!t && !t.capitalized && (DETERMINER.has(t.word) || !STOP_WORDS.has(t.word)) && !LOCATIVE.has(t.word);
         while (k >= 0 && run.from - k <= 3 && skippable(tokens[k]) && !/[,;:]/.test(sentence.slice(tokens[k]?.end ?? 0, tokens[k + 1]?.start ?? 0))) k--;
         const before = tokens[k]?.word ?? '';
+        if (owner && k < run.from - 1) continue;
         if (LOCATIVE.has(before) || /^(?:city|town|capital|province|state|region)$/.test(before)) out.push({ ...run, text: spanText(sentence, tokens, run.from, run.to) });
       }
       // "from its east coast", "in the north": a compass place.
@@ -181,6 +193,23 @@ export function typedSpans(analysis: QuestionAnalysis, sentence: string, tokens:
       break;
     }
     case 'duration':
+      // A span of time given as its two ends ("from Sunday to Tuesday", "from 1910 to 1945") answers "how long will
+      // / did"; "how long has X been" asks for the time elapsed until now: "since 2019" answers it, a range does not.
+      if (!analysis.unit || analysis.unit === 'time' || analysis.unit === 'day' || analysis.unit === 'year') {
+        // The range's ends are as fine as the unit asked: "how many years" is not answered by "Sunday to Tuesday".
+        const fineEnough = (v: DateValue) => analysis.unit !== 'year' || (v.start.m === undefined && (v.end?.m ?? undefined) === undefined);
+        const elapsed = /\bhow long (?:has|have|had)\b/i.test(analysis.text);
+        for (const mention of datesIn(sentence, tokens, publishedAt)) {
+          const text = sentence.slice(mention.start, mention.end);
+          const since = elapsed && /\bsince\s*$/i.test(sentence.slice(0, mention.start));
+          if (!mention.value || !fineEnough(mention.value)) continue;
+          if (!since && (elapsed || !mention.value.end || !/\b(?:to|until|till|through|and)\b|[–-]/.test(text))) continue;
+          const from = tokens.findIndex((t) => t.end > mention.start);
+          let to = from;
+          while (to + 1 < tokens.length && (tokens[to + 1]?.start ?? Infinity) < mention.end) to++;
+          if (from >= 0) out.push({ from, to, text });
+        }
+      }
       tokens.forEach((t, i) => {
         // "a four-year feud", "decades-long occupation"
         const compound = /^([a-z0-9]+)-(second|minute|hour|day|week|month|year|decade|centur)[a-z]*(?:-long|-old)?$/.exec(t.word);
@@ -222,6 +251,15 @@ export function typedSpans(analysis: QuestionAnalysis, sentence: string, tokens:
       break;
     case 'quantity':
     case 'count':
+      // "how much of the summit is…": a proportion, in words ("much of", "most of", "half of") or as a percentage.
+      if (analysis.unit === 'proportion') {
+        tokens.forEach((t, i) => {
+          const proportion = PROPORTION.test(t.word) && tokens[i + 1]?.word === 'of';
+          const percent = /^\d[\d.,]*%$/.test(t.word) || (/^\d/.test(t.word) && /^(?:percent|per)$/.test(tokens[i + 1]?.word ?? ''));
+          if (proportion || percent) out.push({ from: i, to: Math.min(tokens.length - 1, i + 1), text: spanText(sentence, tokens, i, Math.min(tokens.length - 1, i + 1)) });
+        });
+        break;
+      }
       tokens.forEach((t, i) => {
         if (!NUMBER_WORD.test(t.word) || /^(?:1[89]\d\d|20\d\d)$/.test(t.word)) return;
         if (analysis.unit === 'distance' && !DISTANCE.test(tokens[i + 1]?.word ?? '')) return;
@@ -240,10 +278,24 @@ export function typedSpans(analysis: QuestionAnalysis, sentence: string, tokens:
       });
       break;
     case 'reason': {
-      const m = CAUSAL.exec(sentence);
-      if (m) {
+      // Every cue counts (the caller keeps those that follow the asked event), each clause running from its cue.
+      const starts = new Set<number>();
+      for (const m of sentence.matchAll(CAUSAL)) {
         const from = tokens.findIndex((t) => t.end > m.index);
-        if (from >= 0) out.push({ from, to: Math.min(tokens.length - 1, from + 8), text: sentence.slice(m.index).replace(/[.!?]+$/, '') });
+        if (from >= 0) starts.add(from);
+      }
+      // A purpose: "to" + a lower-case word that is no noun phrase's start, a number or a name ("to meet Xi",
+      // "to better counter", not "to China", "to 15 percent", "from Sunday to Tuesday").
+      tokens.forEach((t, i) => {
+        const next = tokens[i + 1];
+        if (t.word !== 'to' || !next || next.capitalized || /^\d/.test(next.word) || NOT_AN_INFINITIVE.test(next.word)) return;
+        if (STOP_WORDS.has(next.word) && !/^(?:help|better|further|try)$/.test(next.word)) return;
+        if (/^(?:according|due|owing|thanks|up|close|closer|next|prior|compared|relative|similar|back|way|road|visit|trip|return|returned|returning|head|heads|headed|heading|fly|flies|flew|flying|travel|travels|travelled|traveled|traveling|travelling|go|goes|going|went|come|comes|came|move|moved|moves|sent|send|moving|led|leading|lead)$/.test(tokens[i - 1]?.word ?? '')) return;
+        starts.add(i);
+      });
+      for (const from of [...starts].sort((a, b) => a - b)) {
+        const start = tokens[from]?.start ?? 0;
+        out.push({ from, to: Math.min(tokens.length - 1, from + 8), text: sentence.slice(start).replace(/[.!?]+$/, '') });
       }
       break;
     }

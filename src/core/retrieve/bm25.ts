@@ -12,6 +12,8 @@ export interface Bm25Hit {
 
 const K1 = 1.2;
 const B = 0.75;
+/** The Okapi parameters, for stores that score BM25 elsewhere (the PostgreSQL store, in SQL). */
+export const BM25_PARAMETERS = { k1: K1, b: B } as const;
 
 /** The parts an index is made of, as stored in a generation (see `toBytes`/`fromBytes`). */
 interface Bm25Parts {

@@ -12,7 +12,7 @@ export interface Hit {
 }
 
 export interface Candidates {
-  /** Keyword hits, best first; `score` is the store's keyword score (BM25, ts_rank). */
+  /** Keyword hits, best first; `score` is the store's keyword score (BM25). */
   keyword: readonly Hit[];
   /** Vector hits, best first; `score` is the cosine similarity. */
   vector: readonly Hit[];

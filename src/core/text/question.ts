@@ -59,6 +59,14 @@ export interface QuestionAnalysis {
   nameRuns: string[][];
   /** For person questions naming a role ("which PM", "the spokesperson"): the role's words in the documents' wording. */
   role: string[];
+  /** Whose role it is, when the question says ("prime minister of Australia" → ["australia"]). */
+  roleOwner: string[];
+  /**
+   * Stems of words given only as context in a closing parenthesis — how a follow-up rewritten from a conversation
+   * carries the earlier turns' topic ("is tokyo gonna change course (Ishiba admit sore spots)?"): they place the
+   * topic but are not the event this question asks about.
+   */
+  contextTerms: string[];
 }
 
 // Roles as documents spell them.
@@ -157,6 +165,10 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
       } else if (distance) {
         type = 'quantity';
         unit = 'distance';
+      } else if (next === 'much' && after[1] === 'of') {
+        // "how much of the summit is one-on-one": a share of a whole.
+        type = 'quantity';
+        unit = 'proportion';
       } else {
         type = next === 'much' ? 'quantity' : 'count';
         // The counted noun is the last word before the verb: "how many of the visiting [leaders] is…".
@@ -212,7 +224,7 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
 
   const focus: QuestionWord[] = [];
   const seen = new Set<string>();
-  for (const word of tokens) {
+  for (const word of eventTokens(tokens, wh)) {
     if (typeWords.has(word) || SCAFFOLD.has(word) || WH.includes(word)) continue;
     const [term] = contentTerms(word);
     if (!term || seen.has(term)) continue;
@@ -224,10 +236,53 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
   const datePart = type === 'date' && /\b(?:done|finish|finished|end|ends|ended|wrap|wraps|over|leave|leaves|left|conclude|concludes|last day)\b/.test(lower) ? 'end' : 'start';
   const roleNoun = type === 'person' ? tokens.find((w) => ROLE_NOUN.test(w)) : undefined;
   const role = roleNoun ? (ROLE_WORDS[roleNoun] ?? [roleNoun]) : [];
+  // "the prime minister of Australia", "the spokesperson for the ministry": the owner must be named with the answer.
+  const ownerMatch = roleNoun ? new RegExp(`\\b${roleNoun}\\s+(?:of|for)\\s+(?:the\\s+)?([a-z][a-z'-]*(?:\\s+[a-z][a-z'-]*)?)`).exec(tokens.join(' ')) : null;
+  const roleOwner = ownerMatch ? words(ownerMatch[1] ?? '').filter((w) => !STOP.has(w) && !SCAFFOLD.has(w)) : [];
   const sayWord = type === 'statement' ? tokens.slice(Math.max(0, whIndex) + 1).find((w) => SAY_VERB.test(w)) : undefined;
   const sayVerb = sayWord ? termOf(sayWord) : null;
   const purpose = type === 'reason' && wh !== 'why' && /\b(?:trying|hoping|aiming|looking|seeking)\s+to\b|\bwhat\s+for\b/.test(lower);
-  return { text: question, wh, type, unit, sayVerb, excluded: excludedTerms, purpose, granularity, datePart, focus, given, speaker, years, names: new Set(capitalisedWords(question)), role, nameRuns: capitalisedNameRuns(question) };
+  return { text: question, wh, type, unit, sayVerb, excluded: excludedTerms, purpose, granularity, datePart, focus, given, speaker, years, names: new Set(capitalisedWords(question)), role, roleOwner, contextTerms: contextTermsOf(question), nameRuns: capitalisedNameRuns(question) };
+}
+
+// Light-verb and phrasal paraphrases of one event verb, as people type them: "sit down with", "hold talks", "get
+// together" all say "meet"; "kick off" says "start"; "wrap up" says "end". Documents mostly use the plain verb.
+const PHRASAL: Array<[RegExp, string]> = [
+  [/\b(?:sit|sat|sits|sitting) down(?: together| with| for)?\b/g, 'meet'],
+  [/\b(?:get|got|gets|getting) together\b/g, 'meet'],
+  [/\b(?:hold|held|holds|holding|have|had|has) (?:talks|a meeting|meetings|a summit|a sit ?down)\b/g, 'meet'],
+  [/\b(?:see|saw|seen|sees|seeing) each other\b/g, 'meet'],
+  [/\b(?:catch|caught) up\b/g, 'meet'],
+  [/\b(?:kick|kicks|kicked|kicking) off\b/g, 'start'],
+  [/\b(?:wrap|wraps|wrapped|wrapping) up\b/g, 'end'],
+  [/\b(?:go|goes|went|going|gone) (?:over|through)\b/g, 'discuss'],
+  [/\b(?:talk|talks|talked|talking) (?:about|over)\b/g, 'discuss'],
+  // "when he sees Trump": seeing a person is meeting them.
+  [/\b(?:see|sees|seeing) (?=[a-z])/g, 'meet '],
+  [/\b(?:beef|beefs|beefed|beefing|ramp|ramps|ramped|ramping|step|steps|stepped|stepping|shore|shoring) up\b/g, 'strengthen'],
+  // Idioms that carry no evidence.
+  [/\bin the first place\b/g, ''],
+  // A purpose question's frame ("what is X trying to get done", "hoping to achieve"): the answer's "to …" says it.
+  [/\b(?:trying|hoping|aiming|looking|seeking|wanting|want|wants|trying) to (?:get done|achieve|accomplish|do|get out of|get)\b/g, ''],
+  [/\b(?:trying|hoping|aiming|seeking) to\b/g, ''],
+];
+
+function contextTermsOf(question: string): string[] {
+  const parenthesis = /\(([^()]*)\)\s*\??\s*$/.exec(question);
+  if (!parenthesis) return [];
+  const asked = new Set(contentTerms(question.slice(0, parenthesis.index)));
+  return contentTerms(parenthesis[1] ?? '').filter((t) => !asked.has(t));
+}
+
+/** Verbs of going somewhere: in a "where" question they all ask where the trip leads ("where will X go / head next"). */
+const MOTION = /^(?:go|goes|going|went|gone|head|heads|heading|headed|fly|flies|flying|flew|flown|travel|travels|travelled|traveled|travelling|traveling|move|moves|moving|moved)$/;
+
+/** The question's words with phrasal paraphrases replaced by the event verb they stand for. */
+function eventTokens(tokens: readonly string[], wh: string | null): string[] {
+  let text = ` ${tokens.join(' ')} `;
+  for (const [pattern, verb] of PHRASAL) text = text.replace(pattern, verb);
+  const out = text.trim().split(/\s+/).filter((w) => w.length > 0);
+  return wh === 'where' ? out.map((w) => (MOTION.test(w) ? 'travel' : w)) : out;
 }
 
 /** "what did X say / tell / describe…", "how did X describe / explain…", "what was X's line / view on…". */

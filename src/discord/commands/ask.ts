@@ -1,12 +1,19 @@
-// /ask: defer at once (answers may take longer than Discord's 3 s), then edit in the cited answer.
-import { MessageFlags, SlashCommandBuilder, type ButtonInteraction, type ChatInputCommandInteraction } from 'discord.js';
+// /ask: defer at once (answers may take longer than Discord's 3 s), then edit in the cited answer. Inside a thread
+// the bot opened, /ask continues that thread's conversation; elsewhere a public answer opens a thread for
+// follow-ups (ASK_THREADS=auto). Buttons: Show quotes, Wrong citation?, 👍, 👎.
+import { MessageFlags, SlashCommandBuilder, type ButtonInteraction, type ChatInputCommandInteraction, type Message } from 'discord.js';
 import { cleanQuestion } from '../../commands/question.js';
+import type { ConversationTurn } from '../../core/conversation/history.js';
 import { isCoreError } from '../../core/errors.js';
+import type { FeedbackKind } from '../../core/feedback/report.js';
+import { openThread, ownThread, threadHistory } from '../conversation.js';
+import { feedbackRecord } from '../feedback.js';
 import { passCooldown } from '../guards.js';
 import { EXPIRED_MESSAGE } from '../messages.js';
 import { ANSWER_ACTIONS, ASK_COMMAND, renderAnswer, renderQuotes } from '../render/answer.js';
 import { NO_MENTIONS } from '../render/limits.js';
-import type { ButtonHandler, CommandContext } from '../types.js';
+import type { ButtonHandler, CommandContext, StoredAnswer } from '../types.js';
+import type { ConversationAnswer } from '../../commands/types.js';
 
 export const data = new SlashCommandBuilder()
   .setName(ASK_COMMAND)
@@ -32,10 +39,28 @@ export async function execute(interaction: ChatInputCommandInteraction, context:
   await interaction.deferReply(isPrivate ? { flags: MessageFlags.Ephemeral } : {});
 
   const started = performance.now();
-  const answer = await context.services.ask(question);
+  const botId = interaction.client.user.id;
+  const channel = interaction.channel ?? (await interaction.client.channels.fetch(interaction.channelId).catch(() => null));
+  const thread = ownThread(channel, botId);
+  const history: ConversationTurn[] = thread ? await threadHistory(thread, botId, context.conversations, context.logger) : [];
+  const result = await context.services.converse(question, history);
+  const { answer } = result;
   // The interaction id is unique and short enough for custom_id; buttons find the answer by it.
-  context.answers.set(interaction.id, { answer, reportedBy: new Set() });
-  await interaction.editReply({ ...renderAnswer(answer, interaction.id), allowedMentions: NO_MENTIONS });
+  rememberAnswer(context, interaction.id, result, question);
+  const reply = await interaction.editReply({
+    ...renderAnswer(answer, interaction.id, { question, ...(result.rewritten ? { standalone: result.standalone } : {}) }),
+    allowedMentions: NO_MENTIONS,
+  });
+  const turns = [...history, result.turn];
+  if (thread) context.conversations.set(thread.id, turns);
+  if (!isPrivate) context.conversations.set(reply.id, turns);
+  await recordOutcome(context, result, question);
+  let threadId: string | null = null;
+  if (!isPrivate && !thread && interaction.inGuild() && context.config.discord.askThreads === 'auto' && !channel?.isThread()) {
+    threadId = await threadFromAnswer(reply, question, turns, context, (note) =>
+      interaction.followUp({ content: note, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS }),
+    );
+  }
   context.logger.info(
     {
       interactionId: interaction.id,
@@ -44,13 +69,45 @@ export async function execute(interaction: ChatInputCommandInteraction, context:
       mode: answer.mode,
       citations: answer.citations.length,
       fallbackReason: answer.fallbackReason,
+      followUp: history.length > 0,
+      rewritten: result.rewritten,
+      threadId,
       ms: Math.round(performance.now() - started),
     },
     'answered /ask',
   );
 }
 
-async function findAnswer(interaction: ButtonInteraction, answerId: string | undefined, context: CommandContext) {
+/** Keeps what the buttons need: the answer, the question as typed and as read. */
+export function rememberAnswer(context: CommandContext, answerId: string, result: ConversationAnswer, question: string): void {
+  context.answers.set(answerId, { answer: result.answer, question, standalone: result.standalone, reportedBy: new Set(), votes: new Map() });
+}
+
+/** Every refusal goes to the feedback file (what the corpus is missing); answers only as a count by mode. */
+export async function recordOutcome(context: CommandContext, result: ConversationAnswer, question: string, userId?: string): Promise<void> {
+  const record = feedbackRecord(result.answer.refused ? 'refusal' : 'answer', result.answer, { userId: userId ?? null, question, standalone: result.standalone });
+  await context.feedback.append(record).catch((error: unknown) => context.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'could not write feedback'));
+}
+
+/** Opens a thread from the answer and carries the conversation into it; a failure becomes a one-line note. */
+export async function threadFromAnswer(
+  reply: Message,
+  question: string,
+  turns: readonly ConversationTurn[],
+  context: CommandContext,
+  note: (text: string) => Promise<unknown>,
+): Promise<string | null> {
+  const outcome = await openThread(reply, question, context.logger);
+  if (outcome.ok) {
+    // A thread started from a message has that message's id; the store already holds the history under it.
+    context.conversations.set(outcome.thread.id, turns);
+    return outcome.thread.id;
+  }
+  await note(outcome.note).catch((error: unknown) => context.logger.debug({ err: error instanceof Error ? error.message : String(error) }, 'could not send the thread note'));
+  return null;
+}
+
+async function findAnswer(interaction: ButtonInteraction, answerId: string | undefined, context: CommandContext): Promise<StoredAnswer | undefined> {
   const stored = answerId === undefined ? undefined : context.answers.get(answerId);
   if (!stored) await interaction.reply({ content: EXPIRED_MESSAGE, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
   return stored;
@@ -62,25 +119,17 @@ const showQuotes: ButtonHandler = async (interaction, [answerId], context) => {
   await interaction.reply({ ...renderQuotes(stored.answer), flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
 };
 
+async function appendFeedback(kind: FeedbackKind, stored: StoredAnswer, userId: string, context: CommandContext): Promise<void> {
+  await context.feedback.append(feedbackRecord(kind, stored.answer, { userId, question: stored.question, standalone: stored.standalone }));
+}
+
 const reportWrongCitation: ButtonHandler = async (interaction, [answerId], context) => {
   const stored = await findAnswer(interaction, answerId, context);
   if (!stored) return;
   const userId = interaction.user.id;
   if (!stored.reportedBy.has(userId)) {
     stored.reportedBy.add(userId);
-    const { answer } = stored;
-    await context.feedback.append({
-      kind: 'wrong-citation',
-      timestamp: new Date().toISOString(),
-      userId,
-      guildId: interaction.guildId,
-      interactionId: answerId ?? '',
-      question: answer.question,
-      answer: answer.answer,
-      mode: answer.mode,
-      refused: answer.refused,
-      citations: answer.citations,
-    });
+    await appendFeedback('wrong-citation', stored, userId, context);
     context.logger.info({ answerId, userId }, 'wrong-citation report recorded');
   }
   await interaction.reply({
@@ -90,7 +139,28 @@ const reportWrongCitation: ButtonHandler = async (interaction, [answerId], conte
   });
 };
 
+function vote(direction: 'up' | 'down'): ButtonHandler {
+  return async (interaction, [answerId], context) => {
+    const stored = await findAnswer(interaction, answerId, context);
+    if (!stored) return;
+    const userId = interaction.user.id;
+    // One vote per user and answer; changing one's mind records the new vote.
+    if (stored.votes.get(userId) !== direction) {
+      stored.votes.set(userId, direction);
+      await appendFeedback(direction === 'up' ? 'vote-up' : 'vote-down', stored, userId, context);
+      context.logger.info({ answerId, userId, vote: direction }, 'answer vote recorded');
+    }
+    await interaction.reply({
+      content: direction === 'up' ? 'Thanks for the 👍!' : 'Thanks — noted. Admins see down-voted answers in `/report`.',
+      flags: MessageFlags.Ephemeral,
+      allowedMentions: NO_MENTIONS,
+    });
+  };
+}
+
 export const buttons: Readonly<Record<string, ButtonHandler>> = {
   [ANSWER_ACTIONS.quotes]: showQuotes,
   [ANSWER_ACTIONS.wrong]: reportWrongCitation,
+  [ANSWER_ACTIONS.up]: vote('up'),
+  [ANSWER_ACTIONS.down]: vote('down'),
 };

@@ -6,10 +6,11 @@ import * as ask from './ask.js';
 import * as help from './help.js';
 import * as reindex from './reindex.js';
 import * as remove from './remove.js';
+import * as report from './report.js';
 import * as sources from './sources.js';
 import * as timeline from './timeline.js';
 
-export const commands: readonly SlashCommand[] = [ask, timeline, sources, add, remove, reindex, help];
+export const commands: readonly SlashCommand[] = [ask, timeline, sources, add, remove, reindex, report, help];
 
 /** The registration payload for `PUT /applications/{id}/commands`. */
 export function commandDefinitions(list: readonly SlashCommand[] = commands): RESTPostAPIChatInputApplicationCommandsJSONBody[] {

@@ -8,7 +8,9 @@ import { COLORS, type ButtonRow, type RenderedMessage } from './message.js';
 import { code, embedsLength, literal, oneLine, packLines, splitText, truncate } from './text.js';
 
 export const ASK_COMMAND = 'ask';
-export const ANSWER_ACTIONS = { quotes: 'quotes', wrong: 'wrong' } as const;
+export const ANSWER_ACTIONS = { quotes: 'quotes', wrong: 'wrong', up: 'up', down: 'down' } as const;
+/** Footer prefix of a follow-up's standalone question; also how a restart reads it back from the message. */
+export const READ_AS_PREFIX = 'Read as: ';
 
 /** Room kept for the source list, so a long answer cannot push the sources out (and the reverse). */
 const SOURCES_FIELD_MAX = 980;
@@ -16,10 +18,11 @@ const SOURCES_FIELDS = 2;
 /** Slack under the 6,000 total, for the rounding of truncation notes. */
 const TOTAL_BUDGET = LIMITS.embedsTotal - 40;
 
-function modeLabel(answer: Answer): string {
+function modeLabel(answer: Answer, standalone?: string): string {
   const mode = answer.mode === 'llm' ? 'LLM' : 'offline (extractive)';
   const fallback = answer.fallbackReason ? ` · fallback: ${oneLine(answer.fallbackReason)}` : '';
-  return truncate(`Mode: ${mode}${fallback}`, LIMITS.footer);
+  const readAs = standalone ? `${READ_AS_PREFIX}"${truncate(oneLine(standalone), 1200)}"\n` : '';
+  return truncate(`${readAs}Mode: ${mode}${fallback}`, LIMITS.footer);
 }
 
 function safeUrl(url: string | null): { href: string; host: string } | null {
@@ -84,6 +87,11 @@ export function answerButtons(answerId: string, options: { report: boolean }): B
       emoji: { name: '🚩' },
       custom_id: customId(ASK_COMMAND, ANSWER_ACTIONS.wrong, answerId),
     });
+    // Votes tell admins which answers hold up; with refusals they show what the corpus is missing (npm run report).
+    row.components.push(
+      { type: ComponentType.Button, style: ButtonStyle.Secondary, emoji: { name: '👍' }, custom_id: customId(ASK_COMMAND, ANSWER_ACTIONS.up, answerId) },
+      { type: ComponentType.Button, style: ButtonStyle.Secondary, emoji: { name: '👎' }, custom_id: customId(ASK_COMMAND, ANSWER_ACTIONS.down, answerId) },
+    );
   }
   return row;
 }
@@ -92,9 +100,10 @@ export function answerButtons(answerId: string, options: { report: boolean }): B
  * The reply to /ask. Whatever the lengths, the result stays within every Discord limit: the answer is split over
  * up to two embeds and shortened (with a note) only when answer + sources exceed the 6,000-character total.
  */
-export function renderAnswer(answer: Answer, answerId: string): RenderedMessage {
-  const title = truncate(oneLine(answer.question) || 'Question', LIMITS.embedTitle);
-  const footer = modeLabel(answer);
+export function renderAnswer(answer: Answer, answerId: string, options: { question?: string; standalone?: string } = {}): RenderedMessage {
+  // A follow-up shows what the user asked as the title and the standalone question it was read as in the footer.
+  const title = truncate(oneLine(options.question ?? answer.question) || 'Question', LIMITS.embedTitle);
+  const footer = modeLabel(answer, options.standalone);
   const fields = sourceFields(answer.citations, answer.refused ? 'Closest sources (they do not answer it)' : 'Sources');
   const fixed = embedsLength([{ title, footer: { text: footer }, fields }]);
 

@@ -60,11 +60,11 @@ export function renderHelp(info: HelpInfo): RenderedMessage {
       {
         name: 'Commands',
         value: [
-          '`/ask question:` a question; add `private:True` to see the answer alone',
+          '`/ask question:` a question; add `private:True` to see the answer alone. Follow up in the thread it opens, by replying to an answer, or with `@bot question`',
           '`/timeline entities:` e.g. `japan korea`: dated events involving all of them (`any:True` for any)',
           '`/sources [query]` the indexed documents',
           '`/add file:` (administrators) add .pdf, .docx, .txt, .md or .html files; `/remove source:` moves one to the trash',
-          '`/reindex` (administrators) pick up new or changed files',
+          '`/reindex` (administrators) pick up new or changed files; `/report` what the documents could not answer',
         ].join('\n'),
       },
     ],

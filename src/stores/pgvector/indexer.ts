@@ -1,8 +1,12 @@
-// Incremental re-index into PostgreSQL, following the shared plan (core/index/plan.ts). Scanning, chunking and
-// embedding happen outside any transaction; the write is one transaction, so readers see either the old corpus or the new one, never a document half
-// replaced, and a crash leaves the last committed state. Unchanged documents are not touched; a changed
-// document's chunks are deleted and inserted in that same transaction, re-using the stored vector of every
-// chunk whose text did not change.
+// Re-index into PostgreSQL, following the shared plan (core/index/plan.ts). Scanning, chunking and embedding
+// happen outside any transaction; the write is one transaction, so readers see either the old corpus or the new
+// one, never a document half replaced, and a crash leaves the last committed state.
+// - Incremental: unchanged documents are not touched; a changed document's chunks are deleted and inserted,
+//   re-using the stored vector of every chunk whose text did not change. Row locks only: readers never wait.
+// - Rebuild (--rebuild, embedder changed, first run): the new chunks go into a shadow table, indexed there, and
+//   swapped in for `chunks` at the end of the transaction. Only the swap takes the table's exclusive lock, for
+//   milliseconds; readers keep answering from the old rows until then (they lock `chunks` before taking their
+//   snapshot, so one that waited for the swap reads the new table with a snapshot that sees it).
 import type pg from 'pg';
 import { chunkDocument } from '../../core/chunk/chunker.js';
 import type { ReindexRequest } from '../../core/corpus.js';
@@ -18,6 +22,8 @@ import { metaOfDocument, vectorLiteral, type StateRow } from './rows.js';
 import { inTransaction } from './transaction.js';
 
 const INSERT_BATCH = 250;
+/** maintenance_work_mem for a rebuild's index builds, at least (1 GiB: a million 100-dimension chunks' HNSW graph). */
+const BUILD_MEMORY_KB = 1024 * 1024;
 export const HNSW_INDEX = 'chunks_embedding_hnsw';
 
 export interface PgIndexOptions extends ReindexRequest {
@@ -28,6 +34,8 @@ export interface PgIndexOptions extends ReindexRequest {
   corpus?: { documents: CleanDocument[]; skipped: SkippedFile[] };
   /** Test hook: runs inside the write transaction, just before COMMIT. */
   beforeCommit?: () => Promise<void> | void;
+  /** Test hook: runs inside a rebuild's transaction once the shadow table is filled and indexed, before the swap. */
+  beforeSwap?: () => Promise<void> | void;
 }
 
 export interface PgIndexResult {
@@ -37,11 +45,27 @@ export interface PgIndexResult {
   timing: { scanMs: number; embedMs: number; writeMs: number; totalMs: number };
 }
 
-interface NewChunk extends Chunk {
+interface NewChunk extends Chunk, TermCounts {
   searchText: string;
   publishedAt: string | null;
-  terms: string[];
   vector: string | null;
+}
+
+export interface TermCounts {
+  /** Distinct stemmed terms of the keyword text, in order of first occurrence. */
+  terms: string[];
+  /** How often each of `terms` occurs. */
+  counts: number[];
+  /** Length of the keyword text in terms (stop words excluded), as BM25 measures it. */
+  total: number;
+}
+
+/** The keyword text's terms as the local store's BM25 index counts them (core/retrieve/bm25.ts). */
+export function termCountsOf(searchText: string): TermCounts {
+  const counts = new Map<string, number>();
+  const all = contentTerms(searchText);
+  for (const term of all) counts.set(term, (counts.get(term) ?? 0) + 1);
+  return { terms: [...counts.keys()], counts: [...counts.values()], total: all.length };
 }
 
 export async function runPgIndex(pool: pg.Pool, options: PgIndexOptions): Promise<PgIndexResult> {
@@ -92,7 +116,7 @@ export async function runPgIndex(pool: pg.Pool, options: PgIndexOptions): Promis
       const newChunks: NewChunk[] = changed.flatMap((doc) =>
         chunkDocument(doc.source, doc.text).map((chunk) => {
           const searchText = indexedTextOf(chunk.text, doc);
-          return { ...chunk, searchText, publishedAt: doc.publishedAt, terms: [...new Set(contentTerms(searchText))], vector: null };
+          return { ...chunk, searchText, publishedAt: doc.publishedAt, ...termCountsOf(searchText), vector: null };
         }),
       );
       const stored = plan.fresh ? new Map<string, StoredVector>() : await storedVectors(pool, newChunks);
@@ -113,6 +137,7 @@ export async function runPgIndex(pool: pg.Pool, options: PgIndexOptions): Promis
         removed: plan.removed,
         skipped: corpus.skipped,
         ...(options.beforeCommit ? { beforeCommit: options.beforeCommit } : {}),
+        ...(options.beforeSwap ? { beforeSwap: options.beforeSwap } : {}),
       });
       options.onProgress?.({ phase: 'done', done: 1, total: 1 });
       const totalMs = performance.now() - started;
@@ -130,7 +155,7 @@ export async function runPgIndex(pool: pg.Pool, options: PgIndexOptions): Promis
 }
 
 export async function readState(db: pg.Pool | pg.PoolClient): Promise<StateRow> {
-  const { rows } = await db.query<StateRow>('SELECT embedder_id, dimension, revision::text AS revision, chunk_count, skipped FROM store_state');
+  const { rows } = await db.query<StateRow>('SELECT embedder_id, dimension, revision::text AS revision, chunk_count, term_total::float8 AS term_total, skipped FROM store_state');
   const state = rows[0];
   if (!state) throw new CoreError('INDEX_CORRUPT', 'The database has no store_state row: run the migrations again (the bot does at start-up).');
   return state;
@@ -161,6 +186,7 @@ interface WritePlan {
   removed: string[];
   skipped: SkippedFile[];
   beforeCommit?: () => Promise<void> | void;
+  beforeSwap?: () => Promise<void> | void;
 }
 
 async function writeChanges(pool: pg.Pool, plan: WritePlan): Promise<{ revision: string; chunkCount: number }> {
@@ -169,61 +195,124 @@ async function writeChanges(pool: pg.Pool, plan: WritePlan): Promise<{ revision:
     // one session); the plan is re-checked against what is committed now, so a run that waited here for
     // another one writes only what is still different.
     await client.query('SELECT pg_advisory_xact_lock($1)', [ADVISORY_LOCKS.write]);
-    const delta = new Map<string, number>();
-    const count = (terms: Iterable<string>, by: number) => {
-      for (const term of terms) delta.set(term, (delta.get(term) ?? 0) + by);
-    };
-
-    let documents = plan.documents;
-    let chunks = plan.chunks;
-    if (plan.fresh) {
-      // A plan that starts from nothing lists every scanned document as new: whatever else is stored goes.
-      await client.query('DELETE FROM chunks');
-      await client.query('DELETE FROM documents');
-      await client.query('DELETE FROM term_stats');
-      await client.query(`DROP INDEX IF EXISTS ${HNSW_INDEX}`);
-      await client.query(`ALTER TABLE chunks ALTER COLUMN embedding TYPE vector(${Number(plan.dimension)})`);
-    } else {
-      const committed = new Map(
-        (await client.query<{ source: string; content_hash: string }>('SELECT source, content_hash FROM documents')).rows.map((row) => [row.source, row.content_hash]),
-      );
-      documents = documents.filter((doc) => committed.get(doc.source) !== doc.contentHash);
-      const writing = new Set(documents.map((doc) => doc.source));
-      chunks = chunks.filter((chunk) => writing.has(chunk.source));
-    }
-    const replaced = [...documents.map((doc) => doc.source), ...plan.removed];
-    if (replaced.length > 0) {
-      const { rows } = await client.query<{ terms: string }>('DELETE FROM chunks WHERE source = ANY ($1) RETURNING terms', [replaced]);
-      for (const row of rows) count(splitTerms(row.terms), -1);
-    }
-    if (plan.removed.length > 0) await client.query('DELETE FROM documents WHERE source = ANY ($1)', [plan.removed]);
-    for (let i = 0; i < documents.length; i += INSERT_BATCH) await upsertDocuments(client, documents.slice(i, i + INSERT_BATCH));
-    for (let i = 0; i < chunks.length; i += INSERT_BATCH) await insertChunks(client, chunks.slice(i, i + INSERT_BATCH));
-    for (const chunk of chunks) count(chunk.terms, +1);
-
-    const terms = [...delta.entries()].filter(([, by]) => by !== 0);
-    if (terms.length > 0) {
-      await client.query(
-        `INSERT INTO term_stats (term, df) SELECT * FROM unnest($1::text[], $2::int[])
-         ON CONFLICT (term) DO UPDATE SET df = term_stats.df + excluded.df`,
-        [terms.map(([term]) => term), terms.map(([, by]) => by)],
-      );
-      await client.query('DELETE FROM term_stats WHERE df <= 0');
-    }
-    if (plan.fresh) {
-      // Built after the bulk insert: one pass over the data instead of an update per inserted row.
-      await client.query(`CREATE INDEX IF NOT EXISTS ${HNSW_INDEX} ON chunks USING hnsw (embedding vector_cosine_ops)`);
-    }
+    const termTotal = plan.fresh ? await rebuildChunks(client, plan) : await patchChunks(client, plan);
     const { rows } = await client.query<{ revision: string; chunk_count: number }>(
       `UPDATE store_state SET embedder_id = $1, dimension = $2, revision = revision + 1,
-         chunk_count = (SELECT count(*) FROM chunks), skipped = $3::jsonb, updated_at = now()
+         chunk_count = (SELECT count(*) FROM chunks), term_total = $4, skipped = $3::jsonb, updated_at = now()
        RETURNING revision::text AS revision, chunk_count`,
-      [plan.embedderId, plan.dimension, JSON.stringify(plan.skipped)],
+      [plan.embedderId, plan.dimension, JSON.stringify(plan.skipped), termTotal],
     );
     await plan.beforeCommit?.();
     const state = rows[0];
     return { revision: state?.revision ?? '0', chunkCount: state?.chunk_count ?? 0 };
   });
+}
+
+/** Changed documents' chunks replaced in place; returns the new total term count. Row locks only. */
+async function patchChunks(client: pg.PoolClient, plan: WritePlan): Promise<number> {
+  const delta = new Map<string, number>();
+  const count = (terms: Iterable<string>, by: number) => {
+    for (const term of terms) delta.set(term, (delta.get(term) ?? 0) + by);
+  };
+  const committed = new Map(
+    (await client.query<{ source: string; content_hash: string }>('SELECT source, content_hash FROM documents')).rows.map((row) => [row.source, row.content_hash]),
+  );
+  const documents = plan.documents.filter((doc) => committed.get(doc.source) !== doc.contentHash);
+  const writing = new Set(documents.map((doc) => doc.source));
+  const chunks = plan.chunks.filter((chunk) => writing.has(chunk.source));
+  const { rows: stateRows } = await client.query<{ term_total: number }>('SELECT term_total::float8 AS term_total FROM store_state');
+  let termTotal = stateRows[0]?.term_total ?? 0;
+
+  const replaced = [...documents.map((doc) => doc.source), ...plan.removed];
+  if (replaced.length > 0) {
+    const { rows } = await client.query<{ terms: string[]; term_total: number | null }>(
+      'DELETE FROM chunks WHERE source = ANY ($1) RETURNING terms, term_total',
+      [replaced],
+    );
+    for (const row of rows) {
+      count(row.terms, -1);
+      termTotal -= row.term_total ?? 0;
+    }
+  }
+  if (plan.removed.length > 0) await client.query('DELETE FROM documents WHERE source = ANY ($1)', [plan.removed]);
+  for (let i = 0; i < documents.length; i += INSERT_BATCH) await upsertDocuments(client, documents.slice(i, i + INSERT_BATCH));
+  for (let i = 0; i < chunks.length; i += INSERT_BATCH) await insertChunks(client, 'chunks', chunks.slice(i, i + INSERT_BATCH));
+  for (const chunk of chunks) {
+    count(chunk.terms, +1);
+    termTotal += chunk.total;
+  }
+  const terms = [...delta.entries()].filter(([, by]) => by !== 0);
+  if (terms.length > 0) {
+    await client.query(
+      `INSERT INTO term_stats (term, df) SELECT * FROM unnest($1::text[], $2::int[])
+       ON CONFLICT (term) DO UPDATE SET df = term_stats.df + excluded.df`,
+      [terms.map(([term]) => term), terms.map(([, by]) => by)],
+    );
+    await client.query('DELETE FROM term_stats WHERE df <= 0');
+  }
+  return termTotal;
+}
+
+/** The shadow table `chunks` is rebuilt in, and the names its indexes get once it is swapped in. */
+const SHADOW = 'chunks_next';
+const SHADOW_INDEXES: ReadonlyArray<{ name: string; create: (table: string, name: string) => string }> = [
+  { name: 'chunks_pkey', create: (table, name) => `ALTER TABLE ${table} ADD CONSTRAINT ${name} PRIMARY KEY (row_id)` },
+  { name: 'chunks_id_key', create: (table, name) => `ALTER TABLE ${table} ADD CONSTRAINT ${name} UNIQUE (id)` },
+  { name: 'chunks_source', create: (table, name) => `CREATE INDEX ${name} ON ${table} (source)` },
+  { name: 'chunks_published_at', create: (table, name) => `CREATE INDEX ${name} ON ${table} (published_at)` },
+  { name: 'chunks_terms_gin', create: (table, name) => `CREATE INDEX ${name} ON ${table} USING gin (terms)` },
+  { name: HNSW_INDEX, create: (table, name) => `CREATE INDEX ${name} ON ${table} USING hnsw (embedding vector_cosine_ops)` },
+];
+
+/**
+ * Every chunk written into a shadow table with the embedder's dimension, indexed there (after the bulk insert:
+ * one pass instead of an update per row), then swapped in for `chunks`. Readers are blocked only by the swap at
+ * the end: a lock on `chunks`, a DROP and renames. Returns the new total term count.
+ */
+async function rebuildChunks(client: pg.PoolClient, plan: WritePlan): Promise<number> {
+  // A shadow left by a run that crashed before its COMMIT cannot exist (it was created in that transaction), but a
+  // manual one might; the NOTICE of its absence is noise.
+  await client.query("SET LOCAL client_min_messages = 'warning'");
+  await client.query(`DROP TABLE IF EXISTS ${SHADOW}`);
+  // Columns, defaults (the row_id sequence), NOT NULLs, generated columns and storage as the migrations left `chunks`.
+  await client.query(`CREATE TABLE ${SHADOW} (LIKE chunks INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING GENERATED INCLUDING STORAGE)`);
+  await client.query(`ALTER TABLE ${SHADOW} ALTER COLUMN embedding TYPE vector(${Number(plan.dimension)})`);
+  for (let i = 0; i < plan.chunks.length; i += INSERT_BATCH) await insertChunks(client, SHADOW, plan.chunks.slice(i, i + INSERT_BATCH));
+  // The HNSW graph is built in memory when it fits in maintenance_work_mem, and far more slowly on disk when not
+  // (the server default, 64 MB, holds about 100k chunks of 100 dimensions): raised for this transaction only.
+  await client.query(
+    "SELECT set_config('maintenance_work_mem', greatest(setting::bigint, $1)::text || 'kB', true) FROM pg_settings WHERE name = 'maintenance_work_mem'",
+    [BUILD_MEMORY_KB],
+  );
+  for (const index of SHADOW_INDEXES) await client.query(index.create(SHADOW, `${SHADOW}_${index.name.replace(/^chunks_/, '')}`));
+  // Statistics now, not when autovacuum gets to the new table: the first queries after the swap are planned
+  // with them (without, the planner guesses the filters' selectivity and may pass over the indexes).
+  await client.query(`ANALYZE ${SHADOW}`);
+
+  // Documents and term statistics: ordinary row changes, invisible to readers until COMMIT.
+  const sources = plan.documents.map((doc) => doc.source);
+  await client.query('DELETE FROM documents WHERE NOT (source = ANY ($1))', [sources]);
+  for (let i = 0; i < plan.documents.length; i += INSERT_BATCH) await upsertDocuments(client, plan.documents.slice(i, i + INSERT_BATCH));
+  const frequencies = new Map<string, number>();
+  let termTotal = 0;
+  for (const chunk of plan.chunks) {
+    for (const term of chunk.terms) frequencies.set(term, (frequencies.get(term) ?? 0) + 1);
+    termTotal += chunk.total;
+  }
+  await client.query('DELETE FROM term_stats');
+  await client.query('INSERT INTO term_stats (term, df) SELECT * FROM unnest($1::text[], $2::int[])', [[...frequencies.keys()], [...frequencies.values()]]);
+
+  await plan.beforeSwap?.();
+  // The swap. Waits for the queries running on the old table (milliseconds), holds new ones as briefly.
+  await client.query('LOCK TABLE chunks IN ACCESS EXCLUSIVE MODE');
+  await client.query(`ALTER SEQUENCE chunks_row_id_seq OWNED BY ${SHADOW}.row_id`);
+  await client.query('DROP TABLE chunks');
+  await client.query(`ALTER TABLE ${SHADOW} RENAME TO chunks`);
+  for (const index of SHADOW_INDEXES) await client.query(`ALTER INDEX ${SHADOW}_${index.name.replace(/^chunks_/, '')} RENAME TO ${index.name}`);
+  // NOT VALID: enforced for every row written from now on, without a scan of the table under the lock (the
+  // rows were just written from the documents upserted above).
+  await client.query('ALTER TABLE chunks ADD CONSTRAINT chunks_source_fkey FOREIGN KEY (source) REFERENCES documents (source) ON DELETE CASCADE NOT VALID');
+  return termTotal;
 }
 
 async function upsertDocuments(client: pg.PoolClient, documents: StoredDocument[]): Promise<void> {
@@ -247,12 +336,14 @@ async function upsertDocuments(client: pg.PoolClient, documents: StoredDocument[
   );
 }
 
-async function insertChunks(client: pg.PoolClient, chunks: NewChunk[]): Promise<void> {
+async function insertChunks(client: pg.PoolClient, table: 'chunks' | typeof SHADOW, chunks: NewChunk[]): Promise<void> {
+  // Term lists travel as text (space-separated terms, comma-separated counts): unnest cannot take arrays of arrays.
   await client.query(
-    `INSERT INTO chunks (id, source, start_offset, end_offset, body, search_text, published_at, terms, embedding)
-     SELECT id, source, start_offset, end_offset, body, search_text, published_at, terms, embedding::vector
-     FROM unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::text[], $6::text[], $7::date[], $8::text[], $9::text[])
-       AS t(id, source, start_offset, end_offset, body, search_text, published_at, terms, embedding)`,
+    `INSERT INTO ${table} (id, source, start_offset, end_offset, body, search_text, published_at, terms, term_counts, term_total, embedding)
+     SELECT id, source, start_offset, end_offset, body, search_text, published_at, string_to_array(terms, ' '),
+            string_to_array(term_counts, ',')::int[], term_total, embedding::vector
+     FROM unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::text[], $6::text[], $7::date[], $8::text[], $9::text[], $10::text[], $11::int[])
+       AS t(id, source, start_offset, end_offset, body, search_text, published_at, terms, embedding, term_counts, term_total)`,
     [
       chunks.map((chunk) => chunk.id),
       chunks.map((chunk) => chunk.source),
@@ -263,10 +354,10 @@ async function insertChunks(client: pg.PoolClient, chunks: NewChunk[]): Promise<
       chunks.map((chunk) => chunk.publishedAt),
       chunks.map((chunk) => chunk.terms.join(' ')),
       chunks.map((chunk) => chunk.vector),
+      chunks.map((chunk) => chunk.counts.join(',')),
+      chunks.map((chunk) => chunk.total),
     ],
   );
 }
 
-function splitTerms(terms: string): string[] {
-  return terms === '' ? [] : terms.split(' ');
-}
+

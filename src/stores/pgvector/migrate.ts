@@ -65,7 +65,8 @@ export async function dropStoreTables(databaseUrl: string): Promise<void> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    await client.query('DROP TABLE IF EXISTS chunks, documents, term_stats, store_state, schema_migrations CASCADE');
+    await client.query('DROP TABLE IF EXISTS chunks_next, chunks, documents, term_stats, store_state, schema_migrations CASCADE');
+    await client.query('DROP FUNCTION IF EXISTS chunk_term_hashes(text[])');
   } finally {
     await client.end();
   }

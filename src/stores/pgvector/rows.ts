@@ -54,5 +54,7 @@ export interface StateRow {
   dimension: number | null;
   revision: string;
   chunk_count: number;
+  /** Sum of the chunks' lengths in terms (BM25's average length is this over chunk_count). */
+  term_total: number;
   skipped: SkippedFile[];
 }

@@ -7,7 +7,8 @@ import { CoreError } from '../../core/errors.js';
 import { sameEmbedder } from '../../core/index/plan.js';
 import { TermTable } from '../../core/retrieve/term-stats.js';
 import type { Embedder, Logger, ReindexSummary } from '../../core/types.js';
-import { readState, runPgIndex, type PgIndexOptions } from './indexer.js';
+import { readState, runPgIndex, termCountsOf, type PgIndexOptions } from './indexer.js';
+import { ADVISORY_LOCKS } from './locks.js';
 import { migrate } from './migrate.js';
 import { inTransaction } from './transaction.js';
 import { PgVectorView, type ViewState } from './view.js';
@@ -42,6 +43,8 @@ export class PgVectorStore implements CorpusStore {
     if (applied.length > 0) this.options.logger.info({ applied }, 'database migrated');
     const { rows } = await this.pool.query<{ extversion: string }>("SELECT extversion FROM pg_extension WHERE extname = 'vector'");
     this.iterativeScan = versionAtLeast(rows[0]?.extversion ?? '0', [0, 8, 0]);
+    const filled = await fillTermCounts(this.pool);
+    if (filled > 0) this.options.logger.info({ chunks: filled }, 'term counts filled in for BM25');
   }
 
   async open(): Promise<PgVectorView> {
@@ -77,7 +80,7 @@ export class PgVectorStore implements CorpusStore {
     return this.running;
   }
 
-  async reindex(request: ReindexRequest & Pick<PgIndexOptions, 'beforeCommit' | 'corpus'> = {}): Promise<{ summary: ReindexSummary; revision: string }> {
+  async reindex(request: ReindexRequest & Pick<PgIndexOptions, 'beforeCommit' | 'beforeSwap' | 'corpus'> = {}): Promise<{ summary: ReindexSummary; revision: string }> {
     if (this.running) throw new CoreError('REINDEX_BUSY', 'A re-index is already running.');
     this.running = true;
     try {
@@ -119,9 +122,38 @@ async function readViewState(pool: pg.Pool): Promise<ViewState> {
       embedder: { id: state.embedder_id ?? 'none', dimension: state.dimension ?? 0 },
       documentCount: documents.rows[0]?.count ?? 0,
       chunkCount: state.chunk_count,
+      averageTermCount: state.chunk_count > 0 ? state.term_total / state.chunk_count : 0,
       terms: new TermTable(new Map(terms.rows.map((row) => [row.term, row.df])), state.chunk_count),
     };
   });
+}
+
+/**
+ * Rows written before migration 002 have no term counts (the tokenizer is the application's): counted here, in
+ * batches of row updates that never block readers, under the write lock, and the revision bumped so that views
+ * re-read the average length. Returns how many rows it filled (0 once done, at every later start).
+ */
+async function fillTermCounts(pool: pg.Pool): Promise<number> {
+  let filled = 0;
+  for (;;) {
+    const done = await inTransaction(pool, 'BEGIN', async (client) => {
+      await client.query('SELECT pg_advisory_xact_lock($1)', [ADVISORY_LOCKS.write]);
+      const { rows } = await client.query<{ row_id: string; search_text: string }>(
+        'SELECT row_id::text AS row_id, search_text FROM chunks WHERE term_counts IS NULL ORDER BY row_id LIMIT 1000',
+      );
+      if (rows.length === 0) return 0;
+      const counted = rows.map((row) => termCountsOf(row.search_text));
+      await client.query(
+        `UPDATE chunks c SET terms = string_to_array(t.terms, ' '), term_counts = string_to_array(t.counts, ',')::int[], term_total = t.total
+         FROM unnest($1::bigint[], $2::text[], $3::text[], $4::int[]) AS t(row_id, terms, counts, total) WHERE c.row_id = t.row_id`,
+        [rows.map((row) => row.row_id), counted.map((c) => c.terms.join(' ')), counted.map((c) => c.counts.join(',')), counted.map((c) => c.total)],
+      );
+      await client.query('UPDATE store_state SET term_total = (SELECT coalesce(sum(term_total), 0) FROM chunks), revision = revision + 1');
+      return rows.length;
+    });
+    if (done === 0) return filled;
+    filled += done;
+  }
 }
 
 function versionAtLeast(version: string, minimum: [number, number, number]): boolean {

@@ -1,5 +1,5 @@
 // One revision of the PostgreSQL store, as the use cases read it. The candidates come from one SQL statement:
-// full-text rank and cosine distance each rank their own candidates (with the filters applied in the database);
+// BM25 and cosine distance each rank their own candidates (with the filters applied in the database);
 // the shared ranking tail (core/retrieve/rank.ts) then fuses them, removes overlaps and picks with MMR, exactly
 // as for the local store.
 import type pg from 'pg';
@@ -9,7 +9,8 @@ import { analyzeQuery } from '../../core/retrieve/query.js';
 import { rankPassages, type Hit } from '../../core/retrieve/rank.js';
 import type { TermTable } from '../../core/retrieve/term-stats.js';
 import { weightedCoverage } from '../../core/text/overlap.js';
-import { contentTerms, STOP_WORDS, termOf, words } from '../../core/text/tokens.js';
+import { contentTerms } from '../../core/text/tokens.js';
+import { BM25_PARAMETERS } from '../../core/retrieve/bm25.js';
 import type { Embedder, RetrieveOptions, StoredDocument } from '../../core/types.js';
 import { DOCUMENT_COLUMNS, documentOfRow, parseVector, vectorLiteral, type DocumentRow } from './rows.js';
 import { inTransaction } from './transaction.js';
@@ -19,6 +20,8 @@ export interface ViewState {
   embedder: { id: string; dimension: number };
   documentCount: number;
   chunkCount: number;
+  /** BM25's average chunk length, in terms. */
+  averageTermCount: number;
   terms: TermTable;
 }
 
@@ -37,25 +40,44 @@ interface CandidateRow {
   embedding: string;
 }
 
-const CANDIDATES_SQL = `
+/** The filters of a search, on a row alias: applied in the database, to both rankings. */
+const filterOn = (alias: string) =>
+  `($6::text[] IS NULL OR ${alias}.source = ANY ($6)) AND ($7::date IS NULL OR ${alias}.published_at >= $7) AND ($8::date IS NULL OR ${alias}.published_at <= $8)`;
+
+/**
+ * The candidates of both rankings in one statement, each shaped so that PostgreSQL can use its index:
+ * - keyword: rows holding a query term, found through the GIN index on `terms` (`&&`), scored with Okapi BM25
+ *   from each row's term counts and the idf the view computed from term_stats, exactly as the local store's
+ *   postings do (same tokenizer, same formula, same tie-break on insertion order);
+ * - vector: the nearest rows from an index-ordered `ORDER BY embedding <=> $q LIMIT n` subquery (the HNSW index
+ *   scan), numbered afterwards: a window function over the distance in the same query level made the planner
+ *   sort the whole table instead. With filters the scan applies them itself and keeps going (pgvector ≥ 0.8,
+ *   iterative scan), or, on older pgvector, reads a pool as wide as ef_search and filters that.
+ */
+function candidatesSql(filterInVectorScan: boolean, scoredTermCount: number, pairCount: number): string {
+  const bm25 = bm25Sql(scoredTermCount);
+  return `
 WITH keyword AS (
-  SELECT c.row_id, ts_rank(c.tsv, q.query, 1) AS score,
-         row_number() OVER (ORDER BY ts_rank(c.tsv, q.query, 1) DESC, c.row_id) AS rank
-  FROM chunks c, (SELECT to_tsquery('english', $1) AS query) q
-  WHERE $3::boolean AND c.tsv @@ q.query
-    AND ($6::text[] IS NULL OR c.source = ANY ($6))
-    AND ($7::date IS NULL OR c.published_at >= $7) AND ($8::date IS NULL OR c.published_at <= $8)
-  ORDER BY rank
+  SELECT s.row_id, s.score, row_number() OVER (ORDER BY s.score DESC, s.row_id) AS rank
+  FROM (
+    SELECT c.row_id, ${bm25.score} AS score
+    FROM chunks c
+    WHERE $3::boolean AND (${keywordMatch(scoredTermCount, pairCount)}) AND ${filterOn('c')}
+  ) s
+  ORDER BY s.score DESC, s.row_id
   LIMIT $5::int
 ),
 semantic AS (
-  SELECT c.row_id, 1 - (c.embedding <=> $2::vector) AS similarity,
-         row_number() OVER (ORDER BY c.embedding <=> $2::vector, c.row_id) AS rank
-  FROM chunks c
-  WHERE $4::boolean
-    AND ($6::text[] IS NULL OR c.source = ANY ($6))
-    AND ($7::date IS NULL OR c.published_at >= $7) AND ($8::date IS NULL OR c.published_at <= $8)
-  ORDER BY c.embedding <=> $2::vector
+  SELECT n.row_id, 1 - n.distance AS similarity, row_number() OVER (ORDER BY n.distance, n.row_id) AS rank
+  FROM (
+    SELECT c.row_id, c.source, c.published_at, c.embedding <=> $2::vector AS distance
+    FROM chunks c
+    WHERE $4::boolean${filterInVectorScan ? ` AND ${filterOn('c')}` : ''}
+    ORDER BY c.embedding <=> $2::vector
+    LIMIT $14::int
+  ) n
+  ${filterInVectorScan ? '' : `WHERE ${filterOn('n')}`}
+  ORDER BY n.distance, n.row_id
   LIMIT $5::int
 ),
 candidates AS (
@@ -67,6 +89,45 @@ SELECT f.row_id::text AS row_id, f.keyword_rank::int AS keyword_rank, f.keyword_
        f.vector_rank::int AS vector_rank, f.vector_score::float8 AS vector_score,
        c.id, c.source, c.start_offset, c.end_offset, c.body, c.search_text, c.embedding::text AS embedding
 FROM candidates f JOIN chunks c ON c.row_id = f.row_id`;
+}
+
+/**
+ * Which rows are keyword candidates: those holding one of the candidate terms ($1), or both terms of one of the
+ * candidate pairs (the parameters after the per-term ones). Each arm is a GIN bitmap scan; PostgreSQL ORs them.
+ */
+function keywordMatch(scoredTermCount: number, pairCount: number): string {
+  const firstPair = FIRST_TERM + 2 * scoredTermCount;
+  const pairs = Array.from({ length: pairCount }, (_, i) => `c.terms @> $${firstPair + i}::text[]`);
+  return ['c.terms && $1::text[]', ...pairs].join(' OR ');
+}
+
+/** The first parameter number of the per-term parameters: term i (from 0) is ${FIRST_TERM + 2i}, its idf the next. */
+const FIRST_TERM = 15;
+
+/**
+ * A row's BM25 score over the `count` scored terms: one term after another, added to 0, exactly as the local
+ * store's postings add them up (a term the row lacks adds 0, which changes no sum), so both stores' scores are
+ * the same numbers. Each term's frequency in the row is looked up once (the lateral subquery `tf`), by its
+ * hash's position in `term_hashes` (integers: comparing every text was 1 µs per term and row) and checked
+ * against the term at that position; terms and idf are parameters of their own. Per candidate row this is the keyword side's cost: a subquery over unnest()
+ * per row cost 3× as much.
+ */
+function bm25Sql(count: number): { score: string } {
+  if (count === 0) return { score: '0::float8' };
+  const norm = '$9::float8 * ($11::float8 + ($12::float8 * c.term_total) / $13::float8)';
+  const term = (i: number) => `$${FIRST_TERM + 2 * i}::text`;
+  const idf = (i: number) => `$${FIRST_TERM + 2 * i + 1}::float8`;
+  const indexes = Array.from({ length: count }, (_, i) => i);
+  const tf = (i: number) => {
+    const position = `array_position(c.term_hashes, hashtext(${term(i)}))`;
+    return `(CASE WHEN c.terms[${position}] = ${term(i)} THEN c.term_counts[${position}]::float8 END)`;
+  };
+  const score = indexes.map((i) => `coalesce(${idf(i)} * ${tf(i)} * $10::float8 / (${tf(i)} + ${norm}), 0)`).join(' + ');
+  return { score: `(0::float8 + ${score})` };
+}
+
+/** ef_search on older pgvector with filters: the pool read before filtering, and its LIMIT. */
+const WIDE_POOL = 1000;
 
 export class PgVectorView implements CorpusView {
   private documentsLoading: Promise<ReadonlyMap<string, StoredDocument>> | null = null;
@@ -74,7 +135,7 @@ export class PgVectorView implements CorpusView {
 
   constructor(
     private readonly pool: pg.Pool,
-    private readonly state: ViewState,
+    readonly state: ViewState,
     private readonly queryEmbedder: Embedder,
     private readonly options: { iterativeScan: boolean },
   ) {}
@@ -104,24 +165,9 @@ export class PgVectorView implements CorpusView {
     const mode = options.mode ?? 'hybrid';
     const useVectors = mode !== 'keyword';
     const embedding = useVectors ? vectorLiteral(await this.queryEmbedder.embedQuery(question)) : vectorLiteral(new Array<number>(this.state.embedder.dimension).fill(0));
-    const filtered = Boolean(options.sources || options.fromDate || options.toDate);
-
-    // One snapshot for candidates and their documents: a re-index committing in between cannot make a passage's
-    // offsets point into a newer version of its document. The transaction and its settings take one round trip;
-    // with filters, pgvector ≥ 0.8 keeps scanning the graph until enough rows pass them.
-    const iterative = filtered && this.options.iterativeScan ? "; SET LOCAL hnsw.iterative_scan = 'relaxed_order'" : '';
-    const begin = `BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL hnsw.ef_search = ${Math.min(1000, EF_SEARCH)}${iterative}`;
+    const { begin, text, values } = this.candidateQuery(query.terms, embedding, options);
     const { rows, documents } = await inTransaction(this.pool, begin, async (client) => {
-      const { rows } = await client.query<CandidateRow>(CANDIDATES_SQL, [
-        keywordQuery(question, this.state.terms),
-        embedding,
-        mode !== 'vector',
-        useVectors,
-        CANDIDATES_PER_RANKING,
-        options.sources ? [...options.sources] : null,
-        options.fromDate ?? null,
-        options.toDate ?? null,
-      ]);
+      const { rows } = await client.query<CandidateRow>(text, values);
       const sources = [...new Set(rows.map((row) => row.source))];
       const docs = await client.query<DocumentRow>(`SELECT ${DOCUMENT_COLUMNS} FROM documents WHERE source = ANY ($1)`, [sources]);
       return { rows, documents: new Map<string, StoredDocument>(docs.rows.map((row) => [row.source, documentOfRow(row)])) };
@@ -154,6 +200,53 @@ export class PgVectorView implements CorpusView {
     return { passages, documents };
   }
 
+  /**
+   * The statement search() runs for these query terms, embedding and options, and the transaction it runs in
+   * (tests EXPLAIN it on a real server, to check that it uses the indexes).
+   */
+  candidateQuery(terms: readonly string[], embedding: string, options: RetrieveOptions): { begin: string; text: string; values: unknown[] } {
+    const mode = options.mode ?? 'hybrid';
+    const useVectors = mode !== 'keyword';
+    const filtered = Boolean(options.sources || options.fromDate || options.toDate);
+    const { candidateTerms, candidatePairs, scoredTerms } = keywordTerms(terms, this.state.terms);
+    const { k1, b } = BM25_PARAMETERS;
+    const widePool = filtered && !this.options.iterativeScan;
+
+    // One snapshot for candidates and their documents: a re-index committing in between cannot make a passage's
+    // offsets point into a newer version of its document. The transaction, its settings and the table lock take
+    // one round trip. The lock comes before the first query takes the snapshot: a search that waited for a
+    // rebuild's swap (indexer.ts) then reads the new table with a snapshot that sees its rows.
+    // No JIT: at a million rows the estimated cost passes jit_above_cost, and compiling takes longer than the query.
+    // No sequential scans: PostgreSQL prices `terms && $1` like any cheap operator and, when the candidate terms
+    // cover a tenth of the table or more, plans a read of every row (an array overlap per row: 50 ms at 10k
+    // chunks) over the GIN bitmap (5 ms); every part of this statement has an index path.
+    const settings = ['SET LOCAL jit = off', 'SET LOCAL enable_seqscan = off', `SET LOCAL hnsw.ef_search = ${widePool ? WIDE_POOL : Math.min(1000, EF_SEARCH)}`];
+    if (filtered && this.options.iterativeScan) settings.push("SET LOCAL hnsw.iterative_scan = 'relaxed_order'");
+    const begin = ['BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', ...settings, 'LOCK TABLE chunks IN ACCESS SHARE MODE'].join('; ');
+    return {
+      begin,
+      text: candidatesSql(!widePool, scoredTerms.length, candidatePairs.length),
+      values: [
+        candidateTerms,
+        embedding,
+        mode !== 'vector' && candidateTerms.length + candidatePairs.length > 0,
+        useVectors,
+        CANDIDATES_PER_RANKING,
+        options.sources ? [...options.sources] : null,
+        options.fromDate ?? null,
+        options.toDate ?? null,
+        k1,
+        k1 + 1,
+        1 - b,
+        b,
+        this.state.averageTermCount || 1,
+        widePool ? WIDE_POOL : CANDIDATES_PER_RANKING,
+        ...scoredTerms.flatMap((term) => [term, this.idf(term)]),
+        ...candidatePairs,
+      ],
+    };
+  }
+
   documents(): Promise<ReadonlyMap<string, StoredDocument>> {
     this.documentsLoading ??= this.pool
       .query<DocumentRow>(`SELECT ${DOCUMENT_COLUMNS} FROM documents ORDER BY source`)
@@ -171,26 +264,50 @@ export class PgVectorView implements CorpusView {
   }
 }
 
-/** Words in more than this share of chunks are left out of the keyword query when rarer ones remain. */
-const MAX_KEYWORD_SHARE = 0.1;
-const MIN_KEYWORDS = 2;
-/** Below this many chunks ranking every match is cheap, and pruning cost recall on the small probe set. */
-const PRUNE_FROM_CHUNKS = 2000;
+/** Estimated candidate rows beyond which no further (more common) term, or pair of terms, selects candidates. */
+const MAX_KEYWORD_CANDIDATES = 1500;
+/** At most this many pairs of terms (each is one more GIN scan). */
+const MAX_PAIRS = 12;
+
+export interface KeywordTerms {
+  /** Every query term the corpus holds: all count in the BM25 score. */
+  scoredTerms: string[];
+  /** Rows holding any of these are candidates. */
+  candidateTerms: string[];
+  /** Rows holding both terms of one of these are candidates too. */
+  candidatePairs: Array<[string, string]>;
+}
 
 /**
- * The question's content words OR-ed for to_tsquery, which stems them with PostgreSQL's English rules. Only
- * letters and digits reach it, so no user input can form tsquery syntax. Words found in a large share of the
- * chunks are dropped while rarer ones remain, in large corpora (they add little to the ranking, and an OR of
- * them makes PostgreSQL rank half the table: hybrid p95 181 → 49 ms at 10k chunks on PGlite).
+ * Which rows BM25 scores. Every row holding a query term, as in the local store, while their number stays
+ * within MAX_KEYWORD_CANDIDATES (always on the eval sets' corpora: the same results as the local store). Past
+ * that, in large corpora, scoring every such row would read a large share of the table for common words, so
+ * the candidates are the rows holding one of the rarest terms (rarest first, within the budget), plus the rows
+ * holding two of the other terms together (pairs by their expected overlap, df·df'/N, smallest first, within
+ * the budget): the rows BM25 ranks first hold several of the question's terms, and the rest add little.
  */
-export function keywordQuery(question: string, terms?: TermTable): string {
-  const candidates = [...new Set(words(question))].filter((word) => !STOP_WORDS.has(word) && /^[\p{L}\p{N}]+$/u.test(word));
-  if (!terms || terms.chunkCount < PRUNE_FROM_CHUNKS) return candidates.join(' | ');
-  const byRarity = candidates
-    .map((word) => ({ word, share: terms.documentFrequency(termOf(word)) / terms.chunkCount }))
-    .sort((a, b) => a.share - b.share);
-  return byRarity
-    .filter((entry, rank) => rank < MIN_KEYWORDS || entry.share <= MAX_KEYWORD_SHARE)
-    .map((entry) => entry.word)
-    .join(' | ');
+export function keywordTerms(terms: readonly string[], table: TermTable): KeywordTerms {
+  const df = (term: string) => table.documentFrequency(term);
+  const scoredTerms = [...new Set(terms)].filter((term) => df(term) > 0);
+  const byRarity = [...scoredTerms].sort((a, b) => df(a) - df(b));
+  const candidateTerms: string[] = [];
+  let budget = MAX_KEYWORD_CANDIDATES;
+  for (const term of byRarity) {
+    if (df(term) > budget) break;
+    candidateTerms.push(term);
+    budget -= df(term);
+  }
+  const rest = byRarity.slice(candidateTerms.length);
+  const pairs: Array<{ pair: [string, string]; rows: number }> = [];
+  rest.forEach((a, i) => rest.slice(i + 1).forEach((b) => pairs.push({ pair: [a, b], rows: (df(a) * df(b)) / Math.max(1, table.chunkCount) })));
+  pairs.sort((x, y) => x.rows - y.rows);
+  const candidatePairs: Array<[string, string]> = [];
+  for (const { pair, rows } of pairs) {
+    if (rows > budget || candidatePairs.length >= MAX_PAIRS) break;
+    candidatePairs.push(pair);
+    budget -= rows;
+  }
+  // A question of one common word (or of words that never meet): its rarest term, however common.
+  if (candidateTerms.length === 0 && candidatePairs.length === 0 && byRarity[0]) candidateTerms.push(byRarity[0]);
+  return { scoredTerms, candidateTerms, candidatePairs };
 }

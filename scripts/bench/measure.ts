@@ -10,6 +10,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, wr
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { runInNewContext } from 'node:vm';
+import hnswlib from 'hnswlib-node';
 import { setFlagsFromString } from 'node:v8';
 import { createLocalEmbedder } from '../../src/app/embedders.js';
 import { answerExtractively, type EvidenceModel } from '../../src/core/answer/extractive.js';
@@ -17,12 +18,14 @@ import { listGenerations, loadCurrentGeneration } from '../../src/stores/local/g
 import { runLocalIndex, type IndexTiming } from '../../src/stores/local/indexer.js';
 import type { IndexSnapshot } from '../../src/stores/local/snapshot.js';
 import { LocalView } from '../../src/stores/local/view.js';
+import { measureColdStart } from './cold.js';
 import { CorpusGenerator, writeCorpus } from './corpus.js';
 import type { BenchReport, PhaseSplit, SizeReport } from './report.js';
 import { percentile, round } from './stats.js';
 
 const CHILD_SCRIPT = join(import.meta.dirname, 'child.ts');
 const DEFAULT_QUERIES = 200;
+const DEFAULT_RSS_QUESTIONS = 10_000;
 const K = 10;
 const RETRIEVE_K = 5; // RETRIEVAL_K's default: what /ask retrieves
 
@@ -33,6 +36,10 @@ export interface BenchOptions {
   isolate?: boolean;
   log?: (line: string) => void;
   command?: string;
+  /** Distinct questions answered before reading the resident memory of a long-running bot (default 10,000). */
+  rssQuestions?: number;
+  /** Cold start of whole processes (`npm run ask`, `npm start` to READY), against `node -e 0`; off in-process. */
+  cold?: { runs: number; before?: string };
 }
 
 interface BuildJob {
@@ -54,13 +61,17 @@ interface BuildResult {
   add: IndexTiming;
   addEmbedded: number;
   addExpected: number;
+  /** maxRSS right after the full build, before any re-index. */
+  buildPeakRssMb: number;
   peakRssMb: number;
 }
 
 async function buildPhase(job: BuildJob, log: (line: string) => void): Promise<BuildResult> {
   const embedder = createLocalEmbedder({ wordVectorsDir: undefined });
   const generator = new CorpusGenerator();
-  const run = async (label: string, rebuild = false) => {
+  // The serving process's snapshot, handed to re-indexes that run as the bot runs them (/reindex, /add).
+  let serving: IndexSnapshot | undefined;
+  const run = async (label: string, rebuild = false, fromServing = false) => {
     let timing: IndexTiming | undefined;
     let lastShown = 0;
     const result = await runLocalIndex({
@@ -68,6 +79,7 @@ async function buildPhase(job: BuildJob, log: (line: string) => void): Promise<B
       indexDir: job.indexDir,
       embedder,
       rebuild,
+      ...(fromServing && serving ? { serving } : {}),
       onTiming: (t) => (timing = t),
       onProgress: (p) => {
         if (p.phase === 'embedding' && p.total > 5000 && p.done - lastShown >= 20_000) {
@@ -78,12 +90,17 @@ async function buildPhase(job: BuildJob, log: (line: string) => void): Promise<B
     });
     if (!timing) throw new Error('runLocalIndex did not report its timing');
     log(`  ${label}: ${Math.round(timing.totalMs)} ms, ${result.summary.embedded} chunks embedded`);
-    return { result, timing };
+    serving = result.snapshot;
+    // Only the figures: the snapshot stays reachable through `serving` alone, until the next run replaces it.
+    return { timing, embedded: result.summary.embedded, snapshot: () => serving! };
   };
 
   const full = await run('full build', true);
-  const before = full.result.snapshot;
-  const noop = await run('re-index, nothing changed');
+  // The build alone, before any re-index ran in this process.
+  const buildPeakRssMb = process.resourceUsage().maxRSS / 1024;
+  const built = { chunks: full.snapshot().chunks.length, documents: full.snapshot().documents.size };
+  // As `npm run index` runs it: a new process, the previous generation read and verified from disk.
+  const noop = await run('re-index, nothing changed (previous generation from disk)');
 
   // Change one sentence in the middle of one document.
   const victim = generator.document(Math.floor(job.documents / 2));
@@ -91,9 +108,12 @@ async function buildPhase(job: BuildJob, log: (line: string) => void): Promise<B
   const middle = Math.floor(paragraphs.length / 2);
   paragraphs[middle] = `${paragraphs[middle] ?? ''} A revised estimate was published on Friday by the statistics office.`;
   writeFileSync(join(job.corpusDir, victim.source), paragraphs.join('\n\n'));
-  const one = await run('re-index, 1 document changed');
-  const afterOne = one.result.snapshot;
-  const oneExpected = newChunks(before, afterOne, new Set([victim.source]));
+  // Only the keys of what is compared are kept: a whole snapshot held for it would count in the peak RSS.
+  const victimBefore = chunkKeys(noop.snapshot(), new Set([victim.source]));
+  // As the bot runs it (/reindex): the served, already verified snapshot is the starting point.
+  const one = await run('re-index, 1 document changed (from the served snapshot)', false, true);
+  const oneExpected = newChunks(victimBefore, one.snapshot(), new Set([victim.source]));
+  const oneDocChunks = one.snapshot().chunks.filter((c) => c.source === victim.source).length;
 
   // Add 1 % new documents (another seed: new text, new names).
   const addDocs = Math.max(1, Math.ceil(job.documents / 100));
@@ -104,35 +124,42 @@ async function buildPhase(job: BuildJob, log: (line: string) => void): Promise<B
     writeFileSync(join(job.corpusDir, doc.source), doc.text);
     added.add(doc.source);
   }
-  const add = await run(`re-index, ${addDocs} documents added`);
-  const addExpected = newChunks(afterOne, add.result.snapshot, added);
+  const addedBefore = chunkKeys(one.snapshot(), added);
+  const add = await run(`re-index, ${addDocs} documents added (from the served snapshot)`, false, true);
+  const addExpected = newChunks(addedBefore, add.snapshot(), added);
 
   return {
-    chunks: before.chunks.length,
-    documents: before.documents.size,
+    chunks: built.chunks,
+    documents: built.documents,
     build: full.timing,
     noop: noop.timing,
     one: one.timing,
-    oneEmbedded: one.result.summary.embedded,
+    oneEmbedded: one.embedded,
     oneExpected,
-    oneDocChunks: afterOne.chunks.filter((c) => c.source === victim.source).length,
+    oneDocChunks,
     addDocs,
     add: add.timing,
-    addEmbedded: add.result.summary.embedded,
+    addEmbedded: add.embedded,
     addExpected,
+    buildPeakRssMb,
     peakRssMb: process.resourceUsage().maxRSS / 1024,
   };
 }
 
+function chunkKeys(snapshot: IndexSnapshot, sources: ReadonlySet<string>): Set<string> {
+  return new Set(snapshot.chunks.filter((c) => sources.has(c.source)).map((c) => `${c.id}\0${c.text}`));
+}
+
 /** Chunks of `sources` in `after` whose (id, text) the previous snapshot did not hold: what must be embedded. */
-function newChunks(before: IndexSnapshot, after: IndexSnapshot, sources: ReadonlySet<string>): number {
-  const old = new Set(before.chunks.filter((c) => sources.has(c.source)).map((c) => `${c.id}\0${c.text}`));
+function newChunks(old: ReadonlySet<string>, after: IndexSnapshot, sources: ReadonlySet<string>): number {
   return after.chunks.filter((c) => sources.has(c.source) && !old.has(`${c.id}\0${c.text}`)).length;
 }
 
 interface QueryJob {
   indexDir: string;
   questions: Array<{ question: string; source: string }>;
+  /** Distinct questions answered after the latency loops, for the resident memory of a long-running bot. */
+  rssQuestions: string[];
 }
 
 interface QueryResult {
@@ -140,12 +167,18 @@ interface QueryResult {
   loadKbMs: number;
   rssMb: number;
   rssAfterQueriesMb: number;
+  rssAfterManyMb: number;
+  heapAfterManyMb: number;
+  rssAfterManyIdleMb: number;
+  heapAfterLoadMb: number;
+  manyQuestions: number;
   retrieve: number[];
   retrieveBrute: number[];
   answer: number[];
   hitAt5: number;
   hnsw: number[];
   brute: number[];
+  native: number[];
   recallAt10: number;
 }
 
@@ -160,6 +193,7 @@ async function queryPhase(job: QueryJob, log: (line: string) => void): Promise<Q
   const loadKbMs = performance.now() - t;
   gc();
   const rssMb = process.memoryUsage().rss / 2 ** 20;
+  const heapAfterLoadMb = process.memoryUsage().heapUsed / 2 ** 20;
   log(`  load: generation ${Math.round(loadGenerationMs)} ms + knowledge base ${Math.round(loadKbMs)} ms, RSS ${Math.round(rssMb)} MB`);
 
   const evidence: EvidenceModel = { idf: (term) => base.bm25.idf(term), embed: (text) => embedder.embed(text), wordSimilarity: (a, b) => embedder.wordSimilarity(a, b) };
@@ -184,7 +218,26 @@ async function queryPhase(job: QueryJob, log: (line: string) => void): Promise<Q
     answer.push(performance.now() - t);
   }
 
-  // Vector search alone, HNSW against the exact scan, on the same query vectors.
+  const rssAfterQueriesMb = process.memoryUsage().rss / 2 ** 20;
+  // A long-running bot: many distinct questions, then resident memory after a full collection. Every cache on
+  // the way (answer features, row terms) must be bounded for this to stay near the figure after load.
+  for (const question of job.rssQuestions) {
+    const passages = await base.retrieve(question, { k: RETRIEVE_K });
+    answerExtractively(question, passages, snapshot.documents, evidence);
+  }
+  gc();
+  const rssAfterManyMb = process.memoryUsage().rss / 2 ** 20;
+  const heapAfterManyMb = process.memoryUsage().heapUsed / 2 ** 20;
+  // V8 keeps the heap it grew during the burst until it is idle (its memory reducer then gives pages back): a bot
+  // between questions. Read again after 3 s without work.
+  for (let i = 0; i < 6; i++) {
+    await new Promise((resolveIdle) => setTimeout(resolveIdle, 500));
+    gc();
+  }
+  const rssAfterManyIdleMb = process.memoryUsage().rss / 2 ** 20;
+  log(`  RSS after ${job.rssQuestions.length} more questions: ${Math.round(rssAfterManyMb)} MB (heap in use ${Math.round(heapAfterManyMb)} MB), after 3 s idle ${Math.round(rssAfterManyIdleMb)} MB`);
+
+  // Vector search alone, HNSW against the exact scans, on the same query vectors.
   const vectors = questions.map((q) => embedder.embed(q));
   const exact = new BruteForce(snapshot);
   const hnsw: number[] = [];
@@ -201,11 +254,26 @@ async function queryPhase(job: QueryJob, log: (line: string) => void): Promise<Q
     approximate.push(new Set(found.map((h) => h.row)));
   }
   for (const vector of vectors.slice(0, 10)) exact.search(vector, K);
-  for (const [i, vector] of vectors.entries()) {
+  for (const vector of vectors) {
     t = performance.now();
-    const truth = exact.search(vector, K);
+    exact.search(vector, K);
     brute.push(performance.now() - t);
-    recall += recallAt(K, truth, approximate[i] ?? new Set());
+  }
+  // The like-for-like baseline: hnswlib's own exact search (native, same distance code as the graph) over the
+  // same vectors. Its top 10 is the truth recall is measured against.
+  const native = new hnswlib.BruteforceSearch('cosine', snapshot.embedder.dimension);
+  native.initIndex(Math.max(1, snapshot.chunks.length));
+  const d = snapshot.embedder.dimension;
+  for (let row = 0; row < snapshot.chunks.length; row++) native.addPoint(Array.from(snapshot.vectors.subarray(row * d, (row + 1) * d)), row);
+  const nativeTimes: number[] = [];
+  const k = Math.min(K, snapshot.chunks.length);
+  for (const vector of vectors.slice(0, 10)) native.searchKnn(Array.from(vector), k);
+  for (const [i, vector] of vectors.entries()) {
+    const query = Array.from(vector);
+    t = performance.now();
+    const truth = native.searchKnn(query, k);
+    nativeTimes.push(performance.now() - t);
+    recall += recallAt(K, truth.neighbors, approximate[i] ?? new Set());
   }
 
   // The whole retrieval again with the exact scan in place of the graph: what the index saves end to end.
@@ -223,13 +291,19 @@ async function queryPhase(job: QueryJob, log: (line: string) => void): Promise<Q
     loadGenerationMs,
     loadKbMs,
     rssMb,
-    rssAfterQueriesMb: process.memoryUsage().rss / 2 ** 20,
+    rssAfterQueriesMb,
+    rssAfterManyMb,
+    heapAfterManyMb,
+    rssAfterManyIdleMb,
+    heapAfterLoadMb,
+    manyQuestions: job.rssQuestions.length,
     retrieve,
     retrieveBrute,
     answer,
     hitAt5: hits / Math.max(1, questions.length),
     hnsw,
     brute,
+    native: nativeTimes,
     recallAt10: recall / Math.max(1, vectors.length),
   };
 }
@@ -349,6 +423,7 @@ const split = (t: IndexTiming): PhaseSplit => ({
   chunk_ms: round(t.chunkMs, 0),
   embed_ms: round(t.embedMs, 0),
   graph_ms: round(t.graphMs, 0),
+  keywords_ms: round(t.keywordsMs ?? 0, 0),
   write_ms: round(t.writeMs, 0),
   previous_ms: round(t.previousMs, 0),
 });
@@ -366,13 +441,22 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       const corpusDir = join(workDir, 'corpus');
       const indexDir = join(workDir, 'index');
       log(`size ${size}: writing the synthetic corpus`);
-      const corpus = writeCorpus(generator, corpusDir, size, queries);
+      const rssQuestions = options.rssQuestions ?? DEFAULT_RSS_QUESTIONS;
+      const corpus = writeCorpus(generator, corpusDir, size, queries + rssQuestions);
       log(`  ${corpus.documents} documents, ${(corpus.bytes / 2 ** 20).toFixed(1)} MB`);
+      // A corpus is rarely indexed the instant it is written: files changed within the last 2 s are read again on
+      // every scan (their timestamps cannot be trusted yet), which would hide what the scan records save.
+      await new Promise((wait) => setTimeout(wait, 2100));
       const buildJob: BuildJob = { corpusDir, indexDir, documents: corpus.documents };
       const build = isolate ? await inChild<BuildResult>('build', buildJob, workDir) : await buildPhase(buildJob, log);
       const current = listGenerations(indexDir)[0];
       const diskMb = current ? directorySize(join(indexDir, current)) / 2 ** 20 : 0;
-      const queryJob: QueryJob = { indexDir, questions: corpus.questions };
+      const queryJob: QueryJob = {
+        indexDir,
+        questions: corpus.questions.slice(0, queries),
+        // Distinct phrasings: the same few questions again would only measure a warm cache.
+        rssQuestions: corpus.questions.slice(queries).map((q, i) => `${q.question} (${i})`),
+      };
       const q = isolate ? await inChild<QueryResult>('query', queryJob, workDir) : await queryPhase(queryJob, log);
       const buildMs = build.build.totalMs;
       reports.push({
@@ -397,7 +481,9 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
         reindex_add_ratio: round(build.add.totalMs / buildMs, 4),
         reindex_add_embedded: build.addEmbedded,
         reindex_add_expected: build.addExpected,
+        reindex_add_split: split(build.add),
         peak_rss_mb: round(build.peakRssMb, 0),
+        build_peak_rss_mb: round(build.buildPeakRssMb, 0),
         disk_mb: round(diskMb, 1),
         disk_total_mb: round(directorySize(indexDir) / 2 ** 20, 1),
         load_ms: round(q.loadGenerationMs + q.loadKbMs, 0),
@@ -405,6 +491,11 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
         load_kb_ms: round(q.loadKbMs, 0),
         rss_mb: round(q.rssMb, 0),
         rss_after_queries_mb: round(q.rssAfterQueriesMb, 0),
+        rss_after_many_mb: round(q.rssAfterManyMb, 0),
+        rss_after_many_idle_mb: round(q.rssAfterManyIdleMb, 0),
+        heap_after_load_mb: round(q.heapAfterLoadMb, 0),
+        heap_after_many_mb: round(q.heapAfterManyMb, 0),
+        rss_many_questions: q.manyQuestions,
         queries: q.retrieve.length,
         query_p50_ms: round(percentile(q.retrieve, 50)),
         query_p95_ms: round(percentile(q.retrieve, 95)),
@@ -422,13 +513,19 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
         brute_p99_ms: round(percentile(q.brute, 99), 3),
         hnsw_over_brute_p95: round(percentile(q.hnsw, 95) / percentile(q.brute, 95), 4),
         brute_speedup_p95: round(percentile(q.brute, 95) / percentile(q.hnsw, 95), 1),
+        native_p50_ms: round(percentile(q.native, 50), 3),
+        native_p95_ms: round(percentile(q.native, 95), 3),
+        native_p99_ms: round(percentile(q.native, 99), 3),
+        native_speedup_p95: round(percentile(q.native, 95) / percentile(q.hnsw, 95), 1),
         recall_at_10: round(q.recallAt10, 4),
       });
     } finally {
       rmSync(workDir, { recursive: true, force: true });
     }
   }
+  const cold = options.cold ? await measureColdStart({ ...options.cold, log }) : undefined;
   return {
+    ...(cold ? { cold } : {}),
     machine: {
       cpus: cpus().length,
       cpu_model: cpus()[0]?.model ?? 'unknown',

@@ -5,6 +5,7 @@ export interface PhaseSplit {
   chunk_ms: number;
   embed_ms: number;
   graph_ms: number;
+  keywords_ms: number;
   write_ms: number;
   previous_ms: number;
 }
@@ -31,7 +32,10 @@ export interface SizeReport {
   reindex_add_ratio: number;
   reindex_add_embedded: number;
   reindex_add_expected: number;
+  reindex_add_split: PhaseSplit;
   peak_rss_mb: number;
+  /** Peak RSS of the full build alone (the build phase's process, before its re-indexes). */
+  build_peak_rss_mb: number;
   disk_mb: number;
   disk_total_mb: number;
   load_ms: number;
@@ -39,6 +43,12 @@ export interface SizeReport {
   load_kb_ms: number;
   rss_mb: number;
   rss_after_queries_mb: number;
+  rss_after_many_mb: number;
+  /** The same after 3 s without work (V8 returns the heap it grew during the burst). */
+  rss_after_many_idle_mb: number;
+  heap_after_load_mb: number;
+  heap_after_many_mb: number;
+  rss_many_questions: number;
   queries: number;
   query_p50_ms: number;
   query_p95_ms: number;
@@ -56,10 +66,35 @@ export interface SizeReport {
   brute_p99_ms: number;
   hnsw_over_brute_p95: number;
   brute_speedup_p95: number;
+  native_p50_ms: number;
+  native_p95_ms: number;
+  native_p99_ms: number;
+  /** Exact search in hnswlib's native BruteforceSearch over the same vectors, p95, divided by HNSW's p95. */
+  native_speedup_p95: number;
+  /** Against the native exact top 10. */
   recall_at_10: number;
 }
 
+export interface ColdStartTree {
+  label: string;
+  dir: string;
+  /** `npm run -s ask -- "…" --json`, whole process, wall clock. */
+  ask_ms: number[];
+  ask_median_ms: number;
+  /** `npm start` with a token, against the loopback fake Discord, until the bot logs that it is ready. */
+  ready_ms: number[];
+  ready_median_ms: number;
+}
+
+export interface ColdStartReport {
+  runs: number;
+  /** `node -e 0`, the floor of any process start, median of the same number of runs. */
+  node_median_ms: number;
+  trees: ColdStartTree[];
+}
+
 export interface BenchReport {
+  cold?: ColdStartReport;
   machine: { cpus: number; cpu_model: string; memory_gb: number; node: string; platform: string; calibration_ms: number; date: string };
   command: string;
   sizes: SizeReport[];
@@ -76,7 +111,9 @@ export function formatTable(report: BenchReport): string {
     ['re-index, nothing changed', (s) => `${s.reindex_noop_ms} ms (${pct(s.reindex_noop_ratio)} of build)`],
     ['re-index, 1 doc changed', (s) => `${s.reindex_one_ms} ms (${pct(s.reindex_one_ratio)})`],
     ['  chunks embedded / expected', (s) => `${s.reindex_one_embedded} / ${s.reindex_one_expected} (doc has ${s.reindex_one_doc_chunks})`],
+    ['  previous · scan · graph · keywords · write', (s) => splitCells(s.reindex_one_split)],
     ['re-index, +1 % docs', (s) => `${s.reindex_add_ms} ms (${pct(s.reindex_add_ratio)}), ${s.reindex_add_docs} docs`],
+    ['  previous · scan · graph · keywords · write', (s) => splitCells(s.reindex_add_split)],
     ['  chunks embedded / expected', (s) => `${s.reindex_add_embedded} / ${s.reindex_add_expected}`],
     ['retrieve p50 / p95 / p99', (s) => `${s.query_p50_ms} / ${s.query_p95_ms} / ${s.query_p99_ms} ms`],
     ['  same, exact vector scan p95', (s) => `${s.query_brute_p95_ms} ms`],
@@ -84,10 +121,14 @@ export function formatTable(report: BenchReport): string {
     ['source doc in top 5', (s) => pct(s.hit_at_5)],
     ['HNSW top-10 p50 / p95', (s) => `${s.hnsw_p50_ms} / ${s.hnsw_p95_ms} ms`],
     ['brute force p50 / p95', (s) => `${s.brute_p50_ms} / ${s.brute_p95_ms} ms`],
-    ['  speed-up p95 · recall@10', (s) => `${s.brute_speedup_p95}× · ${s.recall_at_10}`],
+    ['native exact (hnswlib) p50 / p95', (s) => `${s.native_p50_ms} / ${s.native_p95_ms} ms`],
+    ['  HNSW speed-up p95: native · JS', (s) => `${s.native_speedup_p95}× · ${s.brute_speedup_p95}×`],
+    ['  recall@10 (against native exact)', (s) => `${s.recall_at_10}`],
     ['load (generation + KB)', (s) => `${s.load_ms} ms (${s.load_generation_ms} + ${s.load_kb_ms})`],
     ['RSS after load · after queries', (s) => `${s.rss_mb} · ${s.rss_after_queries_mb} MB`],
-    ['peak RSS during build', (s) => `${s.peak_rss_mb} MB`],
+    ['RSS after N more questions · after 3 s idle', (s) => `${s.rss_after_many_mb} · ${s.rss_after_many_idle_mb} MB (N = ${s.rss_many_questions})`],
+    ['  JS heap in use: after load · after N', (s) => `${s.heap_after_load_mb} · ${s.heap_after_many_mb} MB`],
+    ['peak RSS: full build · with 3 re-indexes', (s) => `${s.build_peak_rss_mb} · ${s.peak_rss_mb} MB`],
     ['index on disk (all generations)', (s) => `${s.disk_mb} MB (${s.disk_total_mb} MB)`],
   ];
   const header = ['', ...report.sizes.map((s) => `${s.target_chunks.toLocaleString('en-US')} chunks`)];
@@ -95,11 +136,22 @@ export function formatTable(report: BenchReport): string {
   const widths = header.map((_, i) => Math.max(...[header, ...body].map((row) => (row[i] ?? '').length)));
   const line = (row: string[]) => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  ');
   const m = report.machine;
+  const cold = report.cold
+    ? [
+        `cold start, median of ${report.cold.runs} (node -e 0: ${report.cold.node_median_ms} ms):`,
+        ...report.cold.trees.map((t) => `  ${t.label}: npm run ask ${t.ask_median_ms} ms · npm start to READY ${t.ready_median_ms} ms  (${t.dir})`),
+      ]
+    : [];
   return [
     `${m.cpus} × ${m.cpu_model}, ${m.memory_gb} GB, Node ${m.node}; calibration ${m.calibration_ms} ms; ${m.date}`,
+    ...cold,
     line(header),
     ...body.map(line),
   ].join('\n');
+}
+
+function splitCells(t: PhaseSplit): string {
+  return `${t.previous_ms} · ${t.scan_ms} · ${t.graph_ms} · ${t.keywords_ms} · ${t.write_ms} ms`;
 }
 
 function pct(x: number): string {
@@ -116,7 +168,8 @@ export function latencySvg(report: BenchReport): string {
     { label: 'answer p95 (retrieve + extract)', color: '#7b3294', value: (s) => s.answer_p95_ms },
     { label: 'retrieve p95 (hybrid, HNSW)', color: '#1b7837', value: (s) => s.query_p95_ms },
     { label: 'retrieve p95, exact scan', color: '#1b7837', dash: '6 4', value: (s) => s.query_brute_p95_ms },
-    { label: 'vector top-10 p95, brute force', color: '#d6604d', dash: '6 4', value: (s) => s.brute_p95_ms },
+    { label: 'vector top-10 p95, exact (JS loop)', color: '#d6604d', dash: '6 4', value: (s) => s.brute_p95_ms },
+    { label: 'vector top-10 p95, exact (native)', color: '#d6604d', dash: '2 3', value: (s) => s.native_p95_ms },
     { label: 'vector top-10 p95, HNSW', color: '#2166ac', value: (s) => s.hnsw_p95_ms },
   ];
   const xs = sizes.map((s) => s.chunks);

@@ -9,8 +9,6 @@ import { CoreError } from '../core/errors.js';
 import { parseEntityCatalog, type EntityCatalog } from '../core/timeline/index.js';
 import type { ChatModel, Embedder, Logger } from '../core/types.js';
 import { createBotServices, type Services } from '../commands/services.js';
-import { createOpenAIChatModel } from '../providers/openai.js';
-import { createCondenser } from '../providers/condense.js';
 import { createEmbedder, createLocalEmbedder } from './embedders.js';
 import { createCorpusStore } from './stores.js';
 
@@ -30,14 +28,31 @@ export interface AppOptions {
 /** Everything a front end needs, with the store open (a missing local index is built first). */
 export async function createServices(options: AppOptions): Promise<Services> {
   const { config, logger } = options;
+  // Where a start goes (LOG_LEVEL=debug): ms since the process started at the end of each phase.
+  const phases: Record<string, number> = { modulesLoaded: Math.round(performance.now()) };
+  const phase = (name: string) => (phases[name] = Math.round(performance.now()));
   const embedder = options.embedder ?? (await createEmbedder(config));
-  const chat = options.chat !== undefined ? options.chat : config.openai.enabled ? createOpenAIChatModel(config.openai) : null;
+  phase('embedder');
+  const chat =
+    options.chat !== undefined
+      ? options.chat
+      : config.openai.enabled
+        ? // Imported only when configured: the OpenAI client takes ~250 ms to load.
+          (await import('../providers/openai.js')).createOpenAIChatModel(config.openai)
+        : null;
   // Sentence scoring always uses the local vectors: cheap, synchronous, and no network call per sentence.
   const scorer = createLocalEmbedder(config);
   const catalog = loadCatalog(config.entitiesFile);
+  phase('scorerAndCatalog');
   const store = options.store ?? (await createCorpusStore(config, embedder, logger));
   await store.open();
-  return createBotServices({ config, logger, store, chat, condense: chat ? createCondenser(chat) : null, scorer, catalog, warmEntities: options.warmEntities ?? false });
+  phase('storeOpen');
+  // The condense-question step only exists with a model; imported with it (LangChain's prompt templates).
+  const condense = chat ? (await import('../providers/condense.js')).createCondenser(chat) : null;
+  const services = createBotServices({ config, logger, store, chat, condense, scorer, catalog, warmEntities: options.warmEntities ?? false });
+  phase('services');
+  logger.debug({ msSinceProcessStart: phases }, 'start-up phases');
+  return services;
 }
 
 function loadCatalog(path: string): EntityCatalog {

@@ -12,8 +12,9 @@ const USAGE = `Usage: npm run start:sharded -- [--shards N|auto] [--corpus DIR] 
 Starts one bot process per gateway shard (discord.js ShardingManager). --shards defaults to "auto": the count
 Discord recommends for the bot (GET /gateway/bot on DISCORD_API_BASE). Needs DISCORD_TOKEN.`;
 
-/** What every shard process runs: the ordinary start path, which connects as the shard it is given. */
-const SHARD_ENTRY = fileURLToPath(new URL('./start.ts', import.meta.url));
+/** What every shard process runs: the ordinary start path, which connects as the shard it is given (compiled
+ * start.js beside this file under dist/, start.ts under tsx). */
+const SHARD_ENTRY = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? './start.ts' : './start.js', import.meta.url));
 
 function parseShardCount(value: string): number | 'auto' {
   if (value === 'auto') return 'auto';

@@ -7,13 +7,13 @@ import { evidencePassages } from '../core/answer/evidence.js';
 import { MODEL_EVIDENCE_FLOOR } from '../core/answer/parameters.js';
 import { answerWithLlm } from '../core/answer/generative.js';
 import type { EntityCatalog } from '../core/timeline/index.js';
-import { TimelineEntities } from './timeline-entities.js';
+import type { TimelineEntities } from './timeline-entities.js';
 import type { Answer, ChatModel, Logger, Timeline } from '../core/types.js';
 import type { CorpusStore, CorpusView } from '../core/corpus.js';
 import { cleanQuestion } from './question.js';
 import { boundHistory, inventedNames, standaloneQuestion, turnFromAnswer, type ConversationTurn, type KnownEntity } from '../core/conversation/index.js';
-import { createUploadServices } from './upload-services.js';
-import type { AskOptions, BotServices, ConversationAnswer, EntitySummary, HelpInfo, ReindexProgress, ReindexSummary, SourceInfo, TimelineOptions } from './types.js';
+import type { createUploadServices } from './upload-services.js';
+import type { AskOptions, BotServices, ConversationAnswer, EntitySummary, HelpInfo, ReindexProgress, ReindexSummary, SourceInfo, TimelineOptions, UploadServices } from './types.js';
 
 export interface ServiceDependencies {
   /** The settings the use cases read (RETRIEVAL_K, LLM_TIMEOUT_MS). */
@@ -45,13 +45,25 @@ export function createBotServices(dependencies: ServiceDependencies): Services {
 
   // Derived results are cached per view: a new revision (from this or another process) gets fresh ones.
   const helpCache = new WeakMap<CorpusView, Promise<HelpInfo>>();
-  const timelines = new TimelineEntities(catalog);
+  // Timelines (chrono-node) and uploads (every document parser) are loaded on first use: together they are
+  // about half of the modules a start would otherwise load, and `npm run ask` needs neither.
+  let timelinesLoaded: Promise<TimelineEntities> | null = null;
+  const timelines = () => (timelinesLoaded ??= import('./timeline-entities.js').then(({ TimelineEntities }) => new TimelineEntities(catalog)));
   const warm = (view: CorpusView) => {
     // Learn the corpus' entities now rather than on the first /timeline or autocomplete after a (re-)index.
-    timelines.directory(view).catch((error: unknown) => logger.warn({ err: error }, 'learning entities failed'));
+    timelines()
+      .then((entities) => entities.directory(view))
+      .catch((error: unknown) => logger.warn({ err: error }, 'learning entities failed'));
   };
 
-  const uploads = createUploadServices({ config, store, logger });
+  let uploadsLoaded: Promise<ReturnType<typeof createUploadServices>> | null = null;
+  const loadUploads = () => (uploadsLoaded ??= import('./upload-services.js').then(({ createUploadServices }) => createUploadServices({ config, store, logger })));
+  const uploads: UploadServices & { records(): Promise<Awaited<ReturnType<ReturnType<typeof createUploadServices>['records']>>> } = {
+    add: async (request) => (await loadUploads()).add(request),
+    remove: async (request) => (await loadUploads()).remove(request),
+    removable: async (query, limit) => (await loadUploads()).removable(query, limit),
+    records: async () => (await loadUploads()).records(),
+  };
 
   const evidenceFor = (view: CorpusView): EvidenceModel => ({
     idf: (term) => view.idf(term),
@@ -110,7 +122,7 @@ export function createBotServices(dependencies: ServiceDependencies): Services {
 
     async timeline(query: string | readonly string[], timelineOptions: TimelineOptions = {}): Promise<Timeline> {
       const view = await store.view();
-      return timelines.timeline(view, query, timelineOptions);
+      return (await timelines()).timeline(view, query, timelineOptions);
     },
 
     async sources(query?: string): Promise<SourceInfo[]> {
@@ -148,7 +160,7 @@ export function createBotServices(dependencies: ServiceDependencies): Services {
     },
 
     async entities(): Promise<EntitySummary[]> {
-      return timelines.summaries(await store.view());
+      return (await timelines()).summaries(await store.view());
     },
 
     async close() {
@@ -159,7 +171,7 @@ export function createBotServices(dependencies: ServiceDependencies): Services {
   /** The corpus' names with their kinds, for "he", "there" and "they" in follow-ups. */
   async function knownEntities(): Promise<KnownEntity[]> {
     try {
-      const summaries = await timelines.summaries(await store.view());
+      const summaries = await (await timelines()).summaries(await store.view());
       return summaries.map((e) => ({ label: e.label, kind: e.kind === 'person' ? 'person' : e.kind === 'place' || e.source === 'curated' ? 'place' : 'other' }));
     } catch (error) {
       logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'entities unavailable for follow-ups');
@@ -186,7 +198,7 @@ export function createBotServices(dependencies: ServiceDependencies): Services {
   async function describe(view: CorpusView): Promise<HelpInfo> {
     const documents = [...(await view.documents()).values()];
     const dates = documents.map((d) => d.publishedAt).filter((d): d is string => d !== null).sort();
-    const topEntities = (await timelines.summaries(view)).slice(0, 12).map((e) => e.label);
+    const topEntities = (await (await timelines()).summaries(view)).slice(0, 12).map((e) => e.label);
     return {
       documents: view.documentCount,
       chunks: view.chunkCount,

@@ -1,5 +1,6 @@
 // The /timeline use case's state: entities learned from each corpus revision (re-learning only changed
 // documents), resolution of queries against them and the catalog, and built timelines, all cached per view.
+import { LRUCache } from 'lru-cache';
 import type { CorpusView } from '../core/corpus.js';
 import type { Timeline } from '../core/types.js';
 import type { EntityCatalog } from '../core/timeline/index.js';
@@ -7,13 +8,17 @@ import { buildTimelineFor, EntityDirectory, EntityLearner, parseTimelineQuery, p
 import { CoreError } from '../core/errors.js';
 import type { EntitySummary, TimelineOptions } from './types.js';
 
+/** Built timelines kept per corpus revision, least recently used dropped first. */
+const TIMELINE_CACHE_ENTRIES = 200;
+const TIMELINE_CACHE_EVENTS = 50_000;
+
 /** Documents learned between two yields to the event loop (~10 ms of work). */
 const LEARNING_SLICE = 100;
 
 export class TimelineEntities {
   private readonly learner = new EntityLearner();
   private readonly directories = new WeakMap<CorpusView, Promise<EntityDirectory>>();
-  private readonly timelines = new WeakMap<CorpusView, Map<string, Timeline>>();
+  private readonly timelines = new WeakMap<CorpusView, LRUCache<string, Timeline>>();
   private readonly summaryCache = new WeakMap<CorpusView, Promise<EntitySummary[]>>();
 
   constructor(private readonly catalog: EntityCatalog) {}
@@ -49,14 +54,14 @@ export class TimelineEntities {
     const key = `${options.any ? 'any' : 'all'}:${terms.map((t) => t.name).join('\u0000')}`;
     let cache = this.timelines.get(view);
     if (!cache) {
-      cache = new Map();
+      // Bounded by the events held, not the count: one timeline of a common word can hold thousands.
+      cache = new LRUCache<string, Timeline>({ max: TIMELINE_CACHE_ENTRIES, maxSize: TIMELINE_CACHE_EVENTS, sizeCalculation: (t) => t.events.length + 1 });
       this.timelines.set(view, cache);
     }
     const cached = cache.get(key);
     if (cached) return cached;
     const documents = await view.documents();
     const timeline = buildTimelineFor([...documents.values()], this.catalog, terms, { any: options.any ?? false });
-    if (cache.size >= 500) cache.clear();
     cache.set(key, timeline);
     return timeline;
   }

@@ -9,7 +9,7 @@ import { latencySvg } from '../../scripts/bench/report.js';
 describe('npm run bench (smoke, 200 chunks)', () => {
   it('reports every size with consistent counts, exact recall at a toy size and a chart', async () => {
     const lines: string[] = [];
-    const report = await runBench({ sizes: [200], queries: 20, isolate: false, log: (line) => lines.push(line) });
+    const report = await runBench({ sizes: [200], queries: 20, rssQuestions: 30, isolate: false, log: (line) => lines.push(line) });
 
     expect(report.machine.cpus).toBeGreaterThan(0);
     expect(report.machine.calibration_ms).toBeGreaterThan(0);
@@ -17,7 +17,7 @@ describe('npm run bench (smoke, 200 chunks)', () => {
     const size = report.sizes[0]!;
     expect(size.chunks).toBeGreaterThanOrEqual(150);
     expect(size.documents).toBeGreaterThan(0);
-    for (const key of ['build_ms', 'reindex_one_ms', 'query_p50_ms', 'query_p95_ms', 'answer_p95_ms', 'brute_p95_ms', 'rss_mb', 'peak_rss_mb', 'disk_mb', 'load_ms'] as const) {
+    for (const key of ['build_ms', 'reindex_one_ms', 'query_p50_ms', 'query_p95_ms', 'answer_p95_ms', 'brute_p95_ms', 'native_p95_ms', 'rss_mb', 'rss_after_many_mb', 'peak_rss_mb', 'disk_mb', 'load_ms'] as const) {
       expect(Number.isFinite(size[key]), key).toBe(true);
       expect(size[key], key).toBeGreaterThanOrEqual(0);
     }
@@ -33,6 +33,7 @@ describe('npm run bench (smoke, 200 chunks)', () => {
     expect(size.reindex_add_embedded).toBeGreaterThan(0);
 
     expect(size.recall_at_10).toBe(1);
+    expect(size.rss_many_questions).toBe(30);
     // Each synthetic question is written from one document's own sentence: most find it in the top 5.
     expect(size.hit_at_5).toBeGreaterThanOrEqual(0.5);
     expect(size.hit_at_5).toBeLessThanOrEqual(1);

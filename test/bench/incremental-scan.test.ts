@@ -1,5 +1,5 @@
 // The re-index speed-up of reusing unchanged documents must never change what the loader produces.
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadCorpus } from '../../src/core/ingest/index.js';
@@ -57,5 +57,49 @@ describe('loadCorpus with the previous documents', () => {
     const afterEdit = await loadCorpus(dir, { previous });
     expect(reused(afterEdit)).toBe(first.documents.length - 1);
     expect(afterEdit.documents.find((doc) => doc.source === victim.source)?.title).not.toBe('stored copy');
+  });
+
+  it('with the scan records, trusts unchanged files without reading them and re-parses only documents a changed boilerplate line touches', async () => {
+    const dir = seedCorpusCopy({ 'extra/a.txt': 'Menu\nHome\n\nThe council approved the harbour budget on Monday after a long debate.\n' });
+    dirs.push(dir);
+    // Files changed within the last seconds are never trusted by their stat: age them.
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    const all = (await loadCorpus(dir)).documents.map((doc) => doc.source);
+    for (const source of all) utimesSync(join(dir, source), hourAgo, hourAgo);
+    const first = await loadCorpus(dir);
+    expect(first.scan?.map((f) => f.source).sort()).toEqual([...all].sort());
+    const stored = new Map(first.documents.map((doc) => [doc.source, { ...doc, title: 'stored copy' }]));
+    const previous = {
+      documents: stored,
+      boilerplateLines: first.boilerplateLines ?? [],
+      parserRevision: first.parserRevision ?? -1,
+      scan: new Map((first.scan ?? []).map((f) => [f.source, f])),
+    };
+    const reused = (result: { documents: CleanDocument[] }) => result.documents.filter((doc) => doc.title === 'stored copy').map((doc) => doc.source);
+
+    // Same size, modification time and inode: the record is trusted and the file is not read at all (here its
+    // bytes did change, in place, with the old time put back: exactly what a stat cannot see).
+    const victim = join(dir, 'extra/a.txt');
+    const bytes = readFileSync(victim);
+    bytes[bytes.length - 3] = 'X'.charCodeAt(0);
+    writeFileSync(victim, bytes);
+    utimesSync(victim, hourAgo, hourAgo);
+    expect(reused(await loadCorpus(dir, { previous }))).toHaveLength(all.length);
+
+    // A new page shares "Menu" and "Home" with extra/a.txt: the boilerplate lines change, but only the documents
+    // whose parse looked those lines up are parsed again, and the result is what a fresh load gives.
+    writeFile(dir, 'extra/b.txt', 'Menu\nHome\n\nThe ferry service resumed on Friday after repairs to the pier.\n');
+    utimesSync(victim, new Date(), new Date());
+    const context = await loadCorpus(dir, { previous });
+    expect(context.boilerplateLines).not.toEqual(first.boilerplateLines);
+    const fresh = await loadCorpus(dir);
+    const reparsed = context.documents.filter((doc) => doc.title !== 'stored copy');
+    expect(reparsed.map((doc) => doc.source).sort()).toEqual(['extra/a.txt', 'extra/b.txt']);
+    expect(reparsed).toEqual(fresh.documents.filter((doc) => doc.source.startsWith('extra/')));
+    expect(reused(context).sort()).toEqual(all.filter((source) => !source.startsWith('extra/')).sort());
+    // The stored documents it kept are the ones a fresh load parses identically.
+    for (const doc of context.documents.filter((d) => d.title === 'stored copy')) {
+      expect({ ...doc, title: '' }).toEqual({ ...fresh.documents.find((d) => d.source === doc.source)!, title: '' });
+    }
   });
 });

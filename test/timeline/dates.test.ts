@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { extractDates, formatDate } from '../../src/core/timeline/dates.js';
+import { extractDates, formatDate, isFutureSentence } from '../../src/core/timeline/dates.js';
 
 function dates(sentence: string, publishedAt: string | null): string[] {
   return extractDates(sentence, publishedAt).map((m) => (m.value ? formatDate(m.value) : 'unresolved'));
@@ -79,5 +79,14 @@ describe('what is not an event date', () => {
   });
   it('tells the month from the verb and the modal', () => {
     expect(dates('Protesters will march on the capital and officials may respond.', '2025-08-23')).toEqual([]);
+  });
+});
+
+describe('announced or past', () => {
+  it('reads "planning"/"planned" as an announcement only when they are verbs', () => {
+    expect(isFutureSentence('President Biden is planning to meet Japanese and South Korean officials.')).toBe(true);
+    expect(isFutureSentence('The summit, planned for next month, …')).toBe(true);
+    expect(isFutureSentence('A visit is planned after the election.')).toBe(true);
+    expect(isFutureSentence('From World War II planning sessions to the 1978 accords, the retreat has witnessed history.')).toBe(false);
   });
 });

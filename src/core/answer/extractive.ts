@@ -2,6 +2,7 @@
 // (word-vector closeness counts, not only shared stems) and holding an instance of the expected answer type near
 // that focus — leads with the short answer span when there is one, and cites the sentence with its exact span.
 // It never writes a word of its own besides the short span (copied or a resolved date) and the refusal message.
+import { LRUCache } from 'lru-cache';
 import type { Answer, Citation, CleanDocument, Passage } from '../types.js';
 import { splitSentences, type Span } from '../text/sentences.js';
 import { proseSentences } from '../text/segment.js';
@@ -472,7 +473,8 @@ const SEQUENCE = /\b(?:then|next|afterwards|afterward|subsequently|later|from th
 const REACTION = /\b(?:hit back|struck back|retaliat\w*|responded|reacted|in return|in response|countered|backlash)\b/i;
 const CAUSAL_CUE = /\b(?:because|due to|owing to|as a result of|in response to|after|following|amid|amidst|over|prompted|sparked|triggered)\b/i;
 
-const similarityCache = new Map<string, number>();
+/** Word-pair similarities, least recently used dropped first (~100 bytes an entry). */
+const similarityCache = new LRUCache<string, number>({ max: 100_000 });
 
 function similarity(evidence: EvidenceModel, a: string, b: string): number {
   if (a === b) return 1;
@@ -480,7 +482,6 @@ function similarity(evidence: EvidenceModel, a: string, b: string): number {
   let value = similarityCache.get(key);
   if (value === undefined) {
     value = evidence.wordSimilarity?.(a, b) ?? 0;
-    if (similarityCache.size > 500_000) similarityCache.clear();
     similarityCache.set(key, value);
   }
   return value;
@@ -513,34 +514,62 @@ function citationFor(doc: Passage['doc'], span: Span): Omit<Citation, 'n'> {
   return { source: doc.source, title: doc.title, date: doc.publishedAt, url: doc.url, quote: span.text, start: span.start, end: span.end };
 }
 
-// Per-document and per-sentence work is cached on the (immutable) stored objects of the current snapshot, so
-// a question only pays for scoring, not for re-tokenising the same sentences.
+// Per-document and per-sentence work is cached, so a question only pays for scoring, not for re-tokenising the same
+// sentences. The cache is bounded (least recently used documents dropped first, by their sentence count: at 100k
+// chunks an unbounded one grew by hundreds of MB over a few thousand questions) and keyed by the document's
+// content, not its object: a new generation that keeps a document keeps its cached analysis.
 interface DocSentence {
   span: Span;
   /** Part of the article's prose (not a caption, byline, headline or teaser for another story). */
   prose: boolean;
 }
-const sentenceCache = new WeakMap<CleanDocument, DocSentence[]>();
-const documentTermCache = new WeakMap<CleanDocument, Set<string>>();
-const caseCountCache = new WeakMap<CleanDocument, Map<string, [number, number]>>();
+interface DocumentAnalysis {
+  /** What the analysis was computed from (checked on every hit: the key is only a hash). */
+  text: string;
+  title: string;
+  publishedAt: string | null;
+  sentences: DocSentence[];
+  terms?: Set<string>;
+  caseCounts?: Map<string, [number, number]>;
+}
+/** Sentences of cached documents, all documents together (~5 kB each with their tokens, terms and vector). */
+const DOCUMENT_CACHE_SENTENCES = 5_000;
+const documentCache = new LRUCache<string, DocumentAnalysis>({ max: 2000, maxSize: DOCUMENT_CACHE_SENTENCES, sizeCalculation: (entry) => entry.sentences.length + 1 });
+
+function analysisOf(doc: CleanDocument): DocumentAnalysis {
+  const key = `${doc.source}\0${doc.contentHash}`;
+  const cached = documentCache.get(key);
+  if (cached && cached.text === doc.text && cached.title === doc.title && cached.publishedAt === doc.publishedAt) return cached;
+  const prose = proseSentences(doc.text, { keepBoilerplate: true });
+  let k = 0;
+  const sentences = splitSentences(doc.text).map((span) => {
+    while (k < prose.length && (prose[k]?.end ?? 0) <= span.start) k++;
+    const p = prose[k];
+    return { span, prose: p !== undefined && p.start < span.end && span.start < p.end };
+  });
+  const entry: DocumentAnalysis = { text: doc.text, title: doc.title, publishedAt: doc.publishedAt, sentences };
+  documentCache.set(key, entry);
+  return entry;
+}
 
 /** Per term: how often the document writes it capitalised mid-sentence, and how often in lower case. */
 function caseCountsOf(doc: CleanDocument): Map<string, [number, number]> {
-  let counts = caseCountCache.get(doc);
-  if (!counts) {
-    counts = new Map();
-    for (const { span } of sentencesOf(doc)) {
+  const analysis = analysisOf(doc);
+  if (!analysis.caseCounts) {
+    const counts = new Map<string, [number, number]>();
+    for (const { span } of analysis.sentences) {
       featuresOf(span).tokens.forEach((t, i) => {
         if (i === 0) return;
-        const entry = counts?.get(t.term) ?? [0, 0];
+        const entry = counts.get(t.term) ?? [0, 0];
         entry[t.capitalized ? 0 : 1] += 1;
-        counts?.set(t.term, entry);
+        counts.set(t.term, entry);
       });
     }
-    caseCountCache.set(doc, counts);
+    analysis.caseCounts = counts;
   }
-  return counts;
+  return analysis.caseCounts;
 }
+/** Features of a sentence, held as long as its document's cached sentences (the spans) are. */
 const featureCache = new WeakMap<Span, SentenceFeatures>();
 
 interface SentenceFeatures {
@@ -566,27 +595,13 @@ function featuresOf(span: Span): SentenceFeatures {
 }
 
 function documentTermsOf(doc: CleanDocument): Set<string> {
-  let terms = documentTermCache.get(doc);
-  if (!terms) {
-    terms = new Set(contentTerms(`${doc.title}\n${doc.text}\n${dateWords(doc.publishedAt)}`));
-    documentTermCache.set(doc, terms);
-  }
-  return terms;
+  const analysis = analysisOf(doc);
+  analysis.terms ??= new Set(contentTerms(`${doc.title}\n${doc.text}\n${dateWords(doc.publishedAt)}`));
+  return analysis.terms;
 }
 
 function sentencesOf(doc: CleanDocument): DocSentence[] {
-  let all = sentenceCache.get(doc);
-  if (!all) {
-    const prose = proseSentences(doc.text, { keepBoilerplate: true });
-    let k = 0;
-    all = splitSentences(doc.text).map((span) => {
-      while (k < prose.length && (prose[k]?.end ?? 0) <= span.start) k++;
-      const p = prose[k];
-      return { span, prose: p !== undefined && p.start < span.end && span.start < p.end };
-    });
-    sentenceCache.set(doc, all);
-  }
-  return all;
+  return analysisOf(doc).sentences;
 }
 
 export { capitalisedRuns };

@@ -2,6 +2,7 @@
 // (Arora et al., "A simple but tough-to-beat baseline for sentence embeddings"). Word probabilities come from
 // the vectors' frequency rank via Zipf's law, so nothing beyond the shipped vectors is needed.
 import { Embeddings } from '@langchain/core/embeddings';
+import { LRUCache } from 'lru-cache';
 import type { Embedder } from '../types.js';
 import { words } from '../text/tokens.js';
 import type { WordVectors } from './word-vectors.js';
@@ -18,19 +19,23 @@ export class SifEmbedder extends Embeddings implements Embedder {
   readonly dimension: number;
   private readonly logHarmonic: number;
   /** Unit vector shared by almost all sentences; removing it makes cosine similarities discriminative. */
-  private readonly commonComponent: Float32Array;
+  readonly commonComponent: Float32Array;
 
-  constructor(private readonly vectors: WordVectors) {
+  /** `commonComponent`: a previously computed one for these vectors (see `commonComponent`), to skip computing it. */
+  constructor(
+    private readonly vectors: WordVectors,
+    options: { commonComponent?: Float32Array } = {},
+  ) {
     super({});
     this.dimension = vectors.dimension;
     this.id = `local:glove${vectors.dimension}-sif-pc1:v2`;
     // Zipf: p(rank r) ≈ 1 / (r · H_V), with H_V ≈ ln(V) + 0.5772.
     this.logHarmonic = Math.log(vectors.count) + 0.5772;
-    let common = commonComponents.get(vectors);
+    let common = commonComponents.get(vectors) ?? (options.commonComponent?.length === vectors.dimension ? options.commonComponent : undefined);
     if (!common) {
       common = commonComponentOf(vectors, (row) => this.weight(row));
-      commonComponents.set(vectors, common);
     }
+    commonComponents.set(vectors, common);
     this.commonComponent = common;
   }
 
@@ -71,21 +76,20 @@ export class SifEmbedder extends Embeddings implements Embedder {
     return out;
   }
 
-  private readonly unitWords = new Map<string, Float32Array | null>();
+  /** Least recently used words dropped first: ~0.5 kB a word, and questions bring new words forever. */
+  private readonly unitWords = new LRUCache<string, Float32Array | false>({ max: 20_000 });
 
   /** Unit GloVe vector of one folded word, or null when the word is not in the vocabulary. Cached. */
   wordVector(word: string): Float32Array | null {
-    let vector = this.unitWords.get(word);
-    if (vector !== undefined) return vector;
+    const cached = this.unitWords.get(word);
+    if (cached !== undefined) return cached || null;
     const row = this.vectors.rows.get(word);
-    if (row === undefined) vector = null;
-    else {
+    let vector: Float32Array | null = null;
+    if (row !== undefined) {
       vector = this.vectors.matrix.slice(row * this.dimension, (row + 1) * this.dimension);
       normalize(vector);
     }
-    // Bounded: questions bring new words forever, the corpus vocabulary is what repeats.
-    if (this.unitWords.size > 200_000) this.unitWords.clear();
-    this.unitWords.set(word, vector);
+    this.unitWords.set(word, vector ?? false);
     return vector;
   }
 

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { CoreError } from '../errors.js';
 import type { CleanDocument, SkippedFile } from '../types.js';
 import { decodeBytes } from './decode.js';
-import { isIngestError, MAX_FILE_BYTES, tooLargeReason } from './ingest-error.js';
+import { IngestError, isIngestError, MAX_FILE_BYTES, tooLargeReason } from './ingest-error.js';
 import { boilerplateKey, isShortLine } from './patterns.js';
 import { DocumentExtractor } from './extract/extractor.js';
 import { formatOf, isBinaryFormat, parseAnyDocument, parseDocument, sha256, unsupportedReason } from './parse.js';
@@ -17,7 +17,32 @@ export interface LoadCorpusResult {
   boilerplateLines?: string[];
   /** PARSER_REVISION of the code that produced `documents`. */
   parserRevision?: number;
+  /** What this scan learned about each loaded document's file, for the next scan (`previous.scan`). */
+  scan?: ScannedFile[];
 }
+
+/**
+ * What a scan remembers of one file. The next scan trusts it for a file whose size, modification time and inode
+ * are unchanged: it neither reads nor decodes that file again (the stored document is reused).
+ */
+export interface ScannedFile {
+  source: string;
+  /** -1: recorded too close to the file's last change to trust (a write in the same clock tick goes unseen). */
+  size: number;
+  mtimeMs: number;
+  ino: number;
+  /** SHA-256 of the bytes: the stored document's `fileHash`. */
+  fileHash: string;
+  /** The file's contribution to the cross-document boilerplate lines (plain text and Markdown), else null. */
+  lineKeys: string[] | null;
+  /** Every line key (short enough to be boilerplate) its parse looked up in the boilerplate set; null: unknown. */
+  consulted: string[] | null;
+}
+
+/** A file modified this recently may change again within the same timestamp tick: its stat is not trusted. */
+const RACY_MS = 2000;
+/** Boilerplate keys are normalised short lines (≤ 100 characters, see `isShortLine`; lower-casing can lengthen a few): longer keys can never be in the set. */
+const MAX_KEY_LENGTH = 300;
 
 /**
  * Bump when parsing or cleaning gives different documents for the same bytes: documents stored by another revision
@@ -31,7 +56,16 @@ export interface LoadCorpusOptions {
    * those lines, so a file whose SHA-256 equals its stored `fileHash` is not parsed again while the lines are the
    * same: a re-index reads every file but only cleans what changed.
    */
-  previous?: { documents: ReadonlyMap<string, CleanDocument>; boilerplateLines: readonly string[]; parserRevision: number };
+  previous?: {
+    documents: ReadonlyMap<string, CleanDocument>;
+    boilerplateLines: readonly string[];
+    parserRevision: number;
+    /**
+     * The earlier scan's file records. With them, an unchanged file (same size, mtime, inode) is not read at all,
+     * and when the boilerplate lines change, only documents whose parse consulted a changed line are parsed again.
+     */
+    scan?: ReadonlyMap<string, ScannedFile>;
+  };
   /** Parses PDF and Word files off the event loop; by default one is started (and ended) for this load. */
   extractor?: DocumentExtractor;
 }
@@ -148,30 +182,105 @@ export async function readCorpusFile(absolute: string): Promise<ReadOutcome> {
   }
 }
 
+/** Short-line keys of a plain-text or Markdown file (its contribution to the boilerplate lines), else null. */
+function lineKeysOf(source: string, bytes: Uint8Array): string[] | null {
+  const format = formatOf(source);
+  if (format !== 'txt' && format !== 'md') return null;
+  const decoded = decodeBytes(bytes);
+  if (!decoded.ok) return null;
+  const keys = new Set<string>();
+  for (const line of decoded.text.split(/\r\n|\r|\n/)) {
+    if (isShortLine(line)) keys.add(boilerplateKey(line));
+  }
+  return [...keys];
+}
+
 /**
  * Short lines present in two or more distinct plain-text or Markdown documents: menus, section labels, widgets.
  * Identical files count once, or a copied page would turn its own headings into boilerplate.
  */
-function crossDocumentLines(files: ReadonlyArray<{ source: string; bytes: Uint8Array }>): Set<string> {
+function crossDocumentLines(files: ReadonlyArray<{ fileHash: string; lineKeys: readonly string[] | null }>): Set<string> {
   const counts = new Map<string, number>();
   const seenFiles = new Set<string>();
-  for (const { source, bytes } of files) {
-    const format = formatOf(source);
-    if (format !== 'txt' && format !== 'md') continue;
-    const hash = sha256(bytes);
-    if (seenFiles.has(hash)) continue;
-    seenFiles.add(hash);
-    const decoded = decodeBytes(bytes);
-    if (!decoded.ok) continue;
-    const keys = new Set<string>();
-    for (const line of decoded.text.split(/\r\n|\r|\n/)) {
-      if (isShortLine(line)) keys.add(boilerplateKey(line));
-    }
-    for (const key of keys) counts.set(key, (counts.get(key) ?? 0) + 1);
+  for (const { fileHash, lineKeys } of files) {
+    if (!lineKeys || seenFiles.has(fileHash)) continue;
+    seenFiles.add(fileHash);
+    for (const key of lineKeys) counts.set(key, (counts.get(key) ?? 0) + 1);
   }
   const lines = new Set<string>();
   for (const [key, count] of counts) if (count >= 2) lines.add(key);
   return lines;
+}
+
+/** The boilerplate set as a parse sees it, noting every key the parse looks up. */
+class ConsultedLines implements ReadonlySet<string> {
+  readonly consulted = new Set<string>();
+
+  constructor(private readonly lines: ReadonlySet<string>) {}
+
+  has(key: string): boolean {
+    if (key.length <= MAX_KEY_LENGTH) this.consulted.add(key);
+    return this.lines.has(key);
+  }
+
+  get size(): number {
+    return this.lines.size;
+  }
+
+  forEach(callback: (value: string, key: string, set: ReadonlySet<string>) => void): void {
+    this.lines.forEach((line) => callback(line, line, this));
+  }
+
+  entries(): SetIterator<[string, string]> {
+    return this.lines.entries();
+  }
+
+  keys(): SetIterator<string> {
+    return this.lines.keys();
+  }
+
+  values(): SetIterator<string> {
+    return this.lines.values();
+  }
+
+  [Symbol.iterator](): SetIterator<string> {
+    return this.lines.values();
+  }
+}
+
+type FileState =
+  | { ok: true; source: string; absolute: string; bytes: Uint8Array | null; size: number; mtimeMs: number; ino: number; fileHash: string; lineKeys: string[] | null; cached: ScannedFile | null }
+  | { ok: false; source: string; reason: string };
+
+/** Stats a file; reads, hashes and decodes it only when the earlier scan's record of it cannot be trusted. */
+async function scanFile(file: Listed, remembered: ScannedFile | undefined): Promise<FileState> {
+  let info;
+  try {
+    info = await stat(file.absolute);
+  } catch (error) {
+    const code = errorCode(error);
+    return { ok: false, source: file.source, reason: code === 'ENOENT' ? 'file disappeared while reading' : `unreadable: ${code}` };
+  }
+  if (!info.isFile()) return { ok: false, source: file.source, reason: 'not a regular file' };
+  if (info.size > MAX_FILE_BYTES) return { ok: false, source: file.source, reason: tooLargeReason(info.size) };
+  const unchanged = remembered && remembered.size === info.size && remembered.mtimeMs === info.mtimeMs && remembered.ino === info.ino;
+  if (unchanged) {
+    return { ok: true, source: file.source, absolute: file.absolute, bytes: null, size: info.size, mtimeMs: info.mtimeMs, ino: info.ino, fileHash: remembered.fileHash, lineKeys: remembered.lineKeys, cached: remembered };
+  }
+  const read = await readCorpusFile(file.absolute);
+  if (!read.ok) return { ok: false, source: file.source, reason: read.reason };
+  return {
+    ok: true,
+    source: file.source,
+    absolute: file.absolute,
+    bytes: read.bytes,
+    size: read.bytes.byteLength,
+    mtimeMs: info.mtimeMs,
+    ino: info.ino,
+    fileHash: sha256(read.bytes),
+    lineKeys: lineKeysOf(file.source, read.bytes),
+    cached: null,
+  };
 }
 
 export async function loadCorpus(corpusDir: string, options: LoadCorpusOptions = {}): Promise<LoadCorpusResult> {
@@ -183,52 +292,72 @@ export async function loadCorpus(corpusDir: string, options: LoadCorpusOptions =
     throw new CoreError('INVALID_INPUT', `corpus directory is not readable: ${corpusDir}`, { cause: error });
   }
 
+  const scanStarted = Date.now();
   const listing = await listCorpus(root);
   const skipped: SkippedFile[] = [...listing.skipped];
-  const readable: Array<{ source: string; bytes: Uint8Array }> = [];
   const supported = listing.files.filter((file) => {
     if (formatOf(file.source)) return true;
     skipped.push({ path: file.source, reason: unsupportedReason(file.source) });
     return false;
   });
-  // Several reads in flight: one at a time, a corpus of 10,000 small files spent seconds waiting on round trips.
-  const outcomes = new Array<ReadOutcome>(supported.length);
+  // Records of the earlier scan are only trusted with the documents they describe, from the same parser.
+  const earlier = options.previous && options.previous.parserRevision === PARSER_REVISION ? options.previous : null;
+  const remembered = (source: string): ScannedFile | undefined => {
+    const record = earlier?.scan?.get(source);
+    return record && earlier?.documents.get(source)?.fileHash === record.fileHash ? record : undefined;
+  };
+  // Several files in flight: one at a time, a corpus of 10,000 small files spent seconds waiting on round trips.
+  const states = new Array<FileState>(supported.length);
   let nextFile = 0;
-  const reader = async () => {
+  const scanner = async () => {
     while (nextFile < supported.length) {
       const i = nextFile++;
-      outcomes[i] = await readCorpusFile(supported[i]!.absolute);
+      const file = supported[i]!;
+      states[i] = await scanFile(file, remembered(file.source));
     }
   };
-  await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, supported.length) }, reader));
-  supported.forEach((file, i) => {
-    const outcome = outcomes[i]!;
-    if (outcome.ok) readable.push({ source: file.source, bytes: outcome.bytes });
-    else skipped.push({ path: file.source, reason: outcome.reason });
-  });
+  await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, supported.length) }, scanner));
+  const readable: Array<Extract<FileState, { ok: true }>> = [];
+  for (const state of states) {
+    if (state.ok) readable.push(state);
+    else skipped.push({ path: state.source, reason: state.reason });
+  }
 
   const boilerplateLines = crossDocumentLines(readable);
   const sortedLines = [...boilerplateLines].sort(byCodePoint);
-  const previous =
-    options.previous && options.previous.parserRevision === PARSER_REVISION && sameLines(options.previous.boilerplateLines, sortedLines)
-      ? options.previous.documents
-      : null;
+  // Lines that entered or left the set since the earlier scan: a document whose parse never looked one up
+  // would be parsed exactly as before.
+  const linesSame = earlier !== null && sameLines(earlier.boilerplateLines, sortedLines);
+  const changedLines = new Set<string>();
+  if (earlier && !linesSame) {
+    const before = new Set(earlier.boilerplateLines);
+    for (const line of sortedLines) if (!before.has(line)) changedLines.add(line);
+    for (const line of before) if (!boilerplateLines.has(line)) changedLines.add(line);
+  }
   const documents: CleanDocument[] = [];
+  const scan: ScannedFile[] = [];
   const firstByText = new Map<string, string>();
   let ownExtractor: DocumentExtractor | null = null;
   const extractor = (): DocumentExtractor => options.extractor ?? (ownExtractor ??= new DocumentExtractor());
   try {
     for (const file of readable) {
       let doc: CleanDocument;
+      let consulted: string[] | null;
       try {
-        const before = previous?.get(file.source);
-        const format = formatOf(file.source);
-        doc =
-          before && before.fileHash === sha256(file.bytes)
-            ? cleanDocumentOf(before)
-            : format && isBinaryFormat(format)
-              ? await parseAnyDocument(file.source, file.bytes, { boilerplateLines, extractor: extractor() })
-              : parseDocument(file.source, file.bytes, { boilerplateLines });
+        const before = earlier?.documents.get(file.source);
+        const record = earlier?.scan?.get(file.source);
+        const knownConsulted = record && record.fileHash === file.fileHash ? record.consulted : null;
+        const reusable =
+          before !== undefined &&
+          before.fileHash === file.fileHash &&
+          (linesSame || (knownConsulted !== null && !knownConsulted.some((key) => changedLines.has(key))));
+        if (reusable) {
+          doc = cleanDocumentOf(before);
+          // Unknown for documents stored before parses were observed: any change of the lines re-parses them.
+          consulted = knownConsulted;
+        } else {
+          ({ doc, consulted } = await parseRecorded(file, await bytesOf(file), boilerplateLines, extractor));
+        }
       } catch (error) {
         const reason = isIngestError(error) ? error.reason : `could not parse: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`;
         skipped.push({ path: file.source, reason });
@@ -243,13 +372,39 @@ export async function loadCorpus(corpusDir: string, options: LoadCorpusOptions =
       }
       firstByText.set(textHash, file.source);
       documents.push(doc);
+      const racy = file.mtimeMs > scanStarted - RACY_MS;
+      scan.push({ source: file.source, size: racy ? -1 : file.size, mtimeMs: file.mtimeMs, ino: file.ino, fileHash: file.fileHash, lineKeys: file.lineKeys, consulted });
     }
   } finally {
     await (ownExtractor as DocumentExtractor | null)?.close();
   }
 
   skipped.sort((a, b) => byCodePoint(a.path, b.path));
-  return { documents, skipped, boilerplateLines: sortedLines, parserRevision: PARSER_REVISION };
+  return { documents, skipped, boilerplateLines: sortedLines, parserRevision: PARSER_REVISION, scan };
+}
+
+/** The file's bytes: already read, or read now (its record was trusted, but its document cannot be reused). */
+async function bytesOf(file: Extract<FileState, { ok: true }>): Promise<Uint8Array> {
+  if (file.bytes) return file.bytes;
+  const read = await readCorpusFile(file.absolute);
+  if (!read.ok) throw new IngestError(file.source, read.reason);
+  if (sha256(read.bytes) !== file.fileHash) throw new IngestError(file.source, 'file changed while reading');
+  return read.bytes;
+}
+
+async function parseRecorded(
+  file: { source: string },
+  bytes: Uint8Array,
+  boilerplateLines: ReadonlySet<string>,
+  extractor: () => DocumentExtractor,
+): Promise<{ doc: CleanDocument; consulted: string[] }> {
+  const lines = new ConsultedLines(boilerplateLines);
+  const format = formatOf(file.source);
+  const doc =
+    format && isBinaryFormat(format)
+      ? await parseAnyDocument(file.source, bytes, { boilerplateLines: lines, extractor: extractor() })
+      : parseDocument(file.source, bytes, { boilerplateLines: lines });
+  return { doc, consulted: [...lines.consulted] };
 }
 
 function sameLines(a: readonly string[], b: readonly string[]): boolean {

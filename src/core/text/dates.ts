@@ -59,11 +59,12 @@ const WEEK = /\b(this|next|last|past|coming|previous)\s+week\b/i;
 const WEEKDAY_WORD = new RegExp(`\\b(${WEEKDAYS.join('|')})\\b`, 'g');
 
 const FUTURE =
-  /\b(?:will|shall|won't|going to|plans? to|planned|planning|intends? to|to be held|expected to|scheduled (?:to|for)|slated (?:to|for)|poised to|set to|upcoming|forthcoming|next)\b/i;
+  /\b(?:will|shall|won't|going to|plans? to|planned (?:for|to)|(?:is|are|was|were|be) planned|planning to|intends? to|to be held|expected to|scheduled (?:to|for)|slated (?:to|for)|poised to|set to|upcoming|forthcoming|next)\b/i;
 const PAST =
   /\b(?:was|were|had|did|ago|last|earlier|previously|formerly|met|said|told|won|lost|took|gave|held|made|went|came|saw|left|began|led|rose|fell|hit|sent|spoke|wrote|chose|flew|ran|sought|brought|bought|fought|thought|struck|found|became|paid|kept|meant|heard|stood|understood|drew|grew|knew|threw|shook|broke|spent|built|sold|won|felt)\b|\b[a-z]{3,}ed\b/i;
 
-// Quoted words are what someone said, not a schedule: "We will continue…" announces no event.
+// "Planning" and "planned" announce something only as verbs ("planning to meet", "planned for May"): "World War II
+// planning sessions" is history. Quoted words are what someone said, not a schedule: "We will continue…" announces no event.
 const QUOTED = /["“][^"”]*["”]/g;
 // "It will be essential to…" is an opinion about the future, not an announced event.
 const OPINION_FUTURE = /\bit will be (?:essential|important|crucial|necessary|vital|critical|difficult|hard|easy|interesting|key)\b/gi;

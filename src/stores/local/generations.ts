@@ -14,10 +14,13 @@ import {
   docstoreSchema,
   manifestSchema,
   pointerSchema,
+  scanFileSchema,
   type DocstoreFile,
   type Manifest,
 } from './manifest.js';
-import { fsyncDirectory, fsyncFile, replaceFileAtomic, sha256, writeFileDurable } from './files.js';
+import { fsyncDirectory, fsyncFile, hashFile, replaceFileAtomic, sha256, writeFileDurable, writePiecesDurable } from './files.js';
+import { Bm25Index } from '../../core/retrieve/bm25.js';
+import type { ScannedFile } from '../../core/ingest/load.js';
 import type { SkippedFile, StoredDocument } from '../../core/types.js';
 import type { HnswIndex, IndexSnapshot, StoredChunk } from './snapshot.js';
 
@@ -30,10 +33,13 @@ export interface GenerationContent {
   chunks: readonly StoredChunk[];
   vectors: Float32Array;
   hnsw: HnswIndex;
+  /** Keyword postings of `chunks`, stored beside them so loading does not tokenise the corpus again. */
+  bm25: Bm25Index;
   hnswParams: { m: number; efConstruction: number; nextLabel: number };
   skipped: readonly SkippedFile[];
   boilerplateLines?: readonly string[];
   parserRevision?: number;
+  scan?: readonly ScannedFile[];
 }
 
 export function hasIndex(indexDir: string): boolean {
@@ -56,18 +62,18 @@ export function writeGeneration(
   rmSync(temporaryDir, { recursive: true, force: true });
   mkdirSync(temporaryDir);
 
-  const docstore: DocstoreFile = {
-    documents: content.documents.map((doc) => ({ ...doc })),
-    chunks: content.chunks.map(({ id, source, start, end, label }) => ({ id, source, start, end, label })),
-  };
-  const docstoreBytes = Buffer.from(JSON.stringify(docstore), 'utf8');
+  // Streamed: the same bytes as JSON.stringify({ documents, chunks }), without a 50 MB string and buffer at 100k chunks.
+  const docstoreFile = writePiecesDurable(join(temporaryDir, FILE_NAMES.docstore), docstorePieces(content.documents, content.chunks));
   const vectorBytes = new Uint8Array(content.vectors.buffer, content.vectors.byteOffset, content.vectors.byteLength);
-  writeFileDurable(join(temporaryDir, FILE_NAMES.docstore), docstoreBytes);
   writeFileDurable(join(temporaryDir, FILE_NAMES.vectors), vectorBytes);
   const hnswPath = join(temporaryDir, FILE_NAMES.hnsw);
   content.hnsw.writeIndexSync(hnswPath);
-  const hnswBytes = readFileSync(hnswPath); // for its checksum
+  const hnswFile = hashFile(hnswPath);
   fsyncFile(hnswPath); // hnswlib does not fsync
+  const bm25Bytes = content.bm25.toBytes();
+  writeFileDurable(join(temporaryDir, FILE_NAMES.bm25), bm25Bytes);
+  const scanBytes = content.scan ? Buffer.from(JSON.stringify({ files: content.scan }), 'utf8') : null;
+  if (scanBytes) writeFileDurable(join(temporaryDir, FILE_NAMES.scan), scanBytes);
 
   const createdAt = new Date().toISOString();
   const elements = content.hnsw.getCurrentCount();
@@ -100,9 +106,11 @@ export function writeGeneration(
       ? { boilerplateLines: [...content.boilerplateLines], parserRevision: content.parserRevision }
       : {}),
     files: {
-      [FILE_NAMES.docstore]: { sha256: sha256(docstoreBytes), bytes: docstoreBytes.byteLength },
+      [FILE_NAMES.docstore]: docstoreFile,
       [FILE_NAMES.vectors]: { sha256: sha256(vectorBytes), bytes: vectorBytes.byteLength },
-      [FILE_NAMES.hnsw]: { sha256: sha256(hnswBytes), bytes: hnswBytes.byteLength },
+      [FILE_NAMES.hnsw]: hnswFile,
+      [FILE_NAMES.bm25]: { sha256: sha256(bm25Bytes), bytes: bm25Bytes.byteLength },
+      ...(scanBytes ? { [FILE_NAMES.scan]: { sha256: sha256(scanBytes), bytes: scanBytes.byteLength } } : {}),
     },
   };
   const manifestBytes = JSON.stringify(manifest, null, 1);
@@ -124,12 +132,26 @@ export function writeGeneration(
     vectors: content.vectors,
     rowByLabel: new Map(content.chunks.map((chunk, row) => [chunk.label, row])),
     hnsw: content.hnsw,
+    bm25: content.bm25,
     nextLabel: content.hnswParams.nextLabel,
     skipped: content.skipped,
     ...(content.boilerplateLines && content.parserRevision !== undefined
       ? { boilerplateLines: content.boilerplateLines, parserRevision: content.parserRevision }
       : {}),
+    ...(content.scan ? { scan: new Map(content.scan.map((file) => [file.source, file])) } : {}),
   };
+}
+
+/** The docstore file's JSON, piece by piece: `{"documents":[…],"chunks":[…]}` with the fields `DocstoreFile` declares. */
+function* docstorePieces(documents: readonly StoredDocument[], chunks: readonly StoredChunk[]): Generator<string> {
+  yield '{"documents":[';
+  for (let i = 0; i < documents.length; i++) yield (i > 0 ? ',' : '') + JSON.stringify({ ...documents[i]! } satisfies DocstoreFile['documents'][number]);
+  yield '],"chunks":[';
+  for (let i = 0; i < chunks.length; i++) {
+    const { id, source, start, end, label } = chunks[i]!;
+    yield (i > 0 ? ',' : '') + JSON.stringify({ id, source, start, end, label } satisfies DocstoreFile['chunks'][number]);
+  }
+  yield ']}';
 }
 
 /** Loads the current generation after verifying pointer, manifest and every file's checksum. */
@@ -158,6 +180,7 @@ export function loadGeneration(indexDir: string, generation: string, expectedMan
     const path = join(dir, name);
     if (!existsSync(path)) throw corrupt(`${generation}/${name} is missing`);
     const expected = manifest.files[name];
+    if (!expected) throw corrupt(`${generation}/${name} is not in the manifest`);
     const size = statSync(path).size;
     if (size !== expected.bytes) throw corrupt(`${generation}/${name} has ${size} bytes, the manifest says ${expected.bytes}`);
     const bytes = readFileSync(path);
@@ -186,6 +209,23 @@ export function loadGeneration(indexDir: string, generation: string, expectedMan
     throw corrupt(`${generation}/${FILE_NAMES.hnsw} does not match the manifest (dimension or element count)`);
   }
 
+  let bm25: Bm25Index | undefined;
+  if (manifest.files[FILE_NAMES.bm25]) {
+    try {
+      bm25 = Bm25Index.fromBytes(read(FILE_NAMES.bm25));
+    } catch (error) {
+      if (error instanceof CoreError) throw error;
+      throw corrupt(`${generation}/${FILE_NAMES.bm25} could not be read: ${(error as Error).message}`);
+    }
+    if (bm25.size !== docstore.chunks.length) throw corrupt(`${generation}/${FILE_NAMES.bm25} indexes ${bm25.size} rows for ${docstore.chunks.length} chunks`);
+  }
+
+  let scan: Map<string, ScannedFile> | undefined;
+  if (manifest.files[FILE_NAMES.scan]) {
+    const records = parseOrCorrupt(scanFileSchema, parseJsonOrCorrupt(read(FILE_NAMES.scan).toString('utf8'), FILE_NAMES.scan), FILE_NAMES.scan);
+    scan = new Map(records.files.map((file) => [file.source, file]));
+  }
+
   const vectors = new Float32Array(docstore.chunks.length * dimension);
   new Uint8Array(vectors.buffer).set(vectorBytes);
   const documents = new Map<string, StoredDocument>(docstore.documents.map((doc) => [doc.source, doc]));
@@ -206,12 +246,48 @@ export function loadGeneration(indexDir: string, generation: string, expectedMan
     vectors,
     rowByLabel: new Map(chunks.map((chunk, row) => [chunk.label, row])),
     hnsw,
+    ...(bm25 ? { bm25 } : {}),
     nextLabel: manifest.hnsw.nextLabel,
     skipped: manifest.skipped,
     ...(manifest.boilerplateLines && manifest.parserRevision !== undefined
       ? { boilerplateLines: manifest.boilerplateLines, parserRevision: manifest.parserRevision }
       : {}),
+    ...(scan ? { scan } : {}),
   };
+}
+
+/**
+ * A private copy of the graph of `snapshot`, the verified generation a process serves, provided CURRENT still
+ * names it: the pointer's manifest checksum, the manifest's record of hnsw.bin (size and SHA-256) and the graph's
+ * shape are checked again, the rest of the generation is taken from memory. A re-index patches this copy, never
+ * the graph queries are running on. Throws INDEX_CORRUPT like `loadCurrentGeneration` when anything disagrees.
+ */
+export function graphCopyOfServing(indexDir: string, snapshot: IndexSnapshot): HnswIndex {
+  const pointerPath = join(indexDir, POINTER);
+  const pointer = parseOrCorrupt(pointerSchema, readJsonOrCorrupt(pointerPath), pointerPath);
+  if (pointer.generation !== snapshot.generation) throw corrupt(`CURRENT names ${pointer.generation}, not the served ${snapshot.generation}`);
+  const dir = join(indexDir, snapshot.generation);
+  const manifestPath = join(dir, 'manifest.json');
+  if (!existsSync(manifestPath)) throw corrupt(`generation ${snapshot.generation} has no manifest`);
+  const manifestBytes = readFileSync(manifestPath);
+  if (sha256(manifestBytes) !== pointer.manifestSha256) throw corrupt(`manifest of ${snapshot.generation} does not match the checksum recorded in CURRENT`);
+  const manifest = parseOrCorrupt(manifestSchema, parseJsonOrCorrupt(manifestBytes.toString('utf8'), manifestPath), manifestPath);
+  const path = join(dir, FILE_NAMES.hnsw);
+  if (!existsSync(path)) throw corrupt(`${snapshot.generation}/${FILE_NAMES.hnsw} is missing`);
+  const expected = manifest.files[FILE_NAMES.hnsw];
+  const bytes = readFileSync(path);
+  if (bytes.byteLength !== expected.bytes || sha256(bytes) !== expected.sha256) throw corrupt(`${snapshot.generation}/${FILE_NAMES.hnsw} fails its SHA-256 check`);
+  const dimension = snapshot.embedder.dimension;
+  const hnsw = new hnswlib.HierarchicalNSW('cosine', dimension);
+  try {
+    hnsw.readIndexSync(path, true);
+  } catch (error) {
+    throw corrupt(`${snapshot.generation}/${FILE_NAMES.hnsw} could not be read: ${(error as Error).message}`);
+  }
+  if (hnsw.getNumDimensions() !== dimension || hnsw.getCurrentCount() !== manifest.hnsw.elements || manifest.counts.chunks !== snapshot.chunks.length) {
+    throw corrupt(`${snapshot.generation}/${FILE_NAMES.hnsw} does not match the manifest (dimension or element count)`);
+  }
+  return hnsw;
 }
 
 /** Generations on disk, newest first (temporary directories excluded). */

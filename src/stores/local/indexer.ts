@@ -4,14 +4,17 @@
 import hnswlib from 'hnswlib-node';
 import { chunkDocument } from '../../core/chunk/chunker.js';
 import { isCoreError } from '../../core/errors.js';
-import { embedInBatches } from '../../core/index/embed.js';
+import { embedInto } from '../../core/index/embed.js';
 import { partitionChunks, planIndex, sameEmbedder, summarize, type IndexPlan } from '../../core/index/plan.js';
 import { loadCorpus } from '../../core/ingest/index.js';
+import type { ScannedFile } from '../../core/ingest/load.js';
+import { Bm25Index } from '../../core/retrieve/bm25.js';
+import { indexedTextOf } from '../../core/retrieve/indexed-text.js';
 import type { CleanDocument, Embedder, IndexProgress, Logger, ReindexSummary, SkippedFile, StoredDocument } from '../../core/types.js';
 import { acquireWriterLock } from './lock.js';
 import type { HnswIndex, IndexSnapshot, StoredChunk } from './snapshot.js';
 import { vectorRow } from './snapshot.js';
-import { currentGenerationName, hasIndex, loadCurrentGeneration, newestLoadableGeneration, removeTemporaryGenerations, writeGeneration } from './generations.js';
+import { currentGenerationName, graphCopyOfServing, hasIndex, loadCurrentGeneration, newestLoadableGeneration, removeTemporaryGenerations, writeGeneration } from './generations.js';
 
 export const HNSW_M = 16;
 export const HNSW_EF_CONSTRUCTION = 200;
@@ -29,7 +32,13 @@ export interface LocalIndexOptions {
   /** Test hook: called after the new generation is on disk, before CURRENT is switched to it. */
   beforeSwitch?: () => void;
   /** Documents already loaded (lets callers reuse a scan); defaults to loading `corpusDir`. */
-  corpus?: { documents: CleanDocument[]; skipped: SkippedFile[]; boilerplateLines?: string[]; parserRevision?: number };
+  corpus?: { documents: CleanDocument[]; skipped: SkippedFile[]; boilerplateLines?: string[]; parserRevision?: number; scan?: ScannedFile[] };
+  /**
+   * The verified snapshot the caller is serving. When CURRENT still names it, it is the previous generation
+   * (only the pointer, the manifest and the graph file are checked again; a private copy of the graph is patched),
+   * instead of reading and verifying the whole generation from disk once more.
+   */
+  serving?: IndexSnapshot;
   /** Receives where the run's wall-clock time went (benchmarks, logs). Called once, when the run succeeds. */
   onTiming?: (timing: IndexTiming) => void;
 }
@@ -44,6 +53,8 @@ export interface IndexTiming {
   embedMs: number;
   /** Assembling vectors and building or patching the HNSW graph. */
   graphMs: number;
+  /** Building (from scratch) or deriving (from the previous generation's) the BM25 postings. */
+  keywordsMs: number;
   /** Writing, fsyncing and switching to the new generation. */
   writeMs: number;
   totalMs: number;
@@ -58,7 +69,7 @@ export interface LocalIndexResult {
 
 export async function runLocalIndex(options: LocalIndexOptions): Promise<LocalIndexResult> {
   const started = performance.now();
-  const timing: IndexTiming = { previousMs: 0, scanMs: 0, chunkMs: 0, embedMs: 0, graphMs: 0, writeMs: 0, totalMs: 0 };
+  const timing: IndexTiming = { previousMs: 0, scanMs: 0, chunkMs: 0, embedMs: 0, graphMs: 0, keywordsMs: 0, writeMs: 0, totalMs: 0 };
   let mark = started;
   /** Charges the time since the last lap to one phase. */
   const lap = (phase: Exclude<keyof IndexTiming, 'totalMs'>) => {
@@ -80,7 +91,7 @@ export async function runLocalIndex(options: LocalIndexOptions): Promise<LocalIn
     let fallbackGeneration: string | null = options.rebuild ? currentGenerationName(options.indexDir) : null;
     if (!options.rebuild && hasIndex(options.indexDir)) {
       try {
-        previous = loadCurrentGeneration(options.indexDir);
+        previous = fromServing(options.indexDir, options.serving, options.logger) ?? loadCurrentGeneration(options.indexDir);
         fallbackGeneration = previous.generation;
       } catch (error) {
         if (!isCoreError(error)) throw error;
@@ -97,7 +108,7 @@ export async function runLocalIndex(options: LocalIndexOptions): Promise<LocalIn
     options.onProgress?.({ phase: 'scanning', done: 0, total: 0 });
     const reusable =
       embedderKept && previous?.boilerplateLines && previous.parserRevision !== undefined
-        ? { previous: { documents: previous.documents, boilerplateLines: previous.boilerplateLines, parserRevision: previous.parserRevision } }
+        ? { previous: { documents: previous.documents, boilerplateLines: previous.boilerplateLines, parserRevision: previous.parserRevision, ...(previous.scan ? { scan: previous.scan } : {}) } }
         : {};
     const corpus = options.corpus ?? (await loadCorpus(options.corpusDir, reusable));
     lap('scanMs');
@@ -119,12 +130,16 @@ export async function runLocalIndex(options: LocalIndexOptions): Promise<LocalIn
     lap('scanMs');
 
     // Embed only what is new.
-    const freshVectors = await embedInBatches(embedder, freshChunks.map((chunk) => chunk.text), options.onProgress);
+    // The new generation's rows: kept chunks first, then fresh ones, embedded straight into their final place.
+    const vectors = new Float32Array((keptChunks.length + freshChunks.length) * embedder.dimension);
+    await embedInto(embedder, freshChunks.map((chunk) => chunk.text), vectors, keptChunks.length, options.onProgress);
     lap('embedMs');
     options.onProgress?.({ phase: 'writing', done: 0, total: 1 });
 
-    const { allChunks, vectors, hnsw, nextLabel } = assembleGraph(base, keptChunks, freshChunks, freshVectors, embedder.dimension);
+    const { allChunks, hnsw, nextLabel, previousRows } = assembleGraph(base, keptChunks, freshChunks, vectors, embedder.dimension);
     lap('graphMs');
+    const bm25 = keywordIndex(base, documents, allChunks, previousRows);
+    lap('keywordsMs');
     const snapshot = writeGeneration(
       options.indexDir,
       {
@@ -133,11 +148,13 @@ export async function runLocalIndex(options: LocalIndexOptions): Promise<LocalIn
         chunks: allChunks,
         vectors,
         hnsw,
+        bm25,
         hnswParams: { m: HNSW_M, efConstruction: HNSW_EF_CONSTRUCTION, nextLabel },
         skipped: corpus.skipped,
         ...(corpus.boilerplateLines && corpus.parserRevision !== undefined
           ? { boilerplateLines: corpus.boilerplateLines, parserRevision: corpus.parserRevision }
           : {}),
+        ...(corpus.scan ? { scan: corpus.scan } : {}),
       },
       { keep: fallbackGeneration, ...(options.beforeSwitch ? { beforeSwitch: options.beforeSwitch } : {}) },
     );
@@ -151,6 +168,19 @@ export async function runLocalIndex(options: LocalIndexOptions): Promise<LocalIn
     };
   } finally {
     lock.release();
+  }
+}
+
+/** The served snapshot with a private copy of its graph, or null when it is not (or no longer) CURRENT's generation. */
+function fromServing(indexDir: string, serving: IndexSnapshot | undefined, logger: Logger | undefined): IndexSnapshot | null {
+  if (!serving || currentGenerationName(indexDir) !== serving.generation) return null;
+  try {
+    return { ...serving, hnsw: graphCopyOfServing(indexDir, serving) };
+  } catch (error) {
+    if (!isCoreError(error)) throw error;
+    // Let the full load report it (and fall back) exactly as without a served snapshot.
+    logger?.warn({ err: error.message }, 'served generation failed its check; reading the index from disk');
+    return null;
   }
 }
 
@@ -199,9 +229,10 @@ function assembleGraph(
   base: IndexSnapshot | null,
   keptChunks: readonly StoredChunk[],
   freshChunks: ReadonlyArray<Omit<StoredChunk, 'label'>>,
-  freshVectors: readonly number[][],
+  /** Rows for every chunk, the fresh ones (after the kept ones) already filled. */
+  vectors: Float32Array,
   dimension: number,
-): { allChunks: StoredChunk[]; vectors: Float32Array; hnsw: HnswIndex; nextLabel: number } {
+): { allChunks: StoredChunk[]; hnsw: HnswIndex; nextLabel: number; previousRows: Int32Array } {
   const keptLabels = new Set(keptChunks.map((chunk) => chunk.label));
   const removedLabels = (base?.chunks ?? []).filter((chunk) => !keptLabels.has(chunk.label)).map((chunk) => chunk.label);
   const patchable =
@@ -211,21 +242,22 @@ function assembleGraph(
 
   let nextLabel = patchable && base ? Math.max(base.nextLabel, maxLabel(base) + 1) : 0;
   const allChunks: StoredChunk[] = [];
-  const vectors = new Float32Array((keptChunks.length + freshChunks.length) * dimension);
   const labelsToAdd: Array<{ label: number; row: number }> = [];
+  /** Row in `base` of each new row (kept chunks), -1 for fresh ones. */
+  const previousRows = new Int32Array(keptChunks.length + freshChunks.length).fill(-1);
   keptChunks.forEach((chunk) => {
     const oldRow = base?.rowByLabel.get(chunk.label);
     if (oldRow === undefined || !base) throw new Error(`internal: no stored vector for chunk ${chunk.id}`);
     const row = allChunks.length;
+    previousRows[row] = oldRow;
     vectors.set(vectorRow(base, oldRow), row * dimension);
     const label = patchable ? chunk.label : nextLabel++;
     // Stored chunks are never mutated, so a kept one is shared rather than copied (100k objects per re-index).
     allChunks.push(label === chunk.label ? chunk : { ...chunk, label });
     if (!patchable) labelsToAdd.push({ label, row });
   });
-  freshChunks.forEach((chunk, i) => {
+  freshChunks.forEach((chunk) => {
     const row = allChunks.length;
-    vectors.set(freshVectors[i] ?? [], row * dimension);
     const label = nextLabel++;
     allChunks.push({ ...chunk, label });
     labelsToAdd.push({ label, row });
@@ -233,8 +265,8 @@ function assembleGraph(
 
   let hnsw: HnswIndex;
   if (patchable && base) {
-    // `base` was loaded by this run for this run alone (a serving snapshot is a different object), so its
-    // graph can be patched in place; reading the file a second time cost a full graph load per re-index.
+    // `base`'s graph belongs to this run alone (loaded by it, or a private copy of the served one), so it can be
+    // patched in place; reading the file a second time cost a full graph load per re-index.
     hnsw = base.hnsw;
     for (const label of removedLabels) hnsw.markDelete(label);
     const needed = hnsw.getCurrentCount() + labelsToAdd.length;
@@ -246,7 +278,31 @@ function assembleGraph(
   for (const { label, row } of labelsToAdd) {
     hnsw.addPoint(Array.from(vectors.subarray(row * dimension, (row + 1) * dimension)), label, patchable);
   }
-  return { allChunks, vectors, hnsw, nextLabel };
+  return { allChunks, hnsw, nextLabel, previousRows };
+}
+
+/**
+ * The new generation's BM25 postings. With the previous generation's postings at hand, a kept chunk whose indexed
+ * text is unchanged (same chunk text, same document title and date) reuses its postings and only the rest is
+ * tokenised: a re-index of one document costs a pass over the postings, not over the corpus' text.
+ */
+function keywordIndex(base: IndexSnapshot | null, documents: readonly StoredDocument[], chunks: readonly StoredChunk[], previousRows: Int32Array): Bm25Index {
+  const bySource = new Map(documents.map((doc) => [doc.source, doc]));
+  const textOf = (row: number) => {
+    const chunk = chunks[row];
+    return chunk ? indexedTextOf(chunk.text, bySource.get(chunk.source) ?? null) : '';
+  };
+  if (!base?.bm25) return new Bm25Index({ count: chunks.length, textOf });
+  const sameIndexedText = (row: number, oldRow: number) => {
+    const chunk = chunks[row];
+    const before = base.documents.get(base.chunks[oldRow]?.source ?? '');
+    const after = chunk ? bySource.get(chunk.source) : undefined;
+    return before !== undefined && after !== undefined && before.title === after.title && before.publishedAt === after.publishedAt;
+  };
+  return base.bm25.derive(chunks.length, (row) => {
+    const oldRow = previousRows[row] ?? -1;
+    return oldRow >= 0 && sameIndexedText(row, oldRow) ? oldRow : -1;
+  }, textOf);
 }
 
 function maxLabel(snapshot: IndexSnapshot): number {

@@ -4,7 +4,7 @@ import { z } from 'zod';
 
 export const INDEX_FORMAT_VERSION = 1;
 
-export const FILE_NAMES = { docstore: 'docstore.json', vectors: 'vectors.f32', hnsw: 'hnsw.bin' } as const;
+export const FILE_NAMES = { docstore: 'docstore.json', vectors: 'vectors.f32', hnsw: 'hnsw.bin', bm25: 'bm25.bin', scan: 'scan.json' } as const;
 
 const fileEntry = z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/), bytes: z.number().int().nonnegative() });
 
@@ -36,7 +36,15 @@ export const manifestSchema = z.object({
   /** The loader's cross-document boilerplate lines: lets the next run reuse unchanged documents without parsing. */
   boilerplateLines: z.array(z.string()).optional(),
   parserRevision: z.number().int().optional(),
-  files: z.object({ [FILE_NAMES.docstore]: fileEntry, [FILE_NAMES.vectors]: fileEntry, [FILE_NAMES.hnsw]: fileEntry }),
+  files: z.object({
+    [FILE_NAMES.docstore]: fileEntry,
+    [FILE_NAMES.vectors]: fileEntry,
+    [FILE_NAMES.hnsw]: fileEntry,
+    /** BM25 postings (core/retrieve/bm25.ts `toBytes`); generations written before it existed lack it and rebuild it at load. */
+    [FILE_NAMES.bm25]: fileEntry.optional(),
+    /** The scan's file records (core/ingest/load.ts `ScannedFile`), so the next re-index skips unchanged files. */
+    [FILE_NAMES.scan]: fileEntry.optional(),
+  }),
 });
 
 export type Manifest = z.infer<typeof manifestSchema>;
@@ -68,3 +76,17 @@ export const docstoreSchema = z.object({
 });
 
 export type DocstoreFile = z.infer<typeof docstoreSchema>;
+
+export const scanFileSchema = z.object({
+  files: z.array(
+    z.object({
+      source: z.string(),
+      size: z.number().int(),
+      mtimeMs: z.number(),
+      ino: z.number(),
+      fileHash: z.string(),
+      lineKeys: z.array(z.string()).nullable(),
+      consulted: z.array(z.string()).nullable(),
+    }),
+  ),
+});

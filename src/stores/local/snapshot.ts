@@ -1,6 +1,8 @@
 // An immutable, fully loaded index generation. Queries hold a reference to one snapshot for their whole run,
 // so a re-index that swaps in a new one never shows them a half-built index.
 import type { HierarchicalNSW } from 'hnswlib-node';
+import type { Bm25Index } from '../../core/retrieve/bm25.js';
+import type { ScannedFile } from '../../core/ingest/load.js';
 import type { Chunk, SkippedFile, StoredDocument } from '../../core/types.js';
 
 export type HnswIndex = HierarchicalNSW;
@@ -20,12 +22,16 @@ export interface IndexSnapshot {
   vectors: Float32Array;
   rowByLabel: ReadonlyMap<number, number>;
   hnsw: HnswIndex;
+  /** Keyword postings of `chunks` (row i = chunks[i]), as stored in the generation; absent in older generations. */
+  bm25?: Bm25Index;
   /** Labels below this may still be in the graph (deleted); new points get labels from here up. */
   nextLabel: number;
   skipped: readonly SkippedFile[];
   /** Boilerplate lines of the scan this generation was built from, when known (see loadCorpus' `previous`). */
   boilerplateLines?: readonly string[];
   parserRevision?: number;
+  /** The file records of that scan (what lets the next re-index skip unchanged files), when stored. */
+  scan?: ReadonlyMap<string, ScannedFile>;
 }
 
 export function vectorRow(snapshot: Pick<IndexSnapshot, 'vectors' | 'embedder'>, row: number): Float32Array {

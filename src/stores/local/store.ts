@@ -6,7 +6,7 @@ import { CoreError, isCoreError } from '../../core/errors.js';
 import { sameEmbedder } from '../../core/index/plan.js';
 import type { Embedder, Logger, ReindexSummary } from '../../core/types.js';
 import { currentGenerationName, hasIndex, loadCurrentGeneration, newestLoadableSnapshot } from './generations.js';
-import { runLocalIndex, type LocalIndexOptions, type LocalIndexResult } from './indexer.js';
+import type { LocalIndexOptions, LocalIndexResult } from './indexer.js';
 import type { IndexSnapshot } from './snapshot.js';
 import { LocalView } from './view.js';
 
@@ -74,7 +74,10 @@ export class LocalStore implements CorpusStore {
   async reindex(request: ReindexRequest & Pick<LocalIndexOptions, 'beforeSwitch' | 'corpus'> = {}): Promise<{ summary: ReindexSummary; revision: string }> {
     if (this.running) throw new CoreError('REINDEX_BUSY', 'A re-index is already running.');
     const { corpusDir, indexDir, embedder, logger } = this.options;
-    this.running = runLocalIndex({ ...request, corpusDir, indexDir, embedder, logger });
+    // The indexer (and with it the parsers: linkedom, pdf.js, mammoth) is loaded on the first re-index only.
+    // The served snapshot was verified when loaded: the re-index starts from it rather than reading it again.
+    const serving = this.serving?.snapshot;
+    this.running = import('./indexer.js').then(({ runLocalIndex }) => runLocalIndex({ ...request, corpusDir, indexDir, embedder, logger, ...(serving ? { serving } : {}) }));
     try {
       const result = await this.running;
       if (!result.reusedPrevious || this.serving?.snapshot.generation !== result.snapshot.generation) this.serve(result.snapshot);

@@ -1,5 +1,6 @@
 // The local store's view: one loaded hnswlib generation, searched in memory. It supplies the candidates (BM25
 // postings and HNSW neighbours); the shared ranking tail (core/retrieve/rank.ts) turns them into passages.
+import { LRUCache } from 'lru-cache';
 import type { CorpusView, Retrieval } from '../../core/corpus.js';
 import { Bm25Index } from '../../core/retrieve/bm25.js';
 import { CANDIDATES_PER_RANKING, EF_SEARCH } from '../../core/retrieve/fusion.js';
@@ -17,15 +18,16 @@ const ROW_TERMS_CACHE = 4096;
 
 export class LocalView implements CorpusView {
   readonly bm25: Bm25Index;
-  /** Terms of recently scored rows. Kept for a few rows only: a Set per chunk costs hundreds of MB at 100k chunks. */
-  private readonly rowTerms = new Map<number, Set<string>>();
+  /** Terms of recently scored rows, least recently used dropped first: a Set per chunk costs hundreds of MB at 100k chunks. */
+  private readonly rowTerms = new LRUCache<number, Set<string>>({ max: ROW_TERMS_CACHE });
   private vocabularySet: Set<string> | null = null;
 
   constructor(
     readonly snapshot: IndexSnapshot,
     readonly embedder: Embedder,
   ) {
-    this.bm25 = new Bm25Index({ count: snapshot.chunks.length, textOf: (row) => this.indexedText(row) });
+    // Stored in the generation since format 1 + bm25.bin; older generations are tokenised here, once.
+    this.bm25 = snapshot.bm25 ?? new Bm25Index({ count: snapshot.chunks.length, textOf: (row) => this.indexedText(row) });
   }
 
   get revision(): string {
@@ -77,7 +79,6 @@ export class LocalView implements CorpusView {
     if (!this.snapshot.chunks[row]) return 0;
     let present = this.rowTerms.get(row);
     if (!present) {
-      if (this.rowTerms.size >= ROW_TERMS_CACHE) this.rowTerms.clear();
       present = new Set(contentTerms(this.indexedText(row)));
       this.rowTerms.set(row, present);
     }

@@ -158,7 +158,7 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
 
   let topics = false;
   const roleForm = /(?:'s|s')\s+(?:part|role)\b|\b(?:part|role)\s+in\b/.test(lower);
-  const dateRequest = /\b(?:what|which)\s+(?:exact\s+|calendar\s+|specific\s+)*(year|month|day|date|time)\b|\bsince\s+(?:what|which)\s+year\b|\bmonth\s*(?:and|\+|&)\s*year\b|\bcalendar\s+(?:day|date)\b|\bexact\s+date\b/.exec(lower);
+  const dateRequest = /\b(?:what|which)\s+(?:exact\s+|calendar\s+|specific\s+)*(year|month|day|date|time)\b|\bsince\s+(?:what|which)\s+year\b|\bmonth\s*(?:and|\+|&)\s*year\b|\bcalendar\s+(?:day|date)\b|\bexact\s+date\b|\bwhat(?:'s|\s+is|\s+was|\s+will\s+be)\s+the\s+(?:exact\s+|actual\s+)?(?:date|day)\b/.exec(lower);
   if (wh === 'why' || /\b(?:what|which)\s+(?:caused|causes|led to|prompted|triggered|drove|motivated|pushed|spurred|sparked)\b|\bwhat(?:'s|\s+is|\s+was|\s+were)\s+(?:behind|the\s+reason)\b|\bhow come\b|\bfor what reason\b|\bwhat(?:'s| is| was| are)(?:\s+\w+){1,3}\s+(?:trying|hoping|aiming|looking|seeking)\s+to\b|\bwhat\s+for\b|\bwhat\s+(?:keeps|kept|is)\s+\w+ing\b|\bwhat\s+(?:made|makes|make)\s+(?!it\b)\w+/.test(lower)) {
     type = 'reason';
     // "what's behind X", "what was the reason for X": frame words, not the event.
@@ -322,6 +322,7 @@ const PHRASAL: Array<[RegExp, string]> = [
   [/\b(?:patch|patches|patched|patching) (?:things |it |relations |ties )?up\b/g, 'mend'],
   [/\b(?:beef|beefs|beefed|beefing|ramp|ramps|ramped|ramping|step|steps|stepped|stepping|shore|shoring) up\b/g, 'strengthen'],
   // Idioms that carry no evidence.
+  [/\b(?:give|tell|show|send) (?:me|us)\b/g, ''],
   [/\bwhat (?:is |was )?the (?:deal|story|situation) with\b/g, 'what'],
   [/\bin the first place\b/g, ''],
   // A purpose question's frame ("what is X trying to get done", "hoping to achieve"): the answer's "to …" says it.

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeQuestion } from '../../src/core/text/question.js';
+import { tokenizeSentence, typedSpans } from '../../src/core/answer/typed-spans.js';
 import { answerExtractively, type EvidenceModel } from '../../src/core/answer/extractive.js';
 import { formatAnswer } from '../../src/commands/format.js';
 import { renderAnswer } from '../../src/discord/render/answer.js';
@@ -44,6 +45,10 @@ describe('question analysis reads the form of the question', () => {
     expect(analyzeQuestion("who's the president going to the capital to see?").focus.map((f) => f.word)).toContain('meet');
     expect(analyzeQuestion('who was the mayor right before her?').focus.map((f) => f.word)).toContain('predecessor');
     expect(analyzeQuestion('where will the minister go after the summit?').sequel).toBe(true);
+    const whoSaid = analyzeQuestion('who said the upgrade was the biggest ever?');
+    expect(whoSaid).toMatchObject({ type: 'person', askedSpeaker: true });
+    const quoted = 'The plan, unveiled at the Rose Garden, is "the biggest upgrade ever," according to Biden.';
+    expect(typedSpans(whoSaid, quoted, tokenizeSentence(quoted), null).map((s) => s.text)).toEqual(['Biden']);
     expect(analyzeQuestion('what time of day did the launch happen?').granularity).toBe('time');
   });
 

@@ -148,7 +148,12 @@ export function typedSpans(analysis: QuestionAnalysis, sentence: string, tokens:
         // Part of a longer proper name ("Hankuk University of Foreign Studies").
         if (/^(?:of|for)$/.test(tokens[run.from - 1]?.word ?? '') && tokens[run.from - 2]?.capitalized) continue;
         const titled = run.from > 0 && TITLE_BEFORE.test(tokens[run.from - 1]?.word ?? '');
-        if (words.length < 2 && !titled) continue;
+        // "who said…": the name that speaks ("according to Biden", "Lee Jae-mook, professor at …, told AFP").
+        const speaks = analysis.askedSpeaker && speaksNear(sentence, tokens, run.from, run.to);
+        if (analysis.askedSpeaker && !speaks) continue;
+        // A lone word is a speaker only right at its verb ("according to Biden", "Lee told").
+        const speaksAlone = speaks && (SPEAKING.test(tokens[run.to + 1]?.word ?? '') || /^(?:according|said|says|told)$/.test(tokens[run.from - 2]?.word ?? '') || SPEAKING.test(tokens[run.from - 1]?.word ?? ''));
+        if (words.length < 2 && !titled && !speaksAlone) continue;
         // "who is the <role> of Y": the person stands next to the role ("spokesperson Kim", "Prime Minister Fumio Kishida").
         if (analysis.role.length > 0 && !nearRole(tokens, run.from, run.to, analysis.role)) continue;
         out.push({ ...run, text: spanText(sentence, tokens, run.from, run.to) });
@@ -350,6 +355,23 @@ export function typedSpans(analysis: QuestionAnalysis, sentence: string, tokens:
  * by containment ("Fumio Kishida" holds "Kishida"; "Kim Yo Jong" is not "Kim Jong Un"); in an all-lower-case
  * question, when half its words are the question's.
  */
+const SPEAKING = /^(?:said|says|say|told|tells|added|noted|stressed|warned|stated|according|remarked|emphasi[sz]ed|insisted|argued|declared|explained|hailed|described|called)$/;
+
+/** Whether a saying verb stands just before a name run or within its clause after it. */
+function speaksNear(sentence: string, tokens: readonly SentenceToken[], from: number, to: number): boolean {
+  for (let i = Math.max(0, from - 3); i < from; i++) if (SPEAKING.test(tokens[i]?.word ?? '')) return true;
+  for (let i = to + 1; i < Math.min(tokens.length, to + 13); i++) {
+    const t = tokens[i];
+    if (!t) break;
+    if (SPEAKING.test(t.word)) return true;
+    // A quotation between the name and the verb is someone else's words ("…at the Rose Garden, is "…," according to Biden").
+    if (/["“”]/.test(sentence.slice(tokens[i - 1]?.end ?? 0, t.start))) return false;
+    // Another person's name first: the verb is theirs.
+    if (t.capitalized && TITLE_BEFORE.test(tokens[i - 1]?.word ?? '')) return false;
+  }
+  return false;
+}
+
 function namesQuestionEntity(run: readonly string[], analysis: QuestionAnalysis): boolean {
   if (run.every((w) => isGiven(w, analysis.given))) return true;
   if (analysis.nameRuns.length > 0) {

@@ -75,6 +75,8 @@ export interface QuestionAnalysis {
   answerCue: 'reaction' | 'role' | 'concern' | 'topics' | null;
   /** "where will X go after the summit", "what's next": the answer is the step that follows the one named. */
   sequel: boolean;
+  /** "who said / who made the remark…": the answer is whoever speaks in the sentence, not any name in it. */
+  askedSpeaker: boolean;
 }
 
 // Roles as documents spell them.
@@ -300,7 +302,8 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
   const sayVerb = sayWord ? termOf(sayWord) : null;
   const purpose = type === 'reason' && wh !== 'why' && /\b(?:trying|hoping|aiming|looking|seeking)\s+to\b|\bwhat\s+for\b/.test(lower);
   const sequel = (wh === 'where' || wh === 'what' || wh === 'who') && /\b(?:after|following)\s+(?:his|her|their|its|the|that|this)\b|\bwhat(?:'s|\s+is|\s+comes)\s+next\b|\b(?:go|head|going|heading)\s+next\b/.test(lower);
-  return { text: question, wh, type, unit, sayVerb, answerCue, sequel, excluded: excludedTerms, purpose, granularity, datePart, focus, given, speaker, years, names: new Set(capitalisedWords(question)), role, roleOwner, contextTerms: contextTermsOf(question), nameRuns: capitalisedNameRuns(question) };
+  const askedSpeaker = type === 'person' && /\bwho\s+(?:said|says|told|tells|remarked|stated|warned|claimed|noted|stressed|insisted|declared|called|described|made\s+(?:the|that|this|a)\s+(?:remark|comment|statement|point|claim)|came\s+up\s+with)\b/.test(lower);
+  return { text: question, wh, type, unit, sayVerb, answerCue, sequel, askedSpeaker, excluded: excludedTerms, purpose, granularity, datePart, focus, given, speaker, years, names: new Set(capitalisedWords(question)), role, roleOwner, contextTerms: contextTermsOf(question), nameRuns: capitalisedNameRuns(question) };
 }
 
 // Light-verb and phrasal paraphrases of one event verb, as people type them: "sit down with", "hold talks", "get

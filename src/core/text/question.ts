@@ -221,6 +221,8 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
   } else if (/\bwhat\s+percent|\bwhat\s+percentage\b|\bwhat\s+share\b/.test(lower)) {
     type = 'percent';
     unit = 'percent';
+    // The unit says what kind of answer, not what about ("what percent of the summit…" is about the summit).
+    for (const w of ['percent', 'percentage', 'share']) typeWords.add(w);
   } else if (/\bwhat(?:'s| is| was)?\s+the\s+name\b|\bname\s+of\s+the\b/.test(lower)) {
     const noun = after.find((w) => PERSON_NOUN.test(w) || PLACE_NOUN.test(w) || ORG_NOUN.test(w));
     type = noun && PLACE_NOUN.test(noun) ? 'place' : noun && ORG_NOUN.test(noun) ? 'organisation' : noun ? 'person' : 'thing';

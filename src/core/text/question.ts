@@ -165,6 +165,7 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
     type = 'reason';
     // "what's behind X", "what was the reason for X": frame words, not the event.
     for (const w of ['reason', 'behind']) typeWords.add(w);
+    if (/\bhow come\b/.test(lower)) typeWords.add('come');
   } else if (dateRequest || wh === 'when' || /\bhow long ago\b/.test(lower)) {
     type = 'date';
     const month = /\bmonth\b/.test(lower);

@@ -1,25 +1,16 @@
 // Conversation evaluation: each turn of a conversations-*.jsonl item is graded like a qa-*.jsonl item (qa.ts
 // scoreItem), with the turns before it as the history. First turns are also asked alone, to show that carrying a
 // conversation never makes a fresh question worse.
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { BotServices } from '../commands/types.js';
 import type { ConversationTurn } from '../core/conversation/history.js';
-import { qaItemSchema, rawCorpusReader, scoreItem, type QaItemResult } from './qa.js';
+import { qaItemSchema, rawCorpusReader, readJsonLines, scoreItem, type QaItemResult } from './qa.js';
 
 export const conversationSchema = z.object({ id: z.string(), turns: z.array(qaItemSchema).min(1) });
 export type ConversationItem = z.infer<typeof conversationSchema>;
 
 export function readConversationSet(path: string): ConversationItem[] {
-  return readFileSync(path, 'utf8')
-    .split('\n')
-    .map((line, i) => ({ line: line.trim(), i }))
-    .filter(({ line }) => line.length > 0)
-    .map(({ line, i }) => {
-      const parsed = conversationSchema.safeParse(JSON.parse(line));
-      if (!parsed.success) throw new Error(`${path}:${i + 1}: ${parsed.error.issues[0]?.message ?? 'invalid conversation'}`);
-      return parsed.data;
-    });
+  return readJsonLines(path, conversationSchema);
 }
 
 export interface ConversationTurnResult extends QaItemResult {

@@ -18,16 +18,21 @@ export const qaItemSchema = z.object({
 });
 export type QaItem = z.infer<typeof qaItemSchema>;
 
-export function readQaSet(path: string): QaItem[] {
+/** One schema-checked object per non-empty line; a bad line is reported with its file and line number. */
+export function readJsonLines<T>(path: string, schema: z.ZodType<T>): T[] {
   return readFileSync(path, 'utf8')
     .split('\n')
     .map((line, i) => ({ line: line.trim(), i }))
     .filter(({ line }) => line.length > 0)
     .map(({ line, i }) => {
-      const parsed = qaItemSchema.safeParse(JSON.parse(line));
-      if (!parsed.success) throw new Error(`${path}:${i + 1}: ${parsed.error.issues[0]?.message ?? 'invalid item'}`);
+      const parsed = schema.safeParse(JSON.parse(line));
+      if (!parsed.success) throw new Error(`${path}:${i + 1}: ${parsed.error.issues[0]?.message ?? 'invalid line'}`);
       return parsed.data;
     });
+}
+
+export function readQaSet(path: string): QaItem[] {
+  return readJsonLines(path, qaItemSchema);
 }
 
 export interface QaItemResult {

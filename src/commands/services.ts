@@ -11,7 +11,7 @@ import type { TimelineEntities } from './timeline-entities.js';
 import type { Answer, ChatModel, Logger, Timeline } from '../core/types.js';
 import type { CorpusStore, CorpusView } from '../core/corpus.js';
 import { cleanQuestion } from './question.js';
-import { boundHistory, inventedNames, standaloneQuestion, turnFromAnswer, type ConversationTurn, type KnownEntity } from '../core/conversation/index.js';
+import { boundHistory, inventedNames, retrievalQuestion, standaloneQuestion, turnFromAnswer, type ConversationTurn, type KnownEntity } from '../core/conversation/index.js';
 import type { createUploadServices } from './upload-services.js';
 import type { AskOptions, BotServices, ConversationAnswer, EntitySummary, HelpInfo, ReindexProgress, ReindexSummary, SourceInfo, TimelineOptions, UploadServices } from './types.js';
 
@@ -109,15 +109,18 @@ export function createBotServices(dependencies: ServiceDependencies): Services {
       const question = cleanQuestion(rawQuestion);
       const turns = boundHistory(history);
       let standalone = question;
+      // The topic words the offline rewrite keeps out of the visible question still steer retrieval and scoring.
+      let context: string[] = [];
       if (turns.length > 0) {
         const known = await knownEntities();
         const offline = standaloneQuestion(question, turns, known);
         standalone = offline.standalone;
         if (dependencies.condense) standalone = await condensed(question, turns, offline.standalone);
-        if (standalone !== question) logger.debug({ question, standalone, carried: offline.carried }, 'follow-up read as a standalone question');
+        if (standalone === offline.standalone) context = offline.context;
+        if (standalone !== question) logger.debug({ question, standalone, context, carried: offline.carried }, 'follow-up read as a standalone question');
       }
-      const answer = await services.ask(standalone, askOptions);
-      return { answer, standalone, rewritten: standalone !== question, turn: turnFromAnswer(question, standalone, answer) };
+      const answer = await services.ask(retrievalQuestion({ standalone, context }), askOptions);
+      return { answer, standalone, rewritten: standalone !== question, turn: turnFromAnswer(question, standalone, answer, context) };
     },
 
     async timeline(query: string | readonly string[], timelineOptions: TimelineOptions = {}): Promise<Timeline> {

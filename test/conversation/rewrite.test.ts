@@ -21,7 +21,7 @@ describe('standaloneQuestion', () => {
   it('leaves the first question and a complete new topic alone', () => {
     expect(standaloneQuestion('when did merkel visit paris?', []).rewritten).toBe(false);
     const fresh = standaloneQuestion('how many wind turbines did the Danish government approve?', [visit], entities);
-    expect(fresh).toEqual({ standalone: 'how many wind turbines did the Danish government approve?', rewritten: false, carried: [] });
+    expect(fresh).toEqual({ standalone: 'how many wind turbines did the Danish government approve?', rewritten: false, carried: [], context: [] });
   });
 
   it('leaves complete questions alone even when they contain "it", "that" or "there" as plain words', () => {
@@ -39,7 +39,9 @@ describe('standaloneQuestion', () => {
     expect(standaloneQuestion('and why?', [visit], entities).standalone).toBe('Why did merkel visit paris?');
     const who = turn('who hosted the summit in berlin?', 'Merkel — Merkel hosted the summit.', { type: 'person', short: 'Merkel' });
     expect(standaloneQuestion('who else?', [who], entities).standalone).toBe('Besides Merkel, who else hosted the summit in berlin?');
-    expect(standaloneQuestion('who else is coming?', [who], entities).standalone).toMatch(/^Besides Merkel, who else is coming \(.*summit.*\)\?$/);
+    const coming = standaloneQuestion('who else is coming?', [who], entities);
+    expect(coming.standalone).toBe('Besides Merkel, who else is coming?');
+    expect(coming.context).toContain('summit');
   });
 
   it('replaces relative time by dates from the previous answer', () => {

@@ -22,6 +22,8 @@ export interface ConversationTurn {
   /** The expected answer type of the standalone question (person, date…), when known. */
   type: string | null;
   sources: TurnSource[];
+  /** Topic words carried to retrieval but not shown in `standalone` (rewrite.ts), when the turn was rewritten. */
+  context?: string[];
 }
 
 export interface HistoryLimits {
@@ -36,7 +38,7 @@ const MAX_ANSWER_CHARS = 400;
 
 /** The characters a turn costs against the history bound. */
 export function turnChars(turn: ConversationTurn): number {
-  return turn.question.length + turn.standalone.length + turn.answer.length + (turn.short?.length ?? 0) + turn.sources.reduce((sum, s) => sum + s.source.length + s.title.length + (s.date?.length ?? 0), 0);
+  return turn.question.length + turn.standalone.length + (turn.context?.join(' ').length ?? 0) + turn.answer.length + (turn.short?.length ?? 0) + turn.sources.reduce((sum, s) => sum + s.source.length + s.title.length + (s.date?.length ?? 0), 0);
 }
 
 /** The newest turns that fit both bounds (oldest dropped first). */
@@ -68,7 +70,7 @@ export function shortAnswerText(answer: Pick<Answer, 'answer' | 'short' | 'refus
 }
 
 /** The turn an answered question leaves behind. */
-export function turnFromAnswer(question: string, standalone: string, answer: Answer): ConversationTurn {
+export function turnFromAnswer(question: string, standalone: string, answer: Answer, context: readonly string[] = []): ConversationTurn {
   const seen = new Set<string>();
   const sources: TurnSource[] = [];
   for (const c of answer.citations) {
@@ -85,5 +87,6 @@ export function turnFromAnswer(question: string, standalone: string, answer: Ans
     refused: answer.refused,
     type: answer.type ?? null,
     sources,
+    ...(context.length > 0 ? { context: context.slice(0, 12) } : {}),
   };
 }

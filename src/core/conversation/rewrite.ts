@@ -22,6 +22,16 @@ export interface StandaloneQuestion {
   rewritten: boolean;
   /** What was carried over, for logs: "he→Ishiba", "time→2024", "context"… */
   carried: string[];
+  /**
+   * The conversation's topic words the sentence does not need to stand alone: carried to retrieval and scoring
+   * (read at half weight, question.ts contextTerms) but kept out of the question users see.
+   */
+  context: string[];
+}
+
+/** The text to retrieve and answer with: the standalone question plus its context words in a closing parenthesis. */
+export function retrievalQuestion(read: Pick<StandaloneQuestion, 'standalone' | 'context'>): string {
+  return read.context.length > 0 ? `${stripQuestionMark(read.standalone)} (${read.context.join(' ')})?` : read.standalone;
 }
 
 interface Mention {
@@ -50,7 +60,7 @@ const DEFINITE = /\b(?:the|that|this|those|these)\s+([a-z][a-z-]{2,})\b/gi;
 
 /** Rewrites `question` into a question that stands alone, given the turns before it (oldest first). */
 export function standaloneQuestion(question: string, history: readonly ConversationTurn[], entities: readonly KnownEntity[] = []): StandaloneQuestion {
-  const unchanged: StandaloneQuestion = { standalone: question, rewritten: false, carried: [] };
+  const unchanged: StandaloneQuestion = { standalone: question, rewritten: false, carried: [], context: [] };
   const previous = history[history.length - 1];
   if (!previous) return unchanged;
 
@@ -69,7 +79,7 @@ export function standaloneQuestion(question: string, history: readonly Conversat
   // "why?", "and when?", "who else?": the previous question asked again with the new wh-word.
   if (BARE_WH.test(lowerBody) || lowerBody.length === 0) {
     const standalone = askAgain(previous, lowerBody || 'what else');
-    return { standalone, rewritten: true, carried: ['wh→previous question'] };
+    return { standalone, rewritten: true, carried: ['wh→previous question'], context: [] };
   }
 
   // "what about X?": the previous question about X instead (same kind swapped when we can tell), or in a time frame.
@@ -79,16 +89,16 @@ export function standaloneQuestion(question: string, history: readonly Conversat
     const relative = RELATIVE_TIME.exec(target);
     if (relative && anchor) {
       const frame = relativeFrame(relative, anchor);
-      return { standalone: `${stripTime(previous.standalone)} ${frame}?`, rewritten: true, carried: [`time→${frame}`] };
+      return { standalone: `${stripTime(previous.standalone)} ${frame}?`, rewritten: true, carried: [`time→${frame}`], context: [] };
     }
     const targetMentions = findMentions(target, entities, previousText);
     const kind = targetMentions[0]?.kind;
     const swap = kind ? mentionsQuestion.find((m) => m.kind === kind) : undefined;
     if (swap) {
       const standalone = replaceWord(previous.standalone, swap.surface, capitaliseKnown(target, entities, previousText));
-      return { standalone: ensureQuestionMark(standalone), rewritten: true, carried: [`${swap.surface}→${target}`] };
+      return { standalone: ensureQuestionMark(standalone), rewritten: true, carried: [`${swap.surface}→${target}`], context: [] };
     }
-    return { standalone: `${stripQuestionMark(previous.standalone)}, for ${target}?`, rewritten: true, carried: ['what about→previous question'] };
+    return { standalone: `${stripQuestionMark(previous.standalone)}, for ${target}?`, rewritten: true, carried: ['what about→previous question'], context: [] };
   }
 
   let text = body;
@@ -172,9 +182,8 @@ export function standaloneQuestion(question: string, history: readonly Conversat
   const present = new Set(words(text));
   const context = contextWords(previous, entities, previousText).filter((w) => !present.has(foldText(w)));
   const base = capitaliseKnown(`${besides}${text}`, entities, previousText);
-  const standalone = context.length > 0 ? `${base} (${context.join(' ')})?` : `${base}?`;
   if (context.length > 0) carried.push('context');
-  return { standalone: upperFirst(standalone), rewritten: true, carried };
+  return { standalone: upperFirst(`${base}?`), rewritten: true, carried, context };
 }
 
 /** The previous standalone question asked with another wh-word: "how did X take Y" + "why?" → "why did X take Y?" */
@@ -331,8 +340,9 @@ function groupReferent(previous: ConversationTurn, inQuestion: readonly Mention[
 function contextWords(previous: ConversationTurn, entities: readonly KnownEntity[], casedText: string): string[] {
   // The previous question's own words first, then the context it carried itself, then its short answer: the
   // conversation's topic survives a chain of follow-ups, bounded to a dozen words.
+  // A turn rebuilt from a message may still show its context in parentheses (older footers).
   const own = previous.standalone.replace(/\([^)]*\)/g, ' ');
-  const inherited = [...previous.standalone.matchAll(/\(([^)]*)\)/g)].map((m) => m[1] ?? '').join(' ');
+  const inherited = [...(previous.context ?? []), ...[...previous.standalone.matchAll(/\(([^)]*)\)/g)].map((m) => m[1] ?? '')].join(' ');
   const out: string[] = [];
   const seen = new Set<string>();
   const push = (word: string) => {

@@ -181,7 +181,9 @@ export function standaloneQuestion(question: string, history: readonly Conversat
   // and the answerer look where the conversation was. Names already in the text are not repeated.
   const present = new Set(words(text));
   const context = contextWords(previous, entities, previousText).filter((w) => !present.has(foldText(w)));
-  const base = capitaliseKnown(`${besides}${text}`, entities, previousText);
+  // A bare noun phrase ("and the cost?") reads as "what about the cost?"; the topic goes along as context.
+  const fragment = !AUX_START.test(text) && !/\b(?:who|whom|whose|what|which|when|where|why|how)\b/i.test(text);
+  const base = capitaliseKnown(`${besides}${fragment ? 'what about ' : ''}${text}`, entities, previousText);
   if (context.length > 0) carried.push('context');
   return { standalone: upperFirst(`${base}?`), rewritten: true, carried, context };
 }

@@ -117,7 +117,7 @@ runMain(async () => {
     process.stdout.write(`\n== ${conversations.set} (${conversations.turns.length} turns, graded with the turns before as history)\n`);
     for (const turn of conversations.turns) {
       process.stdout.write(`${turn.correct ? 'ok  ' : 'FAIL'} ${turn.id.padEnd(8)} ${turn.refused ? 'refused ' : ''}${turn.question}\n`);
-      if (turn.standalone !== turn.question) process.stdout.write(`       read as: ${turn.standalone}\n`);
+      if (turn.standalone !== turn.question) process.stdout.write(`       read as: ${turn.standalone}${turn.context.length > 0 ? `   [context: ${turn.context.join(' ')}]` : ''}\n`);
       if (!turn.correct) process.stdout.write(`       → ${turn.answer.slice(0, 300)}\n`);
     }
     const c = conversations;

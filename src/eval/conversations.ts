@@ -17,6 +17,8 @@ export interface ConversationTurnResult extends QaItemResult {
   conversation: string;
   turn: number;
   standalone: string;
+  /** Topic words carried to retrieval beside the standalone question. */
+  context: string[];
 }
 
 export interface ConversationReport {
@@ -40,7 +42,7 @@ export async function runConversationEval(services: Pick<BotServices, 'ask' | 'c
       const ms = performance.now() - started;
       const sources = result.answer.citations.map((c) => c.source);
       const scored = scoreItem({ ...item, id: `${conversation.id}#${index + 1}` }, result.answer, sources, ms, read);
-      turns.push({ ...scored, conversation: conversation.id, turn: index + 1, standalone: result.standalone });
+      turns.push({ ...scored, conversation: conversation.id, turn: index + 1, standalone: result.standalone, context: result.turn.context ?? [] });
       history = [...history, result.turn];
       if (index === 0) {
         const alone = await services.ask(item.question);

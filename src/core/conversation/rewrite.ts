@@ -120,30 +120,50 @@ export function standaloneQuestion(question: string, history: readonly Conversat
     });
   }
 
-  const persons = referentPersons(previous, mentionsQuestion, mentionsAnswer);
+  // Pronouns are resolved by their role in the follow-up (one rule for every kind of conversation):
+  // - subject "he"/"she" (and possessive "his") → the conversation's subject: the person the user last named in
+  //   their own words (newest turn first). Only when the user never named anyone, the person the previous answer
+  //   found ("who leads Japan?" → "when did he take office?" asks about the answer).
+  // - object "him"/"her" → after a "who" question, the person its answer found, unless the sentence already names
+  //   that person; otherwise the subject as above.
+  // - "they", "the two of them" → the people of the previous turn (asker and answer after a "who" question).
+  // - object "them" (not first in the sentence) when the sentence's subject is already one of those people → the
+  //   other party: the place the user last named (a country or a capital stands for its government).
+  // - "there" → the place the user last named, else a place in the previous question or answer.
   const ownPersons = new Set(ownMentions.filter((m) => m.kind === 'person').map((m) => foldText(m.surface)));
-  const person = persons.find((p) => !ownPersons.has(foldText(p)));
+  const notOwn = (name: string | undefined) => (name && !ownPersons.has(foldText(name)) ? name : undefined);
+  const answerPerson = mentionsAnswer.find((m) => m.kind === 'person')?.surface;
+  const topicPerson = userNamed(history, entities, 'person');
+  const subjectPerson = notOwn(topicPerson) ?? notOwn(previous.type === 'person' ? answerPerson : undefined) ?? notOwn(mentionsQuestion.find((m) => m.kind === 'person')?.surface) ?? notOwn(answerPerson);
+  const subjectInSentence = /\b(?:he|she)\b/i.test(text) ? subjectPerson : ownMentions.find((m) => m.kind === 'person')?.surface;
+  const objectPerson = previous.type === 'person' && answerPerson && foldText(answerPerson) !== foldText(subjectInSentence ?? '') ? notOwn(answerPerson) : subjectPerson;
+  const topicPlace = userNamed(history, entities, 'place') ?? [...mentionsQuestion, ...mentionsAnswer].find((m) => m.kind === 'place')?.surface;
 
-  text = text.replace(GROUP_PRONOUN, (match) => {
-    const group = groupReferent(previous, mentionsQuestion, mentionsAnswer, person);
+  text = text.replace(GROUP_PRONOUN, (match, offset: number) => {
+    const group = groupReferent(previous, mentionsQuestion, mentionsAnswer, subjectPerson);
     followUp = true;
+    const isObject = offset > 0 && /^them$/i.test(match);
+    if (isObject && subjectInSentence && topicPlace && (!group || group.includes(subjectInSentence))) {
+      carried.push(`${match}→${topicPlace}`);
+      return topicPlace;
+    }
     if (!group) return match;
     carried.push(`${match}→${group}`);
     return /^their/i.test(match) ? `${group}'s` : group;
   });
   text = text.replace(PERSON_PRONOUN, (match) => {
     followUp = true;
+    // "her" is read as the object ("did he meet her"), the commoner form in questions.
+    const person = /^(?:him|her)$/i.test(match) ? objectPerson : subjectPerson;
     if (!person) return match;
     carried.push(`${match}→${person}`);
-    // "his" is possessive; "her" is read as the object ("did he meet her"), the commoner form in questions.
     return /^(?:his|hers)$/i.test(match) ? `${person}'s` : person;
   });
-  const place = [...mentionsQuestion, ...mentionsAnswer].find((m) => m.kind === 'place');
   text = text.replace(PLACE_PRONOUN, (match) => {
     followUp = true;
-    if (!place) return match;
-    carried.push(`there→${place.surface}`);
-    return `in ${place.surface}`;
+    if (!topicPlace) return match;
+    carried.push(`there→${topicPlace}`);
+    return `in ${topicPlace}`;
   });
   text = text.replace(THING_PRONOUN, (match) => {
     followUp = true;
@@ -180,7 +200,12 @@ export function standaloneQuestion(question: string, history: readonly Conversat
   // Context the rewrite could not place in the sentence: the previous question's subject words, so retrieval
   // and the answerer look where the conversation was. Names already in the text are not repeated.
   const present = new Set(words(text));
-  const context = contextWords(previous, entities, previousText).filter((w) => !present.has(foldText(w)));
+  // Once the sentence names a person (or a place) itself, other people's (places') names in the context would only
+  // pull retrieval towards rival passages: the context then carries the topic's other words.
+  const namedKinds = new Set(findMentions(text, entities, `${text} ${previousText}`).map((m) => m.kind));
+  const rivalWords = new Set(entities.filter((e) => e.kind !== 'other' && namedKinds.has(e.kind)).flatMap((e) => words(e.label)));
+  const rivalName = (w: string) => rivalWords.has(foldText(w));
+  const context = contextWords(previous, entities, previousText).filter((w) => !present.has(foldText(w)) && !rivalName(w));
   // A bare noun phrase ("and the cost?") reads as "what about the cost?"; the topic goes along as context.
   const fragment = !AUX_START.test(text) && !/\b(?:who|whom|whose|what|which|when|where|why|how)\b/i.test(text);
   const base = capitaliseKnown(`${besides}${fragment ? 'what about ' : ''}${text}`, entities, previousText);
@@ -312,12 +337,14 @@ function surfaceOf(written: string, label: string): string {
   return i >= 0 ? label.slice(i, i + written.length) : upperFirst(written);
 }
 
-/** Who "he", "she" point at: after a who-question the person it found, else the person the question was about. */
-function referentPersons(previous: ConversationTurn, inQuestion: readonly Mention[], inAnswer: readonly Mention[]): string[] {
-  const q = inQuestion.filter((m) => m.kind === 'person').map((m) => m.surface);
-  const a = inAnswer.filter((m) => m.kind === 'person').map((m) => m.surface);
-  const ordered = previous.type === 'person' ? [...a.slice(0, 1), ...q] : [...q, ...a.slice(0, 1)];
-  return [...new Set(ordered)];
+/** The `kind` of name the user last wrote in their own words (newest turn first), as they spelt it. */
+function userNamed(history: readonly ConversationTurn[], entities: readonly KnownEntity[], kind: EntityKind): string | undefined {
+  for (let i = history.length - 1; i >= 0; i--) {
+    const turn = history[i]!;
+    const named = findMentions(turn.question, entities, `${turn.question} ${turn.answer}`).find((m) => m.kind === kind);
+    if (named) return named.surface;
+  }
+  return undefined;
 }
 
 /** Who "they", "the two of them" point at: the people of the previous turn, joined. */

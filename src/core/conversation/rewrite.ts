@@ -130,6 +130,12 @@ export function standaloneQuestion(question: string, history: readonly Conversat
   // - object "them" (not first in the sentence) when the sentence's subject is already one of those people → the
   //   other party: the place the user last named (a country or a capital stands for its government).
   // - "there" → the place the user last named, else a place in the previous question or answer.
+  // A pronoun left as written ("because of them", "say that") still leans on the conversation: context goes along.
+  let unresolved = false;
+  const unresolvedPronoun = (match: string) => {
+    unresolved = true;
+    return match;
+  };
   const ownPersons = new Set(ownMentions.filter((m) => m.kind === 'person').map((m) => foldText(m.surface)));
   const notOwn = (name: string | undefined) => (name && !ownPersons.has(foldText(name)) ? name : undefined);
   const answerPerson = mentionsAnswer.find((m) => m.kind === 'person')?.surface;
@@ -147,7 +153,7 @@ export function standaloneQuestion(question: string, history: readonly Conversat
       carried.push(`${match}→${topicPlace}`);
       return topicPlace;
     }
-    if (!group) return match;
+    if (!group) return unresolvedPronoun(match);
     carried.push(`${match}→${group}`);
     return /^their/i.test(match) ? `${group}'s` : group;
   });
@@ -155,13 +161,13 @@ export function standaloneQuestion(question: string, history: readonly Conversat
     followUp = true;
     // "her" is read as the object ("did he meet her"), the commoner form in questions.
     const person = /^(?:him|her)$/i.test(match) ? objectPerson : subjectPerson;
-    if (!person) return match;
+    if (!person) return unresolvedPronoun(match);
     carried.push(`${match}→${person}`);
     return /^(?:his|hers)$/i.test(match) ? `${person}'s` : person;
   });
   text = text.replace(PLACE_PRONOUN, (match) => {
     followUp = true;
-    if (!topicPlace) return match;
+    if (!topicPlace) return unresolvedPronoun(match);
     carried.push(`there→${topicPlace}`);
     return `in ${topicPlace}`;
   });
@@ -171,7 +177,7 @@ export function standaloneQuestion(question: string, history: readonly Conversat
     // at what was said, which the context words carry.
     const thingAnswer = previous.type === null || !/^(?:person|place|date|organisation|statement|reason|count|duration|quantity|money|percent)$/.test(previous.type);
     const thing = thingAnswer && previous.short && previous.short.length <= 60 && !previous.refused ? previous.short : null;
-    if (!thing) return match;
+    if (!thing) return unresolvedPronoun(match);
     carried.push(`${match}→${thing}`);
     return thing;
   });
@@ -180,15 +186,23 @@ export function standaloneQuestion(question: string, history: readonly Conversat
   // Names are not such nouns: "that Macron hosted…" repeats a name and stands alone.
   const previousWords = new Set(words(previousText));
   const names = new Set([...capitalisedWords(previousText), ...capitalisedWords(body), ...entities.flatMap((e) => words(e.label))]);
+  let antecedent: string[] | null = null;
   for (const m of lowerBody.matchAll(DEFINITE)) {
     const noun = m[1] ?? '';
     if (names.has(noun)) continue;
-    if (previousWords.has(noun) || previousWords.has(noun.replace(/s$/, ''))) followUp = true;
+    if (previousWords.has(noun) || previousWords.has(noun.replace(/s$/, ''))) {
+      followUp = true;
+      unresolved = true;
+      antecedent ??= antecedentPhrase(noun, history);
+    }
   }
 
   // Too little of its own to stand alone: at most one content word ("for how many years now?") and no name.
   const contentWords = words(body).filter((w) => !STOP_WORDS.has(w) && !SCAFFOLD_WORDS.has(w));
-  if (contentWords.length <= 1 && ownMentions.length === 0) followUp = true;
+  if (contentWords.length <= 1 && ownMentions.length === 0) {
+    followUp = true;
+    unresolved = true;
+  }
 
   // "who else is coming?": the answer already given is excluded, as question.ts reads "besides X, who else…".
   const besides = /^(?:who|what|where|which)\s+else\b/i.test(text) && previous.short && !previous.refused ? `besides ${previous.short}, ` : '';
@@ -205,9 +219,14 @@ export function standaloneQuestion(question: string, history: readonly Conversat
   const namedKinds = new Set(findMentions(text, entities, `${text} ${previousText}`).map((m) => m.kind));
   const rivalWords = new Set(entities.filter((e) => e.kind !== 'other' && namedKinds.has(e.kind)).flatMap((e) => words(e.label)));
   const rivalName = (w: string) => rivalWords.has(foldText(w));
-  const context = contextWords(previous, entities, previousText).filter((w) => !present.has(foldText(w)) && !rivalName(w));
   // A bare noun phrase ("and the cost?") reads as "what about the cost?"; the topic goes along as context.
   const fragment = !AUX_START.test(text) && !/\b(?:who|whom|whose|what|which|when|where|why|how)\b/i.test(text);
+  // Context only where the sentence still leans on the conversation. When every pronoun became a name and the
+  // question has words of its own, it stands alone: the topic's words would only pull towards older passages.
+  // "The launch" that an earlier question described ("the north's latest missile launch") carries that description.
+  const resolvedAll = carried.some((c) => /→/.test(c)) && !unresolved && !fragment && !besides && contentWords.length >= 2;
+  const topic = antecedent ?? (resolvedAll ? [] : contextWords(history, entities, previousText));
+  const context = topic.filter((w) => !present.has(foldText(w)) && !rivalName(w));
   const base = capitaliseKnown(`${besides}${fragment ? 'what about ' : ''}${text}`, entities, previousText);
   if (context.length > 0) carried.push('context');
   return { standalone: upperFirst(`${base}?`), rewritten: true, carried, context };
@@ -337,6 +356,20 @@ function surfaceOf(written: string, label: string): string {
   return i >= 0 ? label.slice(i, i + written.length) : upperFirst(written);
 }
 
+/** The words an earlier question put before `noun` ("the north's latest missile launch" → north latest missile). */
+function antecedentPhrase(noun: string, history: readonly ConversationTurn[]): string[] | null {
+  const pattern = new RegExp(`((?:[a-z0-9-]+(?:'s)?\\s+){1,3})${noun.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`);
+  for (let i = history.length - 1; i >= 0; i--) {
+    const hit = pattern.exec(foldText(history[i]!.question));
+    if (!hit) continue;
+    const modifiers = (hit[1] ?? '').trim().split(/\s+/).map((w) => w.replace(/'s$/, ''));
+    const lastStop = modifiers.map((w) => STOP_WORDS.has(w)).lastIndexOf(true);
+    const phrase = modifiers.slice(lastStop + 1).filter((w) => !SCAFFOLD_WORDS.has(w));
+    if (phrase.length > 0) return phrase;
+  }
+  return null;
+}
+
 /** The `kind` of name the user last wrote in their own words (newest turn first), as they spelt it. */
 function userNamed(history: readonly ConversationTurn[], entities: readonly KnownEntity[], kind: EntityKind): string | undefined {
   for (let i = history.length - 1; i >= 0; i--) {
@@ -366,12 +399,10 @@ function groupReferent(previous: ConversationTurn, inQuestion: readonly Mention[
 }
 
 /** The previous question's subject words (its focus, names spelt as known), for context the sentence lacks. */
-function contextWords(previous: ConversationTurn, entities: readonly KnownEntity[], casedText: string): string[] {
+function contextWords(history: readonly ConversationTurn[], entities: readonly KnownEntity[], casedText: string): string[] {
   // The previous question's own words first, then the context it carried itself, then its short answer: the
-  // conversation's topic survives a chain of follow-ups, bounded to a dozen words.
-  // A turn rebuilt from a message may still show its context in parentheses (older footers).
-  const own = previous.standalone.replace(/\([^)]*\)/g, ' ');
-  const inherited = [...(previous.context ?? []), ...[...previous.standalone.matchAll(/\(([^)]*)\)/g)].map((m) => m[1] ?? '')].join(' ');
+  // conversation's topic survives a chain of follow-ups, bounded to a dozen words. A follow-up that stood alone
+  // once its pronouns became names carried no context; the topic then comes from the turn before it.
   const out: string[] = [];
   const seen = new Set<string>();
   const push = (word: string) => {
@@ -381,8 +412,14 @@ function contextWords(previous: ConversationTurn, entities: readonly KnownEntity
     seen.add(key);
     out.push(word);
   };
+  const previous = history[history.length - 1];
+  if (!previous) return [];
+  // A turn rebuilt from a message may still show its context in parentheses (older footers).
+  const own = previous.standalone.replace(/\([^)]*\)/g, ' ');
+  const shown = [...previous.standalone.matchAll(/\(([^)]*)\)/g)].map((m) => m[1] ?? '').join(' ');
+  const carried = previous.context?.length ? previous.context : shown.trim() ? shown.split(/\s+/) : previous.standalone !== previous.question ? contextWords(history.slice(0, -1), entities, casedText) : [];
   for (const f of analyzeQuestion(own).focus) push(f.word);
-  for (const word of inherited.split(/\s+/).filter(Boolean)) push(word);
+  for (const word of carried) push(word);
   if (previous.short && !previous.refused && previous.short.length <= 40) for (const word of previous.short.split(/\s+/)) push(word);
   const names = capitaliseKnown(out.slice(0, 12).join(' '), entities, casedText);
   return names.split(' ').filter(Boolean);

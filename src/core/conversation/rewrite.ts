@@ -140,13 +140,16 @@ export function standaloneQuestion(question: string, history: readonly Conversat
   const notOwn = (name: string | undefined) => (name && !ownPersons.has(foldText(name)) ? name : undefined);
   const answerPerson = mentionsAnswer.find((m) => m.kind === 'person')?.surface;
   const topicPerson = userNamed(history, entities, 'person');
+  // People are written as the user wrote them ("Biden", not "President Joe Biden") to keep the question short.
+  const userPeople = history.flatMap((t) => findMentions(t.question, entities, `${t.question} ${t.answer}`).filter((m) => m.kind === 'person').map((m) => m.surface));
+  const userSpelling = (name: string) => userPeople.find((s) => words(name).includes(foldText(s))) ?? name;
   const subjectPerson = notOwn(topicPerson) ?? notOwn(previous.type === 'person' ? answerPerson : undefined) ?? notOwn(mentionsQuestion.find((m) => m.kind === 'person')?.surface) ?? notOwn(answerPerson);
   const subjectInSentence = /\b(?:he|she)\b/i.test(text) ? subjectPerson : ownMentions.find((m) => m.kind === 'person')?.surface;
   const objectPerson = previous.type === 'person' && answerPerson && foldText(answerPerson) !== foldText(subjectInSentence ?? '') ? notOwn(answerPerson) : subjectPerson;
   const topicPlace = userNamed(history, entities, 'place') ?? [...mentionsQuestion, ...mentionsAnswer].find((m) => m.kind === 'place')?.surface;
 
   text = text.replace(GROUP_PRONOUN, (match, offset: number) => {
-    const group = groupReferent(previous, mentionsQuestion, mentionsAnswer, subjectPerson);
+    const group = groupReferent(previous, mentionsQuestion, mentionsAnswer, subjectPerson, userSpelling);
     followUp = true;
     const isObject = offset > 0 && /^them$/i.test(match);
     if (isObject && subjectInSentence && topicPlace && (!group || group.includes(subjectInSentence))) {
@@ -190,10 +193,11 @@ export function standaloneQuestion(question: string, history: readonly Conversat
   for (const m of lowerBody.matchAll(DEFINITE)) {
     const noun = m[1] ?? '';
     if (names.has(noun)) continue;
-    if (previousWords.has(noun) || previousWords.has(noun.replace(/s$/, ''))) {
+    const described = antecedentPhrase(noun, history);
+    if (described || previousWords.has(noun) || previousWords.has(noun.replace(/s$/, ''))) {
       followUp = true;
       unresolved = true;
-      antecedent ??= antecedentPhrase(noun, history);
+      antecedent ??= described;
     }
   }
 
@@ -381,7 +385,8 @@ function userNamed(history: readonly ConversationTurn[], entities: readonly Know
 }
 
 /** Who "they", "the two of them" point at: the people of the previous turn, joined. */
-function groupReferent(previous: ConversationTurn, inQuestion: readonly Mention[], inAnswer: readonly Mention[], person: string | undefined): string | null {
+function groupReferent(previous: ConversationTurn, inQuestion: readonly Mention[], inAnswer: readonly Mention[], person: string | undefined, spell: (name: string) => string): string | null {
+  const joinNames = (names: readonly string[]) => joinList([...new Set(names.map(spell))]);
   const people = [...new Set([...(previous.type === 'person' ? inAnswer : []), ...inQuestion, ...inAnswer].filter((m) => m.kind === 'person').map((m) => m.surface))];
   if (previous.type === 'person') {
     const answered = [...new Set(inAnswer.filter((m) => m.kind === 'person').map((m) => m.surface))];
@@ -441,7 +446,7 @@ function replaceWord(text: string, word: string, replacement: string): string {
   return text.replace(re, replacement);
 }
 
-function joinNames(names: readonly string[]): string {
+function joinList(names: readonly string[]): string {
   if (names.length <= 1) return names[0] ?? '';
   return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
 }

@@ -75,7 +75,7 @@ describe('schema and migrations', () => {
     const pools = [new pg.Pool({ connectionString: db.url }), new pg.Pool({ connectionString: db.url })];
     try {
       const [first, second] = await Promise.all(pools.map((pool) => migrate(pool)));
-      expect([...(first ?? []), ...(second ?? [])]).toEqual(['001_init.sql', '002_bm25_terms.sql']);
+      expect([...(first ?? []), ...(second ?? [])]).toEqual(['001_init.sql', '002_bm25_terms.sql', '003_chunker_revision.sql']);
       expect(await migrate(pools[0]!)).toEqual([]);
     } finally {
       await Promise.all(pools.map((pool) => pool.end()));

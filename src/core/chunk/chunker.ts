@@ -15,6 +15,12 @@ export interface ChunkOptions {
 
 export const DEFAULT_CHUNK_OPTIONS: ChunkOptions = { targetChars: 700, maxChars: 1200, overlapSentences: 1 };
 
+/**
+ * Bump when chunk boundaries change for the same text (the chunker or the sentence splitter): an index cut by
+ * another revision is cut again on the next re-index, re-using every vector whose chunk text is unchanged.
+ */
+export const CHUNKER_REVISION = 2;
+
 export function chunkDocument(source: string, text: string, options: ChunkOptions = DEFAULT_CHUNK_OPTIONS): Chunk[] {
   const sentences = splitSentences(text).flatMap((span) => cutLongSpan(text, span, options.maxChars));
   const chunks: Chunk[] = [];

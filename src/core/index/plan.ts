@@ -2,6 +2,7 @@
 // to add, update, keep and remove, whether everything must be embedded anew (and why), whether there is
 // nothing to do at all, and which chunks can keep their stored vector. Pure: the stores read their previous
 // state, embed what the plan says and write the result.
+import { CHUNKER_REVISION } from '../chunk/chunker.js';
 import type { Chunk, CleanDocument, ReindexSummary, SkippedFile } from '../types.js';
 
 /** What a store holds now, as far as planning needs it. */
@@ -10,6 +11,8 @@ export interface IndexedState {
   /** Every indexed document's content hash, by source. */
   documents: ReadonlyMap<string, { contentHash: string }>;
   skipped: readonly SkippedFile[];
+  /** CHUNKER_REVISION of the code that cut the stored chunks; absent = 1, before revisions were recorded. */
+  chunkerRevision?: number;
 }
 
 export interface Scan {
@@ -58,6 +61,9 @@ export function planIndex(previous: IndexedState | null, scan: Scan, embedder: {
   }
   // A rebuild starts from nothing: every document counts as added.
   const base = rebuildReason === undefined ? previous : null;
+  // Chunks cut by another chunker revision are cut again: each document counts as updated, and the stores re-use
+  // the vector of every chunk whose text did not change.
+  const rechunk = base !== null && (base.chunkerRevision ?? 1) !== CHUNKER_REVISION;
 
   const documents: IndexPlan['documents'] = [];
   let added = 0;
@@ -65,7 +71,7 @@ export function planIndex(previous: IndexedState | null, scan: Scan, embedder: {
   let unchanged = 0;
   for (const doc of scan.documents) {
     const before = base?.documents.get(doc.source);
-    if (before && before.contentHash === doc.contentHash) {
+    if (before && before.contentHash === doc.contentHash && !rechunk) {
       unchanged += 1;
       documents.push({ doc, action: 'keep' });
     } else if (before) {
@@ -78,7 +84,7 @@ export function planIndex(previous: IndexedState | null, scan: Scan, embedder: {
   }
   const current = new Set(scan.documents.map((doc) => doc.source));
   const removed = base ? [...base.documents.keys()].filter((source) => !current.has(source)) : [];
-  const nothingChanged = base !== null && added === 0 && updated === 0 && removed.length === 0 && sameSkipped(base.skipped, scan.skipped);
+  const nothingChanged = base !== null && !rechunk && added === 0 && updated === 0 && removed.length === 0 && sameSkipped(base.skipped, scan.skipped);
   return { ...(rebuildReason ? { rebuildReason } : {}), fresh: base === null, documents, removed, added, updated, unchanged, nothingChanged };
 }
 

@@ -39,6 +39,7 @@ export interface GenerationContent {
   skipped: readonly SkippedFile[];
   boilerplateLines?: readonly string[];
   parserRevision?: number;
+  chunkerRevision?: number;
   scan?: readonly ScannedFile[];
 }
 
@@ -102,6 +103,7 @@ export function writeGeneration(
       indexedAt: doc.indexedAt,
     })),
     skipped: [...content.skipped],
+    ...(content.chunkerRevision !== undefined ? { chunkerRevision: content.chunkerRevision } : {}),
     ...(content.boilerplateLines && content.parserRevision !== undefined
       ? { boilerplateLines: [...content.boilerplateLines], parserRevision: content.parserRevision }
       : {}),
@@ -135,6 +137,7 @@ export function writeGeneration(
     bm25: content.bm25,
     nextLabel: content.hnswParams.nextLabel,
     skipped: content.skipped,
+    ...(content.chunkerRevision !== undefined ? { chunkerRevision: content.chunkerRevision } : {}),
     ...(content.boilerplateLines && content.parserRevision !== undefined
       ? { boilerplateLines: content.boilerplateLines, parserRevision: content.parserRevision }
       : {}),
@@ -249,6 +252,7 @@ export function loadGeneration(indexDir: string, generation: string, expectedMan
     ...(bm25 ? { bm25 } : {}),
     nextLabel: manifest.hnsw.nextLabel,
     skipped: manifest.skipped,
+    ...(manifest.chunkerRevision !== undefined ? { chunkerRevision: manifest.chunkerRevision } : {}),
     ...(manifest.boilerplateLines && manifest.parserRevision !== undefined
       ? { boilerplateLines: manifest.boilerplateLines, parserRevision: manifest.parserRevision }
       : {}),

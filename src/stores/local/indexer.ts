@@ -2,7 +2,7 @@
 // are sent to the embedder, and the HNSW graph of the previous generation is patched (markDelete + add)
 // instead of rebuilt unless deletions have piled up or the plan starts from nothing.
 import hnswlib from 'hnswlib-node';
-import { chunkDocument } from '../../core/chunk/chunker.js';
+import { CHUNKER_REVISION, chunkDocument } from '../../core/chunk/chunker.js';
 import { isCoreError } from '../../core/errors.js';
 import { embedInto } from '../../core/index/embed.js';
 import { partitionChunks, planIndex, sameEmbedder, summarize, type IndexPlan } from '../../core/index/plan.js';
@@ -151,6 +151,7 @@ export async function runLocalIndex(options: LocalIndexOptions): Promise<LocalIn
         bm25,
         hnswParams: { m: HNSW_M, efConstruction: HNSW_EF_CONSTRUCTION, nextLabel },
         skipped: corpus.skipped,
+        chunkerRevision: CHUNKER_REVISION,
         ...(corpus.boilerplateLines && corpus.parserRevision !== undefined
           ? { boilerplateLines: corpus.boilerplateLines, parserRevision: corpus.parserRevision }
           : {}),

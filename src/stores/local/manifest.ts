@@ -36,6 +36,8 @@ export const manifestSchema = z.object({
   /** The loader's cross-document boilerplate lines: lets the next run reuse unchanged documents without parsing. */
   boilerplateLines: z.array(z.string()).optional(),
   parserRevision: z.number().int().optional(),
+  /** CHUNKER_REVISION of the code that cut the chunks (absent in older generations: revision 1). */
+  chunkerRevision: z.number().int().optional(),
   files: z.object({
     [FILE_NAMES.docstore]: fileEntry,
     [FILE_NAMES.vectors]: fileEntry,

@@ -30,6 +30,7 @@ export interface IndexSnapshot {
   /** Boilerplate lines of the scan this generation was built from, when known (see loadCorpus' `previous`). */
   boilerplateLines?: readonly string[];
   parserRevision?: number;
+  chunkerRevision?: number;
   /** The file records of that scan (what lets the next re-index skip unchanged files), when stored. */
   scan?: ReadonlyMap<string, ScannedFile>;
 }

@@ -8,7 +8,7 @@
 //   milliseconds; readers keep answering from the old rows until then (they lock `chunks` before taking their
 //   snapshot, so one that waited for the swap reads the new table with a snapshot that sees it).
 import type pg from 'pg';
-import { chunkDocument } from '../../core/chunk/chunker.js';
+import { CHUNKER_REVISION, chunkDocument } from '../../core/chunk/chunker.js';
 import type { ReindexRequest } from '../../core/corpus.js';
 import { CoreError } from '../../core/errors.js';
 import { embedInBatches } from '../../core/index/embed.js';
@@ -92,6 +92,7 @@ export async function runPgIndex(pool: pg.Pool, options: PgIndexOptions): Promis
                 ]),
               ),
               skipped: state.skipped,
+              ...(state.chunker_revision === null ? {} : { chunkerRevision: state.chunker_revision }),
             };
 
       options.onProgress?.({ phase: 'scanning', done: 0, total: 0 });
@@ -155,7 +156,7 @@ export async function runPgIndex(pool: pg.Pool, options: PgIndexOptions): Promis
 }
 
 export async function readState(db: pg.Pool | pg.PoolClient): Promise<StateRow> {
-  const { rows } = await db.query<StateRow>('SELECT embedder_id, dimension, revision::text AS revision, chunk_count, term_total::float8 AS term_total, skipped FROM store_state');
+  const { rows } = await db.query<StateRow>('SELECT embedder_id, dimension, revision::text AS revision, chunk_count, term_total::float8 AS term_total, skipped, chunker_revision FROM store_state');
   const state = rows[0];
   if (!state) throw new CoreError('INDEX_CORRUPT', 'The database has no store_state row: run the migrations again (the bot does at start-up).');
   return state;
@@ -198,9 +199,9 @@ async function writeChanges(pool: pg.Pool, plan: WritePlan): Promise<{ revision:
     const termTotal = plan.fresh ? await rebuildChunks(client, plan) : await patchChunks(client, plan);
     const { rows } = await client.query<{ revision: string; chunk_count: number }>(
       `UPDATE store_state SET embedder_id = $1, dimension = $2, revision = revision + 1,
-         chunk_count = (SELECT count(*) FROM chunks), term_total = $4, skipped = $3::jsonb, updated_at = now()
+         chunk_count = (SELECT count(*) FROM chunks), term_total = $4, skipped = $3::jsonb, chunker_revision = $5, updated_at = now()
        RETURNING revision::text AS revision, chunk_count`,
-      [plan.embedderId, plan.dimension, JSON.stringify(plan.skipped), termTotal],
+      [plan.embedderId, plan.dimension, JSON.stringify(plan.skipped), termTotal, CHUNKER_REVISION],
     );
     await plan.beforeCommit?.();
     const state = rows[0];

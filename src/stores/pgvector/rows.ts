@@ -57,4 +57,6 @@ export interface StateRow {
   /** Sum of the chunks' lengths in terms (BM25's average length is this over chunk_count). */
   term_total: number;
   skipped: SkippedFile[];
+  /** CHUNKER_REVISION of the stored chunks; null before migration 003 recorded it. */
+  chunker_revision: number | null;
 }

@@ -75,7 +75,10 @@ describe('schema and migrations', () => {
     const pools = [new pg.Pool({ connectionString: db.url }), new pg.Pool({ connectionString: db.url })];
     try {
       const [first, second] = await Promise.all(pools.map((pool) => migrate(pool)));
-      expect([...(first ?? []), ...(second ?? [])]).toEqual(['001_init.sql', '002_bm25_terms.sql', '003_chunker_revision.sql']);
+      // Each migration is applied by exactly one of the two (which one takes which depends on who wins each lock),
+      // and each process applies its share in order.
+      expect([...(first ?? []), ...(second ?? [])].sort()).toEqual(['001_init.sql', '002_bm25_terms.sql', '003_chunker_revision.sql']);
+      for (const applied of [first ?? [], second ?? []]) expect(applied).toEqual([...applied].sort());
       expect(await migrate(pools[0]!)).toEqual([]);
     } finally {
       await Promise.all(pools.map((pool) => pool.end()));

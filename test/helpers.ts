@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { loadConfig, type Config } from '../src/config.js';
 import { createLocalEmbedder } from '../src/app/embedders.js';
-import type { Logger, Timeline } from '../src/core/types.js';
+import { createServices } from '../src/app/services.js';
+import type { ChatModel, Logger, Timeline } from '../src/core/types.js';
 import { LocalStore } from '../src/stores/local/store.js';
 import type { Services } from '../src/commands/services.js';
 import type { LocalView } from '../src/stores/local/view.js';
@@ -87,6 +88,42 @@ export function captureLogger(): CapturedLogger {
     lines.push({ level, obj, msg });
   };
   return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+}
+
+export interface SeedServices {
+  services: Services;
+  corpusDir: string;
+  indexDir: string;
+  /** Closes the services and deletes the corpus copy and the index. */
+  dispose(): Promise<void>;
+}
+
+/**
+ * The real use cases over a fresh copy of the seed corpus and a fresh local index, offline embedder; `chat` null
+ * answers extractively. `addFiles` may add documents to the copy before the first index is built.
+ */
+export async function seedServices(
+  options: { chat?: ChatModel | null; logger?: Logger; addFiles?: (corpusDir: string) => Promise<void> | void } = {},
+): Promise<SeedServices> {
+  const corpusDir = seedCorpusCopy();
+  const indexDir = tempDir('services-');
+  await options.addFiles?.(corpusDir);
+  const services = await createServices({
+    config: testConfig({ corpusDir, indexDir }),
+    logger: options.logger ?? captureLogger(),
+    embedder: localEmbedder(),
+    chat: options.chat ?? null,
+  });
+  return {
+    services,
+    corpusDir,
+    indexDir,
+    async dispose() {
+      await services.close();
+      removeDir(corpusDir);
+      removeDir(indexDir);
+    },
+  };
 }
 
 /** The view a local-store service is serving (tests that inspect the loaded generation). */

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServices } from '../../src/app/services.js';
 import type { Services } from '../../src/commands/services.js';
 import { assembleAnswer, isQuoteAt, verifiedCitations } from '../../src/core/answer/citations.js';
 import { REFUSAL_TEXT } from '../../src/core/answer/extractive.js';
@@ -7,20 +6,17 @@ import { readQaSet } from '../../src/eval/qa.js';
 import { runQaEval } from '../../src/eval/run.js';
 import { runScriptedModels } from '../../src/eval/scripted-models.js';
 import { join } from 'node:path';
-import { captureLogger, localEmbedder, removeDir, seedCorpusCopy, SHARED_EVAL, tempDir, testConfig, servingBase } from '../helpers.js';
+import { SHARED_EVAL, testConfig, servingBase, seedServices, type SeedServices } from '../helpers.js';
 
+let seed: SeedServices;
 let services: Services;
 let corpusDir: string;
 let indexDir: string;
 beforeAll(async () => {
-  corpusDir = seedCorpusCopy();
-  indexDir = tempDir('index-');
-  services = await createServices({ config: testConfig({ corpusDir, indexDir }), logger: captureLogger(), embedder: localEmbedder(), chat: null });
+  seed = await seedServices();
+  ({ services, corpusDir, indexDir } = seed);
 });
-afterAll(() => {
-  removeDir(corpusDir);
-  removeDir(indexDir);
-});
+afterAll(() => seed?.dispose());
 
 describe('extractive answers', () => {
   it('answers with [n] after each sentence and citations whose quotes are in the stored document', async () => {

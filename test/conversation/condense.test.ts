@@ -1,12 +1,11 @@
 // The model path's condense-question step: the model's standalone question is used unless it names something the
 // conversation never mentioned, in which case the offline rewrite is (a scripted chat model stands in).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServices } from '../../src/app/services.js';
 import type { Services } from '../../src/commands/services.js';
 import type { ConversationTurn } from '../../src/core/conversation/history.js';
 import type { ChatMessage, ChatModel } from '../../src/core/types.js';
 import { createLogger } from '../../src/logging.js';
-import { localEmbedder, removeDir, seedCorpusCopy, tempDir, testConfig } from '../helpers.js';
+import { seedServices, type SeedServices } from '../helpers.js';
 
 let rewrite = '';
 const prompts: ChatMessage[][] = [];
@@ -26,18 +25,15 @@ let corpusDir: string;
 let indexDir: string;
 let first: ConversationTurn;
 
+let seed: SeedServices;
+
 beforeAll(async () => {
-  corpusDir = seedCorpusCopy();
-  indexDir = tempDir('condense-');
-  services = await createServices({ config: testConfig({ corpusDir, indexDir }), logger: createLogger({ level: 'silent' }), embedder: localEmbedder(), chat });
+  seed = await seedServices({ chat, logger: createLogger({ level: 'silent' }) });
+  ({ services, corpusDir, indexDir } = seed);
   first = (await services.converse('Where did Ishiba and Lee meet?', [])).turn;
 });
 
-afterAll(async () => {
-  await services?.close();
-  removeDir(corpusDir);
-  removeDir(indexDir);
-});
+afterAll(() => seed?.dispose());
 
 describe('condense-question step', () => {
   it('sends the history through the prompt template and uses a rewrite that invents nothing', async () => {

@@ -1,32 +1,31 @@
 // The seed corpus plus a 3-page PDF and a Word file, through the real index, answerer and timeline.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatAnswer } from '../../src/commands/format.js';
-import { createServices } from '../../src/app/services.js';
 import type { Services } from '../../src/commands/services.js';
 import { runLocalIndex } from '../../src/stores/local/indexer.js';
 import { loadCurrentGeneration } from '../../src/stores/local/generations.js';
 import { pageAt } from '../../src/core/answer/pages.js';
 import { makeDocx, makePdf } from '../fixtures/documents.js';
 import { FERRY_MEMO, QUAY_REPORT } from '../fixtures/document-specs.js';
-import { captureLogger, localEmbedder, removeDir, seedCorpusCopy, tempDir, testConfig, writeFile } from '../helpers.js';
+import { localEmbedder, writeFile, seedServices, type SeedServices } from '../helpers.js';
 
 let corpusDir: string;
 let indexDir: string;
 let services: Services;
 
+let seed: SeedServices;
+
 beforeAll(async () => {
-  corpusDir = seedCorpusCopy();
-  indexDir = tempDir('docs-index-');
-  writeFile(corpusDir, 'reports/quay.pdf', await makePdf(QUAY_REPORT));
-  writeFile(corpusDir, 'reports/ferry.docx', await makeDocx(FERRY_MEMO));
-  services = await createServices({ config: testConfig({ corpusDir, indexDir }), logger: captureLogger(), embedder: localEmbedder(), chat: null });
+  seed = await seedServices({
+    addFiles: async (dir) => {
+      writeFile(dir, 'reports/quay.pdf', await makePdf(QUAY_REPORT));
+      writeFile(dir, 'reports/ferry.docx', await makeDocx(FERRY_MEMO));
+    },
+  });
+  ({ services, corpusDir, indexDir } = seed);
 });
 
-afterAll(async () => {
-  await services?.close();
-  removeDir(corpusDir);
-  removeDir(indexDir);
-});
+afterAll(() => seed?.dispose());
 
 describe('PDF and Word files in the index', () => {
   it('indexes both, and no chunk holds running headers, page numbers or copyright lines', () => {

@@ -4,9 +4,8 @@ import { createHash } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, readSync, renameSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 
-export function sha256(bytes: Uint8Array | string): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}
+// The one SHA-256 hex digest of the project (documents' hashes come from the same function).
+export { sha256 } from '../../core/ingest/parse.js';
 
 /** Writes `bytes` to `path` and fsyncs the file (not the directory). */
 export function writeFileDurable(path: string, bytes: Uint8Array | string): void {

@@ -6,12 +6,12 @@ import type pg from 'pg';
 import type { CorpusView, Retrieval } from '../../core/corpus.js';
 import { CANDIDATES_PER_RANKING, EF_SEARCH } from '../../core/retrieve/fusion.js';
 import { analyzeQuery } from '../../core/retrieve/query.js';
-import { rankPassages, type Hit } from '../../core/retrieve/rank.js';
+import { documentMeta, rankPassages, type Hit } from '../../core/retrieve/rank.js';
 import type { TermTable } from '../../core/retrieve/term-stats.js';
 import { weightedCoverage } from '../../core/text/overlap.js';
 import { contentTerms } from '../../core/text/tokens.js';
 import { BM25_PARAMETERS } from '../../core/retrieve/bm25.js';
-import type { Embedder, RetrieveOptions, StoredDocument } from '../../core/types.js';
+import type { Embedder, Passage, RetrieveOptions, StoredDocument } from '../../core/types.js';
 import { DOCUMENT_COLUMNS, documentOfRow, parseVector, vectorLiteral, type DocumentRow } from './rows.js';
 import { inTransaction } from './transaction.js';
 
@@ -55,15 +55,10 @@ const filterOn = (alias: string) =>
  *   iterative scan), or, on older pgvector, reads a pool as wide as ef_search and filters that.
  */
 function candidatesSql(filterInVectorScan: boolean, scoredTermCount: number, pairCount: number): string {
-  const bm25 = bm25Sql(scoredTermCount);
   return `
 WITH keyword AS (
   SELECT s.row_id, s.score, row_number() OVER (ORDER BY s.score DESC, s.row_id) AS rank
-  FROM (
-    SELECT c.row_id, ${bm25.score} AS score
-    FROM chunks c
-    WHERE $3::boolean AND (${keywordMatch(scoredTermCount, pairCount)}) AND ${filterOn('c')}
-  ) s
+  FROM (${keywordScoresSql(scoredTermCount, pairCount)}) s
   ORDER BY s.score DESC, s.row_id
   LIMIT $5::int
 ),
@@ -91,39 +86,50 @@ SELECT f.row_id::text AS row_id, f.keyword_rank::int AS keyword_rank, f.keyword_
 FROM candidates f JOIN chunks c ON c.row_id = f.row_id`;
 }
 
-/**
- * Which rows are keyword candidates: those holding one of the candidate terms ($1), or both terms of one of the
- * candidate pairs (the parameters after the per-term ones). Each arm is a GIN bitmap scan; PostgreSQL ORs them.
- */
-function keywordMatch(scoredTermCount: number, pairCount: number): string {
-  const firstPair = FIRST_TERM + 2 * scoredTermCount;
-  const pairs = Array.from({ length: pairCount }, (_, i) => `c.terms @> $${firstPair + i}::text[]`);
-  return ['c.terms && $1::text[]', ...pairs].join(' OR ');
-}
-
 /** The first parameter number of the per-term parameters: term i (from 0) is ${FIRST_TERM + 2i}, its idf the next. */
 const FIRST_TERM = 15;
 
 /**
- * A row's BM25 score over the `count` scored terms: one term after another, added to 0, exactly as the local
- * store's postings add them up (a term the row lacks adds 0, which changes no sum), so both stores' scores are
- * the same numbers. Each term's frequency in the row is looked up once (the lateral subquery `tf`), by its
- * hash's position in `term_hashes` (integers: comparing every text was 1 µs per term and row) and checked
- * against the term at that position; terms and idf are parameters of their own. Per candidate row this is the keyword side's cost: a subquery over unnest()
- * per row cost 3× as much.
+ * The keyword candidates and their BM25 scores. Candidates: the rows holding one of the candidate terms ($1), and
+ * the rows holding both terms of one of the candidate pairs (the parameters after the per-term ones), at most
+ * as many per pair as its cap (the parameters after the pairs). Each arm is a GIN bitmap scan. A pair is capped
+ * because its estimate assumes its terms independent: two words that always go together (an organisation's
+ * name) select thousands of rows that hold nothing else of the question, and scoring them was most of the
+ * query's time; the rows that hold more of the question are reached through rarer terms or pairs.
+ *
+ * The score over the `count` scored terms: one term after another, added to 0, exactly as the local store's
+ * postings add them up (a term the row lacks adds 0, which changes no sum), so both stores' scores are the same
+ * numbers. Each term's position in the row is found once (the inner subquery; OFFSET 0 keeps PostgreSQL from
+ * folding it into the formula, which repeats it) by its hash in `term_hashes` (integers: comparing every text
+ * was 1 µs per term and row), and the term at that position checked, so a collision can only hide a term,
+ * never count another one. A row reached through several arms is scored once per arm: DISTINCT keeps one.
  */
-function bm25Sql(count: number): { score: string } {
-  if (count === 0) return { score: '0::float8' };
-  const norm = '$9::float8 * ($11::float8 + ($12::float8 * c.term_total) / $13::float8)';
+function keywordScoresSql(count: number, pairCount: number): string {
+  const firstPair = FIRST_TERM + 2 * count;
+  const firstCap = firstPair + pairCount;
+  const columns = 'c.row_id, c.term_total, c.terms, c.term_counts, c.term_hashes';
+  const where = `$3::boolean AND ${filterOn('c')}`;
+  const arms = [
+    `SELECT ${columns} FROM chunks c WHERE c.terms && $1::text[] AND ${where}`,
+    ...Array.from({ length: pairCount }, (_, i) => `(SELECT ${columns} FROM chunks c WHERE c.terms @> $${firstPair + i}::text[] AND ${where} LIMIT $${firstCap + i}::int)`),
+  ];
+  if (count === 0) return `SELECT DISTINCT m.row_id, 0::float8 AS score FROM (${arms.join(' UNION ALL ')}) m`;
+  const indexes = Array.from({ length: count }, (_, i) => i);
   const term = (i: number) => `$${FIRST_TERM + 2 * i}::text`;
   const idf = (i: number) => `$${FIRST_TERM + 2 * i + 1}::float8`;
-  const indexes = Array.from({ length: count }, (_, i) => i);
-  const tf = (i: number) => {
-    const position = `array_position(c.term_hashes, hashtext(${term(i)}))`;
-    return `(CASE WHEN c.terms[${position}] = ${term(i)} THEN c.term_counts[${position}]::float8 END)`;
-  };
-  const score = indexes.map((i) => `coalesce(${idf(i)} * ${tf(i)} * $10::float8 / (${tf(i)} + ${norm}), 0)`).join(' + ');
-  return { score: `(0::float8 + ${score})` };
+  const positions = indexes.map((i) => `array_position(m.term_hashes, hashtext(${term(i)})) AS p${i}`).join(', ');
+  const frequencies = indexes.map((i) => `CASE WHEN p.terms[p.p${i}] = ${term(i)} THEN p.term_counts[p.p${i}]::float8 END AS f${i}`).join(', ');
+  const norm = '$9::float8 * ($11::float8 + ($12::float8 * f.term_total) / $13::float8)';
+  const score = indexes.map((i) => `coalesce(${idf(i)} * f.f${i} * $10::float8 / (f.f${i} + ${norm}), 0)`).join(' + ');
+  return `SELECT ${pairCount > 0 ? 'DISTINCT ' : ''}f.row_id, (0::float8 + ${score}) AS score
+    FROM (SELECT p.row_id, p.term_total, ${frequencies}
+          FROM (SELECT m.row_id, m.term_total, m.terms, m.term_counts, ${positions}
+                FROM (${arms.join(' UNION ALL ')}) m OFFSET 0) p OFFSET 0) f`;
+}
+
+/** A placeholder for a candidate's document while ranking (rankPassages only copies its metadata). */
+function pendingDocument(source: string): StoredDocument {
+  return { source, title: '', publishedAt: null, dateProvenance: null, dateConfidence: 0, url: null, format: 'txt', text: '', fileHash: '', contentHash: '', indexedAt: '' };
 }
 
 /** ef_search on older pgvector with filters: the pool read before filtering, and its LIMIT. */
@@ -166,13 +172,24 @@ export class PgVectorView implements CorpusView {
     const useVectors = mode !== 'keyword';
     const embedding = useVectors ? vectorLiteral(await this.queryEmbedder.embedQuery(question)) : vectorLiteral(new Array<number>(this.state.embedder.dimension).fill(0));
     const { begin, text, values } = this.candidateQuery(query.terms, embedding, options);
-    const { rows, documents } = await inTransaction(this.pool, begin, async (client) => {
+    return inTransaction(this.pool, begin, async (client) => {
       const { rows } = await client.query<CandidateRow>(text, values);
-      const sources = [...new Set(rows.map((row) => row.source))];
-      const docs = await client.query<DocumentRow>(`SELECT ${DOCUMENT_COLUMNS} FROM documents WHERE source = ANY ($1)`, [sources]);
-      return { rows, documents: new Map<string, StoredDocument>(docs.rows.map((row) => [row.source, documentOfRow(row)])) };
+      const ranked = this.rank(rows, query.terms, options.k);
+      // Only the picked passages' documents, read in the same snapshot as the candidates (a foreign key holds
+      // every chunk's document): the candidates' documents were ten times as many bytes, for nothing.
+      const sources = [...new Set(ranked.map((passage) => passage.chunk.source))];
+      const docs = sources.length === 0 ? [] : (await client.query<DocumentRow>(`SELECT ${DOCUMENT_COLUMNS} FROM documents WHERE source = ANY ($1)`, [sources])).rows;
+      const documents = new Map<string, StoredDocument>(docs.map((row) => [row.source, documentOfRow(row)]));
+      const passages = ranked.flatMap((passage) => {
+        const doc = documents.get(passage.chunk.source);
+        return doc ? [{ ...passage, doc: documentMeta(doc) }] : [];
+      });
+      return { passages, documents };
     });
+  }
 
+  /** The shared ranking tail over the candidate rows; each passage's `doc` is filled in by search(). */
+  private rank(rows: readonly CandidateRow[], terms: readonly string[], k: number): Passage[] {
     // Candidate ids are the rows' serial keys, so ties in the fused score go to the row inserted first.
     const byId = new Map(
       rows.map((row) => [
@@ -185,19 +202,18 @@ export class PgVectorView implements CorpusView {
         .filter((row) => rank(row) !== null)
         .sort((a, b) => (rank(a) ?? 0) - (rank(b) ?? 0))
         .map((row) => ({ id: Number(row.row_id), score: score(row) }));
-    const passages = rankPassages(
+    return rankPassages(
       {
         keyword: ranking((row) => row.keyword_rank, (row) => row.keyword_score),
         vector: ranking((row) => row.vector_rank, (row) => row.vector_score),
         chunk: (id) => byId.get(id)?.chunk,
         vectorOf: (id) => byId.get(id)?.vector ?? [],
-        // Read in the same snapshot as the candidates (a foreign key holds every chunk's document).
-        document: (source) => documents.get(source),
-        coverage: (id) => weightedCoverage(query.terms, new Set(contentTerms(byId.get(id)?.row.search_text ?? '')), (term) => this.idf(term)),
+        // Ranking never reads the document; its real metadata replaces this one once the picked passages' documents are read.
+        document: (source) => pendingDocument(source),
+        coverage: (id) => weightedCoverage(terms, new Set(contentTerms(byId.get(id)?.row.search_text ?? '')), (term) => this.idf(term)),
       },
-      options.k,
+      k,
     );
-    return { passages, documents };
   }
 
   /**
@@ -242,7 +258,8 @@ export class PgVectorView implements CorpusView {
         this.state.averageTermCount || 1,
         widePool ? WIDE_POOL : CANDIDATES_PER_RANKING,
         ...scoredTerms.flatMap((term) => [term, this.idf(term)]),
-        ...candidatePairs,
+        ...candidatePairs.map(({ pair }) => pair),
+        ...candidatePairs.map(({ cap }) => cap),
       ],
     };
   }
@@ -268,14 +285,18 @@ export class PgVectorView implements CorpusView {
 const MAX_KEYWORD_CANDIDATES = 1500;
 /** At most this many pairs of terms (each is one more GIN scan). */
 const MAX_PAIRS = 12;
+/** A pair's rows are capped at this multiple of its estimate (df·df'/N, which assumes independent terms)… */
+const PAIR_ROWS_SLACK = 2;
+/** …but at no fewer rows than this. */
+const PAIR_ROWS_FLOOR = 100;
 
 export interface KeywordTerms {
   /** Every query term the corpus holds: all count in the BM25 score. */
   scoredTerms: string[];
   /** Rows holding any of these are candidates. */
   candidateTerms: string[];
-  /** Rows holding both terms of one of these are candidates too. */
-  candidatePairs: Array<[string, string]>;
+  /** Rows holding both terms of one of these are candidates too, at most `cap` per pair. */
+  candidatePairs: Array<{ pair: [string, string]; cap: number }>;
 }
 
 /**
@@ -301,10 +322,10 @@ export function keywordTerms(terms: readonly string[], table: TermTable): Keywor
   const pairs: Array<{ pair: [string, string]; rows: number }> = [];
   rest.forEach((a, i) => rest.slice(i + 1).forEach((b) => pairs.push({ pair: [a, b], rows: (df(a) * df(b)) / Math.max(1, table.chunkCount) })));
   pairs.sort((x, y) => x.rows - y.rows);
-  const candidatePairs: Array<[string, string]> = [];
+  const candidatePairs: KeywordTerms['candidatePairs'] = [];
   for (const { pair, rows } of pairs) {
     if (rows > budget || candidatePairs.length >= MAX_PAIRS) break;
-    candidatePairs.push(pair);
+    candidatePairs.push({ pair, cap: Math.max(PAIR_ROWS_FLOOR, Math.ceil(PAIR_ROWS_SLACK * rows)) });
     budget -= rows;
   }
   // A question of one common word (or of words that never meet): its rarest term, however common.

@@ -1,10 +1,11 @@
-// npm run bench -- --store pgvector [--sizes 10000,100000] [--queries 200] [--database-url URL] [--json]
+// npm run bench -- --store pgvector [--sizes 10000,100000] [--queries 200] [--database-url URL] [--stores local,pgvector] [--json]
 // The PostgreSQL + pgvector store against the embedded store on the same synthetic corpus, in the same run:
 // full build, query latency through the one retrieval contract both implement (CorpusView.search, query
 // embedding included), top-5 hit rate, and re-index of one changed document. Without --database-url (or
 // DATABASE_URL in the configuration), PGlite + pgvector runs in a child process on 127.0.0.1 (WebAssembly, one
 // core). For pgvector it also measures the HNSW scan's recall@10 against exact search, prints the plan's index
-// scans, and times a --rebuild while another process (bench/pg-readers.ts) asks questions.
+// scans, and times a --rebuild while another process (bench/pg-readers.ts) asks questions. `--stores pgvector`
+// measures PostgreSQL alone (a size the embedded store is not to be built at).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -52,7 +53,15 @@ export interface StoreComparison {
 
 const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 
-export async function compareStores(options: { sizes: number[]; queries: number; databaseUrl?: string; log: (line: string) => void }): Promise<StoreComparison[]> {
+export async function compareStores(options: {
+  sizes: number[];
+  queries: number;
+  databaseUrl?: string;
+  /** Which stores to measure (default both). */
+  stores?: ReadonlyArray<StoreFigures['store']>;
+  log: (line: string) => void;
+}): Promise<StoreComparison[]> {
+  const measured = options.stores ?? ['local', 'pgvector'];
   const { log } = options;
   const embedder = createLocalEmbedder({ wordVectorsDir: undefined });
   const server = options.databaseUrl ? null : await startPgliteChild();
@@ -69,10 +78,8 @@ export async function compareStores(options: { sizes: number[]; queries: number;
         // Each store as the composition root makes it for STORE=local / STORE=pgvector.
         const configFor = (kind: StoreFigures['store']) =>
           loadConfig({ corpusDir, indexDir: join(workDir, 'index') }, { STORE: kind, DATABASE_URL: databaseUrl, DATABASE_POOL_SIZE: '4' }, { dotenvPath: false });
-        const stores: Array<[StoreFigures['store'], CorpusStore]> = [
-          ['local', await createCorpusStore(configFor('local'), embedder, quiet)],
-          ['pgvector', await createCorpusStore(configFor('pgvector'), embedder, quiet)],
-        ];
+        const stores: Array<[StoreFigures['store'], CorpusStore]> = [];
+        for (const kind of measured) stores.push([kind, await createCorpusStore(configFor(kind), embedder, quiet)]);
         const figures: StoreFigures[] = [];
         let chunks = 0;
         const victim = corpus.questions[0]?.source ?? '';
@@ -144,7 +151,8 @@ export function formatComparison(results: readonly StoreComparison[]): string {
       lines.push(`  ${s.store}: vector recall@10 ${s.vector_recall_at_10.toFixed(3)} vs exact; plan: ${(s.plan_index_scans ?? []).join(', ')}`);
       lines.push(`  ${s.store}: --rebuild ${((s.rebuild_ms ?? 0) / 1000).toFixed(1)} s, ${s.rebuild_queries} queries meanwhile, longest ${s.rebuild_max_query_ms} ms`);
     }
-    const [local, remote] = result.stores;
+    const local = result.stores.find((s) => s.store === 'local');
+    const remote = result.stores.find((s) => s.store === 'pgvector');
     if (local && remote) lines.push(`  pgvector / local: query p95 ×${(remote.query_p95_ms / local.query_p95_ms).toFixed(1)}, re-index of one document ×${(remote.reindex_one_ms / local.reindex_one_ms).toFixed(2)}`);
   }
   return lines.join('\n');

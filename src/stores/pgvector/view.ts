@@ -2,7 +2,7 @@
 // BM25 and cosine distance each rank their own candidates (with the filters applied in the database);
 // the shared ranking tail (core/retrieve/rank.ts) then fuses them, removes overlaps and picks with MMR, exactly
 // as for the local store.
-import type pg from 'pg';
+import pg from 'pg';
 import type { CorpusView, Retrieval } from '../../core/corpus.js';
 import { CANDIDATES_PER_RANKING, EF_SEARCH } from '../../core/retrieve/fusion.js';
 import { analyzeQuery } from '../../core/retrieve/query.js';
@@ -13,7 +13,8 @@ import { contentTerms } from '../../core/text/tokens.js';
 import { BM25_PARAMETERS } from '../../core/retrieve/bm25.js';
 import type { Embedder, Passage, RetrieveOptions, StoredDocument } from '../../core/types.js';
 import { DOCUMENT_COLUMNS, documentOfRow, parseVector, vectorLiteral, type DocumentRow } from './rows.js';
-import { inTransaction } from './transaction.js';
+
+const { escapeLiteral } = pg;
 
 export interface ViewState {
   revision: string;
@@ -127,6 +128,29 @@ function keywordScoresSql(count: number, pairCount: number): string {
                 FROM (${arms.join(' UNION ALL ')}) m OFFSET 0) p OFFSET 0) f`;
 }
 
+/**
+ * `text` with its $n parameters replaced by SQL literals of `values` (strings escaped by the pg client's
+ * escapeLiteral; numbers must be finite), for a multi-statement query, which cannot take bound parameters.
+ */
+export function inlineParameters(text: string, values: readonly unknown[]): string {
+  const literal = (value: unknown): string => {
+    if (value === null || value === undefined) return 'NULL';
+    if (typeof value === 'boolean') return value ? 'true' : 'false';
+    if (typeof value === 'number') {
+      if (!Number.isFinite(value)) throw new RangeError(`inlineParameters: ${value} is not a finite number`);
+      return `(${String(value)})`;
+    }
+    if (typeof value === 'string') return escapeLiteral(value);
+    if (Array.isArray(value)) return value.length === 0 ? "'{}'" : `ARRAY[${value.map(literal).join(', ')}]`;
+    throw new TypeError(`inlineParameters: cannot inline a ${typeof value}`);
+  };
+  return text.replace(/\$(\d+)/g, (_match, n: string) => {
+    const index = Number(n) - 1;
+    if (index >= values.length) throw new RangeError(`inlineParameters: no value for $${n}`);
+    return literal(values[index]);
+  });
+}
+
 /** A placeholder for a candidate's document while ranking (rankPassages only copies its metadata). */
 function pendingDocument(source: string): StoredDocument {
   return { source, title: '', publishedAt: null, dateProvenance: null, dateConfidence: 0, url: null, format: 'txt', text: '', fileHash: '', contentHash: '', indexedAt: '' };
@@ -172,20 +196,33 @@ export class PgVectorView implements CorpusView {
     const useVectors = mode !== 'keyword';
     const embedding = useVectors ? vectorLiteral(await this.queryEmbedder.embedQuery(question)) : vectorLiteral(new Array<number>(this.state.embedder.dimension).fill(0));
     const { begin, text, values } = this.candidateQuery(query.terms, embedding, options);
-    return inTransaction(this.pool, begin, async (client) => {
-      const { rows } = await client.query<CandidateRow>(text, values);
+    // Two round trips: the transaction's start with the candidate statement, then the picked passages' documents
+    // with COMMIT (multi-statement queries, so the values go in as literals). On a busy machine every round trip
+    // waits for both processes to be scheduled again; four of them cost more than the statement did.
+    const client = await this.pool.connect();
+    try {
+      const opened = (await client.query(`${begin}; ${inlineParameters(text, values)}`)) as unknown as Array<pg.QueryResult<CandidateRow>>;
+      const rows = opened.at(-1)?.rows ?? [];
       const ranked = this.rank(rows, query.terms, options.k);
       // Only the picked passages' documents, read in the same snapshot as the candidates (a foreign key holds
       // every chunk's document): the candidates' documents were ten times as many bytes, for nothing.
       const sources = [...new Set(ranked.map((passage) => passage.chunk.source))];
-      const docs = sources.length === 0 ? [] : (await client.query<DocumentRow>(`SELECT ${DOCUMENT_COLUMNS} FROM documents WHERE source = ANY ($1)`, [sources])).rows;
+      const closed = (await client.query(
+        sources.length === 0 ? 'COMMIT' : `SELECT ${DOCUMENT_COLUMNS} FROM documents WHERE source = ANY (${inlineParameters('$1::text[]', [sources])}); COMMIT`,
+      )) as unknown as Array<pg.QueryResult<DocumentRow>>;
+      const docs = sources.length === 0 ? [] : (closed[0]?.rows ?? []);
       const documents = new Map<string, StoredDocument>(docs.map((row) => [row.source, documentOfRow(row)]));
       const passages = ranked.flatMap((passage) => {
         const doc = documents.get(passage.chunk.source);
         return doc ? [{ ...passage, doc: documentMeta(doc) }] : [];
       });
       return { passages, documents };
-    });
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
   }
 
   /** The shared ranking tail over the candidate rows; each passage's `doc` is filled in by search(). */

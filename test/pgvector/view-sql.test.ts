@@ -1,8 +1,8 @@
-// Which rows the PostgreSQL store scores with BM25 in a large corpus: the rarest terms, then pairs of the
-// common ones, each pair capped near its estimate (pure function; no database).
+// The pure parts of the PostgreSQL store's search statement (no database): which rows it scores with BM25 in a
+// large corpus, and how values are written into its multi-statement queries.
 import { describe, expect, it } from 'vitest';
 import { TermTable } from '../../src/core/retrieve/term-stats.js';
-import { keywordTerms } from '../../src/stores/pgvector/view.js';
+import { inlineParameters, keywordTerms } from '../../src/stores/pgvector/view.js';
 
 describe('keywordTerms', () => {
   it('scores every term but selects candidates by the rarest terms and capped pairs of the common ones', () => {
@@ -22,5 +22,20 @@ describe('keywordTerms', () => {
   it('in a small corpus every row holding a query term is a candidate, as in the local store', () => {
     const table = new TermTable(new Map([['ferry', 3], ['busan', 5], ['service', 20]]), 35);
     expect(keywordTerms(['ferry', 'busan', 'service'], table)).toEqual({ scoredTerms: ['ferry', 'busan', 'service'], candidateTerms: ['ferry', 'busan', 'service'], candidatePairs: [] });
+  });
+});
+
+describe('inlineParameters', () => {
+  it('writes each value as a literal of its kind, quotes escaped, $10 not taken for $1', () => {
+    const values = ["o'brien", null, true, 0.1 + 0.2, ['a', "b'c", 'd\\e'], [], -3, '[1,2]', 'x', 'y'];
+    expect(inlineParameters('$1 $2 $3 $4::float8 $5::text[] $6::text[] $7::int $8::vector $10', values)).toBe(
+      "'o''brien' NULL true (0.30000000000000004)::float8 ARRAY['a', 'b''c',  E'd\\\\e']::text[] '{}'::text[] (-3)::int '[1,2]'::vector 'y'",
+    );
+  });
+
+  it('refuses what it cannot write exactly', () => {
+    expect(() => inlineParameters('$1', [Number.NaN])).toThrow(RangeError);
+    expect(() => inlineParameters('$2', ['only one'])).toThrow(RangeError);
+    expect(() => inlineParameters('$1', [{}])).toThrow(TypeError);
   });
 });

@@ -18,8 +18,8 @@ import type { Logger } from '../../src/core/types.js';
 import { dropStoreTables } from '../../src/stores/pgvector/migrate.js';
 import { vectorLiteral } from '../../src/stores/pgvector/rows.js';
 import { PgVectorStore } from '../../src/stores/pgvector/store.js';
+import { efSearchFor } from '../../src/stores/pgvector/view.js';
 import { analyzeQuery } from '../../src/core/retrieve/query.js';
-import { EF_SEARCH } from '../../src/core/retrieve/fusion.js';
 import type { Embedder } from '../../src/core/types.js';
 import { CorpusGenerator, writeCorpus } from './corpus.js';
 import { percentile, round } from './stats.js';
@@ -35,6 +35,8 @@ export interface StoreFigures {
   reindex_one_embedded: number;
   /** pgvector: top-10 of the HNSW index scan (ef_search as the store sets it) against exact search, mean over queries. */
   vector_recall_at_10?: number;
+  /** pgvector: the hnsw.ef_search the store uses at this size. */
+  ef_search?: number;
   /** pgvector: the index scans in the plan PostgreSQL chose for the first question's candidate statement. */
   plan_index_scans?: string[];
   /** pgvector: a second full build (--rebuild) while queries run, and the longest any of them took meanwhile. */
@@ -148,7 +150,7 @@ export function formatComparison(results: readonly StoreComparison[]): string {
     }
     for (const s of result.stores) {
       if (s.vector_recall_at_10 === undefined) continue;
-      lines.push(`  ${s.store}: vector recall@10 ${s.vector_recall_at_10.toFixed(3)} vs exact; plan: ${(s.plan_index_scans ?? []).join(', ')}`);
+      lines.push(`  ${s.store}: vector recall@10 ${s.vector_recall_at_10.toFixed(3)} vs exact (ef_search ${s.ef_search}); plan: ${(s.plan_index_scans ?? []).join(', ')}`);
       lines.push(`  ${s.store}: --rebuild ${((s.rebuild_ms ?? 0) / 1000).toFixed(1)} s, ${s.rebuild_queries} queries meanwhile, longest ${s.rebuild_max_query_ms} ms`);
     }
     const local = result.stores.find((s) => s.store === 'local');
@@ -172,7 +174,7 @@ async function pgFigures(store: PgVectorStore, databaseUrl: string, embedder: Em
     for (const question of sample) {
       const vector = vectorLiteral(await embedder.embedQuery(question));
       const nearest = async (exact: boolean) => {
-        await client.query(`BEGIN; SET LOCAL jit = off; SET LOCAL hnsw.ef_search = ${EF_SEARCH}${exact ? '; SET LOCAL enable_indexscan = off' : ''}`);
+        await client.query(`BEGIN; SET LOCAL jit = off; SET LOCAL hnsw.ef_search = ${efSearchFor(view.chunkCount)}${exact ? '; SET LOCAL enable_indexscan = off' : ''}`);
         const { rows } = await client.query<{ row_id: string }>('SELECT row_id::text AS row_id FROM chunks ORDER BY embedding <=> $1::vector LIMIT 10', [vector]);
         await client.query('COMMIT');
         return rows.map((row) => row.row_id);
@@ -191,7 +193,7 @@ async function pgFigures(store: PgVectorStore, databaseUrl: string, embedder: Em
   } finally {
     client.release();
   }
-  log(`  pgvector: vector recall@10 ${(recall / sample.length).toFixed(3)}; plan: ${planIndexScans.join(', ')}`);
+  log(`  pgvector: vector recall@10 ${(recall / sample.length).toFixed(3)} (ef_search ${efSearchFor(view.chunkCount)}); plan: ${planIndexScans.join(', ')}`);
 
   // A full rebuild while another process asks the same questions in a loop.
   const readers = await startReaders(databaseUrl, questions);
@@ -206,6 +208,7 @@ async function pgFigures(store: PgVectorStore, databaseUrl: string, embedder: Em
   log(`  pgvector: rebuild ${Math.round(rebuildMs)} ms with ${readerFigures.queries} queries meanwhile (another process), longest ${readerFigures.max_ms} ms`);
   return {
     vector_recall_at_10: round(recall / sample.length, 3),
+    ef_search: efSearchFor(view.chunkCount),
     plan_index_scans: planIndexScans,
     rebuild_ms: Math.round(rebuildMs),
     rebuild_queries: readerFigures.queries,

@@ -2,7 +2,8 @@
 // large corpus, and how values are written into its multi-statement queries.
 import { describe, expect, it } from 'vitest';
 import { TermTable } from '../../src/core/retrieve/term-stats.js';
-import { inlineParameters, keywordTerms } from '../../src/stores/pgvector/view.js';
+import { EF_SEARCH } from '../../src/core/retrieve/fusion.js';
+import { efSearchFor, inlineParameters, keywordTerms } from '../../src/stores/pgvector/view.js';
 
 describe('keywordTerms', () => {
   it('scores every term but selects candidates by the rarest terms and capped pairs of the common ones', () => {
@@ -37,5 +38,14 @@ describe('inlineParameters', () => {
     expect(() => inlineParameters('$1', [Number.NaN])).toThrow(RangeError);
     expect(() => inlineParameters('$2', ['only one'])).toThrow(RangeError);
     expect(() => inlineParameters('$1', [{}])).toThrow(TypeError);
+  });
+});
+
+describe('efSearchFor', () => {
+  it('keeps the shared ef_search up to a quarter million chunks, then widens the HNSW scan with the square root of the size', () => {
+    expect(efSearchFor(35)).toBe(EF_SEARCH);
+    expect(efSearchFor(98_029)).toBe(EF_SEARCH);
+    expect(efSearchFor(1_000_000)).toBe(2 * EF_SEARCH);
+    expect(efSearchFor(100_000_000)).toBe(1000);
   });
 });

@@ -8,21 +8,29 @@ import { efSearchFor, inlineParameters, keywordTerms } from '../../src/stores/pg
 describe('keywordTerms', () => {
   it('scores every term but selects candidates by the rarest terms and capped pairs of the common ones', () => {
     const table = new TermTable(new Map([['harbour', 40], ['central', 4000], ['bank', 4500], ['santiago', 1600], ['plan', 100_000]]), 100_000);
-    const { scoredTerms, candidateTerms, candidatePairs } = keywordTerms(['central', 'bank', 'plan', 'harbour', 'santiago', 'unknown'], table);
+    const { scoredTerms, candidateTerms, candidateGroups } = keywordTerms(['central', 'bank', 'plan', 'harbour', 'santiago', 'unknown'], table);
     expect(scoredTerms).toEqual(['central', 'bank', 'plan', 'harbour', 'santiago']);
     expect(candidateTerms).toEqual(['harbour']);
     // Expected overlaps (df·df'/N): santiago+central 64, santiago+bank 72, central+bank 180 — each capped at
     // twice its estimate, and at no fewer than 100 rows; `plan`, in every row, pairs with nothing in budget.
-    expect(candidatePairs).toEqual([
-      { pair: ['santiago', 'central'], cap: 128 },
-      { pair: ['santiago', 'bank'], cap: 144 },
-      { pair: ['central', 'bank'], cap: 360 },
+    expect(candidateGroups).toEqual([
+      { terms: ['santiago', 'central'], cap: 128 },
+      { terms: ['santiago', 'bank'], cap: 144 },
+      { terms: ['central', 'bank'], cap: 360 },
     ]);
   });
 
   it('in a small corpus every row holding a query term is a candidate, as in the local store', () => {
     const table = new TermTable(new Map([['ferry', 3], ['busan', 5], ['service', 20]]), 35);
-    expect(keywordTerms(['ferry', 'busan', 'service'], table)).toEqual({ scoredTerms: ['ferry', 'busan', 'service'], candidateTerms: ['ferry', 'busan', 'service'], candidatePairs: [] });
+    expect(keywordTerms(['ferry', 'busan', 'service'], table)).toEqual({ scoredTerms: ['ferry', 'busan', 'service'], candidateTerms: ['ferry', 'busan', 'service'], candidateGroups: [] });
+  });
+
+  it('of only common words, selects the rows holding the rarest ones together, as many as bring the estimate within budget', () => {
+    const table = new TermTable(new Map([['athen', 47_000], ['within', 141_000], ['other', 216_000], ['project', 418_000]]), 1_000_000);
+    // 47k, then 47k·141k/1M = 6.6k, then 6.6k·216k/1M = 1.4k: within budget with the third term.
+    expect(keywordTerms(['within', 'other', 'project', 'athen'], table).candidateGroups).toEqual([{ terms: ['athen', 'within', 'other'], cap: 2863 }]);
+    // One common word alone: its rows, capped.
+    expect(keywordTerms(['project'], table)).toEqual({ scoredTerms: ['project'], candidateTerms: [], candidateGroups: [{ terms: ['project'], cap: 3000 }] });
   });
 });
 

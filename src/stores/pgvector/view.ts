@@ -273,7 +273,7 @@ export class PgVectorView implements CorpusView {
     const mode = options.mode ?? 'hybrid';
     const useVectors = mode !== 'keyword';
     const filtered = Boolean(options.sources || options.fromDate || options.toDate);
-    const { candidateTerms, candidatePairs, scoredTerms } = keywordTerms(terms, this.state.terms);
+    const { candidateTerms, candidateGroups, scoredTerms } = keywordTerms(terms, this.state.terms);
     const { k1, b } = BM25_PARAMETERS;
     const widePool = filtered && !this.options.iterativeScan;
 
@@ -290,11 +290,11 @@ export class PgVectorView implements CorpusView {
     const begin = ['BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', ...settings, 'LOCK TABLE chunks IN ACCESS SHARE MODE'].join('; ');
     return {
       begin,
-      text: candidatesSql(!widePool, scoredTerms.length, candidatePairs.length),
+      text: candidatesSql(!widePool, scoredTerms.length, candidateGroups.length),
       values: [
         candidateTerms,
         embedding,
-        mode !== 'vector' && candidateTerms.length + candidatePairs.length > 0,
+        mode !== 'vector' && candidateTerms.length + candidateGroups.length > 0,
         useVectors,
         CANDIDATES_PER_RANKING,
         options.sources ? [...options.sources] : null,
@@ -307,8 +307,8 @@ export class PgVectorView implements CorpusView {
         this.state.averageTermCount || 1,
         widePool ? WIDE_POOL : CANDIDATES_PER_RANKING,
         ...scoredTerms.flatMap((term) => [term, this.idf(term)]),
-        ...candidatePairs.map(({ pair }) => pair),
-        ...candidatePairs.map(({ cap }) => cap),
+        ...candidateGroups.map((group) => group.terms),
+        ...candidateGroups.map((group) => group.cap),
       ],
     };
   }
@@ -338,14 +338,15 @@ const MAX_PAIRS = 12;
 const PAIR_ROWS_SLACK = 2;
 /** …but at no fewer rows than this. */
 const PAIR_ROWS_FLOOR = 100;
+const cappedRows = (estimate: number) => Math.max(PAIR_ROWS_FLOOR, Math.ceil(PAIR_ROWS_SLACK * estimate));
 
 export interface KeywordTerms {
   /** Every query term the corpus holds: all count in the BM25 score. */
   scoredTerms: string[];
   /** Rows holding any of these are candidates. */
   candidateTerms: string[];
-  /** Rows holding both terms of one of these are candidates too, at most `cap` per pair. */
-  candidatePairs: Array<{ pair: [string, string]; cap: number }>;
+  /** Rows holding all the terms of one of these groups (pairs, mostly) are candidates too, at most `cap` per group. */
+  candidateGroups: Array<{ terms: string[]; cap: number }>;
 }
 
 /**
@@ -354,7 +355,8 @@ export interface KeywordTerms {
  * that, in large corpora, scoring every such row would read a large share of the table for common words, so
  * the candidates are the rows holding one of the rarest terms (rarest first, within the budget), plus the rows
  * holding two of the other terms together (pairs by their expected overlap, df·df'/N, smallest first, within
- * the budget): the rows BM25 ranks first hold several of the question's terms, and the rest add little.
+ * the budget): the rows BM25 ranks first hold several of the question's terms, and the rest add little. When
+ * neither selects anything, the rows holding the rarest terms all together.
  */
 export function keywordTerms(terms: readonly string[], table: TermTable): KeywordTerms {
   const df = (term: string) => table.documentFrequency(term);
@@ -371,13 +373,24 @@ export function keywordTerms(terms: readonly string[], table: TermTable): Keywor
   const pairs: Array<{ pair: [string, string]; rows: number }> = [];
   rest.forEach((a, i) => rest.slice(i + 1).forEach((b) => pairs.push({ pair: [a, b], rows: (df(a) * df(b)) / Math.max(1, table.chunkCount) })));
   pairs.sort((x, y) => x.rows - y.rows);
-  const candidatePairs: KeywordTerms['candidatePairs'] = [];
+  const candidateGroups: KeywordTerms['candidateGroups'] = [];
   for (const { pair, rows } of pairs) {
-    if (rows > budget || candidatePairs.length >= MAX_PAIRS) break;
-    candidatePairs.push({ pair, cap: Math.max(PAIR_ROWS_FLOOR, Math.ceil(PAIR_ROWS_SLACK * rows)) });
+    if (rows > budget || candidateGroups.length >= MAX_PAIRS) break;
+    candidateGroups.push({ terms: pair, cap: cappedRows(rows) });
     budget -= rows;
   }
-  // A question of one common word (or of words that never meet): its rarest term, however common.
-  if (candidateTerms.length === 0 && candidatePairs.length === 0 && byRarity[0]) candidateTerms.push(byRarity[0]);
-  return { scoredTerms, candidateTerms, candidatePairs };
+  if (candidateTerms.length === 0 && candidateGroups.length === 0 && byRarity.length > 0) {
+    // Only common words, no two of them rare enough together (at a million chunks, questions whose rarest word
+    // is in 47k rows): the rows holding the rarest terms all together, as many terms as it takes to bring the
+    // estimate within the budget, capped. Scoring every row of the rarest term had taken 350 ms.
+    const group: string[] = [];
+    let rows = table.chunkCount;
+    for (const term of byRarity) {
+      group.push(term);
+      rows = (rows * df(term)) / Math.max(1, table.chunkCount);
+      if (rows <= MAX_KEYWORD_CANDIDATES) break;
+    }
+    candidateGroups.push({ terms: group, cap: cappedRows(Math.min(rows, MAX_KEYWORD_CANDIDATES)) });
+  }
+  return { scoredTerms, candidateTerms, candidateGroups };
 }

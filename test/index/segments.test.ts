@@ -2,7 +2,7 @@
 // still caught by its checksum, generations stay independent by name, and a format-1 index (one docstore.json)
 // still loads and is segmented by its next re-index.
 import { createHash } from 'node:crypto';
-import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isCoreError } from '../../src/core/errors.js';
@@ -39,6 +39,9 @@ function expectSameContent(a: IndexSnapshot, b: IndexSnapshot): void {
   expect(a.chunks.map((c) => [c.id, c.label, c.text])).toEqual(b.chunks.map((c) => [c.id, c.label, c.text]));
   expect(Buffer.from(a.vectors.buffer).equals(Buffer.from(b.vectors.buffer))).toBe(true);
   expect(Buffer.from(a.bm25!.toBytes()).equals(Buffer.from(b.bm25!.toBytes()))).toBe(true);
+  const records = (s: IndexSnapshot) => [...(s.scan ?? new Map()).values()].sort((x, y) => x.source.localeCompare(y.source));
+  expect(records(a).length).toBeGreaterThan(0);
+  expect(records(a)).toEqual(records(b));
 }
 
 /** A copy of the corpus with one document edited (the others untouched). */
@@ -169,8 +172,12 @@ describe('an index written in format 1 (one docstore.json)', () => {
     expect(built.segments).toHaveLength(1);
     const manifestPath = join(dir, built.generation, 'manifest.json');
     const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
+    // Format 1 had no segments and kept the scan records in scan.json.
     manifest.formatVersion = 1;
     delete manifest.segments;
+    renameSync(join(dir, built.generation, 'docstore.scan.json'), join(dir, built.generation, 'scan.json'));
+    manifest.files['scan.json'] = manifest.files['docstore.scan.json'];
+    delete manifest.files['docstore.scan.json'];
     const text = JSON.stringify(manifest, null, 1);
     writeFileSync(manifestPath, text);
     writeFileSync(join(dir, 'CURRENT'), JSON.stringify({ generation: built.generation, manifestSha256: sha(text) }));

@@ -1,8 +1,9 @@
 // Generations on disk:
 //   INDEX_DIR/CURRENT          {"generation","manifestSha256"}: replaced atomically, the single switch
-//   INDEX_DIR/gen-000042/      manifest.json, seg-<id>.json + seg-<id>.f32 (sealed segments: documents, chunk
-//                              records, vector rows), docstore.json + vectors.f32 (the tail segment), hnsw.bin,
-//                              bm25.bin, scan.json
+//   INDEX_DIR/gen-000042/      manifest.json, seg-<id>.json + seg-<id>.f32 + seg-<id>.scan.json (sealed segments:
+//                              documents and chunk records, vector rows, scan records), docstore.json + vectors.f32 +
+//                              docstore.scan.json (the tail segment), hnsw.bin, bm25.bin
+//                              (format 1: one docstore.json + vectors.f32 for everything, and scan.json)
 // Sealed segments are immutable and named after their content; a new generation hard-links the ones it shares
 // with the previous generation, so a re-index writes what changed, the graph and the postings.
 // A new generation is written to a temporary directory, fsynced and renamed before CURRENT moves to it, so a
@@ -21,6 +22,7 @@ import {
   manifestSchema,
   pointerSchema,
   scanFileSchema,
+  SCAN_RECORD_FIELDS,
   segmentFileNames,
   storedDocumentSchema,
   type DocstoreFile,
@@ -87,8 +89,6 @@ export function writeGeneration(
   fsyncFile(hnswPath); // hnswlib does not fsync
   const bm25Bytes = content.bm25.toBytes();
   writeFileDurable(join(temporaryDir, FILE_NAMES.bm25), bm25Bytes);
-  const scanBytes = content.scan ? Buffer.from(JSON.stringify({ files: content.scan }), 'utf8') : null;
-  if (scanBytes) writeFileDurable(join(temporaryDir, FILE_NAMES.scan), scanBytes);
 
   const createdAt = new Date().toISOString();
   const elements = content.hnsw.getCurrentCount();
@@ -97,7 +97,7 @@ export function writeGeneration(
   for (const chunk of content.chunks) chunksPerSource.set(chunk.source, (chunksPerSource.get(chunk.source) ?? 0) + 1);
   const segmentFiles: Record<string, FileEntry> = {};
   for (const segment of segments) {
-    for (const file of [segment.docstore, segment.vectors]) segmentFiles[file.name] = { sha256: file.sha256, bytes: file.bytes };
+    for (const file of [segment.docstore, segment.vectors, ...(segment.scan ? [segment.scan] : [])]) segmentFiles[file.name] = { sha256: file.sha256, bytes: file.bytes };
   }
   const manifest: Manifest = {
     formatVersion: INDEX_FORMAT_VERSION,
@@ -132,7 +132,6 @@ export function writeGeneration(
       [FILE_NAMES.vectors]: segmentFiles[FILE_NAMES.vectors]!,
       [FILE_NAMES.hnsw]: hnswFile,
       [FILE_NAMES.bm25]: { sha256: sha256(bm25Bytes), bytes: bm25Bytes.byteLength },
-      ...(scanBytes ? { [FILE_NAMES.scan]: { sha256: sha256(scanBytes), bytes: scanBytes.byteLength } } : {}),
     },
   };
   const manifestBytes = JSON.stringify(manifest, null, 1);
@@ -179,6 +178,7 @@ function writeSegments(indexDir: string, dir: string, content: GenerationContent
     throw new Error('internal: a segment layout ends with its one tail');
   }
   const documents = new Map(content.documents.map((doc) => [doc.source, doc]));
+  const scanOf = content.scan ? new Map(content.scan.map((record) => [record.source, record])) : null;
   const previous = content.previous ?? null;
   const previousDir = previous ? join(indexDir, previous.generation) : null;
   const previousBySources = new Map<string, { segment: SnapshotSegment; firstRow: number }>();
@@ -203,41 +203,77 @@ function writeSegments(indexDir: string, dir: string, content: GenerationContent
       return doc;
     });
     const ownRows = rowBytes(firstRow, rows, content.vectors);
+    // The tail also carries the records of files that are no document (skipped, duplicates).
+    const scan = scanOf
+      ? [
+          ...planned.sources.flatMap((source) => scanOf.get(source) ?? []),
+          ...(planned.sealed ? [] : (content.scan ?? []).filter((record) => !documents.has(record.source))),
+        ]
+      : null;
     const candidate = previous && previousDir ? previousBySources.get(`${planned.sealed ? 'sealed' : 'tail'}\0${planned.sources.join('\0')}`) : undefined;
+    const linkable = (file: SegmentFile | undefined): file is SegmentFile => file !== undefined && previousDir !== null && stillAsVerified(join(previousDir, file.name), file);
+    const link = (file: SegmentFile): SegmentFile => {
+      linkOrCopy(join(previousDir!, file.name), join(dir, file.name));
+      return { ...file, ...identity(join(dir, file.name)) };
+    };
+    let segment: SnapshotSegment;
     if (
       candidate &&
       previous &&
-      previousDir &&
       sameSegmentContent(previous, candidate.firstRow, candidate.segment, content.chunks, firstRow, rows, documents) &&
       Buffer.compare(ownRows, rowBytes(candidate.firstRow, candidate.segment.rows, previous.vectors)) === 0 &&
-      [candidate.segment.docstore, candidate.segment.vectors].every((file) => stillAsVerified(join(previousDir, file.name), file))
+      linkable(candidate.segment.docstore) &&
+      linkable(candidate.segment.vectors)
     ) {
-      const linked = [candidate.segment.docstore, candidate.segment.vectors].map((file) => {
-        linkOrCopy(join(previousDir, file.name), join(dir, file.name));
-        return { ...file, ...identity(join(dir, file.name)) };
-      });
-      written.push({ ...candidate.segment, docstore: linked[0]!, vectors: linked[1]! });
-      firstRow += rows;
-      continue;
+      const { scan: _scanDecidedBelow, ...kept } = candidate.segment;
+      segment = { ...kept, docstore: link(candidate.segment.docstore), vectors: link(candidate.segment.vectors) };
+    } else {
+      const chunkRows = content.chunks.slice(firstRow, firstRow + rows);
+      const docstoreTemporary = planned.sealed ? 'segment.json.tmp' : FILE_NAMES.docstore;
+      const docstoreFile = writePiecesDurable(join(dir, docstoreTemporary), docstorePieces(docs, chunkRows));
+      const id = planned.sealed ? `seg-${docstoreFile.sha256.slice(0, 16)}` : null;
+      const names = id ? segmentFileNames(id) : { docstore: FILE_NAMES.docstore, vectors: FILE_NAMES.vectors };
+      if (id) renameSync(join(dir, docstoreTemporary), join(dir, names.docstore));
+      writeFileDurable(join(dir, names.vectors), ownRows);
+      segment = {
+        id,
+        sources: planned.sources,
+        rows,
+        docstore: { name: names.docstore, ...docstoreFile, ...identity(join(dir, names.docstore)) },
+        vectors: { name: names.vectors, sha256: sha256(ownRows), bytes: ownRows.byteLength, ...identity(join(dir, names.vectors)) },
+      };
     }
-    const chunkRows = content.chunks.slice(firstRow, firstRow + rows);
-    const docstoreTemporary = planned.sealed ? 'segment.json.tmp' : FILE_NAMES.docstore;
-    const docstoreFile = writePiecesDurable(join(dir, docstoreTemporary), docstorePieces(docs, chunkRows));
-    const id = planned.sealed ? `seg-${docstoreFile.sha256.slice(0, 16)}` : null;
-    const names = id ? segmentFileNames(id) : { docstore: FILE_NAMES.docstore, vectors: FILE_NAMES.vectors };
-    if (id) renameSync(join(dir, docstoreTemporary), join(dir, names.docstore));
-    writeFileDurable(join(dir, names.vectors), ownRows);
-    written.push({
-      id,
-      sources: planned.sources,
-      rows,
-      docstore: { name: names.docstore, ...docstoreFile, ...identity(join(dir, names.docstore)) },
-      vectors: { name: names.vectors, sha256: sha256(ownRows), bytes: ownRows.byteLength, ...identity(join(dir, names.vectors)) },
-    });
+    // Scan records change without the documents changing (a file touched, a racy record confirmed): they are a
+    // third file of the segment, linked or written on their own.
+    if (scan) {
+      const previousScan = candidate?.segment.scan;
+      if (previous && previousScan && sameScanRecords(previous, previousScan.sources, scan) && linkable(previousScan)) {
+        segment.scan = { ...link(previousScan), sources: previousScan.sources };
+      } else {
+        const name = segment.id ? segmentFileNames(segment.id).scan : FILE_NAMES.tailScan;
+        const file = writePiecesDurable(join(dir, name), scanPieces(scan));
+        segment.scan = { name, ...file, ...identity(join(dir, name)), sources: scan.map((record) => record.source) };
+      }
+    }
+    written.push(segment);
     firstRow += rows;
   }
   if (firstRow !== content.chunks.length) throw new Error('internal: the chunks are not grouped by segment');
   return written;
+}
+
+/** The previous generation stored exactly `scan` for `sources`. */
+function sameScanRecords(previous: IndexSnapshot, sources: readonly string[], scan: readonly ScannedFile[]): boolean {
+  if (sources.length !== scan.length) return false;
+  return scan.every((record, i) => {
+    const before = sources[i] === record.source ? previous.scan?.get(record.source) : undefined;
+    return before !== undefined && (before === record || SCAN_RECORD_FIELDS.every((field) => sameValue(before[field], record[field])));
+  });
+}
+
+function sameValue(x: unknown, y: unknown): boolean {
+  if (Array.isArray(x) && Array.isArray(y)) return x.length === y.length && x.every((value, i) => value === y[i]);
+  return x === y;
 }
 
 /** Same documents (every stored field), same chunk records in the same rows. */
@@ -269,12 +305,7 @@ const DOCUMENT_FIELDS = Object.keys(storedDocumentSchema.shape) as Array<keyof D
 
 function sameStoredDocument(a: StoredDocument, b: StoredDocument): boolean {
   if (a === b) return true;
-  return DOCUMENT_FIELDS.every((field) => {
-    const x: unknown = a[field];
-    const y: unknown = b[field];
-    if (Array.isArray(x) && Array.isArray(y)) return x.length === y.length && x.every((value, i) => value === y[i]);
-    return x === y;
-  });
+  return DOCUMENT_FIELDS.every((field) => sameValue(a[field], b[field]));
 }
 
 /** The document as stored: exactly the fields of the docstore schema, in its order (the bytes depend on nothing else). */
@@ -319,6 +350,17 @@ function* docstorePieces(documents: readonly StoredDocument[], chunks: readonly 
   for (let i = 0; i < chunks.length; i++) {
     const { id, source, start, end, label } = chunks[i]!;
     yield (i > 0 ? ',' : '') + JSON.stringify({ id, source, start, end, label } satisfies DocstoreFile['chunks'][number]);
+  }
+  yield ']}';
+}
+
+/** A scan segment's JSON: `{"files":[…]}`, the shape of format 1's scan.json. */
+function* scanPieces(scan: readonly ScannedFile[]): Generator<string> {
+  yield '{"files":[';
+  for (let i = 0; i < scan.length; i++) {
+    const record: Record<string, unknown> = {};
+    for (const field of SCAN_RECORD_FIELDS) record[field] = scan[i]![field];
+    yield (i > 0 ? ',' : '') + JSON.stringify(record);
   }
   yield ']}';
 }
@@ -369,13 +411,15 @@ export function loadGeneration(indexDir: string, generation: string, expectedMan
   const sealed = manifest.segments ?? [];
   const parts = [
     ...sealed.map((segment) => ({ id: segment.id as string | null, ...segmentFileNames(segment.id), declared: segment })),
-    { id: null, docstore: FILE_NAMES.docstore, vectors: FILE_NAMES.vectors, declared: null },
+    { id: null, docstore: FILE_NAMES.docstore, vectors: FILE_NAMES.vectors, scan: FILE_NAMES.tailScan, declared: null },
   ];
   const vectors = new Float32Array(manifest.counts.chunks * dimension);
   const vectorView = new Uint8Array(vectors.buffer);
   const loadedDocuments = new Map<string, StoredDocument>();
   const storedChunks: DocstoreFile['chunks'] = [];
   const segments: SnapshotSegment[] = [];
+  const scannedInSegments = new Map<string, ScannedFile>();
+  let everySegmentScanned = true;
   for (const part of parts) {
     const docstoreFile = readChecked(part.docstore);
     const docstore = parseOrCorrupt(docstoreSchema, parseJsonOrCorrupt(docstoreFile.bytes.toString('utf8'), part.docstore), part.docstore);
@@ -397,10 +441,18 @@ export function loadGeneration(indexDir: string, generation: string, expectedMan
       loadedDocuments.set(doc.source, doc);
     }
     for (const chunk of docstore.chunks) storedChunks.push(chunk);
+    let scanFile: (SegmentFile & { sources: string[] }) | null = null;
+    if (manifest.files[part.scan]) {
+      const checked = readChecked(part.scan);
+      const records = parseOrCorrupt(scanFileSchema, parseJsonOrCorrupt(checked.bytes.toString('utf8'), part.scan), part.scan).files;
+      for (const record of records) scannedInSegments.set(record.source, record);
+      scanFile = { name: part.scan, sha256: checked.expected.sha256, bytes: checked.size, ino: checked.ino, mtimeMs: checked.mtimeMs, sources: records.map((record) => record.source) };
+    } else everySegmentScanned = false;
     segments.push({
       id: part.id,
       sources: docstore.documents.map((doc) => doc.source),
       rows,
+      ...(scanFile ? { scan: scanFile } : {}),
       docstore: { name: part.docstore, sha256: docstoreFile.expected.sha256, bytes: docstoreFile.size, ino: docstoreFile.ino, mtimeMs: docstoreFile.mtimeMs },
       vectors: { name: part.vectors, sha256: vectorFile.expected.sha256, bytes: vectorFile.size, ino: vectorFile.ino, mtimeMs: vectorFile.mtimeMs },
     });
@@ -431,7 +483,7 @@ export function loadGeneration(indexDir: string, generation: string, expectedMan
     if (bm25.size !== storedChunks.length) throw corrupt(`${generation}/${FILE_NAMES.bm25} indexes ${bm25.size} rows for ${storedChunks.length} chunks`);
   }
 
-  let scan: Map<string, ScannedFile> | undefined;
+  let scan: Map<string, ScannedFile> | undefined = everySegmentScanned ? scannedInSegments : undefined;
   if (manifest.files[FILE_NAMES.scan]) {
     const records = parseOrCorrupt(scanFileSchema, parseJsonOrCorrupt(read(FILE_NAMES.scan).toString('utf8'), FILE_NAMES.scan), FILE_NAMES.scan);
     scan = new Map(records.files.map((file) => [file.source, file]));

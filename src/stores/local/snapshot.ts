@@ -30,6 +30,8 @@ export interface SnapshotSegment {
   rows: number;
   docstore: SegmentFile;
   vectors: SegmentFile;
+  /** The scan records of its documents (the tail's also those of files that are no document), when stored. */
+  scan?: SegmentFile & { sources: readonly string[] };
 }
 
 export interface IndexSnapshot {

@@ -397,11 +397,19 @@ export async function runPhase(phase: string, jobPath: string, resultPath: strin
   writeFileSync(resultPath, JSON.stringify(result));
 }
 
-function directorySize(dir: string): number {
+/** Bytes under `dir`, a file hard-linked under several names (segments shared by generations) counted once. */
+function directorySize(dir: string, seen = new Set<number>()): number {
   let total = 0;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
-    total += entry.isDirectory() ? directorySize(path) : statSync(path).size;
+    if (entry.isDirectory()) {
+      total += directorySize(path, seen);
+      continue;
+    }
+    const stat = statSync(path);
+    if (seen.has(stat.ino)) continue;
+    seen.add(stat.ino);
+    total += stat.size;
   }
   return total;
 }

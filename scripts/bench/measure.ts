@@ -170,6 +170,7 @@ interface QueryResult {
   rssAfterManyMb: number;
   heapAfterManyMb: number;
   rssAfterManyIdleMb: number;
+  rssAfterLoadSettledMb: number;
   heapAfterLoadMb: number;
   manyQuestions: number;
   retrieve: number[];
@@ -194,9 +195,10 @@ async function queryPhase(job: QueryJob, log: (line: string) => void): Promise<Q
   gc();
   const rssMb = process.memoryUsage().rss / 2 ** 20;
   const heapAfterLoadMb = process.memoryUsage().heapUsed / 2 ** 20;
-  log(`  load: generation ${Math.round(loadGenerationMs)} ms + knowledge base ${Math.round(loadKbMs)} ms, RSS ${Math.round(rssMb)} MB`);
+  const rssAfterLoadSettledMb = await settledRssMb();
+  log(`  load: generation ${Math.round(loadGenerationMs)} ms + knowledge base ${Math.round(loadKbMs)} ms, RSS ${Math.round(rssMb)} MB (settled ${Math.round(rssAfterLoadSettledMb)} MB)`);
 
-  const evidence: EvidenceModel = { idf: (term) => base.bm25.idf(term), embed: (text) => embedder.embed(text), wordSimilarity: (a, b) => embedder.wordSimilarity(a, b) };
+  const evidence: EvidenceModel = { idf: (term) => base.bm25.idf(term), embed: (text) => embedder.embedValues(text), wordSimilarity: (a, b) => embedder.wordSimilarity(a, b) };
   const questions = job.questions.map((q) => q.question);
   // Warm-up: JIT and lazily built caches, as a bot that has served a few questions.
   for (const question of questions.slice(0, 10)) await base.retrieve(question, { k: RETRIEVE_K });
@@ -228,14 +230,10 @@ async function queryPhase(job: QueryJob, log: (line: string) => void): Promise<Q
   gc();
   const rssAfterManyMb = process.memoryUsage().rss / 2 ** 20;
   const heapAfterManyMb = process.memoryUsage().heapUsed / 2 ** 20;
-  // V8 keeps the heap it grew during the burst until it is idle (its memory reducer then gives pages back): a bot
-  // between questions. Read again after 3 s without work.
-  for (let i = 0; i < 6; i++) {
-    await new Promise((resolveIdle) => setTimeout(resolveIdle, 500));
-    gc();
-  }
-  const rssAfterManyIdleMb = process.memoryUsage().rss / 2 ** 20;
-  log(`  RSS after ${job.rssQuestions.length} more questions: ${Math.round(rssAfterManyMb)} MB (heap in use ${Math.round(heapAfterManyMb)} MB), after 3 s idle ${Math.round(rssAfterManyIdleMb)} MB`);
+  // V8 keeps the heap it grew during the burst until it is idle (its memory reducer then gives pages back), as a
+  // bot is between questions: read again once settled, the same way as after load.
+  const rssAfterManyIdleMb = await settledRssMb();
+  log(`  RSS after ${job.rssQuestions.length} more questions: ${Math.round(rssAfterManyMb)} MB (heap in use ${Math.round(heapAfterManyMb)} MB), settled ${Math.round(rssAfterManyIdleMb)} MB`);
 
   // Vector search alone, HNSW against the exact scans, on the same query vectors.
   const vectors = questions.map((q) => embedder.embed(q));
@@ -295,6 +293,7 @@ async function queryPhase(job: QueryJob, log: (line: string) => void): Promise<Q
     rssAfterManyMb,
     heapAfterManyMb,
     rssAfterManyIdleMb,
+    rssAfterLoadSettledMb,
     heapAfterLoadMb,
     manyQuestions: job.rssQuestions.length,
     retrieve,
@@ -366,6 +365,25 @@ class BruteForce {
   }
 }
 
+/**
+ * Resident memory once the process has been idle: a full collection every 500 ms until RSS has not fallen for
+ * three readings in a row (V8's memory reducer returns pages some seconds after work stops), at most 20 s.
+ */
+async function settledRssMb(): Promise<number> {
+  let lowest = Number.POSITIVE_INFINITY;
+  let steady = 0;
+  for (let i = 0; i < 40 && steady < 3; i++) {
+    await new Promise((resolveIdle) => setTimeout(resolveIdle, 500));
+    gc();
+    const rss = process.memoryUsage().rss / 2 ** 20;
+    if (rss < lowest - 1) {
+      lowest = rss;
+      steady = 0;
+    } else steady += 1;
+  }
+  return Math.min(lowest, process.memoryUsage().rss / 2 ** 20);
+}
+
 let gcFunction: (() => void) | null = null;
 /** Full collection before reading RSS, without needing `--expose-gc` on the command line. */
 function gc(): void {
@@ -397,11 +415,19 @@ export async function runPhase(phase: string, jobPath: string, resultPath: strin
   writeFileSync(resultPath, JSON.stringify(result));
 }
 
-function directorySize(dir: string): number {
+/** Bytes under `dir`, a file hard-linked under several names (segments shared by generations) counted once. */
+function directorySize(dir: string, seen = new Set<number>()): number {
   let total = 0;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
-    total += entry.isDirectory() ? directorySize(path) : statSync(path).size;
+    if (entry.isDirectory()) {
+      total += directorySize(path, seen);
+      continue;
+    }
+    const stat = statSync(path);
+    if (seen.has(stat.ino)) continue;
+    seen.add(stat.ino);
+    total += stat.size;
   }
   return total;
 }
@@ -493,6 +519,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
         rss_after_queries_mb: round(q.rssAfterQueriesMb, 0),
         rss_after_many_mb: round(q.rssAfterManyMb, 0),
         rss_after_many_idle_mb: round(q.rssAfterManyIdleMb, 0),
+        rss_after_load_settled_mb: round(q.rssAfterLoadSettledMb, 0),
         heap_after_load_mb: round(q.heapAfterLoadMb, 0),
         heap_after_many_mb: round(q.heapAfterManyMb, 0),
         rss_many_questions: q.manyQuestions,

@@ -46,6 +46,8 @@ export interface SizeReport {
   rss_after_many_mb: number;
   /** The same after 3 s without work (V8 returns the heap it grew during the burst). */
   rss_after_many_idle_mb: number;
+  /** RSS after load once idle, measured as `rss_after_many_idle_mb`: the baseline for memory growth. */
+  rss_after_load_settled_mb: number;
   heap_after_load_mb: number;
   heap_after_many_mb: number;
   rss_many_questions: number;
@@ -126,7 +128,8 @@ export function formatTable(report: BenchReport): string {
     ['  recall@10 (against native exact)', (s) => `${s.recall_at_10}`],
     ['load (generation + KB)', (s) => `${s.load_ms} ms (${s.load_generation_ms} + ${s.load_kb_ms})`],
     ['RSS after load · after queries', (s) => `${s.rss_mb} · ${s.rss_after_queries_mb} MB`],
-    ['RSS after N more questions · after 3 s idle', (s) => `${s.rss_after_many_mb} · ${s.rss_after_many_idle_mb} MB (N = ${s.rss_many_questions})`],
+    ['RSS after load, settled · after N more questions, settled', (s) => `${s.rss_after_load_settled_mb} · ${s.rss_after_many_idle_mb} MB (N = ${s.rss_many_questions}, ${growth(s)})`],
+    ['RSS right after the N questions', (s) => `${s.rss_after_many_mb} MB`],
     ['  JS heap in use: after load · after N', (s) => `${s.heap_after_load_mb} · ${s.heap_after_many_mb} MB`],
     ['peak RSS: full build · with 3 re-indexes', (s) => `${s.build_peak_rss_mb} · ${s.peak_rss_mb} MB`],
     ['index on disk (all generations)', (s) => `${s.disk_mb} MB (${s.disk_total_mb} MB)`],
@@ -227,3 +230,10 @@ function escapeXml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
+
+/** Growth of settled RSS over the questions, against the settled RSS after load. */
+function growth(s: SizeReport): string {
+  if (s.rss_after_load_settled_mb <= 0) return 'no baseline';
+  const change = (s.rss_after_many_idle_mb / s.rss_after_load_settled_mb - 1) * 100;
+  return `${change >= 0 ? '+' : ''}${change.toFixed(1)} % over load`;
+}

@@ -40,8 +40,10 @@ export async function createServices(options: AppOptions): Promise<Services> {
         ? // Imported only when configured: the OpenAI client takes ~250 ms to load.
           (await import('../providers/openai.js')).createOpenAIChatModel(config.openai)
         : null;
-  // Sentence scoring always uses the local vectors: cheap, synchronous, and no network call per sentence.
-  const scorer = createLocalEmbedder(config);
+  // Sentence scoring always uses the local vectors: cheap, synchronous, and no network call per sentence. Plain
+  // arrays, not typed ones: see `embedValues`.
+  const localVectors = createLocalEmbedder(config);
+  const scorer = { embed: (text: string) => localVectors.embedValues(text), wordSimilarity: (a: string, b: string) => localVectors.wordSimilarity(a, b) };
   const catalog = loadCatalog(config.entitiesFile);
   phase('scorerAndCatalog');
   const store = options.store ?? (await createCorpusStore(config, embedder, logger));

@@ -473,18 +473,11 @@ const SEQUENCE = /\b(?:then|next|afterwards|afterward|subsequently|later|from th
 const REACTION = /\b(?:hit back|struck back|retaliat\w*|responded|reacted|in return|in response|countered|backlash)\b/i;
 const CAUSAL_CUE = /\b(?:because|due to|owing to|as a result of|in response to|after|following|amid|amidst|over|prompted|sparked|triggered)\b/i;
 
-/** Word-pair similarities, least recently used dropped first (~100 bytes an entry). */
-const similarityCache = new LRUCache<string, number>({ max: 100_000 });
-
 function similarity(evidence: EvidenceModel, a: string, b: string): number {
   if (a === b) return 1;
-  const key = a < b ? `${a} ${b}` : `${b} ${a}`;
-  let value = similarityCache.get(key);
-  if (value === undefined) {
-    value = evidence.wordSimilarity?.(a, b) ?? 0;
-    similarityCache.set(key, value);
-  }
-  return value;
+  // Not cached: the scorer computes it in place from its word-vector matrix, which costs about what a keyed cache
+  // lookup did, without the cache's ~10 MB of heap.
+  return evidence.wordSimilarity?.(a, b) ?? 0;
 }
 
 /**
@@ -532,8 +525,12 @@ interface DocumentAnalysis {
   terms?: Set<string>;
   caseCounts?: Map<string, [number, number]>;
 }
-/** Sentences of cached documents, all documents together (~5 kB each with their tokens, terms and vector). */
-const DOCUMENT_CACHE_SENTENCES = 5_000;
+/**
+ * Sentences of cached documents, all documents together (~5 kB each with their tokens, terms and vector, so
+ * ~10 MB): a conversation's follow-ups come back to the same few dozen documents; a larger cache mostly keeps
+ * documents no question returns to.
+ */
+const DOCUMENT_CACHE_SENTENCES = 2_000;
 const documentCache = new LRUCache<string, DocumentAnalysis>({ max: 2000, maxSize: DOCUMENT_CACHE_SENTENCES, sizeCalculation: (entry) => entry.sentences.length + 1 });
 
 function analysisOf(doc: CleanDocument): DocumentAnalysis {

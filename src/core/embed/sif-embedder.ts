@@ -2,7 +2,6 @@
 // (Arora et al., "A simple but tough-to-beat baseline for sentence embeddings"). Word probabilities come from
 // the vectors' frequency rank via Zipf's law, so nothing beyond the shipped vectors is needed.
 import { Embeddings } from '@langchain/core/embeddings';
-import { LRUCache } from 'lru-cache';
 import type { Embedder } from '../types.js';
 import { words } from '../text/tokens.js';
 import type { WordVectors } from './word-vectors.js';
@@ -52,10 +51,27 @@ export class SifEmbedder extends Embeddings implements Embedder {
     return Array.from(this.embed(text));
   }
 
-  /** Synchronous form for hot paths (answer scoring); unit length, or all zeros for text with no words. */
+  /** Synchronous form (indexing, queries); unit length, or all zeros for text with no words. */
   embed(text: string): Float32Array {
+    return this.embedInto(text, new Float32Array(this.dimension));
+  }
+
+  /**
+   * The same vector as a plain array, for answer scoring. Scoring embeds hundreds of sentences per question; a
+   * typed array per sentence is a small native allocation each, and their churn fragmented the C heap (RSS grew by
+   * ~85 MB over a few thousand questions at 100k chunks while the live data stayed constant). A plain array lives
+   * on the JS heap, which the collector compacts.
+   */
+  embedValues(text: string): number[] {
+    const scratch = (this.scratch ??= new Float32Array(this.dimension));
+    scratch.fill(0);
+    return Array.from(this.embedInto(text, scratch));
+  }
+
+  private scratch: Float32Array | null = null;
+
+  private embedInto(text: string, out: Float32Array): Float32Array {
     const dimension = this.dimension;
-    const out = new Float32Array(dimension);
     for (const word of words(text)) {
       const row = this.vectors.rows.get(word);
       if (row === undefined) {
@@ -76,32 +92,40 @@ export class SifEmbedder extends Embeddings implements Embedder {
     return out;
   }
 
-  /** Least recently used words dropped first: ~0.5 kB a word, and questions bring new words forever. */
-  private readonly unitWords = new LRUCache<string, Float32Array | false>({ max: 20_000 });
+  /**
+   * 1 / |v| per vocabulary row, computed on first use (0 = not yet): word similarity reads the shared matrix in
+   * place, so scoring allocates nothing per word and needs no cache (a per-word cache of unit vectors grew the
+   * heap by ~10 MB over a few thousand questions).
+   */
+  private inverseNorms: Float64Array | null = null;
 
-  /** Unit GloVe vector of one folded word, or null when the word is not in the vocabulary. Cached. */
-  wordVector(word: string): Float32Array | null {
-    const cached = this.unitWords.get(word);
-    if (cached !== undefined) return cached || null;
-    const row = this.vectors.rows.get(word);
-    let vector: Float32Array | null = null;
-    if (row !== undefined) {
-      vector = this.vectors.matrix.slice(row * this.dimension, (row + 1) * this.dimension);
-      normalize(vector);
+  private inverseNorm(row: number): number {
+    const norms = (this.inverseNorms ??= new Float64Array(this.vectors.count));
+    let value = norms[row] ?? 0;
+    if (value === 0) {
+      const offset = row * this.dimension;
+      let sum = 0;
+      for (let i = 0; i < this.dimension; i++) sum += (this.vectors.matrix[offset + i] ?? 0) ** 2;
+      value = sum > 0 ? 1 / Math.sqrt(sum) : Number.POSITIVE_INFINITY;
+      norms[row] = value;
     }
-    this.unitWords.set(word, vector ?? false);
-    return vector;
+    return Number.isFinite(value) ? value : 0;
   }
 
   /** Cosine similarity of two words' vectors (0 when either is unknown): "met" ~ "talks", "fire" ~ "launched". */
   wordSimilarity(a: string, b: string): number {
     if (a === b) return 1;
-    const x = this.wordVector(a);
-    const y = this.wordVector(b);
-    if (!x || !y) return 0;
+    const rowA = this.vectors.rows.get(a);
+    const rowB = this.vectors.rows.get(b);
+    if (rowA === undefined || rowB === undefined) return 0;
+    const scale = this.inverseNorm(rowA) * this.inverseNorm(rowB);
+    if (scale === 0) return 0;
+    const matrix = this.vectors.matrix;
+    const offsetA = rowA * this.dimension;
+    const offsetB = rowB * this.dimension;
     let dot = 0;
-    for (let i = 0; i < x.length; i++) dot += (x[i] ?? 0) * (y[i] ?? 0);
-    return dot;
+    for (let i = 0; i < this.dimension; i++) dot += (matrix[offsetA + i] ?? 0) * (matrix[offsetB + i] ?? 0);
+    return dot * scale;
   }
 }
 

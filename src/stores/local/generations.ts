@@ -1,28 +1,40 @@
 // Generations on disk:
 //   INDEX_DIR/CURRENT          {"generation","manifestSha256"}: replaced atomically, the single switch
-//   INDEX_DIR/gen-000042/      manifest.json, docstore.json, vectors.f32, hnsw.bin
+//   INDEX_DIR/gen-000042/      manifest.json, seg-<id>.json + seg-<id>.f32 + seg-<id>.scan.json (sealed segments:
+//                              documents and chunk records, vector rows, scan records), docstore.json + vectors.f32 +
+//                              docstore.scan.json (the tail segment), hnsw.bin, bm25.bin
+//                              (format 1: one docstore.json + vectors.f32 for everything, and scan.json)
+// Sealed segments are immutable and named after their content; a new generation hard-links the ones it shares
+// with the previous generation, so a re-index writes what changed, the graph and the postings.
 // A new generation is written to a temporary directory, fsynced and renamed before CURRENT moves to it, so a
 // crash at any point leaves the previous generation current and loadable. Every file is checked against the
 // manifest's checksums before hnswlib sees it: the native reader trusts its input.
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, fstatSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import hnswlib from 'hnswlib-node';
 import { CoreError } from '../../core/errors.js';
 import {
   FILE_NAMES,
   INDEX_FORMAT_VERSION,
+  READABLE_FORMAT_VERSIONS,
   docstoreSchema,
   manifestSchema,
   pointerSchema,
   scanFileSchema,
+  SCAN_RECORD_FIELDS,
+  segmentFileNames,
+  storedDocumentSchema,
   type DocstoreFile,
+  type FileEntry,
   type Manifest,
 } from './manifest.js';
 import { fsyncDirectory, fsyncFile, hashFile, replaceFileAtomic, sha256, writeFileDurable, writePiecesDurable } from './files.js';
 import { Bm25Index } from '../../core/retrieve/bm25.js';
 import type { ScannedFile } from '../../core/ingest/load.js';
 import type { SkippedFile, StoredDocument } from '../../core/types.js';
-import type { HnswIndex, IndexSnapshot, StoredChunk } from './snapshot.js';
+import type { SegmentLayout } from './segments.js';
+import type { HnswIndex, IndexSnapshot, SegmentFile, SnapshotSegment, StoredChunk } from './snapshot.js';
 
 const POINTER = 'CURRENT';
 const GENERATION_PATTERN = /^gen-(\d{6,})$/;
@@ -41,6 +53,13 @@ export interface GenerationContent {
   parserRevision?: number;
   chunkerRevision?: number;
   scan?: readonly ScannedFile[];
+  /**
+   * Which documents go to which segment, in row order (`chunks` must follow it), the tail last (segments.ts
+   * `planSegments`). Without it every document goes to the tail.
+   */
+  segments?: readonly SegmentLayout[];
+  /** The verified generation this one is derived from, in the same directory: its unchanged segments are linked. */
+  previous?: IndexSnapshot | null;
 }
 
 export function hasIndex(indexDir: string): boolean {
@@ -63,24 +82,23 @@ export function writeGeneration(
   rmSync(temporaryDir, { recursive: true, force: true });
   mkdirSync(temporaryDir);
 
-  // Streamed: the same bytes as JSON.stringify({ documents, chunks }), without a 50 MB string and buffer at 100k chunks.
-  const docstoreFile = writePiecesDurable(join(temporaryDir, FILE_NAMES.docstore), docstorePieces(content.documents, content.chunks));
-  const vectorBytes = new Uint8Array(content.vectors.buffer, content.vectors.byteOffset, content.vectors.byteLength);
-  writeFileDurable(join(temporaryDir, FILE_NAMES.vectors), vectorBytes);
+  const segments = writeSegments(indexDir, temporaryDir, content);
   const hnswPath = join(temporaryDir, FILE_NAMES.hnsw);
   content.hnsw.writeIndexSync(hnswPath);
   const hnswFile = hashFile(hnswPath);
   fsyncFile(hnswPath); // hnswlib does not fsync
   const bm25Bytes = content.bm25.toBytes();
   writeFileDurable(join(temporaryDir, FILE_NAMES.bm25), bm25Bytes);
-  const scanBytes = content.scan ? Buffer.from(JSON.stringify({ files: content.scan }), 'utf8') : null;
-  if (scanBytes) writeFileDurable(join(temporaryDir, FILE_NAMES.scan), scanBytes);
 
   const createdAt = new Date().toISOString();
   const elements = content.hnsw.getCurrentCount();
   // One pass over the chunks: filtering them once per document is quadratic (minutes at 100k chunks).
   const chunksPerSource = new Map<string, number>();
   for (const chunk of content.chunks) chunksPerSource.set(chunk.source, (chunksPerSource.get(chunk.source) ?? 0) + 1);
+  const segmentFiles: Record<string, FileEntry> = {};
+  for (const segment of segments) {
+    for (const file of [segment.docstore, segment.vectors, ...(segment.scan ? [segment.scan] : [])]) segmentFiles[file.name] = { sha256: file.sha256, bytes: file.bytes };
+  }
   const manifest: Manifest = {
     formatVersion: INDEX_FORMAT_VERSION,
     generation,
@@ -107,12 +125,13 @@ export function writeGeneration(
     ...(content.boilerplateLines && content.parserRevision !== undefined
       ? { boilerplateLines: [...content.boilerplateLines], parserRevision: content.parserRevision }
       : {}),
+    segments: segments.flatMap((segment) => (segment.id ? [{ id: segment.id, documents: segment.sources.length, chunks: segment.rows }] : [])),
     files: {
-      [FILE_NAMES.docstore]: docstoreFile,
-      [FILE_NAMES.vectors]: { sha256: sha256(vectorBytes), bytes: vectorBytes.byteLength },
+      ...segmentFiles,
+      [FILE_NAMES.docstore]: segmentFiles[FILE_NAMES.docstore]!,
+      [FILE_NAMES.vectors]: segmentFiles[FILE_NAMES.vectors]!,
       [FILE_NAMES.hnsw]: hnswFile,
       [FILE_NAMES.bm25]: { sha256: sha256(bm25Bytes), bytes: bm25Bytes.byteLength },
-      ...(scanBytes ? { [FILE_NAMES.scan]: { sha256: sha256(scanBytes), bytes: scanBytes.byteLength } } : {}),
     },
   };
   const manifestBytes = JSON.stringify(manifest, null, 1);
@@ -142,17 +161,206 @@ export function writeGeneration(
       ? { boilerplateLines: content.boilerplateLines, parserRevision: content.parserRevision }
       : {}),
     ...(content.scan ? { scan: new Map(content.scan.map((file) => [file.source, file])) } : {}),
+    // The names are the same after the directory's rename, and so are the inodes.
+    segments,
   };
 }
 
-/** The docstore file's JSON, piece by piece: `{"documents":[…],"chunks":[…]}` with the fields `DocstoreFile` declares. */
+/**
+ * Writes the docstore and vector segments of `content` into `dir`. A segment holding the same documents as one of
+ * `content.previous`, with equal records, chunks and vector rows, is hard-linked from the previous generation
+ * (copied where the filesystem refuses links) when its files are still the ones that generation verified; every
+ * other segment is written, a sealed one under its content id.
+ */
+function writeSegments(indexDir: string, dir: string, content: GenerationContent): SnapshotSegment[] {
+  const layout = content.segments ?? [{ sources: content.documents.map((doc) => doc.source), sealed: false }];
+  if (layout.length === 0 || layout.some((segment, i) => segment.sealed === (i === layout.length - 1))) {
+    throw new Error('internal: a segment layout ends with its one tail');
+  }
+  const documents = new Map(content.documents.map((doc) => [doc.source, doc]));
+  const scanOf = content.scan ? new Map(content.scan.map((record) => [record.source, record])) : null;
+  const previous = content.previous ?? null;
+  const previousDir = previous ? join(indexDir, previous.generation) : null;
+  const previousBySources = new Map<string, { segment: SnapshotSegment; firstRow: number }>();
+  let previousRow = 0;
+  for (const segment of previous?.segments ?? []) {
+    previousBySources.set(`${segment.id === null ? 'tail' : 'sealed'}\0${segment.sources.join('\0')}`, { segment, firstRow: previousRow });
+    previousRow += segment.rows;
+  }
+  const dimension = content.embedder.dimension;
+  const rowBytes = (firstRow: number, rows: number, vectors: Float32Array) =>
+    new Uint8Array(vectors.buffer, vectors.byteOffset + firstRow * dimension * 4, rows * dimension * 4);
+
+  const written: SnapshotSegment[] = [];
+  let firstRow = 0;
+  for (const planned of layout) {
+    const members = new Set(planned.sources);
+    let rows = 0;
+    while (firstRow + rows < content.chunks.length && members.has(content.chunks[firstRow + rows]!.source)) rows++;
+    const docs = planned.sources.map((source) => {
+      const doc = documents.get(source);
+      if (!doc) throw new Error(`internal: segment document ${source} is not in the generation`);
+      return doc;
+    });
+    const ownRows = rowBytes(firstRow, rows, content.vectors);
+    // The tail also carries the records of files that are no document (skipped, duplicates).
+    const scan = scanOf
+      ? [
+          ...planned.sources.flatMap((source) => scanOf.get(source) ?? []),
+          ...(planned.sealed ? [] : (content.scan ?? []).filter((record) => !documents.has(record.source))),
+        ]
+      : null;
+    const candidate = previous && previousDir ? previousBySources.get(`${planned.sealed ? 'sealed' : 'tail'}\0${planned.sources.join('\0')}`) : undefined;
+    const linkable = (file: SegmentFile | undefined): file is SegmentFile => file !== undefined && previousDir !== null && stillAsVerified(join(previousDir, file.name), file);
+    const link = (file: SegmentFile): SegmentFile => {
+      linkOrCopy(join(previousDir!, file.name), join(dir, file.name));
+      return { ...file, ...identity(join(dir, file.name)) };
+    };
+    let segment: SnapshotSegment;
+    if (
+      candidate &&
+      previous &&
+      sameSegmentContent(previous, candidate.firstRow, candidate.segment, content.chunks, firstRow, rows, documents) &&
+      Buffer.compare(ownRows, rowBytes(candidate.firstRow, candidate.segment.rows, previous.vectors)) === 0 &&
+      linkable(candidate.segment.docstore) &&
+      linkable(candidate.segment.vectors)
+    ) {
+      const { scan: _scanDecidedBelow, ...kept } = candidate.segment;
+      segment = { ...kept, docstore: link(candidate.segment.docstore), vectors: link(candidate.segment.vectors) };
+    } else {
+      const chunkRows = content.chunks.slice(firstRow, firstRow + rows);
+      const docstoreTemporary = planned.sealed ? 'segment.json.tmp' : FILE_NAMES.docstore;
+      const docstoreFile = writePiecesDurable(join(dir, docstoreTemporary), docstorePieces(docs, chunkRows));
+      const id = planned.sealed ? `seg-${docstoreFile.sha256.slice(0, 16)}` : null;
+      const names = id ? segmentFileNames(id) : { docstore: FILE_NAMES.docstore, vectors: FILE_NAMES.vectors };
+      if (id) renameSync(join(dir, docstoreTemporary), join(dir, names.docstore));
+      writeFileDurable(join(dir, names.vectors), ownRows);
+      segment = {
+        id,
+        sources: planned.sources,
+        rows,
+        docstore: { name: names.docstore, ...docstoreFile, ...identity(join(dir, names.docstore)) },
+        vectors: { name: names.vectors, sha256: sha256(ownRows), bytes: ownRows.byteLength, ...identity(join(dir, names.vectors)) },
+      };
+    }
+    // Scan records change without the documents changing (a file touched, a racy record confirmed): they are a
+    // third file of the segment, linked or written on their own.
+    if (scan) {
+      const previousScan = candidate?.segment.scan;
+      if (previous && previousScan && sameScanRecords(previous, previousScan.sources, scan) && linkable(previousScan)) {
+        segment.scan = { ...link(previousScan), sources: previousScan.sources };
+      } else {
+        const name = segment.id ? segmentFileNames(segment.id).scan : FILE_NAMES.tailScan;
+        const file = writePiecesDurable(join(dir, name), scanPieces(scan));
+        segment.scan = { name, ...file, ...identity(join(dir, name)), sources: scan.map((record) => record.source) };
+      }
+    }
+    written.push(segment);
+    firstRow += rows;
+  }
+  if (firstRow !== content.chunks.length) throw new Error('internal: the chunks are not grouped by segment');
+  return written;
+}
+
+/** The previous generation stored exactly `scan` for `sources`. */
+function sameScanRecords(previous: IndexSnapshot, sources: readonly string[], scan: readonly ScannedFile[]): boolean {
+  if (sources.length !== scan.length) return false;
+  return scan.every((record, i) => {
+    const before = sources[i] === record.source ? previous.scan?.get(record.source) : undefined;
+    return before !== undefined && (before === record || SCAN_RECORD_FIELDS.every((field) => sameValue(before[field], record[field])));
+  });
+}
+
+function sameValue(x: unknown, y: unknown): boolean {
+  if (Array.isArray(x) && Array.isArray(y)) return x.length === y.length && x.every((value, i) => value === y[i]);
+  return x === y;
+}
+
+/** Same documents (every stored field), same chunk records in the same rows. */
+function sameSegmentContent(
+  previous: IndexSnapshot,
+  previousFirstRow: number,
+  segment: SnapshotSegment,
+  chunks: readonly StoredChunk[],
+  firstRow: number,
+  rows: number,
+  documents: ReadonlyMap<string, StoredDocument>,
+): boolean {
+  if (segment.rows !== rows) return false;
+  for (const source of segment.sources) {
+    const before = previous.documents.get(source);
+    const after = documents.get(source);
+    if (!before || !after || !sameStoredDocument(before, after)) return false;
+  }
+  for (let i = 0; i < rows; i++) {
+    const a = previous.chunks[previousFirstRow + i];
+    const b = chunks[firstRow + i];
+    if (!a || !b) return false;
+    if (a !== b && (a.id !== b.id || a.source !== b.source || a.start !== b.start || a.end !== b.end || a.label !== b.label)) return false;
+  }
+  return true;
+}
+
+const DOCUMENT_FIELDS = Object.keys(storedDocumentSchema.shape) as Array<keyof DocstoreFile['documents'][number]>;
+
+function sameStoredDocument(a: StoredDocument, b: StoredDocument): boolean {
+  if (a === b) return true;
+  return DOCUMENT_FIELDS.every((field) => sameValue(a[field], b[field]));
+}
+
+/** The document as stored: exactly the fields of the docstore schema, in its order (the bytes depend on nothing else). */
+function storedDocumentRecord(doc: StoredDocument): DocstoreFile['documents'][number] {
+  const record: Record<string, unknown> = {};
+  for (const field of DOCUMENT_FIELDS) if (doc[field] !== undefined) record[field] = doc[field];
+  return record as DocstoreFile['documents'][number];
+}
+
+function identity(path: string): { ino: number; mtimeMs: number } {
+  const stat = statSync(path);
+  return { ino: stat.ino, mtimeMs: stat.mtimeMs };
+}
+
+/** The file at `path` is the one verified or written (same inode, size and modification time). */
+function stillAsVerified(path: string, file: SegmentFile): boolean {
+  try {
+    const stat = statSync(path);
+    return stat.ino === file.ino && stat.size === file.bytes && stat.mtimeMs === file.mtimeMs;
+  } catch {
+    return false;
+  }
+}
+
+/** A hard link (the bytes are immutable once written); a durable copy where links are refused. */
+function linkOrCopy(from: string, to: string): void {
+  try {
+    linkSync(from, to);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EXDEV' && code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EMLINK' && code !== 'ENOSYS') throw error;
+    copyFileSync(from, to);
+    fsyncFile(to);
+  }
+}
+
+/** A docstore segment's JSON, piece by piece: `{"documents":[…],"chunks":[…]}` with the fields `DocstoreFile` declares. */
 function* docstorePieces(documents: readonly StoredDocument[], chunks: readonly StoredChunk[]): Generator<string> {
   yield '{"documents":[';
-  for (let i = 0; i < documents.length; i++) yield (i > 0 ? ',' : '') + JSON.stringify({ ...documents[i]! } satisfies DocstoreFile['documents'][number]);
+  for (let i = 0; i < documents.length; i++) yield (i > 0 ? ',' : '') + JSON.stringify(storedDocumentRecord(documents[i]!));
   yield '],"chunks":[';
   for (let i = 0; i < chunks.length; i++) {
     const { id, source, start, end, label } = chunks[i]!;
     yield (i > 0 ? ',' : '') + JSON.stringify({ id, source, start, end, label } satisfies DocstoreFile['chunks'][number]);
+  }
+  yield ']}';
+}
+
+/** A scan segment's JSON: `{"files":[…]}`, the shape of format 1's scan.json. */
+function* scanPieces(scan: readonly ScannedFile[]): Generator<string> {
+  yield '{"files":[';
+  for (let i = 0; i < scan.length; i++) {
+    const record: Record<string, unknown> = {};
+    for (const field of SCAN_RECORD_FIELDS) record[field] = scan[i]![field];
+    yield (i > 0 ? ',' : '') + JSON.stringify(record);
   }
   yield ']}';
 }
@@ -174,33 +382,87 @@ export function loadGeneration(indexDir: string, generation: string, expectedMan
     throw corrupt(`manifest of ${generation} does not match the checksum recorded in CURRENT`);
   }
   const rawManifest = parseJsonOrCorrupt(manifestBytes.toString('utf8'), manifestPath);
-  if (typeof rawManifest === 'object' && rawManifest !== null && (rawManifest as { formatVersion?: unknown }).formatVersion !== INDEX_FORMAT_VERSION) {
-    throw corrupt(`index format ${String((rawManifest as { formatVersion?: unknown }).formatVersion)} is not the supported format ${INDEX_FORMAT_VERSION}`);
+  const formatVersion = typeof rawManifest === 'object' && rawManifest !== null ? (rawManifest as { formatVersion?: unknown }).formatVersion : undefined;
+  if (typeof formatVersion !== 'number' || !READABLE_FORMAT_VERSIONS.includes(formatVersion)) {
+    throw corrupt(`index format ${String(formatVersion)} is not a supported format (${READABLE_FORMAT_VERSIONS.join(', ')}; this code writes ${INDEX_FORMAT_VERSION})`);
   }
   const manifest = parseOrCorrupt(manifestSchema, rawManifest, manifestPath);
 
-  const read = (name: keyof Manifest['files']): Buffer => {
+  const check = (name: string): { path: string; expected: FileEntry; size: number; ino: number; mtimeMs: number } => {
     const path = join(dir, name);
     if (!existsSync(path)) throw corrupt(`${generation}/${name} is missing`);
     const expected = manifest.files[name];
     if (!expected) throw corrupt(`${generation}/${name} is not in the manifest`);
-    const size = statSync(path).size;
-    if (size !== expected.bytes) throw corrupt(`${generation}/${name} has ${size} bytes, the manifest says ${expected.bytes}`);
-    const bytes = readFileSync(path);
-    if (sha256(bytes) !== expected.sha256) throw corrupt(`${generation}/${name} fails its SHA-256 check`);
-    return bytes;
+    const stat = statSync(path);
+    if (stat.size !== expected.bytes) throw corrupt(`${generation}/${name} has ${stat.size} bytes, the manifest says ${expected.bytes}`);
+    return { path, expected, size: stat.size, ino: stat.ino, mtimeMs: stat.mtimeMs };
   };
+  const readChecked = (name: string) => {
+    const checked = check(name);
+    const bytes = readFileSync(checked.path);
+    if (sha256(bytes) !== checked.expected.sha256) throw corrupt(`${generation}/${name} fails its SHA-256 check`);
+    return { bytes, ...checked };
+  };
+  const read = (name: string): Buffer => readChecked(name).bytes;
 
-  const docstore = parseOrCorrupt(docstoreSchema, parseJsonOrCorrupt(read(FILE_NAMES.docstore).toString('utf8'), FILE_NAMES.docstore), FILE_NAMES.docstore);
+  // Segment by segment (sealed ones, then the tail): each docstore is parsed on its own, never the whole corpus as
+  // one string, and vector rows are read straight into their place in the generation's array.
   const dimension = manifest.embedder.dimension;
-  const vectorBytes = read(FILE_NAMES.vectors);
-  if (vectorBytes.byteLength !== docstore.chunks.length * dimension * 4) {
-    throw corrupt(`${generation}/${FILE_NAMES.vectors} holds ${vectorBytes.byteLength / 4 / dimension} vectors for ${docstore.chunks.length} chunks`);
+  const sealed = manifest.segments ?? [];
+  const parts = [
+    ...sealed.map((segment) => ({ id: segment.id as string | null, ...segmentFileNames(segment.id), declared: segment })),
+    { id: null, docstore: FILE_NAMES.docstore, vectors: FILE_NAMES.vectors, scan: FILE_NAMES.tailScan, declared: null },
+  ];
+  const vectors = new Float32Array(manifest.counts.chunks * dimension);
+  const vectorView = new Uint8Array(vectors.buffer);
+  const loadedDocuments = new Map<string, StoredDocument>();
+  const storedChunks: DocstoreFile['chunks'] = [];
+  const segments: SnapshotSegment[] = [];
+  const scannedInSegments = new Map<string, ScannedFile>();
+  let everySegmentScanned = true;
+  for (const part of parts) {
+    const docstoreFile = readChecked(part.docstore);
+    const docstore = parseOrCorrupt(docstoreSchema, parseJsonOrCorrupt(docstoreFile.bytes.toString('utf8'), part.docstore), part.docstore);
+    const rows = docstore.chunks.length;
+    if (part.declared && (part.declared.chunks !== rows || part.declared.documents !== docstore.documents.length || docstoreFile.expected.sha256.slice(0, 16) !== part.id?.slice(4))) {
+      throw corrupt(`${generation}/${part.docstore} does not match its segment in the manifest`);
+    }
+    const vectorFile = check(part.vectors);
+    if (vectorFile.size !== rows * dimension * 4) {
+      throw corrupt(`${generation}/${part.vectors} holds ${vectorFile.size / 4 / dimension} vectors for ${rows} chunks`);
+    }
+    if (storedChunks.length + rows > manifest.counts.chunks) throw corrupt(`${generation}: docstore counts disagree with the manifest`);
+    const offset = storedChunks.length * dimension * 4;
+    if (readInto(vectorFile.path, vectorView.subarray(offset, offset + vectorFile.size)) !== vectorFile.expected.sha256) {
+      throw corrupt(`${generation}/${part.vectors} fails its SHA-256 check`);
+    }
+    for (const doc of docstore.documents) {
+      if (loadedDocuments.has(doc.source)) throw corrupt(`${generation}: document ${doc.source} is stored twice`);
+      loadedDocuments.set(doc.source, doc);
+    }
+    for (const chunk of docstore.chunks) storedChunks.push(chunk);
+    let scanFile: (SegmentFile & { sources: string[] }) | null = null;
+    if (manifest.files[part.scan]) {
+      const checked = readChecked(part.scan);
+      const records = parseOrCorrupt(scanFileSchema, parseJsonOrCorrupt(checked.bytes.toString('utf8'), part.scan), part.scan).files;
+      for (const record of records) scannedInSegments.set(record.source, record);
+      scanFile = { name: part.scan, sha256: checked.expected.sha256, bytes: checked.size, ino: checked.ino, mtimeMs: checked.mtimeMs, sources: records.map((record) => record.source) };
+    } else everySegmentScanned = false;
+    segments.push({
+      id: part.id,
+      sources: docstore.documents.map((doc) => doc.source),
+      rows,
+      ...(scanFile ? { scan: scanFile } : {}),
+      docstore: { name: part.docstore, sha256: docstoreFile.expected.sha256, bytes: docstoreFile.size, ino: docstoreFile.ino, mtimeMs: docstoreFile.mtimeMs },
+      vectors: { name: part.vectors, sha256: vectorFile.expected.sha256, bytes: vectorFile.size, ino: vectorFile.ino, mtimeMs: vectorFile.mtimeMs },
+    });
   }
-  if (docstore.chunks.length !== manifest.counts.chunks || docstore.documents.length !== manifest.counts.documents) {
+  if (storedChunks.length !== manifest.counts.chunks || loadedDocuments.size !== manifest.counts.documents || manifest.documents.length !== loadedDocuments.size) {
     throw corrupt(`${generation}: docstore counts disagree with the manifest`);
   }
-  read(FILE_NAMES.hnsw); // checksum only; hnswlib reads the verified file itself
+  // Checksum only, hashed in slices (the graph is ~0.5 GB at 1M chunks); hnswlib reads the verified file itself.
+  const graphFile = check(FILE_NAMES.hnsw);
+  if (hashFile(graphFile.path).sha256 !== graphFile.expected.sha256) throw corrupt(`${generation}/${FILE_NAMES.hnsw} fails its SHA-256 check`);
 
   const hnsw = new hnswlib.HierarchicalNSW('cosine', dimension);
   try {
@@ -220,20 +482,24 @@ export function loadGeneration(indexDir: string, generation: string, expectedMan
       if (error instanceof CoreError) throw error;
       throw corrupt(`${generation}/${FILE_NAMES.bm25} could not be read: ${(error as Error).message}`);
     }
-    if (bm25.size !== docstore.chunks.length) throw corrupt(`${generation}/${FILE_NAMES.bm25} indexes ${bm25.size} rows for ${docstore.chunks.length} chunks`);
+    if (bm25.size !== storedChunks.length) throw corrupt(`${generation}/${FILE_NAMES.bm25} indexes ${bm25.size} rows for ${storedChunks.length} chunks`);
   }
 
-  let scan: Map<string, ScannedFile> | undefined;
+  let scan: Map<string, ScannedFile> | undefined = everySegmentScanned ? scannedInSegments : undefined;
   if (manifest.files[FILE_NAMES.scan]) {
     const records = parseOrCorrupt(scanFileSchema, parseJsonOrCorrupt(read(FILE_NAMES.scan).toString('utf8'), FILE_NAMES.scan), FILE_NAMES.scan);
     scan = new Map(records.files.map((file) => [file.source, file]));
   }
 
-  const vectors = new Float32Array(docstore.chunks.length * dimension);
-  new Uint8Array(vectors.buffer).set(vectorBytes);
-  const documents = new Map<string, StoredDocument>(docstore.documents.map((doc) => [doc.source, doc]));
+  // In the manifest's (scan) order, as the writer held them.
+  const documents = new Map<string, StoredDocument>();
+  for (const { source } of manifest.documents) {
+    const doc = loadedDocuments.get(source);
+    if (!doc) throw corrupt(`${generation}: document ${source} of the manifest is in no segment`);
+    documents.set(source, doc);
+  }
   const chunks: StoredChunk[] = [];
-  for (const stored of docstore.chunks) {
+  for (const stored of storedChunks) {
     const doc = documents.get(stored.source);
     if (!doc || stored.end > doc.text.length || stored.start < 0 || stored.start >= stored.end) {
       throw corrupt(`${generation}: chunk ${stored.id} points outside its document`);
@@ -257,7 +523,27 @@ export function loadGeneration(indexDir: string, generation: string, expectedMan
       ? { boilerplateLines: manifest.boilerplateLines, parserRevision: manifest.parserRevision }
       : {}),
     ...(scan ? { scan } : {}),
+    segments,
   };
+}
+
+/** Reads the file at `path` into `target` (exactly its size) and returns its SHA-256. */
+function readInto(path: string, target: Uint8Array): string {
+  const fd = openSync(path, 'r');
+  const hash = createHash('sha256');
+  try {
+    let offset = 0;
+    while (offset < target.byteLength) {
+      const read = readSync(fd, target, offset, Math.min(4 << 20, target.byteLength - offset), null);
+      if (read === 0) break;
+      hash.update(target.subarray(offset, offset + read));
+      offset += read;
+    }
+    if (offset !== target.byteLength || fstatSync(fd).size !== target.byteLength) return '';
+  } finally {
+    closeSync(fd);
+  }
+  return hash.digest('hex');
 }
 
 /**
@@ -279,8 +565,8 @@ export function graphCopyOfServing(indexDir: string, snapshot: IndexSnapshot): H
   const path = join(dir, FILE_NAMES.hnsw);
   if (!existsSync(path)) throw corrupt(`${snapshot.generation}/${FILE_NAMES.hnsw} is missing`);
   const expected = manifest.files[FILE_NAMES.hnsw];
-  const bytes = readFileSync(path);
-  if (bytes.byteLength !== expected.bytes || sha256(bytes) !== expected.sha256) throw corrupt(`${snapshot.generation}/${FILE_NAMES.hnsw} fails its SHA-256 check`);
+  const graphFile = hashFile(path);
+  if (graphFile.bytes !== expected.bytes || graphFile.sha256 !== expected.sha256) throw corrupt(`${snapshot.generation}/${FILE_NAMES.hnsw} fails its SHA-256 check`);
   const dimension = snapshot.embedder.dimension;
   const hnsw = new hnswlib.HierarchicalNSW('cosine', dimension);
   try {

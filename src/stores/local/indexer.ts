@@ -14,6 +14,7 @@ import type { CleanDocument, Embedder, IndexProgress, Logger, ReindexSummary, Sk
 import { acquireWriterLock } from './lock.js';
 import type { HnswIndex, IndexSnapshot, StoredChunk } from './snapshot.js';
 import { vectorRow } from './snapshot.js';
+import { planSegments, type SegmentLayout } from './segments.js';
 import { currentGenerationName, graphCopyOfServing, hasIndex, loadCurrentGeneration, newestLoadableGeneration, removeTemporaryGenerations, writeGeneration } from './generations.js';
 
 export const HNSW_M = 16;
@@ -39,6 +40,8 @@ export interface LocalIndexOptions {
    * instead of reading and verifying the whole generation from disk once more.
    */
   serving?: IndexSnapshot;
+  /** Bound of a docstore + vector segment in bytes (segments.ts `SEGMENT_BYTES` by default; small in tests). */
+  segmentBytes?: number;
   /** Receives where the run's wall-clock time went (benchmarks, logs). Called once, when the run succeeds. */
   onTiming?: (timing: IndexTiming) => void;
 }
@@ -126,17 +129,17 @@ export async function runLocalIndex(options: LocalIndexOptions): Promise<LocalIn
       };
     }
 
-    const { documents, keptChunks, freshChunks } = followPlan(plan, base, lap);
+    const { documents, chunksOf } = followPlan(plan, base, lap);
+    const layout = layOutRows(plan, base, documents, chunksOf, embedder.dimension, options.segmentBytes);
     lap('scanMs');
 
-    // Embed only what is new.
-    // The new generation's rows: kept chunks first, then fresh ones, embedded straight into their final place.
-    const vectors = new Float32Array((keptChunks.length + freshChunks.length) * embedder.dimension);
-    await embedInto(embedder, freshChunks.map((chunk) => chunk.text), vectors, keptChunks.length, options.onProgress);
+    // Embed only what is new, straight into the new generation's rows (rows follow the segments).
+    const vectors = new Float32Array(layout.rows.length * embedder.dimension);
+    await embedFresh(embedder, layout.rows, vectors, options.onProgress);
     lap('embedMs');
     options.onProgress?.({ phase: 'writing', done: 0, total: 1 });
 
-    const { allChunks, hnsw, nextLabel, previousRows } = assembleGraph(base, keptChunks, freshChunks, vectors, embedder.dimension);
+    const { allChunks, hnsw, nextLabel, previousRows } = assembleGraph(base, layout, vectors, embedder.dimension);
     lap('graphMs');
     const bm25 = keywordIndex(base, documents, allChunks, previousRows);
     lap('keywordsMs');
@@ -156,6 +159,8 @@ export async function runLocalIndex(options: LocalIndexOptions): Promise<LocalIn
           ? { boilerplateLines: corpus.boilerplateLines, parserRevision: corpus.parserRevision }
           : {}),
         ...(corpus.scan ? { scan: corpus.scan } : {}),
+        segments: layout.segments,
+        previous: base,
       },
       { keep: fallbackGeneration, ...(options.beforeSwitch ? { beforeSwitch: options.beforeSwitch } : {}) },
     );
@@ -163,7 +168,7 @@ export async function runLocalIndex(options: LocalIndexOptions): Promise<LocalIn
     options.onProgress?.({ phase: 'done', done: 1, total: 1 });
     finish();
     return {
-      summary: summarize(plan, { chunks: allChunks.length, embedded: freshChunks.length, skipped: corpus.skipped, embedder: embedder.id, ms: performance.now() - started }),
+      summary: summarize(plan, { chunks: allChunks.length, embedded: layout.freshCount, skipped: corpus.skipped, embedder: embedder.id, ms: performance.now() - started }),
       snapshot,
       reusedPrevious: false,
     };
@@ -185,19 +190,25 @@ function fromServing(indexDir: string, serving: IndexSnapshot | undefined, logge
   }
 }
 
+/** A chunk of the new generation: `old` is the stored chunk whose vector (and, when the graph is patched, label) it keeps. */
+interface ChunkEntry {
+  chunk: Omit<StoredChunk, 'label'>;
+  old: StoredChunk | null;
+}
+
 /**
- * The documents and chunks of the new generation, in scan order: a kept document keeps its chunks (and their
- * labels); a changed one is chunked again, keeping the vectors of chunks whose id and text are unchanged.
+ * The documents of the new generation, in scan order, and each one's chunks in document order: a kept document
+ * keeps its chunks (and their labels); a changed one is chunked again, keeping the vectors of chunks whose id and
+ * text are unchanged.
  */
 function followPlan(
   plan: IndexPlan,
   base: IndexSnapshot | null,
   lap: (phase: 'scanMs' | 'chunkMs') => void,
-): { documents: StoredDocument[]; keptChunks: StoredChunk[]; freshChunks: Array<Omit<StoredChunk, 'label'>> } {
+): { documents: StoredDocument[]; chunksOf: Map<string, ChunkEntry[]> } {
   const now = new Date().toISOString();
   const documents: StoredDocument[] = [];
-  const keptChunks: StoredChunk[] = [];
-  const freshChunks: Array<Omit<StoredChunk, 'label'>> = [];
+  const chunksOf = new Map<string, ChunkEntry[]>();
   const previousChunksBySource = new Map<string, StoredChunk[]>();
   for (const chunk of base?.chunks ?? []) {
     const list = previousChunksBySource.get(chunk.source) ?? [];
@@ -207,61 +218,124 @@ function followPlan(
   for (const { doc, action } of plan.documents) {
     if (action === 'keep') {
       documents.push({ ...doc, indexedAt: base?.documents.get(doc.source)?.indexedAt ?? now });
-      keptChunks.push(...(previousChunksBySource.get(doc.source) ?? []));
+      chunksOf.set(doc.source, (previousChunksBySource.get(doc.source) ?? []).map((chunk) => ({ chunk, old: chunk })));
       continue;
     }
     documents.push({ ...doc, indexedAt: now });
     // A changed document keeps the vectors of chunks whose text did not change (same id).
     const stored = new Map((previousChunksBySource.get(doc.source) ?? []).map((chunk) => [chunk.id, chunk]));
     lap('scanMs'); // planning is bookkeeping of the scan
-    const { kept, fresh } = partitionChunks(chunkDocument(doc.source, doc.text), (id) => stored.get(id));
+    const chunks = chunkDocument(doc.source, doc.text);
+    const { kept } = partitionChunks(chunks, (id) => stored.get(id));
     lap('chunkMs');
-    for (const { chunk, stored: old } of kept) keptChunks.push({ ...chunk, label: old.label });
-    freshChunks.push(...fresh);
+    const keptOld = new Map(kept.map(({ chunk, stored: old }) => [chunk, old]));
+    chunksOf.set(doc.source, chunks.map((chunk) => ({ chunk, old: keptOld.get(chunk) ?? null })));
   }
-  return { documents, keptChunks, freshChunks };
+  return { documents, chunksOf };
+}
+
+interface RowLayout {
+  /** The new generation's chunks in row order: segment by segment, document by document. */
+  rows: ChunkEntry[];
+  segments: SegmentLayout[];
+  /** Whether the previous graph is patched (kept chunks keep their labels) rather than rebuilt. */
+  patchable: boolean;
+  /** Labels of the previous graph no chunk keeps. */
+  removedLabels: number[];
+  freshCount: number;
 }
 
 /**
- * The new generation's rows and graph: kept chunks (their stored vectors) then fresh ones. The previous graph is
- * patched in place (markDelete + add) unless there is none or deletions have piled up; then it is rebuilt.
+ * Decides the segments (segments.ts) and with them the row of every chunk. A document counts as unchanged for
+ * its segment when the plan keeps it and the graph is patched (so its chunks keep their labels); the writer checks
+ * the contents again before linking anything.
  */
-function assembleGraph(
+function layOutRows(
+  plan: IndexPlan,
   base: IndexSnapshot | null,
-  keptChunks: readonly StoredChunk[],
-  freshChunks: ReadonlyArray<Omit<StoredChunk, 'label'>>,
-  /** Rows for every chunk, the fresh ones (after the kept ones) already filled. */
-  vectors: Float32Array,
+  documents: readonly StoredDocument[],
+  chunksOf: ReadonlyMap<string, readonly ChunkEntry[]>,
   dimension: number,
-): { allChunks: StoredChunk[]; hnsw: HnswIndex; nextLabel: number; previousRows: Int32Array } {
-  const keptLabels = new Set(keptChunks.map((chunk) => chunk.label));
+  segmentBytes: number | undefined,
+): RowLayout {
+  let kept = 0;
+  let fresh = 0;
+  const keptLabels = new Set<number>();
+  for (const entries of chunksOf.values()) {
+    for (const { old } of entries) {
+      if (old) {
+        kept++;
+        keptLabels.add(old.label);
+      } else fresh++;
+    }
+  }
   const removedLabels = (base?.chunks ?? []).filter((chunk) => !keptLabels.has(chunk.label)).map((chunk) => chunk.label);
   const patchable =
     base !== null &&
-    (base.hnsw.getCurrentCount() - base.chunks.length + removedLabels.length - freshChunks.length) <=
-      MAX_DELETED_SHARE * Math.max(1, keptChunks.length + freshChunks.length);
+    (base.hnsw.getCurrentCount() - base.chunks.length + removedLabels.length - fresh) <= MAX_DELETED_SHARE * Math.max(1, kept + fresh);
+  const keptSources = new Set(plan.documents.filter(({ action }) => action === 'keep').map(({ doc }) => doc.source));
+  const segments = planSegments({
+    previous: base?.segments?.map((segment) => ({ sources: segment.sources, sealed: segment.id !== null })) ?? null,
+    documents: documents.map((doc) => ({ source: doc.source, bytes: doc.text.length + (chunksOf.get(doc.source)?.length ?? 0) * (96 + 4 * dimension) })),
+    unchanged: (source) => patchable && keptSources.has(source),
+    ...(segmentBytes !== undefined ? { segmentBytes } : {}),
+  });
+  const rows: ChunkEntry[] = [];
+  for (const segment of segments) for (const source of segment.sources) rows.push(...(chunksOf.get(source) ?? []));
+  return { rows, segments, patchable, removedLabels, freshCount: fresh };
+}
 
+/** Embeds the fresh rows into `vectors`: in place when they are consecutive (a build from nothing), else via a buffer. */
+async function embedFresh(embedder: Embedder, rows: readonly ChunkEntry[], vectors: Float32Array, onProgress: ((progress: IndexProgress) => void) | undefined): Promise<void> {
+  const freshRows: number[] = [];
+  rows.forEach((entry, row) => {
+    if (!entry.old) freshRows.push(row);
+  });
+  if (freshRows.length === 0) return;
+  const texts = freshRows.map((row) => rows[row]!.chunk.text);
+  const first = freshRows[0]!;
+  if (freshRows[freshRows.length - 1]! - first === freshRows.length - 1) {
+    await embedInto(embedder, texts, vectors, first, onProgress);
+    return;
+  }
+  const d = embedder.dimension;
+  const buffer = new Float32Array(freshRows.length * d);
+  await embedInto(embedder, texts, buffer, 0, onProgress);
+  freshRows.forEach((row, i) => vectors.set(buffer.subarray(i * d, (i + 1) * d), row * d));
+}
+
+/**
+ * The new generation's chunks and graph. Kept chunks take their stored vectors; the previous graph is patched in
+ * place (markDelete + add) unless there is none or deletions have piled up; then it is rebuilt.
+ */
+function assembleGraph(
+  base: IndexSnapshot | null,
+  layout: RowLayout,
+  /** Rows for every chunk, the fresh ones already filled. */
+  vectors: Float32Array,
+  dimension: number,
+): { allChunks: StoredChunk[]; hnsw: HnswIndex; nextLabel: number; previousRows: Int32Array } {
+  const { patchable, removedLabels } = layout;
   let nextLabel = patchable && base ? Math.max(base.nextLabel, maxLabel(base) + 1) : 0;
   const allChunks: StoredChunk[] = [];
   const labelsToAdd: Array<{ label: number; row: number }> = [];
   /** Row in `base` of each new row (kept chunks), -1 for fresh ones. */
-  const previousRows = new Int32Array(keptChunks.length + freshChunks.length).fill(-1);
-  keptChunks.forEach((chunk) => {
-    const oldRow = base?.rowByLabel.get(chunk.label);
+  const previousRows = new Int32Array(layout.rows.length).fill(-1);
+  layout.rows.forEach(({ chunk, old }, row) => {
+    if (!old) {
+      const label = nextLabel++;
+      allChunks.push({ ...chunk, label });
+      labelsToAdd.push({ label, row });
+      return;
+    }
+    const oldRow = base?.rowByLabel.get(old.label);
     if (oldRow === undefined || !base) throw new Error(`internal: no stored vector for chunk ${chunk.id}`);
-    const row = allChunks.length;
     previousRows[row] = oldRow;
     vectors.set(vectorRow(base, oldRow), row * dimension);
-    const label = patchable ? chunk.label : nextLabel++;
+    const label = patchable ? old.label : nextLabel++;
     // Stored chunks are never mutated, so a kept one is shared rather than copied (100k objects per re-index).
-    allChunks.push(label === chunk.label ? chunk : { ...chunk, label });
+    allChunks.push(chunk === old && label === old.label ? old : { ...chunk, label });
     if (!patchable) labelsToAdd.push({ label, row });
-  });
-  freshChunks.forEach((chunk) => {
-    const row = allChunks.length;
-    const label = nextLabel++;
-    allChunks.push({ ...chunk, label });
-    labelsToAdd.push({ label, row });
   });
 
   let hnsw: HnswIndex;

@@ -2,14 +2,22 @@
 // trust the shapes; the format version lets a future release refuse (and rebuild) what it cannot read.
 import { z } from 'zod';
 
-export const INDEX_FORMAT_VERSION = 1;
+/** Written by this code. 2: sealed segments beside the tail docstore.json + vectors.f32. */
+export const INDEX_FORMAT_VERSION = 2;
+/** Read by this code: a format-1 generation is a format-2 one whose tail holds every document. */
+export const READABLE_FORMAT_VERSIONS: readonly number[] = [1, 2];
 
-export const FILE_NAMES = { docstore: 'docstore.json', vectors: 'vectors.f32', hnsw: 'hnsw.bin', bm25: 'bm25.bin', scan: 'scan.json' } as const;
+export const FILE_NAMES = { docstore: 'docstore.json', vectors: 'vectors.f32', tailScan: 'docstore.scan.json', hnsw: 'hnsw.bin', bm25: 'bm25.bin', scan: 'scan.json' } as const;
 
 const fileEntry = z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/), bytes: z.number().int().nonnegative() });
+export type FileEntry = z.infer<typeof fileEntry>;
+
+/** A sealed segment's files: named after the first 16 hex digits of its docstore's SHA-256. */
+export const SEGMENT_NAME = /^seg-[0-9a-f]{16}$/;
+export const segmentFileNames = (id: string) => ({ docstore: `${id}.json`, vectors: `${id}.f32`, scan: `${id}.scan.json` });
 
 export const manifestSchema = z.object({
-  formatVersion: z.literal(INDEX_FORMAT_VERSION),
+  formatVersion: z.union([z.literal(1), z.literal(2)]),
   generation: z.string().regex(/^gen-\d{6,}$/),
   createdAt: z.string(),
   embedder: z.object({ id: z.string().min(1), dimension: z.number().int().positive() }),
@@ -38,15 +46,22 @@ export const manifestSchema = z.object({
   parserRevision: z.number().int().optional(),
   /** CHUNKER_REVISION of the code that cut the chunks (absent in older generations: revision 1). */
   chunkerRevision: z.number().int().optional(),
+  /**
+   * Sealed segments in row order (format 2); each names `<id>.json` (same shape as docstore.json), `<id>.f32`
+   * (their chunks' vector rows) and, when the scan was recorded, `<id>.scan.json` (same shape as scan.json), all
+   * listed in `files`. The tail, docstore.json + vectors.f32 (+ docstore.scan.json), comes after them.
+   */
+  segments: z.array(z.object({ id: z.string().regex(SEGMENT_NAME), documents: z.number().int().nonnegative(), chunks: z.number().int().nonnegative() })).optional(),
   files: z.object({
+    /** The tail segment: documents not (yet) in a sealed segment; in format 1, all of them. */
     [FILE_NAMES.docstore]: fileEntry,
     [FILE_NAMES.vectors]: fileEntry,
     [FILE_NAMES.hnsw]: fileEntry,
     /** BM25 postings (core/retrieve/bm25.ts `toBytes`); generations written before it existed lack it and rebuild it at load. */
     [FILE_NAMES.bm25]: fileEntry.optional(),
-    /** The scan's file records (core/ingest/load.ts `ScannedFile`), so the next re-index skips unchanged files. */
+    /** Format 1: the scan's file records (core/ingest/load.ts `ScannedFile`), so the next re-index skips unchanged files; format 2 keeps them in the segments. */
     [FILE_NAMES.scan]: fileEntry.optional(),
-  }),
+  }).catchall(fileEntry),
 });
 
 export type Manifest = z.infer<typeof manifestSchema>;
@@ -55,7 +70,7 @@ export type Manifest = z.infer<typeof manifestSchema>;
 export const pointerSchema = z.object({ generation: z.string().regex(/^gen-\d{6,}$/), manifestSha256: z.string().regex(/^[0-9a-f]{64}$/) });
 export type Pointer = z.infer<typeof pointerSchema>;
 
-const storedDocumentSchema = z.object({
+export const storedDocumentSchema = z.object({
   source: z.string(),
   title: z.string(),
   publishedAt: z.string().nullable(),
@@ -70,6 +85,20 @@ const storedDocumentSchema = z.object({
   indexedAt: z.string(),
 });
 
+/** One file's record of the scan (core/ingest/load.ts `ScannedFile`). */
+const scanRecordSchema = z.object({
+  source: z.string(),
+  size: z.number().int(),
+  mtimeMs: z.number(),
+  ino: z.number(),
+  fileHash: z.string(),
+  lineKeys: z.array(z.string()).nullable(),
+  consulted: z.array(z.string()).nullable(),
+});
+export type ScanRecord = z.infer<typeof scanRecordSchema>;
+export const SCAN_RECORD_FIELDS = Object.keys(scanRecordSchema.shape) as Array<keyof ScanRecord>;
+
+/** A docstore segment (sealed `seg-<id>.json` or the tail `docstore.json`). */
 export const docstoreSchema = z.object({
   documents: z.array(storedDocumentSchema),
   chunks: z.array(
@@ -79,16 +108,4 @@ export const docstoreSchema = z.object({
 
 export type DocstoreFile = z.infer<typeof docstoreSchema>;
 
-export const scanFileSchema = z.object({
-  files: z.array(
-    z.object({
-      source: z.string(),
-      size: z.number().int(),
-      mtimeMs: z.number(),
-      ino: z.number(),
-      fileHash: z.string(),
-      lineKeys: z.array(z.string()).nullable(),
-      consulted: z.array(z.string()).nullable(),
-    }),
-  ),
-});
+export const scanFileSchema = z.object({ files: z.array(scanRecordSchema) });

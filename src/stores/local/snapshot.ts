@@ -12,6 +12,28 @@ export interface StoredChunk extends Chunk {
   label: number;
 }
 
+/** One file of a segment as this process last verified or wrote it: a later generation may link it if it is unchanged. */
+export interface SegmentFile {
+  name: string;
+  sha256: string;
+  bytes: number;
+  /** Inode and modification time then: a file written to since (same name) is rewritten, not linked. */
+  ino: number;
+  mtimeMs: number;
+}
+
+/** A segment of the generation: its documents, its rows (consecutive, in segment order) and its two files. */
+export interface SnapshotSegment {
+  /** Content id of a sealed segment; null for the tail (docstore.json + vectors.f32). */
+  id: string | null;
+  sources: readonly string[];
+  rows: number;
+  docstore: SegmentFile;
+  vectors: SegmentFile;
+  /** The scan records of its documents (the tail's also those of files that are no document), when stored. */
+  scan?: SegmentFile & { sources: readonly string[] };
+}
+
 export interface IndexSnapshot {
   generation: string;
   createdAt: string;
@@ -33,6 +55,8 @@ export interface IndexSnapshot {
   chunkerRevision?: number;
   /** The file records of that scan (what lets the next re-index skip unchanged files), when stored. */
   scan?: ReadonlyMap<string, ScannedFile>;
+  /** The docstore and vector segments in row order, the tail last. */
+  segments?: readonly SnapshotSegment[];
 }
 
 export function vectorRow(snapshot: Pick<IndexSnapshot, 'vectors' | 'embedder'>, row: number): Float32Array {

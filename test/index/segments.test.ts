@@ -1,0 +1,197 @@
+// Segmented generations: a re-index hard-links the docstore/vector segments it did not change, a damaged segment is
+// still caught by its checksum, generations stay independent by name, and a format-1 index (one docstore.json)
+// still loads and is segmented by its next re-index.
+import { createHash } from 'node:crypto';
+import { readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isCoreError } from '../../src/core/errors.js';
+import { loadCurrentGeneration, loadGeneration } from '../../src/stores/local/generations.js';
+import { runLocalIndex } from '../../src/stores/local/indexer.js';
+import { planSegments } from '../../src/stores/local/segments.js';
+import { LocalStore } from '../../src/stores/local/store.js';
+import type { IndexSnapshot } from '../../src/stores/local/snapshot.js';
+import { captureLogger, removeDir, tempDir, writeFile } from '../helpers.js';
+import { article, generateCorpus, HashEmbedder, seeded } from '../reliability/support.js';
+
+const embedder = new HashEmbedder();
+/** A few documents per segment with the 64-dimension test embedder. */
+const SEGMENT_BYTES = 6_000;
+const random = seeded(7);
+const dirs: string[] = [];
+let corpusDir: string;
+
+beforeAll(() => {
+  corpusDir = tempDir('seg-corpus-');
+  dirs.push(corpusDir);
+  generateCorpus(corpusDir, 24, 17);
+});
+afterAll(() => dirs.forEach(removeDir));
+
+const index = (indexDir: string, corpus = corpusDir) => runLocalIndex({ corpusDir: corpus, indexDir, embedder, segmentBytes: SEGMENT_BYTES });
+const sealedFiles = (snapshot: IndexSnapshot) => (snapshot.segments ?? []).filter((s) => s.id !== null).flatMap((s) => [s.docstore.name, s.vectors.name]);
+const inode = (indexDir: string, generation: string, name: string) => statSync(join(indexDir, generation, name)).ino;
+const sha = (bytes: Uint8Array | string) => createHash('sha256').update(bytes).digest('hex');
+
+/** Same documents, chunks (row by row), vectors and postings. */
+function expectSameContent(a: IndexSnapshot, b: IndexSnapshot): void {
+  expect([...a.documents.keys()]).toEqual([...b.documents.keys()]);
+  expect(a.chunks.map((c) => [c.id, c.label, c.text])).toEqual(b.chunks.map((c) => [c.id, c.label, c.text]));
+  expect(Buffer.from(a.vectors.buffer).equals(Buffer.from(b.vectors.buffer))).toBe(true);
+  expect(Buffer.from(a.bm25!.toBytes()).equals(Buffer.from(b.bm25!.toBytes()))).toBe(true);
+  const records = (s: IndexSnapshot) => [...(s.scan ?? new Map()).values()].sort((x, y) => x.source.localeCompare(y.source));
+  expect(records(a).length).toBeGreaterThan(0);
+  expect(records(a)).toEqual(records(b));
+}
+
+/** A copy of the corpus with one document edited (the others untouched). */
+function corpusWith(edits: Record<string, string>): string {
+  const dir = tempDir('seg-corpus-edit-');
+  dirs.push(dir);
+  for (let i = 0; i < 24; i++) {
+    const name = `gen-${String(i).padStart(4, '0')}.txt`;
+    writeFile(dir, name, edits[name] ?? readFileSync(join(corpusDir, name)));
+  }
+  return dir;
+}
+
+describe('planSegments', () => {
+  const docs = (n: number) => Array.from({ length: n }, (_, i) => ({ source: `d${i}`, bytes: 100 }));
+  it('packs a build from nothing into sealed segments of the bound and a smaller tail', () => {
+    expect(planSegments({ previous: null, documents: docs(7), unchanged: () => false, segmentBytes: 300 })).toEqual([
+      { sources: ['d0', 'd1', 'd2'], sealed: true },
+      { sources: ['d3', 'd4', 'd5'], sealed: true },
+      { sources: ['d6'], sealed: false },
+    ]);
+  });
+  it('keeps unchanged segments, rewrites the one with a change in place, and sends new documents to the tail', () => {
+    const previous = planSegments({ previous: null, documents: docs(7), unchanged: () => false, segmentBytes: 300 });
+    const next = planSegments({ previous, documents: [...docs(7), { source: 'new', bytes: 100 }], unchanged: (s) => s !== 'd4', segmentBytes: 300 });
+    expect(next).toEqual([
+      { sources: ['d0', 'd1', 'd2'], sealed: true },
+      { sources: ['d3', 'd4', 'd5'], sealed: true },
+      { sources: ['d6', 'new'], sealed: false },
+    ]);
+  });
+  it('compacts a segment that removals shrank below half the bound into the tail', () => {
+    const previous = planSegments({ previous: null, documents: docs(7), unchanged: () => false, segmentBytes: 300 });
+    const remaining = docs(7).filter((d) => d.source !== 'd3' && d.source !== 'd4');
+    expect(planSegments({ previous, documents: remaining, unchanged: () => true, segmentBytes: 300 })).toEqual([
+      { sources: ['d0', 'd1', 'd2'], sealed: true },
+      { sources: ['d5', 'd6'], sealed: false },
+    ]);
+  });
+});
+
+describe('segmented generations on disk', () => {
+  let indexDir: string;
+  let first: IndexSnapshot;
+  let second: IndexSnapshot;
+  const EDITED = 'gen-0005.txt';
+
+  beforeAll(async () => {
+    indexDir = tempDir('seg-index-');
+    dirs.push(indexDir);
+    first = (await index(indexDir)).snapshot;
+    second = (await index(indexDir, corpusWith({ [EDITED]: article(905, random) }))).snapshot;
+  });
+
+  it('a one-document re-index links every segment but the one holding that document (and the tail)', () => {
+    const sealed = (first.segments ?? []).filter((s) => s.id !== null);
+    expect(sealed.length).toBeGreaterThanOrEqual(3);
+    const before = new Set(sealedFiles(first));
+    const linked = sealedFiles(second).filter((name) => before.has(name));
+    for (const name of linked) expect(inode(indexDir, second.generation, name)).toBe(inode(indexDir, first.generation, name));
+    const rewritten = (second.segments ?? []).filter((s) => s.id !== null && !before.has(s.docstore.name));
+    expect(rewritten).toHaveLength(1);
+    expect(rewritten[0]!.sources).toContain(EDITED);
+    expect(linked).toHaveLength(2 * (sealed.length - 1));
+    // What the writer kept in memory is exactly what a process loading the generation reads.
+    expectSameContent(second, loadCurrentGeneration(indexDir));
+  });
+
+  it('removing the older generation leaves the newer one whole', () => {
+    const again = loadGeneration(indexDir, second.generation);
+    rmSync(join(indexDir, first.generation), { recursive: true });
+    expectSameContent(again, loadCurrentGeneration(indexDir));
+  });
+
+  it('damage to a linked segment is detected, and a re-index writes it anew', async () => {
+    const dir = tempDir('seg-damage-');
+    dirs.push(dir);
+    await index(dir);
+    const current = (await index(dir, corpusWith({ [EDITED]: article(905, seeded(7)) }))).snapshot;
+    const linkedName = sealedFiles(current).find((name) => name.endsWith('.json'))!;
+    const path = join(dir, current.generation, linkedName);
+    const bytes = readFileSync(path);
+    const at = Math.floor(bytes.length / 2);
+    bytes[at] = (bytes[at] ?? 0) ^ 0xff;
+    writeFileSync(path, bytes);
+    let error: unknown;
+    try {
+      loadCurrentGeneration(dir);
+    } catch (e) {
+      error = e;
+    }
+    expect(isCoreError(error, 'INDEX_CORRUPT')).toBe(true);
+    expect((error as Error).message).toContain(`${linkedName} fails its SHA-256 check`);
+    const rebuilt = await index(dir);
+    expect(rebuilt.summary.rebuildReason).toMatch(/previous index unusable/);
+    expect(loadCurrentGeneration(dir).chunks.length).toBe(rebuilt.summary.chunks);
+  });
+
+  it('a segment written to after the serving process verified it is rewritten from memory, not linked', async () => {
+    const dir = tempDir('seg-serving-');
+    dirs.push(dir);
+    const store = new LocalStore({ corpusDir, indexDir: dir, embedder, logger: captureLogger() });
+    await index(dir);
+    await store.open();
+    const served = store.current.snapshot;
+    const victim = sealedFiles(served).find((name) => name.endsWith('.f32'))!;
+    const path = join(dir, served.generation, victim);
+    const bytes = readFileSync(path);
+    bytes[0] = (bytes[0] ?? 0) ^ 0xff;
+    writeFileSync(path, bytes);
+    writeFile(corpusDir, 'late.txt', article(999, random));
+    try {
+      const { revision } = await store.reindex();
+      const loaded = loadCurrentGeneration(dir); // would fail its checksum had the damaged file been linked
+      expect(loaded.generation).toBe(revision);
+      expect(sha(readFileSync(join(dir, revision, victim)))).toBe(loaded.segments!.find((s) => s.vectors.name === victim)!.vectors.sha256);
+    } finally {
+      rmSync(join(corpusDir, 'late.txt'));
+    }
+  });
+});
+
+describe('an index written in format 1 (one docstore.json)', () => {
+  it('loads, and its next re-index writes sealed segments', async () => {
+    const dir = tempDir('seg-v1-');
+    dirs.push(dir);
+    const built = (await runLocalIndex({ corpusDir, indexDir: dir, embedder })).snapshot; // default bound: all in the tail
+    expect(built.segments).toHaveLength(1);
+    const manifestPath = join(dir, built.generation, 'manifest.json');
+    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
+    // Format 1 had no segments and kept the scan records in scan.json.
+    manifest.formatVersion = 1;
+    delete manifest.segments;
+    renameSync(join(dir, built.generation, 'docstore.scan.json'), join(dir, built.generation, 'scan.json'));
+    manifest.files['scan.json'] = manifest.files['docstore.scan.json'];
+    delete manifest.files['docstore.scan.json'];
+    const text = JSON.stringify(manifest, null, 1);
+    writeFileSync(manifestPath, text);
+    writeFileSync(join(dir, 'CURRENT'), JSON.stringify({ generation: built.generation, manifestSha256: sha(text) }));
+    expectSameContent(built, loadCurrentGeneration(dir));
+
+    writeFile(corpusDir, 'late.txt', article(998, random));
+    try {
+      const next = await index(dir);
+      expect(next.summary).toMatchObject({ added: 1, embedded: next.snapshot.chunks.filter((c) => c.source === 'late.txt').length });
+      expect((next.snapshot.segments ?? []).filter((s) => s.id !== null).length).toBeGreaterThanOrEqual(3);
+      expect(JSON.parse(readFileSync(join(dir, next.snapshot.generation, 'manifest.json'), 'utf8')).formatVersion).toBe(2);
+      expectSameContent(next.snapshot, loadCurrentGeneration(dir));
+    } finally {
+      rmSync(join(corpusDir, 'late.txt'));
+    }
+  });
+});

@@ -55,11 +55,11 @@ const filterOn = (alias: string) =>
  *   sort the whole table instead. With filters the scan applies them itself and keeps going (pgvector ≥ 0.8,
  *   iterative scan), or, on older pgvector, reads a pool as wide as ef_search and filters that.
  */
-function candidatesSql(filterInVectorScan: boolean, scoredTermCount: number, pairCount: number): string {
+function candidatesSql(filterInVectorScan: boolean, scoredTermCount: number, groupCount: number): string {
   return `
 WITH keyword AS (
   SELECT s.row_id, s.score, row_number() OVER (ORDER BY s.score DESC, s.row_id) AS rank
-  FROM (${keywordScoresSql(scoredTermCount, pairCount)}) s
+  FROM (${keywordScoresSql(scoredTermCount, groupCount)}) s
   ORDER BY s.score DESC, s.row_id
   LIMIT $5::int
 ),
@@ -92,11 +92,11 @@ const FIRST_TERM = 15;
 
 /**
  * The keyword candidates and their BM25 scores. Candidates: the rows holding one of the candidate terms ($1), and
- * the rows holding both terms of one of the candidate pairs (the parameters after the per-term ones), at most
- * as many per pair as its cap (the parameters after the pairs). Each arm is a GIN bitmap scan. A pair is capped
- * because its estimate assumes its terms independent: two words that always go together (an organisation's
- * name) select thousands of rows that hold nothing else of the question, and scoring them was most of the
- * query's time; the rows that hold more of the question are reached through rarer terms or pairs.
+ * the rows holding all the terms of one of the candidate groups, pairs mostly (the parameters after the per-term
+ * ones), at most as many per group as its cap (the parameters after the groups). Each arm is a GIN bitmap scan.
+ * A group is capped because its estimate assumes its terms independent: two words that always go together (an
+ * organisation's name) select thousands of rows that hold nothing else of the question, and scoring them was
+ * most of the query's time; the rows that hold more of the question are reached through rarer terms or pairs.
  *
  * The score over the `count` scored terms: one term after another, added to 0, exactly as the local store's
  * postings add them up (a term the row lacks adds 0, which changes no sum), so both stores' scores are the same
@@ -105,14 +105,14 @@ const FIRST_TERM = 15;
  * was 1 µs per term and row), and the term at that position checked, so a collision can only hide a term,
  * never count another one. A row reached through several arms is scored once per arm: DISTINCT keeps one.
  */
-function keywordScoresSql(count: number, pairCount: number): string {
-  const firstPair = FIRST_TERM + 2 * count;
-  const firstCap = firstPair + pairCount;
+function keywordScoresSql(count: number, groupCount: number): string {
+  const firstGroup = FIRST_TERM + 2 * count;
+  const firstCap = firstGroup + groupCount;
   const columns = 'c.row_id, c.term_total, c.terms, c.term_counts, c.term_hashes';
   const where = `$3::boolean AND ${filterOn('c')}`;
   const arms = [
     `SELECT ${columns} FROM chunks c WHERE c.terms && $1::text[] AND ${where}`,
-    ...Array.from({ length: pairCount }, (_, i) => `(SELECT ${columns} FROM chunks c WHERE c.terms @> $${firstPair + i}::text[] AND ${where} LIMIT $${firstCap + i}::int)`),
+    ...Array.from({ length: groupCount }, (_, i) => `(SELECT ${columns} FROM chunks c WHERE c.terms @> $${firstGroup + i}::text[] AND ${where} LIMIT $${firstCap + i}::int)`),
   ];
   if (count === 0) return `SELECT DISTINCT m.row_id, 0::float8 AS score FROM (${arms.join(' UNION ALL ')}) m`;
   const indexes = Array.from({ length: count }, (_, i) => i);
@@ -122,7 +122,7 @@ function keywordScoresSql(count: number, pairCount: number): string {
   const frequencies = indexes.map((i) => `CASE WHEN p.terms[p.p${i}] = ${term(i)} THEN p.term_counts[p.p${i}]::float8 END AS f${i}`).join(', ');
   const norm = '$9::float8 * ($11::float8 + ($12::float8 * f.term_total) / $13::float8)';
   const score = indexes.map((i) => `coalesce(${idf(i)} * f.f${i} * $10::float8 / (f.f${i} + ${norm}), 0)`).join(' + ');
-  return `SELECT ${pairCount > 0 ? 'DISTINCT ' : ''}f.row_id, (0::float8 + ${score}) AS score
+  return `SELECT ${groupCount > 0 ? 'DISTINCT ' : ''}f.row_id, (0::float8 + ${score}) AS score
     FROM (SELECT p.row_id, p.term_total, ${frequencies}
           FROM (SELECT m.row_id, m.term_total, m.terms, m.term_counts, ${positions}
                 FROM (${arms.join(' UNION ALL ')}) m OFFSET 0) p OFFSET 0) f`;

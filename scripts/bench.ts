@@ -1,6 +1,6 @@
 // npm run bench [-- --sizes 1000,10000,100000] [--queries 200] [--rss-questions 10000] [--json] [--svg FILE]
 //           [--cold-runs 5] [--no-cold] [--before DIR]
-//           [-- --store pgvector [--sizes 10000,100000] [--database-url URL]]
+//           [-- --store pgvector [--sizes 10000,100000] [--database-url URL] [--stores local,pgvector]]
 // Speed and scale of the local store on a synthetic news corpus (bench/measure.ts), or the PostgreSQL store
 // against the local one (bench/stores.ts). Human mode: table on stdout, progress on stderr.
 import { writeFileSync } from 'node:fs';
@@ -23,6 +23,7 @@ runMain(async () => {
       json: { type: 'boolean', default: false },
       svg: { type: 'string' },
       store: { type: 'string' },
+      stores: { type: 'string' },
       'database-url': { type: 'string' },
       'rss-questions': { type: 'string' },
       'cold-runs': { type: 'string' },
@@ -37,9 +38,11 @@ runMain(async () => {
   const command = `npm run bench${argv.length > 0 ? ` -- ${argv.join(' ')}` : ''}`;
   if (values.store !== undefined) {
     if (values.store !== 'pgvector') fail(`--store takes "pgvector", got "${values.store}"`, 2);
+    const which = (values.stores ?? 'local,pgvector').split(',').map((name) => name.trim());
+    if (which.length === 0 || which.some((name) => name !== 'local' && name !== 'pgvector')) fail(`--stores takes "local", "pgvector" or both, comma-separated; got "${values.stores}"`, 2);
     const databaseUrl = values['database-url'] ?? loadConfig().store.databaseUrl;
     const log = (line: string) => process.stderr.write(`${line}\n`);
-    const results = await compareStores({ sizes: values.sizes ? sizes : [10_000, 100_000], queries, log, ...(databaseUrl ? { databaseUrl } : {}) });
+    const results = await compareStores({ sizes: values.sizes ? sizes : [10_000, 100_000], queries, log, stores: which as Array<'local' | 'pgvector'>, ...(databaseUrl ? { databaseUrl } : {}) });
     process.stdout.write(values.json ? `${JSON.stringify({ command, results })}\n` : `${formatComparison(results)}\n`);
     return;
   }

@@ -1,10 +1,11 @@
-// npm run bench -- --store pgvector [--sizes 10000,100000] [--queries 200] [--database-url URL] [--json]
+// npm run bench -- --store pgvector [--sizes 10000,100000] [--queries 200] [--database-url URL] [--stores local,pgvector] [--json]
 // The PostgreSQL + pgvector store against the embedded store on the same synthetic corpus, in the same run:
 // full build, query latency through the one retrieval contract both implement (CorpusView.search, query
 // embedding included), top-5 hit rate, and re-index of one changed document. Without --database-url (or
 // DATABASE_URL in the configuration), PGlite + pgvector runs in a child process on 127.0.0.1 (WebAssembly, one
 // core). For pgvector it also measures the HNSW scan's recall@10 against exact search, prints the plan's index
-// scans, and times a --rebuild while another process (bench/pg-readers.ts) asks questions.
+// scans, and times a --rebuild while another process (bench/pg-readers.ts) asks questions. `--stores pgvector`
+// measures PostgreSQL alone (a size the embedded store is not to be built at).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,8 +18,8 @@ import type { Logger } from '../../src/core/types.js';
 import { dropStoreTables } from '../../src/stores/pgvector/migrate.js';
 import { vectorLiteral } from '../../src/stores/pgvector/rows.js';
 import { PgVectorStore } from '../../src/stores/pgvector/store.js';
+import { efSearchFor } from '../../src/stores/pgvector/view.js';
 import { analyzeQuery } from '../../src/core/retrieve/query.js';
-import { EF_SEARCH } from '../../src/core/retrieve/fusion.js';
 import type { Embedder } from '../../src/core/types.js';
 import { CorpusGenerator, writeCorpus } from './corpus.js';
 import { percentile, round } from './stats.js';
@@ -34,6 +35,8 @@ export interface StoreFigures {
   reindex_one_embedded: number;
   /** pgvector: top-10 of the HNSW index scan (ef_search as the store sets it) against exact search, mean over queries. */
   vector_recall_at_10?: number;
+  /** pgvector: the hnsw.ef_search the store uses at this size. */
+  ef_search?: number;
   /** pgvector: the index scans in the plan PostgreSQL chose for the first question's candidate statement. */
   plan_index_scans?: string[];
   /** pgvector: a second full build (--rebuild) while queries run, and the longest any of them took meanwhile. */
@@ -52,7 +55,15 @@ export interface StoreComparison {
 
 const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 
-export async function compareStores(options: { sizes: number[]; queries: number; databaseUrl?: string; log: (line: string) => void }): Promise<StoreComparison[]> {
+export async function compareStores(options: {
+  sizes: number[];
+  queries: number;
+  databaseUrl?: string;
+  /** Which stores to measure (default both). */
+  stores?: ReadonlyArray<StoreFigures['store']>;
+  log: (line: string) => void;
+}): Promise<StoreComparison[]> {
+  const measured = options.stores ?? ['local', 'pgvector'];
   const { log } = options;
   const embedder = createLocalEmbedder({ wordVectorsDir: undefined });
   const server = options.databaseUrl ? null : await startPgliteChild();
@@ -69,10 +80,8 @@ export async function compareStores(options: { sizes: number[]; queries: number;
         // Each store as the composition root makes it for STORE=local / STORE=pgvector.
         const configFor = (kind: StoreFigures['store']) =>
           loadConfig({ corpusDir, indexDir: join(workDir, 'index') }, { STORE: kind, DATABASE_URL: databaseUrl, DATABASE_POOL_SIZE: '4' }, { dotenvPath: false });
-        const stores: Array<[StoreFigures['store'], CorpusStore]> = [
-          ['local', await createCorpusStore(configFor('local'), embedder, quiet)],
-          ['pgvector', await createCorpusStore(configFor('pgvector'), embedder, quiet)],
-        ];
+        const stores: Array<[StoreFigures['store'], CorpusStore]> = [];
+        for (const kind of measured) stores.push([kind, await createCorpusStore(configFor(kind), embedder, quiet)]);
         const figures: StoreFigures[] = [];
         let chunks = 0;
         const victim = corpus.questions[0]?.source ?? '';
@@ -141,10 +150,11 @@ export function formatComparison(results: readonly StoreComparison[]): string {
     }
     for (const s of result.stores) {
       if (s.vector_recall_at_10 === undefined) continue;
-      lines.push(`  ${s.store}: vector recall@10 ${s.vector_recall_at_10.toFixed(3)} vs exact; plan: ${(s.plan_index_scans ?? []).join(', ')}`);
+      lines.push(`  ${s.store}: vector recall@10 ${s.vector_recall_at_10.toFixed(3)} vs exact (ef_search ${s.ef_search}); plan: ${(s.plan_index_scans ?? []).join(', ')}`);
       lines.push(`  ${s.store}: --rebuild ${((s.rebuild_ms ?? 0) / 1000).toFixed(1)} s, ${s.rebuild_queries} queries meanwhile, longest ${s.rebuild_max_query_ms} ms`);
     }
-    const [local, remote] = result.stores;
+    const local = result.stores.find((s) => s.store === 'local');
+    const remote = result.stores.find((s) => s.store === 'pgvector');
     if (local && remote) lines.push(`  pgvector / local: query p95 ×${(remote.query_p95_ms / local.query_p95_ms).toFixed(1)}, re-index of one document ×${(remote.reindex_one_ms / local.reindex_one_ms).toFixed(2)}`);
   }
   return lines.join('\n');
@@ -164,7 +174,7 @@ async function pgFigures(store: PgVectorStore, databaseUrl: string, embedder: Em
     for (const question of sample) {
       const vector = vectorLiteral(await embedder.embedQuery(question));
       const nearest = async (exact: boolean) => {
-        await client.query(`BEGIN; SET LOCAL jit = off; SET LOCAL hnsw.ef_search = ${EF_SEARCH}${exact ? '; SET LOCAL enable_indexscan = off' : ''}`);
+        await client.query(`BEGIN; SET LOCAL jit = off; SET LOCAL hnsw.ef_search = ${efSearchFor(view.chunkCount)}${exact ? '; SET LOCAL enable_indexscan = off' : ''}`);
         const { rows } = await client.query<{ row_id: string }>('SELECT row_id::text AS row_id FROM chunks ORDER BY embedding <=> $1::vector LIMIT 10', [vector]);
         await client.query('COMMIT');
         return rows.map((row) => row.row_id);
@@ -183,7 +193,7 @@ async function pgFigures(store: PgVectorStore, databaseUrl: string, embedder: Em
   } finally {
     client.release();
   }
-  log(`  pgvector: vector recall@10 ${(recall / sample.length).toFixed(3)}; plan: ${planIndexScans.join(', ')}`);
+  log(`  pgvector: vector recall@10 ${(recall / sample.length).toFixed(3)} (ef_search ${efSearchFor(view.chunkCount)}); plan: ${planIndexScans.join(', ')}`);
 
   // A full rebuild while another process asks the same questions in a loop.
   const readers = await startReaders(databaseUrl, questions);
@@ -198,6 +208,7 @@ async function pgFigures(store: PgVectorStore, databaseUrl: string, embedder: Em
   log(`  pgvector: rebuild ${Math.round(rebuildMs)} ms with ${readerFigures.queries} queries meanwhile (another process), longest ${readerFigures.max_ms} ms`);
   return {
     vector_recall_at_10: round(recall / sample.length, 3),
+    ef_search: efSearchFor(view.chunkCount),
     plan_index_scans: planIndexScans,
     rebuild_ms: Math.round(rebuildMs),
     rebuild_queries: readerFigures.queries,

@@ -2,7 +2,7 @@
 // over TCP to PGlite + pgvector on 127.0.0.1 (or to the server in TEST_DATABASE_URL, when set: all of this
 // suite runs against it unchanged, and it resets the store's tables, so give it a throwaway database).
 import { spawn } from 'node:child_process';
-import { rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -13,7 +13,8 @@ import { ConfigError, loadConfig, secretsOf } from '../../src/config.js';
 import { isQuoteAt } from '../../src/core/answer/citations.js';
 import { CoreError } from '../../src/core/errors.js';
 import type { Embedder } from '../../src/core/types.js';
-import { migrate } from '../../src/stores/pgvector/migrate.js';
+import { termCountsOf } from '../../src/stores/pgvector/indexer.js';
+import { migrate, readMigrations } from '../../src/stores/pgvector/migrate.js';
 import { ADVISORY_LOCKS } from '../../src/stores/pgvector/locks.js';
 import { PgVectorStore } from '../../src/stores/pgvector/store.js';
 import { PgVectorView } from '../../src/stores/pgvector/view.js';
@@ -97,6 +98,83 @@ describe('schema and migrations', () => {
     );
     expect(column?.type).toBe(`vector(${localEmbedder().dimension})`);
     await store.close();
+  });
+});
+
+describe('migration 002 on a store indexed before it', () => {
+  beforeEach(() => db.reset());
+
+  /** A store as migration 001 and the first index run of that time left it: vectors, their HNSW index, term strings. */
+  async function storeAt001(pool: pg.Pool): Promise<void> {
+    await migrate(pool, readMigrations().filter((migration) => migration.version === 1));
+    await pool.query('ALTER TABLE chunks ALTER COLUMN embedding TYPE vector(3)');
+    await pool.query('CREATE INDEX chunks_embedding_hnsw ON chunks USING hnsw (embedding vector_cosine_ops)');
+    await pool.query(`INSERT INTO documents (source, title, published_at, body, file_hash, content_hash, meta, indexed_at) VALUES
+      ('a.txt', 'A', '2025-01-02', 'Ferries resumed. Busan port.', 'f1', 'c1', '{}', now()), ('b.txt', 'B', NULL, 'Nothing.', 'f2', 'c2', '{}', now())`);
+    await pool.query(`INSERT INTO chunks (id, source, start_offset, end_offset, body, search_text, published_at, terms, embedding) VALUES
+      ('a#0', 'a.txt', 0, 16, 'Ferries resumed.', 'A Ferries resumed.', '2025-01-02', 'ferri resum', '[1,0,0]'),
+      ('a#1', 'a.txt', 17, 28, 'Busan port.', 'A Busan port.', '2025-01-02', 'busan port', '[0,1,0]'),
+      ('b#0', 'b.txt', 0, 8, 'Nothing.', 'B Nothing.', NULL, '', '[0,0,1]')`);
+  }
+
+  /** Everything about `chunks` that the store or PostgreSQL relies on, and its rows. */
+  async function chunksAsBuilt(pool: pg.Pool): Promise<unknown> {
+    const rows = async (sql: string) => (await pool.query(sql)).rows;
+    return {
+      columns: await rows(`SELECT attnum, attname, format_type(atttypid, atttypmod) AS type, attnotnull, attgenerated, attstorage, attisdropped,
+          pg_get_expr(d.adbin, d.adrelid) AS expression
+        FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+        WHERE attrelid = 'chunks'::regclass AND attnum > 0 ORDER BY attnum`),
+      indexes: await rows("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'chunks' ORDER BY indexname"),
+      constraints: await rows("SELECT conname, pg_get_constraintdef(oid) AS definition, convalidated FROM pg_constraint WHERE conrelid = 'chunks'::regclass ORDER BY conname"),
+      sequence: await rows("SELECT pg_get_serial_sequence('chunks', 'row_id') AS sequence, nextval('chunks_row_id_seq') AS next"),
+      state: await rows("SELECT column_name, data_type, column_default FROM information_schema.columns WHERE table_name = 'store_state' ORDER BY ordinal_position"),
+      rows: await rows('SELECT * FROM chunks ORDER BY row_id'),
+    };
+  }
+
+  it('builds the new layout beside the old rows and swaps it in: the same table as altering it in place', async () => {
+    const upgraded: unknown[] = [];
+    for (const second of [
+      readMigrations().find((migration) => migration.version === 2)!,
+      { version: 2, name: '002_bm25_terms.sql', sql: readFileSync(join(PROJECT_ROOT, 'test/pgvector/fixtures/002_bm25_terms.in-place.sql'), 'utf8') },
+    ]) {
+      await db.reset();
+      const pool = new pg.Pool({ connectionString: db.url });
+      try {
+        await storeAt001(pool);
+        expect(await migrate(pool, [...readMigrations().filter((migration) => migration.version === 1), second])).toEqual(['002_bm25_terms.sql']);
+        upgraded.push(await chunksAsBuilt(pool));
+      } finally {
+        await pool.end();
+      }
+    }
+    const [shadowed, inPlace] = upgraded as Array<{ rows: Array<{ terms: string[] }>; indexes: Array<{ indexname: string }> }>;
+    expect(shadowed).toEqual(inPlace);
+    expect(shadowed?.rows.map((row) => row.terms)).toEqual([['ferri', 'resum'], ['busan', 'port'], []]);
+    expect(shadowed?.indexes.map((index) => index.indexname)).toEqual(['chunks_embedding_hnsw', 'chunks_id_key', 'chunks_pkey', 'chunks_published_at', 'chunks_source', 'chunks_terms_gin']);
+  });
+
+  it('leaves rows whose term counts the store fills in at start-up, as before', async () => {
+    const pool = new pg.Pool({ connectionString: db.url });
+    try {
+      await storeAt001(pool);
+      await migrate(pool);
+    } finally {
+      await pool.end();
+    }
+    const [filled] = await query<{ missing: number }>('SELECT count(*)::int AS missing FROM chunks WHERE term_counts IS NULL');
+    expect(filled?.missing).toBe(3);
+    const store = storeFor(seedCorpusCopy(), new HashEmbedder());
+    await store.prepare();
+    const rows = await query<{ search_text: string; terms: string[]; term_counts: number[]; term_total: number }>(
+      'SELECT search_text, terms, term_counts, term_total FROM chunks ORDER BY row_id',
+    );
+    expect(rows).toHaveLength(3);
+    for (const row of rows) {
+      const expected = termCountsOf(row.search_text);
+      expect({ terms: row.terms, counts: row.term_counts, total: row.term_total }).toEqual(expected);
+    }
   });
 });
 

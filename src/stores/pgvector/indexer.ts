@@ -11,7 +11,7 @@ import type pg from 'pg';
 import { CHUNKER_REVISION, chunkDocument } from '../../core/chunk/chunker.js';
 import type { ReindexRequest } from '../../core/corpus.js';
 import { CoreError } from '../../core/errors.js';
-import { embedInBatches } from '../../core/index/embed.js';
+import { embedInBatches, embedInto } from '../../core/index/embed.js';
 import { partitionChunks, planIndex, sameEmbedder, summarize, type IndexedState } from '../../core/index/plan.js';
 import { loadCorpus } from '../../core/ingest/index.js';
 import { indexedTextOf } from '../../core/retrieve/indexed-text.js';
@@ -22,6 +22,8 @@ import { metaOfDocument, vectorLiteral, type StateRow } from './rows.js';
 import { inTransaction } from './transaction.js';
 
 const INSERT_BATCH = 250;
+/** Chunks a full build embeds and writes at a time. */
+const REBUILD_SLICE = 10_000;
 /** maintenance_work_mem for a rebuild's index builds, at least (1 GiB: a million 100-dimension chunks' HNSW graph). */
 const BUILD_MEMORY_KB = 1024 * 1024;
 export const HNSW_INDEX = 'chunks_embedding_hnsw';
@@ -58,6 +60,12 @@ export interface TermCounts {
   counts: number[];
   /** Length of the keyword text in terms (stop words excluded), as BM25 measures it. */
   total: number;
+}
+
+/** A chunk as the store writes it, its vector still to come. */
+function newChunkOf(chunk: Chunk, doc: CleanDocument): NewChunk {
+  const searchText = indexedTextOf(chunk.text, doc);
+  return { ...chunk, searchText, publishedAt: doc.publishedAt, ...termCountsOf(searchText), vector: null };
 }
 
 /** The keyword text's terms as the local store's BM25 index counts them (core/retrieve/bm25.ts). */
@@ -114,36 +122,61 @@ export async function runPgIndex(pool: pg.Pool, options: PgIndexOptions): Promis
       }
 
       const changed = plan.documents.filter((entry) => entry.action !== 'keep').map((entry) => entry.doc);
-      const newChunks: NewChunk[] = changed.flatMap((doc) =>
-        chunkDocument(doc.source, doc.text).map((chunk) => {
-          const searchText = indexedTextOf(chunk.text, doc);
-          return { ...chunk, searchText, publishedAt: doc.publishedAt, ...termCountsOf(searchText), vector: null };
-        }),
-      );
-      const stored = plan.fresh ? new Map<string, StoredVector>() : await storedVectors(pool, newChunks);
-      const { kept, fresh } = partitionChunks(newChunks, (id) => stored.get(id));
-      for (const { chunk, stored: old } of kept) chunk.vector = old.embedding;
-      const vectors = await embedInBatches(embedder, fresh.map((chunk) => chunk.text), options.onProgress);
-      fresh.forEach((chunk, i) => (chunk.vector = vectorLiteral(vectors[i] ?? [])));
-      const embedMs = performance.now() - started - scanMs;
-
-      options.onProgress?.({ phase: 'writing', done: 0, total: 1 });
+      // Cut now (each chunk's text a slice of its document's); keyword text, term counts and vector later.
+      const cut = changed.flatMap((doc) => chunkDocument(doc.source, doc.text).map((chunk) => ({ chunk, doc })));
       const now = new Date().toISOString();
-      const { revision, chunkCount } = await writeChanges(pool, {
-        fresh: plan.fresh,
+      const base = {
         dimension: embedder.dimension,
         embedderId: embedder.id,
         documents: changed.map((doc) => ({ ...doc, indexedAt: now })),
-        chunks: newChunks,
         removed: plan.removed,
         skipped: corpus.skipped,
         ...(options.beforeCommit ? { beforeCommit: options.beforeCommit } : {}),
         ...(options.beforeSwap ? { beforeSwap: options.beforeSwap } : {}),
-      });
+      };
+      let embedMs = 0;
+      let embedded = 0;
+      let written: { revision: string; chunkCount: number };
+      if (plan.fresh) {
+        // A full build embeds slice by slice, straight into the shadow table: only one slice's keyword texts,
+        // term lists and vectors are in memory at a time (a million chunks at once did not fit in Node's heap).
+        written = await writeChanges(pool, {
+          ...base,
+          fresh: true,
+          fill: async (insert) => {
+            for (let i = 0; i < cut.length; i += REBUILD_SLICE) {
+              const embedStarted = performance.now();
+              const slice = cut.slice(i, i + REBUILD_SLICE).map(({ chunk, doc }) => newChunkOf(chunk, doc));
+              const vectors = new Float32Array(slice.length * embedder.dimension);
+              await embedInto(embedder, slice.map((chunk) => chunk.text), vectors, 0, (progress) =>
+                options.onProgress?.({ phase: 'embedding', done: i + progress.done, total: cut.length }),
+              );
+              slice.forEach((chunk, j) => (chunk.vector = vectorLiteral(Array.from(vectors.subarray(j * embedder.dimension, (j + 1) * embedder.dimension)))));
+              embedMs += performance.now() - embedStarted;
+              embedded += slice.length;
+              for (let j = 0; j < slice.length; j += INSERT_BATCH) await insert(slice.slice(j, j + INSERT_BATCH));
+            }
+            options.onProgress?.({ phase: 'writing', done: 0, total: 1 });
+          },
+        });
+      } else {
+        const embedStarted = performance.now();
+        const newChunks = cut.map(({ chunk, doc }) => newChunkOf(chunk, doc));
+        const stored = await storedVectors(pool, newChunks);
+        const { kept, fresh } = partitionChunks(newChunks, (id) => stored.get(id));
+        for (const { chunk, stored: old } of kept) chunk.vector = old.embedding;
+        const vectors = await embedInBatches(embedder, fresh.map((chunk) => chunk.text), options.onProgress);
+        fresh.forEach((chunk, i) => (chunk.vector = vectorLiteral(vectors[i] ?? [])));
+        embedMs = performance.now() - embedStarted;
+        embedded = fresh.length;
+        options.onProgress?.({ phase: 'writing', done: 0, total: 1 });
+        written = await writeChanges(pool, { ...base, fresh: false, chunks: newChunks });
+      }
+      const { revision, chunkCount } = written;
       options.onProgress?.({ phase: 'done', done: 1, total: 1 });
       const totalMs = performance.now() - started;
       return {
-        summary: summarize(plan, { chunks: chunkCount, embedded: fresh.length, skipped: corpus.skipped, embedder: embedder.id, ms: totalMs }),
+        summary: summarize(plan, { chunks: chunkCount, embedded, skipped: corpus.skipped, embedder: embedder.id, ms: totalMs }),
         revision,
         timing: { scanMs, embedMs, writeMs: totalMs - scanMs - embedMs, totalMs },
       };
@@ -178,17 +211,29 @@ async function storedVectors(pool: pg.Pool, chunks: readonly NewChunk[]): Promis
   return new Map(rows.map((row) => [row.id, { text: row.body, embedding: row.embedding }]));
 }
 
-interface WritePlan {
-  fresh: boolean;
+interface WriteBase {
   dimension: number;
   embedderId: string;
   documents: StoredDocument[];
-  chunks: NewChunk[];
   removed: string[];
   skipped: SkippedFile[];
   beforeCommit?: () => Promise<void> | void;
   beforeSwap?: () => Promise<void> | void;
 }
+
+/** Changed documents' chunks, all in memory: an incremental re-index. */
+interface PatchPlan extends WriteBase {
+  fresh: false;
+  chunks: NewChunk[];
+}
+
+/** Every chunk, handed batch by batch to `insert` by `fill` (inside the write transaction): a full build. */
+interface RebuildPlan extends WriteBase {
+  fresh: true;
+  fill: (insert: (batch: NewChunk[]) => Promise<void>) => Promise<void>;
+}
+
+type WritePlan = PatchPlan | RebuildPlan;
 
 async function writeChanges(pool: pg.Pool, plan: WritePlan): Promise<{ revision: string; chunkCount: number }> {
   return inTransaction(pool, 'BEGIN', async (client) => {
@@ -210,7 +255,7 @@ async function writeChanges(pool: pg.Pool, plan: WritePlan): Promise<{ revision:
 }
 
 /** Changed documents' chunks replaced in place; returns the new total term count. Row locks only. */
-async function patchChunks(client: pg.PoolClient, plan: WritePlan): Promise<number> {
+async function patchChunks(client: pg.PoolClient, plan: PatchPlan): Promise<number> {
   const delta = new Map<string, number>();
   const count = (terms: Iterable<string>, by: number) => {
     for (const term of terms) delta.set(term, (delta.get(term) ?? 0) + by);
@@ -270,7 +315,7 @@ const SHADOW_INDEXES: ReadonlyArray<{ name: string; create: (table: string, name
  * one pass instead of an update per row), then swapped in for `chunks`. Readers are blocked only by the swap at
  * the end: a lock on `chunks`, a DROP and renames. Returns the new total term count.
  */
-async function rebuildChunks(client: pg.PoolClient, plan: WritePlan): Promise<number> {
+async function rebuildChunks(client: pg.PoolClient, plan: RebuildPlan): Promise<number> {
   // A shadow left by a run that crashed before its COMMIT cannot exist (it was created in that transaction), but a
   // manual one might; the NOTICE of its absence is noise.
   await client.query("SET LOCAL client_min_messages = 'warning'");
@@ -278,7 +323,15 @@ async function rebuildChunks(client: pg.PoolClient, plan: WritePlan): Promise<nu
   // Columns, defaults (the row_id sequence), NOT NULLs, generated columns and storage as the migrations left `chunks`.
   await client.query(`CREATE TABLE ${SHADOW} (LIKE chunks INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING GENERATED INCLUDING STORAGE)`);
   await client.query(`ALTER TABLE ${SHADOW} ALTER COLUMN embedding TYPE vector(${Number(plan.dimension)})`);
-  for (let i = 0; i < plan.chunks.length; i += INSERT_BATCH) await insertChunks(client, SHADOW, plan.chunks.slice(i, i + INSERT_BATCH));
+  const frequencies = new Map<string, number>();
+  let termTotal = 0;
+  await plan.fill(async (batch) => {
+    await insertChunks(client, SHADOW, batch);
+    for (const chunk of batch) {
+      for (const term of chunk.terms) frequencies.set(term, (frequencies.get(term) ?? 0) + 1);
+      termTotal += chunk.total;
+    }
+  });
   // The HNSW graph is built in memory when it fits in maintenance_work_mem, and far more slowly on disk when not
   // (the server default, 64 MB, holds about 100k chunks of 100 dimensions): raised for this transaction only.
   await client.query(
@@ -294,12 +347,6 @@ async function rebuildChunks(client: pg.PoolClient, plan: WritePlan): Promise<nu
   const sources = plan.documents.map((doc) => doc.source);
   await client.query('DELETE FROM documents WHERE NOT (source = ANY ($1))', [sources]);
   for (let i = 0; i < plan.documents.length; i += INSERT_BATCH) await upsertDocuments(client, plan.documents.slice(i, i + INSERT_BATCH));
-  const frequencies = new Map<string, number>();
-  let termTotal = 0;
-  for (const chunk of plan.chunks) {
-    for (const term of chunk.terms) frequencies.set(term, (frequencies.get(term) ?? 0) + 1);
-    termTotal += chunk.total;
-  }
   await client.query('DELETE FROM term_stats');
   await client.query('INSERT INTO term_stats (term, df) SELECT * FROM unnest($1::text[], $2::int[])', [[...frequencies.keys()], [...frequencies.values()]]);
 

@@ -18,7 +18,7 @@ import type { Logger } from '../../src/core/types.js';
 import { dropStoreTables } from '../../src/stores/pgvector/migrate.js';
 import { vectorLiteral } from '../../src/stores/pgvector/rows.js';
 import { PgVectorStore } from '../../src/stores/pgvector/store.js';
-import { efSearchFor } from '../../src/stores/pgvector/view.js';
+import { efSearchFor } from '../../src/core/retrieve/fusion.js';
 import { analyzeQuery } from '../../src/core/retrieve/query.js';
 import type { Embedder } from '../../src/core/types.js';
 import { CorpusGenerator, writeCorpus } from './corpus.js';

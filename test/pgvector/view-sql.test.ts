@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { TermTable } from '../../src/core/retrieve/term-stats.js';
 import { EF_SEARCH } from '../../src/core/retrieve/fusion.js';
-import { efSearchFor, inlineParameters, keywordTerms } from '../../src/stores/pgvector/view.js';
+import { efSearchFor } from '../../src/core/retrieve/fusion.js';
+import { inlineParameters, keywordTerms } from '../../src/stores/pgvector/view.js';
 
 describe('keywordTerms', () => {
   it('scores every term but selects candidates by the rarest terms and capped pairs of the common ones', () => {

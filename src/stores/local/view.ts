@@ -3,7 +3,7 @@
 import { LRUCache } from 'lru-cache';
 import type { CorpusView, Retrieval } from '../../core/corpus.js';
 import { Bm25Index } from '../../core/retrieve/bm25.js';
-import { CANDIDATES_PER_RANKING, EF_SEARCH } from '../../core/retrieve/fusion.js';
+import { CANDIDATES_PER_RANKING, efSearchFor } from '../../core/retrieve/fusion.js';
 import { indexedTextOf } from '../../core/retrieve/indexed-text.js';
 import { analyzeQuery } from '../../core/retrieve/query.js';
 import { rankPassages } from '../../core/retrieve/rank.js';
@@ -114,7 +114,7 @@ export class LocalView implements CorpusView {
     const live = snapshot.chunks.length;
     if (live === 0) return [];
     const k = Math.min(limit, live);
-    snapshot.hnsw.setEf(Math.max(EF_SEARCH, k * 2));
+    snapshot.hnsw.setEf(Math.max(efSearchFor(live), k * 2));
     const filter = (label: number) => {
       const row = snapshot.rowByLabel.get(label);
       return row !== undefined && (!accept || accept(row));

@@ -4,7 +4,7 @@
 // as for the local store.
 import pg from 'pg';
 import type { CorpusView, Retrieval } from '../../core/corpus.js';
-import { CANDIDATES_PER_RANKING, EF_SEARCH } from '../../core/retrieve/fusion.js';
+import { CANDIDATES_PER_RANKING, efSearchFor } from '../../core/retrieve/fusion.js';
 import { analyzeQuery } from '../../core/retrieve/query.js';
 import { documentMeta, rankPassages, type Hit } from '../../core/retrieve/rank.js';
 import type { TermTable } from '../../core/retrieve/term-stats.js';
@@ -156,17 +156,6 @@ function pendingDocument(source: string): StoredDocument {
   return { source, title: '', publishedAt: null, dateProvenance: null, dateConfidence: 0, url: null, format: 'txt', text: '', fileHash: '', contentHash: '', indexedAt: '' };
 }
 
-/** Chunks up to which EF_SEARCH keeps the HNSW scan's recall@10 near 0.98 (measured: 0.977 at 98k chunks). */
-const EF_SEARCH_CHUNKS = 250_000;
-
-/**
- * hnsw.ef_search for a store of `chunkCount` chunks: EF_SEARCH, raised with the square root of the size past
- * EF_SEARCH_CHUNKS. The same ef_search finds fewer of the true nearest neighbours in a larger graph (pgvector's
- * default build, m 16, ef_construction 64: recall@10 0.977 at 98k chunks but 0.92 at 980k; 600 gives 0.968 there).
- */
-export function efSearchFor(chunkCount: number): number {
-  return Math.min(1000, Math.round(EF_SEARCH * Math.max(1, Math.sqrt(chunkCount / EF_SEARCH_CHUNKS))));
-}
 
 /** ef_search on older pgvector with filters: the pool read before filtering, and its LIMIT. */
 const WIDE_POOL = 1000;

@@ -44,6 +44,17 @@ function expectSameContent(a: IndexSnapshot, b: IndexSnapshot): void {
   expect(records(a)).toEqual(records(b));
 }
 
+/** Turns a format-3 generation's postings (bm25.terms + one .bm25 per segment) into formats 1–2's one bm25.bin. */
+function toWholeBm25File(dir: string, manifest: { files: Record<string, unknown> }, snapshot: IndexSnapshot): void {
+  for (const name of Object.keys(manifest.files).filter((name) => name.endsWith('.bm25') || name === 'bm25.terms')) {
+    rmSync(join(dir, name));
+    delete manifest.files[name];
+  }
+  const bytes = snapshot.bm25!.toBytes();
+  writeFileSync(join(dir, 'bm25.bin'), bytes);
+  manifest.files['bm25.bin'] = { sha256: sha(bytes), bytes: bytes.byteLength };
+}
+
 /** A copy of the corpus with one document edited (the others untouched). */
 function corpusWith(edits: Record<string, string>): string {
   const dir = tempDir('seg-corpus-edit-');
@@ -172,12 +183,13 @@ describe('an index written in format 1 (one docstore.json)', () => {
     expect(built.segments).toHaveLength(1);
     const manifestPath = join(dir, built.generation, 'manifest.json');
     const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
-    // Format 1 had no segments and kept the scan records in scan.json.
+    // Format 1 had no segments, kept the scan records in scan.json and all postings in bm25.bin.
     manifest.formatVersion = 1;
     delete manifest.segments;
     renameSync(join(dir, built.generation, 'docstore.scan.json'), join(dir, built.generation, 'scan.json'));
     manifest.files['scan.json'] = manifest.files['docstore.scan.json'];
     delete manifest.files['docstore.scan.json'];
+    toWholeBm25File(join(dir, built.generation), manifest, built);
     const text = JSON.stringify(manifest, null, 1);
     writeFileSync(manifestPath, text);
     writeFileSync(join(dir, 'CURRENT'), JSON.stringify({ generation: built.generation, manifestSha256: sha(text) }));
@@ -188,7 +200,7 @@ describe('an index written in format 1 (one docstore.json)', () => {
       const next = await index(dir);
       expect(next.summary).toMatchObject({ added: 1, embedded: next.snapshot.chunks.filter((c) => c.source === 'late.txt').length });
       expect((next.snapshot.segments ?? []).filter((s) => s.id !== null).length).toBeGreaterThanOrEqual(3);
-      expect(JSON.parse(readFileSync(join(dir, next.snapshot.generation, 'manifest.json'), 'utf8')).formatVersion).toBe(2);
+      expect(JSON.parse(readFileSync(join(dir, next.snapshot.generation, 'manifest.json'), 'utf8')).formatVersion).toBe(3);
       expectSameContent(next.snapshot, loadCurrentGeneration(dir));
     } finally {
       rmSync(join(corpusDir, 'late.txt'));

@@ -29,7 +29,7 @@ function results(index: Bm25Index) {
 
 describe('stored and derived BM25 postings', () => {
   it('a derived index searches like a fresh build over the new texts, with the same statistics', () => {
-    const derived = new Bm25Index(before).derive(after.length, (row) => previousRow[row] ?? -1, (row) => after[row] ?? '');
+    const derived = new Bm25Index(before).derive([after.length], Int32Array.from(previousRow), (row) => after[row] ?? '');
     const fresh = new Bm25Index(after);
     expect(results(derived)).toEqual(results(fresh));
     for (const term of ['depot', 'pump', 'tram', 'bridg', 'nowher']) {
@@ -75,11 +75,12 @@ describe('BM25 postings in a local generation', () => {
         expect(loaded.bm25!.search(analyzeQuery(q).terms, 10)).toEqual(fresh.search(analyzeQuery(q).terms, 10));
       }
 
-      const bm25Path = join(indexDir, snapshot.generation, 'bm25.bin');
+      // Everything is in the tail at the default segment bound: its postings are docstore.bm25.
+      const bm25Path = join(indexDir, snapshot.generation, 'docstore.bm25');
       const bytes = readFileSync(bm25Path);
       bytes[bytes.byteLength >> 1] = (bytes[bytes.byteLength >> 1] ?? 0) ^ 0xff;
       writeFileSync(bm25Path, bytes);
-      expect(() => loadCurrentGeneration(indexDir)).toThrow(/bm25\.bin fails its SHA-256 check/);
+      expect(() => loadCurrentGeneration(indexDir)).toThrow(/docstore\.bm25 fails its SHA-256 check/);
     } finally {
       removeDir(corpusDir);
       removeDir(indexDir);

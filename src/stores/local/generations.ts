@@ -1,11 +1,14 @@
 // Generations on disk:
 //   INDEX_DIR/CURRENT          {"generation","manifestSha256"}: replaced atomically, the single switch
-//   INDEX_DIR/gen-000042/      manifest.json, seg-<id>.json + seg-<id>.f32 + seg-<id>.scan.json (sealed segments:
-//                              documents and chunk records, vector rows, scan records), docstore.json + vectors.f32 +
-//                              docstore.scan.json (the tail segment), hnsw.bin, bm25.bin
-//                              (format 1: one docstore.json + vectors.f32 for everything, and scan.json)
+//   INDEX_DIR/gen-000042/      manifest.json, seg-<id>.json + seg-<id>.f32 + seg-<id>.scan.json + seg-<id>.bm25
+//                              (sealed segments: documents and chunk records, vector rows, scan records, BM25
+//                              postings), docstore.json + vectors.f32 + docstore.scan.json + docstore.bm25 (the tail
+//                              segment), bm25.terms (the term table the postings share), hnsw.bin
+//                              (format 2: one bm25.bin for all postings; format 1: also one docstore.json +
+//                              vectors.f32 for everything, and scan.json)
 // Sealed segments are immutable and named after their content; a new generation hard-links the ones it shares
-// with the previous generation, so a re-index writes what changed, the graph and the postings.
+// with the previous generation (their postings too, term ids being stable), so a re-index writes what changed,
+// the term table when it grew, and the graph.
 // A new generation is written to a temporary directory, fsynced and renamed before CURRENT moves to it, so a
 // crash at any point leaves the previous generation current and loadable. Every file is checked against the
 // manifest's checksums before hnswlib sees it: the native reader trusts its input.
@@ -30,7 +33,7 @@ import {
   type Manifest,
 } from './manifest.js';
 import { fsyncDirectory, fsyncFile, hashFile, replaceFileAtomic, sha256, writeFileDurable, writePiecesDurable } from './files.js';
-import { Bm25Index } from '../../core/retrieve/bm25.js';
+import { Bm25Index, Bm25Part, Bm25TermTable } from '../../core/retrieve/bm25.js';
 import type { ScannedFile } from '../../core/ingest/load.js';
 import type { SkippedFile, StoredDocument } from '../../core/types.js';
 import type { SegmentLayout } from './segments.js';
@@ -45,7 +48,7 @@ export interface GenerationContent {
   chunks: readonly StoredChunk[];
   vectors: Float32Array;
   hnsw: HnswIndex;
-  /** Keyword postings of `chunks`, stored beside them so loading does not tokenise the corpus again. */
+  /** Keyword postings of `chunks`, one part per segment, stored beside them so loading does not tokenise the corpus again. */
   bm25: Bm25Index;
   hnswParams: { m: number; efConstruction: number; nextLabel: number };
   skipped: readonly SkippedFile[];
@@ -87,8 +90,7 @@ export function writeGeneration(
   content.hnsw.writeIndexSync(hnswPath);
   const hnswFile = hashFile(hnswPath);
   fsyncFile(hnswPath); // hnswlib does not fsync
-  const bm25Bytes = content.bm25.toBytes();
-  writeFileDurable(join(temporaryDir, FILE_NAMES.bm25), bm25Bytes);
+  const bm25Terms = writeTermTable(indexDir, temporaryDir, content);
 
   const createdAt = new Date().toISOString();
   const elements = content.hnsw.getCurrentCount();
@@ -97,7 +99,9 @@ export function writeGeneration(
   for (const chunk of content.chunks) chunksPerSource.set(chunk.source, (chunksPerSource.get(chunk.source) ?? 0) + 1);
   const segmentFiles: Record<string, FileEntry> = {};
   for (const segment of segments) {
-    for (const file of [segment.docstore, segment.vectors, ...(segment.scan ? [segment.scan] : [])]) segmentFiles[file.name] = { sha256: file.sha256, bytes: file.bytes };
+    for (const file of [segment.docstore, segment.vectors, ...(segment.scan ? [segment.scan] : []), ...(segment.bm25 ? [segment.bm25] : [])]) {
+      segmentFiles[file.name] = { sha256: file.sha256, bytes: file.bytes };
+    }
   }
   const manifest: Manifest = {
     formatVersion: INDEX_FORMAT_VERSION,
@@ -131,7 +135,7 @@ export function writeGeneration(
       [FILE_NAMES.docstore]: segmentFiles[FILE_NAMES.docstore]!,
       [FILE_NAMES.vectors]: segmentFiles[FILE_NAMES.vectors]!,
       [FILE_NAMES.hnsw]: hnswFile,
-      [FILE_NAMES.bm25]: { sha256: sha256(bm25Bytes), bytes: bm25Bytes.byteLength },
+      [FILE_NAMES.bm25Terms]: { sha256: bm25Terms.sha256, bytes: bm25Terms.bytes },
     },
   };
   const manifestBytes = JSON.stringify(manifest, null, 1);
@@ -154,6 +158,7 @@ export function writeGeneration(
     rowByLabel: new Map(content.chunks.map((chunk, row) => [chunk.label, row])),
     hnsw: content.hnsw,
     bm25: content.bm25,
+    bm25Terms,
     nextLabel: content.hnswParams.nextLabel,
     skipped: content.skipped,
     ...(content.chunkerRevision !== undefined ? { chunkerRevision: content.chunkerRevision } : {}),
@@ -181,22 +186,26 @@ function writeSegments(indexDir: string, dir: string, content: GenerationContent
   const scanOf = content.scan ? new Map(content.scan.map((record) => [record.source, record])) : null;
   const previous = content.previous ?? null;
   const previousDir = previous ? join(indexDir, previous.generation) : null;
-  const previousBySources = new Map<string, { segment: SnapshotSegment; firstRow: number }>();
+  const previousBySources = new Map<string, { segment: SnapshotSegment; firstRow: number; bm25: Bm25Part | undefined }>();
   let previousRow = 0;
-  for (const segment of previous?.segments ?? []) {
-    previousBySources.set(`${segment.id === null ? 'tail' : 'sealed'}\0${segment.sources.join('\0')}`, { segment, firstRow: previousRow });
+  const previousParts = previous?.bm25 && previous.bm25.parts.length === previous.segments?.length ? previous.bm25.parts : [];
+  for (const [i, segment] of (previous?.segments ?? []).entries()) {
+    previousBySources.set(`${segment.id === null ? 'tail' : 'sealed'}\0${segment.sources.join('\0')}`, { segment, firstRow: previousRow, bm25: previousParts[i] });
     previousRow += segment.rows;
   }
+  if (content.bm25.parts.length !== layout.length) throw new Error('internal: the BM25 postings are not cut like the segments');
   const dimension = content.embedder.dimension;
   const rowBytes = (firstRow: number, rows: number, vectors: Float32Array) =>
     new Uint8Array(vectors.buffer, vectors.byteOffset + firstRow * dimension * 4, rows * dimension * 4);
 
   const written: SnapshotSegment[] = [];
   let firstRow = 0;
-  for (const planned of layout) {
+  for (const [index, planned] of layout.entries()) {
     const members = new Set(planned.sources);
     let rows = 0;
     while (firstRow + rows < content.chunks.length && members.has(content.chunks[firstRow + rows]!.source)) rows++;
+    const postings = content.bm25.parts[index]!;
+    if (postings.rows !== rows) throw new Error('internal: the BM25 postings are not cut like the segments');
     const docs = planned.sources.map((source) => {
       const doc = documents.get(source);
       if (!doc) throw new Error(`internal: segment document ${source} is not in the generation`);
@@ -225,7 +234,7 @@ function writeSegments(indexDir: string, dir: string, content: GenerationContent
       linkable(candidate.segment.docstore) &&
       linkable(candidate.segment.vectors)
     ) {
-      const { scan: _scanDecidedBelow, ...kept } = candidate.segment;
+      const { scan: _scanDecidedBelow, bm25: _bm25DecidedBelow, ...kept } = candidate.segment;
       segment = { ...kept, docstore: link(candidate.segment.docstore), vectors: link(candidate.segment.vectors) };
     } else {
       const chunkRows = content.chunks.slice(firstRow, firstRow + rows);
@@ -255,11 +264,35 @@ function writeSegments(indexDir: string, dir: string, content: GenerationContent
         segment.scan = { name, ...file, ...identity(join(dir, name)), sources: scan.map((record) => record.source) };
       }
     }
+    // Postings: linked when the index shares the previous generation's part for this segment (same rows, and term
+    // ids are stable), else written.
+    const previousPostings = candidate?.segment.bm25;
+    if (candidate?.bm25 === postings && linkable(previousPostings)) segment.bm25 = link(previousPostings);
+    else {
+      const name = segment.id ? segmentFileNames(segment.id).bm25 : FILE_NAMES.tailBm25;
+      const bytes = postings.toBytes();
+      writeFileDurable(join(dir, name), bytes);
+      segment.bm25 = { name, sha256: sha256(bytes), bytes: bytes.byteLength, ...identity(join(dir, name)) };
+    }
     written.push(segment);
     firstRow += rows;
   }
   if (firstRow !== content.chunks.length) throw new Error('internal: the chunks are not grouped by segment');
   return written;
+}
+
+/** The BM25 term table's file: linked when it holds the previous generation's terms (none added), else written. */
+function writeTermTable(indexDir: string, dir: string, content: GenerationContent): SegmentFile {
+  const path = join(dir, FILE_NAMES.bm25Terms);
+  const previous = content.previous;
+  const before = previous?.bm25Terms;
+  if (previous?.bm25 && before && content.bm25.sameTerms(previous.bm25) && stillAsVerified(join(indexDir, previous.generation, before.name), before)) {
+    linkOrCopy(join(indexDir, previous.generation, before.name), path);
+    return { ...before, ...identity(path) };
+  }
+  const bytes = content.bm25.termBytes();
+  writeFileDurable(path, bytes);
+  return { name: FILE_NAMES.bm25Terms, sha256: sha256(bytes), bytes: bytes.byteLength, ...identity(path) };
 }
 
 /** The previous generation stored exactly `scan` for `sources`. */
@@ -411,8 +444,19 @@ export function loadGeneration(indexDir: string, generation: string, expectedMan
   const sealed = manifest.segments ?? [];
   const parts = [
     ...sealed.map((segment) => ({ id: segment.id as string | null, ...segmentFileNames(segment.id), declared: segment })),
-    { id: null, docstore: FILE_NAMES.docstore, vectors: FILE_NAMES.vectors, scan: FILE_NAMES.tailScan, declared: null },
+    { id: null, docstore: FILE_NAMES.docstore, vectors: FILE_NAMES.vectors, scan: FILE_NAMES.tailScan, bm25: FILE_NAMES.tailBm25, declared: null },
   ];
+  // Format 3: a term table, and each segment's postings over it.
+  let termTable: { table: Bm25TermTable; file: SegmentFile } | null = null;
+  if (manifest.files[FILE_NAMES.bm25Terms]) {
+    const checked = readChecked(FILE_NAMES.bm25Terms);
+    try {
+      termTable = { table: Bm25TermTable.fromBytes(checked.bytes), file: { name: FILE_NAMES.bm25Terms, sha256: checked.expected.sha256, bytes: checked.size, ino: checked.ino, mtimeMs: checked.mtimeMs } };
+    } catch (error) {
+      throw corrupt(`${generation}/${FILE_NAMES.bm25Terms} could not be read: ${(error as Error).message}`);
+    }
+  }
+  const postings: Bm25Part[] = [];
   const vectors = new Float32Array(manifest.counts.chunks * dimension);
   const vectorView = new Uint8Array(vectors.buffer);
   const loadedDocuments = new Map<string, StoredDocument>();
@@ -448,11 +492,25 @@ export function loadGeneration(indexDir: string, generation: string, expectedMan
       for (const record of records) scannedInSegments.set(record.source, record);
       scanFile = { name: part.scan, sha256: checked.expected.sha256, bytes: checked.size, ino: checked.ino, mtimeMs: checked.mtimeMs, sources: records.map((record) => record.source) };
     } else everySegmentScanned = false;
+    let postingsFile: SegmentFile | null = null;
+    if (termTable) {
+      const checked = readChecked(part.bm25);
+      let read: Bm25Part;
+      try {
+        read = Bm25Part.fromBytes(checked.bytes, termTable.table.count);
+      } catch (error) {
+        throw corrupt(`${generation}/${part.bm25} could not be read: ${(error as Error).message}`);
+      }
+      if (read.rows !== rows) throw corrupt(`${generation}/${part.bm25} indexes ${read.rows} rows for ${rows} chunks`);
+      postings.push(read);
+      postingsFile = { name: part.bm25, sha256: checked.expected.sha256, bytes: checked.size, ino: checked.ino, mtimeMs: checked.mtimeMs };
+    }
     segments.push({
       id: part.id,
       sources: docstore.documents.map((doc) => doc.source),
       rows,
       ...(scanFile ? { scan: scanFile } : {}),
+      ...(postingsFile ? { bm25: postingsFile } : {}),
       docstore: { name: part.docstore, sha256: docstoreFile.expected.sha256, bytes: docstoreFile.size, ino: docstoreFile.ino, mtimeMs: docstoreFile.mtimeMs },
       vectors: { name: part.vectors, sha256: vectorFile.expected.sha256, bytes: vectorFile.size, ino: vectorFile.ino, mtimeMs: vectorFile.mtimeMs },
     });
@@ -474,8 +532,8 @@ export function loadGeneration(indexDir: string, generation: string, expectedMan
     throw corrupt(`${generation}/${FILE_NAMES.hnsw} does not match the manifest (dimension or element count)`);
   }
 
-  let bm25: Bm25Index | undefined;
-  if (manifest.files[FILE_NAMES.bm25]) {
+  let bm25: Bm25Index | undefined = termTable ? Bm25Index.fromStored(termTable.table, postings) : undefined;
+  if (!bm25 && manifest.files[FILE_NAMES.bm25]) {
     try {
       bm25 = Bm25Index.fromBytes(read(FILE_NAMES.bm25));
     } catch (error) {
@@ -516,6 +574,7 @@ export function loadGeneration(indexDir: string, generation: string, expectedMan
     rowByLabel: new Map(chunks.map((chunk, row) => [chunk.label, row])),
     hnsw,
     ...(bm25 ? { bm25 } : {}),
+    ...(termTable ? { bm25Terms: termTable.file } : {}),
     nextLabel: manifest.hnsw.nextLabel,
     skipped: manifest.skipped,
     ...(manifest.chunkerRevision !== undefined ? { chunkerRevision: manifest.chunkerRevision } : {}),

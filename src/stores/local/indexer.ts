@@ -141,7 +141,7 @@ export async function runLocalIndex(options: LocalIndexOptions): Promise<LocalIn
 
     const { allChunks, hnsw, nextLabel, previousRows } = assembleGraph(base, layout, vectors, embedder.dimension);
     lap('graphMs');
-    const bm25 = keywordIndex(base, documents, allChunks, previousRows);
+    const bm25 = keywordIndex(layout.patchable ? base : null, documents, allChunks, previousRows, layout.segmentRows);
     lap('keywordsMs');
     const snapshot = writeGeneration(
       options.indexDir,
@@ -238,6 +238,8 @@ interface RowLayout {
   /** The new generation's chunks in row order: segment by segment, document by document. */
   rows: ChunkEntry[];
   segments: SegmentLayout[];
+  /** Chunks (rows) per segment. */
+  segmentRows: number[];
   /** Whether the previous graph is patched (kept chunks keep their labels) rather than rebuilt. */
   patchable: boolean;
   /** Labels of the previous graph no chunk keeps. */
@@ -281,8 +283,12 @@ function layOutRows(
     ...(segmentBytes !== undefined ? { segmentBytes } : {}),
   });
   const rows: ChunkEntry[] = [];
-  for (const segment of segments) for (const source of segment.sources) rows.push(...(chunksOf.get(source) ?? []));
-  return { rows, segments, patchable, removedLabels, freshCount: fresh };
+  const segmentRows = segments.map((segment) => {
+    const first = rows.length;
+    for (const source of segment.sources) rows.push(...(chunksOf.get(source) ?? []));
+    return rows.length - first;
+  });
+  return { rows, segments, segmentRows, patchable, removedLabels, freshCount: fresh };
 }
 
 /** Embeds the fresh rows into `vectors`: in place when they are consecutive (a build from nothing), else via a buffer. */
@@ -357,27 +363,42 @@ function assembleGraph(
 }
 
 /**
- * The new generation's BM25 postings. With the previous generation's postings at hand, a kept chunk whose indexed
- * text is unchanged (same chunk text, same document title and date) reuses its postings and only the rest is
- * tokenised: a re-index of one document costs a pass over the postings, not over the corpus' text.
+ * The new generation's BM25 postings, one part per segment. With the previous generation's postings at hand, a
+ * kept chunk whose indexed text is unchanged (same chunk text, same document title and date) reuses its postings
+ * and only the rest is tokenised; a segment whose rows are exactly a previous part's shares it as it is. A re-index
+ * of one document costs the segments it rewrites, not the corpus. Without them (a build from nothing, or a graph
+ * rebuilt from scratch, which rewrites every segment anyway) the term table starts afresh, dropping dead terms.
  */
-function keywordIndex(base: IndexSnapshot | null, documents: readonly StoredDocument[], chunks: readonly StoredChunk[], previousRows: Int32Array): Bm25Index {
+function keywordIndex(
+  base: IndexSnapshot | null,
+  documents: readonly StoredDocument[],
+  chunks: readonly StoredChunk[],
+  previousRows: Int32Array,
+  segmentRows: readonly number[],
+): Bm25Index {
   const bySource = new Map(documents.map((doc) => [doc.source, doc]));
   const textOf = (row: number) => {
     const chunk = chunks[row];
     return chunk ? indexedTextOf(chunk.text, bySource.get(chunk.source) ?? null) : '';
   };
-  if (!base?.bm25) return new Bm25Index({ count: chunks.length, textOf });
-  const sameIndexedText = (row: number, oldRow: number) => {
-    const chunk = chunks[row];
-    const before = base.documents.get(base.chunks[oldRow]?.source ?? '');
-    const after = chunk ? bySource.get(chunk.source) : undefined;
-    return before !== undefined && after !== undefined && before.title === after.title && before.publishedAt === after.publishedAt;
-  };
-  return base.bm25.derive(chunks.length, (row) => {
+  if (!base?.bm25) return new Bm25Index({ segments: segmentRows, textOf });
+  // Rows come grouped by document: the title and date are compared once per run of a document's rows.
+  const reusable = new Int32Array(chunks.length).fill(-1);
+  let source: string | null = null;
+  let sameDocument = false;
+  for (let row = 0; row < chunks.length; row++) {
     const oldRow = previousRows[row] ?? -1;
-    return oldRow >= 0 && sameIndexedText(row, oldRow) ? oldRow : -1;
-  }, textOf);
+    if (oldRow < 0) continue;
+    const chunk = chunks[row]!;
+    if (chunk.source !== source) {
+      source = chunk.source;
+      const before = base.documents.get(base.chunks[oldRow]?.source ?? '');
+      const after = bySource.get(chunk.source);
+      sameDocument = before !== undefined && after !== undefined && before.title === after.title && before.publishedAt === after.publishedAt;
+    }
+    if (sameDocument) reusable[row] = oldRow;
+  }
+  return base.bm25.derive(segmentRows, reusable, textOf);
 }
 
 function maxLabel(snapshot: IndexSnapshot): number {

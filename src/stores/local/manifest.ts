@@ -2,22 +2,34 @@
 // trust the shapes; the format version lets a future release refuse (and rebuild) what it cannot read.
 import { z } from 'zod';
 
-/** Written by this code. 2: sealed segments beside the tail docstore.json + vectors.f32. */
-export const INDEX_FORMAT_VERSION = 2;
-/** Read by this code: a format-1 generation is a format-2 one whose tail holds every document. */
-export const READABLE_FORMAT_VERSIONS: readonly number[] = [1, 2];
+/**
+ * Written by this code. 2: sealed segments beside the tail docstore.json + vectors.f32. 3: BM25 postings per
+ * segment (`<id>.bm25`, docstore.bm25) over one term table (bm25.terms) instead of one bm25.bin.
+ */
+export const INDEX_FORMAT_VERSION = 3;
+/** Read by this code: a format-1 generation is a format-2 one whose tail holds every document; both may hold one bm25.bin. */
+export const READABLE_FORMAT_VERSIONS: readonly number[] = [1, 2, 3];
 
-export const FILE_NAMES = { docstore: 'docstore.json', vectors: 'vectors.f32', tailScan: 'docstore.scan.json', hnsw: 'hnsw.bin', bm25: 'bm25.bin', scan: 'scan.json' } as const;
+export const FILE_NAMES = {
+  docstore: 'docstore.json',
+  vectors: 'vectors.f32',
+  tailScan: 'docstore.scan.json',
+  tailBm25: 'docstore.bm25',
+  hnsw: 'hnsw.bin',
+  bm25: 'bm25.bin',
+  bm25Terms: 'bm25.terms',
+  scan: 'scan.json',
+} as const;
 
 const fileEntry = z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/), bytes: z.number().int().nonnegative() });
 export type FileEntry = z.infer<typeof fileEntry>;
 
 /** A sealed segment's files: named after the first 16 hex digits of its docstore's SHA-256. */
 export const SEGMENT_NAME = /^seg-[0-9a-f]{16}$/;
-export const segmentFileNames = (id: string) => ({ docstore: `${id}.json`, vectors: `${id}.f32`, scan: `${id}.scan.json` });
+export const segmentFileNames = (id: string) => ({ docstore: `${id}.json`, vectors: `${id}.f32`, scan: `${id}.scan.json`, bm25: `${id}.bm25` });
 
 export const manifestSchema = z.object({
-  formatVersion: z.union([z.literal(1), z.literal(2)]),
+  formatVersion: z.union([z.literal(1), z.literal(2), z.literal(3)]),
   generation: z.string().regex(/^gen-\d{6,}$/),
   createdAt: z.string(),
   embedder: z.object({ id: z.string().min(1), dimension: z.number().int().positive() }),
@@ -49,7 +61,8 @@ export const manifestSchema = z.object({
   /**
    * Sealed segments in row order (format 2); each names `<id>.json` (same shape as docstore.json), `<id>.f32`
    * (their chunks' vector rows) and, when the scan was recorded, `<id>.scan.json` (same shape as scan.json), all
-   * listed in `files`. The tail, docstore.json + vectors.f32 (+ docstore.scan.json), comes after them.
+   * listed in `files`; format 3 adds `<id>.bm25` (its BM25 postings, core/retrieve/bm25.ts `Bm25Part`). The tail,
+   * docstore.json + vectors.f32 (+ docstore.scan.json, + docstore.bm25), comes after them.
    */
   segments: z.array(z.object({ id: z.string().regex(SEGMENT_NAME), documents: z.number().int().nonnegative(), chunks: z.number().int().nonnegative() })).optional(),
   files: z.object({
@@ -57,8 +70,10 @@ export const manifestSchema = z.object({
     [FILE_NAMES.docstore]: fileEntry,
     [FILE_NAMES.vectors]: fileEntry,
     [FILE_NAMES.hnsw]: fileEntry,
-    /** BM25 postings (core/retrieve/bm25.ts `toBytes`); generations written before it existed lack it and rebuild it at load. */
+    /** Formats 1–2: all BM25 postings (core/retrieve/bm25.ts `toBytes`); generations written before it existed lack it and rebuild it at load. */
     [FILE_NAMES.bm25]: fileEntry.optional(),
+    /** Format 3: the BM25 term table the segments' postings share (one term per line, ids in order, append-only). */
+    [FILE_NAMES.bm25Terms]: fileEntry.optional(),
     /** Format 1: the scan's file records (core/ingest/load.ts `ScannedFile`), so the next re-index skips unchanged files; format 2 keeps them in the segments. */
     [FILE_NAMES.scan]: fileEntry.optional(),
   }).catchall(fileEntry),

@@ -30,6 +30,8 @@ export interface SnapshotSegment {
   rows: number;
   docstore: SegmentFile;
   vectors: SegmentFile;
+  /** Its BM25 postings (format 3; `bm25.parts[i]` of the generation's index for segment i). */
+  bm25?: SegmentFile;
   /** The scan records of its documents (the tail's also those of files that are no document), when stored. */
   scan?: SegmentFile & { sources: readonly string[] };
 }
@@ -46,6 +48,8 @@ export interface IndexSnapshot {
   hnsw: HnswIndex;
   /** Keyword postings of `chunks` (row i = chunks[i]), as stored in the generation; absent in older generations. */
   bm25?: Bm25Index;
+  /** The file of its term table (format 3), which the next generation links when no term was added. */
+  bm25Terms?: SegmentFile;
   /** Labels below this may still be in the graph (deleted); new points get labels from here up. */
   nextLabel: number;
   skipped: readonly SkippedFile[];

@@ -1,7 +1,8 @@
 // BM25 postings stored in a generation and derived from the previous one: both must search exactly like a
 // fresh build over the same texts.
 import { describe, expect, it } from 'vitest';
-import { Bm25Index } from '../../src/core/retrieve/bm25.js';
+import { Bm25Index, Bm25Part, Bm25TermTable } from '../../src/core/retrieve/bm25.js';
+import { mulberry32 } from '../../scripts/bench/corpus.js';
 import { analyzeQuery } from '../../src/core/retrieve/query.js';
 import { appendFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -55,6 +56,120 @@ describe('stored and derived BM25 postings', () => {
     expect(() => Bm25Index.fromBytes(wrongRow)).toThrow(/BM25/);
   });
 });
+
+/** Random texts over a small vocabulary (so terms repeat across rows), with rare numbers and stop words mixed in. */
+function randomTexts(random: () => number, count: number, from = 0): string[] {
+  const pool = ['harbour', 'bridges', 'bridge', 'council', 'tram', 'flooding', 'pumps', 'library', 'mayor', 'prices', 'bread', 'depot', 'ferry', 'reading', 'engineers', 'winter', 'the', 'of', 'and', 'Kestrel', 'Aldermoor'];
+  return Array.from({ length: count }, (_, i) => {
+    const words = Array.from({ length: 1 + Math.floor(random() * 30) }, () => pool[Math.floor(random() * pool.length)]!);
+    if (random() < 0.3) words.push(`n${from + i}`); // a term only this row holds
+    return words.join(' ');
+  });
+}
+
+/** Rows cut into segments of random sizes (some empty, as the tail can be). */
+function randomSegments(random: () => number, rows: number): number[] {
+  const out: number[] = [];
+  let left = rows;
+  while (left > 0) {
+    const n = Math.min(left, Math.floor(random() * 12));
+    out.push(n);
+    left -= n;
+  }
+  out.push(0);
+  return out;
+}
+
+function expectSameSearches(index: Bm25Index, fresh: Bm25Index, queries: readonly (readonly string[])[]): void {
+  expect(index.size).toBe(fresh.size);
+  for (const terms of queries) {
+    expect(index.search(terms, 7)).toEqual(fresh.search(terms, 7));
+    expect(index.search(terms, 500)).toEqual(fresh.search(terms, 500));
+    for (const term of terms) expect(index.documentFrequency(term)).toBe(fresh.documentFrequency(term));
+  }
+  expect([...index.vocabulary()].sort()).toEqual([...fresh.vocabulary()].sort());
+}
+
+describe('BM25 postings cut per segment', () => {
+  const queries = ['harbour bridge', 'council tram flooding', 'kestrel mayor library', 'bread prices n3 n17', 'ferri depot winter', 'engin pump', 'n44 n45 n46 n47'].map((q) => analyzeQuery(q).terms);
+
+  it('searches exactly like one fresh build over the same texts, through re-indexes that change, add and remove rows', () => {
+    const random = mulberry32(11);
+    let texts = randomTexts(random, 60);
+    let index = new Bm25Index({ segments: randomSegments(random, texts.length), textOf: (row) => texts[row] ?? '' });
+    expect(index.parts.length).toBeGreaterThan(3);
+    expectSameSearches(index, new Bm25Index(texts), queries);
+    let added = 60;
+    for (let round = 0; round < 6; round++) {
+      // Keep most rows (some with new text), drop some, append new ones; a kept row may move.
+      const next: string[] = [];
+      const previousRows: number[] = [];
+      texts.forEach((text, row) => {
+        const roll = random();
+        if (roll < 0.1) return; // removed
+        if (roll < 0.2) {
+          next.push(randomTexts(random, 1, added++)[0]!);
+          previousRows.push(-1);
+          return;
+        }
+        next.push(text);
+        previousRows.push(row);
+      });
+      const fresh = randomTexts(random, 1 + Math.floor(random() * 8), added);
+      added += fresh.length;
+      next.push(...fresh);
+      previousRows.push(...fresh.map(() => -1));
+      // Every other round keeps the previous cut where it can (so parts are shared), else cuts anew.
+      const segments = round % 2 === 0 ? keepCut(index, previousRows) : randomSegments(random, next.length);
+      const derived = index.derive(segments, Int32Array.from(previousRows), (row) => next[row] ?? '');
+      expect(derived.parts.map((part) => part.rows)).toEqual(segments);
+      expectSameSearches(derived, new Bm25Index(next), queries);
+      // What a generation stores reads back the same.
+      const table = Bm25TermTable.fromBytes(derived.termBytes());
+      const stored = Bm25Index.fromStored(table, derived.parts.map((part) => Bm25Part.fromBytes(part.toBytes(), table.count)));
+      expectSameSearches(stored, new Bm25Index(next), queries);
+      // The previous index still answers as before: the table the two share only grew.
+      expectSameSearches(index, new Bm25Index(texts), queries);
+      texts = next;
+      index = derived;
+    }
+  });
+
+  it('shares the parts of unchanged segments and keeps term ids; a part built from reused rows equals a fresh one', () => {
+    const random = mulberry32(5);
+    const texts = randomTexts(random, 40);
+    const index = new Bm25Index({ segments: [10, 10, 10, 10, 0], textOf: (row) => texts[row] ?? '' });
+    const next = [...texts];
+    next[15] = `${texts[15]} zeppelin`;
+    const previousRows = Int32Array.from(texts.map((_, row) => (row === 15 ? -1 : row)));
+    const derived = index.derive([10, 10, 10, 10, 0], previousRows, (row) => next[row] ?? '');
+    expect(derived.parts.map((part, i) => part === index.parts[i])).toEqual([true, false, true, true, false]);
+    expect(derived.termCount).toBe(index.termCount + 1); // "zeppelin" appended
+    expect(Buffer.from(derived.termBytes()).subarray(0, index.termBytes().byteLength).equals(Buffer.from(index.termBytes()))).toBe(true);
+    const rebuilt = new Bm25Index({ segments: [10], textOf: (row) => next[10 + row] ?? '' });
+    // Same postings and lengths (term ids differ in a table built afresh: compare through the terms).
+    const termsOf = (owner: Bm25Index, part: Bm25Part) => {
+      const table = Bm25TermTable.fromBytes(owner.termBytes());
+      return [...part.termIds].map((id, k) => [table.terms[id], [...part.postingRows.subarray(part.offsets[k], part.offsets[k + 1])], [...part.tfs.subarray(part.offsets[k], part.offsets[k + 1])]]).sort();
+    };
+    expect(termsOf(derived, derived.parts[1]!)).toEqual(termsOf(rebuilt, rebuilt.parts[0]!));
+    expect([...derived.parts[1]!.lengths]).toEqual([...rebuilt.parts[0]!.lengths]);
+    expect(() => Bm25Part.fromBytes(derived.parts[1]!.toBytes(), index.termCount)).toThrow(/outside the term table/);
+  });
+});
+
+/** Segment sizes that follow the previous index's parts for the rows kept in order, new rows in a last segment. */
+function keepCut(index: Bm25Index, previousRows: readonly number[]): number[] {
+  const partOfOld: number[] = [];
+  index.parts.forEach((part, p) => partOfOld.push(...Array.from({ length: part.rows }, () => p)));
+  const segments = index.parts.map(() => 0);
+  let tail = 0;
+  for (const old of previousRows) {
+    if (old >= 0) segments[partOfOld[old]!]! += 1;
+    else tail++;
+  }
+  return [...segments, tail];
+}
 
 describe('BM25 postings in a local generation', () => {
   it('are stored, checked like every file, and after a one-document re-index equal a fresh build', async () => {

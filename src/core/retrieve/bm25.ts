@@ -291,6 +291,7 @@ export class Bm25Index {
       }
     });
     const byRow = new Map<number, RowMajor>();
+    const postingsPerRow = this.size > 0 ? (1.1 * previous.reduce((sum, part) => sum + part.postingRows.length, 0)) / this.size : 64;
     const tokenizer = new Tokenizer(table);
     const counts = new Scratch();
     const parts: Bm25Part[] = [];
@@ -301,7 +302,7 @@ export class Bm25Index {
         parts.push(sharedPart);
         return;
       }
-      const builder = new PartBuilder(rows);
+      const builder = new PartBuilder(rows, rows * postingsPerRow);
       for (let local = 0, row = firstOf[s] ?? 0; local < rows; local++, row++) {
         const old = reusable(row);
         if (old < 0) {
@@ -485,8 +486,12 @@ function partFinder(firstRows: Int32Array): (row: number) => number {
 
 /** A growable buffer of (term id, tf) pairs. */
 class Pairs {
-  data = new Int32Array(1024);
+  data: Int32Array;
   length = 0;
+
+  constructor(capacity: number) {
+    this.data = new Int32Array(Math.max(1024, capacity));
+  }
 
   reserve(extra: number): void {
     if (this.length + extra <= this.data.length) return;
@@ -581,12 +586,14 @@ class Scratch {
 
 /** One new part, row by row; `finish` sorts the pairs into postings (rows ascending within each term). */
 class PartBuilder {
-  readonly pairs = new Pairs();
+  readonly pairs: Pairs;
   private readonly rowEnds: Int32Array;
   private readonly lengths: Uint32Array;
   private row = 0;
 
-  constructor(private readonly rows: number) {
+  /** `expectedPostings`: a guess, so the pair buffer rarely grows (each growth copies it). */
+  constructor(private readonly rows: number, expectedPostings: number) {
+    this.pairs = new Pairs(2 * Math.ceil(expectedPostings));
     this.rowEnds = new Int32Array(rows);
     this.lengths = new Uint32Array(rows);
   }

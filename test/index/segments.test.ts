@@ -2,10 +2,13 @@
 // still caught by its checksum, generations stay independent by name, and a format-1 index (one docstore.json)
 // still loads and is segmented by its next re-index.
 import { createHash } from 'node:crypto';
-import { readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isCoreError } from '../../src/core/errors.js';
+import { Bm25Index } from '../../src/core/retrieve/bm25.js';
+import { indexedTextOf } from '../../src/core/retrieve/indexed-text.js';
+import { analyzeQuery } from '../../src/core/retrieve/query.js';
 import { loadCurrentGeneration, loadGeneration } from '../../src/stores/local/generations.js';
 import { runLocalIndex } from '../../src/stores/local/indexer.js';
 import { planSegments } from '../../src/stores/local/segments.js';
@@ -15,6 +18,7 @@ import { captureLogger, removeDir, tempDir, writeFile } from '../helpers.js';
 import { article, generateCorpus, HashEmbedder, seeded } from '../reliability/support.js';
 
 const embedder = new HashEmbedder();
+const EDITED_LATER = 'gen-0012.txt';
 /** A few documents per segment with the 64-dimension test embedder. */
 const SEGMENT_BYTES = 6_000;
 const random = seeded(7);
@@ -29,7 +33,8 @@ beforeAll(() => {
 afterAll(() => dirs.forEach(removeDir));
 
 const index = (indexDir: string, corpus = corpusDir) => runLocalIndex({ corpusDir: corpus, indexDir, embedder, segmentBytes: SEGMENT_BYTES });
-const sealedFiles = (snapshot: IndexSnapshot) => (snapshot.segments ?? []).filter((s) => s.id !== null).flatMap((s) => [s.docstore.name, s.vectors.name]);
+const sealedFiles = (snapshot: IndexSnapshot) =>
+  (snapshot.segments ?? []).filter((s) => s.id !== null).flatMap((s) => [s.docstore.name, s.vectors.name, ...(s.bm25 ? [s.bm25.name] : [])]);
 const inode = (indexDir: string, generation: string, name: string) => statSync(join(indexDir, generation, name)).ino;
 const sha = (bytes: Uint8Array | string) => createHash('sha256').update(bytes).digest('hex');
 
@@ -116,7 +121,9 @@ describe('segmented generations on disk', () => {
     const rewritten = (second.segments ?? []).filter((s) => s.id !== null && !before.has(s.docstore.name));
     expect(rewritten).toHaveLength(1);
     expect(rewritten[0]!.sources).toContain(EDITED);
-    expect(linked).toHaveLength(2 * (sealed.length - 1));
+    // Docstore, vector rows and BM25 postings of each unchanged segment.
+    expect(linked).toHaveLength(3 * (sealed.length - 1));
+    expect(linked.filter((name) => name.endsWith('.bm25'))).toHaveLength(sealed.length - 1);
     // What the writer kept in memory is exactly what a process loading the generation reads.
     expectSameContent(second, loadCurrentGeneration(indexDir));
   });
@@ -205,5 +212,135 @@ describe('an index written in format 1 (one docstore.json)', () => {
     } finally {
       rmSync(join(corpusDir, 'late.txt'));
     }
+  });
+});
+
+const QUERIES = ['Harbour council approved a new bridge', 'ferry operator winter timetable', 'solar farm report 905', 'residents wrote to the library', 'day 1203', 'Northgate flood wall'];
+
+/** The generation's postings search exactly like a fresh build over its chunks' indexed texts. */
+function expectFreshSearches(snapshot: IndexSnapshot): void {
+  const texts = snapshot.chunks.map((chunk) => indexedTextOf(chunk.text, snapshot.documents.get(chunk.source) ?? null));
+  const fresh = new Bm25Index(texts);
+  expect(snapshot.bm25!.parts.length).toBe(snapshot.segments!.length);
+  for (const question of QUERIES) {
+    const { terms } = analyzeQuery(question);
+    expect(snapshot.bm25!.search(terms, 20)).toEqual(fresh.search(terms, 20));
+    for (const term of terms) expect(snapshot.bm25!.idf(term)).toBe(fresh.idf(term));
+  }
+}
+
+describe('BM25 postings per segment', () => {
+  it('search like a fresh build after re-indexes that change, add, retitle and remove documents', async () => {
+    const dir = tempDir('seg-bm25-');
+    const corpus = tempDir('seg-bm25-corpus-');
+    dirs.push(dir, corpus);
+    cpSync(corpusDir, corpus, { recursive: true });
+    const steps: Array<() => void> = [
+      () => writeFile(corpus, 'gen-0003.txt', article(903, random)),
+      () => writeFile(corpus, 'late-1.txt', article(1001, random)),
+      // Same body, new title: every chunk keeps its text but not its indexed text.
+      () => writeFile(corpus, 'gen-0010.txt', readFileSync(join(corpus, 'gen-0010.txt'), 'utf8').replace(/^[^\n]*/, 'Westbrook museum reviewed extra staff (report 1010)')),
+      () => ['gen-0000.txt', 'gen-0001.txt', 'gen-0002.txt', 'gen-0004.txt'].forEach((name) => rmSync(join(corpus, name))),
+      () => {
+        writeFile(corpus, 'late-2.txt', article(1002, random));
+        writeFile(corpus, 'gen-0020.txt', article(920, random));
+      },
+    ];
+    let snapshot = (await index(dir, corpus)).snapshot;
+    expectFreshSearches(snapshot);
+    for (const step of steps) {
+      step();
+      const before = snapshot;
+      snapshot = (await index(dir, corpus)).snapshot;
+      // Unchanged segments keep their postings as they are.
+      expect(snapshot.bm25!.parts.filter((part) => before.bm25!.parts.includes(part)).length).toBeGreaterThan(0);
+      expectFreshSearches(snapshot);
+      const loaded = loadCurrentGeneration(dir);
+      expectSameContent(snapshot, loaded);
+      expectFreshSearches(loaded);
+    }
+  });
+
+  it('a damaged seg-*.bm25 is caught by its checksum; the previous generation answers while the index is rebuilt', async () => {
+    const dir = tempDir('seg-bm25-damage-');
+    dirs.push(dir);
+    const good = (await index(dir)).snapshot.generation;
+    const current = (await index(dir, corpusWith({ [EDITED_LATER]: article(906, seeded(9)) }))).snapshot;
+    // The rewritten segment's postings: a linked file is the previous generation's too, so damage would reach both.
+    const victim = sealedFiles(current).find((name) => name.endsWith('.bm25') && !existsSync(join(dir, good, name)))!;
+    const path = join(dir, current.generation, victim);
+    const bytes = readFileSync(path);
+    bytes[bytes.length >> 1] = (bytes[bytes.length >> 1] ?? 0) ^ 0xff;
+    writeFileSync(path, bytes);
+    let error: unknown;
+    try {
+      loadCurrentGeneration(dir);
+    } catch (e) {
+      error = e;
+    }
+    expect(isCoreError(error, 'INDEX_CORRUPT')).toBe(true);
+    expect((error as Error).message).toContain(`${victim} fails its SHA-256 check`);
+
+    const logger = captureLogger();
+    const store = new LocalStore({ corpusDir, indexDir: dir, embedder, logger });
+    const opening = store.open();
+    expect(store.current.snapshot.generation).toBe(good);
+    await opening;
+    const rebuilt = loadCurrentGeneration(dir);
+    expect(rebuilt.generation).not.toBe(current.generation);
+    expect(store.current.snapshot.generation).toBe(rebuilt.generation);
+    expectFreshSearches(rebuilt);
+    expect(logger.lines.some((l) => l.level === 'error' && JSON.stringify(l.obj).includes(`${victim} fails its SHA-256 check`))).toBe(true);
+  });
+
+  it('postings that pass their checksum but are not valid (a forged manifest) are refused by name', async () => {
+    const dir = tempDir('seg-bm25-forged-');
+    dirs.push(dir);
+    const built = (await index(dir)).snapshot;
+    const victim = sealedFiles(built).find((name) => name.endsWith('.bm25'))!;
+    const genDir = join(dir, built.generation);
+    const bytes = readFileSync(join(genDir, victim));
+    bytes.writeUInt32LE(0x7fffffff, 5 * 4); // the first term id: far outside the term table
+    rmSync(join(genDir, victim)); // it is a fresh file, but write a new inode as a forger would
+    writeFileSync(join(genDir, victim), bytes);
+    const manifestPath = join(genDir, 'manifest.json');
+    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
+    manifest.files[victim] = { sha256: sha(bytes), bytes: bytes.length };
+    const text = JSON.stringify(manifest, null, 1);
+    writeFileSync(manifestPath, text);
+    writeFileSync(join(dir, 'CURRENT'), JSON.stringify({ generation: built.generation, manifestSha256: sha(text) }));
+    expect(() => loadCurrentGeneration(dir)).toThrow(new RegExp(`${victim.replace('.', '\\.')} could not be read: .*outside the term table`));
+  });
+});
+
+describe('an index written in format 2 (one bm25.bin)', () => {
+  it('loads, and its next re-index writes postings per segment (format 3)', async () => {
+    const dir = tempDir('seg-v2-');
+    dirs.push(dir);
+    const built = (await index(dir)).snapshot;
+    expect((built.segments ?? []).length).toBeGreaterThan(3);
+    const genDir = join(dir, built.generation);
+    const manifestPath = join(genDir, 'manifest.json');
+    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
+    manifest.formatVersion = 2;
+    toWholeBm25File(genDir, manifest, built);
+    const text = JSON.stringify(manifest, null, 1);
+    writeFileSync(manifestPath, text);
+    writeFileSync(join(dir, 'CURRENT'), JSON.stringify({ generation: built.generation, manifestSha256: sha(text) }));
+    expect(readdirSync(genDir).filter((name) => name.endsWith('.bm25') || name === 'bm25.terms')).toEqual([]);
+    const loaded = loadCurrentGeneration(dir);
+    expect(loaded.bm25!.parts).toHaveLength(1);
+    expectSameContent(built, loaded);
+
+    const next = (await index(dir, corpusWith({ [EDITED_LATER]: article(907, seeded(3)) }))).snapshot;
+    const nextDir = join(dir, next.generation);
+    const nextManifest = JSON.parse(readFileSync(join(nextDir, 'manifest.json'), 'utf8'));
+    expect(nextManifest.formatVersion).toBe(3);
+    expect(nextManifest.files['bm25.bin']).toBeUndefined();
+    expect(nextManifest.files['bm25.terms']).toBeDefined();
+    for (const segment of next.segments!) expect(nextManifest.files[segment.bm25!.name]).toBeDefined();
+    const reloaded = loadCurrentGeneration(dir);
+    expectSameContent(next, reloaded);
+    expectFreshSearches(reloaded);
   });
 });

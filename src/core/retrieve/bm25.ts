@@ -183,11 +183,12 @@ export class Bm25Index {
   private readonly firstRows: Int32Array;
   /** Document frequency per term id, summed over the parts. */
   private readonly df: Int32Array;
-  /** K1 · (1 − B + B · length/average) per row: the length part of BM25's denominator. */
-  private readonly lengthNorms: Float64Array;
-  /** Per-query accumulator, reused: searches are synchronous, so they never overlap. */
-  private readonly scores: Float64Array;
-  private readonly touched: Int32Array;
+  /**
+   * K1 · (1 − B + B · length/average) per row (the length part of BM25's denominator), and the per-query
+   * accumulator, reused (searches are synchronous, so they never overlap). Made at the first search: an index
+   * a re-index writes is often never searched in that process.
+   */
+  private searchState: { lengthNorms: Float64Array; scores: Float64Array; touched: Int32Array } | null = null;
   readonly size: number;
 
   /**
@@ -217,16 +218,21 @@ export class Bm25Index {
       this.df = new Int32Array(termCount);
       for (const part of parts) part.addFrequencies(this.df, 1);
     }
+  }
+
+  private prepareSearch(): { lengthNorms: Float64Array; scores: Float64Array; touched: Int32Array } {
+    if (this.searchState) return this.searchState;
+    const { parts, size } = this;
     let total = 0;
     for (const part of parts) for (let row = 0; row < part.rows; row++) total += part.lengths[row] ?? 0;
-    const averageLength = count > 0 ? total / count : 0;
-    this.lengthNorms = new Float64Array(count);
+    const averageLength = size > 0 ? total / size : 0;
+    const lengthNorms = new Float64Array(size);
     let row = 0;
     for (const part of parts) {
-      for (let local = 0; local < part.rows; local++) this.lengthNorms[row++] = K1 * (1 - B + (B * (part.lengths[local] ?? 0)) / (averageLength || 1));
+      for (let local = 0; local < part.rows; local++) lengthNorms[row++] = K1 * (1 - B + (B * (part.lengths[local] ?? 0)) / (averageLength || 1));
     }
-    this.scores = new Float64Array(count);
-    this.touched = new Int32Array(count);
+    this.searchState = { lengthNorms, scores: new Float64Array(size), touched: new Int32Array(size) };
+    return this.searchState;
   }
 
   /** An index over stored parts (`Bm25Part.fromBytes` over `table.count` terms) and term table (`Bm25TermTable.fromBytes` of `termBytes()`). */
@@ -430,7 +436,8 @@ export class Bm25Index {
   }
 
   search(terms: readonly string[], limit: number, accept?: (row: number) => boolean): Bm25Hit[] {
-    const { scores, touched, lengthNorms, parts, firstRows } = this;
+    const { scores, touched, lengthNorms } = this.prepareSearch();
+    const { parts, firstRows } = this;
     let touchedCount = 0;
     for (const term of new Set(terms)) {
       const id = this.idOf(term);

@@ -267,9 +267,10 @@ export class Bm25Index {
     const table = this.table.terms.length === this.termCount ? this.table : this.table.fork(this.termCount);
     const previous = this.parts;
     const partOf = partFinder(this.firstRows);
+    const size = this.size;
     const reusable = (row: number) => {
       const old = previousRows[row] ?? -1;
-      return old >= 0 && old < this.size ? old : -1;
+      return old < size ? old : -1;
     };
     // Which previous part each segment shares, if any.
     const shared = new Int32Array(segments.length).fill(-1);
@@ -282,7 +283,8 @@ export class Bm25Index {
       if (start < 0) return;
       const p = partOf(start);
       if (taken[p] || this.firstRows[p] !== start || previous[p]?.rows !== rows) return;
-      for (let r = 1; r < rows; r++) if (reusable(first + r) !== start + r) return;
+      // Inlined (this runs over every row of the new generation).
+      for (let r = 1; r < rows; r++) if (previousRows[first + r] !== start + r) return;
       shared[s] = p;
       taken[p] = 1;
     });

@@ -434,27 +434,34 @@ function keywordIndex(
   previousRows: Int32Array,
   segmentRows: readonly number[],
 ): Bm25Index {
-  const bySource = new Map(documents.map((doc) => [doc.source, doc]));
+  // Looked up only for the rows tokenised: a re-index of one document tokenises a few dozen.
+  let bySource: Map<string, StoredDocument> | null = null;
   const textOf = (row: number) => {
     const chunk = chunks[row];
+    bySource ??= new Map(documents.map((doc) => [doc.source, doc]));
     return chunk ? indexedTextOf(chunk.text, bySource.get(chunk.source) ?? null) : '';
   };
   if (!base?.bm25) return new Bm25Index({ segments: segmentRows, textOf });
-  // Rows come grouped by document: the title and date are compared once per run of a document's rows.
-  const reusable = new Int32Array(chunks.length).fill(-1);
-  let source: string | null = null;
-  let sameDocument = false;
-  for (let row = 0; row < chunks.length; row++) {
-    const oldRow = previousRows[row] ?? -1;
-    if (oldRow < 0) continue;
-    const chunk = chunks[row]!;
-    if (chunk.source !== source) {
-      source = chunk.source;
-      const before = base.documents.get(base.chunks[oldRow]?.source ?? '');
-      const after = bySource.get(chunk.source);
-      sameDocument = before !== undefined && after !== undefined && before.title === after.title && before.publishedAt === after.publishedAt;
+  // Documents whose title or date changed: their kept chunks keep their text but not their indexed text.
+  const retitled = new Set<string>();
+  for (const doc of documents) {
+    const before = base.documents.get(doc.source);
+    if (before && before !== doc && (before.title !== doc.title || before.publishedAt !== doc.publishedAt)) retitled.add(doc.source);
+  }
+  let reusable = previousRows;
+  if (retitled.size > 0) {
+    reusable = previousRows.slice();
+    // Rows come grouped by document: the set is consulted once per run of a document's rows.
+    let source: string | null = null;
+    let dropped = false;
+    for (let row = 0; row < chunks.length; row++) {
+      const chunk = chunks[row]!;
+      if (chunk.source !== source) {
+        source = chunk.source;
+        dropped = retitled.has(source);
+      }
+      if (dropped) reusable[row] = -1;
     }
-    if (sameDocument) reusable[row] = oldRow;
   }
   return base.bm25.derive(segmentRows, reusable, textOf);
 }

@@ -264,6 +264,26 @@ describe('BM25 postings per segment', () => {
     }
   });
 
+  it('a segment renamed by a changed document record, with the same chunks, keeps its postings under the new name', async () => {
+    const dir = tempDir('seg-bm25-rename-');
+    dirs.push(dir);
+    const name = 'gen-0007.txt';
+    const first = (await index(dir)).snapshot;
+    // Trailing blank lines: a new file hash (so a new document record and segment id), the same chunks; and a new
+    // document, so that something is written at all.
+    const corpus = corpusWith({ [name]: `${readFileSync(join(corpusDir, name), 'utf8')}\n\n\n` });
+    writeFile(corpus, 'late-3.txt', article(1003, random));
+    const second = (await index(dir, corpus)).snapshot;
+    const before = first.segments!.find((segment) => segment.sources.includes(name))!;
+    const after = second.segments!.find((segment) => segment.sources.includes(name))!;
+    expect(after.id).not.toBe(before.id);
+    expect(after.bm25!.name).toBe(`${after.id}.bm25`);
+    expect(inode(dir, second.generation, after.bm25!.name)).toBe(inode(dir, first.generation, before.bm25!.name));
+    const loaded = loadCurrentGeneration(dir);
+    expectSameContent(second, loaded);
+    expectFreshSearches(loaded);
+  });
+
   it('a damaged seg-*.bm25 is caught by its checksum; the previous generation answers while the index is rebuilt', async () => {
     const dir = tempDir('seg-bm25-damage-');
     dirs.push(dir);

@@ -266,10 +266,13 @@ function writeSegments(indexDir: string, dir: string, content: GenerationContent
     }
     // Postings: linked when the index shares the previous generation's part for this segment (same rows, and term
     // ids are stable), else written.
+    // The name follows the segment's id, which changes when a document's record does (its postings may not).
     const previousPostings = candidate?.segment.bm25;
-    if (candidate?.bm25 === postings && linkable(previousPostings)) segment.bm25 = link(previousPostings);
-    else {
-      const name = segment.id ? segmentFileNames(segment.id).bm25 : FILE_NAMES.tailBm25;
+    const name = segment.id ? segmentFileNames(segment.id).bm25 : FILE_NAMES.tailBm25;
+    if (candidate?.bm25 === postings && linkable(previousPostings)) {
+      linkOrCopy(join(previousDir!, previousPostings.name), join(dir, name));
+      segment.bm25 = { ...previousPostings, name, ...identity(join(dir, name)) };
+    } else {
       const bytes = postings.toBytes();
       writeFileDurable(join(dir, name), bytes);
       segment.bm25 = { name, sha256: sha256(bytes), bytes: bytes.byteLength, ...identity(join(dir, name)) };

@@ -26,7 +26,7 @@ export class LocalView implements CorpusView {
     readonly snapshot: IndexSnapshot,
     readonly embedder: Embedder,
   ) {
-    // Stored in the generation since format 1 + bm25.bin; older generations are tokenised here, once.
+    // Stored in the generation (per segment since format 3, one bm25.bin before); older generations are tokenised here, once.
     this.bm25 = snapshot.bm25 ?? new Bm25Index({ count: snapshot.chunks.length, textOf: (row) => this.indexedText(row) });
   }
 

@@ -158,6 +158,24 @@ describe('BM25 postings cut per segment', () => {
   });
 });
 
+describe('parts assembled from previous postings', () => {
+  it('are byte for byte the parts tokenising every row gives (one previous part in order, or several)', () => {
+    const random = mulberry32(23);
+    const texts = randomTexts(random, 40).map((text) => text.replace(/ n\d+/g, '')); // no row-only terms: no new ids below
+    const index = new Bm25Index({ segments: [10, 10, 10, 10, 0], textOf: (row) => texts[row] ?? '' });
+    const next = texts.map((text, row) => (row === 15 || row === 33 ? texts[row - 12]! : text));
+    const textOf = (row: number) => next[row] ?? '';
+    const kept = Int32Array.from(texts.map((_, row) => (row === 15 || row === 33 ? -1 : row)));
+    const none = new Int32Array(texts.length).fill(-1);
+    for (const segments of [[10, 10, 10, 10, 0], [20, 20, 0], [5, 30, 5]]) {
+      const assembled = index.derive(segments, kept, textOf);
+      const tokenised = index.derive(segments, none, textOf);
+      expect(assembled.termCount).toBe(index.termCount);
+      expect(assembled.parts.map((part) => Buffer.from(part.toBytes()).toString('hex'))).toEqual(tokenised.parts.map((part) => Buffer.from(part.toBytes()).toString('hex')));
+    }
+  });
+});
+
 /** Segment sizes that follow the previous index's parts for the rows kept in order, new rows in a last segment. */
 function keepCut(index: Bm25Index, previousRows: readonly number[]): number[] {
   const partOfOld: number[] = [];

@@ -289,13 +289,21 @@ export class Bm25Index {
       taken[p] = 1;
     });
     if ((firstOf[segments.length] ?? 0) !== previousRows.length) throw new Error('internal: segment rows and previous rows disagree');
-    // The last segment needing rows of each previous part, so its row-major copy is dropped after it.
+    // The last segment needing rows of each previous part, so its row-major copy is dropped after it; and the one
+    // previous part a segment's kept rows all come from, in their order (-1: none, -2: several, or reordered).
     const lastUse = new Int32Array(previous.length).fill(-1);
+    const onlySource = new Int32Array(segments.length).fill(-1);
     segments.forEach((rows, s) => {
       if (shared[s]! >= 0) return;
+      let lastOld = -1;
       for (let row = firstOf[s] ?? 0, end = row + rows; row < end; row++) {
         const old = reusable(row);
-        if (old >= 0) lastUse[partOf(old)] = s;
+        if (old < 0) continue;
+        const p = partOf(old);
+        lastUse[p] = s;
+        if (onlySource[s] === -1 || (onlySource[s] === p && old > lastOld)) onlySource[s] = p;
+        else onlySource[s] = -2;
+        lastOld = old;
       }
     });
     const byRow = new Map<number, RowMajor>();
@@ -308,6 +316,15 @@ export class Bm25Index {
       const sharedPart = shared[s]! >= 0 ? previous[shared[s]!] : undefined;
       if (sharedPart) {
         parts.push(sharedPart);
+        return;
+      }
+      const only = onlySource[s]!;
+      if (only >= 0) {
+        // The usual case (a document changed in a segment, or documents appended to the tail): the kept rows are
+        // one previous part's, in order, so its postings are filtered term by term, without regrouping them.
+        const part = keptFromOne(previous[only]!, this.firstRows[only] ?? 0, rows, firstOf[s] ?? 0, reusable, tokenizer, textOf, counts, table);
+        parts.push(part);
+        built.push(part);
         return;
       }
       const builder = new PartBuilder(rows, rows * postingsPerRow);
@@ -591,6 +608,124 @@ class Scratch {
     if (termCount > this.counts.length) this.counts = new Int32Array(Math.max(termCount, this.counts.length * 2));
     return this.counts;
   }
+}
+
+/**
+ * A new part whose kept rows all come from `previous` (first row `previousFirst`), in the same order, the other
+ * rows tokenised: two passes over the previous part's postings (count, then copy), the tokenised rows' postings
+ * merged in by row. Gives what `PartBuilder` gives (rows ascending within each term).
+ */
+function keptFromOne(
+  previous: Bm25Part,
+  previousFirst: number,
+  rows: number,
+  first: number,
+  reusable: (row: number) => number,
+  tokenizer: Tokenizer,
+  textOf: (row: number) => string,
+  scratch: Scratch,
+  table: Bm25TermTable,
+): Bm25Part {
+  const newRowOf = new Int32Array(previous.rows).fill(-1);
+  const lengths = new Uint32Array(rows);
+  const fresh = new Pairs(0);
+  const freshRowOf: number[] = [];
+  for (let local = 0; local < rows; local++) {
+    const old = reusable(first + local);
+    if (old >= 0) {
+      newRowOf[old - previousFirst] = local;
+      lengths[local] = previous.lengths[old - previousFirst] ?? 0;
+      continue;
+    }
+    const before = fresh.length;
+    lengths[local] = tokenizer.pairs(textOf(first + local), fresh);
+    for (let p = before; p < fresh.length; p += 2) freshRowOf.push(local);
+  }
+  // The tokenised rows' postings grouped by term (ids ascending), rows ascending within each.
+  const counts = scratch.zeros(table.terms.length);
+  const freshPostings = fresh.length / 2;
+  const present: number[] = [];
+  for (let i = 0; i < freshPostings; i++) {
+    const id = fresh.data[2 * i] ?? 0;
+    if (counts[id] === 0) present.push(id);
+    counts[id] = (counts[id] ?? 0) + 1;
+  }
+  const freshIds = Int32Array.from(present).sort();
+  const freshOffsets = new Int32Array(freshIds.length + 1);
+  for (let k = 0; k < freshIds.length; k++) {
+    const id = freshIds[k] ?? 0;
+    freshOffsets[k + 1] = (freshOffsets[k] ?? 0) + (counts[id] ?? 0);
+    counts[id] = freshOffsets[k] ?? 0;
+  }
+  const freshRows = new Int32Array(freshPostings);
+  const freshTfs = new Uint16Array(freshPostings);
+  for (let i = 0; i < freshPostings; i++) {
+    const id = fresh.data[2 * i] ?? 0;
+    const at = counts[id] ?? 0;
+    counts[id] = at + 1;
+    freshRows[at] = freshRowOf[i] ?? 0;
+    freshTfs[at] = fresh.data[2 * i + 1] ?? 0;
+  }
+  for (const id of freshIds) counts[id] = 0;
+  // Pass 1 over the previous postings: how many of each term's stay.
+  const { termIds: oldIds, offsets: oldOffsets, postingRows: oldRows, tfs: oldTfs } = previous;
+  const keptCount = new Int32Array(oldIds.length);
+  let keptPostings = 0;
+  for (let k = 0; k < oldIds.length; k++) {
+    let kept = 0;
+    for (let q = oldOffsets[k] ?? 0, end = oldOffsets[k + 1] ?? 0; q < end; q++) if ((newRowOf[oldRows[q] ?? 0] ?? -1) >= 0) kept++;
+    keptCount[k] = kept;
+    keptPostings += kept;
+  }
+  // Pass 2: both sorted term lists merged; within a term both row lists are ascending, so they are merged too.
+  const termIds = new Int32Array(oldIds.length + freshIds.length);
+  const offsets = new Int32Array(termIds.length + 1);
+  const postingRows = new Int32Array(keptPostings + freshPostings);
+  const tfs = new Uint16Array(postingRows.length);
+  let terms = 0;
+  let at = 0;
+  let a = 0;
+  let b = 0;
+  while (a < oldIds.length || b < freshIds.length) {
+    const oldId = a < oldIds.length ? (oldIds[a] ?? 0) : Infinity;
+    const freshId = b < freshIds.length ? (freshIds[b] ?? 0) : Infinity;
+    const id = Math.min(oldId, freshId);
+    let q = 0;
+    let qEnd = 0;
+    if (oldId === id) {
+      if ((keptCount[a] ?? 0) > 0) {
+        q = oldOffsets[a] ?? 0;
+        qEnd = oldOffsets[a + 1] ?? 0;
+      }
+      a++;
+    }
+    let f = 0;
+    let fEnd = 0;
+    if (freshId === id) {
+      f = freshOffsets[b] ?? 0;
+      fEnd = freshOffsets[b + 1] ?? 0;
+      b++;
+    }
+    if (q === qEnd && f === fEnd) continue;
+    let keptRow = -1;
+    for (;;) {
+      while (keptRow < 0 && q < qEnd) {
+        keptRow = newRowOf[oldRows[q] ?? 0] ?? -1;
+        if (keptRow < 0) q++;
+      }
+      if (keptRow >= 0 && (f >= fEnd || keptRow < (freshRows[f] ?? 0))) {
+        postingRows[at] = keptRow;
+        tfs[at++] = oldTfs[q++] ?? 0;
+        keptRow = -1;
+      } else if (f < fEnd) {
+        postingRows[at] = freshRows[f] ?? 0;
+        tfs[at++] = freshTfs[f++] ?? 0;
+      } else break;
+    }
+    termIds[terms++] = id;
+    offsets[terms] = at;
+  }
+  return new Bm25Part(rows, termIds.slice(0, terms), offsets.slice(0, terms + 1), postingRows, tfs, lengths);
 }
 
 /** One new part, row by row; `finish` sorts the pairs into postings (rows ascending within each term). */

@@ -2,12 +2,15 @@
 // trust the shapes; the format version lets a future release refuse (and rebuild) what it cannot read.
 import { z } from 'zod';
 
-/** Written by this code. 2: sealed segments beside the tail docstore.json + vectors.f32. */
-export const INDEX_FORMAT_VERSION = 2;
-/** Read by this code: a format-1 generation is a format-2 one whose tail holds every document. */
-export const READABLE_FORMAT_VERSIONS: readonly number[] = [1, 2];
+/**
+ * Written by this code. 2: sealed segments beside the tail docstore.json + vectors.f32. 3: the graph is a base
+ * (hnsw.bin) plus an operation log (hnsw.log, graph-log.ts).
+ */
+export const INDEX_FORMAT_VERSION = 3;
+/** Read by this code: a format-1 generation is a format-2 one whose tail holds every document; formats 1 and 2 are format 3 with an empty graph log. */
+export const READABLE_FORMAT_VERSIONS: readonly number[] = [1, 2, 3];
 
-export const FILE_NAMES = { docstore: 'docstore.json', vectors: 'vectors.f32', tailScan: 'docstore.scan.json', hnsw: 'hnsw.bin', bm25: 'bm25.bin', scan: 'scan.json' } as const;
+export const FILE_NAMES = { docstore: 'docstore.json', vectors: 'vectors.f32', tailScan: 'docstore.scan.json', hnsw: 'hnsw.bin', hnswLog: 'hnsw.log', bm25: 'bm25.bin', scan: 'scan.json' } as const;
 
 const fileEntry = z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/), bytes: z.number().int().nonnegative() });
 export type FileEntry = z.infer<typeof fileEntry>;
@@ -17,7 +20,7 @@ export const SEGMENT_NAME = /^seg-[0-9a-f]{16}$/;
 export const segmentFileNames = (id: string) => ({ docstore: `${id}.json`, vectors: `${id}.f32`, scan: `${id}.scan.json` });
 
 export const manifestSchema = z.object({
-  formatVersion: z.union([z.literal(1), z.literal(2)]),
+  formatVersion: z.union([z.literal(1), z.literal(2), z.literal(3)]),
   generation: z.string().regex(/^gen-\d{6,}$/),
   createdAt: z.string(),
   embedder: z.object({ id: z.string().min(1), dimension: z.number().int().positive() }),
@@ -56,7 +59,10 @@ export const manifestSchema = z.object({
     /** The tail segment: documents not (yet) in a sealed segment; in format 1, all of them. */
     [FILE_NAMES.docstore]: fileEntry,
     [FILE_NAMES.vectors]: fileEntry,
+    /** The graph's base: hnswlib's saveIndex format. */
     [FILE_NAMES.hnsw]: fileEntry,
+    /** Format 3: the operations applied to the base since it was written (graph-log.ts); `hnsw.elements` counts them in. */
+    [FILE_NAMES.hnswLog]: fileEntry.optional(),
     /** BM25 postings (core/retrieve/bm25.ts `toBytes`); generations written before it existed lack it and rebuild it at load. */
     [FILE_NAMES.bm25]: fileEntry.optional(),
     /** Format 1: the scan's file records (core/ingest/load.ts `ScannedFile`), so the next re-index skips unchanged files; format 2 keeps them in the segments. */

@@ -10,7 +10,7 @@
 // generator the same way every time, so base + the same operations in the same order give the same graph (same
 // internal ids, links and levels) in every process. The indexer applies its own operations with `applyGraphOperations`
 // to a graph that was itself loaded from base + log, so the graph it serves equals the one a fresh load builds.
-import type { HnswIndex } from './snapshot.js';
+import type { HierarchicalNSW as HnswIndex } from 'hnswlib-node';
 
 export const GRAPH_LOG_MAGIC = 'hnswlog1';
 const HEADER_BYTES = 16;

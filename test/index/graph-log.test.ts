@@ -65,6 +65,19 @@ function expectSameGraph(returned: HnswIndex, loaded: HnswIndex): void {
   }
 }
 
+/** Every chunk that kept its label kept its vector row, wherever its row moved. */
+function expectKeptVectors(before: IndexSnapshot, after: IndexSnapshot): void {
+  const d = embedder.dimension;
+  let kept = 0;
+  after.chunks.forEach((chunk, row) => {
+    const oldRow = before.rowByLabel.get(chunk.label);
+    if (oldRow === undefined) return;
+    kept++;
+    expect(Array.from(after.vectors.subarray(row * d, (row + 1) * d))).toEqual(Array.from(before.vectors.subarray(oldRow * d, (oldRow + 1) * d)));
+  });
+  expect(kept).toBeGreaterThan(after.chunks.length / 2);
+}
+
 /** A forger who edits a generation's files and fixes its manifest's checksums and CURRENT. */
 function reseal(indexDir: string, generation: string): void {
   const dir = join(indexDir, generation);
@@ -114,6 +127,7 @@ describe('the graph as base + operation log', () => {
       expect(loaded.graph!.log.operations).toBe(operations);
       expect(loaded.chunks.map((c) => c.label)).toEqual(next.chunks.map((c) => c.label));
       expectSameGraph(next.hnsw, loaded.hnsw);
+      expectKeptVectors(served, next);
       served = next;
     }
     expect(served.graph!.log.added).toBeGreaterThan(0);

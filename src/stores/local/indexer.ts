@@ -13,7 +13,6 @@ import { indexedTextOf } from '../../core/retrieve/indexed-text.js';
 import type { CleanDocument, Embedder, IndexProgress, Logger, ReindexSummary, SkippedFile, StoredDocument } from '../../core/types.js';
 import { acquireWriterLock } from './lock.js';
 import type { HnswIndex, IndexSnapshot, StoredChunk } from './snapshot.js';
-import { vectorRow } from './snapshot.js';
 import { planSegments, type SegmentLayout } from './segments.js';
 import { applyGraphOperations, type GraphLogPolicy, type GraphOperation } from './graph-log.js';
 import { currentGenerationName, graphCopyOfServing, hasIndex, loadCurrentGeneration, newestLoadableGeneration, removeTemporaryGenerations, writeGeneration } from './generations.js';
@@ -327,6 +326,15 @@ function assembleGraph(
   const labelsToAdd: Array<{ label: number; row: number }> = [];
   /** Row in `base` of each new row (kept chunks), -1 for fresh ones. */
   const previousRows = new Int32Array(layout.rows.length).fill(-1);
+  // Kept rows are copied from the previous vectors in runs (one `set` per stretch of consecutive rows, not per row:
+  // 100k subarrays per re-index otherwise).
+  let runStart = -1;
+  let runFrom = -1;
+  let runLength = 0;
+  const flushRun = () => {
+    if (runLength > 0 && base) vectors.set(base.vectors.subarray(runFrom * dimension, (runFrom + runLength) * dimension), runStart * dimension);
+    runLength = 0;
+  };
   layout.rows.forEach(({ chunk, old }, row) => {
     if (!old) {
       const label = nextLabel++;
@@ -337,12 +345,18 @@ function assembleGraph(
     const oldRow = base?.rowByLabel.get(old.label);
     if (oldRow === undefined || !base) throw new Error(`internal: no stored vector for chunk ${chunk.id}`);
     previousRows[row] = oldRow;
-    vectors.set(vectorRow(base, oldRow), row * dimension);
+    if (runLength === 0 || row !== runStart + runLength || oldRow !== runFrom + runLength) {
+      flushRun();
+      runStart = row;
+      runFrom = oldRow;
+    }
+    runLength++;
     const label = patchable ? old.label : nextLabel++;
     // Stored chunks are never mutated, so a kept one is shared rather than copied (100k objects per re-index).
     allChunks.push(chunk === old && label === old.label ? old : { ...chunk, label });
     if (!patchable) labelsToAdd.push({ label, row });
   });
+  flushRun();
 
   if (patchable && base) {
     // `base`'s graph belongs to this run alone (loaded by it from base + log, or a private copy of the served one),

@@ -131,8 +131,8 @@ export async function runLocalIndex(options: LocalIndexOptions): Promise<LocalIn
       };
     }
 
-    const { documents, chunksOf } = followPlan(plan, base, lap);
-    const layout = layOutRows(plan, base, documents, chunksOf, embedder.dimension, options.segmentBytes);
+    const { documents, chunksOf, previousChunksOf } = followPlan(plan, base, lap);
+    const layout = layOutRows(plan, base, documents, chunksOf, previousChunksOf, embedder.dimension, options.segmentBytes);
     lap('scanMs');
 
     // Embed only what is new, straight into the new generation's rows (rows follow the segments).
@@ -210,25 +210,22 @@ function followPlan(
   plan: IndexPlan,
   base: IndexSnapshot | null,
   lap: (phase: 'scanMs' | 'chunkMs') => void,
-): { documents: StoredDocument[]; chunksOf: Map<string, ChunkEntry[]> } {
+): { documents: StoredDocument[]; chunksOf: Map<string, ChunkEntry[]>; previousChunksOf: (source: string) => readonly StoredChunk[] } {
   const now = new Date().toISOString();
   const documents: StoredDocument[] = [];
   const chunksOf = new Map<string, ChunkEntry[]>();
-  const previousChunksBySource = new Map<string, StoredChunk[]>();
-  for (const chunk of base?.chunks ?? []) {
-    const list = previousChunksBySource.get(chunk.source) ?? [];
-    list.push(chunk);
-    previousChunksBySource.set(chunk.source, list);
-  }
+  const previousChunksOf = chunksBySource(base?.chunks ?? []);
   for (const { doc, action } of plan.documents) {
     if (action === 'keep') {
-      documents.push({ ...doc, indexedAt: base?.documents.get(doc.source)?.indexedAt ?? now });
-      chunksOf.set(doc.source, (previousChunksBySource.get(doc.source) ?? []).map((chunk) => ({ chunk, old: chunk })));
+      const stored = base?.documents.get(doc.source);
+      // A kept document is its stored record (never mutated) when every field still agrees: no copy per document.
+      documents.push(stored && sameCleanFields(stored, doc) ? stored : { ...doc, indexedAt: stored?.indexedAt ?? now });
+      chunksOf.set(doc.source, previousChunksOf(doc.source).map((chunk) => ({ chunk, old: chunk })));
       continue;
     }
     documents.push({ ...doc, indexedAt: now });
     // A changed document keeps the vectors of chunks whose text did not change (same id).
-    const stored = new Map((previousChunksBySource.get(doc.source) ?? []).map((chunk) => [chunk.id, chunk]));
+    const stored = new Map(previousChunksOf(doc.source).map((chunk) => [chunk.id, chunk]));
     lap('scanMs'); // planning is bookkeeping of the scan
     const chunks = chunkDocument(doc.source, doc.text);
     const { kept } = partitionChunks(chunks, (id) => stored.get(id));
@@ -236,7 +233,46 @@ function followPlan(
     const keptOld = new Map(kept.map(({ chunk, stored: old }) => [chunk, old]));
     chunksOf.set(doc.source, chunks.map((chunk) => ({ chunk, old: keptOld.get(chunk) ?? null })));
   }
-  return { documents, chunksOf };
+  return { documents, chunksOf, previousChunksOf };
+}
+
+/**
+ * Each source's chunks in `chunks`. A generation stores a document's chunks in consecutive rows, so this records
+ * one range per source (a map of 100k arrays cost tens of milliseconds per re-index); a store that does not is
+ * grouped the slow way.
+ */
+function chunksBySource(chunks: readonly StoredChunk[]): (source: string) => readonly StoredChunk[] {
+  const ranges = new Map<string, [number, number]>();
+  let start = 0;
+  for (let row = 1; row <= chunks.length; row++) {
+    const source = chunks[start]!.source;
+    if (row < chunks.length && chunks[row]!.source === source) continue;
+    if (ranges.has(source)) {
+      const lists = new Map<string, StoredChunk[]>();
+      for (const chunk of chunks) lists.set(chunk.source, [...(lists.get(chunk.source) ?? []), chunk]);
+      return (wanted) => lists.get(wanted) ?? [];
+    }
+    ranges.set(source, [start, row]);
+    start = row;
+  }
+  return (source) => {
+    const range = ranges.get(source);
+    return range ? chunks.slice(range[0], range[1]) : [];
+  };
+}
+
+/** The stored record says exactly what the scan's document says (every field, `indexedAt` aside). */
+function sameCleanFields(stored: StoredDocument, doc: CleanDocument): boolean {
+  const storedFields = stored as unknown as Record<string, unknown>;
+  const docFields = doc as unknown as Record<string, unknown>;
+  const fields = Object.keys(docFields);
+  if (Object.keys(storedFields).length !== fields.length + 1 || !('indexedAt' in storedFields)) return false;
+  return fields.every((field) => {
+    const x = storedFields[field];
+    const y = docFields[field];
+    if (Array.isArray(x) && Array.isArray(y)) return x.length === y.length && x.every((value, i) => value === y[i]);
+    return x === y;
+  });
 }
 
 interface RowLayout {
@@ -260,25 +296,46 @@ function layOutRows(
   base: IndexSnapshot | null,
   documents: readonly StoredDocument[],
   chunksOf: ReadonlyMap<string, readonly ChunkEntry[]>,
+  previousChunksOf: (source: string) => readonly StoredChunk[],
   dimension: number,
   segmentBytes: number | undefined,
 ): RowLayout {
+  const keptSources = new Set<string>();
+  for (const { doc, action } of plan.documents) if (action === 'keep') keptSources.add(doc.source);
+  // Counted per document, not per chunk: a kept document keeps all its chunks, so only changed and removed
+  // documents can free a label (a pass over every chunk cost tens of milliseconds per re-index at 100k).
   let kept = 0;
   let fresh = 0;
-  const keptLabels = new Set<number>();
-  for (const entries of chunksOf.values()) {
+  let removedLabels: number[] = [];
+  for (const [source, entries] of chunksOf) {
+    if (keptSources.has(source)) {
+      kept += entries.length;
+      continue;
+    }
+    const reused = new Set<number>();
     for (const { old } of entries) {
       if (old) {
         kept++;
-        keptLabels.add(old.label);
+        reused.add(old.label);
       } else fresh++;
     }
+    for (const chunk of previousChunksOf(source)) if (!reused.has(chunk.label)) removedLabels.push(chunk.label);
   }
-  const removedLabels = (base?.chunks ?? []).filter((chunk) => !keptLabels.has(chunk.label)).map((chunk) => chunk.label);
+  for (const source of plan.removed) for (const chunk of previousChunksOf(source)) removedLabels.push(chunk.label);
+  if (base) {
+    if (kept + removedLabels.length !== base.chunks.length) {
+      // Not every previous chunk is accounted for by its own document: find the freed labels the long way.
+      const keptLabels = new Set<number>();
+      for (const entries of chunksOf.values()) for (const { old } of entries) if (old) keptLabels.add(old.label);
+      removedLabels = base.chunks.filter((chunk) => !keptLabels.has(chunk.label)).map((chunk) => chunk.label);
+    } else {
+      // In row order, as the graph has always been patched.
+      removedLabels.sort((a, b) => (base.rowByLabel.get(a) ?? 0) - (base.rowByLabel.get(b) ?? 0));
+    }
+  }
   const patchable =
     base !== null &&
     (base.hnsw.getCurrentCount() - base.chunks.length + removedLabels.length - fresh) <= MAX_DELETED_SHARE * Math.max(1, kept + fresh);
-  const keptSources = new Set(plan.documents.filter(({ action }) => action === 'keep').map(({ doc }) => doc.source));
   const segments = planSegments({
     previous: base?.segments?.map((segment) => ({ sources: segment.sources, sealed: segment.id !== null })) ?? null,
     documents: documents.map((doc) => ({ source: doc.source, bytes: doc.text.length + (chunksOf.get(doc.source)?.length ?? 0) * (96 + 4 * dimension) })),
@@ -326,15 +383,7 @@ function assembleGraph(
   const labelsToAdd: Array<{ label: number; row: number }> = [];
   /** Row in `base` of each new row (kept chunks), -1 for fresh ones. */
   const previousRows = new Int32Array(layout.rows.length).fill(-1);
-  // Kept rows are copied from the previous vectors in runs (one `set` per stretch of consecutive rows, not per row:
-  // 100k subarrays per re-index otherwise).
-  let runStart = -1;
-  let runFrom = -1;
-  let runLength = 0;
-  const flushRun = () => {
-    if (runLength > 0 && base) vectors.set(base.vectors.subarray(runFrom * dimension, (runFrom + runLength) * dimension), runStart * dimension);
-    runLength = 0;
-  };
+  const copies = base ? new RunCopier(base.vectors, vectors, dimension) : null;
   layout.rows.forEach(({ chunk, old }, row) => {
     if (!old) {
       const label = nextLabel++;
@@ -345,18 +394,13 @@ function assembleGraph(
     const oldRow = base?.rowByLabel.get(old.label);
     if (oldRow === undefined || !base) throw new Error(`internal: no stored vector for chunk ${chunk.id}`);
     previousRows[row] = oldRow;
-    if (runLength === 0 || row !== runStart + runLength || oldRow !== runFrom + runLength) {
-      flushRun();
-      runStart = row;
-      runFrom = oldRow;
-    }
-    runLength++;
+    copies?.add(oldRow, row);
     const label = patchable ? old.label : nextLabel++;
     // Stored chunks are never mutated, so a kept one is shared rather than copied (100k objects per re-index).
     allChunks.push(chunk === old && label === old.label ? old : { ...chunk, label });
     if (!patchable) labelsToAdd.push({ label, row });
   });
-  flushRun();
+  copies?.flush();
 
   if (patchable && base) {
     // `base`'s graph belongs to this run alone (loaded by it from base + log, or a private copy of the served one),
@@ -400,6 +444,40 @@ function keywordIndex(base: IndexSnapshot | null, documents: readonly StoredDocu
     const oldRow = previousRows[row] ?? -1;
     return oldRow >= 0 && sameIndexedText(row, oldRow) ? oldRow : -1;
   }, textOf);
+}
+
+/**
+ * Copies kept vector rows from the previous generation's array into the new one, a run of consecutive rows at a
+ * time: one `set` per kept document rather than a view and a copy per row (100k of each per re-index).
+ */
+class RunCopier {
+  private from = -1;
+  private to = -1;
+  private length = 0;
+
+  constructor(
+    private readonly source: Float32Array,
+    private readonly target: Float32Array,
+    private readonly dimension: number,
+  ) {}
+
+  add(oldRow: number, row: number): void {
+    if (this.length > 0 && oldRow === this.from + this.length && row === this.to + this.length) {
+      this.length++;
+      return;
+    }
+    this.flush();
+    this.from = oldRow;
+    this.to = row;
+    this.length = 1;
+  }
+
+  flush(): void {
+    if (this.length === 0) return;
+    const d = this.dimension;
+    this.target.set(this.source.subarray(this.from * d, (this.from + this.length) * d), this.to * d);
+    this.length = 0;
+  }
 }
 
 function maxLabel(snapshot: IndexSnapshot): number {

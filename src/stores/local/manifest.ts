@@ -100,6 +100,7 @@ const scanRecordSchema = z.object({
   fileHash: z.string(),
   lineKeys: z.array(z.string()).nullable(),
   consulted: z.array(z.string()).nullable(),
+  textHash: z.string().optional(),
 });
 export type ScanRecord = z.infer<typeof scanRecordSchema>;
 export const SCAN_RECORD_FIELDS = Object.keys(scanRecordSchema.shape) as Array<keyof ScanRecord>;

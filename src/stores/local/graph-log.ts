@@ -26,12 +26,14 @@ export interface GraphLogPolicy {
 }
 
 /**
- * Measured at 100k elements (dimension 100, M 16, efConstruction 200): a replayed addPoint costs about 1 ms, and
- * every load and every re-index replays the whole log, while writing the whole graph costs 300-450 ms. 0.2 % of the
- * elements (196 addPoints at 100k, about 0.2 s of replay at most) keeps the replay below that write and lets a
- * one-document re-index (a few chunks) link the base dozens of times before the graph is written whole again.
+ * Measured at 100k elements (dimension 100, M 16, efConstruction 200; docs/benchmarks.md): a replayed addPoint costs
+ * about 1 ms, and every load and every re-index replays the whole log, while writing the graph whole (writeIndex,
+ * hash, fsync) costs 60-190 ms. With k additions per re-index, a log of up to L additions costs L/2 ms of replay on
+ * average and a compaction every L/k runs: the sum is least near L = sqrt(2 · 190 · k), 20-60 additions for the
+ * usual one-document change (k = 1-10). 0.05 % of the elements (49 at 100k, ~50 ms of replay at most; ~490 at 1M,
+ * where the graph takes seconds to write) is that order at both sizes.
  */
-export const GRAPH_LOG_POLICY: GraphLogPolicy = { minBaseBytes: 4 << 20, maxAddedShare: 0.002 };
+export const GRAPH_LOG_POLICY: GraphLogPolicy = { minBaseBytes: 4 << 20, maxAddedShare: 0.0005 };
 
 export type GraphOperation = { kind: 'delete'; label: number } | { kind: 'add'; label: number; vector: Float32Array };
 

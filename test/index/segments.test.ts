@@ -11,6 +11,7 @@ import { indexedTextOf } from '../../src/core/retrieve/indexed-text.js';
 import { analyzeQuery } from '../../src/core/retrieve/query.js';
 import { loadCurrentGeneration, loadGeneration } from '../../src/stores/local/generations.js';
 import { runLocalIndex } from '../../src/stores/local/indexer.js';
+import { INDEX_FORMAT_VERSION } from '../../src/stores/local/manifest.js';
 import { planSegments } from '../../src/stores/local/segments.js';
 import { LocalStore } from '../../src/stores/local/store.js';
 import type { IndexSnapshot } from '../../src/stores/local/snapshot.js';
@@ -197,6 +198,9 @@ describe('an index written in format 1 (one docstore.json)', () => {
     manifest.files['scan.json'] = manifest.files['docstore.scan.json'];
     delete manifest.files['docstore.scan.json'];
     toWholeBm25File(join(dir, built.generation), manifest, built);
+    // …and no graph log (format 3): its hnsw.bin is the whole graph.
+    rmSync(join(dir, built.generation, 'hnsw.log'));
+    delete manifest.files['hnsw.log'];
     const text = JSON.stringify(manifest, null, 1);
     writeFileSync(manifestPath, text);
     writeFileSync(join(dir, 'CURRENT'), JSON.stringify({ generation: built.generation, manifestSha256: sha(text) }));
@@ -207,7 +211,7 @@ describe('an index written in format 1 (one docstore.json)', () => {
       const next = await index(dir);
       expect(next.summary).toMatchObject({ added: 1, embedded: next.snapshot.chunks.filter((c) => c.source === 'late.txt').length });
       expect((next.snapshot.segments ?? []).filter((s) => s.id !== null).length).toBeGreaterThanOrEqual(3);
-      expect(JSON.parse(readFileSync(join(dir, next.snapshot.generation, 'manifest.json'), 'utf8')).formatVersion).toBe(3);
+      expect(JSON.parse(readFileSync(join(dir, next.snapshot.generation, 'manifest.json'), 'utf8')).formatVersion).toBe(INDEX_FORMAT_VERSION);
       expectSameContent(next.snapshot, loadCurrentGeneration(dir));
     } finally {
       rmSync(join(corpusDir, 'late.txt'));
@@ -347,6 +351,9 @@ describe('an index written in format 2 (one bm25.bin)', () => {
     const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
     manifest.formatVersion = 2;
     toWholeBm25File(genDir, manifest, built);
+    // …and no graph log: format 2's hnsw.bin is the whole graph.
+    rmSync(join(genDir, 'hnsw.log'));
+    delete manifest.files['hnsw.log'];
     const text = JSON.stringify(manifest, null, 1);
     writeFileSync(manifestPath, text);
     writeFileSync(join(dir, 'CURRENT'), JSON.stringify({ generation: built.generation, manifestSha256: sha(text) }));

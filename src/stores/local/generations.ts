@@ -3,12 +3,15 @@
 //   INDEX_DIR/gen-000042/      manifest.json, seg-<id>.json + seg-<id>.f32 + seg-<id>.scan.json + seg-<id>.bm25
 //                              (sealed segments: documents and chunk records, vector rows, scan records, BM25
 //                              postings), docstore.json + vectors.f32 + docstore.scan.json + docstore.bm25 (the tail
-//                              segment), bm25.terms (the term table the postings share), hnsw.bin
-//                              (format 2: one bm25.bin for all postings; format 1: also one docstore.json +
-//                              vectors.f32 for everything, and scan.json)
+//                              segment), bm25.terms (the term table the postings share), hnsw.bin + hnsw.log (the
+//                              graph: a base and the operations applied to it since, graph-log.ts)
+//                              (format 2: one bm25.bin for all postings, hnsw.bin alone; format 1: also one
+//                              docstore.json + vectors.f32 for everything, and scan.json)
 // Sealed segments are immutable and named after their content; a new generation hard-links the ones it shares
-// with the previous generation (their postings too, term ids being stable), so a re-index writes what changed,
-// the term table when it grew, and the graph.
+// with the previous generation (their postings too, term ids being stable), so a re-index writes what changed and
+// the term table when it grew. The graph's base is linked the same way while the log stays short
+// (`GRAPH_LOG_POLICY`): the log is the previous one plus this run's markDelete/addPoint operations, and past the
+// bound the whole graph is written as a new base with an empty log.
 // A new generation is written to a temporary directory, fsynced and renamed before CURRENT moves to it, so a
 // crash at any point leaves the previous generation current and loadable. Every file is checked against the
 // manifest's checksums before hnswlib sees it: the native reader trusts its input.
@@ -37,7 +40,8 @@ import { Bm25Index, Bm25Part, Bm25TermTable } from '../../core/retrieve/bm25.js'
 import type { ScannedFile } from '../../core/ingest/load.js';
 import type { SkippedFile, StoredDocument } from '../../core/types.js';
 import type { SegmentLayout } from './segments.js';
-import type { HnswIndex, IndexSnapshot, SegmentFile, SnapshotSegment, StoredChunk } from './snapshot.js';
+import type { GraphFiles, HnswIndex, IndexSnapshot, SegmentFile, SnapshotSegment, StoredChunk } from './snapshot.js';
+import { appendGraphOperations, applyGraphOperations, EMPTY_GRAPH_LOG, GRAPH_LOG_POLICY, graphLogFile, parseGraphLog, type GraphLogBody, type GraphLogPolicy, type GraphOperation } from './graph-log.js';
 
 const POINTER = 'CURRENT';
 const GENERATION_PATTERN = /^gen-(\d{6,})$/;
@@ -63,6 +67,14 @@ export interface GenerationContent {
   segments?: readonly SegmentLayout[];
   /** The verified generation this one is derived from, in the same directory: its unchanged segments are linked. */
   previous?: IndexSnapshot | null;
+  /**
+   * When `hnsw` is the graph of `previous` (as loaded from its base + log) patched by exactly these operations, in
+   * this order (graph-log.ts `applyGraphOperations`): the new generation may link that base and extend its log.
+   * Absent when the graph was built from nothing.
+   */
+  graphOperations?: readonly GraphOperation[];
+  /** When the log is used and when the graph is written whole (`GRAPH_LOG_POLICY` by default; small in tests). */
+  graphLog?: GraphLogPolicy;
 }
 
 export function hasIndex(indexDir: string): boolean {
@@ -86,10 +98,7 @@ export function writeGeneration(
   mkdirSync(temporaryDir);
 
   const segments = writeSegments(indexDir, temporaryDir, content);
-  const hnswPath = join(temporaryDir, FILE_NAMES.hnsw);
-  content.hnsw.writeIndexSync(hnswPath);
-  const hnswFile = hashFile(hnswPath);
-  fsyncFile(hnswPath); // hnswlib does not fsync
+  const graph = writeGraph(indexDir, temporaryDir, content);
   const bm25Terms = writeTermTable(indexDir, temporaryDir, content);
 
   const createdAt = new Date().toISOString();
@@ -134,7 +143,8 @@ export function writeGeneration(
       ...segmentFiles,
       [FILE_NAMES.docstore]: segmentFiles[FILE_NAMES.docstore]!,
       [FILE_NAMES.vectors]: segmentFiles[FILE_NAMES.vectors]!,
-      [FILE_NAMES.hnsw]: hnswFile,
+      [FILE_NAMES.hnsw]: { sha256: graph.files.base.sha256, bytes: graph.files.base.bytes },
+      [FILE_NAMES.hnswLog]: graph.logEntry,
       [FILE_NAMES.bm25Terms]: { sha256: bm25Terms.sha256, bytes: bm25Terms.bytes },
     },
   };
@@ -168,7 +178,43 @@ export function writeGeneration(
     ...(content.scan ? { scan: new Map(content.scan.map((file) => [file.source, file])) } : {}),
     // The names are the same after the directory's rename, and so are the inodes.
     segments,
+    graph: graph.files,
   };
+}
+
+/**
+ * Writes the graph's base and log into `dir`. When `content.hnsw` is the previous generation's graph patched by
+ * `content.graphOperations`, its base is large enough to be worth sharing, still the file that generation verified,
+ * and the extended log stays within `GRAPH_LOG_POLICY`, the base is hard-linked (copied where links are refused)
+ * and the log is the previous one plus these operations. Otherwise the whole graph becomes a new base, its log empty.
+ */
+function writeGraph(indexDir: string, dir: string, content: GenerationContent): { files: GraphFiles; logEntry: FileEntry } {
+  const dimension = content.embedder.dimension;
+  const basePath = join(dir, FILE_NAMES.hnsw);
+  const previous = content.previous ?? null;
+  const before = previous?.graph;
+  const policy = content.graphLog ?? GRAPH_LOG_POLICY;
+  let base: SegmentFile | null = null;
+  let log: GraphLogBody = EMPTY_GRAPH_LOG;
+  if (content.graphOperations && previous && before && before.base.bytes >= policy.minBaseBytes) {
+    const extended = appendGraphOperations(before.log, content.graphOperations, dimension);
+    const maxAdded = Math.floor(policy.maxAddedShare * content.hnsw.getCurrentCount());
+    const from = join(indexDir, previous.generation, FILE_NAMES.hnsw);
+    if (extended.added <= maxAdded && extended.operations <= 4 * maxAdded && stillAsVerified(from, before.base)) {
+      linkOrCopy(from, basePath);
+      base = { ...before.base, ...identity(basePath) };
+      log = extended;
+    }
+  }
+  if (!base) {
+    content.hnsw.writeIndexSync(basePath);
+    const written = hashFile(basePath);
+    fsyncFile(basePath); // hnswlib does not fsync
+    base = { name: FILE_NAMES.hnsw, ...written, ...identity(basePath) };
+  }
+  const logBytes = graphLogFile(log, dimension);
+  writeFileDurable(join(dir, FILE_NAMES.hnswLog), logBytes);
+  return { files: { base, log }, logEntry: { sha256: sha256(logBytes), bytes: logBytes.byteLength } };
 }
 
 /**
@@ -521,19 +567,7 @@ export function loadGeneration(indexDir: string, generation: string, expectedMan
   if (storedChunks.length !== manifest.counts.chunks || loadedDocuments.size !== manifest.counts.documents || manifest.documents.length !== loadedDocuments.size) {
     throw corrupt(`${generation}: docstore counts disagree with the manifest`);
   }
-  // Checksum only, hashed in slices (the graph is ~0.5 GB at 1M chunks); hnswlib reads the verified file itself.
-  const graphFile = check(FILE_NAMES.hnsw);
-  if (hashFile(graphFile.path).sha256 !== graphFile.expected.sha256) throw corrupt(`${generation}/${FILE_NAMES.hnsw} fails its SHA-256 check`);
-
-  const hnsw = new hnswlib.HierarchicalNSW('cosine', dimension);
-  try {
-    hnsw.readIndexSync(join(dir, FILE_NAMES.hnsw), true);
-  } catch (error) {
-    throw corrupt(`${generation}/${FILE_NAMES.hnsw} could not be read: ${(error as Error).message}`);
-  }
-  if (hnsw.getNumDimensions() !== dimension || hnsw.getCurrentCount() !== manifest.hnsw.elements) {
-    throw corrupt(`${generation}/${FILE_NAMES.hnsw} does not match the manifest (dimension or element count)`);
-  }
+  const { hnsw, graph } = openGraph(dir, generation, manifest, undefined);
 
   let bm25: Bm25Index | undefined = termTable ? Bm25Index.fromStored(termTable.table, postings) : undefined;
   if (!bm25 && manifest.files[FILE_NAMES.bm25]) {
@@ -586,7 +620,62 @@ export function loadGeneration(indexDir: string, generation: string, expectedMan
       : {}),
     ...(scan ? { scan } : {}),
     segments,
+    graph,
   };
+}
+
+/**
+ * The generation's graph: its base checked against the manifest (hashed in slices, ~0.5 GB at 1M chunks, unless
+ * `trusted` records that this process verified exactly this file: same checksum, size, inode and modification
+ * time), its log read and checked whole, then the base read by hnswlib and the log replayed on it. hnswlib never
+ * sees unverified bytes, and the result must hold the manifest's element count.
+ */
+function openGraph(dir: string, generation: string, manifest: Manifest, trusted: GraphFiles | undefined): { hnsw: HnswIndex; graph: GraphFiles } {
+  const dimension = manifest.embedder.dimension;
+  const basePath = join(dir, FILE_NAMES.hnsw);
+  if (!existsSync(basePath)) throw corrupt(`${generation}/${FILE_NAMES.hnsw} is missing`);
+  const expected = manifest.files[FILE_NAMES.hnsw];
+  const stat = statSync(basePath);
+  if (stat.size !== expected.bytes) throw corrupt(`${generation}/${FILE_NAMES.hnsw} has ${stat.size} bytes, the manifest says ${expected.bytes}`);
+  const base: SegmentFile = { name: FILE_NAMES.hnsw, sha256: expected.sha256, bytes: stat.size, ino: stat.ino, mtimeMs: stat.mtimeMs };
+  const verifiedBefore =
+    trusted !== undefined && trusted.base.sha256 === expected.sha256 && trusted.base.bytes === stat.size && trusted.base.ino === stat.ino && trusted.base.mtimeMs === stat.mtimeMs;
+  if (!verifiedBefore && hashFile(basePath).sha256 !== expected.sha256) throw corrupt(`${generation}/${FILE_NAMES.hnsw} fails its SHA-256 check`);
+
+  let log: GraphLogBody = EMPTY_GRAPH_LOG;
+  let operations: GraphOperation[] = [];
+  const logEntry = manifest.files[FILE_NAMES.hnswLog];
+  if (logEntry) {
+    const logPath = join(dir, FILE_NAMES.hnswLog);
+    if (!existsSync(logPath)) throw corrupt(`${generation}/${FILE_NAMES.hnswLog} is missing`);
+    const bytes = readFileSync(logPath);
+    if (bytes.byteLength !== logEntry.bytes) throw corrupt(`${generation}/${FILE_NAMES.hnswLog} has ${bytes.byteLength} bytes, the manifest says ${logEntry.bytes}`);
+    if (sha256(bytes) !== logEntry.sha256) throw corrupt(`${generation}/${FILE_NAMES.hnswLog} fails its SHA-256 check`);
+    try {
+      ({ body: log, operations } = parseGraphLog(bytes, dimension));
+    } catch (error) {
+      throw corrupt(`${generation}/${FILE_NAMES.hnswLog} is malformed (${(error as Error).message})`);
+    }
+  } else if (manifest.formatVersion >= 3) {
+    throw corrupt(`${generation}/${FILE_NAMES.hnswLog} is not in the manifest`);
+  }
+
+  const hnsw = new hnswlib.HierarchicalNSW('cosine', dimension);
+  try {
+    hnsw.readIndexSync(basePath, true);
+  } catch (error) {
+    throw corrupt(`${generation}/${FILE_NAMES.hnsw} could not be read: ${(error as Error).message}`);
+  }
+  if (hnsw.getNumDimensions() !== dimension) throw corrupt(`${generation}/${FILE_NAMES.hnsw} does not match the manifest (dimension or element count)`);
+  try {
+    applyGraphOperations(hnsw, operations);
+  } catch (error) {
+    throw corrupt(`${generation}/${FILE_NAMES.hnswLog} could not be replayed on ${FILE_NAMES.hnsw}: ${(error as Error).message}`);
+  }
+  if (hnsw.getCurrentCount() !== manifest.hnsw.elements) {
+    throw corrupt(`${generation}/${FILE_NAMES.hnsw} does not match the manifest (dimension or element count)`);
+  }
+  return { hnsw, graph: { base, log } };
 }
 
 /** Reads the file at `path` into `target` (exactly its size) and returns its SHA-256. */
@@ -610,11 +699,12 @@ function readInto(path: string, target: Uint8Array): string {
 
 /**
  * A private copy of the graph of `snapshot`, the verified generation a process serves, provided CURRENT still
- * names it: the pointer's manifest checksum, the manifest's record of hnsw.bin (size and SHA-256) and the graph's
- * shape are checked again, the rest of the generation is taken from memory. A re-index patches this copy, never
- * the graph queries are running on. Throws INDEX_CORRUPT like `loadCurrentGeneration` when anything disagrees.
+ * names it: the pointer's manifest checksum, the manifest's record of the graph's files and the graph's shape are
+ * checked again; the base is hashed again only when it is no longer the file the snapshot verified (see
+ * `openGraph`); the rest of the generation is taken from memory. A re-index patches this copy, never the graph
+ * queries are running on. Throws INDEX_CORRUPT like `loadCurrentGeneration` when anything disagrees.
  */
-export function graphCopyOfServing(indexDir: string, snapshot: IndexSnapshot): HnswIndex {
+export function graphCopyOfServing(indexDir: string, snapshot: IndexSnapshot): { hnsw: HnswIndex; graph: GraphFiles } {
   const pointerPath = join(indexDir, POINTER);
   const pointer = parseOrCorrupt(pointerSchema, readJsonOrCorrupt(pointerPath), pointerPath);
   if (pointer.generation !== snapshot.generation) throw corrupt(`CURRENT names ${pointer.generation}, not the served ${snapshot.generation}`);
@@ -624,22 +714,10 @@ export function graphCopyOfServing(indexDir: string, snapshot: IndexSnapshot): H
   const manifestBytes = readFileSync(manifestPath);
   if (sha256(manifestBytes) !== pointer.manifestSha256) throw corrupt(`manifest of ${snapshot.generation} does not match the checksum recorded in CURRENT`);
   const manifest = parseOrCorrupt(manifestSchema, parseJsonOrCorrupt(manifestBytes.toString('utf8'), manifestPath), manifestPath);
-  const path = join(dir, FILE_NAMES.hnsw);
-  if (!existsSync(path)) throw corrupt(`${snapshot.generation}/${FILE_NAMES.hnsw} is missing`);
-  const expected = manifest.files[FILE_NAMES.hnsw];
-  const graphFile = hashFile(path);
-  if (graphFile.bytes !== expected.bytes || graphFile.sha256 !== expected.sha256) throw corrupt(`${snapshot.generation}/${FILE_NAMES.hnsw} fails its SHA-256 check`);
-  const dimension = snapshot.embedder.dimension;
-  const hnsw = new hnswlib.HierarchicalNSW('cosine', dimension);
-  try {
-    hnsw.readIndexSync(path, true);
-  } catch (error) {
-    throw corrupt(`${snapshot.generation}/${FILE_NAMES.hnsw} could not be read: ${(error as Error).message}`);
-  }
-  if (hnsw.getNumDimensions() !== dimension || hnsw.getCurrentCount() !== manifest.hnsw.elements || manifest.counts.chunks !== snapshot.chunks.length) {
+  if (manifest.embedder.dimension !== snapshot.embedder.dimension || manifest.counts.chunks !== snapshot.chunks.length) {
     throw corrupt(`${snapshot.generation}/${FILE_NAMES.hnsw} does not match the manifest (dimension or element count)`);
   }
-  return hnsw;
+  return openGraph(dir, snapshot.generation, manifest, snapshot.graph);
 }
 
 /** Generations on disk, newest first (temporary directories excluded). */

@@ -14,6 +14,7 @@ import type { CleanDocument, Embedder, IndexProgress, Logger, ReindexSummary, Sk
 import { acquireWriterLock } from './lock.js';
 import type { HnswIndex, IndexSnapshot, StoredChunk } from './snapshot.js';
 import { planSegments, type SegmentLayout } from './segments.js';
+import { applyGraphOperations, type GraphLogPolicy, type GraphOperation } from './graph-log.js';
 import { currentGenerationName, graphCopyOfServing, hasIndex, loadCurrentGeneration, newestLoadableGeneration, removeTemporaryGenerations, writeGeneration } from './generations.js';
 
 export const HNSW_M = 16;
@@ -41,6 +42,8 @@ export interface LocalIndexOptions {
   serving?: IndexSnapshot;
   /** Bound of a docstore + vector segment in bytes (segments.ts `SEGMENT_BYTES` by default; small in tests). */
   segmentBytes?: number;
+  /** When the graph's base is linked and its log extended (graph-log.ts `GRAPH_LOG_POLICY` by default; small in tests). */
+  graphLog?: GraphLogPolicy;
   /** Receives where the run's wall-clock time went (benchmarks, logs). Called once, when the run succeeds. */
   onTiming?: (timing: IndexTiming) => void;
 }
@@ -138,7 +141,7 @@ export async function runLocalIndex(options: LocalIndexOptions): Promise<LocalIn
     lap('embedMs');
     options.onProgress?.({ phase: 'writing', done: 0, total: 1 });
 
-    const { allChunks, hnsw, nextLabel, previousRows } = assembleGraph(base, layout, vectors, embedder.dimension);
+    const { allChunks, hnsw, nextLabel, previousRows, graphOperations } = assembleGraph(base, layout, vectors, embedder.dimension);
     lap('graphMs');
     const bm25 = keywordIndex(layout.patchable ? base : null, documents, allChunks, previousRows, layout.segmentRows);
     lap('keywordsMs');
@@ -160,6 +163,8 @@ export async function runLocalIndex(options: LocalIndexOptions): Promise<LocalIn
         ...(corpus.scan ? { scan: corpus.scan } : {}),
         segments: layout.segments,
         previous: base,
+        ...(graphOperations ? { graphOperations } : {}),
+        ...(options.graphLog ? { graphLog: options.graphLog } : {}),
       },
       { keep: fallbackGeneration, ...(options.beforeSwitch ? { beforeSwitch: options.beforeSwitch } : {}) },
     );
@@ -180,7 +185,8 @@ export async function runLocalIndex(options: LocalIndexOptions): Promise<LocalIn
 function fromServing(indexDir: string, serving: IndexSnapshot | undefined, logger: Logger | undefined): IndexSnapshot | null {
   if (!serving || currentGenerationName(indexDir) !== serving.generation) return null;
   try {
-    return { ...serving, hnsw: graphCopyOfServing(indexDir, serving) };
+    const { hnsw, graph } = graphCopyOfServing(indexDir, serving);
+    return { ...serving, hnsw, graph };
   } catch (error) {
     if (!isCoreError(error)) throw error;
     // Let the full load report it (and fall back) exactly as without a served snapshot.
@@ -376,7 +382,7 @@ function assembleGraph(
   /** Rows for every chunk, the fresh ones already filled. */
   vectors: Float32Array,
   dimension: number,
-): { allChunks: StoredChunk[]; hnsw: HnswIndex; nextLabel: number; previousRows: Int32Array } {
+): { allChunks: StoredChunk[]; hnsw: HnswIndex; nextLabel: number; previousRows: Int32Array; graphOperations: GraphOperation[] | null } {
   const { patchable, removedLabels } = layout;
   let nextLabel = patchable && base ? Math.max(base.nextLabel, maxLabel(base) + 1) : 0;
   const allChunks: StoredChunk[] = [];
@@ -402,22 +408,24 @@ function assembleGraph(
   });
   copies?.flush();
 
-  let hnsw: HnswIndex;
   if (patchable && base) {
-    // `base`'s graph belongs to this run alone (loaded by it, or a private copy of the served one), so it can be
-    // patched in place; reading the file a second time cost a full graph load per re-index.
-    hnsw = base.hnsw;
-    for (const label of removedLabels) hnsw.markDelete(label);
-    const needed = hnsw.getCurrentCount() + labelsToAdd.length;
-    if (needed > hnsw.getMaxElements()) hnsw.resizeIndex(Math.ceil(needed * 1.25) + 16);
-  } else {
-    hnsw = new hnswlib.HierarchicalNSW('cosine', dimension);
-    hnsw.initIndex({ maxElements: Math.ceil(allChunks.length * 1.25) + 16, m: HNSW_M, efConstruction: HNSW_EF_CONSTRUCTION, randomSeed: 42, allowReplaceDeleted: true });
+    // `base`'s graph belongs to this run alone (loaded by it from base + log, or a private copy of the served one),
+    // so it can be patched in place; reading the file a second time cost a full graph load per re-index. The
+    // operations go through the same function that replays the log at load, in the order they are logged, so
+    // every process that loads the new generation rebuilds exactly this graph.
+    const graphOperations: GraphOperation[] = [
+      ...removedLabels.map((label): GraphOperation => ({ kind: 'delete', label })),
+      ...labelsToAdd.map(({ label, row }): GraphOperation => ({ kind: 'add', label, vector: vectors.subarray(row * dimension, (row + 1) * dimension) })),
+    ];
+    applyGraphOperations(base.hnsw, graphOperations);
+    return { allChunks, hnsw: base.hnsw, nextLabel, previousRows, graphOperations };
   }
+  const hnsw = new hnswlib.HierarchicalNSW('cosine', dimension);
+  hnsw.initIndex({ maxElements: Math.ceil(allChunks.length * 1.25) + 16, m: HNSW_M, efConstruction: HNSW_EF_CONSTRUCTION, randomSeed: 42, allowReplaceDeleted: true });
   for (const { label, row } of labelsToAdd) {
-    hnsw.addPoint(Array.from(vectors.subarray(row * dimension, (row + 1) * dimension)), label, patchable);
+    hnsw.addPoint(Array.from(vectors.subarray(row * dimension, (row + 1) * dimension)), label, false);
   }
-  return { allChunks, hnsw, nextLabel, previousRows };
+  return { allChunks, hnsw, nextLabel, previousRows, graphOperations: null };
 }
 
 /**

@@ -3,11 +3,15 @@
 import { z } from 'zod';
 
 /**
- * Written by this code. 2: sealed segments beside the tail docstore.json + vectors.f32. 3: BM25 postings per
- * segment (`<id>.bm25`, docstore.bm25) over one term table (bm25.terms) instead of one bm25.bin.
+ * Written by this code. 2: sealed segments beside the tail docstore.json + vectors.f32. 3: the graph is a base
+ * (hnsw.bin) plus an operation log (hnsw.log, graph-log.ts), and BM25 postings are per segment (`<id>.bm25`,
+ * docstore.bm25) over one term table (bm25.terms) instead of one bm25.bin.
  */
 export const INDEX_FORMAT_VERSION = 3;
-/** Read by this code: a format-1 generation is a format-2 one whose tail holds every document; both may hold one bm25.bin. */
+/**
+ * Read by this code: a format-1 generation is a format-2 one whose tail holds every document; formats 1 and 2 are
+ * format 3 with an empty graph log, and may hold one bm25.bin.
+ */
 export const READABLE_FORMAT_VERSIONS: readonly number[] = [1, 2, 3];
 
 export const FILE_NAMES = {
@@ -16,6 +20,7 @@ export const FILE_NAMES = {
   tailScan: 'docstore.scan.json',
   tailBm25: 'docstore.bm25',
   hnsw: 'hnsw.bin',
+  hnswLog: 'hnsw.log',
   bm25: 'bm25.bin',
   bm25Terms: 'bm25.terms',
   scan: 'scan.json',
@@ -69,7 +74,10 @@ export const manifestSchema = z.object({
     /** The tail segment: documents not (yet) in a sealed segment; in format 1, all of them. */
     [FILE_NAMES.docstore]: fileEntry,
     [FILE_NAMES.vectors]: fileEntry,
+    /** The graph's base: hnswlib's saveIndex format. */
     [FILE_NAMES.hnsw]: fileEntry,
+    /** Format 3: the operations applied to the base since it was written (graph-log.ts); `hnsw.elements` counts them in. */
+    [FILE_NAMES.hnswLog]: fileEntry.optional(),
     /** Formats 1–2: all BM25 postings (core/retrieve/bm25.ts `toBytes`); generations written before it existed lack it and rebuild it at load. */
     [FILE_NAMES.bm25]: fileEntry.optional(),
     /** Format 3: the BM25 term table the segments' postings share (one term per line, ids in order, append-only). */

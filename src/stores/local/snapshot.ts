@@ -4,6 +4,7 @@ import type { HierarchicalNSW } from 'hnswlib-node';
 import type { Bm25Index } from '../../core/retrieve/bm25.js';
 import type { ScannedFile } from '../../core/ingest/load.js';
 import type { Chunk, SkippedFile, StoredDocument } from '../../core/types.js';
+import type { GraphLogBody } from './graph-log.js';
 
 export type HnswIndex = HierarchicalNSW;
 
@@ -36,6 +37,14 @@ export interface SnapshotSegment {
   scan?: SegmentFile & { sources: readonly string[] };
 }
 
+/** The graph's files as this process verified or wrote them (graph-log.ts): what the next re-index links and extends. */
+export interface GraphFiles {
+  /** hnsw.bin: a later generation links it while it is unchanged (same inode, size and modification time). */
+  base: SegmentFile;
+  /** The operations of hnsw.log (empty for a fresh base, and in formats 1 and 2, which have no log). */
+  log: GraphLogBody;
+}
+
 export interface IndexSnapshot {
   generation: string;
   createdAt: string;
@@ -61,6 +70,8 @@ export interface IndexSnapshot {
   scan?: ReadonlyMap<string, ScannedFile>;
   /** The docstore and vector segments in row order, the tail last. */
   segments?: readonly SnapshotSegment[];
+  /** Where `hnsw` came from on disk: its base file and the operations replayed on it. */
+  graph?: GraphFiles;
 }
 
 export function vectorRow(snapshot: Pick<IndexSnapshot, 'vectors' | 'embedder'>, row: number): Float32Array {

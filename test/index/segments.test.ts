@@ -340,8 +340,8 @@ describe('BM25 postings per segment', () => {
   });
 });
 
-describe('an index written in format 2 (one bm25.bin)', () => {
-  it('loads, and its next re-index writes postings per segment (format 3)', async () => {
+describe('an index with one bm25.bin (format 2, or format 3 before per-segment postings)', () => {
+  it.each([2, 3])('format %i loads, and its next re-index writes postings per segment', async (formatVersion) => {
     const dir = tempDir('seg-v2-');
     dirs.push(dir);
     const built = (await index(dir)).snapshot;
@@ -349,11 +349,13 @@ describe('an index written in format 2 (one bm25.bin)', () => {
     const genDir = join(dir, built.generation);
     const manifestPath = join(genDir, 'manifest.json');
     const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
-    manifest.formatVersion = 2;
+    manifest.formatVersion = formatVersion;
     toWholeBm25File(genDir, manifest, built);
-    // …and no graph log: format 2's hnsw.bin is the whole graph.
-    rmSync(join(genDir, 'hnsw.log'));
-    delete manifest.files['hnsw.log'];
+    if (formatVersion === 2) {
+      // …and no graph log: format 2's hnsw.bin is the whole graph.
+      rmSync(join(genDir, 'hnsw.log'));
+      delete manifest.files['hnsw.log'];
+    }
     const text = JSON.stringify(manifest, null, 1);
     writeFileSync(manifestPath, text);
     writeFileSync(join(dir, 'CURRENT'), JSON.stringify({ generation: built.generation, manifestSha256: sha(text) }));

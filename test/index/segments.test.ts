@@ -282,8 +282,11 @@ describe('BM25 postings per segment', () => {
     const after = second.segments!.find((segment) => segment.sources.includes(name))!;
     expect(after.id).not.toBe(before.id);
     expect(after.bm25!.name).toBe(`${after.id}.bm25`);
+    // Every file of the segment follows its id, or the next load would not find the scan records.
+    expect(after.scan!.name).toBe(`${after.id}.scan.json`);
     expect(inode(dir, second.generation, after.bm25!.name)).toBe(inode(dir, first.generation, before.bm25!.name));
     const loaded = loadCurrentGeneration(dir);
+    expect(loaded.scan?.get(name)).toBeDefined();
     expectSameContent(second, loaded);
     expectFreshSearches(loaded);
   });

@@ -267,9 +267,10 @@ function writeSegments(indexDir: string, dir: string, content: GenerationContent
       : null;
     const candidate = previous && previousDir ? previousBySources.get(`${planned.sealed ? 'sealed' : 'tail'}\0${planned.sources.join('\0')}`) : undefined;
     const linkable = (file: SegmentFile | undefined): file is SegmentFile => file !== undefined && previousDir !== null && stillAsVerified(join(previousDir, file.name), file);
-    const link = (file: SegmentFile): SegmentFile => {
-      linkOrCopy(join(previousDir!, file.name), join(dir, file.name));
-      return { ...file, ...identity(join(dir, file.name)) };
+    /** Links a verified file of the previous generation in as `name` (a segment's files follow its id, which can change while a file's content does not). */
+    const link = <F extends SegmentFile>(file: F, name = file.name): F => {
+      linkOrCopy(join(previousDir!, file.name), join(dir, name));
+      return { ...file, name, ...identity(join(dir, name)) };
     };
     let segment: SnapshotSegment;
     if (
@@ -302,10 +303,10 @@ function writeSegments(indexDir: string, dir: string, content: GenerationContent
     // third file of the segment, linked or written on their own.
     if (scan) {
       const previousScan = candidate?.segment.scan;
+      const name = segment.id ? segmentFileNames(segment.id).scan : FILE_NAMES.tailScan;
       if (previous && previousScan && sameScanRecords(previous, previousScan.sources, scan) && linkable(previousScan)) {
-        segment.scan = { ...link(previousScan), sources: previousScan.sources };
+        segment.scan = link(previousScan, name);
       } else {
-        const name = segment.id ? segmentFileNames(segment.id).scan : FILE_NAMES.tailScan;
         const file = writePiecesDurable(join(dir, name), scanPieces(scan));
         segment.scan = { name, ...file, ...identity(join(dir, name)), sources: scan.map((record) => record.source) };
       }
@@ -316,8 +317,7 @@ function writeSegments(indexDir: string, dir: string, content: GenerationContent
     const previousPostings = candidate?.segment.bm25;
     const name = segment.id ? segmentFileNames(segment.id).bm25 : FILE_NAMES.tailBm25;
     if (candidate?.bm25 === postings && linkable(previousPostings)) {
-      linkOrCopy(join(previousDir!, previousPostings.name), join(dir, name));
-      segment.bm25 = { ...previousPostings, name, ...identity(join(dir, name)) };
+      segment.bm25 = link(previousPostings, name);
     } else {
       const bytes = postings.toBytes();
       writeFileDurable(join(dir, name), bytes);

@@ -5,15 +5,14 @@ import { createHash } from 'node:crypto';
 import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isCoreError } from '../../src/core/errors.js';
 import { loadCurrentGeneration, newestLoadableGeneration } from '../../src/stores/local/generations.js';
 import { appendGraphOperations, EMPTY_GRAPH_LOG, graphLogFile, type GraphLogPolicy } from '../../src/stores/local/graph-log.js';
 import { runLocalIndex } from '../../src/stores/local/indexer.js';
 import { INDEX_FORMAT_VERSION } from '../../src/stores/local/manifest.js';
 import type { HnswIndex, IndexSnapshot } from '../../src/stores/local/snapshot.js';
-import { LocalStore } from '../../src/stores/local/store.js';
 import { captureLogger, removeDir, tempDir, writeFile } from '../helpers.js';
 import { article, generateCorpus, HashEmbedder, seeded } from '../reliability/support.js';
+import { corruptLoadError, expectFallbackThenRebuild, flipByte } from './damage.js';
 
 const embedder = new HashEmbedder();
 /** Every patched re-index extends the log, whatever the graph's size. */
@@ -187,34 +186,13 @@ describe('a damaged graph log', () => {
     writeFile(dir, 'CURRENT', readFileSync(join(indexDir, 'CURRENT')));
     return dir;
   };
-  const loadError = (dir: string): Error => {
-    try {
-      loadCurrentGeneration(dir);
-    } catch (error) {
-      expect(isCoreError(error, 'INDEX_CORRUPT')).toBe(true);
-      return error as Error;
-    }
-    throw new Error('the damaged generation loaded');
-  };
 
   it('a flipped byte is caught by its checksum; the previous generation serves while the next run rebuilds', async () => {
     const dir = copy();
-    const path = join(dir, damaged, 'hnsw.log');
-    const bytes = readFileSync(path);
-    bytes[bytes.length - 3] = (bytes[bytes.length - 3] ?? 0) ^ 0xff;
-    writeFileSync(path, bytes);
-    expect(loadError(dir).message).toMatch(/hnsw\.log fails its SHA-256 check/);
+    flipByte(join(dir, damaged, 'hnsw.log'), 3);
+    expect(corruptLoadError(dir).message).toMatch(/hnsw\.log fails its SHA-256 check/);
     expect(newestLoadableGeneration(dir, damaged)).toBe(good);
-
-    const logger = captureLogger();
-    const store = new LocalStore({ corpusDir, indexDir: dir, embedder, logger });
-    const opening = store.open();
-    expect(store.current.snapshot.generation).toBe(good);
-    await opening;
-    const rebuilt = loadCurrentGeneration(dir);
-    expect(rebuilt.generation).not.toBe(damaged);
-    expect(store.current.snapshot.generation).toBe(rebuilt.generation);
-    expect(logger.lines.some((l) => /hnsw\.log fails its SHA-256 check/.test(JSON.stringify(l.obj)))).toBe(true);
+    await expectFallbackThenRebuild({ corpusDir, indexDir: dir, embedder, fallback: good, damaged, logged: /hnsw\.log fails its SHA-256 check/ });
   });
 
   it('a forged log (checksums fixed) that does not parse, or names a label the base lacks, is reported before use', () => {
@@ -222,13 +200,13 @@ describe('a damaged graph log', () => {
     const path = join(truncated, damaged, 'hnsw.log');
     writeFileSync(path, readFileSync(path).subarray(0, 30));
     reseal(truncated, damaged);
-    expect(loadError(truncated).message).toMatch(/hnsw\.log is malformed \(ends inside/);
+    expect(corruptLoadError(truncated).message).toMatch(/hnsw\.log is malformed \(ends inside/);
 
     const unknownLabel = copy();
     const log = appendGraphOperations(EMPTY_GRAPH_LOG, [{ kind: 'delete', label: 999_999 }], embedder.dimension);
     writeFileSync(join(unknownLabel, damaged, 'hnsw.log'), graphLogFile(log, embedder.dimension));
     reseal(unknownLabel, damaged);
-    expect(loadError(unknownLabel).message).toMatch(/hnsw\.log could not be replayed on hnsw\.bin/);
+    expect(corruptLoadError(unknownLabel).message).toMatch(/hnsw\.log could not be replayed on hnsw\.bin/);
   });
 
   it('a base written to after the serving process verified it is hashed again, and the damage caught', async () => {

@@ -4,10 +4,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { runLocalIndex } from '../../src/stores/local/indexer.js';
 import { listGenerations, loadCurrentGeneration } from '../../src/stores/local/generations.js';
 import { cosine } from '../../src/core/embed/sif-embedder.js';
-import { isCoreError } from '../../src/core/errors.js';
 import { vectorRow } from '../../src/stores/local/snapshot.js';
 import type { Embedder } from '../../src/core/types.js';
 import { localEmbedder, removeDir, seedCorpusCopy, tempDir, writeFile } from '../helpers.js';
+import { corruptLoadError, flipByte } from './damage.js';
 
 const NEW_DOC = `Trade ministers meet in Busan
 
@@ -154,18 +154,8 @@ describe('corruption', () => {
   for (const file of ['hnsw.bin', 'vectors.f32', 'docstore.json']) {
     it(`a flipped byte in ${file} is detected before hnswlib reads it, and the next run rebuilds`, async () => {
       const { corpusDir, indexDir, genDir } = await built();
-      const path = join(genDir, file);
-      const bytes = readFileSync(path);
-      bytes[Math.floor(bytes.length / 2)] = (bytes[Math.floor(bytes.length / 2)] ?? 0) ^ 0xff;
-      writeFileSync(path, bytes);
-      let error: unknown;
-      try {
-        loadCurrentGeneration(indexDir);
-      } catch (e) {
-        error = e;
-      }
-      expect(isCoreError(error, 'INDEX_CORRUPT')).toBe(true);
-      expect((error as Error).message).toContain(file);
+      flipByte(join(genDir, file));
+      expect(corruptLoadError(indexDir).message).toContain(file);
       const rebuilt = await runLocalIndex({ corpusDir, indexDir, embedder: localEmbedder() });
       expect(rebuilt.summary.rebuildReason).toMatch(/previous index unusable/);
       expect(loadCurrentGeneration(indexDir).chunks.length).toBe(rebuilt.summary.chunks);

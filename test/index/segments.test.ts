@@ -5,7 +5,6 @@ import { createHash } from 'node:crypto';
 import { cpSync, existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isCoreError } from '../../src/core/errors.js';
 import { Bm25Index } from '../../src/core/retrieve/bm25.js';
 import { indexedTextOf } from '../../src/core/retrieve/indexed-text.js';
 import { analyzeQuery } from '../../src/core/retrieve/query.js';
@@ -17,6 +16,7 @@ import { LocalStore } from '../../src/stores/local/store.js';
 import type { IndexSnapshot } from '../../src/stores/local/snapshot.js';
 import { captureLogger, removeDir, tempDir, writeFile } from '../helpers.js';
 import { article, generateCorpus, HashEmbedder, seeded } from '../reliability/support.js';
+import { corruptLoadError, expectFallbackThenRebuild, flipByte } from './damage.js';
 
 const embedder = new HashEmbedder();
 const EDITED_LATER = 'gen-0012.txt';
@@ -141,19 +141,8 @@ describe('segmented generations on disk', () => {
     await index(dir);
     const current = (await index(dir, corpusWith({ [EDITED]: article(905, seeded(7)) }))).snapshot;
     const linkedName = sealedFiles(current).find((name) => name.endsWith('.json'))!;
-    const path = join(dir, current.generation, linkedName);
-    const bytes = readFileSync(path);
-    const at = Math.floor(bytes.length / 2);
-    bytes[at] = (bytes[at] ?? 0) ^ 0xff;
-    writeFileSync(path, bytes);
-    let error: unknown;
-    try {
-      loadCurrentGeneration(dir);
-    } catch (e) {
-      error = e;
-    }
-    expect(isCoreError(error, 'INDEX_CORRUPT')).toBe(true);
-    expect((error as Error).message).toContain(`${linkedName} fails its SHA-256 check`);
+    flipByte(join(dir, current.generation, linkedName));
+    expect(corruptLoadError(dir).message).toContain(`${linkedName} fails its SHA-256 check`);
     const rebuilt = await index(dir);
     expect(rebuilt.summary.rebuildReason).toMatch(/previous index unusable/);
     expect(loadCurrentGeneration(dir).chunks.length).toBe(rebuilt.summary.chunks);
@@ -298,29 +287,11 @@ describe('BM25 postings per segment', () => {
     const current = (await index(dir, corpusWith({ [EDITED_LATER]: article(906, seeded(9)) }))).snapshot;
     // The rewritten segment's postings: a linked file is the previous generation's too, so damage would reach both.
     const victim = sealedFiles(current).find((name) => name.endsWith('.bm25') && !existsSync(join(dir, good, name)))!;
-    const path = join(dir, current.generation, victim);
-    const bytes = readFileSync(path);
-    bytes[bytes.length >> 1] = (bytes[bytes.length >> 1] ?? 0) ^ 0xff;
-    writeFileSync(path, bytes);
-    let error: unknown;
-    try {
-      loadCurrentGeneration(dir);
-    } catch (e) {
-      error = e;
-    }
-    expect(isCoreError(error, 'INDEX_CORRUPT')).toBe(true);
-    expect((error as Error).message).toContain(`${victim} fails its SHA-256 check`);
-
-    const logger = captureLogger();
-    const store = new LocalStore({ corpusDir, indexDir: dir, embedder, logger });
-    const opening = store.open();
-    expect(store.current.snapshot.generation).toBe(good);
-    await opening;
-    const rebuilt = loadCurrentGeneration(dir);
-    expect(rebuilt.generation).not.toBe(current.generation);
-    expect(store.current.snapshot.generation).toBe(rebuilt.generation);
+    flipByte(join(dir, current.generation, victim));
+    expect(corruptLoadError(dir).message).toContain(`${victim} fails its SHA-256 check`);
+    const logged = new RegExp(`${victim.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} fails its SHA-256 check`);
+    const rebuilt = await expectFallbackThenRebuild({ corpusDir, indexDir: dir, embedder, fallback: good, damaged: current.generation, logged });
     expectFreshSearches(rebuilt);
-    expect(logger.lines.some((l) => l.level === 'error' && JSON.stringify(l.obj).includes(`${victim} fails its SHA-256 check`))).toBe(true);
   });
 
   it('postings that pass their checksum but are not valid (a forged manifest) are refused by name', async () => {

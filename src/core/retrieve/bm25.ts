@@ -642,31 +642,9 @@ function keptFromOne(
     for (let p = before; p < fresh.length; p += 2) freshRowOf.push(local);
   }
   // The tokenised rows' postings grouped by term (ids ascending), rows ascending within each.
-  const counts = scratch.zeros(table.terms.length);
-  const freshPostings = fresh.length / 2;
-  const present: number[] = [];
-  for (let i = 0; i < freshPostings; i++) {
-    const id = fresh.data[2 * i] ?? 0;
-    if (counts[id] === 0) present.push(id);
-    counts[id] = (counts[id] ?? 0) + 1;
-  }
-  const freshIds = Int32Array.from(present).sort();
-  const freshOffsets = new Int32Array(freshIds.length + 1);
-  for (let k = 0; k < freshIds.length; k++) {
-    const id = freshIds[k] ?? 0;
-    freshOffsets[k + 1] = (freshOffsets[k] ?? 0) + (counts[id] ?? 0);
-    counts[id] = freshOffsets[k] ?? 0;
-  }
-  const freshRows = new Int32Array(freshPostings);
-  const freshTfs = new Uint16Array(freshPostings);
-  for (let i = 0; i < freshPostings; i++) {
-    const id = fresh.data[2 * i] ?? 0;
-    const at = counts[id] ?? 0;
-    counts[id] = at + 1;
-    freshRows[at] = freshRowOf[i] ?? 0;
-    freshTfs[at] = fresh.data[2 * i + 1] ?? 0;
-  }
-  for (const id of freshIds) counts[id] = 0;
+  const grouped = groupByTerm(fresh, (pair) => freshRowOf[pair] ?? 0, scratch.zeros(table.terms.length));
+  const { termIds: freshIds, offsets: freshOffsets, postingRows: freshRows, tfs: freshTfs } = grouped;
+  const freshPostings = freshRows.length;
   // Pass 1 over the previous postings: how many of each term's stay.
   const { termIds: oldIds, offsets: oldOffsets, postingRows: oldRows, tfs: oldTfs } = previous;
   const keptCount = new Int32Array(oldIds.length);
@@ -750,38 +728,50 @@ class PartBuilder {
 
   /** `counts`: zeros over every term id; left zeroed. */
   finish(counts: Int32Array): Bm25Part {
-    const { data, length } = this.pairs;
-    const present: number[] = [];
-    for (let p = 0; p < length; p += 2) {
-      const id = data[p] ?? 0;
-      if (counts[id] === 0) present.push(id);
-      counts[id] = (counts[id] ?? 0) + 1;
-    }
-    const termIds = Int32Array.from(present).sort();
-    const offsets = new Int32Array(termIds.length + 1);
-    for (let k = 0; k < termIds.length; k++) {
-      const id = termIds[k] ?? 0;
-      offsets[k + 1] = (offsets[k] ?? 0) + (counts[id] ?? 0);
-      counts[id] = offsets[k] ?? 0; // from here on: where the term's next posting goes
-    }
-    const postings = length / 2;
-    const postingRows = new Int32Array(postings);
-    const tfs = new Uint16Array(postings);
-    let start = 0;
-    for (let row = 0; row < this.rows; row++) {
-      const end = this.rowEnds[row] ?? start;
-      for (let p = start; p < end; p += 2) {
-        const id = data[p] ?? 0;
-        const at = counts[id] ?? 0;
-        counts[id] = at + 1;
-        postingRows[at] = row;
-        tfs[at] = data[p + 1] ?? 0;
-      }
-      start = end;
-    }
-    for (let k = 0; k < termIds.length; k++) counts[termIds[k] ?? 0] = 0;
+    const { rowEnds } = this;
+    // Pairs are visited in order, so the row of each follows from the rows' ends with one cursor.
+    let row = 0;
+    const rowOf = (pair: number) => {
+      while (row < this.rows && (rowEnds[row] ?? 0) <= 2 * pair) row++;
+      return row;
+    };
+    const { termIds, offsets, postingRows, tfs } = groupByTerm(this.pairs, rowOf, counts);
     return new Bm25Part(this.rows, termIds, offsets, postingRows, tfs, this.lengths);
   }
+}
+
+/**
+ * Counting sort of (term id, tf) pairs into postings grouped by term, term ids ascending; within a term the pairs
+ * keep their order (rows ascending when the pairs come in row order). `rowOf` is called once per pair, in order.
+ * `counts`: zeros over every term id; left zeroed.
+ */
+function groupByTerm(pairs: Pairs, rowOf: (pair: number) => number, counts: Int32Array): { termIds: Int32Array; offsets: Int32Array; postingRows: Int32Array; tfs: Uint16Array } {
+  const { data } = pairs;
+  const postings = pairs.length / 2;
+  const present: number[] = [];
+  for (let i = 0; i < postings; i++) {
+    const id = data[2 * i] ?? 0;
+    if (counts[id] === 0) present.push(id);
+    counts[id] = (counts[id] ?? 0) + 1;
+  }
+  const termIds = Int32Array.from(present).sort();
+  const offsets = new Int32Array(termIds.length + 1);
+  for (let k = 0; k < termIds.length; k++) {
+    const id = termIds[k] ?? 0;
+    offsets[k + 1] = (offsets[k] ?? 0) + (counts[id] ?? 0);
+    counts[id] = offsets[k] ?? 0; // from here on: where the term's next posting goes
+  }
+  const postingRows = new Int32Array(postings);
+  const tfs = new Uint16Array(postings);
+  for (let i = 0; i < postings; i++) {
+    const id = data[2 * i] ?? 0;
+    const at = counts[id] ?? 0;
+    counts[id] = at + 1;
+    postingRows[at] = rowOf(i);
+    tfs[at] = data[2 * i + 1] ?? 0;
+  }
+  for (let k = 0; k < termIds.length; k++) counts[termIds[k] ?? 0] = 0;
+  return { termIds, offsets, postingRows, tfs };
 }
 
 /** Copies typed arrays out of `bytes` from `at` on (copies, not views: the file's buffer need not be aligned, and it can be released once read). */

@@ -249,7 +249,11 @@ function chunksBySource(chunks: readonly StoredChunk[]): (source: string) => rea
     if (row < chunks.length && chunks[row]!.source === source) continue;
     if (ranges.has(source)) {
       const lists = new Map<string, StoredChunk[]>();
-      for (const chunk of chunks) lists.set(chunk.source, [...(lists.get(chunk.source) ?? []), chunk]);
+      for (const chunk of chunks) {
+        const list = lists.get(chunk.source);
+        if (list) list.push(chunk);
+        else lists.set(chunk.source, [chunk]);
+      }
       return (wanted) => lists.get(wanted) ?? [];
     }
     ranges.set(source, [start, row]);

@@ -67,6 +67,7 @@ export function createBotServices(dependencies: ServiceDependencies): Services {
 
   const evidenceFor = (view: CorpusView): EvidenceModel => ({
     idf: (term) => view.idf(term),
+    knows: (term) => view.knows(term),
     embed: (text) => scorer.embed(text),
     ...(scorer.wordSimilarity ? { wordSimilarity: (a: string, b: string) => scorer.wordSimilarity?.(a, b) ?? 0 } : {}),
   });

@@ -65,6 +65,16 @@ export interface ScoredSentence {
   semantic: number;
   /** Coverage of the asked event's words (1 when the question names no event). */
   predicate: number;
+  /** Per focus word (in the analysis' order): how well the sentence itself says it (1 same stem … 0 absent). */
+  termCredits: number[];
+  /**
+   * Idf-weighted share of the question's words, among those the corpus knows, that neither this sentence nor its
+   * neighbours say — names count as said when the document names them elsewhere. A sentence that leaves the
+   * question's specific words unsaid ("born" in "what year was Hermite born") speaks of something else.
+   */
+  unexplained: number;
+  /** Whether the rarest of those words (the question's most specific one) is left unsaid. */
+  rarestUnsaid: boolean;
   /** Focus coverage + ½ cosine: whether the sentence itself speaks of the question. */
   evidence: number;
   /** The same with part credit for focus words its document gives elsewhere: eligibility to answer. */
@@ -75,6 +85,8 @@ export interface ScoredSentence {
   prose: boolean;
   /** A sentence that must come with this one (the cause given just before a reaction). */
   companion?: Span;
+  /** The companion comes after the sentence (an explanation that follows it) rather than before. */
+  companionAfter?: boolean;
   vector?: ArrayLike<number>;
 }
 
@@ -129,6 +141,9 @@ export function scoreSentences(
   // who, and numbers, months and weekdays say when (the page's date can give those), so neither counts here.
   const isEvent = focus.map((f, qi) => !isName[qi] && !/\d/.test(f.word) && !isCalendarWord(f.word) && !analysis.contextTerms.includes(f.term));
   const predicateWeight = focus.reduce((sum, _f, qi) => sum + (isEvent[qi] ? (weights[qi] ?? 0) : 0), 0);
+  // Words the corpus does not hold ("gonna", a typo, a word no page uses) can be said by no sentence: they are not
+  // held against one. Without a vocabulary (tests' evidence models), every word counts as known.
+  const known = focus.map((f) => !/\d/.test(f.word) && (evidence.knows?.(f.term) ?? true));
   documentOrder.forEach((source, documentRank) => {
     const doc = documents.get(source);
     const own = passages.filter((p) => p.chunk.source === source);
@@ -140,6 +155,7 @@ export function scoreSentences(
     const inDocument = focus.map((f) => termMatch(f.term, docTerms));
     const sentences = sentencesOf(doc);
     sentencesBySource.set(source, sentences.map((s) => s.span));
+    const firstOfDocument = scored.length;
     sentences.forEach((sentence, index) => {
       const { span, prose } = sentence;
       const features = featuresOf(span);
@@ -151,6 +167,7 @@ export function scoreSentences(
       let predicateFound = 0;
       const matched: number[] = [];
       const nameMatched: number[] = [];
+      const termCredits: number[] = [];
       focus.forEach((f, qi) => {
         const w = weights[qi] ?? 0;
         total += w;
@@ -193,6 +210,7 @@ export function scoreSentences(
             }
           });
         }
+        termCredits.push(best);
         found += w * best;
         credited += w * Math.max(best, parameters.documentCredit * (inDocument[qi] ?? 0));
         if (isEvent[qi]) predicateFound += w * best;
@@ -212,18 +230,29 @@ export function scoreSentences(
       // And it explains what the question asks about: the cue must follow one of the words saying what happened
       // ("veto", "nosedive"), not merely a name ("in response to North Korea's provocations").
       // A purpose ("what is X trying to get done") follows its actor: there names are enough.
+      // A sentence that says none of the event's words can only be placed by its names.
+      // A cue that opens the sentence ("To prevent…, the use of https…") or closes a reason ("…, that's why it is
+      // used for sales") explains what follows it instead.
       if (analysis.type === 'reason') {
-        const anchors = predicateWeight > 0 && !analysis.purpose ? predicateMatched : matched;
-        spans = spans.filter((s) => anchors.some((m) => m < s.from));
+        const anchors = predicateWeight > 0 && !analysis.purpose && predicateMatched.length > 0 ? predicateMatched : matched;
+        spans = spans.filter((s) => (s.precedes ? anchors.some((m) => m > s.to) : anchors.some((m) => m < s.from)));
       }
       // A reaction ("Beijing hit back with retaliation…") has its cause in the sentence before it ("…nosedived after
       // Seoul agreed to deploy THAAD").
       let companion: Span | undefined;
+      let companionAfter = false;
       if (analysis.type === 'reason' && spans.length === 0 && matched.length > 0) {
         const previous = sentences[index - 1];
+        const following = sentences[index + 1];
         if (previous && previous.prose && REACTION.test(span.text) && CAUSAL_CUE.test(previous.span.text)) {
           companion = previous.span;
           spans = [{ from: 0, to: 0, text: previous.span.text }];
+        } else if (following && following.prose && EXPLAINS_PREVIOUS.test(following.span.text)) {
+          // "…bodies can only be read once! This decision allows easing the transition to…": the next sentence
+          // gives the reason for this one.
+          companion = following.span;
+          companionAfter = true;
+          spans = [{ from: 0, to: 0, text: following.span.text }];
         }
       }
       // "When does X end": an interval's end is the answer.
@@ -266,16 +295,20 @@ export function scoreSentences(
         context,
         semantic,
         predicate,
+        termCredits,
         evidence: coverage + 0.5 * semantic,
         support: rankingCoverage + 0.5 * semantic,
-        ...(companion ? { companion } : {}),
+        ...(companion ? { companion, companionAfter } : {}),
         spans,
         nearSpan,
         score,
         prose,
         ...(vector ? { vector } : {}),
+        unexplained: 0,
+        rarestUnsaid: false,
       });
     });
+    explainByNeighbours(scored.slice(firstOfDocument), focus.map((f, qi) => ({ weight: idf(f.term), known: known[qi] ?? true, name: isName[qi] ?? false, inDocument: (inDocument[qi] ?? 0) >= 0.8 })));
   });
   scored.sort((a, b) => b.score - a.score || a.span.start - b.span.start);
   return { analysis, scored, sentencesBySource };
@@ -314,11 +347,12 @@ export function answerExtractively(
 
   const short = shortAnswer(analysis, best);
   const claims: Claim[] = chosen.flatMap((sentence) => [
-    ...(sentence.companion ? [{ sentence: sentence.companion.text, support: [citationFor(sentence.doc, sentence.companion)] }] : []),
+    ...(sentence.companion && !sentence.companionAfter ? [{ sentence: sentence.companion.text, support: [citationFor(sentence.doc, sentence.companion)] }] : []),
     {
       sentence: sentence === best && short ? `${short.lead} — ${sentence.span.text}` : sentence.span.text,
       support: [citationFor(sentence.doc, sentence.span)],
     },
+    ...(sentence.companion && sentence.companionAfter ? [{ sentence: sentence.companion.text, support: [citationFor(sentence.doc, sentence.companion)] }] : []),
   ]);
   const { answer, citations } = assembleAnswer(claims, documents);
   if (citations.length === 0) return { ...refusal(question, passages, analysis, scored), short: null, type: analysis.type };
@@ -341,7 +375,7 @@ function decide(analysis: QuestionAnalysis, scored: readonly ScoredSentence[], p
   if (bestEvidence < parameters.minEvidence) return { best: null, bestEvidence, refusedBy: 'focus not found' };
   const floor = parameters.nearRatio * bestEvidence;
   const relevant = scored.filter((s) => s.support >= floor && s.support >= parameters.minSentenceEvidence && s.predicate >= parameters.minPredicate);
-  if (isCheckableType(analysis.type)) {
+  if (isCheckableType(analysis.type) || analysis.wantsName) {
     const typed = relevant.filter((s) => s.nearSpan !== null && (analysis.type !== 'statement' || s.score > 0));
     const best = typed[0] ?? null;
     return { best, bestEvidence, refusedBy: best ? null : `no ${analysis.type} near the focus` };
@@ -356,6 +390,33 @@ function decide(analysis: QuestionAnalysis, scored: readonly ScoredSentence[], p
   }
   return { best: top, bestEvidence, refusedBy: top ? null : 'focus not found' };
 }
+
+/**
+ * Fills `unexplained` and `rarestUnsaid` of one document's sentences (in document order): a word counts as said by
+ * the sentence or by the sentence just before or after it (answers lean on their neighbours: "It should not be used
+ * in hyperbole" after the sentence naming the word), and a name also by the document.
+ */
+function explainByNeighbours(sentences: ScoredSentence[], terms: ReadonlyArray<{ weight: number; known: boolean; name: boolean; inDocument: boolean }>): void {
+  const considered = terms.flatMap((t, qi) => (t.known ? [qi] : []));
+  const total = considered.reduce((sum, qi) => sum + (terms[qi]?.weight ?? 0), 0);
+  const rarest = considered.reduce((best, qi) => ((terms[qi]?.weight ?? 0) > (terms[best]?.weight ?? -1) ? qi : best), considered[0] ?? -1);
+  sentences.forEach((sentence, i) => {
+    const said = (qi: number) => {
+      const term = terms[qi];
+      if (!term) return 1;
+      const own = sentence.termCredits[qi] ?? 0;
+      const around = Math.max(sentences[i - 1]?.termCredits[qi] ?? 0, sentences[i + 1]?.termCredits[qi] ?? 0);
+      return Math.max(own, NEIGHBOUR_SHARE * around, term.name && term.inDocument ? 1 : 0);
+    };
+    let missing = 0;
+    for (const qi of considered) missing += (terms[qi]?.weight ?? 0) * (1 - said(qi));
+    sentence.unexplained = total > 0 ? missing / total : 0;
+    sentence.rarestUnsaid = rarest >= 0 && said(rarest) < 0.5;
+  });
+}
+
+/** How much a word said by a neighbouring sentence counts. */
+const NEIGHBOUR_SHARE = 0.8;
 
 /** How close in score a sentence holding a descriptive answer of the asked kind must come to the best one. */
 const CUE_RATIO = 0.75;
@@ -469,6 +530,8 @@ const RELATION_CHANGE: ReadonlyMap<string, 'better' | 'worse'> = new Map([
     .map((w) => [w, 'worse'] as const),
 ]);
 
+/** A sentence that gives the reason for the one before it. */
+const EXPLAINS_PREVIOUS = /^(?:this|that|it)(?:'s|’s|\s+is|\s+was)\s+(?:because|due\s+to|so\s+(?:that|as)|why)\b|^(?:this|that|these|such)\s+(?:decision|choice|change|design|approach|rule|restriction|limitation|way|measure)s?\b|^(?:this|that)\s+(?:allows|lets|ensures|helps|prevents|avoids|makes|means|is\s+(?:done|meant|intended|designed))\b|^the\s+reason\b|^(?:that's|that\s+is)\s+why\b/i;
 const SEQUENCE = /\b(?:then|next|afterwards|afterward|subsequently|later|from there|after that)\b/i;
 const REACTION = /\b(?:hit back|struck back|retaliat\w*|responded|reacted|in return|in response|countered|backlash)\b/i;
 const CAUSAL_CUE = /\b(?:because|due to|owing to|as a result of|in response to|after|following|amid|amidst|over|prompted|sparked|triggered)\b/i;

@@ -26,6 +26,8 @@ export interface TypedSpan {
   text: string;
   /** For dates: the resolved value (null when unanchored), and the granularity it gives. */
   date?: DateValue;
+  /** For reasons: the clause explains what follows it ("To prevent X, …", "…, that's why Y"), not what precedes. */
+  precedes?: boolean;
 }
 
 const TOKEN = /[\p{L}\p{N}][\p{L}\p{N}'’.%-]*/gu;
@@ -64,7 +66,8 @@ const COMPASS = /^(?:east|west|north|south|northern|southern|eastern|western|nor
 // Cues of a cause or a purpose. A bare "to" + verb ("to meet Xi", "to better counter") is found separately:
 // telling it from "to China" needs the word after it.
 const CAUSAL =
-  /\b(?:because|due to|owing to|thanks to|as a result of|in response to|in the face of|in the wake of|driven by|amid|amidst|after|following|over|prompted|sparked|triggered|led to|caused|so as to|in order to|so that|aimed at|aim(?:s|ing|ed)? to|seek(?:s|ing)? to|sought to|hop(?:e|es|ed|ing) to|in (?:a|an) (?:bid|attempt|effort) to|with the (?:aim|goal|intention) of|for fear)\b/gi;
+  /\b(?:because|due to|owing to|thanks to|as a result of|in response to|in the face of|in the wake of|driven by|amid|amidst|after|following|over|prompted|sparked|triggered|led to|caused|so as to|in order to|so that|aimed at|aim(?:s|ing|ed)? to|seek(?:s|ing)? to|sought to|hop(?:e|es|ed|ing) to|in (?:a|an) (?:bid|attempt|effort) to|with the (?:aim|goal|intention) of|for fear|so (?:that|you|we|they|it|users|people) (?:can|could|will|would|may|do not|don't|won't)|to (?:prevent|avoid|ensure|allow|enable|keep|stop|protect)|, as (?:there|it|they|we|he|she|this|these|those|the)|since (?:there|it|they|we|he|she|this|the))\b/gi;
+const REASON_BEFORE = /\b(?:(?:that(?:'s|’s|\s+is)|which\s+is|this\s+is)\s+why|hence|therefore)\b/gi;
 const NOT_AN_INFINITIVE = /^(?:be|the|a|an|its|their|his|her|this|that|these|those|our|my|your|some|any|all|each|both|other|more|most|much|many|date|day|year|month|week|time|power|office|war|peace|court)$/;
 const SAY = /\b(?:said|says|say|told|tells|stated|stating|added|noted|admitted|acknowledged|conceded|denied|confirmed|assured|pledged|vowed|promised|affirmed|expressed|rejected|stating|saying|adding|stressing|stressed|emphasi[sz]ed|described|called|explained|warned|insisted|argued|declared|remarked|announced|according to|urged)\b/i;
 const QUOTE = /["“”]/;
@@ -75,19 +78,26 @@ const DESCRIPTIVE_CUE: Readonly<Record<'reaction' | 'role' | 'concern', RegExp>>
   role: /^(?:provide|provides|provided|providing|contribute|contributes|contributed|supply|supplies|supplied|join|joins|joined|build|builds|built|develop|develops|developed|send|sends|sent|fund|funds|funded|lead|leads|led|host|hosts|hosted|offer|offers|offered|deliver|delivers|delivered)$/,
   concern: /^(?:concern|concerns|concerned|worry|worries|worried|fear|fears|feared|alarm|alarmed|anxiety|anxieties|unease|jitters|threat|threats)$/,
 };
+const CONTRACTION = /'(?:re|ll|ve|d|m)$|n't$/;
+const DEFINING_VERB = /^(?:is|are|refers|refer|means|mean|describes|denotes|designates|consists|defined|represents)$/;
+const NAMING_CUE = /\b(?:called|named|known as|referred to as|dubbed|termed)\b[\s,]*(?:(?:surprisingly|simply|aptly|fittingly|appropriately|now)[\s,]+)?/gi;
 const PROPORTION = /^(?:much|most|half|majority|bulk|all|part|share|third|quarter|fraction|none|little|some)$/;
 
 /** Capitalised runs ("Kim Yo Jong", "Camp David"), months and weekdays excluded. */
-export function capitalisedRuns(tokens: readonly SentenceToken[]): Array<{ from: number; to: number }> {
+export function capitalisedRuns(tokens: readonly SentenceToken[], sentence?: string): Array<{ from: number; to: number }> {
   const runs: Array<{ from: number; to: number }> = [];
+  // "We’re", "You’ll": a pronoun with its verb, capitalised only because a sentence or a heading starts with it.
+  const nameLike = (t: SentenceToken) => t.capitalized && !NOT_A_NAME.has(t.word) && !CONTRACTION.test(t.word) && !MONTH_WORD.test(t.word) && !WEEKDAY.test(t.word) && !/^\d/.test(t.word);
   let i = 0;
   while (i < tokens.length) {
     const t = tokens[i];
-    if (t && t.capitalized && !NOT_A_NAME.has(t.word) && !MONTH_WORD.test(t.word) && !WEEKDAY.test(t.word) && !/^\d/.test(t.word)) {
+    if (t && nameLike(t)) {
       let j = i;
       while (j + 1 < tokens.length && !tokens[j]?.possessive) {
         const n = tokens[j + 1];
-        if (!n || !n.capitalized || MONTH_WORD.test(n.word) || WEEKDAY.test(n.word)) break;
+        if (!n || !nameLike(n)) break;
+        // A name does not run across a colon, a comma or a bracket ("Scents and Sounds: You'll probably hear…").
+        if (sentence !== undefined && /[:;,()\[\]"“”|/]/.test(sentence.slice(tokens[j]?.end ?? 0, n.start))) break;
         j++;
       }
       runs.push({ from: i, to: j });
@@ -131,7 +141,7 @@ export function typedSpans(analysis: QuestionAnalysis, sentence: string, tokens:
   // A name the question already gives ("Kishida" in "who rejected Kishida's offer") is not the answer, nor is a
   // title or a nationality on its own ("Korean", "Prime Minister").
   const nameRuns = () =>
-    capitalisedRuns(tokens).flatMap((run) => {
+    capitalisedRuns(tokens, sentence).flatMap((run) => {
       let from = run.from;
       while (from <= run.to && TITLE_OR_DEMONYM.test(tokens[from]?.word ?? '')) from++;
       if (from > run.to) return [];
@@ -286,7 +296,9 @@ export function typedSpans(analysis: QuestionAnalysis, sentence: string, tokens:
       tokens.forEach((t, i) => {
         if (!NUMBER_WORD.test(t.word) || /^(?:1[89]\d\d|20\d\d)$/.test(t.word)) return;
         if (analysis.unit === 'distance' && !DISTANCE.test(tokens[i + 1]?.word ?? '')) return;
-        if (analysis.type === 'count' && analysis.unit && analysis.unit !== 'distance') {
+        // "how much ram", "how many raspberry pis": a number of that thing ("1GB of RAM", "three leaders"), not any
+        // number in the sentence ("Raspberry Pi 2").
+        if (analysis.unit && !['distance', 'age', 'proportion'].includes(analysis.unit)) {
           // "how many leaders" wants a number of leaders: "both leaders", "three leaders".
           const unitTerm = termOf(analysis.unit);
           if (![1, 2, 3].some((d) => tokens[i + d]?.term === unitTerm)) return;
@@ -318,7 +330,18 @@ export function typedSpans(analysis: QuestionAnalysis, sentence: string, tokens:
       });
       for (const from of [...starts].sort((a, b) => a - b)) {
         const start = tokens[from]?.start ?? 0;
-        out.push({ from, to: Math.min(tokens.length - 1, from + 8), text: sentence.slice(start).replace(/[.!?]+$/, '') });
+        // A cause or purpose that opens the sentence ("To prevent attacks, …", "Because of X, …") explains its main clause.
+        const opening = from === 0 || (from <= 2 && /^(?:in|so)$/.test(tokens[0]?.word ?? ''));
+        const clauseEnd = opening ? sentence.indexOf(',', start) : -1;
+        if (opening && clauseEnd > start) {
+          const to = Math.max(from, tokens.findIndex((t) => t.start > clauseEnd) - 1);
+          out.push({ from, to, text: sentence.slice(start, clauseEnd), precedes: true });
+        } else out.push({ from, to: Math.min(tokens.length - 1, from + 8), text: sentence.slice(start).replace(/[.!?]+$/, '') });
+      }
+      // "Red stands out and can encourage taking action, that's why it is used for sales": the reason comes first.
+      for (const m of sentence.matchAll(REASON_BEFORE)) {
+        const cueAt = tokens.findIndex((t) => t.end > (m.index ?? 0));
+        if (cueAt > 0) out.push({ from: 0, to: cueAt, text: sentence.slice(0, m.index).replace(/[,;\s]+$/, ''), precedes: true });
       }
       break;
     }
@@ -336,6 +359,26 @@ export function typedSpans(analysis: QuestionAnalysis, sentence: string, tokens:
         for (const m of sentence.matchAll(ENUMERATION)) {
           const from = tokens.findIndex((t) => t.end > (m.index ?? 0));
           if (from >= 0) out.push({ from, to: Math.min(tokens.length - 1, from + 8), text: m[0] });
+        }
+        break;
+      }
+      if (analysis.answerCue === 'definition') {
+        // "Content depth is an arbitrary score…", "A Hermitian matrix is a complex square matrix that…": the defined
+        // words, then a verb that defines, within a few words.
+        const defined = analysis.defined.map((w) => termOf(w));
+        tokens.forEach((t, i) => {
+          if (!DEFINING_VERB.test(t.word)) return;
+          const before = tokens.slice(Math.max(0, i - defined.length - 3), i).map((b) => b.term);
+          const said = defined.filter((d) => before.some((b) => b === d || (d.length >= 5 && b.startsWith(d.slice(0, 5))))).length;
+          if (said >= Math.max(1, Math.ceil(0.6 * defined.length))) out.push({ from: i, to: Math.min(tokens.length - 1, i + 8), text: sentence.slice(t.start).replace(/[.!?]+$/, '') });
+        });
+        break;
+      }
+      if (analysis.answerCue === 'naming') {
+        // "This is known as the Toeplitz decomposition", "my tool (named, surprisingly, gp4par)".
+        for (const m of sentence.matchAll(NAMING_CUE)) {
+          const from = tokens.findIndex((t) => t.start >= (m.index ?? 0) + m[0].length);
+          if (from >= 0) out.push({ from, to: Math.min(tokens.length - 1, from + 5), text: sentence.slice(tokens[from]?.start ?? 0).replace(/[.!?)]+$/, '') });
         }
         break;
       }

@@ -72,7 +72,11 @@ export interface QuestionAnalysis {
    * ("how did people take X" → reactions), what someone does in a joint effort ("what's X's part in Y" → a
    * contribution), what people feared ("what were people worried about" → concerns). Null otherwise.
    */
-  answerCue: 'reaction' | 'role' | 'concern' | 'topics' | null;
+  answerCue: 'reaction' | 'role' | 'concern' | 'topics' | 'definition' | 'naming' | null;
+  /** "what's the name of…": a thing question that only a name answers. */
+  wantsName: boolean;
+  /** For "what is X" / "what does X mean": the folded words of X, whose definition answers. */
+  defined: string[];
   /** "where will X go after the summit", "what's next": the answer is the step that follows the one named. */
   sequel: boolean;
   /** "who said / who made the remark…": the answer is whoever speaks in the sentence, not any name in it. */
@@ -93,6 +97,13 @@ const CUE_FRAME_REACTION = /^(?:feel|felt|think|thought|take|took|taken|react|re
 const TOPIC_NOUN = /^(?:areas?|sectors?|fields?|topics?|issues?|subjects?|matters?|domains?)$/;
 const CUE_FRAME_ROLE = /^(?:part|parts|role)$/;
 const CUE_FRAME_CONCERN = /^(?:people|folks|public|everyone|everybody)$/;
+
+// "what is X", "what's a X", "what does X mean", "what is meant by X", "define X": X's definition answers.
+const DEFINITION_FORM = /^(?:so\s+|and\s+|ok\s+)?(?:what(?:'s|\s+is|\s+are|\s+was|\s+were)\s+(?:a\s+|an\s+|the\s+)?(?!the\s+name\b)([^,;]{2,60}?)(?:\s+exactly|\s+actually|\s+anyway)?|what\s+(?:does|do|did)\s+(?:the\s+term\s+|the\s+word\s+)?([^,;]{2,60}?)\s+(?:actually\s+|really\s+)?mean|what\s+is\s+meant\s+by\s+([^,;]{2,60})|define\s+([^,;]{2,60}))$/;
+const DEFINITION_FRAME = /^(?:mean|means|meant|define|definition|exactly|actually|anyway)$/;
+// "what's X called", "what is the name for X", "what do you call X", "what is X known as": the name given to it.
+const NAMING_FORM = /\b(?:called|named|known\s+as|referred\s+to\s+as|dubbed)\s*\??\s*$|\bwhat(?:'s|\s+is|\s+was)\s+the\s+(?:name|term|word)\s+for\b|\bwhat\s+(?:do|does|did)\s+(?:you|they|we|people|one)\s+call\b/;
+const NAMING_FRAME = /^(?:called|named|known|referred|dubbed|name|term|word|call)$/;
 
 const WH = ['who', 'whom', 'whose', 'where', 'when', 'why', 'which', 'what', 'how'];
 
@@ -142,7 +153,9 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
     const start = /^(?:is|was|are|were)$/.test(list[0] ?? '') ? 1 : 0;
     const rest = list.slice(start);
     const end = rest.findIndex((w) => AUXILIARY.has(w));
-    const at = rest.slice(0, Math.min(4, end < 0 ? 4 : end)).findIndex((w) => PERSON_NOUN.test(w) || PLACE_NOUN.test(w) || ORG_NOUN.test(w) || TIME_UNIT.test(w) || /^(?:year|month|day|date|time)$/.test(w));
+    const at = rest
+      .slice(0, Math.min(4, end < 0 ? 4 : end))
+      .findIndex((w) => !inCompound(w) && (PERSON_NOUN.test(w) || PLACE_NOUN.test(w) || ORG_NOUN.test(w) || TIME_UNIT.test(w) || /^(?:year|month|day|date|time)$/.test(w)));
     if (at < 0) return undefined;
     // "what were people worried about": a bare noun right after the copula, followed by a participle, is the
     // subject of the clause, not the category of the answer ("what is the capital of…" keeps its head).
@@ -158,6 +171,8 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
     return rest[at];
   };
 
+  // "the place-and-route tool": a word inside a hyphenated compound modifies the noun, it names no category.
+  const inCompound = (w: string) => new RegExp(`\\b${w}-[a-z]|[a-z]-${w}\\b`).test(lower);
   let topics = false;
   const roleForm = /(?:'s|s')\s+(?:part|role)\b|\b(?:part|role)\s+in\b/.test(lower);
   const dateRequest = /\b(?:what|which)\s+(?:exact\s+|calendar\s+|specific\s+)*(year|month|day|date|time)\b|\bsince\s+(?:what|which)\s+year\b|\bmonth\s*(?:and|\+|&)\s*year\b|\bcalendar\s+(?:day|date)\b|\bexact\s+date\b|\bwhat(?:'s|\s+is|\s+was|\s+will\s+be)\s+the\s+(?:exact\s+|actual\s+)?(?:date|day)\b/.exec(lower);
@@ -185,7 +200,13 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
     } else if (next === 'old') {
       type = 'quantity';
       unit = 'age';
-    } else if (quantityNoun.some((w) => MONEY_WORD.test(w)) || (next === 'much' && /\b(?:cost|pay|spend|worth|invest|money|price|fund)/.test(lower))) {
+    } else if (
+      quantityNoun.some((w) => MONEY_WORD.test(w)) ||
+      (next === 'much' && /\b(?:cost|pay|spend|worth|invest|money|price|fund|charge|fee)/.test(lower)) ||
+      // "how much is the pro plan", "how much a night is the motel", "how much for a ticket": a price. A noun right
+      // after "much" ("how much ram", "how much of the code") is a measure of that thing instead.
+      (next === 'much' && /^(?:is|are|was|were|a|an|per|for|does|do|did|will|would)$/.test(after[1] ?? '') && !/\bhow much (?:is|are|was|were) (?:there|left)\b/.test(lower))
+    ) {
       type = 'money';
       unit = 'currency';
     } else if (quantityNoun.some((w) => PERCENT_WORD.test(w))) {
@@ -268,8 +289,19 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
   for (const w of excluded) given.add(w);
   const excludedTerms = [...excluded].filter((w) => !STOP.has(w)).map((w) => termOf(w));
 
+  const definedMatch = type === 'description' ? DEFINITION_FORM.exec(lower.replace(/[?!.]+\s*$/, '').trim()) : null;
+  const defined = definedMatch ? words(definedMatch[1] ?? definedMatch[2] ?? '').filter((w) => !STOP.has(w) && !SCAFFOLD.has(w)) : [];
+  const naming = (type === 'description' || type === 'thing') && NAMING_FORM.test(lower);
+  // A name given to something may be any term ("the Toeplitz decomposition", "gp4par"), not only a capitalised one.
+  if (naming) type = 'description';
+  // "what's the name of the dad in the photo": only a name answers; a sentence about the dad without one does not.
+  const wantsName = type === 'thing' && /\bname\b/.test(lower);
   const answerCue: QuestionAnalysis['answerCue'] =
-    type !== 'description'
+    naming
+      ? 'naming'
+      : defined.length > 0 && defined.length <= 5
+        ? 'definition'
+        : type !== 'description'
       ? null
       : /\bhow\s+(?:did|do|does|was|were|is|are|has|have)\b.{0,60}?\b(?:take|took|taken|react|reacted|respond|responded|receive|received|view|viewed|greet|greeted|go down|went down|land|landed|play|played|feel|felt|think of|thought of)\b/.test(lower) ||
           /\bwhat\s+(?:was|were|is|are)\s+(?:the\s+)?(?:reaction|response|reception)s?\b/.test(lower)
@@ -282,7 +314,7 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
             ? 'concern'
             : null;
   // The cue's own words and a generic audience ("how did people take it") say what kind of answer, not what about.
-  const cueWords = answerCue === 'reaction' ? CUE_FRAME_REACTION : answerCue === 'role' ? CUE_FRAME_ROLE : answerCue === 'concern' ? CUE_FRAME_CONCERN : null;
+  const cueWords = answerCue === 'definition' ? DEFINITION_FRAME : answerCue === 'naming' ? NAMING_FRAME : answerCue === 'reaction' ? CUE_FRAME_REACTION : answerCue === 'role' ? CUE_FRAME_ROLE : answerCue === 'concern' ? CUE_FRAME_CONCERN : null;
   const focus: QuestionWord[] = [];
   const seen = new Set<string>();
   for (const word of eventTokens(tokens, wh)) {
@@ -306,7 +338,7 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
   const purpose = type === 'reason' && wh !== 'why' && /\b(?:trying|hoping|aiming|looking|seeking)\s+to\b|\bwhat\s+for\b/.test(lower);
   const sequel = (wh === 'where' || wh === 'what' || wh === 'who') && /\b(?:after|following)\s+(?:his|her|their|its|the|that|this)\b|\bwhat(?:'s|\s+is|\s+comes)\s+next\b|\b(?:go|head|going|heading)\s+next\b/.test(lower);
   const askedSpeaker = type === 'person' && /\bwho\s+(?:said|says|told|tells|remarked|stated|warned|claimed|noted|stressed|insisted|declared|called|described|made\s+(?:the|that|this|a)\s+(?:remark|comment|statement|point|claim)|came\s+up\s+with)\b/.test(lower);
-  return { text: question, wh, type, unit, sayVerb, answerCue, sequel, askedSpeaker, excluded: excludedTerms, purpose, granularity, datePart, focus, given, speaker, years, names: new Set(capitalisedWords(question)), role, roleOwner, contextTerms: contextTermsOf(question), nameRuns: capitalisedNameRuns(question) };
+  return { text: question, wh, type, unit, sayVerb, answerCue, wantsName, defined: answerCue === 'definition' ? defined : [], sequel, askedSpeaker, excluded: excludedTerms, purpose, granularity, datePart, focus, given, speaker, years, names: new Set(capitalisedWords(question)), role, roleOwner, contextTerms: contextTermsOf(question), nameRuns: capitalisedNameRuns(question) };
 }
 
 // Light-verb and phrasal paraphrases of one event verb, as people type them: "sit down with", "hold talks", "get
@@ -351,7 +383,9 @@ function eventTokens(tokens: readonly string[], wh: string | null): string[] {
   let text = ` ${tokens.join(' ')} `;
   for (const [pattern, verb] of PHRASAL) text = text.replace(pattern, verb);
   // "who was president right before X": the one who held the role before X is X's predecessor.
-  if (wh === 'who') text = text.replace(/\b(?:right |just |immediately )?before (?=[a-z])/g, 'predecessor ');
+  // Only where the question is about holding a role: "who suggested asking … before you buy it" asks no predecessor.
+  const aboutARole = tokens.some((w) => ROLE_NOUN.test(w) || /^(?:ran|run|runs|led|lead|leads|ruled|rule|governed|headed|held|served)$/.test(w)) || /\b(?:right|just|immediately) before\b/.test(text);
+  if (wh === 'who' && aboutARole) text = text.replace(/\b(?:right |just |immediately )?before (?=[a-z])/g, 'predecessor ');
   const out = text.trim().split(/\s+/).filter((w) => w.length > 0);
   return wh === 'where' ? out.map((w) => (MOTION.test(w) ? 'travel' : w)) : out;
 }

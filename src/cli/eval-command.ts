@@ -1,28 +1,36 @@
-// npm run eval -- [--set FILE]… [--cv] [--json]: retrieval, answer, citation, refusal and timeline figures, the
-// held-out-fold figures of the answerer's calibration, and the scripted-model rates of the model path.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+// npm run eval -- [--set FILE]… [--cv] [--json]: retrieval, answer, citation, refusal and timeline figures per corpus,
+// the held-out figures of the answerer's calibration (by fold and by corpus), and the scripted-model rates of the
+// model path.
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import type { Config } from '../config.js';
 import { createServices } from '../app/services.js';
 import { readQaSet, type QaItemResult, type QaReport, type Rate } from '../eval/qa.js';
 import { runQaEval, runRetrievalAblation, runTimelineEval, prepareItems } from '../eval/run.js';
-import { crossValidate } from '../eval/calibrate.js';
+import { crossValidate, type PreparedItem } from '../eval/calibrate.js';
 import { DEFAULT_EXTRACTIVE_PARAMETERS, type ExtractiveParameters } from '../core/answer/parameters.js';
-import { rawCorpusReader } from '../eval/qa.js';
 import { readConversationSet, runConversationEval, type ConversationReport } from '../eval/conversations.js';
 import { runScriptedModels, type ScriptedModelReport } from '../eval/scripted-models.js';
 import { cliConfig, cliLogger, COMMON_OPTIONS, fail, parseCli, printJson, runMain } from './common.js';
 
-const USAGE = `Usage: npm run eval -- [--set FILE]… [--conversations FILE] [--cv] [--folds N] [--no-models] [--timeline FILE] [--json] [--corpus DIR] [--index DIR]
-Defaults: $EVAL_DIR/qa-dev.jsonl, $EVAL_DIR/conversations.dev.jsonl (each turn graded with the turns before it as
-history) and $EVAL_DIR/timeline-japan-korea.dev.json (EVAL_DIR defaults to ../shared/eval).
---cv   k-fold cross-validation of the answerer's parameters over qa-dev + qa-natural.dev + test/fixtures/qa-extra.jsonl:
-       held-out-fold figures next to the training fit (the committed parameters are the fit's choice).`;
+const USAGE = `Usage: npm run eval -- [--set FILE]… [--no-web] [--conversations FILE] [--cv] [--folds N] [--no-models] [--timeline FILE] [--json] [--corpus DIR] [--index DIR]
+Two corpora, each with its own figures:
+  the configured corpus (CORPUS_DIR): $EVAL_DIR/qa-dev.jsonl, $EVAL_DIR/qa-natural.dev.jsonl and every --set FILE,
+    $EVAL_DIR/conversations.dev.jsonl (each turn graded with the turns before it as history) and
+    $EVAL_DIR/timeline-japan-korea.dev.json (EVAL_DIR defaults to ../shared/eval);
+  the web pages in $EVAL_DIR/web/corpus with $EVAL_DIR/web/qa-*.jsonl (its own index in INDEX_DIR-web; --no-web skips it).
+--cv   cross-validation of the answerer's parameters over both corpora' dev sets (+ test/fixtures/qa-extra.jsonl):
+       k-fold held-out figures, and held out by corpus (fit on one corpus, measured on the other), next to the fit.`;
 
 /** The last cross-validation, committed with the parameters it chose. */
 const CALIBRATION_RECORD = join('data', 'calibration.json');
 
-const CALIBRATION_SETS = (evalDir: string) =>
-  [join(evalDir, 'qa-dev.jsonl'), join(evalDir, 'qa-natural.dev.jsonl'), join('test', 'fixtures', 'qa-extra.jsonl')].map((path) => relative(process.cwd(), path));
+interface EvalCorpus {
+  name: string;
+  config: Config;
+  sets: string[];
+  calibrationSets: string[];
+}
 
 runMain(async () => {
   const { values } = parseCli({
@@ -33,60 +41,102 @@ runMain(async () => {
     cv: { type: 'boolean', default: false },
     folds: { type: 'string' },
     'no-models': { type: 'boolean', default: false },
+    'no-web': { type: 'boolean', default: false },
   });
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
   const config = cliConfig(values);
-  const sets = [join(config.evalDir, 'qa-dev.jsonl'), ...(values.set ?? [])].filter((path, i) => i > 0 || existsSync(path));
-  if (sets.length === 0) fail(`no evaluation set found (looked for ${join(config.evalDir, 'qa-dev.jsonl')}); pass --set FILE`, 2);
   const folds = values.folds === undefined ? 5 : Number(values.folds);
   if (!Number.isInteger(folds) || folds < 2 || folds > 20) fail('--folds must be a whole number from 2 to 20', 2);
-  // The evaluation measures the offline answerer; the model path is measured by the scripted models below.
-  const services = await createServices({ config, logger: cliLogger(config), chat: null });
-  const reports = [];
-  for (const path of sets) {
-    if (!existsSync(path)) fail(`evaluation set not found: ${path}`, 2);
-    const items = readQaSet(path);
-    reports.push({ set: path, ...(await runQaEval(services, items, config.corpusDir)), retrievalByMode: await runRetrievalAblation(services, items) });
+  for (const path of values.set ?? []) if (!existsSync(path)) fail(`evaluation set not found: ${path}`, 2);
+  const rel = (path: string) => relative(process.cwd(), path);
+  const present = (paths: string[]) => paths.filter((path) => existsSync(path)).map(rel);
+  const corpora: EvalCorpus[] = [
+    {
+      name: 'seeds',
+      config,
+      sets: [...present([join(config.evalDir, 'qa-dev.jsonl'), join(config.evalDir, 'qa-natural.dev.jsonl')]), ...(values.set ?? [])],
+      calibrationSets: present([join(config.evalDir, 'qa-dev.jsonl'), join(config.evalDir, 'qa-natural.dev.jsonl'), join('test', 'fixtures', 'qa-extra.jsonl')]),
+    },
+  ];
+  const webDir = join(config.evalDir, 'web');
+  if (!values['no-web'] && existsSync(join(webDir, 'corpus'))) {
+    const webSets = readdirSync(webDir).filter((name) => /^qa-.*\.jsonl$/.test(name)).map((name) => rel(join(webDir, name)));
+    // Always the embedded store: the second corpus is an evaluation fixture, not a deployment's database.
+    const webConfig: Config = { ...config, corpusDir: resolve(webDir, 'corpus'), indexDir: `${config.indexDir}-web`, store: { ...config.store, kind: 'local' } };
+    corpora.push({ name: 'web', config: webConfig, sets: webSets, calibrationSets: webSets });
   }
-  const conversationsPath = values.conversations ?? join(config.evalDir, 'conversations.dev.jsonl');
-  if (values.conversations && !existsSync(conversationsPath)) fail(`conversation set not found: ${conversationsPath}`, 2);
-  const conversations: (ConversationReport & { set: string }) | null = existsSync(conversationsPath)
-    ? { set: conversationsPath, ...(await runConversationEval(services, readConversationSet(conversationsPath), config.corpusDir)) }
-    : null;
-  const timeline = await runTimelineEval(services, values.timeline ?? join(config.evalDir, 'timeline-japan-korea.dev.json'));
+  if (corpora.every((c) => c.sets.length === 0)) fail(`no evaluation set found (looked in ${config.evalDir}); pass --set FILE`, 2);
 
-  type CrossValidationReport = { sets: string[]; folds: number; points: number; heldOut: Record<string, Figures>; fit: Record<string, Figures>; parameters: unknown; chosen: ExtractiveParameters[]; misses: Record<string, string[]> };
+  const reports = [];
+  const prepared: PreparedItem[] = [];
+  let conversations: (ConversationReport & { set: string }) | null = null;
+  let timeline: Awaited<ReturnType<typeof runTimelineEval>> = null;
+  for (const corpus of corpora) {
+    // The evaluation measures the offline answerer; the model path is measured by the scripted models below.
+    const services = await createServices({ config: corpus.config, logger: cliLogger(corpus.config), chat: null });
+    try {
+      for (const path of corpus.sets) {
+        const items = readQaSet(path);
+        reports.push({ corpus: corpus.name, set: path, ...(await runQaEval(services, items, corpus.config.corpusDir)), retrievalByMode: await runRetrievalAblation(services, items) });
+      }
+      if (corpus.name === 'seeds') {
+        const conversationsPath = values.conversations ?? join(config.evalDir, 'conversations.dev.jsonl');
+        if (values.conversations && !existsSync(conversationsPath)) fail(`conversation set not found: ${conversationsPath}`, 2);
+        if (existsSync(conversationsPath)) conversations = { set: conversationsPath, ...(await runConversationEval(services, readConversationSet(conversationsPath), config.corpusDir)) };
+        timeline = await runTimelineEval(services, values.timeline ?? join(config.evalDir, 'timeline-japan-korea.dev.json'));
+      }
+      if (values.cv) prepared.push(...(await prepareItems(services, { name: corpus.name, dir: corpus.config.corpusDir }, corpus.calibrationSets.map((path) => ({ path, items: readQaSet(path) })))));
+    } finally {
+      await services.close();
+    }
+  }
+
   let cv: CrossValidationReport | null = null;
   let recorded: (CrossValidationReport & { command: string; at: string }) | null = null;
   if (values.cv) {
-    const calibrationSets = CALIBRATION_SETS(config.evalDir).filter((p) => existsSync(p));
-    const prepared = await prepareItems(services, calibrationSets.map((path) => ({ path, items: readQaSet(path) })));
-    const result = crossValidate(prepared, rawCorpusReader(config.corpusDir), { folds });
+    const result = crossValidate(prepared, { folds });
+    const calibrationSets = [...new Set(prepared.map((p) => p.set))];
     const heldOut: Record<string, Figures> = {};
+    const heldOutCorpus: Record<string, Figures> = {};
     const fit: Record<string, Figures> = {};
     const misses: Record<string, string[]> = {};
     for (const path of calibrationSets) {
       const idx = prepared.flatMap((p, i) => (p.set === path ? [i] : []));
       heldOut[path] = figures(idx.map((i) => ({ item: prepared[i]!, correct: result.heldOut[i] ?? false })));
+      if (result.heldOutCorpus) heldOutCorpus[path] = figures(idx.map((i) => ({ item: prepared[i]!, correct: result.heldOutCorpus?.[i] ?? false })));
       misses[path] = idx.filter((i) => !result.heldOut[i]).map((i) => prepared[i]!.item.id ?? prepared[i]!.item.question);
       fit[path] = figures(idx.map((i) => ({ item: prepared[i]!, correct: result.fit[i] ?? false })));
     }
-    cv = { sets: calibrationSets, folds, points: result.points, heldOut, fit, parameters: result.fitParameters, chosen: result.chosen, misses };
+    cv = {
+      sets: calibrationSets,
+      corpora: Object.fromEntries(calibrationSets.map((path) => [path, prepared.find((p) => p.set === path)?.corpus ?? ''])),
+      folds,
+      points: result.points,
+      heldOut,
+      heldOutCorpus: result.heldOutCorpus ? heldOutCorpus : null,
+      chosenByCorpus: result.chosenByCorpus,
+      fit,
+      parameters: result.fitParameters,
+      chosen: result.chosen,
+      misses,
+    };
     writeFileSync(CALIBRATION_RECORD, `${JSON.stringify({ command: 'npm run eval -- --cv', at: new Date().toISOString(), ...cv }, null, 1)}\n`);
   } else if (existsSync(CALIBRATION_RECORD)) {
-    // Without --cv the last recorded cross-validation is shown (it takes a minute or two to recompute).
+    // Without --cv the last recorded cross-validation is shown (it takes a few minutes to recompute).
     recorded = JSON.parse(readFileSync(CALIBRATION_RECORD, 'utf8')) as CrossValidationReport & { command: string; at: string };
   }
 
-  let models: ScriptedModelReport | null = null;
+  // The model path with scripted models, on each corpus' dev sets.
+  const models: Array<ScriptedModelReport & { corpus: string }> = [];
   if (!values['no-models']) {
-    const devSets = CALIBRATION_SETS(config.evalDir).filter((p) => existsSync(p));
-    await services.close();
-    models = await runScriptedModels(devSets.flatMap((path) => readQaSet(path)), config);
-  } else await services.close();
+    for (const corpus of corpora) {
+      const items = corpus.calibrationSets.flatMap((path) => readQaSet(path));
+      if (items.length > 0) models.push({ corpus: corpus.name, ...(await runScriptedModels(items, corpus.config)) });
+    }
+  }
 
   if (values.json) {
     printJson({ qa: reports, conversations, timeline, cv: cv ?? recorded, models });
@@ -95,7 +145,7 @@ runMain(async () => {
   const pct = (x: Rate) => (x === null ? 'n/a' : `${(100 * x).toFixed(1)} %`);
   const fixed = (x: Rate) => (x === null ? 'n/a' : x.toFixed(3));
   for (const report of reports) {
-    process.stdout.write(`\n== ${report.set} (${report.items.length} questions)\n`);
+    process.stdout.write(`\n== ${report.set} (${report.corpus} corpus, ${report.items.length} questions)\n`);
     for (const item of report.items) {
       const mark = item.correct ? 'ok  ' : 'FAIL';
       process.stdout.write(`${mark} ${item.id.padEnd(8)} ${item.type.padEnd(12)} rank=${item.rank ?? '-'} ${item.refused ? 'refused ' : ''}${item.question}\n`);
@@ -134,7 +184,10 @@ runMain(async () => {
       const h = cv.heldOut[path]!;
       const f = cv.fit[path]!;
       process.stdout.write(
-        `${path}\n  held-out  answerable ${h.answerableCorrect}/${h.answerable}  unanswerable refused ${h.refused}/${h.unanswerable}   by type ${typeLine(h)}\n` +
+        `${path}${cv.corpora?.[path] ? ` (${cv.corpora[path]})` : ''}\n  held-out  answerable ${h.answerableCorrect}/${h.answerable}  unanswerable refused ${h.refused}/${h.unanswerable}   by type ${typeLine(h)}\n` +
+          (cv.heldOutCorpus?.[path]
+            ? `  held-out corpus (fit on the other corpus) answerable ${cv.heldOutCorpus[path].answerableCorrect}/${cv.heldOutCorpus[path].answerable}  unanswerable refused ${cv.heldOutCorpus[path].refused}/${cv.heldOutCorpus[path].unanswerable}   by type ${typeLine(cv.heldOutCorpus[path])}\n`
+            : '') +
           `  fit       answerable ${f.answerableCorrect}/${f.answerable}  unanswerable refused ${f.refused}/${f.unanswerable}   by type ${typeLine(f)}\n` +
           `  held-out misses: ${(cv.misses[path] ?? []).join(', ') || 'none'}\n`,
       );
@@ -143,14 +196,15 @@ runMain(async () => {
     const brief = (p: ExtractiveParameters) =>
       `minEvidence ${p.minEvidence} nearRatio ${p.nearRatio} vectorFloor ${p.vectorFloor} minPredicate ${p.minPredicate} predicate ${p.weights.predicate} type ${p.weights.type}`;
     cv.chosen.forEach((p, i) => process.stdout.write(`  fold ${i + 1} chose: ${brief(p)}\n`));
+    for (const [corpus, p] of Object.entries(cv.chosenByCorpus ?? {})) process.stdout.write(`  held out ${corpus}, the others chose: ${brief(p)}\n`);
   }
-  if (models) {
+  for (const m of models) {
     process.stdout.write(
-      `\n== model path, scripted models against the fake OpenAI server (${models.answerable} answerable, ${models.unanswerable} unanswerable dev questions)\n` +
-        `evidence shown holds the answer sentence   ${pct(models.answerSentenceShown)}\n` +
-        `oracle       answerable kept ${pct(models.oracle.kept)}   unanswerable refused ${pct(models.oracle.refused)}\n` +
-        `paraphraser  answerable kept ${pct(models.paraphraser.kept)}\n` +
-        `fabricator   blocked ${pct(models.fabricator.blocked)}\n`,
+      `\n== model path on ${m.corpus}, scripted models against the fake OpenAI server (${m.answerable} answerable, ${m.unanswerable} unanswerable dev questions)\n` +
+        `evidence shown holds the answer sentence   ${pct(m.answerSentenceShown)}\n` +
+        `oracle       answerable kept ${pct(m.oracle.kept)}   unanswerable refused ${pct(m.oracle.refused)}\n` +
+        `paraphraser  answerable kept ${pct(m.paraphraser.kept)}\n` +
+        `fabricator   blocked ${pct(m.fabricator.blocked)}\n`,
     );
   }
   if (timeline) {
@@ -162,6 +216,22 @@ runMain(async () => {
     );
   }
 });
+
+interface CrossValidationReport {
+  sets: string[];
+  /** The corpus each set asks about. */
+  corpora?: Record<string, string>;
+  folds: number;
+  points: number;
+  heldOut: Record<string, Figures>;
+  /** Each set measured with the parameters chosen on the other corpus alone (null with one corpus). */
+  heldOutCorpus?: Record<string, Figures> | null;
+  chosenByCorpus?: Record<string, ExtractiveParameters> | null;
+  fit: Record<string, Figures>;
+  parameters: unknown;
+  chosen: ExtractiveParameters[];
+  misses: Record<string, string[]>;
+}
 
 interface Figures {
   answerable: number;

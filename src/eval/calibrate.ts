@@ -7,11 +7,15 @@ import { DEFAULT_EXTRACTIVE_PARAMETERS, type ExtractiveParameters } from '../cor
 import { scoreItem, type QaItem, type QaItemResult } from './qa.js';
 
 export interface PreparedItem {
+  /** The corpus the item asks about (calibration is also held out by corpus). */
+  corpus: string;
   set: string;
   item: QaItem;
   passages: Passage[];
   documents: ReadonlyMap<string, CleanDocument>;
   evidence: EvidenceModel;
+  /** The corpus' files as a reader sees them, for citation validity. */
+  read: (source: string) => string | null;
 }
 
 export interface GridPoint {
@@ -36,10 +40,10 @@ export function parameterGrid(base: ExtractiveParameters = DEFAULT_EXTRACTIVE_PA
   return out;
 }
 
-export function runPoint(prepared: readonly PreparedItem[], parameters: ExtractiveParameters, rawFile: (source: string) => string | null): QaItemResult[] {
+export function runPoint(prepared: readonly PreparedItem[], parameters: ExtractiveParameters): QaItemResult[] {
   return prepared.map((p) => {
     const answer = answerExtractively(p.item.question, p.passages, p.documents, p.evidence, { parameters });
-    return scoreItem(p.item, answer, p.passages.map((x) => x.chunk.source), 0, rawFile);
+    return scoreItem(p.item, answer, p.passages.map((x) => x.chunk.source), 0, p.read);
   });
 }
 
@@ -60,6 +64,12 @@ export interface CrossValidation {
   fitParameters: ExtractiveParameters;
   /** Parameters chosen for each fold (to see how stable the choice is). */
   chosen: ExtractiveParameters[];
+  /**
+   * With items from more than one corpus: per item, whether the parameters chosen on the *other* corpora alone got
+   * it right (fit on the seeds, measured on the web pages, and the reverse), and what each corpus' fit chose.
+   */
+  heldOutCorpus: boolean[] | null;
+  chosenByCorpus: Record<string, ExtractiveParameters> | null;
 }
 
 /**
@@ -115,25 +125,39 @@ function differsInOne(a: ExtractiveParameters, b: ExtractiveParameters): boolean
   return differences === 1;
 }
 
-export function crossValidate(
-  prepared: readonly PreparedItem[],
-  rawFile: (source: string) => string | null,
-  options: { folds?: number; grid?: ExtractiveParameters[] } = {},
-): CrossValidation {
+export function crossValidate(prepared: readonly PreparedItem[], options: { folds?: number; grid?: ExtractiveParameters[] } = {}): CrossValidation {
   const folds = options.folds ?? 5;
   const grid = options.grid ?? parameterGrid();
   const points: GridPoint[] = grid.map((parameters) => {
-    const results = runPoint(prepared, parameters, rawFile);
+    const results = runPoint(prepared, parameters);
     return { parameters, correct: Uint8Array.from(results.map((r) => (r.correct ? 1 : 0))), statesEvent: Uint8Array.from(results.map((r) => (r.statesEvent ? 1 : 0))) };
   });
-  const fold = prepared.map((p) => foldOf(`${p.set}:${p.item.id ?? p.item.question}`, folds));
-  const heldOut: boolean[] = new Array<boolean>(prepared.length).fill(false);
+  const kFold = holdOut(points, prepared.map((p) => foldOf(`${p.set}:${p.item.id ?? p.item.question}`, folds)), folds);
+  // Held out by corpus: each corpus is measured with the parameters the others chose. A parameter that helps one
+  // corpus and hurts another shows here, not in the k-fold figures (whose folds mix both).
+  const corpora = [...new Set(prepared.map((p) => p.corpus))];
+  const byCorpus = corpora.length > 1 ? holdOut(points, prepared.map((p) => corpora.indexOf(p.corpus)), corpora.length) : null;
+  const all = bestPoint(points, () => true);
+  return {
+    folds,
+    points: points.length,
+    heldOut: kFold.heldOut,
+    fit: [...all.correct].map((c) => c === 1),
+    fitParameters: all.parameters,
+    chosen: kFold.chosen,
+    heldOutCorpus: byCorpus?.heldOut ?? null,
+    chosenByCorpus: byCorpus ? Object.fromEntries(corpora.map((corpus, i) => [corpus, byCorpus.chosen[i]!])) : null,
+  };
+}
+
+/** For each fold, the best point on the other folds, and how it does on this one. */
+function holdOut(points: readonly GridPoint[], fold: readonly number[], folds: number): { heldOut: boolean[]; chosen: ExtractiveParameters[] } {
+  const heldOut: boolean[] = new Array<boolean>(fold.length).fill(false);
   const chosen: ExtractiveParameters[] = [];
   for (let f = 0; f < folds; f++) {
     const point = bestPoint(points, (i) => fold[i] !== f);
     chosen.push(point.parameters);
-    for (let i = 0; i < prepared.length; i++) if (fold[i] === f) heldOut[i] = point.correct[i] === 1;
+    for (let i = 0; i < fold.length; i++) if (fold[i] === f) heldOut[i] = point.correct[i] === 1;
   }
-  const all = bestPoint(points, () => true);
-  return { folds, points: points.length, heldOut, fit: [...all.correct].map((c) => c === 1), fitParameters: all.parameters, chosen };
+  return { heldOut, chosen };
 }

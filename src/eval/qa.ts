@@ -1,5 +1,6 @@
 // Evaluation of retrieval and answers against a JSONL set (see ../shared/eval/README.md for the format).
 import { readFileSync } from 'node:fs';
+import { decodeHTML } from 'entities';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { Answer } from '../core/types.js';
@@ -99,6 +100,22 @@ export function containsPhrase(text: string, expected: string): boolean {
 
 const collapse = (text: string) => text.replace(/\s+/g, ' ').trim();
 
+/**
+ * Text compared for citation validity: whitespace collapsed, and no space before closing or after opening
+ * punctuation (markup between a word and its comma leaves one behind). A quote may skip text with "…".
+ */
+function comparable(text: string): string {
+  return collapse(text.replace(/[\u2018\u2019]/g, "'").replace(/[\u201c\u201d]/g, '"'))
+    .replace(/ ([,.;:!?'")\]])/g, '$1')
+    .replace(/([(\[]) /g, '$1');
+}
+
+/** Whether a quote is found in a file's text as a reader sees it (the eval sets' definition of a valid citation). */
+export function quoteFoundIn(quote: string, readable: string): boolean {
+  const parts = comparable(quote.replace(/[*_`]+/g, ' ')).split(/\s*(?:\.\.\.|…)\s*/).filter((part) => part.length > 0);
+  return parts.length > 0 && parts.every((part) => readable.includes(part));
+}
+
 /** Scores one item. `rawFile` reads a corpus file's original text, against which quotes are checked. */
 export function scoreItem(
   item: QaItem,
@@ -112,7 +129,7 @@ export function scoreItem(
   let validInSource = 0;
   for (const citation of answer.citations) {
     const raw = rawFile(citation.source);
-    const valid = raw !== null && collapse(raw).includes(collapse(citation.quote));
+    const valid = raw !== null && quoteFoundIn(citation.quote, raw);
     if (valid) validCitations += 1;
     if (valid && citation.source === item.source) validInSource += 1;
   }
@@ -200,12 +217,22 @@ export function ratio(a: number, b: number): Rate {
   return b === 0 ? null : a / b;
 }
 
+/**
+ * A corpus file's text as a reader sees it, ready for `quoteFoundIn`: an HTML page without its tags and with its
+ * entities decoded (its source is not what anyone reads), any other file as it is. Cached per file.
+ */
 export function rawCorpusReader(corpusDir: string): (source: string) => string | null {
+  const cache = new Map<string, string | null>();
   return (source) => {
+    if (cache.has(source)) return cache.get(source) ?? null;
+    let text: string | null;
     try {
-      return readFileSync(join(corpusDir, source), 'utf8');
+      const raw = readFileSync(join(corpusDir, source), 'utf8');
+      text = comparable(/\.x?html?$/i.test(source) ? decodeHTML(raw.replace(/<(script|style)\b[\s\S]*?<\/\1>/gi, ' ').replace(/<[^>]+>/g, ' ')) : raw);
     } catch {
-      return null;
+      text = null;
     }
+    cache.set(source, text);
+    return text;
   };
 }

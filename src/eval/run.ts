@@ -6,14 +6,19 @@ import { rawCorpusReader, scoreItem, summarize, type QaItem, type QaReport } fro
 import type { PreparedItem } from './calibrate.js';
 
 /** Retrieval done once per question, so a parameter search only re-runs the answer stage. */
-export async function prepareItems(services: Services, sets: ReadonlyArray<{ path: string; items: readonly QaItem[] }>): Promise<PreparedItem[]> {
+export async function prepareItems(
+  services: Services,
+  corpus: { name: string; dir: string },
+  sets: ReadonlyArray<{ path: string; items: readonly QaItem[] }>,
+): Promise<PreparedItem[]> {
   const view = await services.store.view();
   const evidence = services.evidence(view);
+  const read = rawCorpusReader(corpus.dir);
   const out: PreparedItem[] = [];
   for (const { path, items } of sets) {
     for (const item of items) {
       const { passages, documents } = await view.search(item.question, { k: services.retrievalK });
-      out.push({ set: path, item, passages, documents, evidence });
+      out.push({ corpus: corpus.name, set: path, item, passages, documents, evidence, read });
     }
   }
   return out;

@@ -194,7 +194,7 @@ runMain(async () => {
     }
     process.stdout.write(`chosen on all items: ${JSON.stringify(cv.parameters)}\n`);
     const brief = (p: ExtractiveParameters) =>
-      `minEvidence ${p.minEvidence} nearRatio ${p.nearRatio} vectorFloor ${p.vectorFloor} minPredicate ${p.minPredicate} predicate ${p.weights.predicate} type ${p.weights.type}`;
+      `minEvidence ${p.minEvidence} nearRatio ${p.nearRatio} vectorFloor ${p.vectorFloor} maxUnexplainedTyped ${p.maxUnexplainedTyped} maxUnexplained ${p.maxUnexplained}`;
     cv.chosen.forEach((p, i) => process.stdout.write(`  fold ${i + 1} chose: ${brief(p)}\n`));
     for (const [corpus, p] of Object.entries(cv.chosenByCorpus ?? {})) process.stdout.write(`  held out ${corpus}, the others chose: ${brief(p)}\n`);
   }

@@ -156,9 +156,14 @@ export function scoreSentences(
     const sentences = sentencesOf(doc);
     sentencesBySource.set(source, sentences.map((s) => s.span));
     const firstOfDocument = scored.length;
+    let previousCredits: number[] = [];
     sentences.forEach((sentence, index) => {
       const { span, prose } = sentence;
       const features = featuresOf(span);
+      // "This is known as the Toeplitz decomposition", "It should not be used in hyperbole": the subject is the
+      // sentence before, whose words this one speaks of.
+      const leansOnPrevious = index > 0 && prose && sentences[index - 1]?.prose === true && ANAPHOR.test(span.text);
+      let carried = false;
       // Soft, idf-weighted coverage of the focus: same stem 1, derivation 0.8, a near word in the vectors up to
       // vectorCredit. Positions of the matched words tell where the focus sits in the sentence.
       let found = 0;
@@ -210,6 +215,10 @@ export function scoreSentences(
             }
           });
         }
+        if (leansOnPrevious && ANAPHOR_SHARE * (previousCredits[qi] ?? 0) > best) {
+          best = ANAPHOR_SHARE * (previousCredits[qi] ?? 0);
+          carried = true;
+        }
         termCredits.push(best);
         found += w * best;
         credited += w * Math.max(best, parameters.documentCredit * (inDocument[qi] ?? 0));
@@ -239,7 +248,8 @@ export function scoreSentences(
       }
       // A reaction ("Beijing hit back with retaliation…") has its cause in the sentence before it ("…nosedived after
       // Seoul agreed to deploy THAAD").
-      let companion: Span | undefined;
+      previousCredits = termCredits;
+      let companion: Span | undefined = carried ? sentences[index - 1]?.span : undefined;
       let companionAfter = false;
       if (analysis.type === 'reason' && spans.length === 0 && matched.length > 0) {
         const previous = sentences[index - 1];
@@ -376,14 +386,14 @@ function decide(analysis: QuestionAnalysis, scored: readonly ScoredSentence[], p
   const floor = parameters.nearRatio * bestEvidence;
   const relevant = scored.filter((s) => s.support >= floor && s.support >= parameters.minSentenceEvidence && s.predicate >= parameters.minPredicate);
   if (isCheckableType(analysis.type) || analysis.wantsName) {
-    const typed = relevant.filter((s) => s.nearSpan !== null && (analysis.type !== 'statement' || s.score > 0));
+    const typed = relevant.filter((s) => s.nearSpan !== null && (analysis.type !== 'statement' || s.score > 0) && s.unexplained <= parameters.maxUnexplainedTyped);
     const best = typed[0] ?? null;
     return { best, bestEvidence, refusedBy: best ? null : `no ${analysis.type} near the focus` };
   }
   // A descriptive question of a known kind (reactions, a contribution, worries, fields of activity) prefers a
   // sentence that holds such an answer over one that only names the same people ("they will seek to deepen
   // cooperation in supply chains, investment…" after "X will visit Y to deepen cooperation").
-  const top = relevant[0] ?? null;
+  const top = relevant.find((s) => s.unexplained <= parameters.maxUnexplained) ?? null;
   if (top && analysis.answerCue && top.nearSpan === null) {
     const cued = scored.find((s) => s.nearSpan !== null && s.doc.source === top.doc.source && s.support >= parameters.minSentenceEvidence && s.score >= CUE_RATIO * top.score);
     if (cued) return { best: cued, bestEvidence, refusedBy: null };
@@ -427,7 +437,9 @@ function shortAnswer(analysis: QuestionAnalysis, sentence: ScoredSentence): { sp
   if (!span) return null;
   switch (analysis.type) {
     case 'date': {
-      if (!span.date) return null;
+      // In the page's words when they cannot be resolved (an undated page's "last year") or name a period.
+      if (!span.date) return { span: span.text, lead: `**${span.text}** (the page gives no date to count from)` };
+      if (span.period) return { span: span.text, lead: `**${span.text}**` };
       const value = analysis.datePart === 'end' && span.date.end ? { start: span.date.end } : span.date;
       const resolved = formatLongValue(value);
       const said = span.text.trim();
@@ -477,11 +489,12 @@ function speakerScore(speaker: readonly string[], features: SentenceFeatures, in
   // The speaker's head word ("spokesperson" of "lee's office spokesperson") or most of the name.
   const heard = (terms: ReadonlySet<string>) => terms.has(speaker[speaker.length - 1] ?? '') || speaker.filter((t) => terms.has(t)).length / speaker.length >= 0.5;
   if (heard(features.terms)) return 1;
-  if (/\b(?:he|she|they)\s+(?:said|added|told|noted|stressed)\b|^["“]/i.test(features.text)) {
-    const previous = sentences[index - 1];
-    if (previous) {
-      const before = featuresOf(previous.span);
-      if (heard(before.terms)) return 0.8;
+  if (/\b(?:he|she|they)\s+(?:said|added|told|noted|stressed|wrote|explained)\b|^["“]/i.test(features.text)) {
+    // Named a sentence or two before the quote ("…said Hicks. The photographer added… “…,” she told ABC News").
+    for (let back = 1; back <= 3; back++) {
+      const previous = sentences[index - back];
+      if (!previous) break;
+      if (heard(featuresOf(previous.span).terms)) return back === 1 ? 0.8 : 0.6;
     }
   }
   return 0;
@@ -529,6 +542,11 @@ const RELATION_CHANGE: ReadonlyMap<string, 'better' | 'worse'> = new Map([
     .split(' ')
     .map((w) => [w, 'worse'] as const),
 ]);
+
+/** A sentence whose subject is the one before it. */
+const ANAPHOR = /^(?:this|these|it|such|that)\s+(?:is|was|are|were|has|have|had|can|could|should|shall|will|would|may|might|must|allows|lets|means|makes|decision|approach|method|technique|process|change|feature|rule|one)\b/i;
+/** How much of a word said by the sentence before a leaning one counts. */
+const ANAPHOR_SHARE = 0.8;
 
 /** A sentence that gives the reason for the one before it. */
 const EXPLAINS_PREVIOUS = /^(?:this|that|it)(?:'s|’s|\s+is|\s+was)\s+(?:because|due\s+to|so\s+(?:that|as)|why)\b|^(?:this|that|these|such)\s+(?:decision|choice|change|design|approach|rule|restriction|limitation|way|measure)s?\b|^(?:this|that)\s+(?:allows|lets|ensures|helps|prevents|avoids|makes|means|is\s+(?:done|meant|intended|designed))\b|^the\s+reason\b|^(?:that's|that\s+is)\s+why\b/i;

@@ -25,6 +25,12 @@ export interface ExtractiveParameters {
   nearWindow: number;
   /** Share of the type weight an instance far from the focus still gets. */
   farTypeShare: number;
+  /**
+   * Most of the question's specific words (idf-weighted, see ScoredSentence.unexplained) an answering sentence may
+   * leave unsaid, with a typed short answer and without one: past it the sentence speaks of something else.
+   */
+  maxUnexplainedTyped: number;
+  maxUnexplained: number;
   /** A second sentence needs this share of the best one's score and this focus coverage. */
   secondRatio: number;
   secondCoverage: number;
@@ -57,6 +63,8 @@ export const DEFAULT_EXTRACTIVE_PARAMETERS: ExtractiveParameters = {
   documentCredit: 0.4,
   nearWindow: 14,
   farTypeShare: 0.3,
+  maxUnexplainedTyped: 1,
+  maxUnexplained: 1,
   secondRatio: 0.85,
   secondCoverage: 0.3,
   weights: { lexical: 0.4, predicate: 0.2, context: 0.15, semantic: 0.3, type: 0.15, speaker: 0.2, passage: 0.03, rank: 0.04, caption: 0.2, echo: 0.2 },

@@ -26,6 +26,8 @@ export interface TypedSpan {
   text: string;
   /** For dates: the resolved value (null when unanchored), and the granularity it gives. */
   date?: DateValue;
+  /** For dates: a decade or century, shown in the page's words ("the late 1800s"). */
+  period?: boolean;
   /** For reasons: the clause explains what follows it ("To prevent X, …", "…, that's why Y"), not what precedes. */
   precedes?: boolean;
 }
@@ -78,8 +80,15 @@ const DESCRIPTIVE_CUE: Readonly<Record<'reaction' | 'role' | 'concern', RegExp>>
   role: /^(?:provide|provides|provided|providing|contribute|contributes|contributed|supply|supplies|supplied|join|joins|joined|build|builds|built|develop|develops|developed|send|sends|sent|fund|funds|funded|lead|leads|led|host|hosts|hosted|offer|offers|offered|deliver|delivers|delivered)$/,
   concern: /^(?:concern|concerns|concerned|worry|worries|worried|fear|fears|feared|alarm|alarmed|anxiety|anxieties|unease|jitters|threat|threats)$/,
 };
+const CREDITED = /\b(?:thanks to|thank you to|kudos to|credit to|courtesy of|(?:contributed|written|created|made|developed|designed|fixed|patched|landed|reported|implemented|authored) by)\s+(?:@)?/gi;
 const CONTRACTION = /'(?:re|ll|ve|d|m)$|n't$/;
 const DEFINING_VERB = /^(?:is|are|refers|refer|means|mean|describes|denotes|designates|consists|defined|represents)$/;
+const INSTRUCTION_VERB =
+  'use|set|add|run|click|select|open|go|type|install|enable|disable|uncheck|check|create|put|start|make|pay|call|pass|edit|change|include|import|write|choose|try|remove|delete|configure|update|specify|keep|stop|avoid|consider|ask|look|follow|read|save|copy|move|press|drag|wrap|apply|email|contact|join|visit|sign|log|download|paste|append|replace|turn|switch|point|load|require';
+const INSTRUCTION = new RegExp(
+  `(?:^|[:;]\\s+|\\bthen\\s+|\\bjust\\s+|\\bsimply\\s+)((?:${INSTRUCTION_VERB})\\b)|\\bby\\s+(\\w+ing)\\b|\\b(?:you|we)\\s+(?:can|should|need\\s+to|have\\s+to|must|just)\\s+((?:${INSTRUCTION_VERB})\\b)`,
+  'gi',
+);
 const NAMING_CUE = /\b(?:called|named|known as|referred to as|dubbed|termed)\b[\s,]*(?:(?:surprisingly|simply|aptly|fittingly|appropriately|now)[\s,]+)?/gi;
 const PROPORTION = /^(?:much|most|half|majority|bulk|all|part|share|third|quarter|fraction|none|little|some)$/;
 
@@ -129,6 +138,8 @@ function granularityOf(p: PartialDate): DateGranularity {
 }
 
 const RANK: Record<DateGranularity, number> = { any: 0, year: 1, month: 2, day: 3, time: 4 };
+/** Relative expressions that still say when, without a publication date to count from. */
+const RELATIVE_DAY = /\b(?:yesterday|today|tonight|tomorrow|last|next|this|ago|earlier|later|recently)\b/i;
 const TIME_OF_DAY = /^(?:morning|afternoon|evening|night|overnight|noon|midday|midnight|dawn|dusk|daybreak)$/;
 
 /**
@@ -167,6 +178,14 @@ export function typedSpans(analysis: QuestionAnalysis, sentence: string, tokens:
         // "who is the <role> of Y": the person stands next to the role ("spokesperson Kim", "Prime Minister Fumio Kishida").
         if (analysis.role.length > 0 && !nearRole(tokens, run.from, run.to, analysis.role)) continue;
         out.push({ ...run, text: spanText(sentence, tokens, run.from, run.to) });
+      }
+      // "Thanks to evilpie, users can now…", "patch by jdoe": credit given to a handle written in lower case.
+      for (const m of sentence.matchAll(CREDITED)) {
+        const at = tokens.findIndex((t) => t.start >= (m.index ?? 0) + m[0].length);
+        const handle = tokens[at];
+        if (!handle || handle.capitalized || STOP_WORDS.has(handle.word) || /^\d/.test(handle.word) || out.some((o) => o.from <= at && at <= o.to)) continue;
+        if (!/^[a-z][a-z0-9_.-]{2,}$/.test(handle.word) || isGiven(handle.word, given)) continue;
+        out.push({ from: at, to: at, text: spanText(sentence, tokens, at, at) });
       }
       break;
     case 'organisation':
@@ -212,8 +231,16 @@ export function typedSpans(analysis: QuestionAnalysis, sentence: string, tokens:
       }
       const wanted = RANK[analysis.granularity];
       for (const mention of datesIn(sentence, tokens, publishedAt)) {
-        if (!mention.value) continue;
         const text = sentence.slice(mention.start, mention.end);
+        // "yesterday" on a page that gives no date of its own still answers "when", in the page's words.
+        if (!mention.value) {
+          if (analysis.granularity !== 'any' || !RELATIVE_DAY.test(text)) continue;
+          const from = tokens.findIndex((t) => t.end > mention.start);
+          let to = from;
+          while (to + 1 < tokens.length && (tokens[to + 1]?.start ?? Infinity) < mention.end) to++;
+          if (from >= 0) out.push({ from, to, text });
+          continue;
+        }
         if (analysis.years.some((y) => text === y)) continue;
         const precision = RANK[granularityOf(mention.value.start)];
         if (wanted > precision) continue;
@@ -221,7 +248,7 @@ export function typedSpans(analysis: QuestionAnalysis, sentence: string, tokens:
         let to = from;
         while (to + 1 < tokens.length && (tokens[to + 1]?.start ?? Infinity) < mention.end) to++;
         if (from < 0) continue;
-        out.push({ from, to, text, date: mention.value });
+        out.push({ from, to, text, date: mention.value, ...(mention.period ? { period: true } : {}) });
       }
       break;
     }
@@ -338,6 +365,13 @@ export function typedSpans(analysis: QuestionAnalysis, sentence: string, tokens:
           out.push({ from, to, text: sentence.slice(start, clauseEnd), precedes: true });
         } else out.push({ from, to: Math.min(tokens.length - 1, from + 8), text: sentence.slice(start).replace(/[.!?]+$/, '') });
       }
+      // "When an obsolete changeset has two successors, those successors are divergent": a condition that opens the
+      // sentence is what makes its main clause true.
+      if (/^(?:when|whenever|if|once)$/.test(tokens[0]?.word ?? '')) {
+        const clauseEnd = sentence.indexOf(',');
+        const to = tokens.findIndex((t) => t.start > clauseEnd) - 1;
+        if (clauseEnd > 0 && to > 0) out.push({ from: 0, to, text: sentence.slice(0, clauseEnd), precedes: true });
+      }
       // "Red stands out and can encourage taking action, that's why it is used for sales": the reason comes first.
       for (const m of sentence.matchAll(REASON_BEFORE)) {
         const cueAt = tokens.findIndex((t) => t.end > (m.index ?? 0));
@@ -372,6 +406,16 @@ export function typedSpans(analysis: QuestionAnalysis, sentence: string, tokens:
           const said = defined.filter((d) => before.some((b) => b === d || (d.length >= 5 && b.startsWith(d.slice(0, 5))))).length;
           if (said >= Math.max(1, Math.ceil(0.6 * defined.length))) out.push({ from: i, to: Math.min(tokens.length - 1, i + 8), text: sentence.slice(t.start).replace(/[.!?]+$/, '') });
         });
+        break;
+      }
+      if (analysis.answerCue === 'procedure') {
+        // An instruction: a sentence (or a clause after a colon or "then") that starts with a verb telling what to do
+        // ("Use the snowball method…", "set phases.publish to false"), or a "by …ing" / "you can…" clause.
+        for (const m of sentence.matchAll(INSTRUCTION)) {
+          const verb = m[1] ?? m[2] ?? m[3] ?? '';
+          const from = tokens.findIndex((t) => t.start >= (m.index ?? 0) + m[0].lastIndexOf(verb));
+          if (from >= 0) out.push({ from, to: Math.min(tokens.length - 1, from + 8), text: sentence.slice(tokens[from]?.start ?? 0).replace(/[.!?]+$/, '') });
+        }
         break;
       }
       if (analysis.answerCue === 'naming') {
@@ -416,6 +460,12 @@ function speaksNear(sentence: string, tokens: readonly SentenceToken[], from: nu
 }
 
 function namesQuestionEntity(run: readonly string[], analysis: QuestionAnalysis): boolean {
+  // A derivation ("Japan" for "japanese") gives a one-word name; in a longer one each word must be the question's
+  // own ("Charles Hermite" is not given by "hermitian").
+  if (run.length > 1) {
+    const own = (w: string) => analysis.given.has(w) || [...analysis.given].some((g) => termOf(g) === termOf(w));
+    if (!run.some(own)) return false;
+  }
   if (run.every((w) => isGiven(w, analysis.given))) return true;
   if (analysis.nameRuns.length > 0) {
     const joined = ` ${run.join(' ')} `;

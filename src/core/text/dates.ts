@@ -23,6 +23,8 @@ export interface DateMention {
   end: number;
   /** null when the expression is relative and the document has no publication date to anchor it. */
   value: DateValue | null;
+  /** A decade or century ("the late 1800s", "the 1960s"): a period, to be shown in the page's words. */
+  period?: boolean;
 }
 
 export type Direction = 'past' | 'future' | 'closest';
@@ -156,7 +158,19 @@ function overlaps(a: { start: number; end: number }, spans: readonly { start: nu
   return spans.some((s) => a.start < s.end && s.start < a.end);
 }
 
+const PERIOD = /\b(?:(early|mid|late)[\s-]+)?((?:1[0-9]|20)\d0)['’]?s\b/gi;
+
 function yearMentions(sentence: string, out: DateMention[]): void {
+  // "the 1960s", "in the late 1800s": a decade, or a century when it ends in 00.
+  for (const m of sentence.matchAll(PERIOD)) {
+    const base = Number(m[2]);
+    const length = base % 100 === 0 ? 100 : 10;
+    const third = Math.floor(length / 3);
+    const part = (m[1] ?? '').toLowerCase();
+    const from = part === 'late' ? base + length - third : part.startsWith('mid') ? base + third : base;
+    const to = part === 'early' ? base + third - 1 : part.startsWith('mid') ? base + length - third - 1 : base + length - 1;
+    out.push({ start: m.index, end: m.index + m[0].length, value: { start: { y: from }, end: { y: to } }, period: true });
+  }
   if (!YEAR_HINT.test(sentence)) return;
   for (const m of sentence.matchAll(YEAR_RANGE)) {
     const from = Number(m[1] ?? m[3]);

@@ -72,7 +72,7 @@ export interface QuestionAnalysis {
    * ("how did people take X" → reactions), what someone does in a joint effort ("what's X's part in Y" → a
    * contribution), what people feared ("what were people worried about" → concerns). Null otherwise.
    */
-  answerCue: 'reaction' | 'role' | 'concern' | 'topics' | 'definition' | 'naming' | null;
+  answerCue: 'reaction' | 'role' | 'concern' | 'topics' | 'definition' | 'naming' | 'procedure' | null;
   /** "what's the name of…": a thing question that only a name answers. */
   wantsName: boolean;
   /** For "what is X" / "what does X mean": the folded words of X, whose definition answers. */
@@ -100,6 +100,8 @@ const CUE_FRAME_CONCERN = /^(?:people|folks|public|everyone|everybody)$/;
 
 // "what is X", "what's a X", "what does X mean", "what is meant by X", "define X": X's definition answers.
 const DEFINITION_FORM = /^(?:so\s+|and\s+|ok\s+)?(?:what(?:'s|\s+is|\s+are|\s+was|\s+were)\s+(?:a\s+|an\s+|the\s+)?(?!the\s+name\b)([^,;]{2,60}?)(?:\s+exactly|\s+actually|\s+anyway)?|what\s+(?:does|do|did)\s+(?:the\s+term\s+|the\s+word\s+)?([^,;]{2,60}?)\s+(?:actually\s+|really\s+)?mean|what\s+is\s+meant\s+by\s+([^,;]{2,60})|define\s+([^,;]{2,60}))$/;
+// "how do I disable X", "how can you wire X into Y", "how to X": the steps, told as instructions.
+const PROCEDURE_FORM = /^(?:so\s+|and\s+|ok\s+)?(?:how\s+(?:do|can|should|would|could|might|must)\s+(?:i|you|we|one|people|users)\b|how\s+to\b)/;
 const DEFINITION_FRAME = /^(?:mean|means|meant|define|definition|exactly|actually|anyway)$/;
 // "what's X called", "what is the name for X", "what do you call X", "what is X known as": the name given to it.
 const NAMING_FORM = /\b(?:called|named|known\s+as|referred\s+to\s+as|dubbed)\s*\??\s*$|\bwhat(?:'s|\s+is|\s+was)\s+the\s+(?:name|term|word)\s+for\b|\bwhat\s+(?:do|does|did)\s+(?:you|they|we|people|one)\s+call\b/;
@@ -121,11 +123,12 @@ const SAY_VERB = /^(?:say|said|says|tell|told|describe|described|call|called|exp
 
 const AUXILIARY = new Set(['did', 'does', 'do', 'is', 'are', 'was', 'were', 'will', 'would', 'can', 'could', 'has', 'have', 'had', 'should', 'shall', 'may', 'might', 'must']);
 /** "what does the article say": the text itself speaks, not a person. */
-const TEXT_SPEAKER = /^(?:article|story|report|piece|text|page|author|writer|document|source|paper|it)$/;
+/** "what does the article / the flag code / the spec say": a text speaks (it states; nobody is quoted). */
+const TEXT_SPEAKER = /^(?:article|story|report|piece|text|page|author|writer|document|source|paper|it|code|law|laws|rule|rules|guide|guidelines|policy|study|survey|spec|specification|standard|docs|documentation|manual|book|faq|constitution|act|bill|treaty|agreement|contract|license|licence|readme|post|blog|site|website|paragraph|section|chapter|rfc|draft)$/;
 
 /** Words that only build the question ("actually", "pls", "thing"), never evidence. */
 const SCAFFOLD = new Set(
-  ("anything something actually really exactly supposedly basically thing things stuff pls please like kind sort lot bunch guys anyone know wonder wondering tell name named call called happen happened happening get got getting go going went way " +
+  ("anything something actually really exactly supposedly basically thing things stuff pls please like kind sort lot bunch guys anyone know wonder wondering tell happen happened happening get got getting go going went way " +
     'article story piece besides apart aside except else theyd youd hed shed wed id ive youve weve theyve dont didnt doesnt isnt wasnt arent werent cant wont whats whos wheres hows thats lets im youre theyre')
     .split(
     ' ',
@@ -236,6 +239,8 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
     for (const w of [next, ...quantityNoun.filter((w) => MONEY_WORD.test(w) || TIME_UNIT.test(w) || DISTANCE_UNIT.test(w) || PERCENT_WORD.test(w))]) typeWords.add(w);
   } else if (isStatementForm(lower, tokens, whIndex) && !TEXT_SPEAKER.test(speakerOf(tokens, whIndex).slice(-1)[0] ?? '')) {
     type = 'statement';
+  } else if (wh === 'how' && PROCEDURE_FORM.test(lower)) {
+    type = 'description';
   } else if (wh === 'who' || wh === 'whom' || wh === 'whose') {
     type = 'person';
   } else if (wh === 'where') {
@@ -289,6 +294,7 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
   for (const w of excluded) given.add(w);
   const excludedTerms = [...excluded].filter((w) => !STOP.has(w)).map((w) => termOf(w));
 
+  const procedure = type === 'description' && PROCEDURE_FORM.test(lower);
   const definedMatch = type === 'description' ? DEFINITION_FORM.exec(lower.replace(/[?!.]+\s*$/, '').trim()) : null;
   const defined = definedMatch ? words(definedMatch[1] ?? definedMatch[2] ?? '').filter((w) => !STOP.has(w) && !SCAFFOLD.has(w)) : [];
   const naming = (type === 'description' || type === 'thing') && NAMING_FORM.test(lower);
@@ -299,6 +305,8 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
   const answerCue: QuestionAnalysis['answerCue'] =
     naming
       ? 'naming'
+      : procedure
+        ? 'procedure'
       : defined.length > 0 && defined.length <= 5
         ? 'definition'
         : type !== 'description'
@@ -350,6 +358,10 @@ const PHRASAL: Array<[RegExp, string]> = [
   [/\b(?:see|saw|seen|sees|seeing) each other\b/g, 'meet'],
   [/\b(?:catch|caught) up\b/g, 'meet'],
   [/\b(?:kick|kicks|kicked|kicking) off\b/g, 'start'],
+  [/\b(?:switch|switches|switched|switching|turn|turns|turned|turning|shut|shuts|shutting) off\b/g, 'disable'],
+  [/\b(?:switch|switches|switched|switching|turn|turns|turned|turning) on\b/g, 'enable'],
+  [/\b(?:roll|rolls|rolled|rolling) out\b/g, 'release'],
+  [/\b(?:set|sets|setting) up\b/g, 'configure'],
   [/\b(?:wrap|wraps|wrapped|wrapping) up\b/g, 'end'],
   [/\b(?:go|goes|went|going|gone) (?:over|through)\b/g, 'discuss'],
   [/\b(?:talk|talks|talked|talking) (?:about|over)\b/g, 'discuss'],
@@ -411,6 +423,8 @@ function speakerOf(tokens: readonly string[], whIndex: number): string[] {
   for (let i = Math.max(0, start); i < tokens.length; i++) {
     const word = tokens[i] ?? '';
     if (SAY_VERB.test(word) || word === 'take' || word === 'on' || word === 'about') break;
+    // "the photographer of the flag picture": the speaker is the photographer.
+    if (word === 'of' && out.length > 0) break;
     if (['the', 'a', 'an', 'his', 'her', 'their', 'its', 'of', 'was', 'is', 'were', 'actually', 'really'].includes(word)) continue;
     out.push(word);
   }

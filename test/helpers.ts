@@ -12,7 +12,8 @@ import type { LocalView } from '../src/stores/local/view.js';
 
 export const PROJECT_ROOT = resolve(import.meta.dirname, '..');
 export const SEED_CORPUS = join(PROJECT_ROOT, 'corpus');
-export const SHARED_EVAL = resolve(PROJECT_ROOT, '..', 'shared', 'eval');
+// EVAL_DIR (as the app reads it) lets a checkout that is not next to shared/ — a git worktree — find the sets.
+export const SHARED_EVAL = process.env.EVAL_DIR ? resolve(process.env.EVAL_DIR) : resolve(PROJECT_ROOT, '..', 'shared', 'eval');
 
 export function tempDir(prefix = 'rag-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));

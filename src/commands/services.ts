@@ -6,6 +6,7 @@ import { answerExtractively, refusal, scoreSentences, type EvidenceModel } from 
 import { evidencePassages } from '../core/answer/evidence.js';
 import { MODEL_EVIDENCE_FLOOR } from '../core/answer/parameters.js';
 import { answerWithLlm } from '../core/answer/generative.js';
+import { asksAboutThePresent, preferNewest, withSourceAge } from '../core/answer/recency.js';
 import type { EntityCatalog } from '../core/timeline/index.js';
 import type { TimelineEntities } from './timeline-entities.js';
 import type { Answer, ChatModel, Logger, Timeline } from '../core/types.js';
@@ -83,15 +84,20 @@ export function createBotServices(dependencies: ServiceDependencies): Services {
       const view = await store.view();
       const { passages, documents } = await view.search(question, { k: askOptions.k ?? config.retrievalK });
       const evidence = evidenceFor(view);
-      const sentences = scoreSentences(question, passages, documents, evidence);
+      const scored = scoreSentences(question, passages, documents, evidence);
+      // A question about the present ("who is the prime minister of X") is answered from the newest of the pages
+      // that answer it equally well, and the answer says how old its page is.
+      const present = asksAboutThePresent(question);
+      const sentences = present ? { ...scored, scored: preferNewest(scored.scored) } : scored;
+      const dated = <A extends Answer>(answer: A): A => (present ? withSourceAge(answer, documents) : answer);
       const offline = answerExtractively(question, passages, documents, evidence, { scored: sentences });
-      if (!chat || passages.length === 0) return offline;
+      if (!chat || passages.length === 0) return dated(offline);
       // A loose floor, not the extractive gate: the model is asked whenever retrieval found passages about the
       // question at all, so a paraphrase the offline answerer misses can still be answered.
       const bestEvidence = Math.max(0, ...sentences.scored.map((s) => s.evidence));
-      if (bestEvidence < MODEL_EVIDENCE_FLOOR) return { ...offline, fallbackReason: 'no passage close enough to ask the model' };
+      if (bestEvidence < MODEL_EVIDENCE_FLOOR) return dated({ ...offline, fallbackReason: 'no passage close enough to ask the model' });
       const shown = evidencePassages(sentences, { maxTokens: config.openai.evidenceTokens });
-      if (shown.length === 0) return offline;
+      if (shown.length === 0) return dated(offline);
       const answer = await answerWithLlm({
         question,
         passages: shown,
@@ -103,7 +109,7 @@ export function createBotServices(dependencies: ServiceDependencies): Services {
         refuse: () => refusal(question, passages, sentences.analysis, sentences.scored),
         fallback: async (reason) => ({ ...offline, fallbackReason: reason }),
       });
-      return { ...answer, type: offline.type, short: answer.mode === 'llm' ? null : offline.short };
+      return dated({ ...answer, type: offline.type, short: answer.mode === 'llm' ? null : offline.short });
     },
 
     async converse(rawQuestion: string, history: readonly ConversationTurn[], askOptions: AskOptions = {}): Promise<ConversationAnswer> {

@@ -5,7 +5,7 @@ import type { Answer, ChatMessage, ChatModel, Citation, CleanDocument, Logger, P
 import type { Claim } from './citations.js';
 import { assembleAnswer, verifiedCitations } from './citations.js';
 import type { ClaimTerms, Support, TextSpan } from './llm-text.js';
-import { claimTerms, contentTerms, measureSupport, nameContext, splitSentences } from './llm-text.js';
+import { claimTerms, contentTerms, foldTypography, measureSupport, nameContext, splitSentences } from './llm-text.js';
 import { splitSentences as splitDocumentSentences } from '../text/sentences.js';
 import { extractDates, type PartialDate } from '../text/dates.js';
 import { words as foldedWords } from '../text/tokens.js';
@@ -123,6 +123,9 @@ export function parseReply(reply: string): ReplySentence[] {
     // "Claim. [1] Next" → "Claim [1]. Next", so the marker stays with the sentence it follows.
     .replace(MARKERS_AFTER_PUNCTUATION, (_all, punctuation: string, markers: string) => `${markers}${punctuation}`);
   const sentences: ReplySentence[] = [];
+  // A cut inside a quotation the reply repeats ("…: “We moved too slowly. We are sorry,” she said [1].") or after
+  // an ellipsis is not the end of the model's sentence: the uncited head is carried into what follows.
+  let carried = '';
   for (const span of splitSentences(cleaned)) {
     for (const piece of span.text.split(BOUNDARY_AFTER_MARKER)) {
       const cited: number[] = [];
@@ -132,15 +135,26 @@ export function parseReply(reply: string): ReplySentence[] {
           if (!cited.includes(n)) cited.push(n);
         }
       }
-      const text = piece
+      const text = `${carried} ${piece}`
         .replace(MARKER_GROUP, '')
         .replace(/\s+([.!?,;:])/g, '$1')
         .replace(/\s+/g, ' ')
         .trim();
-      if (text.length > 0) sentences.push({ text, cited });
+      carried = '';
+      if (text.length === 0) continue;
+      if (cited.length === 0 && continuesPastCut(text)) carried = text;
+      else sentences.push({ text, cited });
     }
   }
+  if (carried.length > 0) sentences.push({ text: carried, cited: [] });
   return sentences;
+}
+
+/** Text cut inside an open quotation (straight or curly, however the model spelled it) or right after an ellipsis. */
+function continuesPastCut(text: string): boolean {
+  const folded = foldTypography(text);
+  const quotes = folded.match(/"/g)?.length ?? 0;
+  return quotes % 2 === 1 || /\.\.\.["']?$/.test(folded);
 }
 
 /** The sentinel must open the reply: a reply that merely mentions it (an echoed prompt, say) is not a refusal. */
@@ -164,7 +178,7 @@ interface PreparedPassage {
 }
 
 function datesOf(sentence: string, publishedAt: string | null): PartialDate[] {
-  return extractDates(sentence, publishedAt).flatMap((m) => (m.value ? [m.value.start, ...(m.value.end ? [m.value.end] : [])] : []));
+  return extractDates(foldTypography(sentence), publishedAt).flatMap((m) => (m.value ? [m.value.start, ...(m.value.end ? [m.value.end] : [])] : []));
 }
 
 /** A date the claim states must be one date the window gives, not figures gathered from different dates. */
@@ -180,7 +194,7 @@ function resolvedDateNorms(sentence: string, publishedAt: string | null): string
     if (p.m !== undefined) out.push(`month:${p.m}`);
     if (p.d !== undefined) out.push(String(p.d));
   };
-  for (const mention of extractDates(sentence, publishedAt)) {
+  for (const mention of extractDates(foldTypography(sentence), publishedAt)) {
     if (!mention.value) continue;
     add(mention.value.start);
     if (mention.value.end) add(mention.value.end);
@@ -244,7 +258,7 @@ function preparePassage(passage: Passage, documents: ReadonlyMap<string, CleanDo
     doc,
     sentences,
     norms: sentences.map((s) => [...contentTerms(s.text).map((t) => t.norm), ...resolvedDateNorms(s.text, doc.publishedAt)]),
-    words: sentences.map((s) => foldedWords(s.text)),
+    words: sentences.map((s) => foldedWords(foldTypography(s.text))),
     dates: sentences.map((s) => datesOf(s.text, doc.publishedAt)),
   };
 }

@@ -4,6 +4,24 @@
 import { stemmer } from 'stemmer';
 import { monthNumber } from '../text/calendar.js';
 
+/**
+ * One spelling for what typography varies: a model may write straight quotes for the page's curly ones (or the
+ * reverse), a hyphen for a dash, "..." for "…", and drops soft hyphens and non-breaking spaces. Used only to compare
+ * a claim with a passage; quotes and offsets are always taken from the stored text.
+ */
+export function foldTypography(text: string): string {
+  return (
+    text
+      // Compatibility forms: "…" → "...", no-break and other fixed-width spaces → " ", ligatures ("ﬁ") → letters.
+      .normalize('NFKC')
+      .replace(/[\u00AD\u200B-\u200D\u2060\uFEFF]/g, '')
+      .replace(/[‘’‚‛′ʼ`´]/g, "'")
+      .replace(/[“”„‟″«»]/g, '"')
+      .replace(/[\u2010-\u2015\u2212\uFE58\uFE63\uFF0D]/g, '-')
+      .replace(/[ \t\u00A0\u1680\u2000-\u200A\u202F\u205F\u3000]+/g, ' ')
+  );
+}
+
 /** A piece of text with its offsets into the string it was cut from (plus `base`). */
 export interface TextSpan {
   text: string;
@@ -156,7 +174,7 @@ function withAliases(terms: Term[]): Term[] {
 export function contentTerms(text: string): Term[] {
   const terms: Term[] = [];
   let first = true;
-  for (const match of text.matchAll(TOKEN)) {
+  for (const match of foldTypography(text).matchAll(TOKEN)) {
     const initial = first;
     first = false;
     const raw = match[0].replace(/['’]s$/iu, '');
@@ -230,7 +248,7 @@ export function claimTerms(sentence: string, context?: NameContext): ClaimTerms 
       (!term.initial || term.acronym || (context !== undefined && (context.names.has(term.norm) || !context.common.has(term.norm))));
     if (term.figure || isName) required.add(term.norm);
   }
-  const clause = CAUSE_CUE.exec(sentence)?.[1] ?? '';
+  const clause = CAUSE_CUE.exec(foldTypography(sentence))?.[1] ?? '';
   const cause = [...new Set(contentTerms(clause).map((t) => t.norm))];
   return { terms: [...terms], required: [...required], words, cause };
 }

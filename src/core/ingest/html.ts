@@ -3,6 +3,7 @@
 import { Readability } from '@mozilla/readability';
 import { parseHTML } from 'linkedom';
 import { normalizeDateValue } from './dates.js';
+import { isBracketedMarker, stripReferenceMarkers } from './footnotes.js';
 
 export interface HtmlDocument {
   title: string | null;
@@ -26,6 +27,7 @@ interface DomElement extends DomNode {
   tagName: string;
   getAttribute(name: string): string | null;
   remove(): void;
+  querySelector(selector: string): DomElement | null;
   querySelectorAll(selector: string): ArrayLike<DomElement>;
 }
 interface Dom {
@@ -39,6 +41,32 @@ const FURNITURE_SELECTOR = [
   'select', 'figcaption', 'dialog', '[role="navigation"]', '[role="banner"]', '[role="contentinfo"]',
   '[role="complementary"]', '[aria-hidden="true"]',
 ].join(',');
+
+/** Encyclopedia markup for footnote calls, maintenance tags and section edit links (MediaWiki's class names). */
+const REFERENCE_MARKER_SELECTOR = [
+  '.mw-editsection', 'sup.reference', 'sup.Template-Fact', 'sup.noprint', '.mw-cite-backlink',
+].join(',');
+
+/** A superscript footnote label ("22", "a", "*"): removed only when it links within the page, as footnote calls do. */
+const FOOTNOTE_LABEL = /^(?:\d{1,3}|[a-z]|[*†‡§¶]{1,3})$/;
+
+/**
+ * Removes footnote calls, "[citation needed]" tags and "[edit]" links from the tree, before any text is read: a
+ * marker left in splits sentences wrongly ("registered mozilla.org.[" / "3] One day later") and lands in quotes.
+ * Superscripts that are part of the text (x², Aᴴ, 1st) hold no bracketed marker and link nowhere, so they stay.
+ */
+function removeReferenceMarkers(doc: Dom): void {
+  for (const el of Array.from(doc.querySelectorAll(REFERENCE_MARKER_SELECTOR))) el.remove();
+  for (const sup of Array.from(doc.querySelectorAll('sup'))) {
+    const text = collapse(sup.textContent);
+    const linksWithinPage = sup.querySelector('a[href^="#"]') !== null;
+    if (isBracketedMarker(text) || (linksWithinPage && FOOTNOTE_LABEL.test(text))) sup.remove();
+  }
+  // Bare footnote links without a superscript: "<a href="#cite_note-3">[3]</a>".
+  for (const link of Array.from(doc.querySelectorAll('a[href^="#"]'))) {
+    if (isBracketedMarker(collapse(link.textContent))) link.remove();
+  }
+}
 
 const SKIPPED_TAGS = new Set(['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE', 'SVG', 'HEAD', 'TITLE', 'META', 'LINK']);
 const BLOCK_TAGS = new Set([
@@ -204,6 +232,7 @@ export function parseHtml(html: string): HtmlDocument {
     headerParagraphs.push(...blockTexts(header));
   }
   for (const el of Array.from(doc.querySelectorAll(FURNITURE_SELECTOR))) el.remove();
+  removeReferenceMarkers(doc);
 
   let paragraphs: string[] = [];
   let extraction: HtmlDocument['extraction'] = 'page';
@@ -211,6 +240,7 @@ export function parseHtml(html: string): HtmlDocument {
     // Readability rewrites the tree it reads, so it gets its own copy.
     const readable = parse(skeleton);
     for (const el of Array.from(readable.querySelectorAll(FURNITURE_SELECTOR))) el.remove();
+    removeReferenceMarkers(readable);
     const article = new Readability(readable as unknown as ConstructorParameters<typeof Readability>[0]).parse();
     if (article?.content && collapse(article.textContent).length > 0) {
       const contentDoc = parse(`<!DOCTYPE html><html><head></head><body>${article.content}</body></html>`);
@@ -221,5 +251,7 @@ export function parseHtml(html: string): HtmlDocument {
     // Readability gives up on some malformed pages; the stripped body is used instead.
   }
   if (extraction === 'page' && doc.body) paragraphs = blockTexts(doc.body);
+  // Markers that are plain text in the markup ("free.[3] One day") are not in the tree to remove.
+  paragraphs = paragraphs.map(stripReferenceMarkers).filter((p) => p.length > 0);
   return { title, date, url, paragraphs, extraction, headerParagraphs };
 }

@@ -53,7 +53,7 @@ const MAX_KEY_LENGTH = 300;
  * Bump when parsing or cleaning gives different documents for the same bytes: documents stored by another revision
  * are then parsed again instead of being reused (see `LoadCorpusOptions.previous`).
  */
-export const PARSER_REVISION = 2;
+export const PARSER_REVISION = 3;
 
 export interface LoadCorpusOptions {
   /**

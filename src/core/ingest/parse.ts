@@ -6,6 +6,7 @@ import { cleanUnits, cleanText } from './clean.js';
 import type { CleanResult } from './clean.js';
 import { normalizeDateValue } from './dates.js';
 import { decodeBytes } from './decode.js';
+import { stripReferenceMarkers } from './footnotes.js';
 import { layoutDocx } from './docx.js';
 import type { DocumentExtractor, DocxExtraction, PdfExtraction } from './extract/extractor.js';
 import { parseHtml } from './html.js';
@@ -107,7 +108,8 @@ function frontMatterDate(data: Record<string, unknown>, rawMatter: string): stri
 }
 
 function loadTxt(text: string, context: ParseContext): { result: CleanResult; meta: Meta } {
-  const result = cleanText(text, { mode: 'page', boilerplateLines: context.boilerplateLines });
+  // A saved encyclopedia article keeps its "[3]" footnote calls as plain text.
+  const result = cleanText(stripReferenceMarkers(text), { mode: 'page', boilerplateLines: context.boilerplateLines });
   return { result, meta: { title: result.title, date: result.date, url: null } };
 }
 

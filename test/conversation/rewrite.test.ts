@@ -35,6 +35,18 @@ describe('standaloneQuestion', () => {
     expect(result.standalone).toMatch(/^Who did Merkel meet in Paris/);
   });
 
+  it('asks the previous question about the present for "is that still the case?"', () => {
+    const leader = turn('who is the chancellor of germany?', 'Angela Merkel — Chancellor Angela Merkel said…', { type: 'person', short: 'Angela Merkel' });
+    for (const followUp of ['is that still the case?', 'still true?', 'and now?', 'is she still in office?']) {
+      expect(standaloneQuestion(followUp, [leader], entities).standalone).toBe('who is the chancellor of germany now?');
+    }
+  });
+
+  it('places the previous answer inside a larger place for "which city is that in?"', () => {
+    const venue = turn('where did the leaders meet?', 'Élysée Palace — They met at the Élysée Palace.', { type: 'place', short: 'Élysée Palace' });
+    expect(standaloneQuestion('which city is that in?', [venue], entities).standalone).toBe('Which city is Élysée Palace in?');
+  });
+
   it('asks the previous question again for a bare wh-word', () => {
     expect(standaloneQuestion('and why?', [visit], entities).standalone).toBe('Why did merkel visit paris?');
     const who = turn('who hosted the summit in berlin?', 'Merkel — Merkel hosted the summit.', { type: 'person', short: 'Merkel' });

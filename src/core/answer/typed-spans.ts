@@ -177,6 +177,9 @@ export function typedSpans(analysis: QuestionAnalysis, sentence: string, tokens:
         if (words.length < 2 && !titled && !speaksAlone) continue;
         // "who is the <role> of Y": the person stands next to the role ("spokesperson Kim", "Prime Minister Fumio Kishida").
         if (analysis.role.length > 0 && !nearRole(tokens, run.from, run.to, analysis.role)) continue;
+        // "the prime minister of Korea": the role beside the name must be Korea's ("South Korean Prime Minister X",
+        // "Korea's prime minister, X"), not "Japanese Prime Minister Y" in a sentence that also names Korea.
+        if (analysis.roleOwner.length > 0 && !ownerQualifiesRole(tokens, run.from, run.to, analysis.role, analysis.roleOwner)) continue;
         out.push({ ...run, text: spanText(sentence, tokens, run.from, run.to) });
       }
       // "Thanks to evilpie, users can now…", "patch by jdoe": credit given to a handle written in lower case.
@@ -194,6 +197,19 @@ export function typedSpans(analysis: QuestionAnalysis, sentence: string, tokens:
       for (const run of nameRuns()) out.push({ ...run, text: spanText(sentence, tokens, run.from, run.to) });
       break;
     case 'place': {
+      // "which city is Camp David in": only a place the sentence says holds it ("Camp David, Maryland", "Camp David
+      // in Maryland", "Maryland's Camp David"); "from Tokyo to Washington" places nothing inside anything.
+      if (analysis.contained.length > 0) {
+        const at = tokens.findIndex((t, i) => analysis.contained.every((w, k) => tokens[i + k]?.word === w) && t.word === analysis.contained[0]);
+        if (at < 0) break;
+        const end = at + analysis.contained.length - 1;
+        for (const run of capitalisedRuns(tokens, sentence)) {
+          const after = run.from > end && run.from - end <= 4 && /^\s*,?\s*(?:(?:in|of|near)\s+(?:the\s+)?)?$/.test(sentence.slice(tokens[end]?.end ?? 0, tokens[run.from]?.start ?? 0));
+          const owner = run.to < at && at - run.to <= 2 && tokens[run.to]?.possessive === true;
+          if (after || owner) out.push({ ...run, text: spanText(sentence, tokens, run.from, run.to) });
+        }
+        break;
+      }
       for (const run of nameRuns()) {
         // A titled name ("counterpart Xi Jinping", "President Biden") is a person, whatever precedes it.
         if (TITLE_BEFORE.test(tokens[run.from - 1]?.word ?? '')) continue;
@@ -489,6 +505,23 @@ function datesIn(sentence: string, tokens: readonly SentenceToken[], publishedAt
   const mentions = extractDates(sentence, publishedAt);
   dateCache.set(tokens, { publishedAt, mentions });
   return mentions;
+}
+
+function ownerQualifiesRole(tokens: readonly SentenceToken[], from: number, to: number, role: readonly string[], owner: readonly string[]): boolean {
+  const isOwner = (t: SentenceToken | undefined) => !!t && owner.some((o) => t.word === o || (o.length >= 5 && t.word.startsWith(o.slice(0, 5))) || (t.word.length >= 5 && o.startsWith(t.word.slice(0, 5))));
+  const isRole = (t: SentenceToken | undefined) => !!t && role.some((r) => r === t.word || termOf(r) === t.term);
+  for (let i = Math.max(0, from - 5); i <= Math.min(tokens.length - 1, to + 5); i++) {
+    if (!isRole(tokens[i])) continue;
+    // Before the role, past its other words ("South Korean Prime Minister", "Korea's prime minister").
+    let k = i - 1;
+    while (k >= 0 && isRole(tokens[k])) k--;
+    for (let j = k; j >= Math.max(0, k - 2); j--) if (isOwner(tokens[j])) return true;
+    // After it: "prime minister of Korea".
+    let after = i + 1;
+    while (after < tokens.length && isRole(tokens[after])) after++;
+    if (/^(?:of|for)$/.test(tokens[after]?.word ?? '')) for (let j = after + 1; j <= after + 3; j++) if (isOwner(tokens[j])) return true;
+  }
+  return false;
 }
 
 function nearRole(tokens: readonly SentenceToken[], from: number, to: number, role: readonly string[]): boolean {

@@ -42,6 +42,8 @@ interface Mention {
 
 const CONNECTIVE = /^(?:and|so|but|also|ok(?:ay)?|well|then|and then|and so|alright|right|hmm+)\b[\s,]*/i;
 const BARE_WH = /^(?:why|why not|how come|how so|when|where|who|how|what for|since when|who else|what else|where else|which one|how many|how much|how long|anything else|really|is that so|and then)(?:\s+(?:exactly|though|then|again|precisely))?$/i;
+const STILL_SO = /^(?:(?:is|was|are|were) (?:that|this|it|he|she|they) still (?:the case|true|so|right|correct|there|in (?:charge|office|power))|still(?: the case| true| so)?|(?:and )?(?:now|today|currently)|(?:is|are) (?:that|this|it|he|she|they) (?:still )?(?:the case|true) (?:now|today))$/;
+const PLACE_WITHIN = /^(?:which|what) (city|country|state|region|province|town|county|part of the world|continent|island) (?:is|was|are|were) (?:that|it|this|that place|this place|they) (?:in|located in|part of)$/;
 const WHAT_ABOUT = /^(?:what|how)\s+about\s+(.+)$/i;
 const LEADING_WH = /^(who|whom|whose|what|which|when|where|why|how(?:\s+(?:many|much|long|far|often|old)\b(?:\s+[a-z]+)?)?)(?='s\b|\b)/i;
 const AUX_START = /^(?:is|are|was|were|did|does|do|will|would|can|could|has|have|had|should)\b/i;
@@ -80,6 +82,18 @@ export function standaloneQuestion(question: string, history: readonly Conversat
   if (BARE_WH.test(lowerBody) || lowerBody.length === 0) {
     const standalone = askAgain(previous, lowerBody || 'what else');
     return { standalone, rewritten: true, carried: ['wh→previous question'], context: [] };
+  }
+
+  // "is that still the case?", "still?", "and now?": the previous question, asked about the present (the newest page
+  // that states it answers, see recency.ts).
+  if (STILL_SO.test(lowerBody)) {
+    const standalone = `${stripQuestionMark(stripTime(previous.standalone))} now?`;
+    return { standalone, rewritten: true, carried: ['still→previous question, now'], context: [] };
+  }
+  // "which city is that in?": the place the previous answer gave, placed in a larger one.
+  const within = PLACE_WITHIN.exec(lowerBody);
+  if (within && previous.short && !previous.refused) {
+    return { standalone: `Which ${within[1]} is ${previous.short} in?`, rewritten: true, carried: [`that→${previous.short}`], context: [] };
   }
 
   // "what about X?": the previous question about X instead (same kind swapped when we can tell), or in a time frame.

@@ -73,6 +73,11 @@ export interface QuestionAnalysis {
    * contribution), what people feared ("what were people worried about" → concerns). Null otherwise.
    */
   answerCue: 'reaction' | 'role' | 'concern' | 'topics' | 'definition' | 'naming' | 'procedure' | null;
+  /**
+   * "which city is Camp David in", "what country is X part of": the folded words of the place to be placed inside a
+   * larger one; the answer must be said to contain it ("Camp David, in Maryland", "Maryland's Camp David").
+   */
+  contained: string[];
   /** "what's the name of…": a thing question that only a name answers. */
   wantsName: boolean;
   /** For "what is X" / "what does X mean": the folded words of X, whose definition answers. */
@@ -102,6 +107,7 @@ const CUE_FRAME_CONCERN = /^(?:people|folks|public|everyone|everybody)$/;
 const DEFINITION_FORM = /^(?:so\s+|and\s+|ok\s+)?(?:what(?:'s|\s+is|\s+are|\s+was|\s+were)\s+(?:a\s+|an\s+|the\s+)?(?!the\s+name\b)([^,;]{2,60}?)(?:\s+exactly|\s+actually|\s+anyway)?|what\s+(?:does|do|did)\s+(?:the\s+term\s+|the\s+word\s+)?([^,;]{2,60}?)\s+(?:actually\s+|really\s+)?mean|what\s+is\s+meant\s+by\s+([^,;]{2,60})|define\s+([^,;]{2,60}))$/;
 // "how do I disable X", "how can you wire X into Y", "how to X": the steps, told as instructions.
 const PROCEDURE_FORM = /^(?:so\s+|and\s+|ok\s+)?(?:how\s+(?:do|can|should|would|could|might|must)\s+(?:i|you|we|one|people|users)\b|how\s+to\b)/;
+const CONTAINMENT = /\b(?:which|what)\s+(?:city|country|state|region|province|town|county|continent|island|part\s+of\s+the\s+world)\s+(?:is|was|are|were)\s+(.{2,40}?)\s+(?:in|located\s+in|part\s+of|found\s+in)\s*$/;
 const DEFINITION_FRAME = /^(?:mean|means|meant|define|definition|exactly|actually|anyway)$/;
 // "what's X called", "what is the name for X", "what do you call X", "what is X known as": the name given to it.
 const NAMING_FORM = /\b(?:called|named|known\s+as|referred\s+to\s+as|dubbed)\s*\??\s*$|\bwhat(?:'s|\s+is|\s+was)\s+the\s+(?:name|term|word)\s+for\b|\bwhat\s+(?:do|does|did)\s+(?:you|they|we|people|one)\s+call\b/;
@@ -346,7 +352,9 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
   const purpose = type === 'reason' && wh !== 'why' && /\b(?:trying|hoping|aiming|looking|seeking)\s+to\b|\bwhat\s+for\b/.test(lower);
   const sequel = (wh === 'where' || wh === 'what' || wh === 'who') && /\b(?:after|following)\s+(?:his|her|their|its|the|that|this)\b|\bwhat(?:'s|\s+is|\s+comes)\s+next\b|\b(?:go|head|going|heading)\s+next\b/.test(lower);
   const askedSpeaker = type === 'person' && /\bwho\s+(?:said|says|told|tells|remarked|stated|warned|claimed|noted|stressed|insisted|declared|called|described|made\s+(?:the|that|this|a)\s+(?:remark|comment|statement|point|claim)|came\s+up\s+with)\b/.test(lower);
-  return { text: question, wh, type, unit, sayVerb, answerCue, wantsName, defined: answerCue === 'definition' ? defined : [], sequel, askedSpeaker, excluded: excludedTerms, purpose, granularity, datePart, focus, given, speaker, years, names: new Set(capitalisedWords(question)), role, roleOwner, contextTerms: contextTermsOf(question), nameRuns: capitalisedNameRuns(question) };
+  const containment = CONTAINMENT.exec(lower.replace(/[?!.]+\s*$/, ''));
+  const contained = type === 'place' && containment ? words(containment[1] ?? '').filter((w) => !STOP.has(w)) : [];
+  return { text: question, wh, type, unit, sayVerb, answerCue, wantsName, contained, defined: answerCue === 'definition' ? defined : [], sequel, askedSpeaker, excluded: excludedTerms, purpose, granularity, datePart, focus, given, speaker, years, names: new Set(capitalisedWords(question)), role, roleOwner, contextTerms: contextTermsOf(question), nameRuns: capitalisedNameRuns(question) };
 }
 
 // Light-verb and phrasal paraphrases of one event verb, as people type them: "sit down with", "hold talks", "get

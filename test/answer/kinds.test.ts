@@ -1,0 +1,155 @@
+// Kinds of question and document the answerer must handle on any corpus (issue 26): definitions, names given to
+// things, instructions, reasons that open, close or follow a sentence, periods and undated relative dates, credit to
+// lower-case handles, prices, numbers of a named thing, places inside places, roles of a named owner, and the
+// refusal of a sentence that leaves the question's specific words unsaid. Every document here is invented.
+import { describe, expect, it } from 'vitest';
+import { answerExtractively, type EvidenceModel } from '../../src/core/answer/extractive.js';
+import { DEFAULT_EXTRACTIVE_PARAMETERS } from '../../src/core/answer/parameters.js';
+import { analyzeQuestion } from '../../src/core/text/question.js';
+import type { CleanDocument, Passage } from '../../src/core/types.js';
+
+function corpus(text: string, publishedAt: string | null = null) {
+  const doc: CleanDocument = {
+    source: 'page.html',
+    title: 'A page',
+    publishedAt,
+    dateProvenance: publishedAt ? 'dateline' : null,
+    dateConfidence: publishedAt ? 1 : 0,
+    url: null,
+    format: 'html',
+    text,
+    fileHash: 'x',
+    contentHash: `h${text.length}`,
+  };
+  const passage: Passage = { chunk: { id: 'c1', source: doc.source, start: 0, end: text.length, text }, doc, score: 1, bm25Score: 1, vectorScore: 1, termCoverage: 1 };
+  const evidence: EvidenceModel = { idf: () => 1 };
+  return {
+    ask: (question: string, parameters = DEFAULT_EXTRACTIVE_PARAMETERS) => {
+      const answer = answerExtractively(question, [passage], new Map([[doc.source, doc]]), evidence, { parameters });
+      for (const c of answer.citations) expect(text.slice(c.start, c.end)).toBe(c.quote);
+      return answer;
+    },
+  };
+}
+
+describe('what is X, and what is X called', () => {
+  const { ask } = corpus(
+    [
+      'Many writers chase long articles.',
+      'Topic coverage is a measure of how completely a piece of writing treats its subject.',
+      'Any square matrix can be written as the sum of a symmetric matrix and an antisymmetric one.',
+      'This is known as the Cartesian split of the matrix.',
+    ].join('\n\n'),
+  );
+
+  it('reads the form of the question', () => {
+    expect(analyzeQuestion('what does topic coverage actually mean?')).toMatchObject({ type: 'description', answerCue: 'definition', defined: ['topic', 'coverage'] });
+    expect(analyzeQuestion("what's the place-and-route tool called?")).toMatchObject({ type: 'description', answerCue: 'naming' });
+    expect(analyzeQuestion('how do i turn off the alerts?')).toMatchObject({ type: 'description', answerCue: 'procedure' });
+  });
+
+  it('answers "what is X" with the sentence that defines X', () => {
+    const answer = ask('what is topic coverage?');
+    expect(answer.refused).toBe(false);
+    expect(answer.answer).toContain('Topic coverage is a measure of how completely');
+  });
+
+  it('answers "what is the name for …" with the sentence that names it, and the sentence it leans on', () => {
+    const answer = ask("what's the name for writing a square matrix as a symmetric plus an antisymmetric matrix?");
+    expect(answer.refused).toBe(false);
+    expect(answer.answer).toContain('Cartesian split');
+    expect(answer.answer).toContain('can be written as the sum');
+  });
+});
+
+describe('how do I …', () => {
+  it('prefers the instruction over a sentence that only shares the words', () => {
+    const { ask } = corpus(
+      [
+        'Paying down debts with the money you save feels slow at first, and paying them is hard.',
+        'Use the avalanche method: pay the debt with the highest interest first, then move to the next one.',
+      ].join('\n\n'),
+    );
+    const answer = ask('how should i go about paying down my debts with the money i save?');
+    expect(answer.answer).toContain('avalanche method');
+  });
+});
+
+describe('why', () => {
+  it('takes a purpose that opens the sentence', () => {
+    const { ask } = corpus(['Clients speak to the server over the network.', 'To prevent eavesdropping, the protocol requires TLS for every request.'].join('\n\n'));
+    const answer = ask('why does the protocol require TLS?');
+    expect(answer.refused).toBe(false);
+    expect(answer.answer).toContain('To prevent eavesdropping');
+  });
+
+  it('takes a reason given before "that’s why"', () => {
+    const { ask } = corpus('Green is calming and reads as safe, that’s why it is common on hospital walls.');
+    const answer = ask('why are hospital walls green?');
+    expect(answer.refused).toBe(false);
+    expect(answer.answer).toContain('calming');
+  });
+
+  it('takes the sentence after when it explains the one before', () => {
+    const { ask } = corpus(['A stream can only be consumed once by a reader.', 'This decision keeps memory use flat for very large bodies.', 'Other libraries buffer everything.'].join('\n\n'));
+    const answer = ask('why can a stream only be consumed once?');
+    expect(answer.refused).toBe(false);
+    expect(answer.answer).toContain('keeps memory use flat');
+  });
+});
+
+describe('when, who, how much', () => {
+  it('answers with a decade or century in the page’s words', () => {
+    const { ask } = corpus('In the late 1800s, the city buried most of its overhead telegraph wires.', '2019-02-21');
+    const answer = ask('when did the city bury its overhead telegraph wires?');
+    expect(answer.short).toBe('late 1800s');
+  });
+
+  it('answers with a relative date on an undated page, saying there is no date to count from', () => {
+    const { ask } = corpus('The studio announced a large update to its editor yesterday.');
+    const answer = ask('when did the studio announce the editor update?');
+    expect(answer.short).toBe('yesterday');
+    expect(answer.answer).toContain('no date to count from');
+  });
+
+  it('credits a lower-case handle, and never takes a contraction for a name', () => {
+    const { ask } = corpus(['Thanks to quietfox, users can now import bookmarks from Pinboard.', 'We’re Happy to ship it.'].join('\n\n'));
+    expect(ask('who do i thank for the pinboard bookmark import?').short).toBe('quietfox');
+  });
+
+  it('reads "how much is X" as a price, and refuses a duration in its place', () => {
+    const { ask } = corpus('The studio plan has grown over the last three to four months, and the studio plan now adds private sharing.');
+    expect(analyzeQuestion('how much is the studio plan per month?').type).toBe('money');
+    expect(ask('how much is the studio plan per month?').refused).toBe(true);
+  });
+
+  it('wants a number of the thing asked, not any number', () => {
+    const { ask } = corpus('The Board 3 is about ten times faster than the Board 2.');
+    expect(ask('how much memory does the Board 3 have?').refused).toBe(true);
+  });
+});
+
+describe('places and roles of a named owner', () => {
+  it('places a place inside another only where the text says so', () => {
+    const { ask } = corpus(['The ministers will fly from Lisbon to Berlin on Monday.', 'The retreat is held at Quinta Velha, in Sintra, every spring.'].join('\n\n'));
+    expect(ask('which city is Lisbon in?').refused).toBe(true);
+    expect(ask('which town is Quinta Velha in?').short).toBe('Sintra');
+  });
+
+  it('does not answer "the prime minister of B" with A’s prime minister named beside B', () => {
+    const { ask } = corpus('Ruritanian Prime Minister Anna Kovacs said ties between Ruritania and Borduria are improving.');
+    expect(ask('who is the prime minister of ruritania?').short).toBe('Anna Kovacs');
+    expect(ask('who is the prime minister of borduria?').refused).toBe(true);
+  });
+});
+
+describe('a sentence that leaves the question’s specific words unsaid does not answer', () => {
+  const { ask } = corpus(
+    ['Hermitian matrices are named after Claude Hermite, who showed in 1855 that their eigenvalues are real.', 'The product of two such matrices need not be Hermitian.'].join('\n\n'),
+  );
+  it('refuses "when was X born" from the year X did something else, at the calibrated cap', () => {
+    const strict = { ...DEFAULT_EXTRACTIVE_PARAMETERS, maxUnexplainedTyped: 0.3 };
+    expect(ask('what year was claude hermite born?', strict).refused).toBe(true);
+    expect(ask('what year did claude hermite show that the eigenvalues are real?', strict).short).toBe('1855');
+  });
+});

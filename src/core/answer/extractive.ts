@@ -546,7 +546,7 @@ const RELATION_CHANGE: ReadonlyMap<string, 'better' | 'worse'> = new Map([
 /** A sentence whose subject is the one before it. */
 const ANAPHOR = /^(?:this|these|it|such|that)\s+(?:is|was|are|were|has|have|had|can|could|should|shall|will|would|may|might|must|allows|lets|means|makes|decision|approach|method|technique|process|change|feature|rule|one)\b/i;
 /** How much of a word said by the sentence before a leaning one counts. */
-const ANAPHOR_SHARE = 0.8;
+const ANAPHOR_SHARE = 0.6;
 
 /** A sentence that gives the reason for the one before it. */
 const EXPLAINS_PREVIOUS = /^(?:this|that|it)(?:'s|’s|\s+is|\s+was)\s+(?:because|due\s+to|so\s+(?:that|as)|why)\b|^(?:this|that|these|such)\s+(?:decision|choice|change|design|approach|rule|restriction|limitation|way|measure)s?\b|^(?:this|that)\s+(?:allows|lets|ensures|helps|prevents|avoids|makes|means|is\s+(?:done|meant|intended|designed))\b|^the\s+reason\b|^(?:that's|that\s+is)\s+why\b/i;

@@ -86,9 +86,10 @@ const DEFINING_VERB = /^(?:is|are|refers|refer|means|mean|describes|denotes|desi
 const INSTRUCTION_VERB =
   'use|set|add|run|click|select|open|go|type|install|enable|disable|uncheck|check|create|put|start|make|pay|call|pass|edit|change|include|import|write|choose|try|remove|delete|configure|update|specify|keep|stop|avoid|consider|ask|look|follow|read|save|copy|move|press|drag|wrap|apply|email|contact|join|visit|sign|log|download|paste|append|replace|turn|switch|point|load|require';
 const INSTRUCTION = new RegExp(
-  `(?:^|[:;]\\s+|\\bthen\\s+|\\bjust\\s+|\\bsimply\\s+)((?:${INSTRUCTION_VERB})\\b)|\\bby\\s+(\\w+ing)\\b|\\b(?:you|we)\\s+(?:can|should|need\\s+to|have\\s+to|must|just)\\s+((?:${INSTRUCTION_VERB})\\b)`,
+  `(?:^|[:;]\\s+|\\bthen\\s+|\\bjust\\s+|\\bsimply\\s+|\\bplease\\s+)((?:${INSTRUCTION_VERB})\\b)|\\bby\\s+(\\w+ing)\\b|\\b(?:you|we)\\s+(?:can|should|need\\s+to|have\\s+to|must|just)\\s+((?:${INSTRUCTION_VERB})\\b)`,
   'gi',
 );
+const NAVIGATION = /\b(?:read|learn|find out|see|click|tap|sign up|subscribe|follow|share|download)\b.{0,40}\b(?:more|here|below|above|now|today)\b\W*$/i;
 const NAMING_CUE = /\b(?:called|named|known as|referred to as|dubbed|termed)\b[\s,]*(?:(?:surprisingly|simply|aptly|fittingly|appropriately|now)[\s,]+)?/gi;
 const PROPORTION = /^(?:much|most|half|majority|bulk|all|part|share|third|quarter|fraction|none|little|some)$/;
 
@@ -425,6 +426,8 @@ export function typedSpans(analysis: QuestionAnalysis, sentence: string, tokens:
         break;
       }
       if (analysis.answerCue === 'procedure') {
+        // "Read more about it here", "Click here to subscribe": a page's navigation, not an instruction.
+        if (NAVIGATION.test(sentence)) break;
         // An instruction: a sentence (or a clause after a colon or "then") that starts with a verb telling what to do
         // ("Use the snowball method…", "set phases.publish to false"), or a "by …ing" / "you can…" clause.
         for (const m of sentence.matchAll(INSTRUCTION)) {

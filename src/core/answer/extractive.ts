@@ -267,7 +267,7 @@ export function scoreSentences(
       }
       // "When does X end": an interval's end is the answer.
       if (analysis.type === 'date' && analysis.datePart === 'end' && spans.some((s) => s.date?.end)) spans = spans.filter((s) => s.date?.end);
-      const speaker = analysis.type === 'statement' ? speakerScore(speakerTerms, features, index, sentences) : 1;
+      const speaker = analysis.type === 'statement' ? speakerScore(speakerTerms, features, index, sentences, docTerms) : 1;
       if (speaker === 0) spans = [];
       // A date belongs to its clause, names included ("…as they met in Tokyo on Saturday"): for "when" questions
       // distance counts from any focus word the sentence holds.
@@ -483,7 +483,7 @@ function trimTitles(text: string, analysis: QuestionAnalysis): string {
 }
 
 /** How surely a sentence is the asked speaker's statement: named in it, or named just before a "he said". */
-function speakerScore(speaker: readonly string[], features: SentenceFeatures, index: number, sentences: readonly DocSentence[]): number {
+function speakerScore(speaker: readonly string[], features: SentenceFeatures, index: number, sentences: readonly DocSentence[], documentTerms: ReadonlySet<string>): number {
   if (!isSaying(features.text)) return 0;
   if (speaker.length === 0) return 0.5;
   // The speaker's head word ("spokesperson" of "lee's office spokesperson") or most of the name.
@@ -496,6 +496,8 @@ function speakerScore(speaker: readonly string[], features: SentenceFeatures, in
       if (!previous) break;
       if (heard(featuresOf(previous.span).terms)) return back === 1 ? 0.8 : 0.6;
     }
+    // A page about the speaker (its title or text names them) quoting "she told ABC News": likely theirs, less surely.
+    if (/\b(?:he|she)\s+(?:said|added|told|noted|stressed|wrote|explained)\b/i.test(features.text) && heard(documentTerms)) return 0.4;
   }
   return 0;
 }

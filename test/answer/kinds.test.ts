@@ -36,22 +36,22 @@ describe('what is X, and what is X called', () => {
   const { ask } = corpus(
     [
       'Many writers chase long articles.',
-      'Topic coverage is a measure of how completely a piece of writing treats its subject.',
+      'Page authority is a measure of how strongly a page is trusted by search engines.',
       'Any square matrix can be written as the sum of a symmetric matrix and an antisymmetric one.',
       'This is known as the Cartesian split of the matrix.',
     ].join('\n\n'),
   );
 
   it('reads the form of the question', () => {
-    expect(analyzeQuestion('what does topic coverage actually mean?')).toMatchObject({ type: 'description', answerCue: 'definition', defined: ['topic', 'coverage'] });
+    expect(analyzeQuestion('what does page authority actually mean?')).toMatchObject({ type: 'description', answerCue: 'definition', defined: ['page', 'authority'] });
     expect(analyzeQuestion("what's the place-and-route tool called?")).toMatchObject({ type: 'description', answerCue: 'naming' });
     expect(analyzeQuestion('how do i turn off the alerts?')).toMatchObject({ type: 'description', answerCue: 'procedure' });
   });
 
   it('answers "what is X" with the sentence that defines X', () => {
-    const answer = ask('what is topic coverage?');
+    const answer = ask('what is page authority?');
     expect(answer.refused).toBe(false);
-    expect(answer.answer).toContain('Topic coverage is a measure of how completely');
+    expect(answer.answer).toContain('Page authority is a measure of how strongly');
   });
 
   it('answers "what is the name for …" with the sentence that names it, and the sentence it leans on', () => {

@@ -308,14 +308,10 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
   if (naming) type = 'description';
   // "what's the name of the dad in the photo": only a name answers; a sentence about the dad without one does not.
   const wantsName = type === 'thing' && /\bname\b/.test(lower);
-  const answerCue: QuestionAnalysis['answerCue'] =
-    naming
-      ? 'naming'
-      : procedure
-        ? 'procedure'
-      : defined.length > 0 && defined.length <= 5
-        ? 'definition'
-        : type !== 'description'
+  // Named kinds of description first (a reaction, a part in an effort, fields, worries); a definition only when the
+  // question is nothing more specific than "what is X".
+  const describedKind: QuestionAnalysis['answerCue'] =
+    type !== 'description'
       ? null
       : /\bhow\s+(?:did|do|does|was|were|is|are|has|have)\b.{0,60}?\b(?:take|took|taken|react|reacted|respond|responded|receive|received|view|viewed|greet|greeted|go down|went down|land|landed|play|played|feel|felt|think of|thought of)\b/.test(lower) ||
           /\bwhat\s+(?:was|were|is|are)\s+(?:the\s+)?(?:reaction|response|reception)s?\b/.test(lower)
@@ -324,9 +320,14 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
           ? 'role'
           : topics
             ? 'topics'
-          : /\b(?:worried|worry|worries|concerned|concern|concerns|afraid|fear|fears|feared|scared|anxious|nervous|alarmed)\b/.test(lower)
-            ? 'concern'
-            : null;
+            : /\b(?:worried|worry|worries|concerned|concern|concerns|afraid|fear|fears|feared|scared|anxious|nervous|alarmed)\b/.test(lower)
+              ? 'concern'
+              : null;
+  const answerCue: QuestionAnalysis['answerCue'] = naming
+    ? 'naming'
+    : procedure
+      ? 'procedure'
+      : (describedKind ?? (defined.length > 0 && defined.length <= 5 ? 'definition' : null));
   // The cue's own words and a generic audience ("how did people take it") say what kind of answer, not what about.
   const cueWords = answerCue === 'definition' ? DEFINITION_FRAME : answerCue === 'naming' ? NAMING_FRAME : answerCue === 'reaction' ? CUE_FRAME_REACTION : answerCue === 'role' ? CUE_FRAME_ROLE : answerCue === 'concern' ? CUE_FRAME_CONCERN : null;
   const focus: QuestionWord[] = [];

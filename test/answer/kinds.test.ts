@@ -6,21 +6,11 @@ import { describe, expect, it } from 'vitest';
 import { answerExtractively, type EvidenceModel } from '../../src/core/answer/extractive.js';
 import { DEFAULT_EXTRACTIVE_PARAMETERS } from '../../src/core/answer/parameters.js';
 import { analyzeQuestion } from '../../src/core/text/question.js';
-import type { CleanDocument, Passage } from '../../src/core/types.js';
+import type { Passage } from '../../src/core/types.js';
+import { makeDoc } from '../timeline/fixtures.js';
 
 function corpus(text: string, publishedAt: string | null = null) {
-  const doc: CleanDocument = {
-    source: 'page.html',
-    title: 'A page',
-    publishedAt,
-    dateProvenance: publishedAt ? 'dateline' : null,
-    dateConfidence: publishedAt ? 1 : 0,
-    url: null,
-    format: 'html',
-    text,
-    fileHash: 'x',
-    contentHash: `h${text.length}`,
-  };
+  const doc = makeDoc('page.html', text, publishedAt);
   const passage: Passage = { chunk: { id: 'c1', source: doc.source, start: 0, end: text.length, text }, doc, score: 1, bm25Score: 1, vectorScore: 1, termCoverage: 1 };
   const evidence: EvidenceModel = { idf: () => 1 };
   return {

@@ -505,7 +505,7 @@ const dateCache = new WeakMap<readonly SentenceToken[], { publishedAt: string | 
 function datesIn(sentence: string, tokens: readonly SentenceToken[], publishedAt: string | null): DateMention[] {
   const cached = dateCache.get(tokens);
   if (cached && cached.publishedAt === publishedAt) return cached.mentions;
-  const mentions = extractDates(sentence, publishedAt);
+  const mentions = extractDates(sentence, publishedAt, { periods: true });
   dateCache.set(tokens, { publishedAt, mentions });
   return mentions;
 }

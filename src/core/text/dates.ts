@@ -160,7 +160,7 @@ function overlaps(a: { start: number; end: number }, spans: readonly { start: nu
 
 const PERIOD = /\b(?:(early|mid|late)[\s-]+)?((?:1[0-9]|20)\d0)['’]?s\b/gi;
 
-function yearMentions(sentence: string, out: DateMention[]): void {
+function periodMentions(sentence: string, out: DateMention[]): void {
   // "the 1960s", "in the late 1800s": a decade, or a century when it ends in 00.
   for (const m of sentence.matchAll(PERIOD)) {
     const base = Number(m[2]);
@@ -171,6 +171,9 @@ function yearMentions(sentence: string, out: DateMention[]): void {
     const to = part === 'early' ? base + third - 1 : part.startsWith('mid') ? base + length - third - 1 : base + length - 1;
     out.push({ start: m.index, end: m.index + m[0].length, value: { start: { y: from }, end: { y: to } }, period: true });
   }
+}
+
+function yearMentions(sentence: string, out: DateMention[]): void {
   if (!YEAR_HINT.test(sentence)) return;
   for (const m of sentence.matchAll(YEAR_RANGE)) {
     const from = Number(m[1] ?? m[3]);
@@ -286,9 +289,14 @@ function resolveChrono(result: chrono.ParsedResult, text: string, pub: FullDate 
  * Date expressions of one sentence, resolved against `publishedAt` (ISO `YYYY-MM-DD` or null). Each mention
  * keeps the precision of the text: a year stays a year, a month a month.
  */
-export function extractDates(sentence: string, publishedAt: string | null): DateMention[] {
+/**
+ * Date mentions of a sentence. `periods`: also decades and centuries ("the late 1800s") — an answer to "when" may
+ * be one, a timeline event may not (it needs a date to stand at).
+ */
+export function extractDates(sentence: string, publishedAt: string | null, options: { periods?: boolean } = {}): DateMention[] {
   const pub = publishedAt ? full(parseIsoDay(publishedAt) ?? { y: 0 }) : null;
   const out: DateMention[] = [];
+  if (options.periods) periodMentions(sentence, out);
   yearMentions(sentence, out);
   chronoMentions(sentence, pub, sentenceDirection(sentence), out);
   return out.sort((a, b) => a.start - b.start);

@@ -88,6 +88,11 @@ describe('adding documents by link', () => {
     expect(cited?.url).toBe(web.url('/news/lumen-bridge'));
     // A clickable title in the embed.
     expect(JSON.stringify(answer.body.embeds)).toContain(`(${web.url('/news/lumen-bridge')})`);
+
+    // /timeline's sources show the address too.
+    const timeline = h.fake.slash('timeline', [{ name: 'entities', type: STRING, value: 'lumen bridge' }]);
+    const shown = await h.fake.waitForCall((c) => c.path.includes(timeline.token) && (isEdit(c) || isCallback(c)) && JSON.stringify(c.body).includes('Lumen'), 15_000);
+    expect(JSON.stringify(shown.body)).toContain(`](${web.url('/news/lumen-bridge')}) (127.0.0.1)`);
   });
 
   it('the same article under a second address is one document: same canonical address, or same text', async () => {

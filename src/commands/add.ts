@@ -119,7 +119,15 @@ export function citationAddress(canonical: string | null, fetchedUrl: string): s
 /** A readable file name for a fetched document: host and last path segment, with the extension of its format. */
 export function linkFileName(url: string, format: string): string {
   const parsed = new URL(url);
-  const segment = decodeURIComponent(parsed.pathname.split('/').filter(Boolean).pop() ?? '').replace(/\.[A-Za-z0-9]{1,5}$/, '');
+  const last = parsed.pathname.split('/').filter(Boolean).pop() ?? '';
+  let segment: string;
+  try {
+    segment = decodeURIComponent(last);
+  } catch {
+    // A malformed %-escape: the raw segment still makes a name.
+    segment = last;
+  }
+  segment = segment.replace(/\.[A-Za-z0-9]{1,5}$/, '');
   const slug = `${siteHost(parsed)}${segment ? `-${segment}` : ''}`
     .replace(/[^\p{L}\p{N}.-]+/gu, '-')
     .replace(/-+/g, '-')
@@ -286,15 +294,16 @@ export async function addUploads(deps: AddDependencies, request: AddRequest): Pr
         continue;
       }
       // Replacing: the same file again. Otherwise a name of its own (a different page with the same name gets a suffix).
-      let fileName = knownFinal?.startsWith('uploads/') && request.replace ? knownFinal.slice('uploads/'.length) : linkFileName(fetched.finalUrl, fetched.format);
-      const taken = !(knownFinal && request.replace) && (await uploads.exists(`uploads/${fileName}`));
-      if (taken) fileName = fileName.replace(/(\.[a-z]+)$/, `-${sha256(fetched.finalUrl).slice(0, 8)}$1`);
+      const replacing = Boolean(knownFinal?.startsWith('uploads/') && request.replace);
+      const named = sanitizeFileName(linkFileName(fetched.finalUrl, fetched.format));
+      let fileName = replacing ? knownFinal!.slice('uploads/'.length) : named.ok ? named.name : `page.${fetched.format}`;
+      if (!replacing && (await uploads.exists(uploadSource(fileName)))) fileName = fileName.replace(/(\.[a-z]+)$/, `-${sha256(fetched.finalUrl).slice(0, 8)}$1`);
       await stage({
         name: link,
         fileName,
         bytes: fetched.bytes,
         record: { addedBy: request.userId, addedAt: new Date().toISOString(), originalName: link, requestedUrl: address, fetchedUrl: fetched.finalUrl },
-        replace: Boolean(knownFinal && request.replace),
+        replace: replacing,
         url: fetched.finalUrl,
       });
     }

@@ -151,7 +151,26 @@ class Refused extends Error {
 }
 
 /** The address to connect to for `url`, after the scheme, port and address checks. */
-async function checkedAddress(url: URL, policy: FetchPolicy, allowed: ReadonlySet<string>): Promise<ResolvedAddress> {
+/** `promise`, or the signal's reason once it aborts: a resolver that never answers must not outlive the deadline. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+async function checkedAddress(url: URL, policy: FetchPolicy, allowed: ReadonlySet<string>, signal: AbortSignal): Promise<ResolvedAddress> {
   const checked = checkLink(url.toString());
   if (!checked.ok) throw new Refused(checked.reason);
   const trusted = allowed.has(url.origin);
@@ -163,8 +182,9 @@ async function checkedAddress(url: URL, policy: FetchPolicy, allowed: ReadonlySe
     addresses = [{ address: host, family: ipaddr.parse(host).kind() === 'ipv6' ? 6 : 4 }];
   } else {
     try {
-      addresses = await (policy.resolve ?? systemResolver)(host);
-    } catch {
+      addresses = await untilAborted((policy.resolve ?? systemResolver)(host), signal);
+    } catch (error) {
+      if (signal.aborted) throw signal.reason;
       throw new Refused(`could not resolve ${host}`);
     }
     if (addresses.length === 0) throw new Refused(`could not resolve ${host}`);
@@ -279,7 +299,7 @@ export async function fetchDocument(link: string, policy: FetchPolicy): Promise<
   let url = first.url;
   try {
     for (let hop = 0; ; hop++) {
-      const target = await checkedAddress(url, policy, allowed);
+      const target = await checkedAddress(url, policy, allowed, controller.signal);
       if (controller.signal.aborted) throw controller.signal.reason;
       const response = await send(url, target, policy, controller.signal);
       const status = response.statusCode ?? 0;

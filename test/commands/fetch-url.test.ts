@@ -156,9 +156,15 @@ describe('fetchDocument', () => {
     expect(await fetchDocument(web.url('/big'), policy())).toEqual({ ok: false, reason: 'too large (2.0 MB, limit 1.0 MB)' });
   });
 
+  it('a resolver that never answers is stopped by the same deadline', async () => {
+    const silent: AddressResolver = () => new Promise(() => undefined);
+    expect(await fetchDocument('http://silent.test/', policy({ resolve: silent, timeoutMs: 300 }))).toEqual({ ok: false, reason: 'timed out after 0.3 s' });
+    expect(await fetchDocument('http://nowhere.test/', policy())).toEqual({ ok: false, reason: 'could not resolve nowhere.test' });
+  });
+
   it('stops gzip and brotli bombs at the cap, counting decompressed bytes', async () => {
-    web.bomb('/bomb.gz', 'gzip', 50 * MB);
-    web.bomb('/bomb.br', 'br', 50 * MB);
+    web.bomb('/bomb.gz', 'gzip', 16 * MB);
+    web.bomb('/bomb.br', 'br', 16 * MB);
     expect(await fetchDocument(web.url('/bomb.gz'), policy())).toEqual({ ok: false, reason: 'larger than 1.0 MB once decompressed (limit MAX_UPLOAD_MB)' });
     expect(await fetchDocument(web.url('/bomb.br'), policy())).toEqual({ ok: false, reason: 'larger than 1.0 MB once decompressed (limit MAX_UPLOAD_MB)' });
     web.page('/small.gz', (await import('node:zlib')).gzipSync(ARTICLE), 'text/html', { 'content-encoding': 'gzip' });

@@ -48,6 +48,10 @@ beforeAll(async () => {
   );
   web.page('/notes/market.md', '# Night market moves\n\nThe Saturday night market moved to the Pier 4 car park on 7 June 2025, the organisers said.\n', 'text/markdown');
   web.halfway('/news/broken', 'text/html', BRIDGE);
+  for (let i = 1; i <= 6; i++) web.redirect(`/hop${i}`, i === 6 ? '/news/tram-line' : `/hop${i + 1}`);
+  web.bomb('/news/bomb', 'gzip', 8 * 1024 * 1024);
+  web.page('/news/photo', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a]), 'image/png');
+  web.page('/news/fake.pdf', 'Only text, although the server calls it a PDF.', 'application/pdf');
   web.slow('/news/slow', 200);
   h = await startHarness({ env: { DISCORD_CDN_BASE: cdn.base, FETCH_ALLOW_ORIGINS: web.origin, FETCH_COOLDOWN_SECONDS: '0', FETCH_TIMEOUT_SECONDS: '3', MAX_UPLOAD_MB: '2' } });
 });
@@ -148,6 +152,10 @@ describe('adding documents by link', () => {
       ['ftp://example.test/file.txt', /skipped: only http and https links are fetched/],
       ['http://127.0.0.1:9/', /skipped: port 9 is not allowed \(only 80, 443\)/],
       [web.url('/missing'), /skipped: the server answered HTTP 404/],
+      [web.url('/hop1'), /skipped: too many redirects \(more than 5\)/],
+      [web.url('/news/bomb'), /skipped: larger than 2\.0 MB once decompressed/],
+      [web.url('/news/photo'), /skipped: unsupported type image\/png: only HTML, PDF, Word \(\.docx\), plain text and Markdown/],
+      [web.url('/news/fake.pdf'), /skipped: the server called it application\/pdf, but its content does not match the \.pdf type \(it is text\)/],
     ];
     for (const [link, reason] of cases) {
       const reply = (await finalEdit(addUrl(link))).body.content as string;

@@ -93,7 +93,11 @@ describe('adding documents by link', () => {
     // A clickable title in the embed.
     expect(JSON.stringify(answer.body.embeds)).toContain(`(${web.url('/news/lumen-bridge')})`);
 
-    // /timeline's sources show the address too.
+    // So do /sources and /timeline's sources.
+    const listed = h.fake.slash('sources', [{ name: 'query', type: STRING, value: 'lumen' }]);
+    const sources = await h.fake.waitForCall((c) => c.path.includes(listed.token) && (isEdit(c) || isCallback(c)) && JSON.stringify(c.body).includes('Lumen'), 15_000);
+    expect(JSON.stringify(sources.body)).toContain(`](${web.url('/news/lumen-bridge')})** (127.0.0.1)`);
+
     const timeline = h.fake.slash('timeline', [{ name: 'entities', type: STRING, value: 'lumen bridge' }]);
     const shown = await h.fake.waitForCall((c) => c.path.includes(timeline.token) && (isEdit(c) || isCallback(c)) && JSON.stringify(c.body).includes('Lumen'), 15_000);
     expect(JSON.stringify(shown.body)).toContain(`](${web.url('/news/lumen-bridge')}) (127.0.0.1)`);

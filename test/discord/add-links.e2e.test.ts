@@ -96,7 +96,7 @@ describe('adding documents by link', () => {
     // So do /sources and /timeline's sources.
     const listed = h.fake.slash('sources', [{ name: 'query', type: STRING, value: 'lumen' }]);
     const sources = await h.fake.waitForCall((c) => c.path.includes(listed.token) && (isEdit(c) || isCallback(c)) && JSON.stringify(c.body).includes('Lumen'), 15_000);
-    expect(JSON.stringify(sources.body)).toContain(`](${web.url('/news/lumen-bridge')})** (127.0.0.1)`);
+    expect(JSON.stringify(sources.body)).toContain(`](${web.url('/news/lumen-bridge')}) (127.0.0.1)`);
 
     const timeline = h.fake.slash('timeline', [{ name: 'entities', type: STRING, value: 'lumen bridge' }]);
     const shown = await h.fake.waitForCall((c) => c.path.includes(timeline.token) && (isEdit(c) || isCallback(c)) && JSON.stringify(c.body).includes('Lumen'), 15_000);

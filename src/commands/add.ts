@@ -98,22 +98,20 @@ function errorCode(error: unknown): string | undefined {
   return typeof code === 'string' ? code : undefined;
 }
 
-/** A host without its leading "www.". */
+/** A host without the prefixes that name another edition of the same site ("www.", "m.", "amp.", "mobile."). */
 function siteHost(url: URL): string {
-  return url.hostname.toLowerCase().replace(/^www\./, '');
+  return url.hostname.toLowerCase().replace(/^(?:www|m|amp|mobile)\./, '');
 }
 
 /**
- * The page's own canonical address when it is on the site it was fetched from (the same host, or one a subdomain of
- * the other), else where it was fetched. A page cannot make its citation show another site's address.
+ * The page's own canonical address when it is on the site it was fetched from (the same host, give or take "www.",
+ * "m.", "amp." or "mobile."), else where it was fetched. A page cannot make its citation show another site's address
+ * — nor its parent domain's: on a host that gives users subdomains, a user's page must not pass for the host's.
  */
 export function citationAddress(canonical: string | null, fetchedUrl: string): string {
-  const fetched = new URL(fetchedUrl);
   const own = canonical ? normalizeLink(canonical) : null;
   if (!own) return fetchedUrl;
-  const a = siteHost(new URL(own));
-  const b = siteHost(fetched);
-  return a === b || a.endsWith(`.${b}`) || b.endsWith(`.${a}`) ? own : fetchedUrl;
+  return siteHost(new URL(own)) === siteHost(new URL(fetchedUrl)) ? own : fetchedUrl;
 }
 
 /** A readable file name for a fetched document: host and last path segment, with the extension of its format. */

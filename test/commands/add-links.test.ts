@@ -6,7 +6,11 @@ describe('citationAddress', () => {
   it('takes the page’s canonical address on its own site, never another site’s', () => {
     expect(citationAddress('https://www.news.example/a/story', 'https://news.example/a/story?utm=x')).toBe('https://www.news.example/a/story');
     expect(citationAddress('https://news.example/a/story#top', 'https://amp.news.example/story')).toBe('https://news.example/a/story');
+    expect(citationAddress('https://m.news.example/a/story', 'https://www.news.example/a/story?x')).toBe('https://m.news.example/a/story');
     expect(citationAddress('https://trusted.example/story', 'https://attacker.example/story')).toBe('https://attacker.example/story');
+    // A user's subdomain cannot claim the host's own address, nor another user's.
+    expect(citationAddress('https://pages.example/official', 'https://alice.pages.example/post')).toBe('https://alice.pages.example/post');
+    expect(citationAddress('https://bob.pages.example/post', 'https://alice.pages.example/post')).toBe('https://alice.pages.example/post');
     expect(citationAddress('javascript:alert(1)', 'https://news.example/x')).toBe('https://news.example/x');
     expect(citationAddress(null, 'https://news.example/x')).toBe('https://news.example/x');
   });

@@ -10,7 +10,7 @@ runMain(async () => {
   try {
     const result = await deployCommands(config, { guildId: values.guild });
     const where = result.scope === 'guild' ? `in guild ${result.guildId}` : 'globally (may take up to an hour to show everywhere)';
-    process.stdout.write(`Registered ${result.names.length} commands ${where}: ${result.names.map((n) => `/${n}`).join(', ')}\n`);
+    process.stdout.write(`Registered ${result.names.length} commands ${where}: ${result.names.map((n) => (/^[\p{Ll}\p{N}_-]+$/u.test(n) ? `/${n}` : `“${n}”`)).join(', ')}\n`);
   } catch (error) {
     if (error instanceof DeployConfigError) fail(error.message);
     // REST errors can echo request details: mask the token before printing.

@@ -63,6 +63,11 @@ const envSchema = z.object({
   DISCORD_API_BASE: urlString,
   DISCORD_CDN_BASE: urlString,
   MAX_UPLOAD_MB: positiveInt(20),
+  DISCORD_GUILD_IDS: optionalString,
+  FETCH_ALLOW_ORIGINS: optionalString,
+  FETCH_PORTS: z.string().trim().default('80,443'),
+  FETCH_TIMEOUT_SECONDS: positiveInt(20),
+  FETCH_COOLDOWN_SECONDS: positiveInt(30),
   COOLDOWN_SECONDS: positiveInt(5),
   FEEDBACK_FILE: z.string().trim().default('feedback.jsonl'),
   ENTITIES_FILE: z.string().trim().default('data/entities.json'),
@@ -77,6 +82,16 @@ const envSchema = z.object({
 });
 
 export type Env = z.infer<typeof envSchema>;
+
+/** Sent with every fetched link: names the bot and what it does, so a site owner can tell it from a crawler. */
+export const FETCH_USER_AGENT = 'corpus-citation-bot/0.1 (fetches a page a server administrator added to its document corpus; one request per link)';
+
+function listOf(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0);
+}
 
 export interface Config {
   corpusDir: string;
@@ -107,12 +122,25 @@ export interface Config {
     askThreads: 'auto' | 'off';
     /** Read plain messages (replies, thread messages): needs the privileged Message Content intent. */
     messageContent: boolean;
+    /** The servers this bot serves (DISCORD_GUILD_IDS); empty: every server it is in. */
+    guildIds: string[];
   };
   uploads: {
     /** Largest file `/add` accepts (MAX_UPLOAD_MB). */
     maxBytes: number;
     /** One more origin `/add` may download attachments from besides Discord's CDN hosts (tests: a local fake). */
     cdnBase: string | undefined;
+  };
+  /** Documents added by link (/add url:, "Add to corpus", npm run add). */
+  fetch: {
+    /** Origins let through the address and port checks (FETCH_ALLOW_ORIGINS): for tests against a local server only. */
+    allowOrigins: string[];
+    /** Ports a link may name (FETCH_PORTS, default 80 and 443). */
+    ports: number[];
+    timeoutMs: number;
+    /** Per user, between two links added from Discord. */
+    cooldownSeconds: number;
+    userAgent: string;
   };
   entitiesFile: string;
   evalDir: string;
@@ -177,6 +205,20 @@ export function loadConfig(
   if (e.DISCORD_CDN_BASE && !/^https?:\/\//i.test(e.DISCORD_CDN_BASE)) {
     problems.push('DISCORD_CDN_BASE: must be an http:// or https:// URL such as http://127.0.0.1:8081');
   }
+  const guildIds = listOf(e.DISCORD_GUILD_IDS);
+  for (const id of guildIds) if (!/^\d{15,21}$/.test(id)) problems.push(`DISCORD_GUILD_IDS: "${id.slice(0, 40)}" is not a server id (a 17–20 digit number; separate several with commas)`);
+  const allowOrigins: string[] = [];
+  for (const origin of listOf(e.FETCH_ALLOW_ORIGINS)) {
+    const parsed = URL.canParse(origin) ? new URL(origin) : null;
+    if (!parsed || !/^https?:$/.test(parsed.protocol) || parsed.username || parsed.password || parsed.pathname !== '/' || parsed.search) {
+      problems.push(`FETCH_ALLOW_ORIGINS: "${origin.slice(0, 80)}" is not an origin such as http://127.0.0.1:8080 (scheme, host and port only)`);
+    } else allowOrigins.push(parsed.origin);
+  }
+  const ports = listOf(e.FETCH_PORTS).map(Number);
+  if (ports.length === 0 || ports.some((port) => !Number.isInteger(port) || port < 1 || port > 65535)) {
+    problems.push(`FETCH_PORTS: must be port numbers separated by commas, such as 80,443; got "${e.FETCH_PORTS.slice(0, 40)}"`);
+  }
+  if (e.FETCH_TIMEOUT_SECONDS < 1 || e.FETCH_TIMEOUT_SECONDS > 120) problems.push(`FETCH_TIMEOUT_SECONDS: must be between 1 and 120, got ${e.FETCH_TIMEOUT_SECONDS}`);
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
@@ -204,8 +246,16 @@ export function loadConfig(
       watchCorpus: e.WATCH_CORPUS,
       askThreads: e.ASK_THREADS,
       messageContent: e.DISCORD_MESSAGE_CONTENT,
+      guildIds,
     },
     uploads: { maxBytes: e.MAX_UPLOAD_MB * 1024 * 1024, cdnBase: e.DISCORD_CDN_BASE },
+    fetch: {
+      allowOrigins,
+      ports,
+      timeoutMs: e.FETCH_TIMEOUT_SECONDS * 1000,
+      cooldownSeconds: e.FETCH_COOLDOWN_SECONDS,
+      userAgent: FETCH_USER_AGENT,
+    },
     entitiesFile: resolve(e.ENTITIES_FILE),
     evalDir: resolve(e.EVAL_DIR),
     store: { kind: e.STORE, databaseUrl: e.DATABASE_URL, poolSize: Math.max(1, e.DATABASE_POOL_SIZE) },

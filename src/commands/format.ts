@@ -63,13 +63,13 @@ export function formatTimeline(timeline: Timeline): string {
   for (const event of timeline.events) {
     const refs = citationMarks(event.citations);
     lines.push(`${event.date.padEnd(21)} ${event.status === 'planned' ? '(planned) ' : ''}${event.text} ${refs}`);
-    for (const c of event.citations) sources.set(c.n, `${c.title} · ${c.source}`);
+    for (const c of event.citations) sources.set(c.n, `${c.title} · ${c.source}${c.url ? ` · ${c.url}` : ''}`);
   }
   if (timeline.undated.length > 0) {
     lines.push('', 'Undated (the page gives no publication date to anchor them):');
     for (const event of timeline.undated) {
       lines.push(`  - ${event.text} ${citationMarks(event.citations)}`);
-      for (const c of event.citations) sources.set(c.n, `${c.title} · ${c.source}`);
+      for (const c of event.citations) sources.set(c.n, `${c.title} · ${c.source}${c.url ? ` · ${c.url}` : ''}`);
     }
   }
   if (sources.size > 0) {

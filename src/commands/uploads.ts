@@ -6,10 +6,12 @@ import { randomBytes } from 'node:crypto';
 import { link, mkdir, open, readFile, realpath, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { formatOf } from '../core/ingest/parse.js';
+import { UPLOADS_MANIFEST } from '../core/ingest/source-addresses.js';
 
 export const UPLOADS_DIR = 'uploads';
 export const TRASH_DIR = '.trash';
-const MANIFEST = '.uploads.json';
+// The loader reads the documents' addresses from this manifest too (core/ingest/source-addresses.ts).
+const MANIFEST = path.posix.basename(UPLOADS_MANIFEST);
 const MAX_NAME_LENGTH = 120;
 
 export interface UploadRecord {
@@ -21,6 +23,12 @@ export interface UploadRecord {
   originalName: string;
   sha256: string;
   bytes: number;
+  /** Documents added by link: the address citations show (the page's canonical one on the same site, else fetchedUrl). */
+  url?: string;
+  /** The link as given. */
+  requestedUrl?: string;
+  /** Where the document was found, after redirects. */
+  fetchedUrl?: string;
 }
 
 export type NameCheck = { ok: true; name: string } | { ok: false; reason: string };
@@ -95,6 +103,14 @@ export class UploadStore {
     await rename(temporary, path.join(this.uploadsDir, MANIFEST));
   }
 
+  /** The upload added from this address (as given, as fetched, or as cited), if any. */
+  async sourceOfAddress(address: string): Promise<string | null> {
+    for (const [source, record] of Object.entries(await this.records())) {
+      if (record.url === address || record.requestedUrl === address || record.fetchedUrl === address) return source;
+    }
+    return null;
+  }
+
   async exists(source: string): Promise<boolean> {
     try {
       await stat(path.join(this.corpusDir, source));
@@ -117,16 +133,25 @@ export class UploadStore {
     let replaced: string | null = null;
     try {
       if (options.replace && (await this.exists(source))) replaced = await this.trash(source);
-      await link(temporary, target);
+      // The record lands before the file: a re-index that starts in between must already see the document's address.
+      const records = await this.records();
+      const before = records[source];
+      records[source] = record;
+      await this.saveRecords(records);
+      try {
+        await link(temporary, target);
+      } catch (error) {
+        if (before) records[source] = before;
+        else delete records[source];
+        await this.saveRecords(records);
+        throw error;
+      }
     } catch (error) {
       if (errorCode(error) === 'EEXIST') throw new UploadConflict(source);
       throw error;
     } finally {
       await unlink(temporary).catch(() => undefined);
     }
-    const records = await this.records();
-    records[source] = record;
-    await this.saveRecords(records);
     return { source, replaced };
   }
 

@@ -104,6 +104,8 @@ export interface TimelineCitation {
   n: number;
   source: string;
   title: string;
+  /** The document's address, for documents that have one (added by link, or a page naming its own); absent otherwise. */
+  url?: string;
   quote: string;
   start: number;
   end: number;

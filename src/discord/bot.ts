@@ -5,9 +5,10 @@ import type { BotServices } from '../commands/types.js';
 import { requireDiscordToken, type Config } from '../config.js';
 import type { Timeline } from '../core/types.js';
 import type { AppLogger } from '../logging.js';
-import { commands } from './commands/index.js';
+import { commands, messageCommands } from './commands/index.js';
 import { Cooldowns } from './cooldown.js';
 import { FeedbackLog } from './feedback.js';
+import { GuildScope } from './guild-scope.js';
 import { STOPPING_MESSAGE } from './messages.js';
 import { recentStore } from './recent-store.js';
 import { NO_MENTIONS } from './render/limits.js';
@@ -56,7 +57,8 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     feedback: new FeedbackLog(config.discord.feedbackFile),
     conversations: new ConversationStore(),
   };
-  const router = createRouter(commands, context);
+  const router = createRouter(commands, context, messageCommands);
+  const scope = new GuildScope(config.discord.guildIds, logger);
   const inFlight = new Set<Promise<void>>();
   let stopping = false;
 
@@ -69,11 +71,15 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       }
       return;
     }
+    if (!scope.serves(interaction.guildId)) {
+      scope.refuse(interaction).catch((error: unknown) => logger.debug({ err: describeError(error) }, 'could not send the not-served notice'));
+      return;
+    }
     const task = router.handle(interaction).finally(() => inFlight.delete(task));
     inFlight.add(task);
   });
   client.on(Events.MessageCreate, (message) => {
-    if (stopping) return;
+    if (stopping || !scope.serves(message.guildId)) return;
     const task = handleMessage(message, context)
       .catch((error: unknown) => logger.error({ err: describeError(error) }, 'message handling failed'))
       .finally(() => inFlight.delete(task));
@@ -113,6 +119,8 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     { user: client.user?.tag, applicationId, guilds: client.guilds.cache.size, commands: commands.map((c) => c.data.name) },
     'discord bot ready',
   );
+  scope.noteGuilds(client.guilds.cache.keys());
+  client.on(Events.GuildCreate, (guild) => scope.noteGuilds([guild.id]));
   logger.info(
     {
       threads: config.discord.askThreads,

@@ -1,5 +1,5 @@
 // Checks shared by several commands; each answers the user itself and returns false when the command must stop.
-import { MessageFlags, PermissionFlagsBits, type ChatInputCommandInteraction } from 'discord.js';
+import { MessageFlags, PermissionFlagsBits, type ChatInputCommandInteraction, type CommandInteraction } from 'discord.js';
 import { cooldownMessage } from './messages.js';
 import { NO_MENTIONS } from './render/limits.js';
 import type { CommandContext } from './types.js';
@@ -12,11 +12,11 @@ export async function passCooldown(interaction: ChatInputCommandInteraction, con
 }
 
 /** Default permissions only hide a command; a server can grant it to anyone, so check again when it runs. */
-export async function isAdministrator(interaction: ChatInputCommandInteraction, context: CommandContext): Promise<boolean> {
+export async function isAdministrator(interaction: CommandInteraction, context: CommandContext): Promise<boolean> {
   if (interaction.inGuild() && interaction.memberPermissions?.has(PermissionFlagsBits.Administrator)) return true;
   context.logger.warn({ command: interaction.commandName, userId: interaction.user.id, guildId: interaction.guildId }, 'refused: not an administrator');
   await interaction.reply({
-    content: `Only server administrators can run \`/${interaction.commandName}\`.`,
+    content: `Only server administrators can run ${interaction.isChatInputCommand() ? `\`/${interaction.commandName}\`` : `“${interaction.commandName}”`}.`,
     flags: MessageFlags.Ephemeral,
     allowedMentions: NO_MENTIONS,
   });

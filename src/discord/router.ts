@@ -1,10 +1,11 @@
-// Routes interactions to command modules: slash commands by name, buttons by custom_id prefix, autocomplete.
+// Routes interactions to command modules: slash and message context-menu commands by name, buttons by custom_id
+// prefix, autocomplete.
 // One try/catch: the user gets a short private message, the log gets the details (never a token).
 import { MessageFlags, type Interaction, type RepliableInteraction } from 'discord.js';
 import { parseCustomId } from './custom-id.js';
 import { errorMessage } from './messages.js';
 import { NO_MENTIONS } from './render/limits.js';
-import type { CommandContext, SlashCommand } from './types.js';
+import type { CommandContext, MessageCommand, SlashCommand } from './types.js';
 
 export interface Router {
   handle(interaction: Interaction): Promise<void>;
@@ -34,7 +35,7 @@ export function describeError(error: unknown): Record<string, unknown> {
 
 function describe(interaction: Interaction): Record<string, unknown> {
   const where = { interactionId: interaction.id, userId: interaction.user.id, guildId: interaction.guildId };
-  if (interaction.isChatInputCommand() || interaction.isAutocomplete()) return { ...where, command: interaction.commandName };
+  if (interaction.isChatInputCommand() || interaction.isAutocomplete() || interaction.isMessageContextMenuCommand()) return { ...where, command: interaction.commandName };
   if (interaction.isButton()) return { ...where, customId: interaction.customId };
   return where;
 }
@@ -45,12 +46,13 @@ async function sendPrivate(interaction: RepliableInteraction, content: string): 
   else await interaction.reply(payload);
 }
 
-export function createRouter(list: readonly SlashCommand[], context: CommandContext): Router {
+export function createRouter(list: readonly SlashCommand[], context: CommandContext, menus: readonly MessageCommand[] = []): Router {
   const byName = new Map<string, SlashCommand>();
   for (const command of list) {
     if (byName.has(command.data.name)) throw new Error(`Two commands are named "${command.data.name}"`);
     byName.set(command.data.name, command);
   }
+  const menuByName = new Map(menus.map((command) => [command.data.name, command]));
   const { logger } = context;
 
   return {
@@ -66,10 +68,18 @@ export function createRouter(list: readonly SlashCommand[], context: CommandCont
         }
         return;
       }
-      if (!interaction.isChatInputCommand() && !interaction.isButton()) return;
+      if (!interaction.isChatInputCommand() && !interaction.isButton() && !interaction.isMessageContextMenuCommand()) return;
 
       try {
-        if (interaction.isChatInputCommand()) {
+        if (interaction.isMessageContextMenuCommand()) {
+          const command = menuByName.get(interaction.commandName);
+          if (!command) {
+            logger.warn(where, 'unknown context-menu command (stale registration?)');
+            await sendPrivate(interaction, 'I do not know that command any more. Commands may have been updated; try again shortly.');
+            return;
+          }
+          await command.execute(interaction, context);
+        } else if (interaction.isChatInputCommand()) {
           const command = byName.get(interaction.commandName);
           if (!command) {
             logger.warn(where, 'unknown command (stale registration?)');

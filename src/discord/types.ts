@@ -3,7 +3,9 @@ import type {
   AutocompleteInteraction,
   ButtonInteraction,
   ChatInputCommandInteraction,
+  MessageContextMenuCommandInteraction,
   RESTPostAPIChatInputApplicationCommandsJSONBody,
+  RESTPostAPIContextMenuApplicationCommandsJSONBody,
 } from 'discord.js';
 import type { BotServices } from '../commands/types.js';
 import type { Config } from '../config.js';
@@ -46,4 +48,10 @@ export interface SlashCommand {
   autocomplete?(interaction: AutocompleteInteraction, context: CommandContext): Promise<void>;
   /** Handlers for buttons whose custom_id starts with `<name>:<action>:`. */
   buttons?: Readonly<Record<string, ButtonHandler>>;
+}
+
+/** A message context-menu command (right-click a message → Apps). */
+export interface MessageCommand {
+  data: { readonly name: string; toJSON(): RESTPostAPIContextMenuApplicationCommandsJSONBody };
+  execute(interaction: MessageContextMenuCommandInteraction, context: CommandContext): Promise<void>;
 }

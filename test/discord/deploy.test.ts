@@ -43,7 +43,7 @@ describe('deploy-commands', () => {
   it('registers globally, or in one guild when asked', async () => {
     const config = loadConfig({}, env({ DISCORD_TOKEN: 'tok', DISCORD_CLIENT_ID: fake.applicationId }), { dotenvPath: false });
     const global = await deployCommands(config);
-    expect(global).toEqual({ scope: 'global', names: ['ask', 'timeline', 'sources', 'add', 'remove', 'reindex', 'report', 'help'] });
+    expect(global).toEqual({ scope: 'global', names: ['ask', 'timeline', 'sources', 'add', 'remove', 'reindex', 'report', 'help', 'Add to corpus'] });
     const guild = await deployCommands(config, { guildId: fake.guildId });
     expect(guild.scope).toBe('guild');
     const puts = fake.calls.filter((c) => c.method === 'PUT');
@@ -62,7 +62,7 @@ describe('deploy-commands', () => {
 
   it('the script: --guild registers there; missing settings or a REST failure exit non-zero', async () => {
     const ok = await script(['--guild', fake.guildId], { DISCORD_TOKEN: 'secret-token-123', DISCORD_CLIENT_ID: fake.applicationId });
-    expect(ok.stdout).toMatch(new RegExp(`Registered 8 commands in guild ${fake.guildId}`));
+    expect(ok.stdout).toMatch(new RegExp(`Registered 9 commands in guild ${fake.guildId}: /ask, .*, /help, “Add to corpus”`));
     expect(ok.code).toBe(0);
 
     const missing = await script([], {});

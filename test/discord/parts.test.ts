@@ -121,13 +121,17 @@ describe('small parts', () => {
 
 describe('command definitions', () => {
   it('one module per command, unique names, /reindex hidden from non-admins', () => {
-    const definitions = commandDefinitions();
-    expect(definitions.map((d) => d.name)).toEqual(['ask', 'timeline', 'sources', 'add', 'remove', 'reindex', 'report', 'help']);
+    const all = commandDefinitions();
+    expect(all.map((d) => d.name)).toEqual(['ask', 'timeline', 'sources', 'add', 'remove', 'reindex', 'report', 'help', 'Add to corpus']);
+    // The message context-menu command: type 3, no description or options, hidden from non-admins like /add.
+    expect(all.at(-1)).toMatchObject({ name: 'Add to corpus', type: 3, default_member_permissions: '8' });
+    const definitions = all.filter((d) => 'options' in d || 'description' in d).map((d) => d as Extract<typeof d, { description: string }>);
     expect(new Set(commands.map((c) => c.data.name)).size).toBe(commands.length);
     expect(definitions.find((d) => d.name === 'reindex')!.default_member_permissions).toBe('8');
     for (const name of ['add', 'remove', 'report']) expect(definitions.find((d) => d.name === name)!.default_member_permissions).toBe('8');
     const add = definitions.find((d) => d.name === 'add')!;
     expect(add.options?.filter((o) => o.type === 11).map((o) => o.name)).toEqual(['file', 'file2', 'file3', 'file4', 'file5']);
+    expect(add.options?.find((o) => o.name === 'url')).toMatchObject({ type: 3 });
     const timeline = definitions.find((d) => d.name === 'timeline')!;
     expect(timeline.options?.[0]).toMatchObject({ name: 'entities', autocomplete: true, required: true });
   });

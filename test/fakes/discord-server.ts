@@ -31,6 +31,8 @@ export interface InteractionOptions {
   resolved?: Record<string, unknown>;
   /** The channel the command runs in (default: the text channel); a thread id sends the thread as `channel`. */
   channelId?: string;
+  /** The server it comes from (default: the fake's one guild), e.g. a server the bot does not serve. */
+  guildId?: string;
 }
 
 /** A user's message, as MESSAGE_CREATE carries it. */
@@ -518,7 +520,7 @@ export class FakeDiscord {
       type,
       token,
       version: 1,
-      guild_id: this.guildId,
+      guild_id: options.guildId ?? this.guildId,
       channel_id: channelId,
       channel: this.threads.get(channelId) ?? { id: this.channelId, type: 0, guild_id: this.guildId, name: 'general' },
       member: {
@@ -549,6 +551,37 @@ export class FakeDiscord {
 
   autocomplete(name: string, options: CommandOption[], as: InteractionOptions = {}): SentInteraction {
     return this.sendInteraction(4, { data: { id: snowflake(), name, type: 1, guild_id: this.guildId, options } }, as);
+  }
+
+  /**
+   * A message context-menu command ("Apps" on a message): `data.type` 3, the message in `data.resolved.messages`,
+   * as Discord sends it. The message is written by `author` with `content`, `attachments` and link-preview `embeds`.
+   */
+  messageCommand(
+    name: string,
+    message: { content: string; attachments?: unknown[]; embeds?: unknown[]; author?: FakeUser },
+    as: InteractionOptions = {},
+  ): SentInteraction {
+    const author = message.author ?? { id: snowflake(), username: 'sharer' };
+    const target = {
+      id: snowflake(),
+      channel_id: as.channelId ?? this.channelId,
+      author: { id: author.id, username: author.username, discriminator: '0', global_name: author.username, avatar: null },
+      content: message.content,
+      timestamp: new Date().toISOString(),
+      edited_timestamp: null,
+      tts: false,
+      mention_everyone: false,
+      mentions: [],
+      mention_roles: [],
+      attachments: message.attachments ?? [],
+      embeds: message.embeds ?? [],
+      components: [],
+      pinned: false,
+      flags: 0,
+      type: 0,
+    };
+    return this.sendInteraction(2, { data: { id: snowflake(), name, type: 3, guild_id: as.guildId ?? this.guildId, target_id: target.id, resolved: { messages: { [target.id]: target } } } }, as);
   }
 
   /** A click on a button of `message` (e.g. originalMessage(...) of an earlier interaction). */

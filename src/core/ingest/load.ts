@@ -9,6 +9,7 @@ import { IngestError, isIngestError, MAX_FILE_BYTES, tooLargeReason } from './in
 import { boilerplateKey, isShortLine } from './patterns.js';
 import { DocumentExtractor } from './extract/extractor.js';
 import { formatOf, isBinaryFormat, parseAnyDocument, parseDocument, sha256, unsupportedReason } from './parse.js';
+import { readSourceAddresses, withSourceAddress } from './source-addresses.js';
 
 export interface LoadCorpusResult {
   documents: CleanDocument[];
@@ -344,6 +345,8 @@ export async function loadCorpus(corpusDir: string, options: LoadCorpusOptions =
   const documents: CleanDocument[] = [];
   const scan: ScannedFile[] = [];
   const firstByText = new Map<string, string>();
+  // Documents added by link carry the address they came from (uploads manifest).
+  const addresses = await readSourceAddresses(root);
   let ownExtractor: DocumentExtractor | null = null;
   const extractor = (): DocumentExtractor => options.extractor ?? (ownExtractor ??= new DocumentExtractor());
   try {
@@ -373,6 +376,7 @@ export async function loadCorpus(corpusDir: string, options: LoadCorpusOptions =
         skipped.push({ path: file.source, reason });
         continue;
       }
+      doc = withSourceAddress(doc, addresses.get(file.source));
       // Same article under two names: keep the first in sorted order so answers cite one stable source.
       const textHash = knownTextHash ?? sha256(doc.text);
       const first = firstByText.get(textHash);

@@ -189,8 +189,6 @@ function assembleDocument(source: string, bytes: Uint8Array, format: DocumentFor
   const title = (meta.title && collapse(meta.title)) || titleFromText(text);
   const publishedAt = meta.date?.iso ?? null;
   const url = meta.url;
-  // Page starts are part of the content: the same text paginated differently must re-index its page numbers.
-  const identity = pageStarts ? [title, publishedAt, url, pageStarts] : [title, publishedAt, url];
   return {
     source,
     title,
@@ -201,9 +199,17 @@ function assembleDocument(source: string, bytes: Uint8Array, format: DocumentFor
     format,
     text,
     fileHash: sha256(bytes),
-    contentHash: sha256(`${JSON.stringify(identity)}\n${text}`),
+    contentHash: contentHashOf({ title, publishedAt, url, text, pageStarts }),
     ...(pageStarts ? { pageStarts } : {}),
   };
+}
+
+/** What decides whether a document must be re-chunked: its text and the metadata its chunks are cited with. */
+export function contentHashOf(doc: { title: string; publishedAt: string | null; url: string | null; text: string; pageStarts?: number[] | undefined }): string {
+  const { title, publishedAt, url, text, pageStarts } = doc;
+  // Page starts are part of the content: the same text paginated differently must re-index its page numbers.
+  const identity = pageStarts ? [title, publishedAt, url, pageStarts] : [title, publishedAt, url];
+  return sha256(`${JSON.stringify(identity)}\n${text}`);
 }
 
 /** Metadata titles that name a file or a template rather than the document. */

@@ -181,7 +181,7 @@ function documentCandidates(
     const base = {
       text: collapse(sentence.text),
       tokens: null,
-      citations: [{ source: doc.source, title: doc.title, quote: sentence.text, start: sentence.start, end: sentence.end }],
+      citations: [{ source: doc.source, title: doc.title, ...(doc.url ? { url: doc.url } : {}), quote: sentence.text, start: sentence.start, end: sentence.end }],
       order: docIndex * 1e9 + sentence.start,
     };
     const resolved = mentions.filter((m) => m.value !== null);

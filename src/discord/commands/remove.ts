@@ -1,4 +1,5 @@
-// /remove (administrators): move a document to the corpus trash and re-index; the source autocompletes.
+// /remove (administrators): move a document to the corpus trash and re-index; the source autocompletes, and a document
+// added by link can be named by its address.
 import {
   InteractionContextType,
   MessageFlags,
@@ -19,7 +20,7 @@ import type { CommandContext } from '../types.js';
 export const data = new SlashCommandBuilder()
   .setName('remove')
   .setDescription('Remove a document from the corpus (moved to the trash; administrators)')
-  .addStringOption((option) => option.setName('source').setDescription('The document (file path)').setRequired(true).setAutocomplete(true).setMaxLength(500))
+  .addStringOption((option) => option.setName('source').setDescription('The document: its file path, or the address it was added from').setRequired(true).setAutocomplete(true).setMaxLength(500))
   .setDefaultMemberPermissions(PermissionFlagsBits.Administrator)
   .setContexts(InteractionContextType.Guild);
 

@@ -13,7 +13,13 @@ export function sourceInfoLine(info: SourceInfo): string {
   const chunks = `${info.chunks} chunk${info.chunks === 1 ? '' : 's'}`;
   // A user mention renders as the name; allowed_mentions keeps it from pinging anyone.
   const added = info.addedBy && /^\d{5,25}$/.test(info.addedBy) ? ` · added by <@${info.addedBy}> ${day(info.addedAt ?? '')}` : '';
-  return `**${literal(truncate(oneLine(info.title || info.source), 100))}** · ${info.publishedAt ?? 'undated'} · ${chunks} · indexed ${day(info.indexedAt)}${added} · ${code(truncate(info.source, 120))}`;
+  // Documents added by link show where they came from, the domain beside the link as in /ask's sources.
+  let host: string | null = null;
+  if (info.url && info.url.length <= 300 && /^https?:\/\/\S+$/.test(info.url)) host = URL.canParse(info.url) ? new URL(info.url).hostname : null;
+  const title = literal(truncate(oneLine(info.title || info.source), 100));
+  // The masked link is followed at once by its real domain, as the hostile-text tests require of every masked link.
+  const shown = host && info.url ? `[${title.replace(/[[\]]/g, '')}](${info.url.replace(/\)/g, '%29')}) (${literal(host)})` : `**${title}**`;
+  return `${shown} · ${info.publishedAt ?? 'undated'} · ${chunks} · indexed ${day(info.indexedAt)}${added} · ${code(truncate(info.source, 120))}`;
 }
 
 /** The indexed documents, newest first as given; what does not fit is counted, with a hint to filter. */
@@ -63,7 +69,7 @@ export function renderHelp(info: HelpInfo): RenderedMessage {
           '`/ask question:` a question; add `private:True` to see the answer alone. Follow up in the thread it opens, by replying to an answer, or with `@bot question`',
           '`/timeline entities:` e.g. `japan korea`: dated events involving all of them (`any:True` for any)',
           '`/sources [query]` the indexed documents',
-          '`/add file:` (administrators) add .pdf, .docx, .txt, .md or .html files; `/remove source:` moves one to the trash',
+          '`/add file:` or `/add url:` (administrators) add .pdf, .docx, .txt, .md or .html files, or a linked article; right-click a message → Apps → **Add to corpus** adds its links and files; `/remove source:` moves one to the trash',
           '`/reindex` (administrators) pick up new or changed files; `/report` what the documents could not answer',
         ].join('\n'),
       },

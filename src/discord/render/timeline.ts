@@ -2,6 +2,7 @@
 import { ButtonStyle, ComponentType, type APIEmbed } from 'discord.js';
 import type { Timeline, TimelineCitation } from '../../core/types.js';
 import { customId } from '../custom-id.js';
+import { sourceLine } from './answer.js';
 import { LIMITS } from './limits.js';
 import { COLORS, type RenderedMessage } from './message.js';
 import { literal, oneLine, packLines, truncate } from './text.js';
@@ -88,7 +89,8 @@ function legend(citations: readonly TimelineCitation[]): APIEmbed['fields'] {
   for (const citation of citations) if (!byNumber.has(citation.n)) byNumber.set(citation.n, citation);
   const lines = [...byNumber.values()]
     .sort((a, b) => a.n - b.n)
-    .map((c) => `**[${c.n}]** ${literal(truncate(oneLine(c.title || c.source), 90))} · \`${truncate(c.source, 100).replace(/`/g, 'ˋ')}\``);
+    // A document with an address gets a clickable title with its domain beside it, as in /ask's sources.
+    .map((c) => (c.url ? sourceLine({ n: c.n, title: c.title, source: c.source, url: c.url, page: null }) : `**[${c.n}]** ${literal(truncate(oneLine(c.title || c.source), 90))} · \`${truncate(c.source, 100).replace(/`/g, 'ˋ')}\``));
   if (lines.length === 0) return [];
   const { blocks, omitted } = packLines(lines, 980, 2);
   if (omitted > 0) blocks[blocks.length - 1] += `\n…and ${omitted} more`;

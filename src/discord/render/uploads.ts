@@ -30,14 +30,16 @@ export function renderAddResult(result: AddResult): string {
   for (const doc of result.added) {
     const date = doc.publishedAt ? `${doc.publishedAt} (${doc.dateProvenance ?? 'detected'})` : 'no date found';
     const replaced = doc.replaced ? ' · replaced the previous upload (now in .trash)' : '';
-    lines.push(`• ${code(truncate(doc.source, 100))} — **${literal(truncate(oneLine(doc.title), 100))}** · ${date} · ${doc.chunks} chunk${doc.chunks === 1 ? '' : 's'}${replaced}`);
+    // <…> keeps Discord from unfurling the address into a preview of its own.
+    const address = doc.url && doc.url.length <= 300 && /^https?:\/\/\S+$/.test(doc.url) ? ` · <${doc.url}>` : '';
+    lines.push(`• ${code(truncate(doc.source, 100))} — **${literal(truncate(oneLine(doc.title), 100))}** · ${date} · ${doc.chunks} chunk${doc.chunks === 1 ? '' : 's'}${address}${replaced}`);
   }
   for (const dup of result.duplicates) lines.push(`⏭️ ${code(truncate(dup.name, 80))} already indexed as ${code(truncate(dup.source, 100))}: nothing written.`);
   for (const refused of result.refused) lines.push(`⚠️ ${code(truncate(refused.name, 80))} skipped: ${truncate(oneLine(refused.reason), 200)}`);
   for (const file of result.pending) lines.push(`🕒 ${code(truncate(file.name, 80))} stored as ${code(truncate(file.source, 100))}; the next re-index will add it.`);
   if (result.busy) lines.push('⏳ Another re-index kept running; the new files are stored and will be picked up by the next one (`/reindex`).');
   else if (result.reindex) lines.push(`Index: ${result.reindex.chunks} passages · ${result.reindex.embedded} embedded · ${(result.reindex.ms / 1000).toFixed(1)} s`);
-  if (lines.length === 0) lines.push('Nothing to add: attach one or more .txt, .md, .html, .pdf or .docx files.');
+  if (lines.length === 0) lines.push('Nothing to add: give a link, or attach one or more .txt, .md, .html, .pdf or .docx files.');
   return fit(lines);
 }
 

@@ -42,6 +42,12 @@ export function parameterGrid(base: ExtractiveParameters = DEFAULT_EXTRACTIVE_PA
   return out;
 }
 
+/**
+ * The parameters before this round, with its new caps off: where the points tie, the one closest to them wins. Not
+ * the committed parameters — those are chosen on every item, held-out folds included, and would leak them back.
+ */
+const PREVIOUS_ROUND: ExtractiveParameters = { ...DEFAULT_EXTRACTIVE_PARAMETERS, minEvidence: 0.5, nearRatio: 0.6, vectorFloor: 0.65, maxUnexplainedTyped: 1, maxUnexplained: 1 };
+
 export function runPoint(prepared: readonly PreparedItem[], parameters: ExtractiveParameters): QaItemResult[] {
   return prepared.map((p) => {
     const answer = answerExtractively(p.item.question, p.passages, p.documents, p.evidence, { parameters });
@@ -93,10 +99,14 @@ function bestPoint(points: readonly GridPoint[], include: (i: number) => boolean
     return proof;
   });
   const topProof = Math.max(...proofs.filter((_, index) => scores[index] === top));
+  // Then the point closest to the previous round's: a fold that cannot tell two values apart keeps the one in use
+  // (added when the web pages alone could not tell nearRatio 0.6 from 0.75, and chose the one that cost the seeds).
+  const moved = points.map((point) => changedFrom(point.parameters, PREVIOUS_ROUND));
+  const leastMoved = Math.min(...moved.filter((_, index) => scores[index] === top && proofs[index] === topProof));
   let best: GridPoint | undefined;
   let bestNeighbourhood = -Infinity;
   points.forEach((point, index) => {
-    if (scores[index] !== top || proofs[index] !== topProof) return;
+    if (scores[index] !== top || proofs[index] !== topProof || moved[index] !== leastMoved) return;
     let sum = 0;
     let count = 0;
     points.forEach((other, j) => {
@@ -119,12 +129,16 @@ function flat(p: ExtractiveParameters): number[] {
   return [p.minEvidence, p.nearRatio, p.vectorFloor, p.minPredicate, p.documentCredit, p.nearWindow, p.maxUnexplainedTyped, p.maxUnexplained, ...Object.values(p.weights)];
 }
 
-function differsInOne(a: ExtractiveParameters, b: ExtractiveParameters): boolean {
+function changedFrom(a: ExtractiveParameters, b: ExtractiveParameters): number {
   const x = flat(a);
   const y = flat(b);
   let differences = 0;
   for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) differences += 1;
-  return differences === 1;
+  return differences;
+}
+
+function differsInOne(a: ExtractiveParameters, b: ExtractiveParameters): boolean {
+  return changedFrom(a, b) === 1;
 }
 
 export function crossValidate(prepared: readonly PreparedItem[], options: { folds?: number; grid?: ExtractiveParameters[] } = {}): CrossValidation {

@@ -64,7 +64,7 @@ export const DEFAULT_EXTRACTIVE_PARAMETERS: ExtractiveParameters = {
   nearWindow: 14,
   farTypeShare: 0.3,
   maxUnexplainedTyped: 1,
-  maxUnexplained: 1,
+  maxUnexplained: 0.5,
   secondRatio: 0.85,
   secondCoverage: 0.3,
   weights: { lexical: 0.4, predicate: 0.2, context: 0.15, semantic: 0.3, type: 0.15, speaker: 0.2, passage: 0.03, rank: 0.04, caption: 0.2, echo: 0.2 },

@@ -8,7 +8,7 @@ import { decodeBytes } from './decode.js';
 import { IngestError, isIngestError, MAX_FILE_BYTES, tooLargeReason } from './ingest-error.js';
 import { boilerplateKey, isShortLine } from './patterns.js';
 import { DocumentExtractor } from './extract/extractor.js';
-import { formatOf, isBinaryFormat, parseAnyDocument, parseDocument, sha256, unsupportedReason } from './parse.js';
+import { formatOf, sha256, unsupportedReason } from './parse.js';
 
 export interface LoadCorpusResult {
   documents: CleanDocument[];
@@ -46,8 +46,6 @@ export interface ScannedFile {
 
 /** A file modified this recently may change again within the same timestamp tick: its stat is not trusted. */
 const RACY_MS = 2000;
-/** Boilerplate keys are normalised short lines (≤ 100 characters, see `isShortLine`; lower-casing can lengthen a few): longer keys can never be in the set. */
-const MAX_KEY_LENGTH = 300;
 
 /**
  * Bump when parsing or cleaning gives different documents for the same bytes: documents stored by another revision
@@ -71,7 +69,10 @@ export interface LoadCorpusOptions {
      */
     scan?: ReadonlyMap<string, ScannedFile>;
   };
-  /** Parses PDF and Word files off the event loop; by default one is started (and ended) for this load. */
+  /**
+   * Parses every file off the event loop, under its time and memory limits; by default one is started (and ended)
+   * for this load.
+   */
   extractor?: DocumentExtractor;
 }
 
@@ -217,42 +218,6 @@ function crossDocumentLines(files: ReadonlyArray<{ fileHash: string; lineKeys: r
   return lines;
 }
 
-/** The boilerplate set as a parse sees it, noting every key the parse looks up. */
-class ConsultedLines implements ReadonlySet<string> {
-  readonly consulted = new Set<string>();
-
-  constructor(private readonly lines: ReadonlySet<string>) {}
-
-  has(key: string): boolean {
-    if (key.length <= MAX_KEY_LENGTH) this.consulted.add(key);
-    return this.lines.has(key);
-  }
-
-  get size(): number {
-    return this.lines.size;
-  }
-
-  forEach(callback: (value: string, key: string, set: ReadonlySet<string>) => void): void {
-    this.lines.forEach((line) => callback(line, line, this));
-  }
-
-  entries(): SetIterator<[string, string]> {
-    return this.lines.entries();
-  }
-
-  keys(): SetIterator<string> {
-    return this.lines.keys();
-  }
-
-  values(): SetIterator<string> {
-    return this.lines.values();
-  }
-
-  [Symbol.iterator](): SetIterator<string> {
-    return this.lines.values();
-  }
-}
-
 type FileState =
   | { ok: true; source: string; absolute: string; bytes: Uint8Array | null; size: number; mtimeMs: number; ino: number; fileHash: string; lineKeys: string[] | null; cached: ScannedFile | null }
   | { ok: false; source: string; reason: string };
@@ -366,7 +331,7 @@ export async function loadCorpus(corpusDir: string, options: LoadCorpusOptions =
           // Unknown for documents stored before parses were observed: any change of the lines re-parses them.
           consulted = knownConsulted;
         } else {
-          ({ doc, consulted } = await parseRecorded(file, await bytesOf(file), boilerplateLines, extractor));
+          ({ doc, consulted } = await parseRecorded(file, await bytesOf(file), sortedLines, extractor));
         }
       } catch (error) {
         const reason = isIngestError(error) ? error.reason : `could not parse: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`;
@@ -402,19 +367,16 @@ async function bytesOf(file: Extract<FileState, { ok: true }>): Promise<Uint8Arr
   return read.bytes;
 }
 
+/** Parses a file in the worker: its document, and the boilerplate keys the parse looked up. */
 async function parseRecorded(
   file: { source: string },
   bytes: Uint8Array,
-  boilerplateLines: ReadonlySet<string>,
+  boilerplateLines: readonly string[],
   extractor: () => DocumentExtractor,
 ): Promise<{ doc: CleanDocument; consulted: string[] }> {
-  const lines = new ConsultedLines(boilerplateLines);
-  const format = formatOf(file.source);
-  const doc =
-    format && isBinaryFormat(format)
-      ? await parseAnyDocument(file.source, bytes, { boilerplateLines: lines, extractor: extractor() })
-      : parseDocument(file.source, bytes, { boilerplateLines: lines });
-  return { doc, consulted: [...lines.consulted] };
+  const outcome = await extractor().parse(file.source, bytes, boilerplateLines);
+  if (!outcome.ok) throw new IngestError(file.source, outcome.reason);
+  return outcome.value;
 }
 
 function sameLines(a: readonly string[], b: readonly string[]): boolean {

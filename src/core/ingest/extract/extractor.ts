@@ -1,38 +1,10 @@
 // Host side of the parser worker (worker.mjs): one job at a time, each under a deadline. A job that runs too long or
-// exhausts the worker's heap ends the worker (the next job gets a fresh one) and becomes a one-line reason.
+// exhausts the worker's heap ends the worker (the next job gets a fresh one) and becomes a one-line reason. Every
+// file is parsed there, whatever its format (`parse`): the caller's event loop only waits for the reply.
 import { Worker } from 'node:worker_threads';
+import type { BinaryExtractor, DocumentParser, DocxExtraction, ExtractionOutcome, ParsedFile, PdfExtraction } from './types.js';
 
-export interface PdfTextItem {
-  str: string;
-  /** Baseline position in PDF points from the page's bottom-left corner. */
-  x: number;
-  y: number;
-  width: number;
-  size: number;
-}
-
-export interface PdfPageText {
-  width: number;
-  height: number;
-  items: PdfTextItem[];
-}
-
-export interface PdfExtraction {
-  pageCount: number;
-  title: string | null;
-  /** The raw `CreationDate` of the document information dictionary ("D:20240305…"). */
-  creationDate: string | null;
-  pages: PdfPageText[];
-}
-
-export interface DocxExtraction {
-  /** mammoth's HTML: headings, paragraphs, lists and tables. */
-  html: string;
-  /** dc:title of the core properties. */
-  title: string | null;
-  /** The cover page's "Publish Date" property, as written. */
-  publishDate: string | null;
-}
+export type { BinaryExtractor, DocumentParser, DocxExtraction, ExtractionOutcome, ParsedFile, PdfExtraction, PdfPageText, PdfTextItem } from './types.js';
 
 export interface ExtractionLimits {
   /** Wall-clock limit for one file. */
@@ -51,8 +23,6 @@ export const DEFAULT_EXTRACTION_LIMITS: ExtractionLimits = {
   maxUnzipRatio: 100,
 };
 
-export type ExtractionOutcome<T> = { ok: true; value: T } | { ok: false; reason: string };
-
 type RawPage = { width: number; height: number; items: Array<[string, number, number, number, number]> };
 type Reply = { id: number; ok: true; result: unknown } | { id: number; ok: false; reason: string };
 
@@ -60,12 +30,21 @@ const WORKER_URL = new URL('./worker.mjs', import.meta.url);
 /** Heap of the parser thread; a file that needs more is refused instead of growing the bot's memory. */
 const WORKER_HEAP_MB = 512;
 
-export class DocumentExtractor {
+export class DocumentExtractor implements BinaryExtractor, DocumentParser {
   private worker: Worker | null = null;
   private queue: Promise<unknown> = Promise.resolve();
   private nextId = 1;
+  /** The boilerplate lines the current worker holds (by identity), and the id jobs name them by. */
+  private linesSent: { lines: readonly string[]; id: number } | null = null;
+  private nextLinesId = 1;
 
   constructor(readonly limits: ExtractionLimits = DEFAULT_EXTRACTION_LIMITS) {}
+
+  /** The whole parse of one file of any format (decode, extract, clean, date) in the worker. */
+  async parse(source: string, bytes: Uint8Array, boilerplateLines: readonly string[] = []): Promise<ExtractionOutcome<ParsedFile>> {
+    const outcome = await this.run({ kind: 'parse', source, ...this.limits }, bytes, boilerplateLines);
+    return outcome.ok ? { ok: true, value: outcome.value as ParsedFile } : outcome;
+  }
 
   async pdf(bytes: Uint8Array): Promise<ExtractionOutcome<PdfExtraction>> {
     const outcome = await this.run({ kind: 'pdf', maxPages: this.limits.maxPdfPages }, bytes);
@@ -91,9 +70,9 @@ export class DocumentExtractor {
     if (worker) await worker.terminate();
   }
 
-  private run(job: Record<string, unknown>, bytes: Uint8Array): Promise<ExtractionOutcome<unknown>> {
+  private run(job: Record<string, unknown>, bytes: Uint8Array, lines?: readonly string[]): Promise<ExtractionOutcome<unknown>> {
     // One job at a time: the deadline then measures this file's parse, not a queue behind it.
-    const next = this.queue.then(() => this.runNow(job, bytes));
+    const next = this.queue.then(() => this.runNow(job, bytes, lines));
     this.queue = next.catch(() => undefined);
     return next;
   }
@@ -105,9 +84,19 @@ export class DocumentExtractor {
     return worker;
   }
 
-  private runNow(job: Record<string, unknown>, bytes: Uint8Array): Promise<ExtractionOutcome<unknown>> {
-    const worker = (this.worker ??= this.spawn());
+  private runNow(job: Record<string, unknown>, bytes: Uint8Array, lines?: readonly string[]): Promise<ExtractionOutcome<unknown>> {
+    if (!this.worker) {
+      this.worker = this.spawn();
+      this.linesSent = null;
+    }
+    const worker = this.worker;
     const id = this.nextId++;
+    if (lines) {
+      // The lines travel once per worker and set of lines; later jobs name them.
+      const fresh = this.linesSent?.lines !== lines;
+      if (fresh) this.linesSent = { lines, id: this.nextLinesId++ };
+      job = { ...job, linesId: this.linesSent!.id, ...(fresh ? { lines } : {}) };
+    }
     return new Promise((resolve) => {
       let settled = false;
       const finish = (outcome: ExtractionOutcome<unknown>, kill: boolean): void => {

@@ -1,5 +1,6 @@
 // Shared test fixtures: temporary corpora and indexes built with the real loaders, embedder and hnswlib.
-import { cpSync, mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import type { BuildOptions } from 'esbuild';
+import { copyFileSync, cpSync, mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { loadConfig, type Config } from '../src/config.js';
@@ -58,12 +59,12 @@ export function testConfig(overrides: { corpusDir: string; indexDir: string; env
 export async function nodeCommandFor(entry: string): Promise<{ file: string; args: string[]; cleanup(): void }> {
   try {
     const { build } = await import('esbuild');
-    const outDir = join(PROJECT_ROOT, 'node_modules', '.cache', 'test-bundles');
+    // One folder per bundle: the parser worker (worker.mjs, found beside the module that starts it) and the typed
+    // parse it loads (parse-job.js) go beside the entry, as dist/ has them.
+    const outDir = join(PROJECT_ROOT, 'node_modules', '.cache', 'test-bundles', `${entry.replace(/[^a-z0-9]+/gi, '-')}-${process.pid}`);
     mkdirSync(outDir, { recursive: true });
-    const outfile = join(outDir, `${entry.replace(/[^a-z0-9]+/gi, '-')}-${process.pid}.mjs`);
-    await build({
-      entryPoints: [entry],
-      outfile,
+    const outfile = join(outDir, 'entry.mjs');
+    const options: BuildOptions = {
       bundle: true,
       platform: 'node',
       format: 'esm',
@@ -71,8 +72,14 @@ export async function nodeCommandFor(entry: string): Promise<{ file: string; arg
       // CommonJS dependencies inside an ESM bundle still call require().
       banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
       logLevel: 'silent',
-    });
-    return { file: process.execPath, args: [outfile], cleanup: () => rmSync(outfile, { force: true }) };
+    };
+    const extract = join(PROJECT_ROOT, 'src', 'core', 'ingest', 'extract');
+    await Promise.all([
+      build({ ...options, entryPoints: [entry], outfile }),
+      build({ ...options, entryPoints: [join(extract, 'parse-job.ts')], outfile: join(outDir, 'parse-job.js') }),
+    ]);
+    copyFileSync(join(extract, 'worker.mjs'), join(outDir, 'worker.mjs'));
+    return { file: process.execPath, args: [outfile], cleanup: () => rmSync(outDir, { recursive: true, force: true }) };
   } catch {
     return { file: process.execPath, args: ['--import', 'tsx', entry], cleanup: () => undefined };
   }

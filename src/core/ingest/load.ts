@@ -2,7 +2,7 @@
 import { statSync, type Dirent } from 'node:fs';
 import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { CoreError } from '../errors.js';
+import { CoreError, isCoreError } from '../errors.js';
 import type { CleanDocument, SkippedFile } from '../types.js';
 import { decodeBytes } from './decode.js';
 import { IngestError, isIngestError, MAX_FILE_BYTES, tooLargeReason } from './ingest-error.js';
@@ -334,6 +334,8 @@ export async function loadCorpus(corpusDir: string, options: LoadCorpusOptions =
           ({ doc, consulted } = await parseRecorded(file, await bytesOf(file), sortedLines, extractor));
         }
       } catch (error) {
+        // A parser that cannot run is nobody's file: skipping them all would empty the index.
+        if (isCoreError(error, 'PARSER_UNAVAILABLE')) throw error;
         const reason = isIngestError(error) ? error.reason : `could not parse: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`;
         skipped.push({ path: file.source, reason });
         continue;

@@ -1,7 +1,10 @@
 // Host side of the parser worker (worker.mjs): one job at a time, each under a deadline. A job that runs too long or
 // exhausts the worker's heap ends the worker (the next job gets a fresh one) and becomes a one-line reason. Every
 // file is parsed there, whatever its format (`parse`): the caller's event loop only waits for the reply.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { CoreError } from '../../errors.js';
 import type { BinaryExtractor, DocumentParser, DocxExtraction, ExtractionOutcome, ParsedFile, PdfExtraction } from './types.js';
 
 export type { BinaryExtractor, DocumentParser, DocxExtraction, ExtractionOutcome, ParsedFile, PdfExtraction, PdfPageText, PdfTextItem } from './types.js';
@@ -24,7 +27,7 @@ export const DEFAULT_EXTRACTION_LIMITS: ExtractionLimits = {
 };
 
 type RawPage = { width: number; height: number; items: Array<[string, number, number, number, number]> };
-type Reply = { id: number; ok: true; result: unknown } | { id: number; ok: false; reason: string };
+type Reply = { id: number; ok: true; result: unknown } | { id: number; ok: false; reason: string } | { id: number; ok: false; unavailable: string };
 
 const WORKER_URL = new URL('./worker.mjs', import.meta.url);
 /** Heap of the parser thread; a file that needs more is refused instead of growing the bot's memory. */
@@ -78,6 +81,9 @@ export class DocumentExtractor implements BinaryExtractor, DocumentParser {
   }
 
   private spawn(): Worker {
+    // A build that left the worker behind (a bundle of one entry point) must not turn into "every file refused":
+    // a scan would then drop the whole corpus from the index.
+    if (!existsSync(fileURLToPath(WORKER_URL))) throw new CoreError('PARSER_UNAVAILABLE', `The parser worker is missing: ${fileURLToPath(WORKER_URL)}`);
     const worker = new Worker(WORKER_URL, { resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } });
     // An idle parser thread must not keep a CLI process alive; a running job holds its own timer.
     worker.unref();
@@ -97,9 +103,9 @@ export class DocumentExtractor implements BinaryExtractor, DocumentParser {
       if (fresh) this.linesSent = { lines, id: this.nextLinesId++ };
       job = { ...job, linesId: this.linesSent!.id, ...(fresh ? { lines } : {}) };
     }
-    return new Promise((resolve) => {
+    return new Promise((resolve, reject) => {
       let settled = false;
-      const finish = (outcome: ExtractionOutcome<unknown>, kill: boolean): void => {
+      const finish = (outcome: ExtractionOutcome<unknown> | CoreError, kill: boolean): void => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
@@ -110,13 +116,19 @@ export class DocumentExtractor implements BinaryExtractor, DocumentParser {
           this.worker = null;
           void worker.terminate();
         }
-        resolve(outcome);
+        if (outcome instanceof CoreError) reject(outcome);
+        else resolve(outcome);
       };
       const onMessage = (reply: Reply): void => {
         if (reply.id !== id) return;
-        finish(reply.ok ? { ok: true, value: reply.result } : { ok: false, reason: reply.reason }, false);
+        if ('unavailable' in reply) finish(new CoreError('PARSER_UNAVAILABLE', reply.unavailable), true);
+        else finish(reply.ok ? { ok: true, value: reply.result } : { ok: false, reason: reply.reason }, false);
       };
       const onError = (error: Error & { code?: string }): void => {
+        if (error.code === 'ERR_MODULE_NOT_FOUND') {
+          finish(new CoreError('PARSER_UNAVAILABLE', `The parser worker could not start (${(error.message.split('\n')[0] ?? '').slice(0, 160)})`), true);
+          return;
+        }
         const reason =
           error.code === 'ERR_WORKER_OUT_OF_MEMORY'
             ? `parser ran out of memory (limit ${WORKER_HEAP_MB} MB)`

@@ -27,7 +27,8 @@ parentPort?.on('message', async (job) => {
     const result = job.kind === 'pdf' ? await extractPdf(job) : await extractDocx(job);
     parentPort?.postMessage({ id: job.id, ok: true, result });
   } catch (error) {
-    parentPort?.postMessage({ id: job.id, ok: false, reason: reasonOf(error, job.kind) });
+    if (error instanceof Unavailable) parentPort?.postMessage({ id: job.id, ok: false, unavailable: error.message });
+    else parentPort?.postMessage({ id: job.id, ok: false, reason: reasonOf(error, job.kind) });
   }
 });
 
@@ -59,8 +60,15 @@ async function settle(kind, work) {
   }
 }
 
+/** The typed parse could not be loaded: no file can be parsed here, which is no file's fault. */
+class Unavailable extends Error {}
+
 async function parseFile(job) {
-  parseJobModule ??= await parseJobLoading;
+  try {
+    parseJobModule ??= await parseJobLoading;
+  } catch (error) {
+    throw new Unavailable(`the parser could not be loaded (${firstLine(error)})`);
+  }
   const binary = {
     pdf: (bytes) => settle('pdf', async () => pdfFromRaw(await extractPdf({ bytes, maxPages: job.maxPdfPages }))),
     docx: (bytes) => settle('docx', () => extractDocx({ bytes, maxUnzippedBytes: job.maxUnzippedBytes, maxUnzipRatio: job.maxUnzipRatio })),

@@ -7,7 +7,7 @@ import type { CleanDocument, SkippedFile } from '../types.js';
 import { decodeBytes } from './decode.js';
 import { IngestError, isIngestError, MAX_FILE_BYTES, tooLargeReason } from './ingest-error.js';
 import { boilerplateKey, isShortLine } from './patterns.js';
-import { DocumentExtractor } from './extract/extractor.js';
+import { sharedExtractor, type DocumentExtractor } from './extract/extractor.js';
 import { formatOf, sha256, unsupportedReason } from './parse.js';
 
 export interface LoadCorpusResult {
@@ -70,8 +70,8 @@ export interface LoadCorpusOptions {
     scan?: ReadonlyMap<string, ScannedFile>;
   };
   /**
-   * Parses every file off the event loop, under its time and memory limits; by default one is started (and ended)
-   * for this load.
+   * Parses every file off the event loop, under its time and memory limits; by default the process's shared one
+   * (`sharedExtractor`).
    */
   extractor?: DocumentExtractor;
 }
@@ -309,51 +309,46 @@ export async function loadCorpus(corpusDir: string, options: LoadCorpusOptions =
   const documents: CleanDocument[] = [];
   const scan: ScannedFile[] = [];
   const firstByText = new Map<string, string>();
-  let ownExtractor: DocumentExtractor | null = null;
-  const extractor = (): DocumentExtractor => options.extractor ?? (ownExtractor ??= new DocumentExtractor());
-  try {
-    for (const file of readable) {
-      let doc: CleanDocument;
-      let consulted: string[] | null;
-      let knownTextHash: string | undefined;
-      try {
-        const before = earlier?.documents.get(file.source);
-        const record = earlier?.scan?.get(file.source);
-        const knownConsulted = record && record.fileHash === file.fileHash ? record.consulted : null;
-        const reusable =
-          before !== undefined &&
-          before.fileHash === file.fileHash &&
-          (linesSame || (knownConsulted !== null && !knownConsulted.some((key) => changedLines.has(key))));
-        if (reusable) {
-          doc = cleanDocumentOf(before);
-          // The record describes the same bytes (same fileHash) and the text is the stored one it was taken from.
-          if (record?.textHash !== undefined && record.fileHash === file.fileHash) knownTextHash = record.textHash;
-          // Unknown for documents stored before parses were observed: any change of the lines re-parses them.
-          consulted = knownConsulted;
-        } else {
-          ({ doc, consulted } = await parseRecorded(file, await bytesOf(file), sortedLines, extractor));
-        }
-      } catch (error) {
-        // A parser that cannot run is nobody's file: skipping them all would empty the index.
-        if (isCoreError(error, 'PARSER_UNAVAILABLE')) throw error;
-        const reason = isIngestError(error) ? error.reason : `could not parse: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`;
-        skipped.push({ path: file.source, reason });
-        continue;
+  const extractor = (): DocumentExtractor => options.extractor ?? sharedExtractor();
+  for (const file of readable) {
+    let doc: CleanDocument;
+    let consulted: string[] | null;
+    let knownTextHash: string | undefined;
+    try {
+      const before = earlier?.documents.get(file.source);
+      const record = earlier?.scan?.get(file.source);
+      const knownConsulted = record && record.fileHash === file.fileHash ? record.consulted : null;
+      const reusable =
+        before !== undefined &&
+        before.fileHash === file.fileHash &&
+        (linesSame || (knownConsulted !== null && !knownConsulted.some((key) => changedLines.has(key))));
+      if (reusable) {
+        doc = cleanDocumentOf(before);
+        // The record describes the same bytes (same fileHash) and the text is the stored one it was taken from.
+        if (record?.textHash !== undefined && record.fileHash === file.fileHash) knownTextHash = record.textHash;
+        // Unknown for documents stored before parses were observed: any change of the lines re-parses them.
+        consulted = knownConsulted;
+      } else {
+        ({ doc, consulted } = await parseRecorded(file, await bytesOf(file), sortedLines, extractor));
       }
-      // Same article under two names: keep the first in sorted order so answers cite one stable source.
-      const textHash = knownTextHash ?? sha256(doc.text);
-      const first = firstByText.get(textHash);
-      if (first !== undefined) {
-        skipped.push({ path: file.source, reason: `duplicate of ${first}` });
-        continue;
-      }
-      firstByText.set(textHash, file.source);
-      documents.push(doc);
-      const racy = file.mtimeMs > scanStarted - RACY_MS;
-      scan.push({ source: file.source, size: racy ? -1 : file.size, mtimeMs: file.mtimeMs, ino: file.ino, fileHash: file.fileHash, lineKeys: file.lineKeys, consulted, textHash });
+    } catch (error) {
+      // A parser that cannot run is nobody's file: skipping them all would empty the index.
+      if (isCoreError(error, 'PARSER_UNAVAILABLE')) throw error;
+      const reason = isIngestError(error) ? error.reason : `could not parse: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`;
+      skipped.push({ path: file.source, reason });
+      continue;
     }
-  } finally {
-    await (ownExtractor as DocumentExtractor | null)?.close();
+    // Same article under two names: keep the first in sorted order so answers cite one stable source.
+    const textHash = knownTextHash ?? sha256(doc.text);
+    const first = firstByText.get(textHash);
+    if (first !== undefined) {
+      skipped.push({ path: file.source, reason: `duplicate of ${first}` });
+      continue;
+    }
+    firstByText.set(textHash, file.source);
+    documents.push(doc);
+    const racy = file.mtimeMs > scanStarted - RACY_MS;
+    scan.push({ source: file.source, size: racy ? -1 : file.size, mtimeMs: file.mtimeMs, ino: file.ino, fileHash: file.fileHash, lineKeys: file.lineKeys, consulted, textHash });
   }
 
   skipped.sort((a, b) => byCodePoint(a.path, b.path));

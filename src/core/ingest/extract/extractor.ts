@@ -41,7 +41,14 @@ export class DocumentExtractor implements BinaryExtractor, DocumentParser {
   private linesSent: { lines: readonly string[]; id: number } | null = null;
   private nextLinesId = 1;
 
-  constructor(readonly limits: ExtractionLimits = DEFAULT_EXTRACTION_LIMITS) {}
+  private idleTimer: ReturnType<typeof setTimeout> | null = null;
+  private pending = 0;
+
+  /** `idleMs`: end the worker after this long without a job (the next job starts a new one); never by default. */
+  constructor(
+    readonly limits: ExtractionLimits = DEFAULT_EXTRACTION_LIMITS,
+    private readonly options: { idleMs?: number } = {},
+  ) {}
 
   /** The whole parse of one file of any format (decode, extract, clean, date) in the worker. */
   async parse(source: string, bytes: Uint8Array, boilerplateLines: readonly string[] = []): Promise<ExtractionOutcome<ParsedFile>> {
@@ -75,9 +82,23 @@ export class DocumentExtractor implements BinaryExtractor, DocumentParser {
 
   private run(job: Record<string, unknown>, bytes: Uint8Array, lines?: readonly string[]): Promise<ExtractionOutcome<unknown>> {
     // One job at a time: the deadline then measures this file's parse, not a queue behind it.
+    this.pending++;
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
     const next = this.queue.then(() => this.runNow(job, bytes, lines));
-    this.queue = next.catch(() => undefined);
+    this.queue = next.catch(() => undefined).then(() => this.settled());
     return next;
+  }
+
+  private settled(): void {
+    this.pending--;
+    const { idleMs } = this.options;
+    if (this.pending > 0 || idleMs === undefined) return;
+    this.idleTimer = setTimeout(() => {
+      this.idleTimer = null;
+      if (this.pending === 0) void this.close();
+    }, idleMs);
+    this.idleTimer.unref();
   }
 
   private spawn(): Worker {
@@ -148,4 +169,16 @@ export class DocumentExtractor implements BinaryExtractor, DocumentParser {
       worker.postMessage({ ...job, id, bytes: copy }, [copy.buffer]);
     });
   }
+}
+
+/** How long the shared parser worker stays up without a job: a re-index soon after another skips its start. */
+const SHARED_IDLE_MS = 10 * 60_000;
+let shared: DocumentExtractor | null = null;
+
+/**
+ * The process's parser worker for scans that bring none: started by the first, kept warm between re-indexes
+ * (starting it and loading the parsers costs 0.5–1 s, most of a one-document re-index), ended when idle.
+ */
+export function sharedExtractor(): DocumentExtractor {
+  return (shared ??= new DocumentExtractor(DEFAULT_EXTRACTION_LIMITS, { idleMs: SHARED_IDLE_MS }));
 }

@@ -116,7 +116,14 @@ export async function runLocalIndex(options: LocalIndexOptions): Promise<LocalIn
       embedderKept && previous?.boilerplateLines && previous.parserRevision !== undefined
         ? { previous: { documents: previous.documents, boilerplateLines: previous.boilerplateLines, parserRevision: previous.parserRevision, ...(previous.scan ? { scan: previous.scan } : {}) } }
         : {};
+    // The bot runs this on its event loop: every step proportional to the change gives the loop a turn every few
+    // milliseconds (parsing already runs in the parser worker), and the steps that walk the whole corpus (the scan's
+    // bookkeeping, the plan, the row layout, the write) each get a turn of the loop before them, so their stretches
+    // do not add up.
+    const pacer = new Pacer();
+    await pacer.pause();
     const corpus = options.corpus ?? (await loadCorpus(options.corpusDir, reusable));
+    await pacer.pause();
     lap('scanMs');
 
     const plan = planIndex(previous, corpus, embedder, { ...(options.rebuild ? { rebuild: true } : {}), ...(unusable !== undefined ? { unusable } : {}) });
@@ -132,10 +139,9 @@ export async function runLocalIndex(options: LocalIndexOptions): Promise<LocalIn
       };
     }
 
-    // The bot runs this on its event loop: every step proportional to the change gives the loop a turn every few
-    // milliseconds (parsing already runs in the parser worker), so interactions are acknowledged meanwhile.
-    const pacer = new Pacer();
+    await pacer.pause();
     const { documents, chunksOf, previousChunksOf } = await followPlan(plan, base, lap, pacer);
+    await pacer.pause();
     const layout = layOutRows(plan, base, documents, chunksOf, previousChunksOf, embedder.dimension, options.segmentBytes);
     lap('scanMs');
 
@@ -145,9 +151,12 @@ export async function runLocalIndex(options: LocalIndexOptions): Promise<LocalIn
     lap('embedMs');
     options.onProgress?.({ phase: 'writing', done: 0, total: 1 });
 
+    await pacer.pause();
     const { allChunks, hnsw, nextLabel, previousRows, graphOperations } = await assembleGraph(base, layout, vectors, embedder.dimension, pacer);
     lap('graphMs');
+    await pacer.pause();
     const bm25 = await keywordIndex(layout.patchable ? base : null, documents, allChunks, previousRows, layout.segmentRows, pacer);
+    await pacer.pause();
     lap('keywordsMs');
     const snapshot = writeGeneration(
       options.indexDir,

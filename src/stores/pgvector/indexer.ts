@@ -116,9 +116,14 @@ export async function runPgIndex(pool: pg.Pool, options: PgIndexOptions): Promis
 
       options.onProgress?.({ phase: 'scanning', done: 0, total: 0 });
       // The stored scan records let the scan skip every file that did not change, as the local store's do.
+      // The steps that walk the whole corpus each get a turn of the event loop before them: their stretches do not add up.
+      const pacer = new Pacer();
       const scanned = previous && !options.rebuild ? await previousScan(pool, state) : null;
+      await pacer.pause();
       const corpus = options.corpus ?? (await loadCorpus(options.corpusDir, scanned ? { previous: scanned } : {}));
+      await pacer.pause();
       const plan = planIndex(previous, corpus, embedder, options.rebuild ? { rebuild: true } : {});
+      await pacer.pause();
       // A document the scan re-used carries no text (see previousScan); the plan may still cut it again (another
       // chunker revision): its stored text is read then, and only then.
       await fillReusedTexts(pool, plan.documents.filter((entry) => entry.action !== 'keep').map((entry) => entry.doc));
@@ -130,7 +135,7 @@ export async function runPgIndex(pool: pg.Pool, options: PgIndexOptions): Promis
       if (plan.nothingChanged) {
         // Nothing for readers, but records to keep: a file touched without changing, a racy record settled, or
         // the first run after migration 004 (else every later run would parse the whole corpus again).
-        const scan = scanUpdate(corpus, scanned);
+        const scan = await scanUpdate(corpus, scanned, pacer);
         if (scan && (scan.records.size > 0 || !sameLines(scan, state))) await writeScanOnly(pool, scan);
         options.onProgress?.({ phase: 'done', done: 0, total: 0 });
         const totalMs = performance.now() - started;
@@ -144,7 +149,6 @@ export async function runPgIndex(pool: pg.Pool, options: PgIndexOptions): Promis
       const changed = plan.documents.filter((entry) => entry.action !== 'keep').map((entry) => entry.doc);
       // Cut now (each chunk's text a slice of its document's); keyword text, term counts and vector later.
       // The bot runs this on its event loop: cutting and counting terms give the loop a turn every few ms.
-      const pacer = new Pacer();
       const cut: Array<{ chunk: Chunk; doc: CleanDocument }> = [];
       for (const doc of changed) for (const chunk of await chunkDocumentPaced(doc.source, doc.text, pacer)) cut.push({ chunk, doc });
       const now = new Date().toISOString();
@@ -154,7 +158,7 @@ export async function runPgIndex(pool: pg.Pool, options: PgIndexOptions): Promis
         documents: changed.map((doc) => ({ ...doc, indexedAt: now })),
         removed: plan.removed,
         skipped: corpus.skipped,
-        scan: scanUpdate(corpus, scanned),
+        scan: await scanUpdate(corpus, scanned, pacer),
         ...(options.beforeCommit ? { beforeCommit: options.beforeCommit } : {}),
         ...(options.beforeSwap ? { beforeSwap: options.beforeSwap } : {}),
       };
@@ -270,15 +274,17 @@ async function fillReusedTexts(pool: pg.Pool, documents: CleanDocument[]): Promi
 }
 
 /** What the write stores of this scan: its lines and revision, and the records that differ from the stored ones. */
-function scanUpdate(
+async function scanUpdate(
   corpus: { boilerplateLines?: string[]; parserRevision?: number; scan?: ScannedFile[] },
   scanned: NonNullable<LoadCorpusOptions['previous']> | null,
-): ScanUpdate | null {
+  pacer: Pacer,
+): Promise<ScanUpdate | null> {
   if (!corpus.scan || !corpus.boilerplateLines || corpus.parserRevision === undefined) return null;
   const records = new Map<string, ScannedFile>();
   for (const record of corpus.scan) {
     const before = scanned?.scan?.get(record.source);
     if (!before || JSON.stringify(before) !== JSON.stringify(record)) records.set(record.source, record);
+    if (pacer.due) await pacer.pause();
   }
   return { boilerplateLines: corpus.boilerplateLines, parserRevision: corpus.parserRevision, records };
 }

@@ -1,6 +1,6 @@
 // Shared test fixtures: temporary corpora and indexes built with the real loaders, embedder and hnswlib.
 import type { BuildOptions } from 'esbuild';
-import { copyFileSync, cpSync, mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { loadConfig, type Config } from '../src/config.js';
@@ -13,7 +13,8 @@ import type { LocalView } from '../src/stores/local/view.js';
 
 export const PROJECT_ROOT = resolve(import.meta.dirname, '..');
 export const SEED_CORPUS = join(PROJECT_ROOT, 'corpus');
-export const SHARED_EVAL = resolve(PROJECT_ROOT, '..', 'shared', 'eval');
+/** The shared eval sets beside the project (`../shared`), or beside the folder of worktrees (`wt/<branch>`). */
+export const SHARED_EVAL = [resolve(PROJECT_ROOT, '..', 'shared', 'eval'), resolve(PROJECT_ROOT, '..', '..', 'shared', 'eval')].find((dir) => existsSync(dir)) ?? resolve(PROJECT_ROOT, '..', 'shared', 'eval');
 
 export function tempDir(prefix = 'rag-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));

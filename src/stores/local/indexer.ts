@@ -158,7 +158,7 @@ export async function runLocalIndex(options: LocalIndexOptions): Promise<LocalIn
     const bm25 = await keywordIndex(layout.patchable ? base : null, documents, allChunks, previousRows, layout.segmentRows, pacer);
     await pacer.pause();
     lap('keywordsMs');
-    const snapshot = writeGeneration(
+    const snapshot = await writeGeneration(
       options.indexDir,
       {
         embedder: { id: embedder.id, dimension: embedder.dimension },
@@ -179,7 +179,7 @@ export async function runLocalIndex(options: LocalIndexOptions): Promise<LocalIn
         ...(graphOperations ? { graphOperations } : {}),
         ...(options.graphLog ? { graphLog: options.graphLog } : {}),
       },
-      { keep: fallbackGeneration, ...(options.beforeSwitch ? { beforeSwitch: options.beforeSwitch } : {}) },
+      { keep: fallbackGeneration, pause: () => pacer.pause(), ...(options.beforeSwitch ? { beforeSwitch: options.beforeSwitch } : {}) },
     );
     lap('writeMs');
     options.onProgress?.({ phase: 'done', done: 1, total: 1 });

@@ -1,5 +1,6 @@
 // Shared test fixtures: temporary corpora and indexes built with the real loaders, embedder and hnswlib.
-import { cpSync, mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import type { BuildOptions } from 'esbuild';
+import { copyFileSync, cpSync, existsSync, mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { loadConfig, type Config } from '../src/config.js';
@@ -12,8 +13,13 @@ import type { LocalView } from '../src/stores/local/view.js';
 
 export const PROJECT_ROOT = resolve(import.meta.dirname, '..');
 export const SEED_CORPUS = join(PROJECT_ROOT, 'corpus');
-// EVAL_DIR (as the app reads it) lets a checkout that is not next to shared/ — a git worktree — find the sets.
-export const SHARED_EVAL = process.env.EVAL_DIR ? resolve(process.env.EVAL_DIR) : resolve(PROJECT_ROOT, '..', 'shared', 'eval');
+/**
+ * The shared eval sets: EVAL_DIR (as the app reads it) when set, else beside the project (`../shared`) or beside the
+ * folder of worktrees (`wt/<branch>`).
+ */
+export const SHARED_EVAL = process.env.EVAL_DIR
+  ? resolve(process.env.EVAL_DIR)
+  : ([resolve(PROJECT_ROOT, '..', 'shared', 'eval'), resolve(PROJECT_ROOT, '..', '..', 'shared', 'eval')].find((dir) => existsSync(dir)) ?? resolve(PROJECT_ROOT, '..', 'shared', 'eval'));
 
 export function tempDir(prefix = 'rag-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
@@ -59,12 +65,12 @@ export function testConfig(overrides: { corpusDir: string; indexDir: string; env
 export async function nodeCommandFor(entry: string): Promise<{ file: string; args: string[]; cleanup(): void }> {
   try {
     const { build } = await import('esbuild');
-    const outDir = join(PROJECT_ROOT, 'node_modules', '.cache', 'test-bundles');
+    // One folder per bundle: the parser worker (worker.mjs, found beside the module that starts it) and the typed
+    // parse it loads (parse-job.js) go beside the entry, as dist/ has them.
+    const outDir = join(PROJECT_ROOT, 'node_modules', '.cache', 'test-bundles', `${entry.replace(/[^a-z0-9]+/gi, '-')}-${process.pid}`);
     mkdirSync(outDir, { recursive: true });
-    const outfile = join(outDir, `${entry.replace(/[^a-z0-9]+/gi, '-')}-${process.pid}.mjs`);
-    await build({
-      entryPoints: [entry],
-      outfile,
+    const outfile = join(outDir, 'entry.mjs');
+    const options: BuildOptions = {
       bundle: true,
       platform: 'node',
       format: 'esm',
@@ -72,8 +78,14 @@ export async function nodeCommandFor(entry: string): Promise<{ file: string; arg
       // CommonJS dependencies inside an ESM bundle still call require().
       banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
       logLevel: 'silent',
-    });
-    return { file: process.execPath, args: [outfile], cleanup: () => rmSync(outfile, { force: true }) };
+    };
+    const extract = join(PROJECT_ROOT, 'src', 'core', 'ingest', 'extract');
+    await Promise.all([
+      build({ ...options, entryPoints: [entry], outfile }),
+      build({ ...options, entryPoints: [join(extract, 'parse-job.ts')], outfile: join(outDir, 'parse-job.js') }),
+    ]);
+    copyFileSync(join(extract, 'worker.mjs'), join(outDir, 'worker.mjs'));
+    return { file: process.execPath, args: [outfile], cleanup: () => rmSync(outDir, { recursive: true, force: true }) };
   } catch {
     return { file: process.execPath, args: ['--import', 'tsx', entry], cleanup: () => undefined };
   }

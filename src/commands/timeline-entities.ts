@@ -6,14 +6,12 @@ import type { Timeline } from '../core/types.js';
 import type { EntityCatalog } from '../core/timeline/index.js';
 import { buildTimelineFor, EntityDirectory, EntityLearner, parseTimelineQuery, prepareMatcher } from '../core/timeline/index.js';
 import { CoreError } from '../core/errors.js';
+import { Pacer } from '../core/pacer.js';
 import type { EntitySummary, TimelineOptions } from './types.js';
 
 /** Built timelines kept per corpus revision, least recently used dropped first. */
 const TIMELINE_CACHE_ENTRIES = 200;
 const TIMELINE_CACHE_EVENTS = 50_000;
-
-/** Documents learned between two yields to the event loop (~10 ms of work). */
-const LEARNING_SLICE = 100;
 
 export class TimelineEntities {
   private readonly learner = new EntityLearner();
@@ -28,12 +26,10 @@ export class TimelineEntities {
     let directory = this.directories.get(view);
     if (!directory) {
       directory = view.documents().then(async (documents) => {
-        // Learning a large corpus from cold takes seconds: in slices, so the bot keeps answering meanwhile.
-        let slice = 0;
-        for (const doc of documents.values()) {
-          this.learner.prepare(doc);
-          if (++slice % LEARNING_SLICE === 0) await new Promise((resolve) => setImmediate(resolve));
-        }
+        // Learning a large corpus from cold takes seconds, and one document of megabytes a second or more: in
+        // slices of ~10 ms (inside a document too), so the bot keeps answering meanwhile.
+        const pacer = new Pacer();
+        for (const doc of documents.values()) await this.learner.preparePaced(doc, pacer);
         prepareMatcher(this.catalog);
         return new EntityDirectory(this.catalog, this.learner.learn(documents.values()));
       });

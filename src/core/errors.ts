@@ -7,7 +7,9 @@ export type CoreErrorCode =
   | 'WORD_VECTORS_MISSING'
   | 'UNKNOWN_ENTITY'
   | 'INVALID_INPUT'
-  | 'REINDEX_BUSY';
+  | 'REINDEX_BUSY'
+  /** The parser worker cannot run at all (not one file's fault): a scan stops rather than skip every file. */
+  | 'PARSER_UNAVAILABLE';
 
 export class CoreError extends Error {
   constructor(

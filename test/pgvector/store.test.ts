@@ -2,7 +2,7 @@
 // over TCP to PGlite + pgvector on 127.0.0.1 (or to the server in TEST_DATABASE_URL, when set: all of this
 // suite runs against it unchanged, and it resets the store's tables, so give it a throwaway database).
 import { spawn } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -78,7 +78,7 @@ describe('schema and migrations', () => {
       const [first, second] = await Promise.all(pools.map((pool) => migrate(pool)));
       // Each migration is applied by exactly one of the two (which one takes which depends on who wins each lock),
       // and each process applies its share in order.
-      expect([...(first ?? []), ...(second ?? [])].sort()).toEqual(['001_init.sql', '002_bm25_terms.sql', '003_chunker_revision.sql']);
+      expect([...(first ?? []), ...(second ?? [])].sort()).toEqual(['001_init.sql', '002_bm25_terms.sql', '003_chunker_revision.sql', '004_scan_records.sql']);
       for (const applied of [first ?? [], second ?? []]) expect(applied).toEqual([...applied].sort());
       expect(await migrate(pools[0]!)).toEqual([]);
     } finally {
@@ -337,6 +337,49 @@ describe('incremental re-index', () => {
     expect(next.summary).toMatchObject({ added: 1, embedded: 1 });
     expect(await termStatsDrift()).toBe(0);
   }, 30_000);
+});
+
+describe('re-index in proportion to the change (scan records, migration 004)', () => {
+  let corpus: string;
+  let store: PgVectorStore;
+  const past = new Date(Date.now() - 3_600_000);
+
+  beforeEach(async () => {
+    await db.reset();
+    corpus = seedCorpusCopy();
+    // Files written a moment ago are read again by every scan (their records are not trusted yet): age them.
+    for (const name of readdirSync(corpus)) utimesSync(join(corpus, name), past, past);
+    store = storeFor(corpus);
+    await store.open();
+  });
+
+  it('trusts an unchanged file (same size, mtime, inode) without reading it, and parses only what changed', async () => {
+    expect(await query('SELECT source FROM documents WHERE scan IS NULL')).toEqual([]);
+    const [trusted, edited] = readdirSync(corpus).sort();
+    const stored = await query<{ body: string }>('SELECT body FROM documents WHERE source = $1', [trusted]);
+    // Same length, same mtime, same inode, other bytes: a scan that read it would index the new text.
+    const path = join(corpus, trusted!);
+    const original = readFileSync(path);
+    writeFileSync(path, Buffer.from(original.toString('latin1').replace(/[a-z]/g, 'x'), 'latin1'));
+    utimesSync(path, past, past);
+    writeFileSync(join(corpus, edited!), `${readFileSync(join(corpus, edited!), 'utf8')}\nTokyo and Seoul agreed on a new ferry line on 3 March 2026, officials said.\n`);
+
+    const changed = await store.reindex();
+    expect(changed.summary).toMatchObject({ added: 0, updated: 1, removed: 0, unchanged: 4 });
+    expect(await query<{ body: string }>('SELECT body FROM documents WHERE source = $1', [trusted])).toEqual(stored);
+    expect(await termStatsDrift()).toBe(0);
+    const [state] = await query<{ chunk_count: number; actual: number }>('SELECT chunk_count, (SELECT count(*)::int FROM chunks) AS actual FROM store_state');
+    expect(state?.chunk_count).toBe(state?.actual);
+  });
+
+  it('reads the stored text of re-used documents when the plan cuts them again (another chunker revision)', async () => {
+    const before = await query<{ id: string; body: string }>('SELECT id, body FROM chunks ORDER BY id');
+    await query('UPDATE store_state SET chunker_revision = 1');
+    const again = await store.reindex();
+    expect(again.summary).toMatchObject({ updated: 5, embedded: 0 });
+    expect(await query<{ id: string; body: string }>('SELECT id, body FROM chunks ORDER BY id')).toEqual(before);
+    expect(await termStatsDrift()).toBe(0);
+  });
 });
 
 describe('embedder identity', () => {

@@ -1,8 +1,9 @@
 // Sentence-aware chunking with overlap. Chunks are spans of the cleaned text (never rewritten), so a quote taken
 // from a chunk can always be located in the document by its offsets.
 import { createHash } from 'node:crypto';
+import type { Pacer } from '../pacer.js';
 import type { Chunk } from '../types.js';
-import { splitSentences, type Span } from '../text/sentences.js';
+import { paragraphSentences, splitParagraphs, splitSentences, type Span } from '../text/sentences.js';
 
 export interface ChunkOptions {
   /** Aim for chunks of about this many characters. */
@@ -23,6 +24,23 @@ export const CHUNKER_REVISION = 2;
 
 export function chunkDocument(source: string, text: string, options: ChunkOptions = DEFAULT_CHUNK_OPTIONS): Chunk[] {
   const sentences = splitSentences(text).flatMap((span) => cutLongSpan(text, span, options.maxChars));
+  return chunksOf(source, text, sentences, options);
+}
+
+/**
+ * chunkDocument in slices: the same chunks, with the event loop given a turn between paragraphs (splitting the
+ * sentences of a text of several megabytes took a second).
+ */
+export async function chunkDocumentPaced(source: string, text: string, pacer: Pacer, options: ChunkOptions = DEFAULT_CHUNK_OPTIONS): Promise<Chunk[]> {
+  const sentences: Span[] = [];
+  for (const paragraph of splitParagraphs(text)) {
+    for (const span of paragraphSentences(text, paragraph)) sentences.push(...cutLongSpan(text, span, options.maxChars));
+    await pacer.tick();
+  }
+  return chunksOf(source, text, sentences, options);
+}
+
+function chunksOf(source: string, text: string, sentences: readonly Span[], options: ChunkOptions): Chunk[] {
   const chunks: Chunk[] = [];
   const seen = new Map<string, number>();
   let index = 0;

@@ -1,5 +1,6 @@
 // The one embed step of every store's re-index: batches, progress, and a check of every vector's dimension.
 import { CoreError } from '../errors.js';
+import { Pacer } from '../pacer.js';
 import type { Embedder, IndexProgress } from '../types.js';
 
 const EMBED_BATCH = 64;
@@ -30,7 +31,10 @@ export async function embedInto(
 
 async function embedEach(embedder: Embedder, texts: readonly string[], take: (vector: number[]) => void, onProgress?: (progress: IndexProgress) => void): Promise<void> {
   let count = 0;
+  // A local embedder computes synchronously: awaiting it alone never lets the event loop answer anyone.
+  const pacer = new Pacer();
   for (let i = 0; i < texts.length; i += EMBED_BATCH) {
+    await pacer.tick();
     onProgress?.({ phase: 'embedding', done: i, total: texts.length });
     for (const vector of await embedder.embedDocuments(texts.slice(i, i + EMBED_BATCH))) {
       if (vector.length !== embedder.dimension) {

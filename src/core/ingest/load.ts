@@ -2,13 +2,13 @@
 import { statSync, type Dirent } from 'node:fs';
 import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { CoreError } from '../errors.js';
+import { CoreError, isCoreError } from '../errors.js';
 import type { CleanDocument, SkippedFile } from '../types.js';
 import { decodeBytes } from './decode.js';
 import { IngestError, isIngestError, MAX_FILE_BYTES, tooLargeReason } from './ingest-error.js';
 import { boilerplateKey, isShortLine } from './patterns.js';
-import { DocumentExtractor } from './extract/extractor.js';
-import { formatOf, isBinaryFormat, parseAnyDocument, parseDocument, sha256, unsupportedReason } from './parse.js';
+import { sharedExtractor, type DocumentExtractor } from './extract/extractor.js';
+import { formatOf, sha256, unsupportedReason } from './parse.js';
 import { readSourceAddresses, withSourceAddress } from './source-addresses.js';
 
 export interface LoadCorpusResult {
@@ -47,14 +47,12 @@ export interface ScannedFile {
 
 /** A file modified this recently may change again within the same timestamp tick: its stat is not trusted. */
 const RACY_MS = 2000;
-/** Boilerplate keys are normalised short lines (≤ 100 characters, see `isShortLine`; lower-casing can lengthen a few): longer keys can never be in the set. */
-const MAX_KEY_LENGTH = 300;
 
 /**
  * Bump when parsing or cleaning gives different documents for the same bytes: documents stored by another revision
  * are then parsed again instead of being reused (see `LoadCorpusOptions.previous`).
  */
-export const PARSER_REVISION = 3;
+export const PARSER_REVISION = 4;
 
 export interface LoadCorpusOptions {
   /**
@@ -72,7 +70,10 @@ export interface LoadCorpusOptions {
      */
     scan?: ReadonlyMap<string, ScannedFile>;
   };
-  /** Parses PDF and Word files off the event loop; by default one is started (and ended) for this load. */
+  /**
+   * Parses every file off the event loop, under its time and memory limits; by default the process's shared one
+   * (`sharedExtractor`).
+   */
   extractor?: DocumentExtractor;
 }
 
@@ -218,42 +219,6 @@ function crossDocumentLines(files: ReadonlyArray<{ fileHash: string; lineKeys: r
   return lines;
 }
 
-/** The boilerplate set as a parse sees it, noting every key the parse looks up. */
-class ConsultedLines implements ReadonlySet<string> {
-  readonly consulted = new Set<string>();
-
-  constructor(private readonly lines: ReadonlySet<string>) {}
-
-  has(key: string): boolean {
-    if (key.length <= MAX_KEY_LENGTH) this.consulted.add(key);
-    return this.lines.has(key);
-  }
-
-  get size(): number {
-    return this.lines.size;
-  }
-
-  forEach(callback: (value: string, key: string, set: ReadonlySet<string>) => void): void {
-    this.lines.forEach((line) => callback(line, line, this));
-  }
-
-  entries(): SetIterator<[string, string]> {
-    return this.lines.entries();
-  }
-
-  keys(): SetIterator<string> {
-    return this.lines.keys();
-  }
-
-  values(): SetIterator<string> {
-    return this.lines.values();
-  }
-
-  [Symbol.iterator](): SetIterator<string> {
-    return this.lines.values();
-  }
-}
-
 type FileState =
   | { ok: true; source: string; absolute: string; bytes: Uint8Array | null; size: number; mtimeMs: number; ino: number; fileHash: string; lineKeys: string[] | null; cached: ScannedFile | null }
   | { ok: false; source: string; reason: string };
@@ -347,50 +312,47 @@ export async function loadCorpus(corpusDir: string, options: LoadCorpusOptions =
   const firstByText = new Map<string, string>();
   // Documents added by link carry the address they came from (uploads manifest).
   const addresses = await readSourceAddresses(root);
-  let ownExtractor: DocumentExtractor | null = null;
-  const extractor = (): DocumentExtractor => options.extractor ?? (ownExtractor ??= new DocumentExtractor());
-  try {
-    for (const file of readable) {
-      let doc: CleanDocument;
-      let consulted: string[] | null;
-      let knownTextHash: string | undefined;
-      try {
-        const before = earlier?.documents.get(file.source);
-        const record = earlier?.scan?.get(file.source);
-        const knownConsulted = record && record.fileHash === file.fileHash ? record.consulted : null;
-        const reusable =
-          before !== undefined &&
-          before.fileHash === file.fileHash &&
-          (linesSame || (knownConsulted !== null && !knownConsulted.some((key) => changedLines.has(key))));
-        if (reusable) {
-          doc = cleanDocumentOf(before);
-          // The record describes the same bytes (same fileHash) and the text is the stored one it was taken from.
-          if (record?.textHash !== undefined && record.fileHash === file.fileHash) knownTextHash = record.textHash;
-          // Unknown for documents stored before parses were observed: any change of the lines re-parses them.
-          consulted = knownConsulted;
-        } else {
-          ({ doc, consulted } = await parseRecorded(file, await bytesOf(file), boilerplateLines, extractor));
-        }
-      } catch (error) {
-        const reason = isIngestError(error) ? error.reason : `could not parse: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`;
-        skipped.push({ path: file.source, reason });
-        continue;
+  const extractor = (): DocumentExtractor => options.extractor ?? sharedExtractor();
+  for (const file of readable) {
+    let doc: CleanDocument;
+    let consulted: string[] | null;
+    let knownTextHash: string | undefined;
+    try {
+      const before = earlier?.documents.get(file.source);
+      const record = earlier?.scan?.get(file.source);
+      const knownConsulted = record && record.fileHash === file.fileHash ? record.consulted : null;
+      const reusable =
+        before !== undefined &&
+        before.fileHash === file.fileHash &&
+        (linesSame || (knownConsulted !== null && !knownConsulted.some((key) => changedLines.has(key))));
+      if (reusable) {
+        doc = cleanDocumentOf(before);
+        // The record describes the same bytes (same fileHash) and the text is the stored one it was taken from.
+        if (record?.textHash !== undefined && record.fileHash === file.fileHash) knownTextHash = record.textHash;
+        // Unknown for documents stored before parses were observed: any change of the lines re-parses them.
+        consulted = knownConsulted;
+      } else {
+        ({ doc, consulted } = await parseRecorded(file, await bytesOf(file), sortedLines, extractor));
       }
-      doc = withSourceAddress(doc, addresses.get(file.source));
-      // Same article under two names: keep the first in sorted order so answers cite one stable source.
-      const textHash = knownTextHash ?? sha256(doc.text);
-      const first = firstByText.get(textHash);
-      if (first !== undefined) {
-        skipped.push({ path: file.source, reason: `duplicate of ${first}` });
-        continue;
-      }
-      firstByText.set(textHash, file.source);
-      documents.push(doc);
-      const racy = file.mtimeMs > scanStarted - RACY_MS;
-      scan.push({ source: file.source, size: racy ? -1 : file.size, mtimeMs: file.mtimeMs, ino: file.ino, fileHash: file.fileHash, lineKeys: file.lineKeys, consulted, textHash });
+    } catch (error) {
+      // A parser that cannot run is nobody's file: skipping them all would empty the index.
+      if (isCoreError(error, 'PARSER_UNAVAILABLE')) throw error;
+      const reason = isIngestError(error) ? error.reason : `could not parse: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`;
+      skipped.push({ path: file.source, reason });
+      continue;
     }
-  } finally {
-    await (ownExtractor as DocumentExtractor | null)?.close();
+    doc = withSourceAddress(doc, addresses.get(file.source));
+    // Same article under two names: keep the first in sorted order so answers cite one stable source.
+    const textHash = knownTextHash ?? sha256(doc.text);
+    const first = firstByText.get(textHash);
+    if (first !== undefined) {
+      skipped.push({ path: file.source, reason: `duplicate of ${first}` });
+      continue;
+    }
+    firstByText.set(textHash, file.source);
+    documents.push(doc);
+    const racy = file.mtimeMs > scanStarted - RACY_MS;
+    scan.push({ source: file.source, size: racy ? -1 : file.size, mtimeMs: file.mtimeMs, ino: file.ino, fileHash: file.fileHash, lineKeys: file.lineKeys, consulted, textHash });
   }
 
   skipped.sort((a, b) => byCodePoint(a.path, b.path));
@@ -406,19 +368,16 @@ async function bytesOf(file: Extract<FileState, { ok: true }>): Promise<Uint8Arr
   return read.bytes;
 }
 
+/** Parses a file in the worker: its document, and the boilerplate keys the parse looked up. */
 async function parseRecorded(
   file: { source: string },
   bytes: Uint8Array,
-  boilerplateLines: ReadonlySet<string>,
+  boilerplateLines: readonly string[],
   extractor: () => DocumentExtractor,
 ): Promise<{ doc: CleanDocument; consulted: string[] }> {
-  const lines = new ConsultedLines(boilerplateLines);
-  const format = formatOf(file.source);
-  const doc =
-    format && isBinaryFormat(format)
-      ? await parseAnyDocument(file.source, bytes, { boilerplateLines: lines, extractor: extractor() })
-      : parseDocument(file.source, bytes, { boilerplateLines: lines });
-  return { doc, consulted: [...lines.consulted] };
+  const outcome = await extractor().parse(file.source, bytes, boilerplateLines);
+  if (!outcome.ok) throw new IngestError(file.source, outcome.reason);
+  return outcome.value;
 }
 
 function sameLines(a: readonly string[], b: readonly string[]): boolean {

@@ -1,5 +1,6 @@
 // One file's bytes → CleanDocument. parseDocument (text formats) is pure: no file system, no clock, so the same
-// bytes always give the same document; parseAnyDocument hands PDF and Word bytes to the parser worker first.
+// bytes always give the same document. parseInThread adds PDF and Word (their text layer read by a BinaryExtractor);
+// it is what the parser worker runs. parseAnyDocument, for callers on the event loop, hands the whole parse to it.
 import { createHash } from 'node:crypto';
 import type { CleanDocument, DateProvenance, DocumentFormat } from '../types.js';
 import { cleanUnits, cleanText } from './clean.js';
@@ -8,7 +9,7 @@ import { normalizeDateValue } from './dates.js';
 import { decodeBytes } from './decode.js';
 import { stripReferenceMarkers } from './footnotes.js';
 import { layoutDocx } from './docx.js';
-import type { DocumentExtractor, DocxExtraction, PdfExtraction } from './extract/extractor.js';
+import type { BinaryExtractor, DocumentParser, DocxExtraction, PdfExtraction } from './extract/types.js';
 import { parseHtml } from './html.js';
 import { IngestError, MAX_FILE_BYTES, tooLargeReason } from './ingest-error.js';
 import { parseMarkdown } from './markdown.js';
@@ -151,10 +152,10 @@ function checkFile(source: string, bytes: Uint8Array): DocumentFormat {
   return format;
 }
 
-/** Text formats (txt, md, html). PDF and Word files need `parseAnyDocument`, which runs their parser off-thread. */
+/** Text formats (txt, md, html), in this thread. PDF and Word files need `parseInThread` or `parseAnyDocument`. */
 export function parseDocument(source: string, bytes: Uint8Array, context: ParseContext = {}): CleanDocument {
   const format = checkFile(source, bytes);
-  if (isBinaryFormat(format)) throw new IngestError(source, `internal: .${format} files are parsed by parseAnyDocument`);
+  if (isBinaryFormat(format)) throw new IngestError(source, `internal: .${format} files are parsed by parseInThread`);
   const decoded = decodeBytes(bytes, { html: format === 'html' });
   if (!decoded.ok) throw new IngestError(source, decoded.reason);
 
@@ -165,20 +166,35 @@ export function parseDocument(source: string, bytes: Uint8Array, context: ParseC
   return assembleDocument(source, bytes, format, text, meta);
 }
 
-/** Any supported file; PDF and Word files are read by `extractor`'s worker under its time and size limits. */
+/**
+ * Any supported file, parsed whole by `extractor` (the parser worker: off the event loop, under its time and memory
+ * limits); a refusal becomes an IngestError naming the file and the reason.
+ */
 export async function parseAnyDocument(
   source: string,
   bytes: Uint8Array,
-  context: ParseContext & { extractor: DocumentExtractor },
+  context: ParseContext & { extractor: DocumentParser },
+): Promise<CleanDocument> {
+  const lines = context.boilerplateLines ? [...context.boilerplateLines] : undefined;
+  const outcome = await context.extractor.parse(source, bytes, lines);
+  if (!outcome.ok) throw new IngestError(source, outcome.reason);
+  return outcome.value.doc;
+}
+
+/** Any supported file, in this thread; PDF and Word bytes go through `binary` first. The parser worker's parse. */
+export async function parseInThread(
+  source: string,
+  bytes: Uint8Array,
+  context: ParseContext & { binary: BinaryExtractor },
 ): Promise<CleanDocument> {
   const format = checkFile(source, bytes);
   if (format === 'pdf') {
-    const outcome = await context.extractor.pdf(bytes);
+    const outcome = await context.binary.pdf(bytes);
     if (!outcome.ok) throw new IngestError(source, outcome.reason);
     return documentFromPdf(source, bytes, outcome.value, context);
   }
   if (format === 'docx') {
-    const outcome = await context.extractor.docx(bytes);
+    const outcome = await context.binary.docx(bytes);
     if (!outcome.ok) throw new IngestError(source, outcome.reason);
     return documentFromDocx(source, bytes, outcome.value, context);
   }

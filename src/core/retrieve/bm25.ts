@@ -5,6 +5,7 @@
 // They are cut like a generation's docstore: one part per segment (rows local to the part) over one append-only
 // term table shared by every part and by the indexes derived from one another, so term ids are stable and a
 // re-index reuses the parts of the segments it did not change as they are: its cost follows what it rewrites.
+import { runPaced, runSync, type Pacer } from '../pacer.js';
 import { STOP_WORDS, termOf, words } from '../text/tokens.js';
 import { bm25Idf } from './term-stats.js';
 
@@ -184,7 +185,7 @@ export class Bm25Index {
       const segments = 'segments' in source ? source.segments : ['count' in source ? source.count : source.length];
       const rows = segments.reduce((sum, n) => sum + n, 0);
       const empty = new Bm25Index({ assembled: { table: new Bm25TermTable([]), termCount: 0, parts: [] } });
-      assembled = empty.derivation(segments, new Int32Array(rows).fill(-1), textOf);
+      assembled = runSync(empty.derivation(segments, new Int32Array(rows).fill(-1), textOf));
     }
     const { table, termCount, parts } = assembled;
     this.table = table;
@@ -258,10 +259,23 @@ export class Bm25Index {
    * over the same texts gives.
    */
   derive(segments: readonly number[], previousRows: Int32Array, textOf: (row: number) => string): Bm25Index {
-    return new Bm25Index({ assembled: this.derivation(segments, previousRows, textOf) });
+    return new Bm25Index({ assembled: runSync(this.derivation(segments, previousRows, textOf)) });
   }
 
-  private derivation(segments: readonly number[], previousRows: Int32Array, textOf: (row: number) => string): Assembled {
+  /** derive in slices (a re-index on the bot's event loop): the loop gets a turn between tokenised rows. */
+  async derivePaced(segments: readonly number[], previousRows: Int32Array, textOf: (row: number) => string, pacer: Pacer): Promise<Bm25Index> {
+    return new Bm25Index({ assembled: await runPaced(this.derivation(segments, previousRows, textOf), pacer) });
+  }
+
+  /** The constructor's build from texts, in slices. */
+  static async buildPaced(source: { segments: readonly number[]; textOf: (row: number) => string }, pacer: Pacer): Promise<Bm25Index> {
+    const rows = source.segments.reduce((sum, n) => sum + n, 0);
+    const empty = new Bm25Index({ assembled: { table: new Bm25TermTable([]), termCount: 0, parts: [] } });
+    return new Bm25Index({ assembled: await runPaced(empty.derivation(source.segments, new Int32Array(rows).fill(-1), source.textOf), pacer) });
+  }
+
+  /** The derivation as steps: it yields after each tokenised row and each segment, where slicing may pause it. */
+  private *derivation(segments: readonly number[], previousRows: Int32Array, textOf: (row: number) => string): Generator<void, Assembled> {
     const table = this.table.terms.length === this.termCount ? this.table : this.table.fork(this.termCount);
     const previous = this.parts;
     const partOf = partFinder(this.firstRows);
@@ -310,26 +324,29 @@ export class Bm25Index {
     const counts = new Scratch();
     const parts: Bm25Part[] = [];
     const built: Bm25Part[] = [];
-    segments.forEach((rows, s) => {
+    for (let s = 0; s < segments.length; s++) {
+      const rows = segments[s]!;
       const sharedPart = shared[s]! >= 0 ? previous[shared[s]!] : undefined;
       if (sharedPart) {
         parts.push(sharedPart);
-        return;
+        continue;
       }
+      yield;
       const only = onlySource[s]!;
       if (only >= 0) {
         // The usual case (a document changed in a segment, or documents appended to the tail): the kept rows are
         // one previous part's, in order, so its postings are filtered term by term, without regrouping them.
-        const part = keptFromOne(previous[only]!, this.firstRows[only] ?? 0, rows, firstOf[s] ?? 0, reusable, tokenizer, textOf, counts, table);
+        const part = yield* keptFromOne(previous[only]!, this.firstRows[only] ?? 0, rows, firstOf[s] ?? 0, reusable, tokenizer, textOf, counts, table);
         parts.push(part);
         built.push(part);
-        return;
+        continue;
       }
       const builder = new PartBuilder(rows, rows * postingsPerRow);
       for (let local = 0, row = firstOf[s] ?? 0; local < rows; local++, row++) {
         const old = reusable(row);
         if (old < 0) {
           builder.endRow(tokenizer.pairs(textOf(row), builder.pairs));
+          yield;
           continue;
         }
         const p = partOf(old);
@@ -341,7 +358,7 @@ export class Bm25Index {
       parts.push(part);
       built.push(part);
       for (const p of [...byRow.keys()]) if (lastUse[p] === s) byRow.delete(p);
-    });
+    }
     // Document frequencies: the previous ones, less the parts no segment shares, plus the new parts.
     const df = new Int32Array(table.terms.length);
     df.set(this.df.subarray(0, Math.min(this.df.length, df.length)));
@@ -614,7 +631,7 @@ class Scratch {
  * rows tokenised: two passes over the previous part's postings (count, then copy), the tokenised rows' postings
  * merged in by row. Gives what `PartBuilder` gives (rows ascending within each term).
  */
-function keptFromOne(
+function* keptFromOne(
   previous: Bm25Part,
   previousFirst: number,
   rows: number,
@@ -624,7 +641,7 @@ function keptFromOne(
   textOf: (row: number) => string,
   scratch: Scratch,
   table: Bm25TermTable,
-): Bm25Part {
+): Generator<void, Bm25Part> {
   const newRowOf = new Int32Array(previous.rows).fill(-1);
   const lengths = new Uint32Array(rows);
   const fresh = new Pairs(0);
@@ -639,6 +656,7 @@ function keptFromOne(
     const before = fresh.length;
     lengths[local] = tokenizer.pairs(textOf(first + local), fresh);
     for (let p = before; p < fresh.length; p += 2) freshRowOf.push(local);
+    yield;
   }
   // The tokenised rows' postings grouped by term (ids ascending), rows ascending within each.
   const grouped = groupByTerm(fresh, (pair) => freshRowOf[pair] ?? 0, scratch.zeros(table.terms.length));

@@ -1,6 +1,7 @@
 // Article prose as sentences with offsets into the document text. Scraped pages still carry navigation,
 // related-story teasers (with their own datelines) and legal footers: their dates are not event dates, so they
 // are dropped here, before any date is read.
+import { runSync } from '../pacer.js';
 import { splitSentences as splitSpans } from './sentences.js';
 
 export interface Sentence {
@@ -86,6 +87,11 @@ function isProse(block: string): boolean {
 
 /** The article's prose sentences, in order; boilerplate, headlines, datelines and teaser sections left out. */
 export function proseSentences(text: string, options: { keepBoilerplate?: boolean } = {}): Sentence[] {
+  return runSync(proseSentenceSteps(text, options));
+}
+
+/** proseSentences as steps, one per block: a text of several megabytes can be read in slices (see pacer.ts). */
+export function* proseSentenceSteps(text: string, options: { keepBoilerplate?: boolean } = {}): Generator<void, Sentence[]> {
   const out: Sentence[] = [];
   let seenProse = false;
   let blockIndex = 0;
@@ -111,6 +117,7 @@ export function proseSentences(text: string, options: { keepBoilerplate?: boolea
     }
     for (const sentence of splitSpans(body)) out.push({ start: start + sentence.start, end: start + sentence.end, text: sentence.text, block: blockIndex });
     blockIndex += 1;
+    yield;
   }
   return out;
 }

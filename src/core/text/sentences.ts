@@ -30,24 +30,29 @@ export function splitParagraphs(text: string): Span[] {
 /** Sentence spans of `text`; never crosses a paragraph boundary. `text.slice(s.start, s.end) === s.text`. */
 export function splitSentences(text: string): Span[] {
   const sentences: Span[] = [];
-  for (const paragraph of splitParagraphs(text)) {
-    let pending: Span | null = null;
-    for (const segment of segmenter.segment(paragraph.text)) {
-      const raw = segment.segment;
-      const leading = raw.length - raw.trimStart().length;
-      const trimmed = raw.trim();
-      if (trimmed.length === 0) continue;
-      const start = paragraph.start + segment.index + leading;
-      const span: Span = { start, end: start + trimmed.length, text: trimmed };
-      if (pending && ABBREVIATION_END.test(pending.text) && /^[A-Za-z0-9"'“(]/.test(span.text)) {
-        pending = { start: pending.start, end: span.end, text: text.slice(pending.start, span.end) };
-      } else {
-        if (pending) sentences.push(pending);
-        pending = span;
-      }
+  for (const paragraph of splitParagraphs(text)) sentences.push(...paragraphSentences(text, paragraph));
+  return sentences;
+}
+
+/** The sentences of one paragraph of `text` (splitSentences, a paragraph at a time: long texts are split in slices). */
+export function paragraphSentences(text: string, paragraph: Span): Span[] {
+  const sentences: Span[] = [];
+  let pending: Span | null = null;
+  for (const segment of segmenter.segment(paragraph.text)) {
+    const raw = segment.segment;
+    const leading = raw.length - raw.trimStart().length;
+    const trimmed = raw.trim();
+    if (trimmed.length === 0) continue;
+    const start = paragraph.start + segment.index + leading;
+    const span: Span = { start, end: start + trimmed.length, text: trimmed };
+    if (pending && ABBREVIATION_END.test(pending.text) && /^[A-Za-z0-9"'“(]/.test(span.text)) {
+      pending = { start: pending.start, end: span.end, text: text.slice(pending.start, span.end) };
+    } else {
+      if (pending) sentences.push(pending);
+      pending = span;
     }
-    if (pending) sentences.push(pending);
   }
+  if (pending) sentences.push(pending);
   return sentences.flatMap((s) => splitAfterInitialism(s));
 }
 

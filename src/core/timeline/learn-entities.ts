@@ -5,7 +5,8 @@
 // docs/benchmarks.md). Results are cached per document content, so a re-index re-learns only what changed.
 import type { CleanDocument } from '../types.js';
 import { STOP_WORDS } from '../text/tokens.js';
-import { proseSentences } from './segment.js';
+import { runPaced, runSync, type Pacer } from '../pacer.js';
+import { proseSentenceSteps } from './segment.js';
 
 export type EntityKind = 'person' | 'place' | 'organisation' | 'acronym' | 'name';
 
@@ -207,6 +208,11 @@ function wordBefore(body: string, index: number): string {
 
 /** Names in one document, with surnames linked to the one full name of the document that ends or starts with them. */
 export function learnDocument(text: string): DocumentNames {
+  return runSync(learnDocumentSteps(text));
+}
+
+/** learnDocument as steps (a block, then every 64 sentences): a document of several megabytes took seconds. */
+function* learnDocumentSteps(text: string): Generator<void, DocumentNames> {
   const names = new Map<string, NameStats>();
   const add = (surface: string, initial: boolean, titled: boolean, tokens: number) => {
     const key = nameKey(surface);
@@ -221,8 +227,10 @@ export function learnDocument(text: string): DocumentNames {
     if (!initial) stats.inner += 1;
     if (titled) stats.titled += 1;
   };
-  const sentences = proseSentences(text);
+  const sentences = yield* proseSentenceSteps(text);
+  let read = 0;
   for (const sentence of sentences) {
+    if (++read % 64 === 0) yield;
     const body = sentence.text;
     // Where the sentence really starts: after opening quotes and brackets.
     const lead = /^["“‘'(\[]*/.exec(body)?.[0].length ?? 0;
@@ -329,6 +337,14 @@ export class EntityLearner {
   prepare(doc: LearnableDocument): void {
     const key = cacheKey(doc);
     if (!this.cache.has(key)) this.cache.set(key, learnDocument(doc.text));
+  }
+
+  /** prepare in slices: the event loop gets a turn whenever `pacer`'s slice is used up, inside a document too. */
+  async preparePaced(doc: LearnableDocument, pacer: Pacer): Promise<void> {
+    const key = cacheKey(doc);
+    if (this.cache.has(key)) return;
+    const names = await runPaced(learnDocumentSteps(doc.text), pacer);
+    this.cache.set(key, names);
   }
 
   learn(documents: Iterable<LearnableDocument>): EntityLexicon {

@@ -85,11 +85,16 @@ export function hasIndex(indexDir: string): boolean {
  * Writes a complete new generation and makes it current. Afterwards only the new generation and `keep` (the
  * last generation known to be good, the fallback) remain; damaged or never-switched ones are removed.
  */
-export function writeGeneration(
+export async function writeGeneration(
   indexDir: string,
   content: GenerationContent,
-  hooks: { beforeSwitch?: () => void; keep?: string | null } = {},
-): IndexSnapshot {
+  /**
+   * `pause`: awaited between the steps (and the segments) of the write, which are synchronous: a bot re-indexing on
+   * its event loop answers in between. The order of the steps, and so what a crash leaves, is the same.
+   */
+  hooks: { beforeSwitch?: () => void; keep?: string | null; pause?: () => Promise<void> } = {},
+): Promise<IndexSnapshot> {
+  const pause = hooks.pause ?? (async () => undefined);
   mkdirSync(indexDir, { recursive: true });
   const generation = nextGenerationName(indexDir);
   const finalDir = join(indexDir, generation);
@@ -97,9 +102,12 @@ export function writeGeneration(
   rmSync(temporaryDir, { recursive: true, force: true });
   mkdirSync(temporaryDir);
 
-  const segments = writeSegments(indexDir, temporaryDir, content);
+  const segments = await writeSegments(indexDir, temporaryDir, content, pause);
+  await pause();
   const graph = writeGraph(indexDir, temporaryDir, content);
+  await pause();
   const bm25Terms = writeTermTable(indexDir, temporaryDir, content);
+  await pause();
 
   const createdAt = new Date().toISOString();
   const elements = content.hnsw.getCurrentCount();
@@ -149,6 +157,7 @@ export function writeGeneration(
     },
   };
   const manifestBytes = JSON.stringify(manifest, null, 1);
+  await pause();
   writeFileDurable(join(temporaryDir, 'manifest.json'), manifestBytes);
   fsyncDirectory(temporaryDir);
   renameSync(temporaryDir, finalDir);
@@ -156,7 +165,9 @@ export function writeGeneration(
 
   hooks.beforeSwitch?.();
   replaceFileAtomic(join(indexDir, POINTER), JSON.stringify({ generation, manifestSha256: sha256(manifestBytes) }));
+  await pause();
   pruneGenerations(indexDir, [generation, hooks.keep ?? null]);
+  await pause();
 
   return {
     generation,
@@ -223,7 +234,7 @@ function writeGraph(indexDir: string, dir: string, content: GenerationContent): 
  * (copied where the filesystem refuses links) when its files are still the ones that generation verified; every
  * other segment is written, a sealed one under its content id.
  */
-function writeSegments(indexDir: string, dir: string, content: GenerationContent): SnapshotSegment[] {
+async function writeSegments(indexDir: string, dir: string, content: GenerationContent, pause: () => Promise<void>): Promise<SnapshotSegment[]> {
   const layout = content.segments ?? [{ sources: content.documents.map((doc) => doc.source), sealed: false }];
   if (layout.length === 0 || layout.some((segment, i) => segment.sealed === (i === layout.length - 1))) {
     throw new Error('internal: a segment layout ends with its one tail');
@@ -247,6 +258,7 @@ function writeSegments(indexDir: string, dir: string, content: GenerationContent
   const written: SnapshotSegment[] = [];
   let firstRow = 0;
   for (const [index, planned] of layout.entries()) {
+    await pause();
     const members = new Set(planned.sources);
     let rows = 0;
     while (firstRow + rows < content.chunks.length && members.has(content.chunks[firstRow + rows]!.source)) rows++;

@@ -11,6 +11,7 @@
 // internal ids, links and levels) in every process. The indexer applies its own operations with `applyGraphOperations`
 // to a graph that was itself loaded from base + log, so the graph it serves equals the one a fresh load builds.
 import type { HierarchicalNSW as HnswIndex } from 'hnswlib-node';
+import type { Pacer } from '../../core/pacer.js';
 
 export const GRAPH_LOG_MAGIC = 'hnswlog1';
 const HEADER_BYTES = 16;
@@ -113,14 +114,32 @@ export function parseGraphLog(file: Uint8Array, dimension: number): { body: Grap
  * grown first when the additions would not fit. The one way operations reach a graph, at re-index and at load.
  */
 export function applyGraphOperations(hnsw: HnswIndex, operations: readonly GraphOperation[]): void {
+  reserveFor(hnsw, operations);
+  for (const op of operations) applyOne(hnsw, op);
+}
+
+/**
+ * applyGraphOperations in slices, for a re-index on the bot's event loop: an addPoint costs about a millisecond at
+ * 100k elements, and a re-index may add thousands. The same operations in the same order: the same graph.
+ */
+export async function applyGraphOperationsPaced(hnsw: HnswIndex, operations: readonly GraphOperation[], pacer: Pacer): Promise<void> {
+  reserveFor(hnsw, operations);
+  for (const op of operations) {
+    applyOne(hnsw, op);
+    await pacer.tick();
+  }
+}
+
+function reserveFor(hnsw: HnswIndex, operations: readonly GraphOperation[]): void {
   let adds = 0;
   for (const op of operations) if (op.kind === 'add') adds++;
   // Capacity only bounds memory: it changes neither the links nor the search results, so the loader may grow the
   // graph at other points than the indexer did.
   const needed = hnsw.getCurrentCount() + adds;
   if (needed > hnsw.getMaxElements()) hnsw.resizeIndex(Math.ceil(needed * 1.25) + 16);
-  for (const op of operations) {
-    if (op.kind === 'delete') hnsw.markDelete(op.label);
-    else hnsw.addPoint(Array.from(op.vector), op.label, true);
-  }
+}
+
+function applyOne(hnsw: HnswIndex, op: GraphOperation): void {
+  if (op.kind === 'delete') hnsw.markDelete(op.label);
+  else hnsw.addPoint(Array.from(op.vector), op.label, true);
 }

@@ -2,11 +2,12 @@
 // are sent to the embedder, and the HNSW graph of the previous generation is patched (markDelete + add)
 // instead of rebuilt unless deletions have piled up or the plan starts from nothing.
 import hnswlib from 'hnswlib-node';
-import { CHUNKER_REVISION, chunkDocument } from '../../core/chunk/chunker.js';
+import { CHUNKER_REVISION, chunkDocumentPaced } from '../../core/chunk/chunker.js';
 import { isCoreError } from '../../core/errors.js';
 import { embedInto } from '../../core/index/embed.js';
 import { partitionChunks, planIndex, sameEmbedder, summarize, type IndexPlan } from '../../core/index/plan.js';
 import { loadCorpus } from '../../core/ingest/index.js';
+import { Pacer } from '../../core/pacer.js';
 import type { ScannedFile } from '../../core/ingest/load.js';
 import { Bm25Index } from '../../core/retrieve/bm25.js';
 import { indexedTextOf } from '../../core/retrieve/indexed-text.js';
@@ -14,7 +15,7 @@ import type { CleanDocument, Embedder, IndexProgress, Logger, ReindexSummary, Sk
 import { acquireWriterLock } from './lock.js';
 import type { HnswIndex, IndexSnapshot, StoredChunk } from './snapshot.js';
 import { planSegments, type SegmentLayout } from './segments.js';
-import { applyGraphOperations, type GraphLogPolicy, type GraphOperation } from './graph-log.js';
+import { applyGraphOperationsPaced, type GraphLogPolicy, type GraphOperation } from './graph-log.js';
 import { currentGenerationName, graphCopyOfServing, hasIndex, loadCurrentGeneration, newestLoadableGeneration, removeTemporaryGenerations, writeGeneration } from './generations.js';
 
 export const HNSW_M = 16;
@@ -115,7 +116,14 @@ export async function runLocalIndex(options: LocalIndexOptions): Promise<LocalIn
       embedderKept && previous?.boilerplateLines && previous.parserRevision !== undefined
         ? { previous: { documents: previous.documents, boilerplateLines: previous.boilerplateLines, parserRevision: previous.parserRevision, ...(previous.scan ? { scan: previous.scan } : {}) } }
         : {};
+    // The bot runs this on its event loop: every step proportional to the change gives the loop a turn every few
+    // milliseconds (parsing already runs in the parser worker), and the steps that walk the whole corpus (the scan's
+    // bookkeeping, the plan, the row layout, the write) each get a turn of the loop before them, so their stretches
+    // do not add up.
+    const pacer = new Pacer();
+    await pacer.pause();
     const corpus = options.corpus ?? (await loadCorpus(options.corpusDir, reusable));
+    await pacer.pause();
     lap('scanMs');
 
     const plan = planIndex(previous, corpus, embedder, { ...(options.rebuild ? { rebuild: true } : {}), ...(unusable !== undefined ? { unusable } : {}) });
@@ -131,7 +139,9 @@ export async function runLocalIndex(options: LocalIndexOptions): Promise<LocalIn
       };
     }
 
-    const { documents, chunksOf, previousChunksOf } = followPlan(plan, base, lap);
+    await pacer.pause();
+    const { documents, chunksOf, previousChunksOf } = await followPlan(plan, base, lap, pacer);
+    await pacer.pause();
     const layout = layOutRows(plan, base, documents, chunksOf, previousChunksOf, embedder.dimension, options.segmentBytes);
     lap('scanMs');
 
@@ -141,11 +151,14 @@ export async function runLocalIndex(options: LocalIndexOptions): Promise<LocalIn
     lap('embedMs');
     options.onProgress?.({ phase: 'writing', done: 0, total: 1 });
 
-    const { allChunks, hnsw, nextLabel, previousRows, graphOperations } = assembleGraph(base, layout, vectors, embedder.dimension);
+    await pacer.pause();
+    const { allChunks, hnsw, nextLabel, previousRows, graphOperations } = await assembleGraph(base, layout, vectors, embedder.dimension, pacer);
     lap('graphMs');
-    const bm25 = keywordIndex(layout.patchable ? base : null, documents, allChunks, previousRows, layout.segmentRows);
+    await pacer.pause();
+    const bm25 = await keywordIndex(layout.patchable ? base : null, documents, allChunks, previousRows, layout.segmentRows, pacer);
+    await pacer.pause();
     lap('keywordsMs');
-    const snapshot = writeGeneration(
+    const snapshot = await writeGeneration(
       options.indexDir,
       {
         embedder: { id: embedder.id, dimension: embedder.dimension },
@@ -166,7 +179,7 @@ export async function runLocalIndex(options: LocalIndexOptions): Promise<LocalIn
         ...(graphOperations ? { graphOperations } : {}),
         ...(options.graphLog ? { graphLog: options.graphLog } : {}),
       },
-      { keep: fallbackGeneration, ...(options.beforeSwitch ? { beforeSwitch: options.beforeSwitch } : {}) },
+      { keep: fallbackGeneration, pause: () => pacer.pause(), ...(options.beforeSwitch ? { beforeSwitch: options.beforeSwitch } : {}) },
     );
     lap('writeMs');
     options.onProgress?.({ phase: 'done', done: 1, total: 1 });
@@ -206,11 +219,12 @@ interface ChunkEntry {
  * keeps its chunks (and their labels); a changed one is chunked again, keeping the vectors of chunks whose id and
  * text are unchanged.
  */
-function followPlan(
+async function followPlan(
   plan: IndexPlan,
   base: IndexSnapshot | null,
   lap: (phase: 'scanMs' | 'chunkMs') => void,
-): { documents: StoredDocument[]; chunksOf: Map<string, ChunkEntry[]>; previousChunksOf: (source: string) => readonly StoredChunk[] } {
+  pacer: Pacer,
+): Promise<{ documents: StoredDocument[]; chunksOf: Map<string, ChunkEntry[]>; previousChunksOf: (source: string) => readonly StoredChunk[] }> {
   const now = new Date().toISOString();
   const documents: StoredDocument[] = [];
   const chunksOf = new Map<string, ChunkEntry[]>();
@@ -227,7 +241,7 @@ function followPlan(
     // A changed document keeps the vectors of chunks whose text did not change (same id).
     const stored = new Map(previousChunksOf(doc.source).map((chunk) => [chunk.id, chunk]));
     lap('scanMs'); // planning is bookkeeping of the scan
-    const chunks = chunkDocument(doc.source, doc.text);
+    const chunks = await chunkDocumentPaced(doc.source, doc.text, pacer);
     const { kept } = partitionChunks(chunks, (id) => stored.get(id));
     lap('chunkMs');
     const keptOld = new Map(kept.map(({ chunk, stored: old }) => [chunk, old]));
@@ -380,13 +394,14 @@ async function embedFresh(embedder: Embedder, rows: readonly ChunkEntry[], vecto
  * The new generation's chunks and graph. Kept chunks take their stored vectors; the previous graph is patched in
  * place (markDelete + add) unless there is none or deletions have piled up; then it is rebuilt.
  */
-function assembleGraph(
+async function assembleGraph(
   base: IndexSnapshot | null,
   layout: RowLayout,
   /** Rows for every chunk, the fresh ones already filled. */
   vectors: Float32Array,
   dimension: number,
-): { allChunks: StoredChunk[]; hnsw: HnswIndex; nextLabel: number; previousRows: Int32Array; graphOperations: GraphOperation[] | null } {
+  pacer: Pacer,
+): Promise<{ allChunks: StoredChunk[]; hnsw: HnswIndex; nextLabel: number; previousRows: Int32Array; graphOperations: GraphOperation[] | null }> {
   const { patchable, removedLabels } = layout;
   let nextLabel = patchable && base ? Math.max(base.nextLabel, maxLabel(base) + 1) : 0;
   const allChunks: StoredChunk[] = [];
@@ -421,13 +436,14 @@ function assembleGraph(
       ...removedLabels.map((label): GraphOperation => ({ kind: 'delete', label })),
       ...labelsToAdd.map(({ label, row }): GraphOperation => ({ kind: 'add', label, vector: vectors.subarray(row * dimension, (row + 1) * dimension) })),
     ];
-    applyGraphOperations(base.hnsw, graphOperations);
+    await applyGraphOperationsPaced(base.hnsw, graphOperations, pacer);
     return { allChunks, hnsw: base.hnsw, nextLabel, previousRows, graphOperations };
   }
   const hnsw = new hnswlib.HierarchicalNSW('cosine', dimension);
   hnsw.initIndex({ maxElements: Math.ceil(allChunks.length * 1.25) + 16, m: HNSW_M, efConstruction: HNSW_EF_CONSTRUCTION, randomSeed: 42, allowReplaceDeleted: true });
   for (const { label, row } of labelsToAdd) {
     hnsw.addPoint(Array.from(vectors.subarray(row * dimension, (row + 1) * dimension)), label, false);
+    if (pacer.due) await pacer.pause();
   }
   return { allChunks, hnsw, nextLabel, previousRows, graphOperations: null };
 }
@@ -439,13 +455,14 @@ function assembleGraph(
  * of one document costs the segments it rewrites, not the corpus. Without them (a build from nothing, or a graph
  * rebuilt from scratch, which rewrites every segment anyway) the term table starts afresh, dropping dead terms.
  */
-function keywordIndex(
+async function keywordIndex(
   base: IndexSnapshot | null,
   documents: readonly StoredDocument[],
   chunks: readonly StoredChunk[],
   previousRows: Int32Array,
   segmentRows: readonly number[],
-): Bm25Index {
+  pacer: Pacer,
+): Promise<Bm25Index> {
   // Looked up only for the rows tokenised: a re-index of one document tokenises a few dozen.
   let bySource: Map<string, StoredDocument> | null = null;
   const textOf = (row: number) => {
@@ -453,7 +470,7 @@ function keywordIndex(
     bySource ??= new Map(documents.map((doc) => [doc.source, doc]));
     return chunk ? indexedTextOf(chunk.text, bySource.get(chunk.source) ?? null) : '';
   };
-  if (!base?.bm25) return new Bm25Index({ segments: segmentRows, textOf });
+  if (!base?.bm25) return Bm25Index.buildPaced({ segments: segmentRows, textOf }, pacer);
   // Documents whose title or date changed: their kept chunks keep their text but not their indexed text.
   const retitled = new Set<string>();
   for (const doc of documents) {
@@ -475,7 +492,7 @@ function keywordIndex(
       if (dropped) reusable[row] = -1;
     }
   }
-  return base.bm25.derive(segmentRows, reusable, textOf);
+  return base.bm25.derivePaced(segmentRows, reusable, textOf, pacer);
 }
 
 /**

@@ -8,17 +8,19 @@
 //   milliseconds; readers keep answering from the old rows until then (they lock `chunks` before taking their
 //   snapshot, so one that waited for the swap reads the new table with a snapshot that sees it).
 import type pg from 'pg';
-import { CHUNKER_REVISION, chunkDocument } from '../../core/chunk/chunker.js';
+import { CHUNKER_REVISION, chunkDocumentPaced } from '../../core/chunk/chunker.js';
 import type { ReindexRequest } from '../../core/corpus.js';
 import { CoreError } from '../../core/errors.js';
 import { embedInBatches, embedInto } from '../../core/index/embed.js';
 import { partitionChunks, planIndex, sameEmbedder, summarize, type IndexedState } from '../../core/index/plan.js';
 import { loadCorpus } from '../../core/ingest/index.js';
+import type { LoadCorpusOptions, ScannedFile } from '../../core/ingest/load.js';
+import { Pacer } from '../../core/pacer.js';
 import { indexedTextOf } from '../../core/retrieve/indexed-text.js';
 import { contentTerms } from '../../core/text/tokens.js';
 import type { Chunk, CleanDocument, Embedder, Logger, ReindexSummary, SkippedFile, StoredDocument } from '../../core/types.js';
 import { ADVISORY_LOCKS } from './locks.js';
-import { metaOfDocument, vectorLiteral, type StateRow } from './rows.js';
+import { metaOfDocument, vectorLiteral, type DocumentRow, type StateRow } from './rows.js';
 import { inTransaction } from './transaction.js';
 
 const INSERT_BATCH = 250;
@@ -33,7 +35,7 @@ export interface PgIndexOptions extends ReindexRequest {
   embedder: Embedder;
   logger?: Logger;
   /** Documents already loaded (benchmarks re-use one scan); defaults to loading `corpusDir`. */
-  corpus?: { documents: CleanDocument[]; skipped: SkippedFile[] };
+  corpus?: { documents: CleanDocument[]; skipped: SkippedFile[]; boilerplateLines?: string[]; parserRevision?: number; scan?: ScannedFile[] };
   /** Test hook: runs inside the write transaction, just before COMMIT. */
   beforeCommit?: () => Promise<void> | void;
   /** Test hook: runs inside a rebuild's transaction once the shadow table is filled and indexed, before the swap. */
@@ -66,6 +68,15 @@ export interface TermCounts {
 function newChunkOf(chunk: Chunk, doc: CleanDocument): NewChunk {
   const searchText = indexedTextOf(chunk.text, doc);
   return { ...chunk, searchText, publishedAt: doc.publishedAt, ...termCountsOf(searchText), vector: null };
+}
+
+async function newChunksOf(cut: ReadonlyArray<{ chunk: Chunk; doc: CleanDocument }>, pacer: Pacer): Promise<NewChunk[]> {
+  const out: NewChunk[] = [];
+  for (const { chunk, doc } of cut) {
+    out.push(newChunkOf(chunk, doc));
+    if (pacer.due) await pacer.pause();
+  }
+  return out;
 }
 
 /** The keyword text's terms as the local store's BM25 index counts them (core/retrieve/bm25.ts). */
@@ -104,14 +115,28 @@ export async function runPgIndex(pool: pg.Pool, options: PgIndexOptions): Promis
             };
 
       options.onProgress?.({ phase: 'scanning', done: 0, total: 0 });
-      const corpus = options.corpus ?? (await loadCorpus(options.corpusDir));
+      // The stored scan records let the scan skip every file that did not change, as the local store's do.
+      // The steps that walk the whole corpus each get a turn of the event loop before them: their stretches do not add up.
+      const pacer = new Pacer();
+      const scanned = previous && !options.rebuild ? await previousScan(pool, state) : null;
+      await pacer.pause();
+      const corpus = options.corpus ?? (await loadCorpus(options.corpusDir, scanned ? { previous: scanned } : {}));
+      await pacer.pause();
       const plan = planIndex(previous, corpus, embedder, options.rebuild ? { rebuild: true } : {});
+      await pacer.pause();
+      // A document the scan re-used carries no text (see previousScan); the plan may still cut it again (another
+      // chunker revision): its stored text is read then, and only then.
+      await fillReusedTexts(pool, plan.documents.filter((entry) => entry.action !== 'keep').map((entry) => entry.doc));
       if (previous && !sameEmbedder(previous.embedder, embedder)) {
         logger?.warn({ from: previous.embedder.id, to: embedder.id }, 'embedder changed; re-embedding every document');
       }
       const scanMs = performance.now() - started;
 
       if (plan.nothingChanged) {
+        // Nothing for readers, but records to keep: a file touched without changing, a racy record settled, or
+        // the first run after migration 004 (else every later run would parse the whole corpus again).
+        const scan = await scanUpdate(corpus, scanned, pacer);
+        if (scan && (scan.records.size > 0 || !sameLines(scan, state))) await writeScanOnly(pool, scan);
         options.onProgress?.({ phase: 'done', done: 0, total: 0 });
         const totalMs = performance.now() - started;
         return {
@@ -123,7 +148,9 @@ export async function runPgIndex(pool: pg.Pool, options: PgIndexOptions): Promis
 
       const changed = plan.documents.filter((entry) => entry.action !== 'keep').map((entry) => entry.doc);
       // Cut now (each chunk's text a slice of its document's); keyword text, term counts and vector later.
-      const cut = changed.flatMap((doc) => chunkDocument(doc.source, doc.text).map((chunk) => ({ chunk, doc })));
+      // The bot runs this on its event loop: cutting and counting terms give the loop a turn every few ms.
+      const cut: Array<{ chunk: Chunk; doc: CleanDocument }> = [];
+      for (const doc of changed) for (const chunk of await chunkDocumentPaced(doc.source, doc.text, pacer)) cut.push({ chunk, doc });
       const now = new Date().toISOString();
       const base = {
         dimension: embedder.dimension,
@@ -131,6 +158,7 @@ export async function runPgIndex(pool: pg.Pool, options: PgIndexOptions): Promis
         documents: changed.map((doc) => ({ ...doc, indexedAt: now })),
         removed: plan.removed,
         skipped: corpus.skipped,
+        scan: await scanUpdate(corpus, scanned, pacer),
         ...(options.beforeCommit ? { beforeCommit: options.beforeCommit } : {}),
         ...(options.beforeSwap ? { beforeSwap: options.beforeSwap } : {}),
       };
@@ -146,7 +174,7 @@ export async function runPgIndex(pool: pg.Pool, options: PgIndexOptions): Promis
           fill: async (insert) => {
             for (let i = 0; i < cut.length; i += REBUILD_SLICE) {
               const embedStarted = performance.now();
-              const slice = cut.slice(i, i + REBUILD_SLICE).map(({ chunk, doc }) => newChunkOf(chunk, doc));
+              const slice = await newChunksOf(cut.slice(i, i + REBUILD_SLICE), pacer);
               const vectors = new Float32Array(slice.length * embedder.dimension);
               await embedInto(embedder, slice.map((chunk) => chunk.text), vectors, 0, (progress) =>
                 options.onProgress?.({ phase: 'embedding', done: i + progress.done, total: cut.length }),
@@ -161,7 +189,7 @@ export async function runPgIndex(pool: pg.Pool, options: PgIndexOptions): Promis
         });
       } else {
         const embedStarted = performance.now();
-        const newChunks = cut.map(({ chunk, doc }) => newChunkOf(chunk, doc));
+        const newChunks = await newChunksOf(cut, pacer);
         const stored = await storedVectors(pool, newChunks);
         const { kept, fresh } = partitionChunks(newChunks, (id) => stored.get(id));
         for (const { chunk, stored: old } of kept) chunk.vector = old.embedding;
@@ -189,10 +217,97 @@ export async function runPgIndex(pool: pg.Pool, options: PgIndexOptions): Promis
 }
 
 export async function readState(db: pg.Pool | pg.PoolClient): Promise<StateRow> {
-  const { rows } = await db.query<StateRow>('SELECT embedder_id, dimension, revision::text AS revision, chunk_count, term_total::float8 AS term_total, skipped, chunker_revision FROM store_state');
+  const { rows } = await db.query<StateRow>('SELECT embedder_id, dimension, revision::text AS revision, chunk_count, term_total::float8 AS term_total, skipped, chunker_revision, boilerplate_lines, parser_revision FROM store_state');
   const state = rows[0];
   if (!state) throw new CoreError('INDEX_CORRUPT', 'The database has no store_state row: run the migrations again (the bot does at start-up).');
   return state;
+}
+
+/** A reused document's text: never empty in a parsed one (the parse refuses a file without text). */
+const NOT_READ = '';
+
+/**
+ * The previous scan as loadCorpus takes it, from the stored records. Documents come without their text (at a
+ * million chunks the bodies are most of the database): only an unchanged file's document is re-used, and the plan
+ * keeps those as they are, so their text is not needed (fillReusedTexts reads it when it is). A record without
+ * the text's hash is left out: the scan would otherwise hash the missing text to find duplicates.
+ */
+async function previousScan(pool: pg.Pool, state: StateRow): Promise<NonNullable<LoadCorpusOptions['previous']> | null> {
+  if (state.boilerplate_lines === null || state.parser_revision === null) return null;
+  const { rows } = await pool.query<Omit<DocumentRow, 'body' | 'indexed_at'> & { scan: ScannedFile | null }>(
+    `SELECT source, title, to_char(published_at, 'YYYY-MM-DD') AS published_at, url, file_hash, content_hash, meta, scan
+     FROM documents WHERE scan IS NOT NULL`,
+  );
+  const documents = new Map<string, CleanDocument>();
+  const scan = new Map<string, ScannedFile>();
+  for (const row of rows) {
+    if (!row.scan || row.scan.textHash === undefined) continue;
+    documents.set(row.source, {
+      source: row.source,
+      title: row.title,
+      publishedAt: row.published_at,
+      dateProvenance: row.meta.dateProvenance,
+      dateConfidence: row.meta.dateConfidence,
+      url: row.url,
+      format: row.meta.format,
+      text: NOT_READ,
+      fileHash: row.file_hash,
+      contentHash: row.content_hash,
+      ...(row.meta.pageStarts ? { pageStarts: row.meta.pageStarts } : {}),
+    });
+    scan.set(row.source, row.scan);
+  }
+  return { documents, boilerplateLines: state.boilerplate_lines, parserRevision: state.parser_revision, scan };
+}
+
+/** Reads the stored text of re-used documents the plan writes again (in place). */
+async function fillReusedTexts(pool: pg.Pool, documents: CleanDocument[]): Promise<void> {
+  const missing = documents.filter((doc) => doc.text === NOT_READ);
+  if (missing.length === 0) return;
+  const { rows } = await pool.query<{ source: string; body: string }>('SELECT source, body FROM documents WHERE source = ANY ($1)', [missing.map((doc) => doc.source)]);
+  const bodies = new Map(rows.map((row) => [row.source, row.body]));
+  for (const doc of missing) {
+    const body = bodies.get(doc.source);
+    if (body === undefined) throw new CoreError('INDEX_CORRUPT', `The stored text of ${doc.source} disappeared during the re-index; run it again.`);
+    doc.text = body;
+  }
+}
+
+/** What the write stores of this scan: its lines and revision, and the records that differ from the stored ones. */
+async function scanUpdate(
+  corpus: { boilerplateLines?: string[]; parserRevision?: number; scan?: ScannedFile[] },
+  scanned: NonNullable<LoadCorpusOptions['previous']> | null,
+  pacer: Pacer,
+): Promise<ScanUpdate | null> {
+  if (!corpus.scan || !corpus.boilerplateLines || corpus.parserRevision === undefined) return null;
+  const records = new Map<string, ScannedFile>();
+  for (const record of corpus.scan) {
+    const before = scanned?.scan?.get(record.source);
+    if (!before || JSON.stringify(before) !== JSON.stringify(record)) records.set(record.source, record);
+    if (pacer.due) await pacer.pause();
+  }
+  return { boilerplateLines: corpus.boilerplateLines, parserRevision: corpus.parserRevision, records };
+}
+
+function sameLines(scan: ScanUpdate, state: StateRow): boolean {
+  const stored = state.boilerplate_lines;
+  return state.parser_revision === scan.parserRevision && stored !== null && stored.length === scan.boilerplateLines.length && stored.every((line, i) => line === scan.boilerplateLines[i]);
+}
+
+/** The scan's records and lines alone, when no document changed (the revision stays: readers see nothing new). */
+async function writeScanOnly(pool: pg.Pool, scan: ScanUpdate): Promise<void> {
+  await inTransaction(pool, 'BEGIN', async (client) => {
+    await client.query('SELECT pg_advisory_xact_lock($1)', [ADVISORY_LOCKS.write]);
+    await client.query('UPDATE store_state SET boilerplate_lines = $1::text[], parser_revision = $2', [scan.boilerplateLines, scan.parserRevision]);
+    await writeScan(client, { documents: [], scan });
+  });
+}
+
+interface ScanUpdate {
+  boilerplateLines: string[];
+  parserRevision: number;
+  /** New or changed records by source (unchanged ones are not written again). */
+  records: Map<string, ScannedFile>;
 }
 
 interface StoredVector {
@@ -217,6 +332,8 @@ interface WriteBase {
   documents: StoredDocument[];
   removed: string[];
   skipped: SkippedFile[];
+  /** null: the corpus came without scan records (a caller's own scan); the stored ones are dropped. */
+  scan: ScanUpdate | null;
   beforeCommit?: () => Promise<void> | void;
   beforeSwap?: () => Promise<void> | void;
 }
@@ -241,12 +358,16 @@ async function writeChanges(pool: pg.Pool, plan: WritePlan): Promise<{ revision:
     // one session); the plan is re-checked against what is committed now, so a run that waited here for
     // another one writes only what is still different.
     await client.query('SELECT pg_advisory_xact_lock($1)', [ADVISORY_LOCKS.write]);
-    const termTotal = plan.fresh ? await rebuildChunks(client, plan) : await patchChunks(client, plan);
+    const { termTotal, chunkDelta } = plan.fresh ? { termTotal: await rebuildChunks(client, plan), chunkDelta: null } : await patchChunks(client, plan);
+    await writeScan(client, plan);
+    // A patch counts its own rows: count(*) read every row of the table (a second at a million chunks).
     const { rows } = await client.query<{ revision: string; chunk_count: number }>(
       `UPDATE store_state SET embedder_id = $1, dimension = $2, revision = revision + 1,
-         chunk_count = (SELECT count(*) FROM chunks), term_total = $4, skipped = $3::jsonb, chunker_revision = $5, updated_at = now()
+         chunk_count = CASE WHEN $6::int IS NULL THEN (SELECT count(*) FROM chunks) ELSE chunk_count + $6::int END,
+         term_total = $4, skipped = $3::jsonb, chunker_revision = $5,
+         boilerplate_lines = $7::text[], parser_revision = $8, updated_at = now()
        RETURNING revision::text AS revision, chunk_count`,
-      [plan.embedderId, plan.dimension, JSON.stringify(plan.skipped), termTotal, CHUNKER_REVISION],
+      [plan.embedderId, plan.dimension, JSON.stringify(plan.skipped), termTotal, CHUNKER_REVISION, chunkDelta, plan.scan?.boilerplateLines ?? null, plan.scan?.parserRevision ?? null],
     );
     await plan.beforeCommit?.();
     const state = rows[0];
@@ -254,8 +375,30 @@ async function writeChanges(pool: pg.Pool, plan: WritePlan): Promise<{ revision:
   });
 }
 
-/** Changed documents' chunks replaced in place; returns the new total term count. Row locks only. */
-async function patchChunks(client: pg.PoolClient, plan: PatchPlan): Promise<number> {
+/**
+ * The scan records: with the documents written (upsertDocuments), and for kept documents whose file was touched
+ * without changing (a new mtime) or whose record was written too close to the file's last change to be trusted.
+ * Without records (a caller's own scan), none may be trusted any longer: the lines they were taken with are gone.
+ */
+async function writeScan(client: pg.PoolClient, plan: Pick<WriteBase, 'documents' | 'scan'>): Promise<void> {
+  if (!plan.scan) {
+    await client.query('UPDATE documents SET scan = NULL WHERE scan IS NOT NULL');
+    return;
+  }
+  const written = new Set(plan.documents.map((doc) => doc.source));
+  const rest = [...plan.scan.records.values()].filter((record) => !written.has(record.source));
+  if (rest.length === 0) return;
+  await client.query('UPDATE documents SET scan = t.scan FROM unnest($1::text[], $2::jsonb[]) AS t(source, scan) WHERE documents.source = t.source', [
+    rest.map((record) => record.source),
+    rest.map((record) => JSON.stringify(record)),
+  ]);
+}
+
+/**
+ * Changed documents' chunks replaced in place; returns the new total term count and how many chunks were added
+ * (less those deleted). Row locks only.
+ */
+async function patchChunks(client: pg.PoolClient, plan: PatchPlan): Promise<{ termTotal: number; chunkDelta: number }> {
   const delta = new Map<string, number>();
   const count = (terms: Iterable<string>, by: number) => {
     for (const term of terms) delta.set(term, (delta.get(term) ?? 0) + by);
@@ -270,6 +413,7 @@ async function patchChunks(client: pg.PoolClient, plan: PatchPlan): Promise<numb
   let termTotal = stateRows[0]?.term_total ?? 0;
 
   const replaced = [...documents.map((doc) => doc.source), ...plan.removed];
+  let deleted = 0;
   if (replaced.length > 0) {
     const { rows } = await client.query<{ terms: string[]; term_total: number | null }>(
       'DELETE FROM chunks WHERE source = ANY ($1) RETURNING terms, term_total',
@@ -279,9 +423,10 @@ async function patchChunks(client: pg.PoolClient, plan: PatchPlan): Promise<numb
       count(row.terms, -1);
       termTotal -= row.term_total ?? 0;
     }
+    deleted = rows.length;
   }
   if (plan.removed.length > 0) await client.query('DELETE FROM documents WHERE source = ANY ($1)', [plan.removed]);
-  for (let i = 0; i < documents.length; i += INSERT_BATCH) await upsertDocuments(client, documents.slice(i, i + INSERT_BATCH));
+  for (let i = 0; i < documents.length; i += INSERT_BATCH) await upsertDocuments(client, documents.slice(i, i + INSERT_BATCH), plan.scan);
   for (let i = 0; i < chunks.length; i += INSERT_BATCH) await insertChunks(client, 'chunks', chunks.slice(i, i + INSERT_BATCH));
   for (const chunk of chunks) {
     count(chunk.terms, +1);
@@ -294,9 +439,10 @@ async function patchChunks(client: pg.PoolClient, plan: PatchPlan): Promise<numb
        ON CONFLICT (term) DO UPDATE SET df = term_stats.df + excluded.df`,
       [terms.map(([term]) => term), terms.map(([, by]) => by)],
     );
-    await client.query('DELETE FROM term_stats WHERE df <= 0');
+    // Only the terms this run changed can have dropped to zero: no pass over the whole table.
+    await client.query('DELETE FROM term_stats WHERE term = ANY ($1) AND df <= 0', [terms.map(([term]) => term)]);
   }
-  return termTotal;
+  return { termTotal, chunkDelta: chunks.length - deleted };
 }
 
 /** The shadow table `chunks` is rebuilt in, and the names its indexes get once it is swapped in. */
@@ -346,7 +492,7 @@ async function rebuildChunks(client: pg.PoolClient, plan: RebuildPlan): Promise<
   // Documents and term statistics: ordinary row changes, invisible to readers until COMMIT.
   const sources = plan.documents.map((doc) => doc.source);
   await client.query('DELETE FROM documents WHERE NOT (source = ANY ($1))', [sources]);
-  for (let i = 0; i < plan.documents.length; i += INSERT_BATCH) await upsertDocuments(client, plan.documents.slice(i, i + INSERT_BATCH));
+  for (let i = 0; i < plan.documents.length; i += INSERT_BATCH) await upsertDocuments(client, plan.documents.slice(i, i + INSERT_BATCH), plan.scan);
   await client.query('DELETE FROM term_stats');
   await client.query('INSERT INTO term_stats (term, df) SELECT * FROM unnest($1::text[], $2::int[])', [[...frequencies.keys()], [...frequencies.values()]]);
 
@@ -363,13 +509,13 @@ async function rebuildChunks(client: pg.PoolClient, plan: RebuildPlan): Promise<
   return termTotal;
 }
 
-async function upsertDocuments(client: pg.PoolClient, documents: StoredDocument[]): Promise<void> {
+async function upsertDocuments(client: pg.PoolClient, documents: StoredDocument[], scan: ScanUpdate | null): Promise<void> {
   await client.query(
-    `INSERT INTO documents (source, title, published_at, url, body, file_hash, content_hash, meta, indexed_at)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::date[], $4::text[], $5::text[], $6::text[], $7::text[], $8::jsonb[], $9::timestamptz[])
+    `INSERT INTO documents (source, title, published_at, url, body, file_hash, content_hash, meta, indexed_at, scan)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::date[], $4::text[], $5::text[], $6::text[], $7::text[], $8::jsonb[], $9::timestamptz[], $10::jsonb[])
      ON CONFLICT (source) DO UPDATE SET title = excluded.title, published_at = excluded.published_at, url = excluded.url,
        body = excluded.body, file_hash = excluded.file_hash, content_hash = excluded.content_hash, meta = excluded.meta,
-       indexed_at = excluded.indexed_at`,
+       indexed_at = excluded.indexed_at, scan = excluded.scan`,
     [
       documents.map((doc) => doc.source),
       documents.map((doc) => doc.title),
@@ -380,6 +526,11 @@ async function upsertDocuments(client: pg.PoolClient, documents: StoredDocument[
       documents.map((doc) => doc.contentHash),
       documents.map((doc) => JSON.stringify(metaOfDocument(doc))),
       documents.map((doc) => doc.indexedAt),
+      // A document written without its scan record is parsed again by the next scan.
+      documents.map((doc) => {
+        const record = scan?.records.get(doc.source);
+        return record ? JSON.stringify(record) : null;
+      }),
     ],
   );
 }

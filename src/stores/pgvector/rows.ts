@@ -59,4 +59,7 @@ export interface StateRow {
   skipped: SkippedFile[];
   /** CHUNKER_REVISION of the stored chunks; null before migration 003 recorded it. */
   chunker_revision: number | null;
+  /** The boilerplate lines and PARSER_REVISION of the last scan (migration 004); null: documents are parsed again. */
+  boilerplate_lines: string[] | null;
+  parser_revision: number | null;
 }

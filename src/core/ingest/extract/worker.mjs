@@ -1,9 +1,12 @@
-// Runs the parsers of untrusted binary formats (pdf.js for PDF, mammoth for Word) in a worker thread, so a hostile
-// file can only burn this thread's time and memory: the caller terminates it on a deadline and the bot's event loop
-// keeps answering. It returns plain data; reading order, cleaning and dating happen in typed code on the caller's
-// side (src/core/ingest/pdf.ts, docx.ts). Plain JavaScript so that it starts under node, tsx and vitest alike.
+// Parses files in a worker thread, so a hostile or huge file can only burn this thread's time and memory: the caller
+// terminates it on a deadline and the bot's event loop keeps answering. Jobs: `parse` (any format, the whole parse
+// to a CleanDocument: the typed code of parse-job.ts, which uses the PDF and Word readers below in this thread), and
+// `pdf` / `docx` (only the text layer of untrusted binary formats: pdf.js, mammoth). Plain JavaScript so that it
+// starts under node, tsx and vitest alike; the typed parse is loaded compiled (dist/) or through tsx (sources).
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parentPort } from 'node:worker_threads';
 import { inflateRawSync } from 'node:zlib';
 
@@ -15,12 +18,75 @@ class Refusal extends Error {}
 
 parentPort?.on('message', async (job) => {
   try {
+    if (job.kind === 'parse') {
+      // The outcome is the reply: a refusal (IngestError) is an answer, not a failure of the worker.
+      const outcome = await parseFile(job);
+      parentPort?.postMessage(outcome.ok ? { id: job.id, ok: true, result: outcome.value } : { id: job.id, ok: false, reason: outcome.reason });
+      return;
+    }
     const result = job.kind === 'pdf' ? await extractPdf(job) : await extractDocx(job);
     parentPort?.postMessage({ id: job.id, ok: true, result });
   } catch (error) {
-    parentPort?.postMessage({ id: job.id, ok: false, reason: reasonOf(error, job.kind) });
+    if (error instanceof Unavailable) parentPort?.postMessage({ id: job.id, ok: false, unavailable: error.message });
+    else parentPort?.postMessage({ id: job.id, ok: false, reason: reasonOf(error, job.kind) });
   }
 });
+
+// ---------------------------------------------------------------------------------------------------------------
+// Any format: the typed parse
+
+let parseJobModule;
+
+/** parse-job.js beside this file once compiled (dist/); from the TypeScript sources, through tsx in this thread. */
+async function loadParseJob() {
+  const compiled = new URL('./parse-job.js', import.meta.url);
+  if (existsSync(fileURLToPath(compiled))) return import(compiled.href);
+  const { register } = await import('tsx/esm/api');
+  register();
+  return import(new URL('./parse-job.ts', import.meta.url).href);
+}
+
+// Loading starts with the thread, not with the first job: a file's deadline should measure its parse.
+const parseJobLoading = loadParseJob();
+// Kept from becoming an unhandled rejection before the first job awaits it; that job reports the error.
+parseJobLoading.catch(() => undefined);
+
+/** Settles a reader's work into the outcome shape parse-job.ts expects, with the same reasons as `pdf`/`docx` jobs. */
+async function settle(kind, work) {
+  try {
+    return { ok: true, value: await work() };
+  } catch (error) {
+    return { ok: false, reason: reasonOf(error, kind) };
+  }
+}
+
+/** The typed parse could not be loaded: no file can be parsed here, which is no file's fault. */
+class Unavailable extends Error {}
+
+async function parseFile(job) {
+  try {
+    parseJobModule ??= await parseJobLoading;
+  } catch (error) {
+    throw new Unavailable(`the parser could not be loaded (${firstLine(error)})`);
+  }
+  const binary = {
+    pdf: (bytes) => settle('pdf', async () => pdfFromRaw(await extractPdf({ bytes, maxPages: job.maxPdfPages }))),
+    docx: (bytes) => settle('docx', () => extractDocx({ bytes, maxUnzippedBytes: job.maxUnzippedBytes, maxUnzipRatio: job.maxUnzipRatio })),
+  };
+  return parseJobModule.parseJob({ source: job.source, bytes: job.bytes, linesId: job.linesId ?? 0, lines: job.lines }, binary);
+}
+
+/** The compact page items a `pdf` job returns, as the objects the layout code reads. */
+function pdfFromRaw(raw) {
+  return {
+    ...raw,
+    pages: raw.pages.map((page) => ({
+      width: page.width,
+      height: page.height,
+      items: page.items.map(([str, x, y, width, size]) => ({ str, x, y, width, size })),
+    })),
+  };
+}
 
 function firstLine(error) {
   const message = error instanceof Error ? error.message : String(error);
@@ -35,7 +101,8 @@ function reasonOf(error, kind) {
     if (name === 'InvalidPDFException') return `broken PDF (${firstLine(error)})`;
     return `could not read the PDF (${firstLine(error)})`;
   }
-  return `could not read the Word file (${firstLine(error)})`;
+  if (kind === 'docx') return `could not read the Word file (${firstLine(error)})`;
+  return `could not parse (${firstLine(error)})`;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

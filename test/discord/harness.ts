@@ -82,7 +82,9 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(options: { cooldownSeconds?: number; heartbeatIntervalMs?: number; env?: Record<string, string> } = {}): Promise<Harness> {
+export async function startHarness(
+  options: { cooldownSeconds?: number; heartbeatIntervalMs?: number; env?: Record<string, string>; logLevel?: Config['logLevel'] } = {},
+): Promise<Harness> {
   const dir = await mkdtemp(join(tmpdir(), 'discord-e2e-'));
   const corpusDir = join(dir, 'corpus');
   await cp(join(REPO_ROOT, 'corpus'), corpusDir, { recursive: true });
@@ -99,7 +101,8 @@ export async function startHarness(options: { cooldownSeconds?: number; heartbea
   const config = loadConfig({ corpusDir, indexDir: join(dir, 'index') }, env, { dotenvPath: false });
   const logs: string[] = [];
   // No secret masking here on purpose: the bot itself must not log tokens.
-  const logger = createLogger({ level: 'debug' }, { write: (line: string) => logs.push(line) });
+  // Debug by default (tests read the details); a bench under load asks for the production level.
+  const logger = createLogger({ level: options.logLevel ?? 'debug' }, { write: (line: string) => logs.push(line) });
   const base = await createTestServices({ config, logger });
   const services = new SwitchableServices(base);
   const bot = await startBot({ config, services, logger, stopGraceMs: 3000 });

@@ -1,11 +1,12 @@
 // Follow-ups in Discord: which conversation a question continues (a thread the bot opened, a reply to one of its
 // answers), its history (kept in memory, bounded; after a restart rebuilt from the bot's own answer messages), and
 // opening a thread from an answer. Everything that is not the bot's to answer is ignored here.
-import { ChannelType, ThreadAutoArchiveDuration, type Channel, type Message, type ThreadChannel } from 'discord.js';
+import { ChannelType, RateLimitError, ThreadAutoArchiveDuration, type Channel, type Message, type ThreadChannel } from 'discord.js';
 import type { ConversationStore } from '../commands/conversation-store.js';
 import { boundHistory, type ConversationTurn, type TurnSource } from '../core/conversation/history.js';
 import { analyzeQuestion } from '../core/text/question.js';
 import type { AppLogger } from '../logging.js';
+import { THREAD_FAILED_NOTE } from './messages.js';
 import { READ_AS_PREFIX } from './render/answer.js';
 import { describeError } from './router.js';
 
@@ -115,7 +116,10 @@ export async function replyHistory(answer: Message, botId: string, store: Conver
 
 export type ThreadOutcome = { ok: true; thread: ThreadChannel } | { ok: false; note: string };
 
-/** Opens a public thread from an answer; failures (permissions, forum, archived) come back as a one-line note. */
+/**
+ * Opens a public thread from an answer; failures (permissions, forum, archived) come back as a one-line note. A rate
+ * limit is thrown (RateLimitError): the caller skips the thread and pauses, it is no failure to tell the user about.
+ */
 export async function openThread(answer: Message, question: string, logger: AppLogger): Promise<ThreadOutcome> {
   const channel = answer.channel;
   if (channel.type !== ChannelType.GuildText && channel.type !== ChannelType.GuildAnnouncement) {
@@ -125,7 +129,8 @@ export async function openThread(answer: Message, question: string, logger: AppL
     const thread = await answer.startThread({ name: threadName(question), autoArchiveDuration: ThreadAutoArchiveDuration.OneDay });
     return { ok: true, thread };
   } catch (error) {
+    if (error instanceof RateLimitError) throw error;
     logger.warn({ messageId: answer.id, err: describeError(error) }, 'could not open a thread from the answer');
-    return { ok: false, note: 'I could not open a thread here (missing permission?); reply to this answer to follow up.' };
+    return { ok: false, note: THREAD_FAILED_NOTE };
   }
 }

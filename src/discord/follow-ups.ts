@@ -6,7 +6,7 @@ import { MessageType, type Message } from 'discord.js';
 import { cleanQuestion } from '../commands/question.js';
 import type { ConversationTurn } from '../core/conversation/history.js';
 import { isCoreError } from '../core/errors.js';
-import { recordOutcome, rememberAnswer, threadFromAnswer } from './commands/ask.js';
+import { recordOutcome, rememberAnswer } from './commands/ask.js';
 import { ownThread, replyHistory, threadHistory } from './conversation.js';
 import { cooldownMessage, errorMessage } from './messages.js';
 import { renderAnswer, ASK_COMMAND } from './render/answer.js';
@@ -69,12 +69,20 @@ export async function handleMessage(message: Message, context: CommandContext): 
     const turns = [...history, result.turn];
     if (thread) context.conversations.set(thread.id, turns);
     context.conversations.set(sent.id, turns);
-    await recordOutcome(context, result, question);
-    let threadId: string | null = null;
-    // A mention in a channel starts a conversation: open a thread from the answer, as /ask does.
+    let threadOutcome: string | null = null;
+    // A mention in a channel starts a conversation: ask for a thread from the answer, as /ask does (queued, not
+    // awaited). A note here is a channel message on the bot's own budget: sent only when the thread failed, not
+    // when it was skipped for load.
     if (mentioned && !thread && !repliedAnswer && !message.channel.isThread() && context.config.discord.askThreads === 'auto') {
-      threadId = await threadFromAnswer(sent, question, turns, context, (note) => sent.reply({ content: note, allowedMentions: QUIET_REPLY }));
+      threadOutcome = context.threads.request({
+        answer: sent,
+        question,
+        turns,
+        note: (note) => sent.reply({ content: note, allowedMentions: QUIET_REPLY }),
+        noteWhenSkipped: false,
+      });
     }
+    await recordOutcome(context, result, question);
     logger.info(
       {
         messageId: message.id,
@@ -83,7 +91,7 @@ export async function handleMessage(message: Message, context: CommandContext): 
         followUp: history.length > 0,
         rewritten: result.rewritten,
         refused: result.answer.refused,
-        threadId,
+        thread: threadOutcome,
         ms: Math.round(performance.now() - started),
       },
       'answered a message',

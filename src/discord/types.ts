@@ -13,6 +13,7 @@ import type { ConversationStore } from '../commands/conversation-store.js';
 import type { Cooldowns } from './cooldown.js';
 import type { FeedbackLog } from './feedback.js';
 import type { RecentStore } from './recent-store.js';
+import type { ThreadOpener } from './thread-opener.js';
 
 export interface StoredAnswer {
   answer: Answer;
@@ -35,6 +36,8 @@ export interface CommandContext {
   feedback: FeedbackLog;
   /** Follow-up histories by thread id and by the bot's answer message id. */
   conversations: ConversationStore;
+  /** Opens threads from answers after the answer, skipping them under load or rate limits. */
+  threads: ThreadOpener;
 }
 
 export type ButtonHandler = (interaction: ButtonInteraction, args: string[], context: CommandContext) => Promise<void>;

@@ -1,12 +1,13 @@
 // /ask: defer at once (answers may take longer than Discord's 3 s), then edit in the cited answer. Inside a thread
-// the bot opened, /ask continues that thread's conversation; elsewhere a public answer opens a thread for
-// follow-ups (ASK_THREADS=auto). Buttons: Show quotes, Wrong citation?, 👍, 👎.
+// the bot opened, /ask continues that thread's conversation; elsewhere a public answer asks for a thread for
+// follow-ups (ASK_THREADS=auto), opened after the answer by the ThreadOpener, which may skip it under load.
+// Buttons: Show quotes, Wrong citation?, 👍, 👎.
 import { MessageFlags, SlashCommandBuilder, type ButtonInteraction, type ChatInputCommandInteraction, type Message } from 'discord.js';
 import { cleanQuestion } from '../../commands/question.js';
 import type { ConversationTurn } from '../../core/conversation/history.js';
 import { isCoreError } from '../../core/errors.js';
 import type { FeedbackKind } from '../../core/feedback/report.js';
-import { openThread, ownThread, threadHistory } from '../conversation.js';
+import { ownThread, threadHistory } from '../conversation.js';
 import { feedbackRecord } from '../feedback.js';
 import { passCooldown } from '../guards.js';
 import { EXPIRED_MESSAGE } from '../messages.js';
@@ -51,16 +52,22 @@ export async function execute(interaction: ChatInputCommandInteraction, context:
     ...renderAnswer(answer, interaction.id, { question, ...(result.rewritten ? { standalone: result.standalone } : {}) }),
     allowedMentions: NO_MENTIONS,
   });
+  // Everything below comes after the answer and waits for nothing slow: the thread is queued, not awaited.
   const turns = [...history, result.turn];
   if (thread) context.conversations.set(thread.id, turns);
   if (!isPrivate) context.conversations.set(reply.id, turns);
-  await recordOutcome(context, result, question);
-  let threadId: string | null = null;
+  let threadOutcome: string | null = null;
   if (!isPrivate && !thread && interaction.inGuild() && context.config.discord.askThreads === 'auto' && !channel?.isThread()) {
-    threadId = await threadFromAnswer(reply, question, turns, context, (note) =>
-      interaction.followUp({ content: note, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS }),
-    );
+    threadOutcome = context.threads.request({
+      answer: reply,
+      question,
+      turns,
+      // An ephemeral follow-up goes through the interaction's webhook: it costs none of the bot's own budget.
+      note: (note) => interaction.followUp({ content: note, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS }),
+      noteWhenSkipped: true,
+    });
   }
+  await recordOutcome(context, result, question);
   context.logger.info(
     {
       interactionId: interaction.id,
@@ -71,7 +78,7 @@ export async function execute(interaction: ChatInputCommandInteraction, context:
       fallbackReason: answer.fallbackReason,
       followUp: history.length > 0,
       rewritten: result.rewritten,
-      threadId,
+      thread: threadOutcome,
       ms: Math.round(performance.now() - started),
     },
     'answered /ask',
@@ -87,24 +94,6 @@ export function rememberAnswer(context: CommandContext, answerId: string, result
 export async function recordOutcome(context: CommandContext, result: ConversationAnswer, question: string, userId?: string): Promise<void> {
   const record = feedbackRecord(result.answer.refused ? 'refusal' : 'answer', result.answer, { userId: userId ?? null, question, standalone: result.standalone });
   await context.feedback.append(record).catch((error: unknown) => context.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'could not write feedback'));
-}
-
-/** Opens a thread from the answer and carries the conversation into it; a failure becomes a one-line note. */
-export async function threadFromAnswer(
-  reply: Message,
-  question: string,
-  turns: readonly ConversationTurn[],
-  context: CommandContext,
-  note: (text: string) => Promise<unknown>,
-): Promise<string | null> {
-  const outcome = await openThread(reply, question, context.logger);
-  if (outcome.ok) {
-    // A thread started from a message has that message's id; the store already holds the history under it.
-    context.conversations.set(outcome.thread.id, turns);
-    return outcome.thread.id;
-  }
-  await note(outcome.note).catch((error: unknown) => context.logger.debug({ err: error instanceof Error ? error.message : String(error) }, 'could not send the thread note'));
-  return null;
 }
 
 async function findAnswer(interaction: ButtonInteraction, answerId: string | undefined, context: CommandContext): Promise<StoredAnswer | undefined> {

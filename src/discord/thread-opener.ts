@@ -50,16 +50,22 @@ export interface ThreadOpenerLimits {
   minPauseMs: number;
   /** Most 429s thread creation may cause per 10 minutes (Discord bans an IP at 10,000 invalid requests). */
   maxRateLimitedPer10Min: number;
+  /**
+   * A skip episode ends (and is summarised) at the first thread opened this long after the last skip: under steady
+   * load skips and threads alternate, and a warning per alternation would again be a line per answer.
+   */
+  episodeQuietMs: number;
 }
 
 export const THREAD_OPENER_LIMITS: ThreadOpenerLimits = {
   maxPendingPerChannel: 4,
   maxPending: 50,
   maxWaitMs: 10_000,
-  reserveBudget: 10,
+  reserveBudget: 5,
   minPauseMs: 1000,
   // 1 % of Discord's ban threshold: thread creation alone can never bring the bot near it.
   maxRateLimitedPer10Min: 100,
+  episodeQuietMs: 10_000,
 };
 
 const TEN_MINUTES = 10 * 60 * 1000;
@@ -93,7 +99,7 @@ export class ThreadOpener {
   /** When each recent 429 happened (the invalid-request guard's window). */
   private readonly rateLimitTimes: number[] = [];
   /** The current skip episode: logged once when it starts, summarised when threads open again. */
-  private episode: { reasons: Set<ThreadSkipReason>; skipped: Record<ThreadSkipReason, number>; since: number } | null = null;
+  private episode: { reasons: Set<ThreadSkipReason>; skipped: Record<ThreadSkipReason, number>; since: number; lastSkip: number } | null = null;
 
   constructor(private readonly options: ThreadOpenerOptions) {
     this.limits = { ...THREAD_OPENER_LIMITS, ...options.limits };
@@ -170,7 +176,7 @@ export class ThreadOpener {
       this.counts.opened += 1;
       // A thread started from a message has that message's id; the store already holds the history under it.
       this.options.conversations.set(outcome.thread.id, turns);
-      this.endEpisode();
+      if (this.episode && this.now() - this.episode.lastSkip >= this.limits.episodeQuietMs) this.endEpisode();
       return;
     }
     this.counts.failed += 1;
@@ -193,15 +199,16 @@ export class ThreadOpener {
     this.counts.skipped[reason] += 1;
     this.noteReason(reason, {});
     this.episode!.skipped[reason] += 1;
+    this.episode!.lastSkip = this.now();
     if (request.noteWhenSkipped) void this.sendNote(request, THREAD_SKIPPED_NOTE);
   }
 
   /**
    * One warning per reason and episode, not per answer: under load the log must not become the next bottleneck. An
-   * episode lasts until a thread opens again, which is logged once with what was skipped.
+   * episode lasts until a thread opens after a quiet spell (episodeQuietMs), logged once with what was skipped.
    */
   private noteReason(reason: ThreadSkipReason, details: Record<string, unknown>): void {
-    this.episode ??= { reasons: new Set(), skipped: { 'rate-limited': 0, backlog: 0, budget: 0, 'invalid-requests': 0 }, since: this.now() };
+    this.episode ??= { reasons: new Set(), skipped: { 'rate-limited': 0, backlog: 0, budget: 0, 'invalid-requests': 0 }, since: this.now(), lastSkip: this.now() };
     if (this.episode.reasons.has(reason)) return;
     this.episode.reasons.add(reason);
     const why: Record<ThreadSkipReason, string> = {

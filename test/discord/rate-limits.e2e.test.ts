@@ -8,7 +8,6 @@ import { startHarness, type Harness } from './harness.js';
 const EPHEMERAL = 64;
 const QUESTIONS = ['Where did Ishiba and Lee meet?', 'Who is Biden hosting at Camp David?', 'When will President Lee visit China?'];
 const SKIPPED_LOG = 'threads from answers are skipped for now';
-const RESUMED_LOG = 'threads from answers open again';
 let h: Harness;
 
 beforeAll(async () => {
@@ -69,12 +68,16 @@ async function waitForLog(text: string, since: number): Promise<void> {
   expect(logsWith(text, since).length).toBeGreaterThanOrEqual(1);
 }
 
-/** Waits until thread creation opens again after a pause (real time passes; nothing is asserted about it). */
-async function recover(): Promise<void> {
+/**
+ * Waits until thread creation opens again after a pause (real time passes; nothing is asserted about it). Returns
+ * the id of the thread the next answer got.
+ */
+async function recover(): Promise<string> {
   h.fake.clearRateLimits();
   await sleep(1300);
-  const { threads } = await burst(1);
+  const { threads, sent } = await burst(1);
   expect(threads).toBe(1);
+  return h.fake.originalMessage(sent[0]!).id as string;
 }
 
 describe('Discord rate limits', () => {
@@ -93,7 +96,6 @@ describe('Discord rate limits', () => {
     expect(rateLimitWarnings(logsBefore)).toHaveLength(1);
     expect(logsWith('rate limited by Discord (429)', logsBefore)).toHaveLength(1);
     await recover();
-    await waitForLog(RESUMED_LOG, logsBefore);
   });
 
   it('half of the thread creations answered 429: every answer delivered, every 429 waited out before the next try', async () => {
@@ -126,13 +128,27 @@ describe('Discord rate limits', () => {
     expect(h.fake.rateLimited.global - limitedBefore.global).toBe(1);
     // Nothing with the bot token arrived while Discord had said to wait.
     expect(h.fake.rateLimited.early - limitedBefore.early).toBe(0);
-    expect(rateLimitWarnings(logsBefore)).toHaveLength(1);
-    const warning = JSON.parse(rateLimitWarnings(logsBefore)[0]!) as { global?: boolean };
-    expect(warning.global).toBe(true);
+    // Logged once: the 429 with what Discord said; the thread warning at most once (an episode still open from the
+    // previous test already said it, and episodes end only after a quiet spell).
+    const globalLines = logsWith('rate limited by Discord (429)', logsBefore).filter((line) => line.includes('"global":true'));
+    expect(globalLines).toHaveLength(1);
+    expect(rateLimitWarnings(logsBefore).length).toBeLessThanOrEqual(1);
 
     // Recovery: once the pause is over, threads open again.
     await recover();
-    await waitForLog(RESUMED_LOG, logsBefore);
+  });
+
+  it('after a restart, a follow-up whose history read is rate-limited is answered in time, without that history', async () => {
+    const threadId = await recover();
+    await h.restart();
+    const logsBefore = h.logs.length;
+    // Reading the thread's messages back meets a 429 with a long retry_after.
+    h.fake.rateLimitNext(1, 3, (method, path) => method === 'GET' && path.startsWith(`/api/v10/channels/${threadId}/messages`));
+    const question = h.fake.userMessage('and why?', { channelId: threadId });
+    const reply = await h.fake.waitForCall((c) => c.method === 'POST' && c.status === 200 && c.body?.message_reference?.message_id === question, 10_000);
+    expect(reply.path).toBe(`/api/v10/channels/${threadId}/messages`);
+    await waitForLog('reading the thread back takes too long', logsBefore);
+    h.fake.clearRateLimits();
   });
 
   // Last: the client then knows the thread bucket is spent for a minute (as it should), so no thread opens after it.

@@ -6,6 +6,8 @@
 // (the defer callback: Discord's 3-second deadline) and to the final edit (the one that carries the answer).
 // `--thread-429 F` adds rows with threads on where the fake answers 429 to a share F of thread creations.
 // `--sequential` is the older one-at-a-time measurement of the adapter's own overhead.
+import { loadavg } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseCli, runMain } from '../src/cli/common.js';
 import { snowflake, THREAD_ROUTE, STRING, type RestCall } from '../test/fakes/discord-server.js';
 import { FakeBotServices } from '../test/discord/fake-services.js';
@@ -40,6 +42,10 @@ interface Row {
   threadsOpened: number;
   thread429s: number;
   global429s: number;
+  /** Event-loop delay of the one process (bot and fake together) during the run, p99 in ms: CPU, not waiting. */
+  loopDelayP99: number;
+  /** The machine's 1-minute load average when the run started (2 cores; above 2, other processes took CPU). */
+  load: number;
   /** Warning lines the bot logged during the run (rate limits are logged once per episode, not per answer). */
   warnings: number;
   /** Seconds from the first send to the last final edit (the achieved throughput is sent / this). */
@@ -76,6 +82,9 @@ async function loadRun(h: Harness, rate: number, seconds: number, threads: 'auto
   const final = new Map<string, number>();
   const limitedBefore = { ...h.fake.rateLimited };
   const logsBefore = h.logs.length;
+  const load = loadavg()[0] ?? 0;
+  const loop = monitorEventLoopDelay({ resolution: 5 });
+  loop.enable();
   let threadsOpened = 0;
   let done!: () => void;
   const allDone = new Promise<void>((resolve) => (done = resolve));
@@ -106,6 +115,7 @@ async function loadRun(h: Harness, rate: number, seconds: number, threads: 'auto
   }
   await Promise.race([allDone, sleep(30_000)]);
   const elapsed = (performance.now() - t0) / 1000;
+  loop.disable();
   unsubscribe();
   // Thread creation and feedback bookkeeping of the last answers (the thread count includes what lands in this wait).
   await sleep(1500);
@@ -127,6 +137,8 @@ async function loadRun(h: Harness, rate: number, seconds: number, threads: 'auto
     threadsOpened,
     thread429s: h.fake.rateLimited.route - limitedBefore.route,
     global429s: h.fake.rateLimited.global - limitedBefore.global,
+    loopDelayP99: round1(loop.percentile(99) / 1e6),
+    load: round1(load),
     warnings: h.logs.slice(logsBefore).filter((line) => line.includes('"level":40')).length,
     seconds: round1(elapsed),
   };
@@ -185,13 +197,13 @@ runMain(async () => {
     return;
   }
   console.log(`/ask at a fixed rate from distinct users for ${seconds} s each (real services, offline answerer, seed corpus, loopback fake Discord, one process)`);
-  console.log('rate/s  threads           sent  lost  ack p50/p99/max ms      final p50/p99/max ms    threads opened  429 thread/global  warnings');
+  console.log('rate/s  threads           sent  lost  ack p50/p99/max ms      final p50/p99/max ms    threads opened  429 thread/global  warnings  loop p99 ms  load');
   for (const r of rows) {
     const mode = r.threads === 'auto' ? (r.thread429 > 0 ? `auto, ${Math.round(r.thread429 * 100)} % 429` : 'auto') : 'off';
     console.log(
       `${String(r.rate).padEnd(8)}${mode.padEnd(18)}${String(r.sent).padEnd(6)}${String(r.lost).padEnd(6)}` +
         `${`${r.ackP50} / ${r.ackP99} / ${r.ackMax}`.padEnd(24)}${`${r.finalP50} / ${r.finalP99} / ${r.finalMax}`.padEnd(24)}` +
-        `${String(r.threadsOpened).padEnd(16)}${`${r.thread429s} / ${r.global429s}`.padEnd(19)}${r.warnings}`,
+        `${String(r.threadsOpened).padEnd(16)}${`${r.thread429s} / ${r.global429s}`.padEnd(19)}${String(r.warnings).padEnd(10)}${String(r.loopDelayP99).padEnd(13)}${r.load}`,
     );
   }
 });

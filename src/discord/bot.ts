@@ -36,6 +36,8 @@ export interface RunningBot {
   client: Client;
   /** The application id: configured, or the one Discord sent in READY. */
   applicationId: string;
+  /** Threads from answers: counts (opened, skipped by reason, 429s) and idle(), for metrics and tests. */
+  threads: ThreadOpener;
   stop(): Promise<void>;
 }
 
@@ -177,5 +179,5 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     return stopped;
   };
 
-  return { client, applicationId, stop };
+  return { client, applicationId, threads: context.threads, stop };
 }

@@ -9,7 +9,7 @@ import { isCoreError } from '../core/errors.js';
 import { recordOutcome, rememberAnswer } from './commands/ask.js';
 import { ownThread, replyHistory, threadHistory } from './conversation.js';
 import { cooldownMessage, errorMessage } from './messages.js';
-import { renderAnswer, ASK_COMMAND } from './render/answer.js';
+import { renderAnswer, ASK_COMMAND, REPLY_TO_FOLLOW_UP } from './render/answer.js';
 import { NO_MENTIONS } from './render/limits.js';
 import { describeError } from './router.js';
 import type { CommandContext } from './types.js';
@@ -64,23 +64,17 @@ export async function handleMessage(message: Message, context: CommandContext): 
         : [];
     const result = await context.services.converse(question, history);
     rememberAnswer(context, message.id, result, question);
-    const rendered = renderAnswer(result.answer, message.id, { question, ...(result.rewritten ? { standalone: result.standalone } : {}) });
+    // A mention in a channel starts a conversation: a thread from the answer, as /ask does (queued, not awaited).
+    const wantsThread = mentioned && !thread && !repliedAnswer && !message.channel.isThread() && context.config.discord.askThreads === 'auto';
+    const hint = wantsThread && context.threads.wouldSkip(message.channelId) ? REPLY_TO_FOLLOW_UP : undefined;
+    const rendered = renderAnswer(result.answer, message.id, { question, ...(result.rewritten ? { standalone: result.standalone } : {}), ...(hint ? { hint } : {}) });
     const sent = await message.reply({ ...rendered, allowedMentions: QUIET_REPLY });
     const turns = [...history, result.turn];
     if (thread) context.conversations.set(thread.id, turns);
     context.conversations.set(sent.id, turns);
     let threadOutcome: string | null = null;
-    // A mention in a channel starts a conversation: ask for a thread from the answer, as /ask does (queued, not
-    // awaited). A note here is a channel message on the bot's own budget: sent only when the thread failed, not
-    // when it was skipped for load.
-    if (mentioned && !thread && !repliedAnswer && !message.channel.isThread() && context.config.discord.askThreads === 'auto') {
-      threadOutcome = context.threads.request({
-        answer: sent,
-        question,
-        turns,
-        note: (note) => sent.reply({ content: note, allowedMentions: QUIET_REPLY }),
-        noteWhenSkipped: false,
-      });
+    if (wantsThread) {
+      threadOutcome = context.threads.request({ answer: sent, question, turns, note: (note) => sent.reply({ content: note, allowedMentions: QUIET_REPLY }) });
     }
     await recordOutcome(context, result, question);
     logger.info(

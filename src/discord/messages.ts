@@ -33,5 +33,3 @@ export const STOPPING_MESSAGE = 'I am restarting right now. Please try again in 
 
 /** When a thread cannot be opened from an answer (permission, channel type, locked). */
 export const THREAD_FAILED_NOTE = 'I could not open a thread here (missing permission?); reply to this answer to follow up.';
-/** When the thread was skipped because Discord or the bot's request budget said to slow down. */
-export const THREAD_SKIPPED_NOTE = 'Discord is busy, so no thread this time: reply to this answer to follow up.';

@@ -10,7 +10,6 @@ import type { ConversationStore } from '../commands/conversation-store.js';
 import type { ConversationTurn } from '../core/conversation/history.js';
 import type { AppLogger } from '../logging.js';
 import { openThread } from './conversation.js';
-import { THREAD_SKIPPED_NOTE } from './messages.js';
 
 export type ThreadSkipReason = 'rate-limited' | 'backlog' | 'budget' | 'invalid-requests';
 
@@ -19,13 +18,12 @@ export interface ThreadRequest {
   question: string;
   /** The conversation so far; the thread continues it (a thread has its starter message's id). */
   turns: readonly ConversationTurn[];
-  /** Tells the asker how to follow up when there will be no thread. */
-  note?: (text: string) => Promise<unknown>;
   /**
-   * Send the note also when the thread was skipped for load (not only when it failed). True where the note is free
-   * (an interaction follow-up); false where it would spend the bot's own budget (a channel message).
+   * Tells the asker how to follow up when the thread failed (permission, channel type). Not sent when the thread is
+   * skipped for load: a message per skipped answer would add requests exactly when Discord asks for fewer (an answer
+   * rendered while threads are already being skipped says it in its footer instead, see wouldSkip()).
    */
-  noteWhenSkipped: boolean;
+  note?: (text: string) => Promise<unknown>;
 }
 
 export interface ThreadOpenerOptions {
@@ -107,14 +105,20 @@ export class ThreadOpener {
     this.now = options.now ?? Date.now;
   }
 
+  /** Whether a thread asked for now in this channel would be skipped (to say so in the answer itself). */
+  wouldSkip(channelId: string): ThreadSkipReason | null {
+    const queued = this.queues.get(channelId)?.length ?? 0;
+    return this.skipReason(channelId) ?? (queued >= this.limits.maxPendingPerChannel || this.pending >= this.limits.maxPending ? 'backlog' : null);
+  }
+
   /** Queues a thread for `answer`; returns at once (queued, or why it was skipped). Never throws. */
   request(request: ThreadRequest): 'queued' | ThreadSkipReason {
     this.counts.requested += 1;
     const channelId = request.answer.channelId;
     const queue = this.queues.get(channelId) ?? [];
-    const reason = this.skipReason(channelId) ?? (queue.length >= this.limits.maxPendingPerChannel || this.pending >= this.limits.maxPending ? 'backlog' : null);
+    const reason = this.wouldSkip(channelId);
     if (reason) {
-      this.skip(request, reason);
+      this.skip(reason);
       return reason;
     }
     queue.push({ request, at: this.now() });
@@ -139,7 +143,7 @@ export class ThreadOpener {
       const { request, at } = queue.shift()!;
       this.pending -= 1;
       const reason = this.skipReason(channelId) ?? (this.now() - at > this.limits.maxWaitMs ? 'backlog' : null);
-      if (reason) this.skip(request, reason);
+      if (reason) this.skip(reason);
       else {
         try {
           await this.open(request);
@@ -169,7 +173,7 @@ export class ThreadOpener {
     } catch (error) {
       if (!(error instanceof RateLimitError)) throw error;
       this.rateLimited(answer.channelId, error);
-      this.skip(request, 'rate-limited');
+      this.skip('rate-limited');
       return;
     }
     if (outcome.ok) {
@@ -195,12 +199,11 @@ export class ThreadOpener {
     this.noteReason('rate-limited', { global: error.global, scope: error.scope, route: error.route, retryAfterMs: error.retryAfter, pausedMs: until - now, channelId });
   }
 
-  private skip(request: ThreadRequest, reason: ThreadSkipReason): void {
+  private skip(reason: ThreadSkipReason): void {
     this.counts.skipped[reason] += 1;
     this.noteReason(reason, {});
     this.episode!.skipped[reason] += 1;
     this.episode!.lastSkip = this.now();
-    if (request.noteWhenSkipped) void this.sendNote(request, THREAD_SKIPPED_NOTE);
   }
 
   /**

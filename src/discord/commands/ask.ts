@@ -11,7 +11,7 @@ import { ownThread, threadHistory } from '../conversation.js';
 import { feedbackRecord } from '../feedback.js';
 import { passCooldown } from '../guards.js';
 import { EXPIRED_MESSAGE } from '../messages.js';
-import { ANSWER_ACTIONS, ASK_COMMAND, renderAnswer, renderQuotes } from '../render/answer.js';
+import { ANSWER_ACTIONS, ASK_COMMAND, renderAnswer, renderQuotes, REPLY_TO_FOLLOW_UP } from '../render/answer.js';
 import { NO_MENTIONS } from '../render/limits.js';
 import type { ButtonHandler, CommandContext, StoredAnswer } from '../types.js';
 import type { ConversationAnswer } from '../../commands/types.js';
@@ -48,8 +48,11 @@ export async function execute(interaction: ChatInputCommandInteraction, context:
   const { answer } = result;
   // The interaction id is unique and short enough for custom_id; buttons find the answer by it.
   rememberAnswer(context, interaction.id, result, question);
+  const wantsThread = !isPrivate && !thread && interaction.inGuild() && context.config.discord.askThreads === 'auto' && !channel?.isThread();
+  // Threads already being skipped (rate limit, budget, backlog): the answer itself says how to follow up.
+  const hint = wantsThread && context.threads.wouldSkip(interaction.channelId) ? REPLY_TO_FOLLOW_UP : undefined;
   const reply = await interaction.editReply({
-    ...renderAnswer(answer, interaction.id, { question, ...(result.rewritten ? { standalone: result.standalone } : {}) }),
+    ...renderAnswer(answer, interaction.id, { question, ...(result.rewritten ? { standalone: result.standalone } : {}), ...(hint ? { hint } : {}) }),
     allowedMentions: NO_MENTIONS,
   });
   // Everything below comes after the answer and waits for nothing slow: the thread is queued, not awaited.
@@ -57,14 +60,12 @@ export async function execute(interaction: ChatInputCommandInteraction, context:
   if (thread) context.conversations.set(thread.id, turns);
   if (!isPrivate) context.conversations.set(reply.id, turns);
   let threadOutcome: string | null = null;
-  if (!isPrivate && !thread && interaction.inGuild() && context.config.discord.askThreads === 'auto' && !channel?.isThread()) {
+  if (wantsThread) {
     threadOutcome = context.threads.request({
       answer: reply,
       question,
       turns,
-      // An ephemeral follow-up goes through the interaction's webhook: it costs none of the bot's own budget.
       note: (note) => interaction.followUp({ content: note, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS }),
-      noteWhenSkipped: true,
     });
   }
   await recordOutcome(context, result, question);

@@ -40,6 +40,8 @@ interface Row {
   finalP99: number;
   finalMax: number;
   threadsOpened: number;
+  /** Threads the bot skipped, by reason (the bot's own counts; absent for a bot without them). */
+  threadsSkipped: Record<string, number>;
   thread429s: number;
   global429s: number;
   /** Event-loop delay of the one process (bot and fake together) during the run, p99 in ms: CPU, not waiting. */
@@ -82,6 +84,7 @@ async function loadRun(h: Harness, rate: number, seconds: number, threads: 'auto
   const final = new Map<string, number>();
   const limitedBefore = { ...h.fake.rateLimited };
   const logsBefore = h.logs.length;
+  const skippedBefore = { ...h.bot.threads.counts.skipped };
   const load = loadavg()[0] ?? 0;
   const loop = monitorEventLoopDelay({ resolution: 5 });
   loop.enable();
@@ -135,6 +138,7 @@ async function loadRun(h: Harness, rate: number, seconds: number, threads: 'auto
     finalP99: round1(percentile(finals, 99)),
     finalMax: round1(Math.max(...finals)),
     threadsOpened,
+    threadsSkipped: Object.fromEntries(Object.entries(h.bot.threads.counts.skipped).map(([k, v]) => [k, v - (skippedBefore[k as keyof typeof skippedBefore] ?? 0)]).filter(([, v]) => Number(v) > 0)),
     thread429s: h.fake.rateLimited.route - limitedBefore.route,
     global429s: h.fake.rateLimited.global - limitedBefore.global,
     loopDelayP99: round1(loop.percentile(99) / 1e6),
@@ -197,13 +201,13 @@ runMain(async () => {
     return;
   }
   console.log(`/ask at a fixed rate from distinct users for ${seconds} s each (real services, offline answerer, seed corpus, loopback fake Discord, one process)`);
-  console.log('rate/s  threads           sent  lost  ack p50/p99/max ms      final p50/p99/max ms    threads opened  429 thread/global  warnings  loop p99 ms  load');
+  console.log('rate/s  threads           sent  lost  ack p50/p99/max ms      final p50/p99/max ms    threads opened  429 thread/global  warnings  loop p99 ms  load  threads skipped');
   for (const r of rows) {
     const mode = r.threads === 'auto' ? (r.thread429 > 0 ? `auto, ${Math.round(r.thread429 * 100)} % 429` : 'auto') : 'off';
     console.log(
       `${String(r.rate).padEnd(8)}${mode.padEnd(18)}${String(r.sent).padEnd(6)}${String(r.lost).padEnd(6)}` +
         `${`${r.ackP50} / ${r.ackP99} / ${r.ackMax}`.padEnd(24)}${`${r.finalP50} / ${r.finalP99} / ${r.finalMax}`.padEnd(24)}` +
-        `${String(r.threadsOpened).padEnd(16)}${`${r.thread429s} / ${r.global429s}`.padEnd(19)}${String(r.warnings).padEnd(10)}${String(r.loopDelayP99).padEnd(13)}${r.load}`,
+        `${String(r.threadsOpened).padEnd(16)}${`${r.thread429s} / ${r.global429s}`.padEnd(19)}${String(r.warnings).padEnd(10)}${String(r.loopDelayP99).padEnd(13)}${String(r.load).padEnd(6)}${Object.entries(r.threadsSkipped).map(([k, v]) => `${k} ${v}`).join(', ')}`,
     );
   }
 });

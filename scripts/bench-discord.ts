@@ -46,6 +46,8 @@ interface Row {
   global429s: number;
   /** Event-loop delay of the one process (bot and fake together) during the run, p99 in ms: CPU, not waiting. */
   loopDelayP99: number;
+  /** CPU time of the process (bot and fake together, user + system) per /ask sent, ms. */
+  cpuPerAsk: number;
   /** The machine's 1-minute load average when the run started (2 cores; above 2, other processes took CPU). */
   load: number;
   /** Warning lines the bot logged during the run (rate limits are logged once per episode, not per answer). */
@@ -65,7 +67,7 @@ function tokenOf(call: RestCall): string | undefined {
 /** One row: a fresh fake Discord and bot (nothing left over from the previous row), warmed up, then measured. */
 async function freshRun(rate: number, seconds: number, threads: 'auto' | 'off', thread429: number): Promise<Row> {
   // The production log level (info: one line per answer), as a running bot writes it.
-  const h = await startHarness({ env: { ASK_THREADS: threads }, logLevel: 'info' });
+  const h = await startHarness({ env: { ASK_THREADS: threads }, logLevel: 'info', loadShedding: true });
   try {
     // Warm-up: the first answers pay one-off sentence analysis; not measured, and without 429s.
     await loadRun(h, 20, 1, threads, 0);
@@ -84,8 +86,9 @@ async function loadRun(h: Harness, rate: number, seconds: number, threads: 'auto
   const final = new Map<string, number>();
   const limitedBefore = { ...h.fake.rateLimited };
   const logsBefore = h.logs.length;
-  const skippedBefore = { ...h.bot.threads.counts.skipped };
+  const skippedBefore: Record<string, number> = { ...h.bot.threads?.counts.skipped };
   const load = loadavg()[0] ?? 0;
+  const cpuBefore = process.cpuUsage();
   const loop = monitorEventLoopDelay({ resolution: 5 });
   loop.enable();
   let threadsOpened = 0;
@@ -119,6 +122,7 @@ async function loadRun(h: Harness, rate: number, seconds: number, threads: 'auto
   await Promise.race([allDone, sleep(30_000)]);
   const elapsed = (performance.now() - t0) / 1000;
   loop.disable();
+  const cpu = process.cpuUsage(cpuBefore);
   unsubscribe();
   // Thread creation and feedback bookkeeping of the last answers (the thread count includes what lands in this wait).
   await sleep(1500);
@@ -138,10 +142,11 @@ async function loadRun(h: Harness, rate: number, seconds: number, threads: 'auto
     finalP99: round1(percentile(finals, 99)),
     finalMax: round1(Math.max(...finals)),
     threadsOpened,
-    threadsSkipped: Object.fromEntries(Object.entries(h.bot.threads.counts.skipped).map(([k, v]) => [k, v - (skippedBefore[k as keyof typeof skippedBefore] ?? 0)]).filter(([, v]) => Number(v) > 0)),
+    threadsSkipped: Object.fromEntries(Object.entries(h.bot.threads?.counts.skipped ?? {}).map(([k, v]) => [k, v - (skippedBefore[k as keyof typeof skippedBefore] ?? 0)]).filter(([, v]) => Number(v) > 0)),
     thread429s: h.fake.rateLimited.route - limitedBefore.route,
     global429s: h.fake.rateLimited.global - limitedBefore.global,
     loopDelayP99: round1(loop.percentile(99) / 1e6),
+    cpuPerAsk: round1((cpu.user + cpu.system) / 1000 / n),
     load: round1(load),
     warnings: h.logs.slice(logsBefore).filter((line) => line.includes('"level":40')).length,
     seconds: round1(elapsed),
@@ -201,13 +206,13 @@ runMain(async () => {
     return;
   }
   console.log(`/ask at a fixed rate from distinct users for ${seconds} s each (real services, offline answerer, seed corpus, loopback fake Discord, one process)`);
-  console.log('rate/s  threads           sent  lost  ack p50/p99/max ms      final p50/p99/max ms    threads opened  429 thread/global  warnings  loop p99 ms  load  threads skipped');
+  console.log('rate/s  threads           sent  lost  ack p50/p99/max ms      final p50/p99/max ms    threads opened  429 thread/global  warnings  loop p99 ms  cpu/ask ms  load  threads skipped');
   for (const r of rows) {
     const mode = r.threads === 'auto' ? (r.thread429 > 0 ? `auto, ${Math.round(r.thread429 * 100)} % 429` : 'auto') : 'off';
     console.log(
       `${String(r.rate).padEnd(8)}${mode.padEnd(18)}${String(r.sent).padEnd(6)}${String(r.lost).padEnd(6)}` +
         `${`${r.ackP50} / ${r.ackP99} / ${r.ackMax}`.padEnd(24)}${`${r.finalP50} / ${r.finalP99} / ${r.finalMax}`.padEnd(24)}` +
-        `${String(r.threadsOpened).padEnd(16)}${`${r.thread429s} / ${r.global429s}`.padEnd(19)}${String(r.warnings).padEnd(10)}${String(r.loopDelayP99).padEnd(13)}${String(r.load).padEnd(6)}${Object.entries(r.threadsSkipped).map(([k, v]) => `${k} ${v}`).join(', ')}`,
+        `${String(r.threadsOpened).padEnd(16)}${`${r.thread429s} / ${r.global429s}`.padEnd(19)}${String(r.warnings).padEnd(10)}${String(r.loopDelayP99).padEnd(13)}${String(r.cpuPerAsk).padEnd(12)}${String(r.load).padEnd(6)}${Object.entries(r.threadsSkipped).map(([k, v]) => `${k} ${v}`).join(', ')}`,
     );
   }
 });

@@ -11,6 +11,7 @@ import { FeedbackLog } from './feedback.js';
 import { STOPPING_MESSAGE } from './messages.js';
 import { recentStore } from './recent-store.js';
 import { NO_MENTIONS } from './render/limits.js';
+import { eventLoopGauge } from './load.js';
 import { RateLimitLog } from './rate-limit-log.js';
 import { BotREST } from './rest.js';
 import { createRouter, describeError, scrubTokens } from './router.js';
@@ -30,6 +31,11 @@ export interface StartBotOptions {
   stopGraceMs?: number;
   /** How long to wait for READY (default 30 s). */
   readyTimeoutMs?: number;
+  /**
+   * Whether the process is short of CPU, so threads from answers are skipped (default: the event-loop delay gauge).
+   * Tests pass their own: on a shared test machine the delay depends on other processes, and a test must not.
+   */
+  busy?: () => boolean;
 }
 
 export interface RunningBot {
@@ -59,6 +65,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
   const rest = new BotREST({ ...client.options.rest, ...restOptions });
   client.rest = rest;
   const conversations = new ConversationStore();
+  const load = options.busy ? { busy: options.busy, close: () => undefined } : eventLoopGauge();
   const context: CommandContext = {
     services,
     config,
@@ -68,7 +75,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     cooldowns: new Cooldowns(config.discord.cooldownSeconds),
     feedback: new FeedbackLog(config.discord.feedbackFile),
     conversations,
-    threads: new ThreadOpener({ logger, conversations, budgetLeft: () => rest.globalBudgetLeft() }),
+    threads: new ThreadOpener({ logger, conversations, budgetLeft: () => rest.globalBudgetLeft(), busy: () => load.busy() }),
   };
   const router = createRouter(commands, context);
   const inFlight = new Set<Promise<void>>();
@@ -125,12 +132,14 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     await client.login(token);
     await ready;
   } catch (error) {
+    load.close();
     await client.destroy();
     throw new Error(`Could not connect to Discord: ${describeError(error).message as string}`, { cause: error });
   }
 
   const applicationId = config.discord.clientId ?? client.application?.id;
   if (!applicationId) {
+    load.close();
     await client.destroy();
     throw new Error('Discord did not send an application id; set DISCORD_CLIENT_ID.');
   }
@@ -174,6 +183,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       await Promise.race([context.threads.idle(), new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
       await client.destroy();
       rateLimits.close();
+      load.close();
       logger.info('discord bot stopped');
     })();
     return stopped;

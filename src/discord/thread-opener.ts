@@ -11,7 +11,7 @@ import type { ConversationTurn } from '../core/conversation/history.js';
 import type { AppLogger } from '../logging.js';
 import { openThread } from './conversation.js';
 
-export type ThreadSkipReason = 'rate-limited' | 'backlog' | 'budget' | 'invalid-requests';
+export type ThreadSkipReason = 'rate-limited' | 'backlog' | 'budget' | 'busy' | 'invalid-requests';
 
 export interface ThreadRequest {
   answer: Message;
@@ -31,6 +31,8 @@ export interface ThreadOpenerOptions {
   conversations: ConversationStore;
   /** Requests the bot token may still make this second (the REST manager's global budget). */
   budgetLeft?: () => number;
+  /** True while the process is short of CPU (event-loop delay): a thread costs CPU the next answers need. */
+  busy?: () => boolean;
   now?: () => number;
   limits?: Partial<ThreadOpenerLimits>;
 }
@@ -84,7 +86,7 @@ export interface ThreadOpenerCounts {
 }
 
 export class ThreadOpener {
-  readonly counts: ThreadOpenerCounts = { requested: 0, opened: 0, failed: 0, rateLimited: 0, skipped: { 'rate-limited': 0, backlog: 0, budget: 0, 'invalid-requests': 0 } };
+  readonly counts: ThreadOpenerCounts = { requested: 0, opened: 0, failed: 0, rateLimited: 0, skipped: { 'rate-limited': 0, backlog: 0, budget: 0, busy: 0, 'invalid-requests': 0 } };
   private readonly limits: ThreadOpenerLimits;
   private readonly logger: AppLogger;
   private readonly now: () => number;
@@ -162,6 +164,7 @@ export class ThreadOpener {
     if (this.rateLimitTimes.length >= this.limits.maxRateLimitedPer10Min) return 'invalid-requests';
     if (now < this.pausedUntil || now < (this.channelPausedUntil.get(channelId) ?? 0)) return 'rate-limited';
     if (this.options.budgetLeft && this.options.budgetLeft() <= this.limits.reserveBudget) return 'budget';
+    if (this.options.busy?.()) return 'busy';
     return null;
   }
 
@@ -211,13 +214,14 @@ export class ThreadOpener {
    * episode lasts until a thread opens after a quiet spell (episodeQuietMs), logged once with what was skipped.
    */
   private noteReason(reason: ThreadSkipReason, details: Record<string, unknown>): void {
-    this.episode ??= { reasons: new Set(), skipped: { 'rate-limited': 0, backlog: 0, budget: 0, 'invalid-requests': 0 }, since: this.now(), lastSkip: this.now() };
+    this.episode ??= { reasons: new Set(), skipped: { 'rate-limited': 0, backlog: 0, budget: 0, busy: 0, 'invalid-requests': 0 }, since: this.now(), lastSkip: this.now() };
     if (this.episode.reasons.has(reason)) return;
     this.episode.reasons.add(reason);
     const why: Record<ThreadSkipReason, string> = {
       'rate-limited': 'Discord rate-limited thread creation',
       backlog: 'too many threads waiting to be created',
       budget: "the bot's request budget is kept for answers",
+      busy: 'the process is short of CPU; it is kept for answers',
       'invalid-requests': 'too many 429s in 10 minutes',
     };
     this.logger.warn(

@@ -83,7 +83,14 @@ export interface Harness {
 }
 
 export async function startHarness(
-  options: { cooldownSeconds?: number; heartbeatIntervalMs?: number; env?: Record<string, string>; logLevel?: Config['logLevel'] } = {},
+  options: {
+    cooldownSeconds?: number;
+    heartbeatIntervalMs?: number;
+    env?: Record<string, string>;
+    logLevel?: Config['logLevel'];
+    /** Let the bot skip threads when the event loop lags, as in production (benches); tests never do (deterministic). */
+    loadShedding?: boolean;
+  } = {},
 ): Promise<Harness> {
   const dir = await mkdtemp(join(tmpdir(), 'discord-e2e-'));
   const corpusDir = join(dir, 'corpus');
@@ -105,7 +112,8 @@ export async function startHarness(
   const logger = createLogger({ level: options.logLevel ?? 'debug' }, { write: (line: string) => logs.push(line) });
   const base = await createTestServices({ config, logger });
   const services = new SwitchableServices(base);
-  const bot = await startBot({ config, services, logger, stopGraceMs: 3000 });
+  const busy = options.loadShedding ? {} : { busy: () => false };
+  const bot = await startBot({ config, services, logger, stopGraceMs: 3000, ...busy });
   const harness: Harness = {
     fake,
     bot,
@@ -116,7 +124,7 @@ export async function startHarness(
     async restart(discord = {}) {
       await harness.bot.stop();
       harness.config = { ...harness.config, discord: { ...harness.config.discord, ...discord } };
-      harness.bot = await startBot({ config: harness.config, services, logger, stopGraceMs: 3000 });
+      harness.bot = await startBot({ config: harness.config, services, logger, stopGraceMs: 3000, ...busy });
     },
     async close() {
       await harness.bot.stop();

@@ -17,7 +17,7 @@ interface Rig {
   answer(id: string, channelId?: string): Message;
 }
 
-function rig(startThread: StartThread, options: { limits?: Partial<ThreadOpenerLimits>; budget?: () => number } = {}): Rig {
+function rig(startThread: StartThread, options: { limits?: Partial<ThreadOpenerLimits>; budget?: () => number; busy?: () => boolean } = {}): Rig {
   const logs: string[] = [];
   const notes: string[] = [];
   const clock = { now: 1_000_000 };
@@ -29,6 +29,7 @@ function rig(startThread: StartThread, options: { limits?: Partial<ThreadOpenerL
     now: () => clock.now,
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.budget ? { budgetLeft: options.budget } : {}),
+    ...(options.busy ? { busy: options.busy } : {}),
   });
   const answer = (id: string, channelId = '100000000000000001') =>
     ({ id, channelId, channel: { type: ChannelType.GuildText }, startThread }) as unknown as Message;
@@ -141,6 +142,15 @@ describe('ThreadOpener', () => {
     expect(request(r, '1')).toBe('queued');
     left = 5;
     expect(request(r, '2')).toBe('budget');
+  });
+
+  it('yields to answers while the process is short of CPU', () => {
+    let busy = false;
+    const r = rig(async () => thread('t'), { busy: () => busy });
+    expect(r.opener.wouldSkip('100000000000000001')).toBeNull();
+    busy = true;
+    expect(request(r, '1')).toBe('busy');
+    expect(JSON.parse(warnings(r)[0]!)).toMatchObject({ reason: 'busy' });
   });
 
   it('stops creating threads for the rest of 10 minutes after too many 429s', async () => {

@@ -66,6 +66,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
   client.rest = rest;
   const conversations = new ConversationStore();
   const load = options.busy ? { busy: options.busy, close: () => undefined } : eventLoopGauge();
+  const threads = new ThreadOpener({ logger, conversations, budgetLeft: () => rest.globalBudgetLeft(), busy: () => load.busy() });
   const context: CommandContext = {
     services,
     config,
@@ -75,7 +76,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     cooldowns: new Cooldowns(config.discord.cooldownSeconds),
     feedback: new FeedbackLog(config.discord.feedbackFile),
     conversations,
-    threads: new ThreadOpener({ logger, conversations, budgetLeft: () => rest.globalBudgetLeft(), busy: () => load.busy() }),
+    threads,
   };
   const router = createRouter(commands, context);
   const inFlight = new Set<Promise<void>>();
@@ -180,7 +181,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
         if (result === 'timeout') logger.warn({ pending: inFlight.size }, 'stopping with interactions still running');
       }
       // Threads still queued are opened or skipped quickly (skipped once the client is gone).
-      await Promise.race([context.threads.idle(), new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
+      await Promise.race([threads.idle(), new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
       await client.destroy();
       rateLimits.close();
       load.close();
@@ -189,5 +190,5 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     return stopped;
   };
 
-  return { client, applicationId, threads: context.threads, stop };
+  return { client, applicationId, threads, stop };
 }

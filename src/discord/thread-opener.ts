@@ -5,26 +5,13 @@
 // Why not simply `await answer.startThread()` after the answer: Discord limits thread creation per channel and
 // counts it against the bot's global budget, and @discordjs/rest waits out every limit in order — so under load
 // threads queued up without bound and, sharing the client's global budget, held the next answers back (issue #25).
-import { RateLimitError, type Message } from 'discord.js';
+import { RateLimitError } from 'discord.js';
 import type { ConversationStore } from '../commands/conversation-store.js';
-import type { ConversationTurn } from '../core/conversation/history.js';
 import type { AppLogger } from '../logging.js';
 import { openThread } from './conversation.js';
+import type { ThreadRequest, ThreadRequester, ThreadSkipReason } from './types.js';
 
-export type ThreadSkipReason = 'rate-limited' | 'backlog' | 'budget' | 'busy' | 'invalid-requests';
-
-export interface ThreadRequest {
-  answer: Message;
-  question: string;
-  /** The conversation so far; the thread continues it (a thread has its starter message's id). */
-  turns: readonly ConversationTurn[];
-  /**
-   * Tells the asker how to follow up when the thread failed (permission, channel type). Not sent when the thread is
-   * skipped for load: a message per skipped answer would add requests exactly when Discord asks for fewer (an answer
-   * rendered while threads are already being skipped says it in its footer instead, see wouldSkip()).
-   */
-  note?: (text: string) => Promise<unknown>;
-}
+export type { ThreadRequest, ThreadSkipReason };
 
 export interface ThreadOpenerOptions {
   logger: AppLogger;
@@ -85,7 +72,7 @@ export interface ThreadOpenerCounts {
   rateLimited: number;
 }
 
-export class ThreadOpener {
+export class ThreadOpener implements ThreadRequester {
   readonly counts: ThreadOpenerCounts = { requested: 0, opened: 0, failed: 0, rateLimited: 0, skipped: { 'rate-limited': 0, backlog: 0, budget: 0, busy: 0, 'invalid-requests': 0 } };
   private readonly limits: ThreadOpenerLimits;
   private readonly logger: AppLogger;

@@ -1,5 +1,6 @@
 // Threads from answers, opened after the answer and off its path: a small low-priority queue per channel that is
-// bounded and skips (never delays) a thread when the backlog, the bot's request budget or a 429 from Discord says so.
+// bounded and skips (never delays) a thread when the backlog, the bot's request budget, the CPU or a 429 from
+// Discord says so.
 // A skipped thread costs nothing but the thread: the answer is already delivered, and replying to it follows up.
 //
 // Why not simply `await answer.startThread()` after the answer: Discord limits thread creation per channel and
@@ -79,6 +80,8 @@ export class ThreadOpener implements ThreadRequester {
   private readonly now: () => number;
   private readonly queues = new Map<string, Pending[]>();
   private readonly pumps = new Map<string, Promise<void>>();
+  /** Channels whose pump is running. */
+  private readonly running = new Set<string>();
   private pending = 0;
   /** Thread creation paused until (ms): everywhere after a global 429, per channel after a route 429. */
   private pausedUntil = 0;
@@ -113,9 +116,15 @@ export class ThreadOpener implements ThreadRequester {
     queue.push({ request, at: this.now() });
     this.queues.set(channelId, queue);
     this.pending += 1;
-    if (!this.pumps.has(channelId)) {
-      const pump = this.pump(channelId).finally(() => this.pumps.delete(channelId));
+    if (!this.running.has(channelId)) {
+      // Marked running synchronously here and unmarked synchronously when its queue is found empty: a request that
+      // arrives in between always finds either a running pump that will see it or none (and starts one).
+      this.running.add(channelId);
+      const pump = this.pump(channelId);
       this.pumps.set(channelId, pump);
+      void pump.finally(() => {
+        if (this.pumps.get(channelId) === pump) this.pumps.delete(channelId);
+      });
     }
     return 'queued';
   }
@@ -127,8 +136,8 @@ export class ThreadOpener implements ThreadRequester {
 
   /** One channel at a time, in order: Discord's thread bucket is per channel, so more in flight would only wait. */
   private async pump(channelId: string): Promise<void> {
-    const queue = this.queues.get(channelId);
-    while (queue && queue.length > 0) {
+    const queue = this.queues.get(channelId) ?? [];
+    while (queue.length > 0) {
       const { request, at } = queue.shift()!;
       this.pending -= 1;
       const reason = this.skipReason(channelId) ?? (this.now() - at > this.limits.maxWaitMs ? 'backlog' : null);
@@ -143,6 +152,7 @@ export class ThreadOpener implements ThreadRequester {
       }
     }
     this.queues.delete(channelId);
+    this.running.delete(channelId);
   }
 
   private skipReason(channelId: string): ThreadSkipReason | null {

@@ -2,7 +2,7 @@
 // the bot opened, /ask continues that thread's conversation; elsewhere a public answer asks for a thread for
 // follow-ups (ASK_THREADS=auto), opened after the answer by the ThreadOpener, which may skip it under load.
 // Buttons: Show quotes, Wrong citation?, 👍, 👎.
-import { MessageFlags, SlashCommandBuilder, type ButtonInteraction, type ChatInputCommandInteraction, type Message } from 'discord.js';
+import { MessageFlags, SlashCommandBuilder, type ButtonInteraction, type ChatInputCommandInteraction } from 'discord.js';
 import { cleanQuestion } from '../../commands/question.js';
 import type { ConversationTurn } from '../../core/conversation/history.js';
 import { isCoreError } from '../../core/errors.js';

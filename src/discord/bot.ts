@@ -12,7 +12,11 @@ import { GuildScope } from './guild-scope.js';
 import { STOPPING_MESSAGE } from './messages.js';
 import { recentStore } from './recent-store.js';
 import { NO_MENTIONS } from './render/limits.js';
+import { eventLoopGauge } from './load.js';
+import { RateLimitLog } from './rate-limit-log.js';
+import { BotREST } from './rest.js';
 import { createRouter, describeError, scrubTokens } from './router.js';
+import { ThreadOpener } from './thread-opener.js';
 import type { CommandContext, StoredAnswer } from './types.js';
 import { watchCorpus, type CorpusWatcher } from './watch.js';
 import { ConversationStore } from '../commands/conversation-store.js';
@@ -28,12 +32,19 @@ export interface StartBotOptions {
   stopGraceMs?: number;
   /** How long to wait for READY (default 30 s). */
   readyTimeoutMs?: number;
+  /**
+   * Whether the process is short of CPU, so threads from answers are skipped (default: the event-loop delay gauge).
+   * Tests pass their own: on a shared test machine the delay depends on other processes, and a test must not.
+   */
+  busy?: () => boolean;
 }
 
 export interface RunningBot {
   client: Client;
   /** The application id: configured, or the one Discord sent in READY. */
   applicationId: string;
+  /** Threads from answers: counts (opened, skipped by reason, 429s) and idle(), for metrics and tests. */
+  threads: ThreadOpener;
   stop(): Promise<void>;
 }
 
@@ -46,7 +57,17 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
   // Guild messages carry mentions and replies; their text needs the privileged Message Content intent, which is
   // asked for only when switched on (Discord refuses the login otherwise).
   const intents = [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, ...(config.discord.messageContent ? [GatewayIntentBits.MessageContent] : [])];
-  const client = new Client({ intents, rest: { api: config.discord.apiBase } });
+  // Warn every this many invalid (401/403/429) requests; Discord bans the IP for a while at 10,000 in 10 minutes.
+  const restOptions = { api: config.discord.apiBase, invalidRequestWarningInterval: 500 };
+  const client = new Client({ intents, rest: restOptions });
+  // Interaction webhooks (the answer's edit) on their own manager, thread creation skipped on a rate limit: see rest.ts.
+  client.rest.clearHashSweeper();
+  client.rest.clearHandlerSweeper();
+  const rest = new BotREST({ ...client.options.rest, ...restOptions });
+  client.rest = rest;
+  const conversations = new ConversationStore();
+  const load = options.busy ? { busy: options.busy, close: () => undefined } : eventLoopGauge();
+  const threads = new ThreadOpener({ logger, conversations, budgetLeft: () => rest.globalBudgetLeft(), busy: () => load.busy() });
   const context: CommandContext = {
     services,
     config,
@@ -55,7 +76,8 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     timelines: recentStore<Timeline>(RECENT),
     cooldowns: new Cooldowns(config.discord.cooldownSeconds),
     feedback: new FeedbackLog(config.discord.feedbackFile),
-    conversations: new ConversationStore(),
+    conversations,
+    threads,
   };
   const router = createRouter(commands, context, messageCommands);
   const scope = new GuildScope(config.discord.guildIds, logger);
@@ -90,14 +112,25 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
   client.on(Events.ShardDisconnect, (event, shardId) => logger.warn({ shardId, code: event.code }, 'gateway disconnected'));
   client.on(Events.ShardReconnecting, (shardId) => logger.info({ shardId }, 'gateway reconnecting'));
   client.on(Events.ShardResume, (shardId, replayed) => logger.info({ shardId, replayed }, 'gateway session resumed'));
-  // A 429 from Discord is retried by discord.js after Retry-After; the Response event is the only place it shows.
-  client.rest.on(RESTEvents.Response, (request, response) => {
+  // A 429 from Discord is retried by discord.js after Retry-After (thread creation is skipped instead); the Response
+  // event is the only place it shows. Logged once per episode, not per request.
+  const rateLimits = new RateLimitLog(logger);
+  rest.on(RESTEvents.Response, (request, response) => {
     if (response.status !== 429) return;
     const retryAfter = response.headers.get('retry-after');
-    logger.warn({ method: request.method, route: scrubTokens(request.route), retryAfterSeconds: retryAfter === null ? null : Number(retryAfter) }, 'rate limited by Discord, retrying');
+    rateLimits.rateLimited({
+      method: request.method,
+      route: request.route,
+      global: response.headers.get('x-ratelimit-global') !== null,
+      retryAfterMs: retryAfter === null ? null : Number(retryAfter) * 1000,
+    });
   });
-  client.rest.on(RESTEvents.RateLimited, (info) =>
-    logger.info({ route: scrubTokens(info.route), method: info.method, waitMs: info.timeToReset, global: info.global }, 'waiting for a Discord rate-limit bucket'),
+  // Waiting for a bucket known to be spent is ordinary queueing (no request is made): debug only.
+  rest.on(RESTEvents.RateLimited, (info) =>
+    logger.debug({ route: scrubTokens(info.route), method: info.method, waitMs: info.timeToReset, global: info.global }, 'waiting for a Discord rate-limit bucket'),
+  );
+  rest.on(RESTEvents.InvalidRequestWarning, (info) =>
+    logger.warn({ count: info.count, remainingMs: info.remainingTime }, 'invalid requests to Discord (401/403/429) in the current 10 minutes; Discord bans at 10,000'),
   );
 
   // Listen before logging in: READY can arrive before login() resolves.
@@ -106,12 +139,14 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     await client.login(token);
     await ready;
   } catch (error) {
+    load.close();
     await client.destroy();
     throw new Error(`Could not connect to Discord: ${describeError(error).message as string}`, { cause: error });
   }
 
   const applicationId = config.discord.clientId ?? client.application?.id;
   if (!applicationId) {
+    load.close();
     await client.destroy();
     throw new Error('Discord did not send an application id; set DISCORD_CLIENT_ID.');
   }
@@ -153,11 +188,15 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
         clearTimeout(timer);
         if (result === 'timeout') logger.warn({ pending: inFlight.size }, 'stopping with interactions still running');
       }
+      // Threads still queued are opened or skipped quickly (skipped once the client is gone).
+      await Promise.race([threads.idle(), new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
       await client.destroy();
+      rateLimits.close();
+      load.close();
       logger.info('discord bot stopped');
     })();
     return stopped;
   };
 
-  return { client, applicationId, stop };
+  return { client, applicationId, threads, stop };
 }

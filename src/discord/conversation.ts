@@ -1,11 +1,12 @@
 // Follow-ups in Discord: which conversation a question continues (a thread the bot opened, a reply to one of its
 // answers), its history (kept in memory, bounded; after a restart rebuilt from the bot's own answer messages), and
 // opening a thread from an answer. Everything that is not the bot's to answer is ignored here.
-import { ChannelType, ThreadAutoArchiveDuration, type Channel, type Message, type ThreadChannel } from 'discord.js';
+import { ChannelType, RateLimitError, ThreadAutoArchiveDuration, type Channel, type Message, type ThreadChannel } from 'discord.js';
 import type { ConversationStore } from '../commands/conversation-store.js';
 import { boundHistory, type ConversationTurn, type TurnSource } from '../core/conversation/history.js';
 import { analyzeQuestion } from '../core/text/question.js';
 import type { AppLogger } from '../logging.js';
+import { THREAD_FAILED_NOTE } from './messages.js';
 import { READ_AS_PREFIX } from './render/answer.js';
 import { describeError } from './router.js';
 
@@ -65,10 +66,35 @@ function isBotAnswer(message: Message, botId: string): boolean {
   return message.author.id === botId && message.embeds.length > 0 && Boolean(message.embeds[0]?.title);
 }
 
+/**
+ * How long an answer waits for its thread's history to be read back from Discord (after a restart). The reads use
+ * the bot token, so a rate limit or a busy budget can hold them for seconds: past this, the question is answered
+ * without history (as it was asked) rather than late, and the read goes on to serve the next follow-up.
+ */
+export const HISTORY_BUDGET_MS = 1500;
+
 /** The history of a bot-owned thread: from memory, else from the starter answer and the bot's answers in it. */
-export async function threadHistory(thread: ThreadChannel, botId: string, store: ConversationStore, logger: AppLogger): Promise<ConversationTurn[]> {
+export async function threadHistory(
+  thread: ThreadChannel,
+  botId: string,
+  store: ConversationStore,
+  logger: AppLogger,
+  budgetMs = HISTORY_BUDGET_MS,
+): Promise<ConversationTurn[]> {
   const known = store.get(thread.id);
   if (known) return known;
+  const reading = readThreadBack(thread, botId, store, logger);
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<null>((resolve) => {
+    timer = setTimeout(() => resolve(null), budgetMs);
+  });
+  const turns = await Promise.race([reading, late]).finally(() => clearTimeout(timer));
+  if (turns) return turns;
+  logger.warn({ threadId: thread.id, budgetMs }, 'reading the thread back takes too long (rate limit?); answering without history');
+  return [];
+}
+
+async function readThreadBack(thread: ThreadChannel, botId: string, store: ConversationStore, logger: AppLogger): Promise<ConversationTurn[]> {
   const turns: ConversationTurn[] = [];
   try {
     const starter = await thread.fetchStarterMessage().catch(() => null);
@@ -81,10 +107,14 @@ export async function threadHistory(thread: ThreadChannel, botId: string, store:
       if (turn) turns.push(turn);
     }
   } catch (error) {
+    // Not stored: the next follow-up tries again rather than living without history for good.
     logger.warn({ threadId: thread.id, err: describeError(error) }, 'could not read the thread back; answering without history');
+    return boundHistory(turns);
   }
   const bounded = boundHistory(turns);
-  store.set(thread.id, bounded);
+  // A follow-up answered in the meantime (without history) may have stored a turn: keep the longer history.
+  const meanwhile = store.get(thread.id);
+  if (!meanwhile || meanwhile.length < bounded.length) store.set(thread.id, bounded);
   logger.info({ threadId: thread.id, turns: bounded.length }, 'conversation rebuilt from the thread');
   return bounded;
 }
@@ -115,7 +145,10 @@ export async function replyHistory(answer: Message, botId: string, store: Conver
 
 export type ThreadOutcome = { ok: true; thread: ThreadChannel } | { ok: false; note: string };
 
-/** Opens a public thread from an answer; failures (permissions, forum, archived) come back as a one-line note. */
+/**
+ * Opens a public thread from an answer; failures (permissions, forum, archived) come back as a one-line note. A rate
+ * limit is thrown (RateLimitError): the caller skips the thread and pauses, it is no failure to tell the user about.
+ */
 export async function openThread(answer: Message, question: string, logger: AppLogger): Promise<ThreadOutcome> {
   const channel = answer.channel;
   if (channel.type !== ChannelType.GuildText && channel.type !== ChannelType.GuildAnnouncement) {
@@ -125,7 +158,8 @@ export async function openThread(answer: Message, question: string, logger: AppL
     const thread = await answer.startThread({ name: threadName(question), autoArchiveDuration: ThreadAutoArchiveDuration.OneDay });
     return { ok: true, thread };
   } catch (error) {
+    if (error instanceof RateLimitError) throw error;
     logger.warn({ messageId: answer.id, err: describeError(error) }, 'could not open a thread from the answer');
-    return { ok: false, note: 'I could not open a thread here (missing permission?); reply to this answer to follow up.' };
+    return { ok: false, note: THREAD_FAILED_NOTE };
   }
 }

@@ -6,10 +6,10 @@ import { MessageType, type Message } from 'discord.js';
 import { cleanQuestion } from '../commands/question.js';
 import type { ConversationTurn } from '../core/conversation/history.js';
 import { isCoreError } from '../core/errors.js';
-import { recordOutcome, rememberAnswer, threadFromAnswer } from './commands/ask.js';
+import { recordOutcome, rememberAnswer } from './commands/ask.js';
 import { ownThread, replyHistory, threadHistory } from './conversation.js';
 import { cooldownMessage, errorMessage } from './messages.js';
-import { renderAnswer, ASK_COMMAND } from './render/answer.js';
+import { renderAnswer, ASK_COMMAND, REPLY_TO_FOLLOW_UP } from './render/answer.js';
 import { NO_MENTIONS } from './render/limits.js';
 import { describeError } from './router.js';
 import type { CommandContext } from './types.js';
@@ -64,17 +64,19 @@ export async function handleMessage(message: Message, context: CommandContext): 
         : [];
     const result = await context.services.converse(question, history);
     rememberAnswer(context, message.id, result, question);
-    const rendered = renderAnswer(result.answer, message.id, { question, ...(result.rewritten ? { standalone: result.standalone } : {}) });
+    // A mention in a channel starts a conversation: a thread from the answer, as /ask does (queued, not awaited).
+    const wantsThread = mentioned && !thread && !repliedAnswer && !message.channel.isThread() && context.config.discord.askThreads === 'auto';
+    const hint = wantsThread && context.threads.wouldSkip(message.channelId) ? REPLY_TO_FOLLOW_UP : undefined;
+    const rendered = renderAnswer(result.answer, message.id, { question, ...(result.rewritten ? { standalone: result.standalone } : {}), ...(hint ? { hint } : {}) });
     const sent = await message.reply({ ...rendered, allowedMentions: QUIET_REPLY });
     const turns = [...history, result.turn];
     if (thread) context.conversations.set(thread.id, turns);
     context.conversations.set(sent.id, turns);
-    await recordOutcome(context, result, question);
-    let threadId: string | null = null;
-    // A mention in a channel starts a conversation: open a thread from the answer, as /ask does.
-    if (mentioned && !thread && !repliedAnswer && !message.channel.isThread() && context.config.discord.askThreads === 'auto') {
-      threadId = await threadFromAnswer(sent, question, turns, context, (note) => sent.reply({ content: note, allowedMentions: QUIET_REPLY }));
+    let threadOutcome: string | null = null;
+    if (wantsThread) {
+      threadOutcome = context.threads.request({ answer: sent, question, turns, note: (note) => sent.reply({ content: note, allowedMentions: QUIET_REPLY }) });
     }
+    await recordOutcome(context, result, question);
     logger.info(
       {
         messageId: message.id,
@@ -83,7 +85,7 @@ export async function handleMessage(message: Message, context: CommandContext): 
         followUp: history.length > 0,
         rewritten: result.rewritten,
         refused: result.answer.refused,
-        threadId,
+        thread: threadOutcome,
         ms: Math.round(performance.now() - started),
       },
       'answered a message',

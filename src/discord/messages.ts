@@ -30,3 +30,6 @@ export const EXPIRED_MESSAGE =
   'I no longer have that answer in memory (I keep recent ones only, and forget them when I restart). Please ask again with `/ask`.';
 export const EXPIRED_TIMELINE_MESSAGE = 'That timeline has expired. Please run `/timeline` again.';
 export const STOPPING_MESSAGE = 'I am restarting right now. Please try again in a few seconds.';
+
+/** When a thread cannot be opened from an answer (permission, channel type, locked). */
+export const THREAD_FAILED_NOTE = 'I could not open a thread here (missing permission?); reply to this answer to follow up.';

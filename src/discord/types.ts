@@ -3,6 +3,7 @@ import type {
   AutocompleteInteraction,
   ButtonInteraction,
   ChatInputCommandInteraction,
+  Message,
   MessageContextMenuCommandInteraction,
   RESTPostAPIChatInputApplicationCommandsJSONBody,
   RESTPostAPIContextMenuApplicationCommandsJSONBody,
@@ -12,6 +13,7 @@ import type { Config } from '../config.js';
 import type { Answer, Timeline } from '../core/types.js';
 import type { AppLogger } from '../logging.js';
 import type { ConversationStore } from '../commands/conversation-store.js';
+import type { ConversationTurn } from '../core/conversation/history.js';
 import type { Cooldowns } from './cooldown.js';
 import type { FeedbackLog } from './feedback.js';
 import type { RecentStore } from './recent-store.js';
@@ -37,6 +39,31 @@ export interface CommandContext {
   feedback: FeedbackLog;
   /** Follow-up histories by thread id and by the bot's answer message id. */
   conversations: ConversationStore;
+  /** Opens threads from answers after the answer, skipping them under load or rate limits. */
+  threads: ThreadRequester;
+}
+
+export type ThreadSkipReason = 'rate-limited' | 'backlog' | 'budget' | 'busy' | 'invalid-requests';
+
+export interface ThreadRequest {
+  answer: Message;
+  question: string;
+  /** The conversation so far; the thread continues it (a thread has its starter message's id). */
+  turns: readonly ConversationTurn[];
+  /**
+   * Tells the asker how to follow up when the thread failed (permission, channel type). Not sent when the thread is
+   * skipped for load: a message per skipped answer would add requests exactly when Discord asks for fewer (an answer
+   * rendered while threads are already being skipped says it in its footer instead, see wouldSkip()).
+   */
+  note?: (text: string) => Promise<unknown>;
+}
+
+/** Threads from answers, opened after the answer (ThreadOpener); the interface keeps this module free of it. */
+export interface ThreadRequester {
+  /** Whether a thread asked for now in this channel would be skipped (to say so in the answer itself). */
+  wouldSkip(channelId: string): ThreadSkipReason | null;
+  /** Queues a thread for the answer; returns at once. */
+  request(request: ThreadRequest): 'queued' | ThreadSkipReason;
 }
 
 export type ButtonHandler = (interaction: ButtonInteraction, args: string[], context: CommandContext) => Promise<void>;

@@ -82,7 +82,16 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(options: { cooldownSeconds?: number; heartbeatIntervalMs?: number; env?: Record<string, string> } = {}): Promise<Harness> {
+export async function startHarness(
+  options: {
+    cooldownSeconds?: number;
+    heartbeatIntervalMs?: number;
+    env?: Record<string, string>;
+    logLevel?: Config['logLevel'];
+    /** Let the bot skip threads when the event loop lags, as in production (benches); tests never do (deterministic). */
+    loadShedding?: boolean;
+  } = {},
+): Promise<Harness> {
   const dir = await mkdtemp(join(tmpdir(), 'discord-e2e-'));
   const corpusDir = join(dir, 'corpus');
   await cp(join(REPO_ROOT, 'corpus'), corpusDir, { recursive: true });
@@ -99,10 +108,12 @@ export async function startHarness(options: { cooldownSeconds?: number; heartbea
   const config = loadConfig({ corpusDir, indexDir: join(dir, 'index') }, env, { dotenvPath: false });
   const logs: string[] = [];
   // No secret masking here on purpose: the bot itself must not log tokens.
-  const logger = createLogger({ level: 'debug' }, { write: (line: string) => logs.push(line) });
+  // Debug by default (tests read the details); a bench under load asks for the production level.
+  const logger = createLogger({ level: options.logLevel ?? 'debug' }, { write: (line: string) => logs.push(line) });
   const base = await createTestServices({ config, logger });
   const services = new SwitchableServices(base);
-  const bot = await startBot({ config, services, logger, stopGraceMs: 3000 });
+  const busy = options.loadShedding ? {} : { busy: () => false };
+  const bot = await startBot({ config, services, logger, stopGraceMs: 3000, ...busy });
   const harness: Harness = {
     fake,
     bot,
@@ -113,7 +124,7 @@ export async function startHarness(options: { cooldownSeconds?: number; heartbea
     async restart(discord = {}) {
       await harness.bot.stop();
       harness.config = { ...harness.config, discord: { ...harness.config.discord, ...discord } };
-      harness.bot = await startBot({ config: harness.config, services, logger, stopGraceMs: 3000 });
+      harness.bot = await startBot({ config: harness.config, services, logger, stopGraceMs: 3000, ...busy });
     },
     async close() {
       await harness.bot.stop();

@@ -102,10 +102,42 @@ export const STRING = 3;
 export const BOOLEAN = 5;
 export const ATTACHMENT = 11;
 
+/** Which requests a rate-limit rule applies to. */
+export type RouteMatch = (method: string, path: string) => boolean;
+
+/** Thread creation from a message: `POST /channels/{id}/messages/{id}/threads`. */
+export const THREAD_ROUTE: RouteMatch = (method, path) => method === 'POST' && /^\/api\/v10\/channels\/\d+\/messages\/\d+\/threads$/.test(path);
+
 interface RateLimitRule {
-  remaining: number;
+  match: RouteMatch;
   retryAfterSeconds: number;
-  match: (method: string, path: string) => boolean;
+  /** A global 429 (`global: true`, `X-RateLimit-Global`): only requests made with the bot token, as on Discord. */
+  global: boolean;
+  /** 429 answers left (count rules; Infinity for fraction rules). */
+  remaining: number;
+  /** Fraction rules: the share of matching requests answered 429, spread evenly (0.5 = every second one). */
+  fraction: number | undefined;
+  /** Matching requests seen so far (fraction rules). */
+  seen: number;
+}
+
+/** A route bucket with a limit per window, as Discord announces it in `X-RateLimit-*` headers on every response. */
+interface BucketRule {
+  match: RouteMatch;
+  limit: number;
+  windowMs: number;
+  hash: string;
+  /** Per major parameter (channel id…): requests counted in the current window and when it resets. */
+  windows: Map<string, { used: number; resetAt: number }>;
+}
+
+/** Rate-limit counters kept by the fake, so tests can assert that nothing hammered it. */
+export interface RateLimitCounts {
+  /** 429 answers given, by scope. */
+  route: number;
+  global: number;
+  /** Requests that arrived while the fake had told the bot to wait (a retry before Retry-After elapsed). */
+  early: number;
 }
 
 export class FakeDiscord {
@@ -125,6 +157,11 @@ export class FakeDiscord {
   private readonly connections = new Set<Connection>();
   private sessionId = randomBytes(16).toString('hex');
   private readonly rateLimits: RateLimitRule[] = [];
+  private readonly buckets: BucketRule[] = [];
+  /** When a global 429 was given, no bot-token request should arrive before this (performance.now()). */
+  private globalBlockedUntil = 0;
+  readonly rateLimited: RateLimitCounts = { route: 0, global: 0, early: 0 };
+  private readonly callListeners = new Set<(call: RestCall) => void>();
   private readonly messages = new Map<string, any>();
   private readonly waiters = new Set<() => void>();
   /** Every message by channel (text channel and threads), oldest first: what GET /channels/{id}/messages reads. */
@@ -167,9 +204,39 @@ export class FakeDiscord {
 
   // ---- REST -------------------------------------------------------------------------------------------------
 
-  /** The next `count` REST calls matching `match` (all by default) answer 429 with Retry-After. */
-  rateLimitNext(count: number, retryAfterSeconds: number, match: (method: string, path: string) => boolean = () => true): void {
-    this.rateLimits.push({ remaining: count, retryAfterSeconds, match });
+  /**
+   * The next `count` REST calls matching `match` (all by default) answer 429 with Retry-After. With `global`, the
+   * answer is a global one (`global: true`, `X-RateLimit-Global`, scope `global`) and only bot-token requests get it
+   * (interaction callbacks and webhooks are not under Discord's global limit).
+   */
+  rateLimitNext(count: number, retryAfterSeconds: number, match: RouteMatch = () => true, options: { global?: boolean } = {}): void {
+    this.rateLimits.push({ remaining: count, retryAfterSeconds, match, global: options.global ?? false, fraction: undefined, seen: 0 });
+  }
+
+  /** A share of the calls matching `match` (0.5: every second one) answer 429 with Retry-After, until cleared. */
+  rateLimitFraction(fraction: number, retryAfterSeconds: number, match: RouteMatch): void {
+    this.rateLimits.push({ remaining: Number.POSITIVE_INFINITY, retryAfterSeconds, match, global: false, fraction, seen: 0 });
+  }
+
+  /**
+   * A bucket of `limit` requests per `windowSeconds` for the calls matching `match`, counted per major parameter
+   * (channel id); every response carries its `X-RateLimit-*` headers, and a request over the limit gets 429.
+   */
+  limitRoute(match: RouteMatch, limit: number, windowSeconds: number): void {
+    this.buckets.push({ match, limit, windowMs: windowSeconds * 1000, hash: randomBytes(8).toString('hex'), windows: new Map() });
+  }
+
+  /** Drops every rate-limit rule and bucket (counters stay). */
+  clearRateLimits(): void {
+    this.rateLimits.length = 0;
+    this.buckets.length = 0;
+    this.globalBlockedUntil = 0;
+  }
+
+  /** Calls `listener` with every REST call as it is answered; returns the unsubscribe function. */
+  onCall(listener: (call: RestCall) => void): () => void {
+    this.callListeners.add(listener);
+    return () => this.callListeners.delete(listener);
   }
 
   /** REST calls made with an interaction's token (callbacks, edits, follow-ups), in order. */
@@ -224,21 +291,64 @@ export class FakeDiscord {
     if (raw && contentType.includes('application/json')) body = JSON.parse(raw);
     else if (contentType.includes('multipart/form-data')) body = await parseMultipart(bytes, contentType);
 
+    // Bucket headers for this request's route, sent with whatever the answer is (as Discord does).
+    let bucketHeaders: Record<string, string> = {};
     const send = (status: number, payload?: unknown, headers: Record<string, string> = {}) => {
-      this.calls.push({ method, path, query: url.searchParams, body, at, status });
-      if (payload === undefined) res.writeHead(status, headers).end();
-      else res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(payload));
+      const call = { method, path, query: url.searchParams, body, at, status };
+      this.calls.push(call);
+      const all = { ...bucketHeaders, ...headers };
+      if (payload === undefined) res.writeHead(status, all).end();
+      else res.writeHead(status, { 'content-type': 'application/json', ...all }).end(JSON.stringify(payload));
+      for (const listener of this.callListeners) listener(call);
       this.notify();
     };
 
-    const rule = this.rateLimits.find((r) => r.remaining > 0 && r.match(method, path));
-    if (rule) {
-      rule.remaining -= 1;
-      send(
-        429,
-        { message: 'You are being rate limited.', retry_after: rule.retryAfterSeconds, global: false },
-        { 'retry-after': String(rule.retryAfterSeconds), 'x-ratelimit-scope': 'user' },
-      );
+    const botToken = typeof req.headers.authorization === 'string' && req.headers.authorization.startsWith('Bot ');
+    if (botToken && at < this.globalBlockedUntil) this.rateLimited.early += 1;
+    const limited = this.rateLimitFor(method, path, botToken);
+    const bucket = this.buckets.find((b) => b.match(method, path));
+    if (bucket) {
+      const major = /^\/api\/v10\/(?:channels|guilds|webhooks)\/(\d+)/.exec(path)?.[1] ?? 'global';
+      const now = Date.now();
+      let window = bucket.windows.get(major);
+      if (!window || window.resetAt <= now) bucket.windows.set(major, (window = { used: 0, resetAt: now + bucket.windowMs }));
+      // A request over the limit is refused and not counted, as on Discord.
+      const over = window.used >= bucket.limit && !limited;
+      if (!over) window.used += 1;
+      const resetAfter = Math.max(0, window.resetAt - now) / 1000;
+      bucketHeaders = {
+        'x-ratelimit-limit': String(bucket.limit),
+        'x-ratelimit-remaining': String(Math.max(0, bucket.limit - window.used)),
+        'x-ratelimit-reset': String(window.resetAt / 1000),
+        'x-ratelimit-reset-after': resetAfter.toFixed(3),
+        'x-ratelimit-bucket': bucket.hash,
+      };
+      if (over) {
+        this.rateLimited.route += 1;
+        send(429, { message: 'You are being rate limited.', retry_after: resetAfter, global: false }, { 'retry-after': resetAfter.toFixed(3), 'x-ratelimit-scope': 'user' });
+        return;
+      }
+    }
+    if (limited) {
+      const retryAfter = limited.retryAfterSeconds;
+      const resetAt = Date.now() + retryAfter * 1000;
+      const common = {
+        'retry-after': String(retryAfter),
+        'x-ratelimit-reset': String(resetAt / 1000),
+        'x-ratelimit-reset-after': String(retryAfter),
+      };
+      if (limited.global) {
+        this.rateLimited.global += 1;
+        this.globalBlockedUntil = Math.max(this.globalBlockedUntil, at + retryAfter * 1000);
+        send(429, { message: 'You are being rate limited.', retry_after: retryAfter, global: true }, { ...common, 'x-ratelimit-global': 'true', 'x-ratelimit-scope': 'global' });
+      } else {
+        this.rateLimited.route += 1;
+        send(
+          429,
+          { message: 'You are being rate limited.', retry_after: retryAfter, global: false },
+          { ...common, 'x-ratelimit-limit': '1', 'x-ratelimit-remaining': '0', 'x-ratelimit-bucket': 'fake-limited', 'x-ratelimit-scope': 'user' },
+        );
+      }
       return;
     }
 
@@ -317,6 +427,20 @@ export class FakeDiscord {
     } else {
       send(404, { message: `Unknown route ${method} ${path} (fake Discord)`, code: 0 });
     }
+  }
+
+  /** The rule (if any) that answers this request 429, counting it. */
+  private rateLimitFor(method: string, path: string, botToken: boolean): RateLimitRule | undefined {
+    for (const rule of this.rateLimits) {
+      if (rule.remaining <= 0 || !rule.match(method, path) || (rule.global && !botToken)) continue;
+      if (rule.fraction !== undefined) {
+        rule.seen += 1;
+        if (Math.floor(rule.seen * rule.fraction) === Math.floor((rule.seen - 1) * rule.fraction)) continue;
+      }
+      rule.remaining -= 1;
+      return rule;
+    }
+    return undefined;
   }
 
   /** Adds or replaces a message in its channel's history. */

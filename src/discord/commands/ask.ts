@@ -1,16 +1,17 @@
 // /ask: defer at once (answers may take longer than Discord's 3 s), then edit in the cited answer. Inside a thread
-// the bot opened, /ask continues that thread's conversation; elsewhere a public answer opens a thread for
-// follow-ups (ASK_THREADS=auto). Buttons: Show quotes, Wrong citation?, 👍, 👎.
-import { MessageFlags, SlashCommandBuilder, type ButtonInteraction, type ChatInputCommandInteraction, type Message } from 'discord.js';
+// the bot opened, /ask continues that thread's conversation; elsewhere a public answer asks for a thread for
+// follow-ups (ASK_THREADS=auto), opened after the answer by the ThreadOpener, which may skip it under load.
+// Buttons: Show quotes, Wrong citation?, 👍, 👎.
+import { MessageFlags, SlashCommandBuilder, type ButtonInteraction, type ChatInputCommandInteraction } from 'discord.js';
 import { cleanQuestion } from '../../commands/question.js';
 import type { ConversationTurn } from '../../core/conversation/history.js';
 import { isCoreError } from '../../core/errors.js';
 import type { FeedbackKind } from '../../core/feedback/report.js';
-import { openThread, ownThread, threadHistory } from '../conversation.js';
+import { ownThread, threadHistory } from '../conversation.js';
 import { feedbackRecord } from '../feedback.js';
 import { passCooldown } from '../guards.js';
 import { EXPIRED_MESSAGE } from '../messages.js';
-import { ANSWER_ACTIONS, ASK_COMMAND, renderAnswer, renderQuotes } from '../render/answer.js';
+import { ANSWER_ACTIONS, ASK_COMMAND, renderAnswer, renderQuotes, REPLY_TO_FOLLOW_UP } from '../render/answer.js';
 import { NO_MENTIONS } from '../render/limits.js';
 import type { ButtonHandler, CommandContext, StoredAnswer } from '../types.js';
 import type { ConversationAnswer } from '../../commands/types.js';
@@ -47,20 +48,27 @@ export async function execute(interaction: ChatInputCommandInteraction, context:
   const { answer } = result;
   // The interaction id is unique and short enough for custom_id; buttons find the answer by it.
   rememberAnswer(context, interaction.id, result, question);
+  const wantsThread = !isPrivate && !thread && interaction.inGuild() && context.config.discord.askThreads === 'auto' && !channel?.isThread();
+  // Threads already being skipped (rate limit, budget, backlog): the answer itself says how to follow up.
+  const hint = wantsThread && context.threads.wouldSkip(interaction.channelId) ? REPLY_TO_FOLLOW_UP : undefined;
   const reply = await interaction.editReply({
-    ...renderAnswer(answer, interaction.id, { question, ...(result.rewritten ? { standalone: result.standalone } : {}) }),
+    ...renderAnswer(answer, interaction.id, { question, ...(result.rewritten ? { standalone: result.standalone } : {}), ...(hint ? { hint } : {}) }),
     allowedMentions: NO_MENTIONS,
   });
+  // Everything below comes after the answer and waits for nothing slow: the thread is queued, not awaited.
   const turns = [...history, result.turn];
   if (thread) context.conversations.set(thread.id, turns);
   if (!isPrivate) context.conversations.set(reply.id, turns);
-  await recordOutcome(context, result, question);
-  let threadId: string | null = null;
-  if (!isPrivate && !thread && interaction.inGuild() && context.config.discord.askThreads === 'auto' && !channel?.isThread()) {
-    threadId = await threadFromAnswer(reply, question, turns, context, (note) =>
-      interaction.followUp({ content: note, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS }),
-    );
+  let threadOutcome: string | null = null;
+  if (wantsThread) {
+    threadOutcome = context.threads.request({
+      answer: reply,
+      question,
+      turns,
+      note: (note) => interaction.followUp({ content: note, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS }),
+    });
   }
+  await recordOutcome(context, result, question);
   context.logger.info(
     {
       interactionId: interaction.id,
@@ -71,7 +79,7 @@ export async function execute(interaction: ChatInputCommandInteraction, context:
       fallbackReason: answer.fallbackReason,
       followUp: history.length > 0,
       rewritten: result.rewritten,
-      threadId,
+      thread: threadOutcome,
       ms: Math.round(performance.now() - started),
     },
     'answered /ask',
@@ -87,24 +95,6 @@ export function rememberAnswer(context: CommandContext, answerId: string, result
 export async function recordOutcome(context: CommandContext, result: ConversationAnswer, question: string, userId?: string): Promise<void> {
   const record = feedbackRecord(result.answer.refused ? 'refusal' : 'answer', result.answer, { userId: userId ?? null, question, standalone: result.standalone });
   await context.feedback.append(record).catch((error: unknown) => context.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'could not write feedback'));
-}
-
-/** Opens a thread from the answer and carries the conversation into it; a failure becomes a one-line note. */
-export async function threadFromAnswer(
-  reply: Message,
-  question: string,
-  turns: readonly ConversationTurn[],
-  context: CommandContext,
-  note: (text: string) => Promise<unknown>,
-): Promise<string | null> {
-  const outcome = await openThread(reply, question, context.logger);
-  if (outcome.ok) {
-    // A thread started from a message has that message's id; the store already holds the history under it.
-    context.conversations.set(outcome.thread.id, turns);
-    return outcome.thread.id;
-  }
-  await note(outcome.note).catch((error: unknown) => context.logger.debug({ err: error instanceof Error ? error.message : String(error) }, 'could not send the thread note'));
-  return null;
 }
 
 async function findAnswer(interaction: ButtonInteraction, answerId: string | undefined, context: CommandContext): Promise<StoredAnswer | undefined> {

@@ -18,11 +18,14 @@ const SOURCES_FIELDS = 2;
 /** Slack under the 6,000 total, for the rounding of truncation notes. */
 const TOTAL_BUDGET = LIMITS.embedsTotal - 40;
 
-function modeLabel(answer: Answer, standalone?: string): string {
+/** Footer line of an answer that gets no thread because Discord (or the bot's budget) said to slow down. */
+export const REPLY_TO_FOLLOW_UP = 'No thread this time (Discord is busy): reply to this answer to follow up';
+
+function modeLabel(answer: Answer, standalone?: string, hint?: string): string {
   const mode = answer.mode === 'llm' ? 'LLM' : 'offline (extractive)';
   const fallback = answer.fallbackReason ? ` · fallback: ${oneLine(answer.fallbackReason)}` : '';
   const readAs = standalone ? `${READ_AS_PREFIX}"${truncate(oneLine(standalone), 1200)}"\n` : '';
-  return truncate(`${readAs}Mode: ${mode}${fallback}`, LIMITS.footer);
+  return truncate(`${readAs}Mode: ${mode}${fallback}${hint ? `\n${hint}` : ''}`, LIMITS.footer);
 }
 
 function safeUrl(url: string | null): { href: string; host: string } | null {
@@ -100,10 +103,10 @@ export function answerButtons(answerId: string, options: { report: boolean }): B
  * The reply to /ask. Whatever the lengths, the result stays within every Discord limit: the answer is split over
  * up to two embeds and shortened (with a note) only when answer + sources exceed the 6,000-character total.
  */
-export function renderAnswer(answer: Answer, answerId: string, options: { question?: string; standalone?: string } = {}): RenderedMessage {
+export function renderAnswer(answer: Answer, answerId: string, options: { question?: string; standalone?: string; hint?: string } = {}): RenderedMessage {
   // A follow-up shows what the user asked as the title and the standalone question it was read as in the footer.
   const title = truncate(oneLine(options.question ?? answer.question) || 'Question', LIMITS.embedTitle);
-  const footer = modeLabel(answer, options.standalone);
+  const footer = modeLabel(answer, options.standalone, options.hint);
   const fields = sourceFields(answer.citations, answer.refused ? 'Closest sources (they do not answer it)' : 'Sources');
   const fixed = embedsLength([{ title, footer: { text: footer }, fields }]);
 

@@ -201,7 +201,7 @@ export function typedSpans(analysis: QuestionAnalysis, sentence: string, tokens:
       // "which city is Camp David in": only a place the sentence says holds it ("Camp David, Maryland", "Camp David
       // in Maryland", "Maryland's Camp David"); "from Tokyo to Washington" places nothing inside anything.
       if (analysis.contained.length > 0) {
-        const at = tokens.findIndex((t, i) => analysis.contained.every((w, k) => tokens[i + k]?.word === w) && t.word === analysis.contained[0]);
+        const at = tokens.findIndex((_t, i) => analysis.contained.every((w, k) => tokens[i + k]?.word === w));
         if (at < 0) break;
         const end = at + analysis.contained.length - 1;
         for (const run of capitalisedRuns(tokens, sentence)) {

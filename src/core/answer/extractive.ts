@@ -73,8 +73,6 @@ export interface ScoredSentence {
    * question's specific words unsaid ("born" in "what year was Hermite born") speaks of something else.
    */
   unexplained: number;
-  /** Whether the rarest of those words (the question's most specific one) is left unsaid. */
-  rarestUnsaid: boolean;
   /** Focus coverage + ½ cosine: whether the sentence itself speaks of the question. */
   evidence: number;
   /** The same with part credit for focus words its document gives elsewhere: eligibility to answer. */
@@ -315,7 +313,6 @@ export function scoreSentences(
         prose,
         ...(vector ? { vector } : {}),
         unexplained: 0,
-        rarestUnsaid: false,
       });
     });
     explainByNeighbours(scored.slice(firstOfDocument), focus.map((f, qi) => ({ weight: idf(f.term), known: known[qi] ?? true, name: isName[qi] ?? false, inDocument: (inDocument[qi] ?? 0) >= 0.8 })));
@@ -356,14 +353,12 @@ export function answerExtractively(
   chosen.sort((a, b) => (a.doc.source === b.doc.source ? a.span.start - b.span.start : 0));
 
   const short = shortAnswer(analysis, best);
-  const claims: Claim[] = chosen.flatMap((sentence) => [
-    ...(sentence.companion && !sentence.companionAfter ? [{ sentence: sentence.companion.text, support: [citationFor(sentence.doc, sentence.companion)] }] : []),
-    {
-      sentence: sentence === best && short ? `${short.lead} — ${sentence.span.text}` : sentence.span.text,
-      support: [citationFor(sentence.doc, sentence.span)],
-    },
-    ...(sentence.companion && sentence.companionAfter ? [{ sentence: sentence.companion.text, support: [citationFor(sentence.doc, sentence.companion)] }] : []),
-  ]);
+  const claims: Claim[] = chosen.flatMap((sentence) => {
+    const own: Claim = { sentence: sentence === best && short ? `${short.lead} — ${sentence.span.text}` : sentence.span.text, support: [citationFor(sentence.doc, sentence.span)] };
+    if (!sentence.companion) return [own];
+    const companion: Claim = { sentence: sentence.companion.text, support: [citationFor(sentence.doc, sentence.companion)] };
+    return sentence.companionAfter ? [own, companion] : [companion, own];
+  });
   const { answer, citations } = assembleAnswer(claims, documents);
   if (citations.length === 0) return { ...refusal(question, passages, analysis, scored), short: null, type: analysis.type };
   return { question, answer, refused: false, mode: 'extractive', citations, short: short?.span ?? null, type: analysis.type };
@@ -402,14 +397,13 @@ function decide(analysis: QuestionAnalysis, scored: readonly ScoredSentence[], p
 }
 
 /**
- * Fills `unexplained` and `rarestUnsaid` of one document's sentences (in document order): a word counts as said by
+ * Fills `unexplained` of one document's sentences (in document order): a word counts as said by
  * the sentence or by the sentence just before or after it (answers lean on their neighbours: "It should not be used
  * in hyperbole" after the sentence naming the word), and a name also by the document.
  */
 function explainByNeighbours(sentences: ScoredSentence[], terms: ReadonlyArray<{ weight: number; known: boolean; name: boolean; inDocument: boolean }>): void {
   const considered = terms.flatMap((t, qi) => (t.known ? [qi] : []));
   const total = considered.reduce((sum, qi) => sum + (terms[qi]?.weight ?? 0), 0);
-  const rarest = considered.reduce((best, qi) => ((terms[qi]?.weight ?? 0) > (terms[best]?.weight ?? -1) ? qi : best), considered[0] ?? -1);
   sentences.forEach((sentence, i) => {
     const said = (qi: number) => {
       const term = terms[qi];
@@ -421,7 +415,6 @@ function explainByNeighbours(sentences: ScoredSentence[], terms: ReadonlyArray<{
     let missing = 0;
     for (const qi of considered) missing += (terms[qi]?.weight ?? 0) * (1 - said(qi));
     sentence.unexplained = total > 0 ? missing / total : 0;
-    sentence.rarestUnsaid = rarest >= 0 && said(rarest) < 0.5;
   });
 }
 

@@ -3,7 +3,7 @@
 // lower-case handles, prices, numbers of a named thing, places inside places, roles of a named owner, and the
 // refusal of a sentence that leaves the question's specific words unsaid. Every document here is invented.
 import { describe, expect, it } from 'vitest';
-import { answerExtractively, type EvidenceModel } from '../../src/core/answer/extractive.js';
+import { answerExtractively, scoreSentences, type EvidenceModel } from '../../src/core/answer/extractive.js';
 import { DEFAULT_EXTRACTIVE_PARAMETERS } from '../../src/core/answer/parameters.js';
 import { analyzeQuestion } from '../../src/core/text/question.js';
 import type { Passage } from '../../src/core/types.js';
@@ -141,5 +141,28 @@ describe('a sentence that leaves the question’s specific words unsaid does not
     const strict = { ...DEFAULT_EXTRACTIVE_PARAMETERS, maxUnexplainedTyped: 0.3 };
     expect(ask('what year was claude hermite born?', strict).refused).toBe(true);
     expect(ask('what year did claude hermite show that the eigenvalues are real?', strict).short).toBe('1855');
+  });
+});
+
+describe('a very large document', () => {
+  it('is analysed around its retrieved passage only, with citations still at their offsets in the whole text', () => {
+    const filler = 'The committee reviewed routine matters of the archive and adjourned without a vote.\n\n';
+    const answerLine = 'The lighthouse keeper, Marta Quill, repainted the lamp room in 1921.\n\n';
+    const before = filler.repeat(6_000);
+    const text = `${before}${answerLine}${filler.repeat(6_000)}`;
+    const doc = makeDoc('archive.txt', text, null);
+    const at = before.length;
+    const passage: Passage = { chunk: { id: 'c9', source: doc.source, start: at - filler.length, end: at + answerLine.length, text: text.slice(at - filler.length, at + answerLine.length) }, doc, score: 1, bm25Score: 1, vectorScore: 1, termCoverage: 1 };
+    const documents = new Map([[doc.source, doc]]);
+    const evidence: EvidenceModel = { idf: () => 1 };
+    const question = 'who repainted the lamp room of the lighthouse?';
+    const { scored } = scoreSentences(question, [passage], documents, evidence);
+    expect(text.length).toBeGreaterThan(1_000_000);
+    expect(scored.length).toBeLessThan(200);
+    const answer = answerExtractively(question, [passage], documents, evidence);
+    expect(answer.short).toBe('Marta Quill');
+    const citation = answer.citations[0]!;
+    expect(text.slice(citation.start, citation.end)).toBe(citation.quote);
+    expect(citation.start).toBe(at);
   });
 });

@@ -119,6 +119,12 @@ export function scoreSentences(
   const speakerTerms = analysis.speaker.filter((w) => !STOP_WORDS.has(w)).map((w) => contentTerms(w)[0] ?? w);
 
   const documentOrder = [...new Set(passages.map((p) => p.chunk.source))];
+  // What is analysed of each document: all of it, or around its retrieved passages when it is very large.
+  const parts = new Map<string, AnalysedPart>();
+  for (const source of documentOrder) {
+    const doc = documents.get(source);
+    if (doc) parts.set(source, analysedPart(doc, passages.filter((p) => p.chunk.source === source)));
+  }
   // Which focus words are names: written capitalised in the question, or mostly so in the retrieved documents
   // (a lower-case "lee" is a name when the documents always write "Lee"). The others say what happened.
   const isName = focus.map((f) => {
@@ -126,8 +132,8 @@ export function scoreSentences(
     let capital = 0;
     let lower = 0;
     for (const source of documentOrder) {
-      const doc = documents.get(source);
-      const counts = doc ? caseCountsOf(doc).get(f.term) : undefined;
+      const part = parts.get(source)?.part;
+      const counts = part ? caseCountsOf(part).get(f.term) : undefined;
       if (counts) {
         capital += counts[0];
         lower += counts[1];
@@ -146,12 +152,13 @@ export function scoreSentences(
     const doc = documents.get(source);
     const own = passages.filter((p) => p.chunk.source === source);
     const firstPassage = own[0];
-    if (!doc || !firstPassage) return;
-    const docTerms = documentTermsOf(doc);
+    const analysed = parts.get(source);
+    if (!doc || !firstPassage || !analysed) return;
+    const docTerms = documentTermsOf(analysed.part);
     const context = weightedCoverage(focusTerms, docTerms, idf);
     // Focus words the document holds elsewhere ("they met in Tokyo" after the names were given) earn part credit.
     const inDocument = focus.map((f) => termMatch(f.term, docTerms));
-    const sentences = sentencesOf(doc);
+    const sentences = sentencesOf(analysed.part, analysed.offset);
     sentencesBySource.set(source, sentences.map((s) => s.span));
     const firstOfDocument = scored.length;
     let previousCredits: number[] = [];
@@ -673,8 +680,46 @@ function documentTermsOf(doc: CleanDocument): Set<string> {
   return analysis.terms;
 }
 
-function sentencesOf(doc: CleanDocument): DocSentence[] {
-  return analysisOf(doc).sentences;
+/** The document's sentences; those of a part start `offset` characters into the whole document. */
+function sentencesOf(doc: CleanDocument, offset = 0): DocSentence[] {
+  const sentences = analysisOf(doc).sentences;
+  return offset === 0 ? sentences : sentences.map(({ span, prose }) => ({ span: { text: span.text, start: span.start + offset, end: span.end + offset }, prose }));
+}
+
+interface AnalysedPart {
+  /** The document, or the region of it that is analysed (same source, title and date). */
+  part: CleanDocument;
+  /** Where the part starts in the whole document. */
+  offset: number;
+}
+
+/**
+ * Past this length a document is analysed only around its retrieved passages: every sentence of an 8 MB text
+ * (~100k sentences) took over 30 s and held the bot's event loop; the answer is near the passages anyway.
+ */
+const LARGE_DOCUMENT_CHARS = 200_000;
+/** How much text around the retrieved passages of a large document is analysed, on each side. */
+const PASSAGE_MARGIN_CHARS = 3_000;
+
+function analysedPart(doc: CleanDocument, own: readonly Passage[]): AnalysedPart {
+  const first = own[0];
+  if (doc.text.length <= LARGE_DOCUMENT_CHARS || !first) return { part: doc, offset: 0 };
+  // The best passage's region, with the others as long as the region stays small.
+  let from = first.chunk.start;
+  let to = first.chunk.end;
+  for (const p of own) {
+    const f = Math.min(from, p.chunk.start);
+    const t = Math.max(to, p.chunk.end);
+    if (t - f <= LARGE_DOCUMENT_CHARS / 4) [from, to] = [f, t];
+  }
+  from = Math.max(0, from - PASSAGE_MARGIN_CHARS);
+  to = Math.min(doc.text.length, to + PASSAGE_MARGIN_CHARS);
+  // Cut at line breaks where there is one near, so no sentence is cut in two.
+  const lineStart = doc.text.lastIndexOf('\n', from);
+  if (lineStart >= 0 && from - lineStart < PASSAGE_MARGIN_CHARS) from = lineStart + 1;
+  const lineEnd = doc.text.indexOf('\n', to);
+  if (lineEnd >= 0 && lineEnd - to < PASSAGE_MARGIN_CHARS) to = lineEnd;
+  return { part: { ...doc, text: doc.text.slice(from, to), contentHash: `${doc.contentHash}#${from}-${to}` }, offset: from };
 }
 
 export { capitalisedRuns };

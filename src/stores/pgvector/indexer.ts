@@ -20,7 +20,7 @@ import { indexedTextOf } from '../../core/retrieve/indexed-text.js';
 import { contentTerms } from '../../core/text/tokens.js';
 import type { Chunk, CleanDocument, Embedder, Logger, ReindexSummary, SkippedFile, StoredDocument } from '../../core/types.js';
 import { ADVISORY_LOCKS } from './locks.js';
-import { metaOfDocument, vectorLiteral, type DocumentRow, type StateRow } from './rows.js';
+import { cleanDocumentOfRow, metaOfDocument, vectorLiteral, type DocumentRow, type StateRow } from './rows.js';
 import { inTransaction } from './transaction.js';
 
 const INSERT_BATCH = 250;
@@ -242,19 +242,7 @@ async function previousScan(pool: pg.Pool, state: StateRow): Promise<NonNullable
   const scan = new Map<string, ScannedFile>();
   for (const row of rows) {
     if (!row.scan || row.scan.textHash === undefined) continue;
-    documents.set(row.source, {
-      source: row.source,
-      title: row.title,
-      publishedAt: row.published_at,
-      dateProvenance: row.meta.dateProvenance,
-      dateConfidence: row.meta.dateConfidence,
-      url: row.url,
-      format: row.meta.format,
-      text: NOT_READ,
-      fileHash: row.file_hash,
-      contentHash: row.content_hash,
-      ...(row.meta.pageStarts ? { pageStarts: row.meta.pageStarts } : {}),
-    });
+    documents.set(row.source, cleanDocumentOfRow({ ...row, body: NOT_READ }));
     scan.set(row.source, row.scan);
   }
   return { documents, boilerplateLines: state.boilerplate_lines, parserRevision: state.parser_revision, scan };

@@ -1,7 +1,7 @@
 // Conversions between database rows and the core's types. Vectors travel in pgvector's text form ("[0.1,0.2]"),
 // written and read by the pgvector package, so the pg client needs no custom type parser.
 import pgvector from 'pgvector';
-import type { DateProvenance, DocumentFormat, SkippedFile, StoredDocument } from '../../core/types.js';
+import type { CleanDocument, DateProvenance, DocumentFormat, SkippedFile, StoredDocument } from '../../core/types.js';
 
 export interface DocumentRow {
   source: string;
@@ -20,6 +20,11 @@ export const DOCUMENT_COLUMNS = `source, title, to_char(published_at, 'YYYY-MM-D
   content_hash, meta, to_char(indexed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS indexed_at`;
 
 export function documentOfRow(row: DocumentRow): StoredDocument {
+  return { ...cleanDocumentOfRow(row), indexedAt: row.indexed_at };
+}
+
+/** The document of a row, without the time it was indexed (the previous scan reads rows without it). */
+export function cleanDocumentOfRow(row: Omit<DocumentRow, 'indexed_at'>): CleanDocument {
   return {
     source: row.source,
     title: row.title,
@@ -32,7 +37,6 @@ export function documentOfRow(row: DocumentRow): StoredDocument {
     fileHash: row.file_hash,
     contentHash: row.content_hash,
     ...(row.meta.pageStarts ? { pageStarts: row.meta.pageStarts } : {}),
-    indexedAt: row.indexed_at,
   };
 }
 

@@ -119,11 +119,13 @@ export function scoreSentences(
   const speakerTerms = analysis.speaker.filter((w) => !STOP_WORDS.has(w)).map((w) => contentTerms(w)[0] ?? w);
 
   const documentOrder = [...new Set(passages.map((p) => p.chunk.source))];
-  // What is analysed of each document: all of it, or around its retrieved passages when it is very large.
+  // Each document's retrieved passages, and what is analysed of it: all of it, or around those passages when it is
+  // very large.
+  const passagesOf = new Map(documentOrder.map((source) => [source, passages.filter((p) => p.chunk.source === source)]));
   const parts = new Map<string, AnalysedPart>();
   for (const source of documentOrder) {
     const doc = documents.get(source);
-    if (doc) parts.set(source, analysedPart(doc, passages.filter((p) => p.chunk.source === source)));
+    if (doc) parts.set(source, analysedPart(doc, passagesOf.get(source) ?? []));
   }
   // Which focus words are names: written capitalised in the question, or mostly so in the retrieved documents
   // (a lower-case "lee" is a name when the documents always write "Lee"). The others say what happened.
@@ -150,7 +152,7 @@ export function scoreSentences(
   const known = focus.map((f) => !/\d/.test(f.word) && (evidence.knows?.(f.term) ?? true));
   documentOrder.forEach((source, documentRank) => {
     const doc = documents.get(source);
-    const own = passages.filter((p) => p.chunk.source === source);
+    const own = passagesOf.get(source) ?? [];
     const firstPassage = own[0];
     const analysed = parts.get(source);
     if (!doc || !firstPassage || !analysed) return;

@@ -163,7 +163,7 @@ export function typedSpans(analysis: QuestionAnalysis, sentence: string, tokens:
   switch (analysis.type) {
     case 'person':
       // "who is the prime minister of Australia": a sentence that does not name Australia cannot say.
-      if (analysis.roleOwner.length > 0 && !analysis.roleOwner.some((o) => tokens.some((t) => t.word === o || (o.length >= 5 && t.word.startsWith(o.slice(0, 5)))))) break;
+      if (analysis.roleOwner.length > 0 && !analysis.roleOwner.some((o) => tokens.some((t) => namesOwner(o, t.word)))) break;
       for (const run of nameRuns()) {
         const words = rangeWords(tokens, run.from, run.to);
         if (words.some((w) => INSTITUTION.test(w))) continue;
@@ -252,20 +252,15 @@ export function typedSpans(analysis: QuestionAnalysis, sentence: string, tokens:
         // "yesterday" on a page that gives no date of its own still answers "when", in the page's words.
         if (!mention.value) {
           if (analysis.granularity !== 'any' || !RELATIVE_DAY.test(text)) continue;
-          const from = tokens.findIndex((t) => t.end > mention.start);
-          let to = from;
-          while (to + 1 < tokens.length && (tokens[to + 1]?.start ?? Infinity) < mention.end) to++;
-          if (from >= 0) out.push({ from, to, text });
+          const range = tokenRange(tokens, mention);
+          if (range) out.push({ ...range, text });
           continue;
         }
         if (analysis.years.some((y) => text === y)) continue;
         const precision = RANK[granularityOf(mention.value.start)];
         if (wanted > precision) continue;
-        const from = tokens.findIndex((t) => t.end > mention.start);
-        let to = from;
-        while (to + 1 < tokens.length && (tokens[to + 1]?.start ?? Infinity) < mention.end) to++;
-        if (from < 0) continue;
-        out.push({ from, to, text, date: mention.value, ...(mention.period ? { period: true } : {}) });
+        const range = tokenRange(tokens, mention);
+        if (range) out.push({ ...range, text, date: mention.value, ...(mention.period ? { period: true } : {}) });
       }
       break;
     }
@@ -281,10 +276,8 @@ export function typedSpans(analysis: QuestionAnalysis, sentence: string, tokens:
           const since = elapsed && /\bsince\s*$/i.test(sentence.slice(0, mention.start));
           if (!mention.value || !fineEnough(mention.value)) continue;
           if (!since && (elapsed || !mention.value.end || !/\b(?:to|until|till|through|and)\b|[–-]/.test(text))) continue;
-          const from = tokens.findIndex((t) => t.end > mention.start);
-          let to = from;
-          while (to + 1 < tokens.length && (tokens[to + 1]?.start ?? Infinity) < mention.end) to++;
-          if (from >= 0) out.push({ from, to, text });
+          const range = tokenRange(tokens, mention);
+          if (range) out.push({ ...range, text });
         }
       }
       tokens.forEach((t, i) => {
@@ -510,8 +503,22 @@ function datesIn(sentence: string, tokens: readonly SentenceToken[], publishedAt
   return mentions;
 }
 
+/** Whether a sentence word names the owner a question gives: the same word, or one of its forms ("korean" for "korea"). */
+function namesOwner(owner: string, word: string): boolean {
+  return word === owner || (owner.length >= 5 && word.startsWith(owner.slice(0, 5)));
+}
+
+/** The tokens a character range of the sentence covers (a date mention's), or null when it starts past them. */
+function tokenRange(tokens: readonly SentenceToken[], range: { start: number; end: number }): { from: number; to: number } | null {
+  const from = tokens.findIndex((t) => t.end > range.start);
+  if (from < 0) return null;
+  let to = from;
+  while (to + 1 < tokens.length && (tokens[to + 1]?.start ?? Infinity) < range.end) to++;
+  return { from, to };
+}
+
 function ownerQualifiesRole(tokens: readonly SentenceToken[], from: number, to: number, role: readonly string[], owner: readonly string[]): boolean {
-  const isOwner = (t: SentenceToken | undefined) => !!t && owner.some((o) => t.word === o || (o.length >= 5 && t.word.startsWith(o.slice(0, 5))) || (t.word.length >= 5 && o.startsWith(t.word.slice(0, 5))));
+  const isOwner = (t: SentenceToken | undefined) => !!t && owner.some((o) => namesOwner(o, t.word));
   const isRole = (t: SentenceToken | undefined) => !!t && role.some((r) => r === t.word || termOf(r) === t.term);
   for (let i = Math.max(0, from - 5); i <= Math.min(tokens.length - 1, to + 5); i++) {
     if (!isRole(tokens[i])) continue;

@@ -34,6 +34,8 @@ describe('what is X, and what is X called', () => {
 
   it('reads the form of the question', () => {
     expect(analyzeQuestion('what does page authority actually mean?')).toMatchObject({ type: 'description', answerCue: 'definition', defined: ['page', 'authority'] });
+    expect(analyzeQuestion('what is meant by page authority?')).toMatchObject({ answerCue: 'definition', defined: ['page', 'authority'] });
+    expect(analyzeQuestion('define page authority')).toMatchObject({ answerCue: 'definition', defined: ['page', 'authority'] });
     expect(analyzeQuestion("what's the place-and-route tool called?")).toMatchObject({ type: 'description', answerCue: 'naming' });
     expect(analyzeQuestion('how do i turn off the alerts?')).toMatchObject({ type: 'description', answerCue: 'procedure' });
   });

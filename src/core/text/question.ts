@@ -104,7 +104,7 @@ const CUE_FRAME_ROLE = /^(?:part|parts|role)$/;
 const CUE_FRAME_CONCERN = /^(?:people|folks|public|everyone|everybody)$/;
 
 // "what is X", "what's a X", "what does X mean", "what is meant by X", "define X": X's definition answers.
-const DEFINITION_FORM = /^(?:so\s+|and\s+|ok\s+)?(?:what(?:'s|\s+is|\s+are|\s+was|\s+were)\s+(?:a\s+|an\s+|the\s+)?(?!the\s+name\b)([^,;]{2,60}?)(?:\s+exactly|\s+actually|\s+anyway)?|what\s+(?:does|do|did)\s+(?:the\s+term\s+|the\s+word\s+)?([^,;]{2,60}?)\s+(?:actually\s+|really\s+)?mean|what\s+is\s+meant\s+by\s+([^,;]{2,60})|define\s+([^,;]{2,60}))$/;
+const DEFINITION_FORM = /^(?:so\s+|and\s+|ok\s+)?(?:what\s+is\s+meant\s+by\s+([^,;]{2,60})|what(?:'s|\s+is|\s+are|\s+was|\s+were)\s+(?:a\s+|an\s+|the\s+)?(?!the\s+name\b)([^,;]{2,60}?)(?:\s+exactly|\s+actually|\s+anyway)?|what\s+(?:does|do|did)\s+(?:the\s+term\s+|the\s+word\s+)?([^,;]{2,60}?)\s+(?:actually\s+|really\s+)?mean|define\s+([^,;]{2,60}))$/;
 // "how do I disable X", "how can you wire X into Y", "how to X": the steps, told as instructions.
 const PROCEDURE_FORM = /^(?:so\s+|and\s+|ok\s+)?(?:how\s+(?:do|can|should|would|could|might|must)\s+(?:i|you|we|one|people|users)\b|how\s+to\b)/;
 const CONTAINMENT = /\b(?:which|what)\s+(?:city|country|state|region|province|town|county|continent|island|part\s+of\s+the\s+world)\s+(?:is|was|are|were)\s+(.{2,40}?)\s+(?:in|located\s+in|part\s+of|found\s+in)\s*$/;
@@ -182,6 +182,7 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
 
   // "the place-and-route tool": a word inside a hyphenated compound modifies the noun, it names no category.
   const inCompound = (w: string) => new RegExp(`\\b${w}-[a-z]|[a-z]-${w}\\b`).test(lower);
+  const procedureForm = PROCEDURE_FORM.test(lower);
   let topics = false;
   const roleForm = /(?:'s|s')\s+(?:part|role)\b|\b(?:part|role)\s+in\b/.test(lower);
   const dateRequest = /\b(?:what|which)\s+(?:exact\s+|calendar\s+|specific\s+)*(year|month|day|date|time)\b|\bsince\s+(?:what|which)\s+year\b|\bmonth\s*(?:and|\+|&)\s*year\b|\bcalendar\s+(?:day|date)\b|\bexact\s+date\b|\bwhat(?:'s|\s+is|\s+was|\s+will\s+be)\s+the\s+(?:exact\s+|actual\s+)?(?:date|day)\b/.exec(lower);
@@ -245,7 +246,7 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
     for (const w of [next, ...quantityNoun.filter((w) => MONEY_WORD.test(w) || TIME_UNIT.test(w) || DISTANCE_UNIT.test(w) || PERCENT_WORD.test(w))]) typeWords.add(w);
   } else if (isStatementForm(lower, tokens, whIndex) && !TEXT_SPEAKER.test(speakerOf(tokens, whIndex).slice(-1)[0] ?? '')) {
     type = 'statement';
-  } else if (wh === 'how' && PROCEDURE_FORM.test(lower)) {
+  } else if (procedureForm) {
     type = 'description';
   } else if (wh === 'who' || wh === 'whom' || wh === 'whose') {
     type = 'person';
@@ -300,9 +301,9 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
   for (const w of excluded) given.add(w);
   const excludedTerms = [...excluded].filter((w) => !STOP.has(w)).map((w) => termOf(w));
 
-  const procedure = type === 'description' && PROCEDURE_FORM.test(lower);
+  const procedure = type === 'description' && procedureForm;
   const definedMatch = type === 'description' ? DEFINITION_FORM.exec(lower.replace(/[?!.]+\s*$/, '').trim()) : null;
-  const defined = definedMatch ? words(definedMatch[1] ?? definedMatch[2] ?? '').filter((w) => !STOP.has(w) && !SCAFFOLD.has(w)) : [];
+  const defined = definedMatch ? words(definedMatch[1] ?? definedMatch[2] ?? definedMatch[3] ?? definedMatch[4] ?? '').filter((w) => !STOP.has(w) && !SCAFFOLD.has(w)) : [];
   const naming = (type === 'description' || type === 'thing') && NAMING_FORM.test(lower);
   // A name given to something may be any term ("the Toeplitz decomposition", "gp4par"), not only a capitalised one.
   if (naming) type = 'description';

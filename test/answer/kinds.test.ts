@@ -109,6 +109,13 @@ describe('when, who, how much', () => {
     expect(ask('who do i thank for the pinboard bookmark import?').short).toBe('quietfox');
   });
 
+  it('takes no adjective after "written by" for a handle: the name that follows is the credit', () => {
+    const { ask } = corpus('The Long Fall is written by real-life married couple Maya Ortiz and Sam Ortiz, and based on their story.');
+    const answer = ask('who wrote the long fall?');
+    expect(answer.short).not.toBe('real-life');
+    expect(answer.short).toMatch(/Maya Ortiz|Sam Ortiz/);
+  });
+
   it('reads "how much is X" as a price, and refuses a duration in its place', () => {
     const { ask } = corpus('The studio plan has grown over the last three to four months, and the studio plan now adds private sharing.');
     expect(analyzeQuestion('how much is the studio plan per month?').type).toBe('money');

@@ -189,6 +189,10 @@ export function typedSpans(analysis: QuestionAnalysis, sentence: string, tokens:
         const handle = tokens[at];
         if (!handle || handle.capitalized || STOP_WORDS.has(handle.word) || /^\d/.test(handle.word) || out.some((o) => o.from <= at && at <= o.to)) continue;
         if (!/^[a-z][a-z0-9_.-]{2,}$/.test(handle.word) || isGiven(handle.word, given)) continue;
+        // A handle stands alone ("Thanks to evilpie, users…", "patch by jdoe."); "written by real-life married
+        // couple X" starts a description, not a handle.
+        const after = sentence.slice(handle.end).trimStart();
+        if (after.length > 0 && !/^(?:[,.;:!?)\]]|(?:and|for|who|from|in|on|at|with|via|to)\b)/i.test(after)) continue;
         out.push({ from: at, to: at, text: spanText(sentence, tokens, at, at) });
       }
       break;

@@ -109,6 +109,19 @@ describe('when, who, how much', () => {
     expect(ask('who do i thank for the pinboard bookmark import?').short).toBe('quietfox');
   });
 
+  it('takes no capitalised label the page otherwise writes in lower case for a person', () => {
+    const { ask } = corpus(
+      [
+        'Most search engines let you pick a default.',
+        'You can hide search engines you never use, and reorder the search engines you keep.',
+        'From version 9 you can turn off the tab key shortcut by unchecking the Search Engines box in the settings.',
+      ].join('\n\n'),
+    );
+    const answer = ask('who added the way to turn off the tab key shortcut?');
+    expect(answer.short ?? '').not.toContain('Search Engines');
+    expect(answer.refused).toBe(true);
+  });
+
   it('takes no adjective after "written by" for a handle: the name that follows is the credit', () => {
     const { ask } = corpus('The Long Fall is written by real-life married couple Maya Ortiz and Sam Ortiz, and based on their story.');
     const answer = ask('who wrote the long fall?');

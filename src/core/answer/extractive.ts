@@ -241,6 +241,9 @@ export function scoreSentences(
       const vector = evidence.embed ? (features.vector ??= evidence.embed(span.text)) : undefined;
       const semantic = questionVector && vector ? cosine(questionVector, vector) : 0;
       let spans = typedSpans(analysis, span.text, features.tokens, doc.publishedAt);
+      // "the Search Engines checkbox": capitalised words the page otherwise writes in lower case are a label, no one's
+      // name.
+      if (analysis.type === 'person') spans = spans.filter((s) => !readsAsCommonWords(features.tokens.slice(s.from, s.to + 1), caseCountsOf(analysed.part)));
       // A cause follows what it explains ("nosedived in 2016 after Seoul agreed…"): a cue before every focus word
       // is about something else.
       // And it explains what the question asks about: the cue must follow one of the words saying what happened
@@ -651,6 +654,21 @@ function caseCountsOf(doc: CleanDocument): Map<string, [number, number]> {
   }
   return analysis.caseCounts;
 }
+/**
+ * Whether a capitalised run reads as common words (a label, "the Search Engines checkbox"), not a name: its last word
+ * — a name's surname, a label's noun — is written in lower case elsewhere in its document at least as often as
+ * capitalised, and its first word is written in lower case too ("Theresa May" keeps its name: "theresa" never is).
+ */
+function readsAsCommonWords(tokens: readonly SentenceToken[], counts: ReadonlyMap<string, [number, number]>): boolean {
+  const capitalised = tokens.filter((t) => t.capitalized && /[a-z]/.test(t.word));
+  const first = capitalised[0];
+  const last = capitalised[capitalised.length - 1];
+  if (!first || !last) return false;
+  const [firstCapital, firstLower] = counts.get(first.term) ?? [0, 0];
+  const [lastCapital, lastLower] = counts.get(last.term) ?? [0, 0];
+  return lastLower > 0 && lastLower >= lastCapital && firstLower > 0 && 2 * firstLower >= firstCapital;
+}
+
 /** Features of a sentence, held as long as its document's cached sentences (the spans) are. */
 const featureCache = new WeakMap<Span, SentenceFeatures>();
 

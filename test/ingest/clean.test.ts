@@ -178,6 +178,17 @@ describe('units and repetition', () => {
     expect(txt(`${P1}\n\n${intro}\n${items}\n\n${P2}`).text).toContain('- twelve new trams');
   });
 
+  it('keeps the items of a bulleted changelog, though unpunctuated, and drops a bulleted menu', () => {
+    const notes = ['+ Added a spectator mode for watching other players', '+ Added three new statistics to the game', '* Max view distance has been increased to 32 tiles', '* Buttons can now be placed on the ceiling'].join('\n');
+    const text = txt(`${P1}\n\n${notes}\n\n${P2}`).text;
+    expect(text).toContain('* Max view distance has been increased to 32 tiles');
+    expect(text).toContain('* Buttons can now be placed on the ceiling');
+    const html = parseDocument('notes.html', enc(`<html><body><p>${P1}</p><p>${notes.split('\n').join('<br />')}</p><p>${P2}</p></body></html>`));
+    expect(html.text).toContain('+ Added three new statistics to the game');
+    const menu = '- Home\n- World News\n- Sport\n- Sign In';
+    expect(txt(`${P1}\n\n${menu}\n\n${P2}`).text).toBe(`${P1}\n\n${P2}`);
+  });
+
   it('drops "READ MORE:" inserts inside the article', () => {
     const insert = "READ MORE: Who could be the city's next mayor?";
     expect(txt(`${P1}\n\n${insert}\n\n${P2}`).text).toBe(`${P1}\n\n${P2}`);

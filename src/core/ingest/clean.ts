@@ -200,6 +200,32 @@ function classify(text: string, boilerplateLines: ReadonlySet<string> | undefine
   return info;
 }
 
+/** A line written with a bullet character: "+ Added slime blocks", "* Max render distance increased", "- Fixed a crash". */
+const BULLETED = /^[-+*•·▪◦–]\s+\S/u;
+
+/**
+ * Bulleted lines in a run of three or more are items of a list the text itself writes (release notes, changelogs,
+ * feature lists): each is content, though unpunctuated. Navigation and headline lists carry no bullet characters in
+ * their text (their bullets are the page's styling); a line of fewer than four words, or mostly capitalised
+ * ("- World News"), stays a label.
+ */
+function markBulletedItems(infos: Info[]): void {
+  let i = 0;
+  while (i < infos.length) {
+    let end = i;
+    while (end < infos.length && BULLETED.test(infos[end]!.text)) end += 1;
+    if (end - i >= 3) {
+      for (let k = i; k < end; k++) {
+        const info = infos[k]!;
+        if (info.kind === 'bad' || info.words < 4 || capitalizedRatio(info.text.replace(BULLETED, (m) => m.slice(-1))) >= 0.6) continue;
+        info.kind = 'good';
+        info.prose = true;
+      }
+    }
+    i = Math.max(end, i + 1);
+  }
+}
+
 /** Short lines repeated inside one page are section labels and widgets, except a headline printed twice in a row. */
 function markRepetition(infos: Info[]): void {
   const positions = new Map<string, number[]>();
@@ -285,6 +311,7 @@ export function cleanText(text: string, options: CleanOptions): CleanResult {
 export function cleanUnits(units: readonly string[], options: CleanOptions): CleanResult {
   const infos = units.map((u) => classify(u, options.boilerplateLines));
   markRepetition(infos);
+  markBulletedItems(infos);
   const page = options.mode === 'page';
 
   const firstGood = infos.findIndex((i) => i.prose);

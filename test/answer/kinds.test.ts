@@ -142,6 +142,17 @@ describe('when, who, how much', () => {
 });
 
 describe('places and roles of a named owner', () => {
+  it('answers where a thing goes with the place in common nouns, when the page names none', () => {
+    expect(analyzeQuestion('where can lanterns be placed now?')).toMatchObject({ type: 'place', locatesThing: true });
+    expect(analyzeQuestion('where can you now put buttons?').locatesThing).toBe(true);
+    expect(analyzeQuestion('where do i find the tab setting?').locatesThing).toBe(true);
+    expect(analyzeQuestion('where did the leaders meet?').locatesThing).toBe(false);
+    const { ask } = corpus(['* Lanterns can now be placed on the ceiling', '* Doors come in six new colours', '* The map loads twice as fast'].join('\n\n'));
+    const answer = ask('where can lanterns be placed now?');
+    expect(answer.short).toBe('on the ceiling');
+    expect(ask('where did the leaders meet?').refused).toBe(true);
+  });
+
   it('places a place inside another only where the text says so', () => {
     const { ask } = corpus(['The ministers will fly from Lisbon to Berlin on Monday.', 'The retreat is held at Quinta Velha, in Sintra, every spring.'].join('\n\n'));
     expect(ask('which city is Lisbon in?').refused).toBe(true);

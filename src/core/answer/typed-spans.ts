@@ -64,6 +64,8 @@ const CURRENCY = /^(?:dollars?|usd|yen|won|yuan|euros?|pounds?|rupees?)$|^[$â‚¬Â
 const DISTANCE = /^(?:km|kilometres?|kilometers?|miles?|metres?|meters?|feet|nautical)$/;
 const DETERMINER = new Set(['the', 'a', 'an', 'its', 'their', 'his', 'her', 'this', 'that', 'these', 'those', 'our']);
 const LOCATIVE = new Set(['in', 'at', 'to', 'from', 'near', 'into', 'across', 'off', 'outside', 'inside', 'visit', 'visited', 'visiting', 'of']);
+/** A locative phrase in common nouns: the preposition, a determiner, then up to four words before punctuation. */
+const THING_LOCATIVE = /\b((?:on|in|under|inside|into|onto|behind|beside|next to|above|below|within|at)\s+(?:the|a|an|your|its|their|each|every|any)\s+[^\s,;:.!?()]+(?:\s+(?!(?:and|or|but|to|for|with|by|when|if|so|which|that)\b)[^\s,;:.!?()]+){0,3})/gi;
 const COMPASS = /^(?:east|west|north|south|northern|southern|eastern|western|northeast|northwest|southeast|southwest)$/;
 // Cues of a cause or a purpose. A bare "to" + verb ("to meet Xi", "to better counter") is found separately:
 // telling it from "to China" needs the word after it.
@@ -229,6 +231,14 @@ export function typedSpans(analysis: QuestionAnalysis, sentence: string, tokens:
         const before = tokens[k]?.word ?? '';
         if (owner && k < run.from - 1) continue;
         if (LOCATIVE.has(before) || /^(?:city|town|capital|province|state|region)$/.test(before)) out.push({ ...run, text: spanText(sentence, tokens, run.from, run.to) });
+      }
+      // "Buttons can now be placed on the ceiling", "in the Address Bar preferences": where a thing goes, in common
+      // nouns, when the sentence names no place.
+      if (analysis.locatesThing && out.length === 0) {
+        for (const m of sentence.matchAll(THING_LOCATIVE)) {
+          const range = tokenRange(tokens, { start: m.index ?? 0, end: (m.index ?? 0) + m[0].length });
+          if (range) out.push({ ...range, text: spanText(sentence, tokens, range.from, range.to) });
+        }
       }
       // "from its east coast", "in the north": a compass place.
       tokens.forEach((t, i) => {

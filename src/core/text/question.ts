@@ -84,6 +84,11 @@ export interface QuestionAnalysis {
   defined: string[];
   /** "where will X go after the summit", "what's next": the answer is the step that follows the one named. */
   sequel: boolean;
+  /**
+   * "where can you put buttons", "where do I find the setting", "where is the file stored": the place of a thing,
+   * which a page gives in common nouns ("on the ceiling", "in the preferences"), not a named place.
+   */
+  locatesThing: boolean;
   /** "who said / who made the remark…": the answer is whoever speaks in the sentence, not any name in it. */
   askedSpeaker: boolean;
 }
@@ -107,6 +112,8 @@ const CUE_FRAME_CONCERN = /^(?:people|folks|public|everyone|everybody)$/;
 const DEFINITION_FORM = /^(?:so\s+|and\s+|ok\s+)?(?:what\s+is\s+meant\s+by\s+([^,;]{2,60})|what(?:'s|\s+is|\s+are|\s+was|\s+were)\s+(?:a\s+|an\s+|the\s+)?(?!the\s+name\b)([^,;]{2,60}?)(?:\s+exactly|\s+actually|\s+anyway)?|what\s+(?:does|do|did)\s+(?:the\s+term\s+|the\s+word\s+)?([^,;]{2,60}?)\s+(?:actually\s+|really\s+)?mean|define\s+([^,;]{2,60}))$/;
 // "how do I disable X", "how can you wire X into Y", "how to X": the steps, told as instructions.
 const PROCEDURE_FORM = /^(?:so\s+|and\s+|ok\s+)?(?:how\s+(?:do|can|should|would|could|might|must)\s+(?:i|you|we|one|people|users)\b|how\s+to\b)/;
+/** Where-questions about where a thing goes or is kept. */
+const THING_PLACEMENT = /\bwhere\s+(?:(?:can|could|do|does|should|would|will|must)\s+(?:i|you|we|one|they|users?|people)\s+(?:now\s+)?(?:put|place|find|store|save|keep|hang|mount|attach|see|get\s+to|set|change|turn\s+off|turn\s+on|disable|enable)|(?:is|are|was|were)\s+.{1,40}?\s+(?:stored|saved|kept|placed|found|located\s+in\s+the\s+(?:app|menu|settings|file))|(?:can|could)\s+.{1,30}?\s+(?:now\s+)?be\s+(?:put|placed|found|stored|kept|mounted|attached))\b/;
 const CONTAINMENT = /\b(?:which|what)\s+(?:city|country|state|region|province|town|county|continent|island|part\s+of\s+the\s+world)\s+(?:is|was|are|were)\s+(.{2,40}?)\s+(?:in|located\s+in|part\s+of|found\s+in)\s*$/;
 const DEFINITION_FRAME = /^(?:mean|means|meant|define|definition|exactly|actually|anyway)$/;
 // "what's X called", "what is the name for X", "what do you call X", "what is X known as": the name given to it.
@@ -356,7 +363,8 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
   const askedSpeaker = type === 'person' && /\bwho\s+(?:said|says|told|tells|remarked|stated|warned|claimed|noted|stressed|insisted|declared|called|described|made\s+(?:the|that|this|a)\s+(?:remark|comment|statement|point|claim)|came\s+up\s+with)\b/.test(lower);
   const containment = CONTAINMENT.exec(lower.replace(/[?!.]+\s*$/, ''));
   const contained = type === 'place' && containment ? words(containment[1] ?? '').filter((w) => !STOP.has(w)) : [];
-  return { text: question, wh, type, unit, sayVerb, answerCue, wantsName, contained, defined: answerCue === 'definition' ? defined : [], sequel, askedSpeaker, excluded: excludedTerms, purpose, granularity, datePart, focus, given, speaker, years, names: new Set(capitalisedWords(question)), role, roleOwner, contextTerms: contextTermsOf(question), nameRuns: capitalisedNameRuns(question) };
+  const locatesThing = type === 'place' && contained.length === 0 && THING_PLACEMENT.test(lower);
+  return { text: question, wh, type, unit, sayVerb, locatesThing, answerCue, wantsName, contained, defined: answerCue === 'definition' ? defined : [], sequel, askedSpeaker, excluded: excludedTerms, purpose, granularity, datePart, focus, given, speaker, years, names: new Set(capitalisedWords(question)), role, roleOwner, contextTerms: contextTermsOf(question), nameRuns: capitalisedNameRuns(question) };
 }
 
 // Light-verb and phrasal paraphrases of one event verb, as people type them: "sit down with", "hold talks", "get

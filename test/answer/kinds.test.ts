@@ -177,6 +177,35 @@ describe('a sentence that leaves the question’s specific words unsaid does not
   });
 });
 
+describe('the class an answer belongs to, and identifiers with digits', () => {
+  const { ask } = corpus(
+    [
+      'Compile your design with Yosys, then place and route it with gp4par before loading it onto the chip.',
+      'The new board features a 1.2GHz quad-core ARM processor and built-in wireless networking.',
+    ].join('\n\n'),
+  );
+
+  it('reads the class from "what <class> is/does…"', () => {
+    expect(analyzeQuestion('what programming language is gp4par written in?').answerClass).toBe('languag');
+    expect(analyzeQuestion('what processor does the new board use?').answerClass).toBe('processor');
+    expect(analyzeQuestion('what kind of chip is it?').answerClass).toBeNull();
+  });
+
+  it('refuses when the best sentence names no member of the class', () => {
+    expect(ask('what programming language is gp4par written in?').refused).toBe(true);
+    const answer = ask('what processor does the new board use?');
+    expect(answer.refused).toBe(false);
+    expect(answer.answer).toContain('quad-core ARM processor');
+  });
+
+  it('holds an identifier with digits ("gp4par") against a sentence that does not say it, as any other word', () => {
+    const { ask: askPages } = corpus('Yosys is an open source tool that synthesizes designs written in Verilog.');
+    const strict = { ...DEFAULT_EXTRACTIVE_PARAMETERS, maxUnexplained: 0.3 };
+    expect(askPages('how does gp4par synthesize designs?', strict).refused).toBe(true);
+    expect(askPages('how does yosys synthesize designs?', strict).refused).toBe(false);
+  });
+});
+
 describe('a very large document', () => {
   it('is analysed around its retrieved passage only, with citations still at their offsets in the whole text', () => {
     const filler = 'The committee reviewed routine matters of the archive and adjourned without a vote.\n\n';

@@ -73,6 +73,8 @@ export interface ScoredSentence {
    * question's specific words unsaid ("born" in "what year was Hermite born") speaks of something else.
    */
   unexplained: number;
+  /** Whether the sentence says the class the answer belongs to (QuestionAnalysis.answerClass), or none is asked. */
+  namesClass: boolean;
   /** Focus coverage + ½ cosine: whether the sentence itself speaks of the question. */
   evidence: number;
   /** The same with part credit for focus words its document gives elsewhere: eligibility to answer. */
@@ -148,8 +150,11 @@ export function scoreSentences(
   const isEvent = focus.map((f, qi) => !isName[qi] && !/\d/.test(f.word) && !isCalendarWord(f.word) && !analysis.contextTerms.includes(f.term));
   const predicateWeight = focus.reduce((sum, _f, qi) => sum + (isEvent[qi] ? (weights[qi] ?? 0) : 0), 0);
   // Words the corpus does not hold ("gonna", a typo, a word no page uses) can be said by no sentence: they are not
-  // held against one. Without a vocabulary (tests' evidence models), every word counts as known.
-  const known = focus.map((f) => !/\d/.test(f.word) && (evidence.knows?.(f.term) ?? true));
+  // held against one. Nor are bare numbers (the page's date may give them); an identifier with digits ("gp4par",
+  // "ps4") is a word like any other. Without a vocabulary (tests' evidence models), every word counts as known.
+  const known = focus.map((f) => !/^[\d.,]+$/.test(f.word) && (evidence.knows?.(f.term) ?? true));
+  // The answer's class, when the corpus uses its word at all ("advice" no page uses is said by "recommendation").
+  const classAt = analysis.answerClass ? focus.findIndex((f, qi) => f.term === analysis.answerClass && known[qi]) : -1;
   documentOrder.forEach((source, documentRank) => {
     const doc = documents.get(source);
     const own = passagesOf.get(source) ?? [];
@@ -325,6 +330,7 @@ export function scoreSentences(
         prose,
         ...(vector ? { vector } : {}),
         unexplained: 0,
+        namesClass: classAt < 0 || (termCredits[classAt] ?? 0) >= CLASS_SAID,
       });
     });
     explainByNeighbours(scored.slice(firstOfDocument), focus.map((f, qi) => ({ weight: idf(f.term), known: known[qi] ?? true, name: isName[qi] ?? false, inDocument: (inDocument[qi] ?? 0) >= 0.8 })));
@@ -400,7 +406,14 @@ function decide(analysis: QuestionAnalysis, scored: readonly ScoredSentence[], p
   // A descriptive question of a known kind (reactions, a contribution, worries, fields of activity) prefers a
   // sentence that holds such an answer over one that only names the same people ("they will seek to deepen
   // cooperation in supply chains, investment…" after "X will visit Y to deepen cooperation").
-  const top = relevant.find((s) => s.unexplained <= parameters.maxUnexplained) ?? null;
+  let top = relevant.find((s) => s.unexplained <= parameters.maxUnexplained) ?? null;
+  // "what programming language is X written in": only a sentence that speaks of a language names one — the best
+  // sentence, or one of its document nearly as good; a sentence elsewhere about languages is not about X.
+  if (top && !top.namesClass) {
+    const best = top;
+    top = relevant.find((s) => s.namesClass && s.doc.source === best.doc.source && s.unexplained <= parameters.maxUnexplained && s.score >= CUE_RATIO * best.score) ?? null;
+    if (!top) return { best: null, bestEvidence, refusedBy: `no sentence naming the ${analysis.answerClass ?? 'asked'} class` };
+  }
   if (top && analysis.answerCue && top.nearSpan === null) {
     const cued = scored.find((s) => s.nearSpan !== null && s.doc.source === top.doc.source && s.support >= parameters.minSentenceEvidence && s.score >= CUE_RATIO * top.score);
     if (cued) return { best: cued, bestEvidence, refusedBy: null };
@@ -429,6 +442,9 @@ function explainByNeighbours(sentences: ScoredSentence[], terms: ReadonlyArray<{
     sentence.unexplained = total > 0 ? missing / total : 0;
   });
 }
+
+/** Credit at which a sentence says the answer's class: the same stem, a derivation, or a close word in the vectors. */
+const CLASS_SAID = 0.6;
 
 /** How much a word said by a neighbouring sentence counts. */
 const NEIGHBOUR_SHARE = 0.8;

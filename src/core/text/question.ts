@@ -89,6 +89,11 @@ export interface QuestionAnalysis {
    * which a page gives in common nouns ("on the ceiling", "in the preferences"), not a named place.
    */
   locatesThing: boolean;
+  /**
+   * "what programming language is X written in", "what processor is in X": the stem of the class the answer belongs
+   * to. A sentence that does not say it (or a close word: "CPU" for "processor") names no member of it.
+   */
+  answerClass: string | null;
   /** "who said / who made the remark…": the answer is whoever speaks in the sentence, not any name in it. */
   askedSpeaker: boolean;
 }
@@ -112,6 +117,11 @@ const CUE_FRAME_CONCERN = /^(?:people|folks|public|everyone|everybody)$/;
 const DEFINITION_FORM = /^(?:so\s+|and\s+|ok\s+)?(?:what\s+is\s+meant\s+by\s+([^,;]{2,60})|what(?:'s|\s+is|\s+are|\s+was|\s+were)\s+(?:a\s+|an\s+|the\s+)?(?!the\s+name\b)([^,;]{2,60}?)(?:\s+exactly|\s+actually|\s+anyway)?|what\s+(?:does|do|did)\s+(?:the\s+term\s+|the\s+word\s+)?([^,;]{2,60}?)\s+(?:actually\s+|really\s+)?mean|define\s+([^,;]{2,60}))$/;
 // "how do I disable X", "how can you wire X into Y", "how to X": the steps, told as instructions.
 const PROCEDURE_FORM = /^(?:so\s+|and\s+|ok\s+)?(?:how\s+(?:do|can|should|would|could|might|must)\s+(?:i|you|we|one|people|users)\b|how\s+to\b)/;
+/** "what [programming] language is…", "which processor does…": the noun right before the verb names the answer's class. */
+const CLASS_QUESTION = /^(?:so\s+|and\s+|ok\s+)?(?:what|which)\s+(?:[a-z-]+\s+)?([a-z-]+)\s+(?:is|was|are|were|does|did|do|has|had|have|will|would|can|could|should)\b/;
+/** Nouns too general to be a class a sentence must name. */
+const GENERIC_CLASS = new Set('thing things kind kinds type types sort sorts way ways part parts reason reasons time times year years day days point points stuff one ones else other others happened'.split(' '));
+
 /** Where-questions about where a thing goes or is kept. */
 const THING_PLACEMENT = /\bwhere\s+(?:(?:can|could|do|does|should|would|will|must)\s+(?:i|you|we|one|they|users?|people)\s+(?:now\s+)?(?:put|place|find|store|save|keep|hang|mount|attach|see|get\s+to|set|change|turn\s+off|turn\s+on|disable|enable)|(?:is|are|was|were)\s+.{1,40}?\s+(?:stored|saved|kept|placed|found|located\s+in\s+the\s+(?:app|menu|settings|file))|(?:can|could)\s+.{1,30}?\s+(?:now\s+)?be\s+(?:put|placed|found|stored|kept|mounted|attached))\b/;
 const CONTAINMENT = /\b(?:which|what)\s+(?:city|country|state|region|province|town|county|continent|island|part\s+of\s+the\s+world)\s+(?:is|was|are|were)\s+(.{2,40}?)\s+(?:in|located\s+in|part\s+of|found\s+in)\s*$/;
@@ -364,7 +374,10 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
   const containment = CONTAINMENT.exec(lower.replace(/[?!.]+\s*$/, ''));
   const contained = type === 'place' && containment ? words(containment[1] ?? '').filter((w) => !STOP.has(w)) : [];
   const locatesThing = type === 'place' && contained.length === 0 && THING_PLACEMENT.test(lower);
-  return { text: question, wh, type, unit, sayVerb, locatesThing, answerCue, wantsName, contained, defined: answerCue === 'definition' ? defined : [], sequel, askedSpeaker, excluded: excludedTerms, purpose, granularity, datePart, focus, given, speaker, years, names: new Set(capitalisedWords(question)), role, roleOwner, contextTerms: contextTermsOf(question), nameRuns: capitalisedNameRuns(question) };
+  const classMatch = type === 'description' && answerCue === null ? CLASS_QUESTION.exec(lower) : null;
+  const classWord = classMatch?.[1] ?? null;
+  const answerClass = classWord && !GENERIC_CLASS.has(classWord) && focus.some((f) => f.word === classWord) ? (contentTerms(classWord)[0] ?? null) : null;
+  return { text: question, wh, type, unit, sayVerb, locatesThing, answerClass, answerCue, wantsName, contained, defined: answerCue === 'definition' ? defined : [], sequel, askedSpeaker, excluded: excludedTerms, purpose, granularity, datePart, focus, given, speaker, years, names: new Set(capitalisedWords(question)), role, roleOwner, contextTerms: contextTermsOf(question), nameRuns: capitalisedNameRuns(question) };
 }
 
 // Light-verb and phrasal paraphrases of one event verb, as people type them: "sit down with", "hold talks", "get

@@ -189,6 +189,20 @@ describe('units and repetition', () => {
     expect(txt(`${P1}\n\n${menu}\n\n${P2}`).text).toBe(`${P1}\n\n${P2}`);
   });
 
+  it('joins a paragraph an HTML page wraps by hand with <br>, and keeps short <br> lines apart', () => {
+    const wrapped = [
+      'Fetch introduces three interfaces. These are Headers, Request and',
+      'Response. They map directly to the underlying HTTP concepts, but have',
+      'certain visibility filters in place for privacy and security reasons, such as',
+      'supporting CORS rules and keeping cookies unreadable by third parties.',
+    ];
+    const address = ['Harbour Office', '12 Quay Street', 'Port Ellen'];
+    const html = `<html><body><p>${P1}</p><p>${wrapped.join('<br/>\n')}</p><p>${address.join('<br>')}</p><p>${P2}</p></body></html>`;
+    const text = parseDocument('fetch.html', enc(html)).text;
+    expect(text).toContain(wrapped.join('\n'));
+    expect(text).not.toContain('Harbour Office\n12 Quay Street');
+  });
+
   it('drops "READ MORE:" inserts inside the article', () => {
     const insert = "READ MORE: Who could be the city's next mayor?";
     expect(txt(`${P1}\n\n${insert}\n\n${P2}`).text).toBe(`${P1}\n\n${P2}`);

@@ -82,7 +82,8 @@ function isHardWrapped(lines: string[]): boolean {
   return min >= 45 && max <= 130 && max - min <= 45 && body.some((l) => !endsSentence(l)) && lines.slice(1).some(startsLowercase);
 }
 
-function splitBlock(lines: string[]): string[] {
+/** A block's lines as units: joined when they are one hand-wrapped paragraph or a line continues the one before. */
+export function splitBlock(lines: string[]): string[] {
   if (isHardWrapped(lines)) return [lines.join('\n')];
   const out: string[] = [];
   let current: string[] = [];

@@ -4,6 +4,7 @@ import { Readability } from '@mozilla/readability';
 import { parseHTML } from 'linkedom';
 import { normalizeDateValue } from './dates.js';
 import { isBracketedMarker, stripReferenceMarkers } from './footnotes.js';
+import { splitBlock } from './clean.js';
 
 export interface HtmlDocument {
   title: string | null;
@@ -93,6 +94,9 @@ function parse(html: string): Dom {
   return parseHTML(html).document as unknown as Dom;
 }
 
+/** Stands for a <br> in a block's text until the block is cut into lines (no page text holds it). */
+const LINE_BREAK = '\u0000';
+
 function collapse(text: string | null | undefined): string {
   return (text ?? '').replace(/\s+/g, ' ').trim();
 }
@@ -104,9 +108,12 @@ function collapse(text: string | null | undefined): string {
 export function blockTexts(root: DomNode): string[] {
   const out: string[] = [];
   let buffer = '';
+  // A <br> breaks a line inside its block: the lines are units of their own (an address, a list written with
+  // line breaks), unless they are one paragraph wrapped by hand ("…These are Headers, Request and<br>Response. They
+  // map…"), which splitBlock joins as it does for a plain-text file.
   const flush = (): void => {
-    const text = collapse(buffer);
-    if (text.length > 0) out.push(text);
+    const lines = buffer.split(LINE_BREAK).map(collapse).filter((line) => line.length > 0);
+    if (lines.length > 0) out.push(...splitBlock(lines));
     buffer = '';
   };
   // A FLUSH marker closes a block element after its children: text inside a block never runs into what follows.
@@ -124,7 +131,7 @@ export function blockTexts(root: DomNode): string[] {
       const tag = (node as DomElement).tagName.toUpperCase();
       if (SKIPPED_TAGS.has(tag)) continue;
       if (tag === 'BR') {
-        flush();
+        buffer += LINE_BREAK;
         continue;
       }
       const block = BLOCK_TAGS.has(tag);

@@ -21,6 +21,7 @@ describe('question analysis reads the form of the question', () => {
     ['how many billions of dollars in tariffs were at stake?', 'money', 'currency'],
     ['what percentage of voters distrust the plan?', 'percent', 'percent'],
     ['how many of the visiting leaders will he meet one-on-one?', 'count', 'leaders'],
+    ['how many new interfaces come with the library?', 'count', 'interfaces'],
     ['what did the foreign minister say about the deal?', 'statement', null],
     ['how did the president describe the alliance?', 'statement', null],
     ['what else did the two leaders discuss?', 'list', null],

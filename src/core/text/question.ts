@@ -257,7 +257,9 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
         // The counted noun is the last word before the verb: "how many of the visiting [leaders] is…".
         const verbAt = after.findIndex((w, i) => i > 0 && AUXILIARY.has(w));
         const counted = after.slice(1, verbAt < 0 ? 4 : verbAt).filter((w) => !['of', 'the', 'a', 'an', 'those', 'these', 'their', 'its'].includes(w));
-        unit = counted[counted.length - 1] ?? null;
+        // Without an auxiliary the verb follows the noun ("how many new interfaces come with…"): the plural is it.
+        const plural = verbAt < 0 ? [...counted].reverse().find((w) => /[^s]s$/.test(w)) : undefined;
+        unit = plural ?? counted[counted.length - 1] ?? null;
       }
     }
     for (const w of [next, ...quantityNoun.filter((w) => MONEY_WORD.test(w) || TIME_UNIT.test(w) || DISTANCE_UNIT.test(w) || PERCENT_WORD.test(w))]) typeWords.add(w);

@@ -22,6 +22,8 @@ describe('question analysis reads the form of the question', () => {
     ['what percentage of voters distrust the plan?', 'percent', 'percent'],
     ['how many of the visiting leaders will he meet one-on-one?', 'count', 'leaders'],
     ['how many new interfaces come with the library?', 'count', 'interfaces'],
+    ["what's the name of the photographer behind the picture?", 'person', null],
+    ['which guy grabbed the domain name?', 'person', null],
     ['what did the foreign minister say about the deal?', 'statement', null],
     ['how did the president describe the alliance?', 'statement', null],
     ['what else did the two leaders discuss?', 'list', null],

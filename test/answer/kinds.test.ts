@@ -88,6 +88,21 @@ describe('why', () => {
     expect(answer.refused).toBe(false);
     expect(answer.answer).toContain('keeps memory use flat');
   });
+
+  it('finds that explanation past a detail and a code sample in between', () => {
+    const { ask } = corpus(
+      [
+        'A stream can only be consumed once by a reader.',
+        'Every stream has a boolean flag that tells whether it was read.',
+        'var s = open(); s.read(); s.read(); // throws',
+        'This decision keeps memory use flat for very large bodies.',
+        'Other libraries buffer everything.',
+      ].join('\n\n'),
+    );
+    const answer = ask('why can a stream only be consumed once?');
+    expect(answer.refused).toBe(false);
+    expect(answer.answer).toContain('keeps memory use flat');
+  });
 });
 
 describe('when, who, how much', () => {

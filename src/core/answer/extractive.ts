@@ -268,7 +268,9 @@ export function scoreSentences(
       let companionAfter = false;
       if (analysis.type === 'reason' && spans.length === 0 && matched.length > 0) {
         const previous = sentences[index - 1];
-        const following = sentences[index + 1];
+        // A detail or a code sample may stand between a statement and the sentence that explains it ("…can only be
+        // read once! Both have a bodyUsed attribute. <code> This decision allows…").
+        const following = sentences.slice(index + 1, index + 4).find((s) => s.prose && EXPLAINS_PREVIOUS.test(s.span.text));
         if (previous && previous.prose && REACTION.test(span.text) && CAUSAL_CUE.test(previous.span.text)) {
           companion = previous.span;
           spans = [{ from: 0, to: 0, text: previous.span.text }];

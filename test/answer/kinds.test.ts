@@ -150,6 +150,11 @@ describe('when, who, how much', () => {
     expect(ask('how much is the studio plan per month?').refused).toBe(true);
   });
 
+  it('counts a thing by a generic count noun ("eight million units")', () => {
+    const { ask } = corpus('The Board 3 is about ten times faster than the Board 2, and the foundation has shipped over eight million units to date.');
+    expect(ask('how many boards have been shipped so far?').short).toBe('eight million units');
+  });
+
   it('wants a number of the thing asked, not any number', () => {
     const { ask } = corpus('The Board 3 is about ten times faster than the Board 2.');
     expect(ask('how much memory does the Board 3 have?').refused).toBe(true);

@@ -66,6 +66,8 @@ const DETERMINER = new Set(['the', 'a', 'an', 'its', 'their', 'his', 'her', 'thi
 const LOCATIVE = new Set(['in', 'at', 'to', 'from', 'near', 'into', 'across', 'off', 'outside', 'inside', 'visit', 'visited', 'visiting', 'of']);
 /** A locative phrase in common nouns: the preposition, a determiner, then up to four words before punctuation. */
 const THING_LOCATIVE = /\b((?:on|in|under|inside|into|onto|behind|beside|next to|above|below|within|at)\s+(?:the|a|an|your|its|their|each|every|any)\s+[^\s,;:.!?()]+(?:\s+(?!(?:and|or|but|to|for|with|by|when|if|so|which|that)\b)[^\s,;:.!?()]+){0,3})/gi;
+/** Nouns that count things of any kind: "eight million units", "two million copies". */
+const GENERIC_COUNT = /^(?:units|copies|devices|pieces|items)$/;
 const COMPASS = /^(?:east|west|north|south|northern|southern|eastern|western|northeast|northwest|southeast|southwest)$/;
 // Cues of a cause or a purpose. A bare "to" + verb ("to meet Xi", "to better counter") is found separately:
 // telling it from "to China" needs the word after it.
@@ -351,8 +353,9 @@ export function typedSpans(analysis: QuestionAnalysis, sentence: string, tokens:
         // number in the sentence ("Raspberry Pi 2").
         if (analysis.unit && !['distance', 'age', 'proportion'].includes(analysis.unit)) {
           // "how many leaders" wants a number of leaders: "both leaders", "three leaders".
+          // "shipped over eight million units": a generic count noun counts whatever the page is about.
           const unitTerm = termOf(analysis.unit);
-          if (![1, 2, 3].some((d) => tokens[i + d]?.term === unitTerm)) return;
+          if (![1, 2, 3].some((d) => tokens[i + d]?.term === unitTerm || (analysis.type === 'count' && GENERIC_COUNT.test(tokens[i + d]?.word ?? '')))) return;
         }
         if (t.word === 'both' && analysis.type !== 'count') return;
         // A date's day number is not a count.

@@ -24,6 +24,7 @@ describe('question analysis reads the form of the question', () => {
     ['how many new interfaces come with the library?', 'count', 'interfaces'],
     ["what's the name of the photographer behind the picture?", 'person', null],
     ['which guy grabbed the domain name?', 'person', null],
+    ['any idea when that feature is gonna ship?', 'date', null],
     ['what did the foreign minister say about the deal?', 'statement', null],
     ['how did the president describe the alliance?', 'statement', null],
     ['what else did the two leaders discuss?', 'list', null],
@@ -62,6 +63,7 @@ describe('question analysis reads the form of the question', () => {
     expect(said.focus.map((f) => f.word)).not.toContain('say');
     expect(analyzeQuestion('so what calendar day is the visit done?')).toMatchObject({ type: 'date', granularity: 'day', datePart: 'end' });
     expect(analyzeQuestion('what month and year did they meet? pls').focus.map((f) => f.word)).not.toContain('pls');
+    expect(analyzeQuestion('any idea when that weather thing is gonna ship?').focus.map((f) => f.word)).toEqual(['weather', 'ship']);
   });
 
   it('keeps a rewritten follow-up’s closing parenthesis as context, not as the asked event', () => {

@@ -33,6 +33,10 @@ describe('relative dates, anchored on the publication date', () => {
     expect(dates('The leaders will meet again in June.', '2025-08-23')).toEqual(['2026-06']);
     expect(dates('The leaders met in June.', '2025-08-23')).toEqual(['2025-06']);
   });
+  it('reads a date something was moved or postponed to as ahead of publication', () => {
+    expect(dates('Work continued on the feature, but its release has been moved to January.', '2020-12-18')).toEqual(['2021-01']);
+    expect(dates('The vote was postponed until March.', '2024-11-02')).toEqual(['2025-03']);
+  });
   it('resolves last month / this month to a month, never a day', () => {
     expect(dates('Last month, the president pitched a plan.', '2025-12-30')).toEqual(['2025-11']);
     expect(dates('Asked this month whether he would side with them, he declined.', '2025-12-30')).toEqual(['2025-12']);

@@ -61,7 +61,7 @@ const WEEK = /\b(this|next|last|past|coming|previous)\s+week\b/i;
 const WEEKDAY_WORD = new RegExp(`\\b(${WEEKDAYS.join('|')})\\b`, 'g');
 
 const FUTURE =
-  /\b(?:will|shall|won't|going to|plans? to|planned (?:for|to)|(?:is|are|was|were|be) planned|planning to|intends? to|to be held|expected to|scheduled (?:to|for)|slated (?:to|for)|poised to|set to|upcoming|forthcoming|next)\b/i;
+  /\b(?:will|shall|won't|going to|plans? to|planned (?:for|to)|(?:is|are|was|were|be) planned|planning to|intends? to|to be held|expected to|scheduled (?:to|for)|slated (?:to|for)|poised to|set to|upcoming|forthcoming|next|(?:moved|pushed|pushed back|postponed|delayed|rescheduled|deferred|put off)\s+(?:to|until|till|for|into))\b/i;
 const PAST =
   /\b(?:was|were|had|did|ago|last|earlier|previously|formerly|met|said|told|won|lost|took|gave|held|made|went|came|saw|left|began|led|rose|fell|hit|sent|spoke|wrote|chose|flew|ran|sought|brought|bought|fought|thought|struck|found|became|paid|kept|meant|heard|stood|understood|drew|grew|knew|threw|shook|broke|spent|built|sold|won|felt)\b|\b[a-z]{3,}ed\b/i;
 

@@ -152,7 +152,9 @@ const TEXT_SPEAKER = /^(?:article|story|report|piece|text|page|author|writer|doc
 /** Words that only build the question ("actually", "pls", "thing"), never evidence. */
 const SCAFFOLD = new Set(
   ("anything something actually really exactly supposedly basically thing things stuff pls please like kind sort lot bunch guys anyone know wonder wondering tell happen happened happening get got getting go going went way " +
-    'article story piece besides apart aside except else theyd youd hed shed wed id ive youve weve theyve dont didnt doesnt isnt wasnt arent werent cant wont whats whos wheres hows thats lets im youre theyre')
+    'article story piece besides apart aside except else theyd youd hed shed wed id ive youve weve theyve dont didnt doesnt isnt wasnt arent werent cant wont whats whos wheres hows thats lets im youre theyre ' +
+    // Chat spellings and openers ("any idea when…", "is it gonna…"): how people type, not what they ask about.
+    'gonna wanna gotta kinda sorta lemme gimme plz thx idk tbh btw lol idea')
     .split(
     ' ',
   ),

@@ -78,6 +78,9 @@ runMain(async () => {
     // The evaluation measures the offline answerer; the model path is measured by the scripted models below.
     const services = await createServices({ config: corpus.config, logger: cliLogger(corpus.config), chat: null });
     try {
+      // The figures must measure the code as it is: an index built before a change to parsing or cleaning would
+      // keep the old documents. The re-index is incremental (only files parsed differently are embedded again).
+      await services.reindex();
       for (const path of corpus.sets) {
         const items = readQaSet(path);
         reports.push({ corpus: corpus.name, set: path, ...(await runQaEval(services, items, corpus.config.corpusDir)), retrievalByMode: await runRetrievalAblation(services, items) });

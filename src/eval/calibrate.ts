@@ -22,6 +22,8 @@ export interface GridPoint {
   parameters: ExtractiveParameters;
   /** Per prepared item: 1 when correct (answered right, or refused when it should be). */
   correct: Uint8Array;
+  /** Per prepared item: 1 when answered wrongly — a wrong answer to an answerable question, or any answer to an unanswerable one. */
+  wrong: Uint8Array;
   /** Per prepared item: 1 when a correct answer's cited sentence states the asked event (see statesAskedEvent). */
   statesEvent: Uint8Array;
 }
@@ -81,13 +83,20 @@ export interface CrossValidation {
 }
 
 /**
- * The point with the most correct items among `include`. Ties are broken by the neighbourhood: the mean score of
+ * What a wrong answer costs, in correct items. Precision first: a cited wrong answer looks checked and misleads,
+ * a refusal with the closest passages does not; so a threshold that turns two wrong answers into refusals is worth one
+ * right answer lost. (Before this, a wrong answer and a refusal of an answerable question both counted 0.)
+ */
+export const WRONG_ANSWER_COST = 0.5;
+
+/**
+ * The point with the best utility among `include`: correct items minus WRONG_ANSWER_COST per wrong answer. Ties are broken by the neighbourhood: the mean score of
  * the points that differ from it in one parameter, so the choice sits on a plateau rather than a lucky spike.
  */
-function bestPoint(points: readonly GridPoint[], include: (i: number) => boolean): GridPoint {
+function bestPoint(points: readonly GridPoint[], include: (i: number) => boolean, wrongAnswerCost: number): GridPoint {
   const scores = points.map((point) => {
     let score = 0;
-    for (let i = 0; i < point.correct.length; i++) if (include(i)) score += point.correct[i] ?? 0;
+    for (let i = 0; i < point.correct.length; i++) if (include(i)) score += (point.correct[i] ?? 0) - wrongAnswerCost * (point.wrong[i] ?? 0);
     return score;
   });
   const top = Math.max(...scores);
@@ -141,19 +150,32 @@ function differsInOne(a: ExtractiveParameters, b: ExtractiveParameters): boolean
   return changedFrom(a, b) === 1;
 }
 
-export function crossValidate(prepared: readonly PreparedItem[], options: { folds?: number; grid?: ExtractiveParameters[] } = {}): CrossValidation {
-  const folds = options.folds ?? 5;
-  const grid = options.grid ?? parameterGrid();
-  const points: GridPoint[] = grid.map((parameters) => {
+/** Runs every grid point once over the prepared items (the expensive part of a cross-validation). */
+export function evaluateGrid(prepared: readonly PreparedItem[], grid: readonly ExtractiveParameters[] = parameterGrid()): GridPoint[] {
+  return grid.map((parameters) => {
     const results = runPoint(prepared, parameters);
-    return { parameters, correct: Uint8Array.from(results.map((r) => (r.correct ? 1 : 0))), statesEvent: Uint8Array.from(results.map((r) => (r.statesEvent ? 1 : 0))) };
+    return {
+      parameters,
+      correct: Uint8Array.from(results.map((r) => (r.correct ? 1 : 0))),
+      wrong: Uint8Array.from(results.map((r) => (!r.correct && !r.refused ? 1 : 0))),
+      statesEvent: Uint8Array.from(results.map((r) => (r.statesEvent ? 1 : 0))),
+    };
   });
-  const kFold = holdOut(points, prepared.map((p) => foldOf(`${p.set}:${p.item.id ?? p.item.question}`, folds)), folds);
+}
+
+export function crossValidate(
+  prepared: readonly PreparedItem[],
+  options: { folds?: number; grid?: ExtractiveParameters[]; points?: readonly GridPoint[]; wrongAnswerCost?: number } = {},
+): CrossValidation {
+  const folds = options.folds ?? 5;
+  const cost = options.wrongAnswerCost ?? WRONG_ANSWER_COST;
+  const points = options.points ?? evaluateGrid(prepared, options.grid);
+  const kFold = holdOut(points, prepared.map((p) => foldOf(`${p.set}:${p.item.id ?? p.item.question}`, folds)), folds, cost);
   // Held out by corpus: each corpus is measured with the parameters the others chose. A parameter that helps one
   // corpus and hurts another shows here, not in the k-fold figures (whose folds mix both).
   const corpora = [...new Set(prepared.map((p) => p.corpus))];
-  const byCorpus = corpora.length > 1 ? holdOut(points, prepared.map((p) => corpora.indexOf(p.corpus)), corpora.length) : null;
-  const all = bestPoint(points, () => true);
+  const byCorpus = corpora.length > 1 ? holdOut(points, prepared.map((p) => corpora.indexOf(p.corpus)), corpora.length, cost) : null;
+  const all = bestPoint(points, () => true, cost);
   return {
     folds,
     points: points.length,
@@ -167,11 +189,11 @@ export function crossValidate(prepared: readonly PreparedItem[], options: { fold
 }
 
 /** For each fold, the best point on the other folds, and how it does on this one. */
-function holdOut(points: readonly GridPoint[], fold: readonly number[], folds: number): { heldOut: boolean[]; chosen: ExtractiveParameters[] } {
+function holdOut(points: readonly GridPoint[], fold: readonly number[], folds: number, wrongAnswerCost: number): { heldOut: boolean[]; chosen: ExtractiveParameters[] } {
   const heldOut: boolean[] = new Array<boolean>(fold.length).fill(false);
   const chosen: ExtractiveParameters[] = [];
   for (let f = 0; f < folds; f++) {
-    const point = bestPoint(points, (i) => fold[i] !== f);
+    const point = bestPoint(points, (i) => fold[i] !== f, wrongAnswerCost);
     chosen.push(point.parameters);
     for (let i = 0; i < fold.length; i++) if (fold[i] === f) heldOut[i] = point.correct[i] === 1;
   }

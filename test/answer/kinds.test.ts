@@ -162,6 +162,11 @@ describe('when, who, how much', () => {
 });
 
 describe('places and roles of a named owner', () => {
+  it('takes no requirement word of a specification ("SHOULD") for a place', () => {
+    const { ask } = corpus('To make a server available, exactly one link of the following format SHOULD be added to the WebFinger record of the account.');
+    expect(ask('where is a server supposed to add the link?').short).toBe('WebFinger');
+  });
+
   it('answers where a thing goes with the place in common nouns, when the page names none', () => {
     expect(analyzeQuestion('where can lanterns be placed now?')).toMatchObject({ type: 'place', locatesThing: true });
     expect(analyzeQuestion('where can you now put buttons?').locatesThing).toBe(true);

@@ -51,7 +51,11 @@ const MONTH_WORD = { test: (word: string) => monthNumber(word) !== undefined };
 const WEEKDAY = /^(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)$/;
 /** Capitalised words that start sentences or titles without naming anything. */
 const NOT_A_NAME = new Set(
-  'the a an but and however in on at as this that these those it he she they we i his her their our its while despite after before during since when also both earlier officials president prime minister mr mrs ms dr if there here what who why how where which with for from to by of or so then yet still even last next this'.split(' '),
+  (
+    'the a an but and however in on at as this that these those it he she they we i his her their our its while despite after before during since when also both earlier officials president prime minister mr mrs ms dr if there here what who why how where which with for from to by of or so then yet still even last next this ' +
+    // A specification's requirement words ("…SHOULD be added to the WebFinger record").
+    'must should shall required recommended optional'
+  ).split(' '),
 );
 const TITLE_OR_DEMONYM =
   /^(?:president|prime|minister|pm|premier|chancellor|king|queen|mr|mrs|ms|dr|general|secretary|chief|official|leader|spokesperson|foreign|defence|defense|state|national|north|south|east|west|[a-z]{3,}(?:ese|ean|ian|ican|ish)|israeli|iraqi|saudi|thai|french|dutch|british|swiss|greek)$/;

@@ -150,6 +150,20 @@ describe('when, who, how much', () => {
     expect(ask('how much is the studio plan per month?').refused).toBe(true);
   });
 
+  it('weighs an adverb of manner in the question ("officially") at half: the sentence need not repeat it', () => {
+    const text = [
+      'The browser was first released as Phoenix in 2002.',
+      'The current name, Falcon, was chosen on February 9, 2004.',
+      'On March 10, 2005, the foundation announced that it would not release any official versions beyond Falcon 1.0.',
+    ].join('\n\n');
+    const doc = makeDoc('page.html', text, null);
+    const passage: Passage = { chunk: { id: 'c1', source: doc.source, start: 0, end: text.length, text }, doc, score: 1, bm25Score: 1, vectorScore: 1, termCoverage: 1 };
+    // "official" is rarer in this corpus than "name", as on a real page.
+    const evidence: EvidenceModel = { idf: (term) => (term.startsWith('offic') ? 1.8 : 1) };
+    const answer = answerExtractively('what date did falcon officially get the name falcon?', [passage], new Map([[doc.source, doc]]), evidence);
+    expect(answer.short).toBe('9 February 2004');
+  });
+
   it('counts a thing by a generic count noun ("eight million units")', () => {
     const { ask } = corpus('The Board 3 is about ten times faster than the Board 2, and the foundation has shipped over eight million units to date.');
     expect(ask('how many boards have been shipped so far?').short).toBe('eight million units');

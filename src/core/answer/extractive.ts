@@ -116,7 +116,9 @@ export function scoreSentences(
   // X's sentence) but count half.
   // Words a follow-up carries over from earlier turns (in its closing parenthesis) place the topic but are not
   // what this turn asks: they count half too.
-  const weights = focus.map((f) => (analysis.excluded.includes(f.term) || analysis.contextTerms.includes(f.term) ? 0.5 : 1) * Math.max(0.1, idf(f.term)));
+  // An adverb of manner ("officially", "originally", "publicly") colours the question; a sentence need not repeat it
+  // ("the current name was chosen on…" answers "when did it officially get the name"): it counts half too.
+  const weights = focus.map((f) => (analysis.excluded.includes(f.term) || analysis.contextTerms.includes(f.term) || MANNER_ADVERB.test(f.word) ? 0.5 : 1) * Math.max(0.1, idf(f.term)));
   const questionVector = evidence.embed?.(question);
   const speakerTerms = analysis.speaker.filter((w) => !STOP_WORDS.has(w)).map((w) => contentTerms(w)[0] ?? w);
 
@@ -447,6 +449,9 @@ function explainByNeighbours(sentences: ScoredSentence[], terms: ReadonlyArray<{
 
 /** Credit at which a sentence says the answer's class: the same stem, a derivation, or a close word in the vectors. */
 const CLASS_SAID = 0.6;
+
+/** "-ly" adverbs of manner or time; not "only", "early", "family", "italy" and other words that end alike. */
+const MANNER_ADVERB = /^(?!(?:only|early|daily|weekly|monthly|yearly|family|italy|july|reply|supply|apply|rally|ally|belly|bully|holly|jelly|lily|tally|assembly|anomaly|monopoly)$)[a-z]{3,}ly$/;
 
 /** How much a word said by a neighbouring sentence counts. */
 const NEIGHBOUR_SHARE = 0.8;

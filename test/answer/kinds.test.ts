@@ -176,6 +176,13 @@ describe('when, who, how much', () => {
 });
 
 describe('places and roles of a named owner', () => {
+  it('answers "in which venue" with a building or grounds, never the city around it', () => {
+    expect(analyzeQuestion('in which venue did the leaders meet?')).toMatchObject({ type: 'place', venue: true });
+    expect(corpus('The leaders met in Tokyo at the Akasaka Palace on Saturday.').ask('in which venue did the leaders meet?').short).toBe('Akasaka Palace');
+    expect(corpus('The leaders met in Tokyo on Saturday for two hours of talks.').ask('in which venue did the leaders meet?').refused).toBe(true);
+    expect(corpus('The leaders met in Tokyo on Saturday for two hours of talks.').ask('in which city did the leaders meet?').short).toBe('Tokyo');
+  });
+
   it('takes no requirement word of a specification ("SHOULD") for a place', () => {
     const { ask } = corpus('To make a server available, exactly one link of the following format SHOULD be added to the WebFinger record of the account.');
     expect(ask('where is a server supposed to add the link?').short).toBe('WebFinger');

@@ -70,6 +70,10 @@ const DETERMINER = new Set(['the', 'a', 'an', 'its', 'their', 'his', 'her', 'thi
 const LOCATIVE = new Set(['in', 'at', 'to', 'from', 'near', 'into', 'across', 'off', 'outside', 'inside', 'visit', 'visited', 'visiting', 'of']);
 /** A locative phrase in common nouns: the preposition, a determiner, then up to four words before punctuation. */
 const THING_LOCATIVE = /\b((?:on|in|under|inside|into|onto|behind|beside|next to|above|below|within|at)\s+(?:the|a|an|your|its|their|each|every|any)\s+[^\s,;:.!?()]+(?:\s+(?!(?:and|or|but|to|for|with|by|when|if|so|which|that)\b)[^\s,;:.!?()]+){0,3})/gi;
+/** Words that make a place name a building or grounds. */
+const FACILITY =
+  /^(?:hall|center|centre|stadium|arena|hotel|palace|house|theater|theatre|museum|garden|gardens|park|tower|building|church|cathedral|temple|shrine|hospital|school|college|university|campus|club|resort|inn|lodge|villa|castle|forum|pavilion|dome|plaza|square|court|library|residence|embassy|camp|base|airport|station|auditorium|ballroom|manor|estate|ranch|retreat|complex|mall|market|studio|studios|church|mosque|abbey|chapel)$/;
+
 /** Nouns that count things of any kind: "eight million units", "two million copies". */
 const GENERIC_COUNT = /^(?:units|copies|devices|pieces|items)$/;
 const COMPASS = /^(?:east|west|north|south|northern|southern|eastern|western|northeast|northwest|southeast|southwest)$/;
@@ -237,6 +241,12 @@ export function typedSpans(analysis: QuestionAnalysis, sentence: string, tokens:
         const before = tokens[k]?.word ?? '';
         if (owner && k < run.from - 1) continue;
         if (LOCATIVE.has(before) || /^(?:city|town|capital|province|state|region)$/.test(before)) out.push({ ...run, text: spanText(sentence, tokens, run.from, run.to) });
+      }
+      // "in which venue": a building or grounds, named as one ("Akasaka Palace", "Camp David"), not the city around it.
+      if (analysis.venue) {
+        const named = out.filter((o) => rangeWords(tokens, o.from, o.to).some((w) => FACILITY.test(w)));
+        out.length = 0;
+        out.push(...named);
       }
       // "Buttons can now be placed on the ceiling", "in the Address Bar preferences": where a thing goes, in common
       // nouns, when the sentence names no place.

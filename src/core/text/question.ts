@@ -89,6 +89,8 @@ export interface QuestionAnalysis {
    * which a page gives in common nouns ("on the ceiling", "in the preferences"), not a named place.
    */
   locatesThing: boolean;
+  /** "in which venue / hotel / hall": a place that is a building or grounds, not a city or country. */
+  venue: boolean;
   /**
    * "what programming language is X written in", "what processor is in X": the stem of the class the answer belongs
    * to. A sentence that does not say it (or a close word: "CPU" for "processor") names no member of it.
@@ -136,7 +138,9 @@ const WH = ['who', 'whom', 'whose', 'where', 'when', 'why', 'which', 'what', 'ho
 const PERSON_NOUN =
   /^(?:person|people|man|woman|leader|leaders|president|presidents|pm|premier|minister|ministers|chancellor|king|queen|official|officials|spokesperson|spokesman|spokeswoman|diplomat|envoy|ambassador|general|politician|lawmaker|senator|ceo|chief|head|founder|player|coach|author|writer|journalist|reporter|analyst|expert|professor|scientist|actor|singer|ruler|emperor|counterpart|successor|predecessor|host|guest|guy|guys|dad|mom|mum|father|mother|son|daughter|wife|husband|brother|sister|girl|boy|kid|photographer|director|producer|screenwriter|novelist|poet|artist|cartoonist|comedian|musician|composer|designer|engineer|programmer|editor|critic|owner|manager|employee|teacher|student|doctor|lawyer|judge|officer|soldier|inventor|creator|maintainer|contributor|blogger|candidate)$/;
 const PLACE_NOUN =
-  /^(?:city|cities|town|village|country|countries|nation|nations|state|states|province|region|regions|place|places|location|venue|site|capital|island|port|coast|sea|ocean|continent|area|direction|part|district|base|airport|border|territory)$/;
+  /^(?:city|cities|town|village|country|countries|nation|nations|state|states|province|region|regions|place|places|location|venue|site|capital|island|port|coast|sea|ocean|continent|area|direction|part|district|base|airport|border|territory|hotel|stadium|arena|hall|building|theater|theatre|museum|restaurant|hospital|church|temple|palace|residence|campus)$/;
+/** Places that are a building or grounds: the answer names one ("the Akasaka Palace"), not the city around it. */
+const VENUE_NOUN = /^(?:venue|hotel|stadium|arena|hall|building|theater|theatre|museum|restaurant|hospital|church|temple|palace|residence|campus)$/;
 const ORG_NOUN = /^(?:company|companies|firm|firms|organisation|organization|agency|group|party|bank|corporation|body|institution|university|newspaper|outlet|network|alliance|team|club|ministry|department)$/;
 const TIME_UNIT = /^(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|centuries|century)$/;
 const MONEY_WORD = /^(?:dollars?|usd|yen|won|yuan|euros?|pounds?|money|cost|costs|price|worth|budget|spend|spent|pay|paid|funding|fund|investment|revenue|billions?|millions?|trillions?)$/;
@@ -203,6 +207,7 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
   const inCompound = (w: string) => new RegExp(`\\b${w}-[a-z]|[a-z]-${w}\\b`).test(lower);
   const procedureForm = PROCEDURE_FORM.test(lower);
   let topics = false;
+  let venue = false;
   const roleForm = /(?:'s|s')\s+(?:part|role)\b|\b(?:part|role)\s+in\b/.test(lower);
   const dateRequest = /\b(?:what|which)\s+(?:exact\s+|calendar\s+|specific\s+)*(year|month|day|date|time)\b|\bsince\s+(?:what|which)\s+year\b|\bmonth\s*(?:and|\+|&)\s*year\b|\bcalendar\s+(?:day|date)\b|\bexact\s+date\b|\bwhat(?:'s|\s+is|\s+was|\s+will\s+be)\s+the\s+(?:exact\s+|actual\s+)?(?:date|day)\b/.exec(lower);
   if (wh === 'why' || /\b(?:what|which)\s+(?:caused|causes|led to|prompted|triggered|drove|motivated|pushed|spurred|sparked)\b|\bwhat(?:'s|\s+is|\s+was|\s+were)\s+(?:behind|the\s+reason)\b|\bhow come\b|\bfor what reason\b|\bwhat(?:'s| is| was| are)(?:\s+\w+){1,3}\s+(?:trying|hoping|aiming|looking|seeking)\s+to\b|\bwhat\s+for\b|\bwhat\s+(?:keeps|kept|is)\s+\w+ing\b|\bwhat\s+(?:made|makes|make)\s+(?!it\b)\w+/.test(lower)) {
@@ -286,8 +291,10 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
     const noun = headNoun(after);
     if (noun && PERSON_NOUN.test(noun)) type = 'person';
     else if (noun && /^(?:country|countries|nation|nations)$/.test(noun)) type = 'organisation';
-    else if (noun && PLACE_NOUN.test(noun)) type = 'place';
-    else if (noun && ORG_NOUN.test(noun)) type = 'organisation';
+    else if (noun && PLACE_NOUN.test(noun)) {
+      type = 'place';
+      venue = VENUE_NOUN.test(noun);
+    } else if (noun && ORG_NOUN.test(noun)) type = 'organisation';
     else if (/\b(?:what|which)\s+(?:else|other)\b|\bwhat\s+(?:are|were)\s+the\b/.test(lower)) type = 'list';
     else if (/^(?:population|number|amount|size|level|total|figure)$/.test(after.find((w) => !['is', 'was', 'the', 'are', 'were'].includes(w)) ?? '')) {
       type = 'quantity';
@@ -381,7 +388,7 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
   const classMatch = type === 'description' && answerCue === null ? CLASS_QUESTION.exec(lower) : null;
   const classWord = classMatch?.[1] ?? null;
   const answerClass = classWord && !GENERIC_CLASS.has(classWord) && focus.some((f) => f.word === classWord) ? (contentTerms(classWord)[0] ?? null) : null;
-  return { text: question, wh, type, unit, sayVerb, locatesThing, answerClass, answerCue, wantsName, contained, defined: answerCue === 'definition' ? defined : [], sequel, askedSpeaker, excluded: excludedTerms, purpose, granularity, datePart, focus, given, speaker, years, names: new Set(capitalisedWords(question)), role, roleOwner, contextTerms: contextTermsOf(question), nameRuns: capitalisedNameRuns(question) };
+  return { text: question, wh, type, unit, sayVerb, locatesThing, venue, answerClass, answerCue, wantsName, contained, defined: answerCue === 'definition' ? defined : [], sequel, askedSpeaker, excluded: excludedTerms, purpose, granularity, datePart, focus, given, speaker, years, names: new Set(capitalisedWords(question)), role, roleOwner, contextTerms: contextTermsOf(question), nameRuns: capitalisedNameRuns(question) };
 }
 
 // Light-verb and phrasal paraphrases of one event verb, as people type them: "sit down with", "hold talks", "get

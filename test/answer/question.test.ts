@@ -48,6 +48,7 @@ describe('question analysis reads the form of the question', () => {
     expect(analyzeQuestion('did the minister admit there are problems?').speaker).toEqual(['minister']);
     expect(analyzeQuestion("who's the president going to the capital to see?").focus.map((f) => f.word)).toContain('meet');
     expect(analyzeQuestion('who was the mayor right before her?').focus.map((f) => f.word)).toContain('predecessor');
+    expect(analyzeQuestion('what day is the mayor heading to the capital?').focus.map((f) => f.word)).toContain('travel');
     expect(analyzeQuestion('where will the minister go after the summit?').sequel).toBe(true);
     const whoSaid = analyzeQuestion('who said the upgrade was the biggest ever?');
     expect(whoSaid).toMatchObject({ type: 'person', askedSpeaker: true });

@@ -361,7 +361,7 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
   const cueWords = answerCue === 'definition' ? DEFINITION_FRAME : answerCue === 'naming' ? NAMING_FRAME : answerCue === 'reaction' ? CUE_FRAME_REACTION : answerCue === 'role' ? CUE_FRAME_ROLE : answerCue === 'concern' ? CUE_FRAME_CONCERN : null;
   const focus: QuestionWord[] = [];
   const seen = new Set<string>();
-  for (const word of eventTokens(tokens, wh)) {
+  for (const word of eventTokens(tokens, wh, type === 'place' || type === 'date')) {
     if (typeWords.has(word) || SCAFFOLD.has(word) || WH.includes(word)) continue;
     const [term] = contentTerms(word);
     if (!term || seen.has(term)) continue;
@@ -433,7 +433,7 @@ function contextTermsOf(question: string): string[] {
 const MOTION = /^(?:go|goes|going|went|gone|head|heads|heading|headed|fly|flies|flying|flew|flown|travel|travels|travelled|traveled|travelling|traveling|move|moves|moving|moved)$/;
 
 /** The question's words with phrasal paraphrases replaced by the event verb they stand for. */
-function eventTokens(tokens: readonly string[], wh: string | null): string[] {
+function eventTokens(tokens: readonly string[], wh: string | null, motionIsTravel: boolean): string[] {
   let text = ` ${tokens.join(' ')} `;
   for (const [pattern, verb] of PHRASAL) text = text.replace(pattern, verb);
   // "who was president right before X": the one who held the role before X is X's predecessor.
@@ -441,7 +441,8 @@ function eventTokens(tokens: readonly string[], wh: string | null): string[] {
   const aboutARole = tokens.some((w) => ROLE_NOUN.test(w) || /^(?:ran|run|runs|led|lead|leads|ruled|rule|governed|headed|held|served)$/.test(w)) || /\b(?:right|just|immediately) before\b/.test(text);
   if (wh === 'who' && aboutARole) text = text.replace(/\b(?:right |just |immediately )?before (?=[a-z])/g, 'predecessor ');
   const out = text.trim().split(/\s+/).filter((w) => w.length > 0);
-  return wh === 'where' ? out.map((w) => (MOTION.test(w) ? 'travel' : w)) : out;
+  // "where / when is X heading", "what day did X fly to Y": going somewhere, in whatever verb, is travelling.
+  return wh === 'where' || motionIsTravel ? out.map((w) => (MOTION.test(w) ? 'travel' : w)) : out;
 }
 
 /** "what did X say / tell / describe…", "how did X describe / explain…", "what was X's line / view on…". */

@@ -164,6 +164,16 @@ describe('when, who, how much', () => {
     expect(answer.short).toBe('9 February 2004');
   });
 
+  it('says a version number only by the same number, not by its digits anywhere ("UTF-8", "1 for stone")', () => {
+    const { ask } = corpus(
+      ['Internet-Draft remoteStorage December 2014 Content-Type: application/json; charset=UTF-8 Content-Length: 1', 'Block numbers (such as 1 for stone) are being replaced by names in the game.'].join('\n\n'),
+    );
+    expect(analyzeQuestion('when did the game 1.8 come out?').focus.map((f) => f.word)).toContain('release');
+    expect(ask('when did the game 1.8 come out?').refused).toBe(true);
+    const { ask: askNotes } = corpus('Version 1.8 of the game came out on 2 September 2014, with new blocks.');
+    expect(askNotes('when did the game 1.8 come out?').short).toBe('2 September 2014');
+  });
+
   it('counts a thing by a generic count noun ("eight million units")', () => {
     const { ask } = corpus('The Board 3 is about ten times faster than the Board 2, and the foundation has shipped over eight million units to date.');
     expect(ask('how many boards have been shipped so far?').short).toBe('eight million units');

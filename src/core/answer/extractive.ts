@@ -122,6 +122,12 @@ export function scoreSentences(
   const questionVector = evidence.embed?.(question);
   const speakerTerms = analysis.speaker.filter((w) => !STOP_WORDS.has(w)).map((w) => contentTerms(w)[0] ?? w);
 
+  // A version or section number ("minecraft 1.8", "firefox 1.0", "section 4.2") is said only by the same number:
+  // its digits, split by the tokenizer, are not said by a "1" and an "8" anywhere in a sentence ("UTF-8").
+  const dotted = [...question.matchAll(/\b\d+(?:\.\d+)+\b/g)].map((m) => m[0]);
+  const literalOf = focus.map((f) => (/^\d+$/.test(f.word) ? (dotted.find((d) => d.split('.').includes(f.word)) ?? null) : null));
+  const literalPattern = literalOf.map((literal) => (literal ? new RegExp(`(?<![\\d.])${literal.replace(/\./g, '\\.')}(?![\\d]|\\.\\d)`) : null));
+
   const documentOrder = [...new Set(passages.map((p) => p.chunk.source))];
   // Each document's retrieved passages, and what is analysed of it: all of it, or around those passages when it is
   // very large.
@@ -190,7 +196,8 @@ export function scoreSentences(
       focus.forEach((f, qi) => {
         const w = weights[qi] ?? 0;
         total += w;
-        let best = termMatch(f.term, features.terms);
+        const literal = literalPattern[qi];
+        let best = literal ? (literal.test(span.text) ? 1 : 0) : termMatch(f.term, features.terms);
         // An event named by a noun ("a planned sitdown", "the talks") or a verb of its class ("head to" for "travel").
         let nominalAt = -1;
         if (isEvent[qi] && best < 1) {

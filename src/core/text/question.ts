@@ -403,6 +403,7 @@ const PHRASAL: Array<[RegExp, string]> = [
   [/\b(?:switch|switches|switched|switching|turn|turns|turned|turning|shut|shuts|shutting) off\b/g, 'disable'],
   [/\b(?:switch|switches|switched|switching|turn|turns|turned|turning) on\b/g, 'enable'],
   [/\b(?:roll|rolls|rolled|rolling) out\b/g, 'release'],
+  [/\b(?:come|comes|came|coming) out\b/g, 'release'],
   [/\b(?:set|sets|setting) up\b/g, 'configure'],
   [/\b(?:wrap|wraps|wrapped|wrapping) up\b/g, 'end'],
   [/\b(?:go|goes|went|going|gone) (?:over|through)\b/g, 'discuss'],

@@ -46,6 +46,21 @@ describe('what is X, and what is X called', () => {
     expect(answer.answer).toContain('Page authority is a measure of how strongly');
   });
 
+  it('takes the sentence that says what X is, not one about all X, another thing of X, or how X is named', () => {
+    const { ask: askArticle } = corpus(
+      [
+        'Lattice groups are named after the mathematician Anna Lattice.',
+        'Lattice groups are fundamental to the theory of crystals.',
+        'The inverse of a lattice group element is a lattice group element as well.',
+        'Every lattice group is a discrete group.',
+        'In mathematics, a lattice group (or grid group) is a discrete subgroup of the plane that spans it.',
+      ].join('\n\n'),
+    );
+    const answer = askArticle('what is a lattice group?');
+    expect(answer.refused).toBe(false);
+    expect(answer.answer).toContain('is a discrete subgroup of the plane');
+  });
+
   it('answers "what is the name for …" with the sentence that names it, and the sentence it leans on', () => {
     const answer = ask("what's the name for writing a square matrix as a symmetric plus an antisymmetric matrix?");
     expect(answer.refused).toBe(false);

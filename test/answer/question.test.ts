@@ -25,6 +25,8 @@ describe('question analysis reads the form of the question', () => {
     ["what's the name of the photographer behind the picture?", 'person', null],
     ['which guy grabbed the domain name?', 'person', null],
     ['any idea when that feature is gonna ship?', 'date', null],
+    ['what is a lattice group?', 'description', null],
+    ['what is the capital of the province?', 'place', null],
     ['what did the foreign minister say about the deal?', 'statement', null],
     ['how did the president describe the alliance?', 'statement', null],
     ['what else did the two leaders discuss?', 'list', null],

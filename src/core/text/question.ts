@@ -287,6 +287,9 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
     const noun = after.find((w) => PERSON_NOUN.test(w) || PLACE_NOUN.test(w) || ORG_NOUN.test(w));
     type = noun && PLACE_NOUN.test(noun) ? 'place' : noun && ORG_NOUN.test(noun) ? 'organisation' : noun ? 'person' : 'thing';
     typeWords.add('name');
+  } else if (wh === 'what' && /^(?:so\s+|and\s+|ok\s+)?what(?:'s|\s+is|\s+are)\s+(?:a|an)\s+[^?]+\??\s*$/.test(lower) && !/\b(?:of|for|in|on|called|named)\b/.test(lower)) {
+    // "what is a lattice group", "what's an ETag": a definition, whatever the noun ("group" is no organisation here).
+    type = 'description';
   } else if (wh === 'which' || wh === 'what') {
     const noun = headNoun(after);
     if (noun && PERSON_NOUN.test(noun)) type = 'person';

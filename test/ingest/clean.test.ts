@@ -203,6 +203,31 @@ describe('units and repetition', () => {
     expect(text).not.toContain('Harbour Office\n12 Quay Street');
   });
 
+  it('keeps the paragraphs of preformatted text apart (a plain-text RFC: page header, section heading, paragraph)', () => {
+    const pre = [
+      'Internet-Draft              remoteStorage                  December 2014',
+      '',
+      '',
+      '10. Application-first bearer token issuance',
+      '',
+      '    To make a remoteStorage server available as the storage of an account, exactly one',
+      '    link of the following format SHOULD be added to the WebFinger record of that account,',
+      '    and the server MUST answer requests for it over a secure connection.',
+    ].join('\n');
+    const html = `<html><body><p>${P1}</p><pre>${pre}</pre><p>${P2}</p></body></html>`;
+    const text = parseDocument('draft.html', enc(html)).text;
+    expect(text).toMatch(/\n\nTo make a remoteStorage server available/);
+    expect(text).not.toContain('issuance To make');
+  });
+
+  it('shows a formula as "…" and supplies the space a page leaves out at the end of a link or code span', () => {
+    const html = `<html><body><p>${P1}</p><p>The difference of a square matrix and its conjugate transpose <span class="mwe-math-element"><math><mi>A</mi></math></span> is skew-Hermitian, as every textbook on linear algebra explains at length.</p><p>We will work with <a href="/u">The Ubyssey</a>next school year, and support checks for <code>Headers</code>,<code>Request</code> and the <code>body</code>of a response in all modern browsers.</p><p>${P2}</p></body></html>`;
+    const text = parseDocument('page.html', enc(html)).text;
+    expect(text).toContain('conjugate transpose … is skew-Hermitian');
+    expect(text).toContain('The Ubyssey next school year');
+    expect(text).toContain('Headers, Request and the body of a response');
+  });
+
   it('drops "READ MORE:" inserts inside the article', () => {
     const insert = "READ MORE: Who could be the city's next mayor?";
     expect(txt(`${P1}\n\n${insert}\n\n${P2}`).text).toBe(`${P1}\n\n${P2}`);

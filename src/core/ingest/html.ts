@@ -29,6 +29,7 @@ interface DomElement extends DomNode {
   children: ArrayLike<DomElement>;
   getAttribute(name: string): string | null;
   remove(): void;
+  replaceWith(...nodes: string[]): void;
   querySelector(selector: string): DomElement | null;
   querySelectorAll(selector: string): ArrayLike<DomElement>;
 }
@@ -57,6 +58,15 @@ const FOOTNOTE_LABEL = /^(?:\d{1,3}|[a-z]|[*†‡§¶]{1,3})$/;
  * marker left in splits sentences wrongly ("registered mozilla.org.[" / "3] One day later") and lands in quotes.
  * Superscripts that are part of the text (x², Aᴴ, 1st) hold no bracketed marker and link nowhere, so they stay.
  */
+/**
+ * A formula (MathML, or a wiki's rendered-math wrapper) is not text a quote can hold: it stands as "…" in the text, so
+ * a sentence around it is quoted with the gap shown ("its conjugate transpose … is skew-Hermitian"), as a quotation
+ * marks what it leaves out.
+ */
+function markOmittedFormulas(doc: Dom): void {
+  for (const el of Array.from(doc.querySelectorAll('.mwe-math-element, math'))) el.replaceWith('…');
+}
+
 function removeReferenceMarkers(doc: Dom): void {
   for (const el of Array.from(doc.querySelectorAll(REFERENCE_MARKER_SELECTOR))) el.remove();
   for (const sup of Array.from(doc.querySelectorAll('sup'))) {
@@ -118,20 +128,42 @@ export function blockTexts(root: DomNode): string[] {
   };
   // A FLUSH marker closes a block element after its children: text inside a block never runs into what follows.
   const FLUSH = null;
-  const stack: Array<DomNode | typeof FLUSH> = Array.from(root.childNodes).reverse();
+  // A BOUNDARY marks where a link or a code span ends. Pages often leave out the space there ("The Ubyssey</a>next
+  // year", "Headers</code>,<code>Request"); a reader's eye supplies it, and so does the text here — between two words,
+  // or after a comma, semicolon or colon before a word.
+  const BOUNDARY = 0;
+  let boundary = false;
+  const stack: Array<DomNode | typeof FLUSH | typeof BOUNDARY> = Array.from(root.childNodes).reverse();
   while (stack.length > 0) {
     const node = stack.pop();
     if (node === FLUSH || node === undefined) {
       flush();
       continue;
     }
+    if (node === BOUNDARY) {
+      boundary = true;
+      continue;
+    }
     if (node.nodeType === 3) {
-      buffer += node.textContent ?? '';
+      const text = node.textContent ?? '';
+      if (boundary && /[\p{L}\p{N},;:]$/u.test(buffer) && /^[\p{L}\p{N}]/u.test(text)) buffer += ' ';
+      if (text.length > 0) boundary = false;
+      buffer += text;
     } else if (node.nodeType === 1) {
       const tag = (node as DomElement).tagName.toUpperCase();
       if (SKIPPED_TAGS.has(tag)) continue;
       if (tag === 'BR') {
         buffer += LINE_BREAK;
+        continue;
+      }
+      // Preformatted text keeps its paragraphs: a blank line ends one (a plain-text RFC's section heading, its
+      // running page header, each paragraph); lines within a paragraph stay together, as code does.
+      if (tag === 'PRE') {
+        flush();
+        for (const paragraph of (node.textContent ?? '').split(/\n[ \t]*\n/)) {
+          buffer = paragraph;
+          flush();
+        }
         continue;
       }
       const block = BLOCK_TAGS.has(tag);
@@ -140,6 +172,10 @@ export function blockTexts(root: DomNode): string[] {
         stack.push(FLUSH);
       }
       // Inline elements keep surrounding text together; a space stands in for what CSS would render.
+      if (tag === 'A' || tag === 'CODE') {
+        boundary = true;
+        stack.push(BOUNDARY);
+      }
       const children = node.childNodes;
       for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
     }
@@ -273,6 +309,7 @@ export function parseHtml(html: string): HtmlDocument {
   }
   for (const el of Array.from(doc.querySelectorAll(FURNITURE_SELECTOR))) el.remove();
   removeReferenceMarkers(doc);
+  markOmittedFormulas(doc);
 
   let paragraphs: string[] = [];
   let extraction: HtmlDocument['extraction'] = 'page';
@@ -282,6 +319,7 @@ export function parseHtml(html: string): HtmlDocument {
     const readable = parse(skeleton);
     for (const el of Array.from(readable.querySelectorAll(FURNITURE_SELECTOR))) el.remove();
     removeReferenceMarkers(readable);
+    markOmittedFormulas(readable);
     const article = new Readability(readable as unknown as ConstructorParameters<typeof Readability>[0]).parse();
     if (article?.content && collapse(article.textContent).length > 0) {
       const contentDoc = parse(`<!DOCTYPE html><html><head></head><body>${article.content}</body></html>`);

@@ -208,6 +208,11 @@ describe('places and roles of a named owner', () => {
     expect(corpus('The leaders met in Tokyo on Saturday for two hours of talks.').ask('in which city did the leaders meet?').short).toBe('Tokyo');
   });
 
+  it('never answers from a sentence that says almost none of the question', () => {
+    const { ask } = corpus(['To help you decide, I’ve put together this list of the eight Orbit games worth considering.', 'Each of them costs less than a movie ticket.'].join('\n\n'));
+    expect(ask('in the new release where can you now put buttons that you could not before?').refused).toBe(true);
+  });
+
   it('takes no requirement word of a specification ("SHOULD") for a place', () => {
     const { ask } = corpus('To make a server available, exactly one link of the following format SHOULD be added to the WebFinger record of the account.');
     expect(ask('where is a server supposed to add the link?').short).toBe('WebFinger');

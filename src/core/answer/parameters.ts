@@ -57,7 +57,7 @@ export interface ExtractiveParameters {
 // The same command prints the held-out-fold figures next to this fit, and each fold's choice.
 export const DEFAULT_EXTRACTIVE_PARAMETERS: ExtractiveParameters = {
   minEvidence: 0.5,
-  nearRatio: 0.75,
+  nearRatio: 0.6,
   minSentenceEvidence: 0.3,
   vectorFloor: 0.65,
   vectorCredit: 0.7,

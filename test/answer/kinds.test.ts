@@ -9,10 +9,10 @@ import { analyzeQuestion } from '../../src/core/text/question.js';
 import type { Passage } from '../../src/core/types.js';
 import { makeDoc } from '../timeline/fixtures.js';
 
-function corpus(text: string, publishedAt: string | null = null) {
+function corpus(text: string, publishedAt: string | null = null, idf: EvidenceModel['idf'] = () => 1) {
   const doc = makeDoc('page.html', text, publishedAt);
   const passage: Passage = { chunk: { id: 'c1', source: doc.source, start: 0, end: text.length, text }, doc, score: 1, bm25Score: 1, vectorScore: 1, termCoverage: 1 };
-  const evidence: EvidenceModel = { idf: () => 1 };
+  const evidence: EvidenceModel = { idf };
   return {
     ask: (question: string, parameters = DEFAULT_EXTRACTIVE_PARAMETERS) => {
       const answer = answerExtractively(question, [passage], new Map([[doc.source, doc]]), evidence, { parameters });
@@ -171,12 +171,9 @@ describe('when, who, how much', () => {
       'The current name, Falcon, was chosen on February 9, 2004.',
       'On March 10, 2005, the foundation announced that it would not release any official versions beyond Falcon 1.0.',
     ].join('\n\n');
-    const doc = makeDoc('page.html', text, null);
-    const passage: Passage = { chunk: { id: 'c1', source: doc.source, start: 0, end: text.length, text }, doc, score: 1, bm25Score: 1, vectorScore: 1, termCoverage: 1 };
     // "official" is rarer in this corpus than "name", as on a real page.
-    const evidence: EvidenceModel = { idf: (term) => (term.startsWith('offic') ? 1.8 : 1) };
-    const answer = answerExtractively('what date did falcon officially get the name falcon?', [passage], new Map([[doc.source, doc]]), evidence);
-    expect(answer.short).toBe('9 February 2004');
+    const { ask } = corpus(text, null, (term) => (term.startsWith('offic') ? 1.8 : 1));
+    expect(ask('what date did falcon officially get the name falcon?').short).toBe('9 February 2004');
   });
 
   it('says a version number only by the same number, not by its digits anywhere ("UTF-8", "1 for stone")', () => {

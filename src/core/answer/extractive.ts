@@ -459,8 +459,9 @@ function explainByNeighbours(sentences: ScoredSentence[], terms: ReadonlyArray<{
 /** Credit at which a sentence says the answer's class: the same stem, a derivation, or a close word in the vectors. */
 const CLASS_SAID = 0.6;
 
-/** "-ly" adverbs of manner or time; not "only", "early", "family", "italy" and other words that end alike. */
-const MANNER_ADVERB = /^(?!(?:only|early|daily|weekly|monthly|yearly|family|italy|july|reply|supply|apply|rally|ally|belly|bully|holly|jelly|lily|tally|assembly|anomaly|monopoly)$)[a-z]{3,}ly$/;
+/** "-ly" adverbs of manner or time; not "only", adjectives ("friendly", "early") or nouns ("family", "assembly"). */
+const MANNER_ADVERB =
+  /^(?!(?:only|early|daily|weekly|monthly|yearly|friendly|unfriendly|likely|unlikely|costly|deadly|lonely|lovely|lively|elderly|timely|orderly|family|italy|july|reply|supply|apply|rally|ally|belly|bully|holly|jelly|lily|tally|assembly|anomaly|monopoly|butterfly|dragonfly|firefly)$)[a-z]{3,}ly$/;
 
 /**
  * Least share of the question (idf-weighted) an answering sentence must say itself. A floor against nonsense, not a

@@ -4,7 +4,7 @@ import type { Config } from '../config.js';
 import { CoreError } from '../core/errors.js';
 import { answerExtractively, refusal, scoreSentences, type EvidenceModel } from '../core/answer/extractive.js';
 import { evidencePassages } from '../core/answer/evidence.js';
-import { MODEL_EVIDENCE_FLOOR } from '../core/answer/parameters.js';
+import { DEFAULT_EXTRACTIVE_PARAMETERS, MODEL_EVIDENCE_FLOOR } from '../core/answer/parameters.js';
 import { answerWithLlm } from '../core/answer/generative.js';
 import { asksAboutThePresent, preferNewest, withSourceAge } from '../core/answer/recency.js';
 import type { EntityCatalog } from '../core/timeline/index.js';
@@ -84,13 +84,16 @@ export function createBotServices(dependencies: ServiceDependencies): Services {
       const view = await store.view();
       const { passages, documents } = await view.search(question, { k: askOptions.k ?? config.retrievalK });
       const evidence = evidenceFor(view);
-      const scored = scoreSentences(question, passages, documents, evidence);
       // A question about the present ("who is the prime minister of X") is answered from the newest of the pages
       // that answer it equally well, and the answer says how old its page is.
       const present = asksAboutThePresent(question);
+      // Offline, the answerer reads the documents of the best passages; every retrieved page is read when a model is
+      // shown evidence, or when the newest page may be the answer although it ranks lower.
+      const parameters = chat || present ? { ...DEFAULT_EXTRACTIVE_PARAMETERS, maxDocuments: Number.POSITIVE_INFINITY } : DEFAULT_EXTRACTIVE_PARAMETERS;
+      const scored = scoreSentences(question, passages, documents, evidence, parameters);
       const sentences = present ? { ...scored, scored: preferNewest(scored.scored) } : scored;
       const dated = <A extends Answer>(answer: A): A => (present ? withSourceAge(answer, documents) : answer);
-      const offline = answerExtractively(question, passages, documents, evidence, { scored: sentences });
+      const offline = answerExtractively(question, passages, documents, evidence, { scored: sentences, parameters });
       if (!chat || passages.length === 0) return dated(offline);
       // A loose floor, not the extractive gate: the model is asked whenever retrieval found passages about the
       // question at all, so a paraphrase the offline answerer misses can still be answered.

@@ -279,6 +279,21 @@ describe('the class an answer belongs to, and identifiers with digits', () => {
   });
 });
 
+describe('documents read sentence by sentence', () => {
+  it('are those of the best passages, three by default, in passage order', () => {
+    const texts = ['The harbour opened in 1921.', 'The lighthouse was painted white.', 'The ferry runs twice a day.', 'The lighthouse keeper, Marta Quill, repainted the lamp room.'];
+    const docs = texts.map((text, i) => makeDoc(`page-${i}.txt`, text, null));
+    const passages: Passage[] = docs.map((doc, i) => ({ chunk: { id: `c${i}`, source: doc.source, start: 0, end: doc.text.length, text: doc.text }, doc, score: 1 - i / 10, bm25Score: 1, vectorScore: 1, termCoverage: 1 }));
+    const documents = new Map(docs.map((doc) => [doc.source, doc]));
+    const evidence: EvidenceModel = { idf: () => 1 };
+    const question = 'who repainted the lamp room of the lighthouse?';
+    expect(new Set(scoreSentences(question, passages, documents, evidence).scored.map((s) => s.doc.source))).toEqual(new Set(['page-0.txt', 'page-1.txt', 'page-2.txt']));
+    expect(answerExtractively(question, passages, documents, evidence).refused).toBe(true);
+    const all = { ...DEFAULT_EXTRACTIVE_PARAMETERS, maxDocuments: Number.POSITIVE_INFINITY };
+    expect(answerExtractively(question, passages, documents, evidence, { parameters: all }).short).toBe('Marta Quill');
+  });
+});
+
 describe('a very large document', () => {
   it('is analysed around its retrieved passage only, with citations still at their offsets in the whole text', () => {
     const filler = 'The committee reviewed routine matters of the archive and adjourned without a vote.\n\n';

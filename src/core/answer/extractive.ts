@@ -128,7 +128,7 @@ export function scoreSentences(
   const literalOf = focus.map((f) => (/^\d+$/.test(f.word) ? (dotted.find((d) => d.split('.').includes(f.word)) ?? null) : null));
   const literalPattern = literalOf.map((literal) => (literal ? new RegExp(`(?<![\\d.])${literal.replace(/\./g, '\\.')}(?![\\d]|\\.\\d)`) : null));
 
-  const documentOrder = [...new Set(passages.map((p) => p.chunk.source))];
+  const documentOrder = [...new Set(passages.map((p) => p.chunk.source))].slice(0, parameters.maxDocuments);
   // Each document's retrieved passages, and what is analysed of it: all of it, or around those passages when it is
   // very large.
   const passagesOf = new Map(documentOrder.map((source) => [source, passages.filter((p) => p.chunk.source === source)]));

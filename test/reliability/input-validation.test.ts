@@ -90,7 +90,7 @@ describe('questions at the services boundary', () => {
 
   it('mixed scripts, emoji around words and surrogate pairs are fine', async () => {
     expect(cleanQuestion('🤔 東京で会談？ 🙂')).toBe('🤔 東京で会談？ 🙂');
-    const answer = await h.services.ask('🇯🇵🇰🇷 Where did the leaders meet? 🤝');
+    const answer = await h.services.ask('🇯🇵🇰🇷 Where did Ishiba and Lee meet? 🤝');
     expect(answer.refused).toBe(false);
     expect(answer.answer).toContain('Tokyo');
   });

@@ -6,7 +6,8 @@ import { dirname, join, resolve } from 'node:path';
 import { loadConfig, type Config } from '../src/config.js';
 import { createLocalEmbedder } from '../src/app/embedders.js';
 import { createServices } from '../src/app/services.js';
-import type { ChatModel, Logger, Timeline } from '../src/core/types.js';
+import type { ChatModel, CleanDocument, Logger, Timeline } from '../src/core/types.js';
+import type { LoadCorpusResult } from '../src/core/ingest/index.js';
 import { LocalStore } from '../src/stores/local/store.js';
 import type { Services } from '../src/commands/services.js';
 import type { LocalView } from '../src/stores/local/view.js';
@@ -31,6 +32,16 @@ export function seedCorpusCopy(extra: Record<string, string> = {}): string {
   cpSync(SEED_CORPUS, dir, { recursive: true });
   for (const [name, content] of Object.entries(extra)) writeFile(dir, name, content);
   return dir;
+}
+
+/** What a load hands the next one (`LoadCorpusOptions.previous`), as a store keeps it between re-indexes. */
+export function previousOf(result: LoadCorpusResult) {
+  return {
+    documents: new Map<string, CleanDocument>(result.documents.map((doc) => [doc.source, doc])),
+    boilerplateLines: result.boilerplateLines ?? [],
+    parserRevision: result.parserRevision ?? 0,
+    scan: new Map((result.scan ?? []).map((record) => [record.source, record])),
+  };
 }
 
 export function writeFile(dir: string, name: string, content: string | Uint8Array): void {

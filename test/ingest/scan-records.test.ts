@@ -2,10 +2,9 @@
 // from the text hashes its records keep instead of hashing every text again.
 import { utimesSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadCorpus, type LoadCorpusResult } from '../../src/core/ingest/index.js';
+import { loadCorpus } from '../../src/core/ingest/index.js';
 import { sha256 } from '../../src/core/ingest/parse.js';
-import type { CleanDocument } from '../../src/core/types.js';
-import { removeDir, tempDir, writeFile } from '../helpers.js';
+import { previousOf, removeDir, tempDir, writeFile } from '../helpers.js';
 
 const ARTICLE = [
   'Harbour cranes replaced after forty years',
@@ -21,15 +20,6 @@ const OTHER = [
   '',
   'The night ferry will keep running until the end of October, the operator said on Friday after a busy summer.',
 ].join('\n');
-
-function previousOf(result: LoadCorpusResult) {
-  return {
-    documents: new Map<string, CleanDocument>(result.documents.map((doc) => [doc.source, doc])),
-    boilerplateLines: result.boilerplateLines ?? [],
-    parserRevision: result.parserRevision ?? 0,
-    scan: new Map((result.scan ?? []).map((record) => [record.source, record])),
-  };
-}
 
 describe('scan records', () => {
   const dir = tempDir('scan-records-');

@@ -3,23 +3,13 @@
 // reused document keeps it without being re-stored, and a damaged manifest costs the addresses, never a document.
 import { utimesSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadCorpus, type LoadCorpusResult } from '../../src/core/ingest/index.js';
+import { loadCorpus } from '../../src/core/ingest/index.js';
 import { contentHashOf } from '../../src/core/ingest/parse.js';
-import type { CleanDocument } from '../../src/core/types.js';
-import { removeDir, tempDir, writeFile } from '../helpers.js';
+import { previousOf, removeDir, tempDir, writeFile } from '../helpers.js';
 
 const TEXT = 'Harbour cranes replaced after forty years\n\nThe port authority replaced its two oldest cranes on Tuesday, ending four decades of service on the north quay.\n';
 const PAGE = `<!DOCTYPE html><html><head><title>Tram line extended</title><link rel="canonical" href="https://other.example/tram"></head>
 <body><article><h1>Tram line extended</h1><p>Tram line 7 was extended to the airport terminal on 3 June 2025, cutting the journey to 25 minutes.</p></article></body></html>`;
-
-function previousOf(result: LoadCorpusResult) {
-  return {
-    documents: new Map<string, CleanDocument>(result.documents.map((doc) => [doc.source, doc])),
-    boilerplateLines: result.boilerplateLines ?? [],
-    parserRevision: result.parserRevision ?? 0,
-    scan: new Map((result.scan ?? []).map((record) => [record.source, record])),
-  };
-}
 
 function manifest(uploads: Record<string, { url?: string }>): string {
   return JSON.stringify({ version: 1, uploads: Object.fromEntries(Object.entries(uploads).map(([s, r]) => [s, { addedBy: '1', addedAt: '2025-01-01T00:00:00Z', originalName: s, sha256: '', bytes: 0, ...r }])) });

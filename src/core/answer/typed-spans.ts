@@ -445,12 +445,13 @@ export function typedSpans(analysis: QuestionAnalysis, sentence: string, tokens:
           if (!DEFINING_VERB.test(t.word)) return;
           const start = Math.max(0, i - defined.length - 3);
           const before = tokens.slice(start, i).map((b) => b.term);
-          const saysDefined = (b: string) => defined.some((d) => b === d || (d.length >= 5 && b.startsWith(d.slice(0, 5))));
-          const said = defined.filter((d) => before.some((b) => b === d || (d.length >= 5 && b.startsWith(d.slice(0, 5))))).length;
+          const says = (b: string, d: string) => b === d || (d.length >= 5 && b.startsWith(d.slice(0, 5)));
+          const said = defined.filter((d) => before.some((b) => says(b, d))).length;
+          if (said < Math.max(1, Math.ceil(0.6 * defined.length))) return;
           // "Every Hermitian matrix is a normal matrix" states a property of all of them; it does not say what one is.
           // "The inverse of an invertible Hermitian matrix is…" speaks of the inverse: the defined words open their
           // clause — at the start, after an article, or after an opener such as "In mathematics,".
-          const first = start + before.findIndex(saysDefined);
+          const first = start + before.findIndex((b) => defined.some((d) => says(b, d)));
           const opens = (at: number) => at < 0 || /[,:;]/.test(sentence.slice(tokens[at]?.end ?? 0, tokens[at + 1]?.start ?? 0));
           const previous = tokens[first - 1]?.word;
           if (!(opens(first - 1) || (previous !== undefined && /^(?:a|an|the)$/.test(previous) && opens(first - 2)))) return;
@@ -461,7 +462,7 @@ export function typedSpans(analysis: QuestionAnalysis, sentence: string, tokens:
             const property = /^(?:to|for|in|on|with|of|by|at|from)$/.test(tokens[i + 2]?.word ?? '') && !/^(?:a|an|the)$/.test(next);
             if (passive || property) return;
           }
-          if (said >= Math.max(1, Math.ceil(0.6 * defined.length))) out.push({ from: i, to: Math.min(tokens.length - 1, i + 8), text: sentence.slice(t.start).replace(/[.!?]+$/, '') });
+          out.push({ from: i, to: Math.min(tokens.length - 1, i + 8), text: sentence.slice(t.start).replace(/[.!?]+$/, '') });
         });
         break;
       }

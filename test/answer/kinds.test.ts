@@ -250,6 +250,53 @@ describe('a sentence that leaves the question’s specific words unsaid does not
   });
 });
 
+describe('what kind of name answers', () => {
+  it('takes no law, award, work or event for a person ("the First Amendment")', () => {
+    const { ask } = corpus('Moss, whose husband serves in the Navy, said the flag stands for freedoms such as the First Amendment right to free speech.');
+    expect(ask("what's the name of the navy dad in the flag photo?").refused).toBe(true);
+    expect(ask('what did moss say the flag stands for?').answer).toContain('First Amendment');
+  });
+
+  it('answers "which university" only with a name that carries the kind or is called one', () => {
+    const { ask } = corpus(
+      [
+        'In 2011 I sat in our university’s student newsroom with two other editors, Kate Rowe and Ben Ash.',
+        'We will work with the Campus Courier, the student paper of Dunmore College, next year.',
+      ].join('\n\n'),
+    );
+    expect(analyzeQuestion('which university was the founder at?')).toMatchObject({ type: 'organisation', institutionKind: 'univers' });
+    expect(ask('which university was the founder’s student newsroom at?').refused).toBe(true);
+    expect(ask('which college is the campus courier the student paper of?').short).toBe('Dunmore College');
+  });
+
+  it('dates a birth or a death only from a sentence that speaks of it, or a life’s span', () => {
+    const { ask } = corpus(
+      [
+        'Hermitian matrices are named after Claude Hermite, who showed in 1855 that their eigenvalues are real.',
+        'The theory was later extended by Max Born in 1925.',
+      ].join('\n\n'),
+    );
+    expect(analyzeQuestion('when did claude hermite die?').lifeEvent).toBe('death');
+    expect(ask('what year was claude hermite born?').refused).toBe(true);
+    const { ask: askLife } = corpus('Claude Hermite (1822–1901) showed in 1855 that the eigenvalues are real.');
+    expect(askLife('what year was claude hermite born?').short).toMatch(/1822/);
+  });
+});
+
+describe('a year the question names', () => {
+  it('is said by the answering sentence, a neighbour or the page’s date; another year’s figure does not answer', () => {
+    const { ask } = corpus(
+      ['In a report released in November 2012, Acme said its total revenue for 2011 was $163 million.', 'Acme noted that most of its revenue comes from search deals.'].join('\n\n'),
+    );
+    expect(ask("what was acme's total revenue in 2011?").answer).toContain('$163 million');
+    expect(ask("what was acme's total revenue in 2015?").refused).toBe(true);
+  });
+
+  it('counts "how many of the X in Y" as X', () => {
+    expect(analyzeQuestion("how many of the people in the 2024 survey were from europe?")).toMatchObject({ type: 'count', unit: 'people' });
+  });
+});
+
 describe('the class an answer belongs to, and identifiers with digits', () => {
   const { ask } = corpus(
     [

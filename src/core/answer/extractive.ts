@@ -75,6 +75,11 @@ export interface ScoredSentence {
   unexplained: number;
   /** Whether the sentence says the class the answer belongs to (QuestionAnalysis.answerClass), or none is asked. */
   namesClass: boolean;
+  /**
+   * The question names a year that neither the sentence, its neighbours nor its document's date give: "revenue for
+   * 2011", or a yearless sentence on an undated page, does not answer "revenue in 2015", however well the rest matches.
+   */
+  otherYear: boolean;
   /** Focus coverage + ½ cosine: whether the sentence itself speaks of the question. */
   evidence: number;
   /** The same with part credit for focus words its document gives elsewhere: eligibility to answer. */
@@ -342,6 +347,7 @@ export function scoreSentences(
         ...(vector ? { vector } : {}),
         unexplained: 0,
         namesClass: classAt < 0 || (termCredits[classAt] ?? 0) >= CLASS_SAID,
+        otherYear: analysis.years.length > 0 && !analysis.years.some((y) => doc.publishedAt?.startsWith(y) || [-1, 0, 1].some((d) => saysYear(sentences[index + d]?.span.text, y))),
       });
     });
     explainByNeighbours(scored.slice(firstOfDocument), focus.map((f, qi) => ({ weight: idf(f.term), known: known[qi] ?? true, name: isName[qi] ?? false, inDocument: (inDocument[qi] ?? 0) >= 0.8 })));
@@ -410,7 +416,7 @@ function decide(analysis: QuestionAnalysis, scored: readonly ScoredSentence[], p
   const floor = parameters.nearRatio * bestEvidence;
   // A sentence that itself says almost none of the question ("I've put together this list…" for "where can you put
   // buttons") is never an answer, however its page and its wording around score.
-  const relevant = scored.filter((s) => s.support >= floor && s.support >= parameters.minSentenceEvidence && s.predicate >= parameters.minPredicate && s.coverage >= MIN_OWN_COVERAGE);
+  const relevant = scored.filter((s) => s.support >= floor && s.support >= parameters.minSentenceEvidence && s.predicate >= parameters.minPredicate && s.coverage >= MIN_OWN_COVERAGE && !s.otherYear);
   if (isCheckableType(analysis.type) || analysis.wantsName) {
     const typed = relevant.filter((s) => s.nearSpan !== null && (analysis.type !== 'statement' || s.score > 0) && s.unexplained <= parameters.maxUnexplainedTyped);
     const best = typed[0] ?? null;
@@ -469,6 +475,12 @@ const MANNER_ADVERB =
  * word no page uses, which weighs as the rarest of all); the answers it removes said 0.10 or less.
  */
 const MIN_OWN_COVERAGE = 0.12;
+
+/** Whether a sentence gives the year `year` (as a year, not inside a longer number). */
+function saysYear(text: string | undefined, year: string): boolean {
+  if (!text?.includes(year)) return false;
+  return new RegExp(`(?<![\\d.,])${year}(?![.,]?\\d)`).test(text);
+}
 
 /** How much a word said by a neighbouring sentence counts. */
 const NEIGHBOUR_SHARE = 0.8;

@@ -61,6 +61,12 @@ const TITLE_OR_DEMONYM =
   /^(?:president|prime|minister|pm|premier|chancellor|king|queen|mr|mrs|ms|dr|general|secretary|chief|official|leader|spokesperson|foreign|defence|defense|state|national|north|south|east|west|[a-z]{3,}(?:ese|ean|ian|ican|ish)|israeli|iraqi|saudi|thai|french|dutch|british|swiss|greek)$/;
 /** Words that make a capitalised run an institution, not a person. */
 const INSTITUTION = /^(?:university|studies|institute|ministry|office|agency|party|council|house|media|news|times|post|company|corporation|group|bank|committee|department|center|centre|school|college|association|forum|summit|program|programme|steel|motors|airlines)$/;
+/**
+ * Words that make a capitalised run a law, an event, a work or a thing, never a person's name: "the First Amendment",
+ * "the Camp David Accords", "the Nobel Prize", "World War II", "Star Wars".
+ */
+const NOT_A_PERSON =
+  /^(?:amendment|amendments|act|acts|laws|treaty|accord|accords|agreement|declaration|constitution|charter|convention|protocol|resolution|award|awards|prize|medal|cup|championship|olympics|games|war|wars|week|festival|conference|street|avenue|road|bridge|sea|ocean|island|islands|mountain|mountains|valley|airport|station|api|app|browser|edition|version|project|foundation|league|series|show|movie|film|album|book|magazine|journal|review)$/;
 const TITLE_BEFORE = /^(?:president|minister|pm|premier|chancellor|king|queen|mr|mrs|ms|dr|general|secretary|chief|leader|official|spokesperson|spokesman|spokeswoman|counterpart|ambassador|envoy|professor|emperor|senator)$/;
 const NUMBER_WORD = /^(?:\d[\d,.]*%?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fifteen|twenty|thirty|forty|fifty|hundred|hundreds|thousand|thousands|million|millions|billion|billions|trillion|dozen|dozens|half|several|both|a few|single)$/;
 const TIME_UNIT = /^(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|centuries|century|decades-long|years-long)$/;
@@ -74,6 +80,11 @@ const THING_LOCATIVE = /\b((?:on|in|under|inside|into|onto|behind|beside|next to
 const FACILITY =
   /^(?:hall|center|centre|stadium|arena|hotel|palace|house|theater|theatre|museum|garden|gardens|park|tower|building|church|cathedral|temple|shrine|hospital|school|college|university|campus|club|resort|inn|lodge|villa|castle|forum|pavilion|dome|plaza|square|court|library|residence|embassy|camp|base|airport|station|auditorium|ballroom|manor|estate|ranch|retreat|complex|mall|market|studio|studios|church|mosque|abbey|chapel)$/;
 
+// Case matters: "Max Born" is no birth.
+const BIRTH = /\bborn\b|(?<!\p{Lu}[\p{L}.]*\s)\bBorn\s+(?:in|on|at|to|into|\d)|\b[Bb]irth|\bnée(?=[\s,])|\(b\.\s/u;
+const DEATH = /\b(?:[Dd]ied|dies|[Dd]eath|deceased|passed\s+away|killed)\b|\(d\.\s/;
+/** "Charles Hermite (1822–1901)": a life's span in brackets. */
+const LIFESPAN = /\(\s*(?:\d{1,2}\s+\p{L}+\s+)?\d{3,4}\s*[–—-]\s*(?:\d{1,2}\s+\p{L}+\s+)?\d{3,4}\s*\)/u;
 /** Nouns that count things of any kind: "eight million units", "two million copies". */
 const GENERIC_COUNT = /^(?:units|copies|devices|pieces|items)$/;
 const COMPASS = /^(?:east|west|north|south|northern|southern|eastern|western|northeast|northwest|southeast|southwest)$/;
@@ -178,7 +189,7 @@ export function typedSpans(analysis: QuestionAnalysis, sentence: string, tokens:
       if (analysis.roleOwner.length > 0 && !analysis.roleOwner.some((o) => tokens.some((t) => namesOwner(o, t.word)))) break;
       for (const run of nameRuns()) {
         const words = rangeWords(tokens, run.from, run.to);
-        if (words.some((w) => INSTITUTION.test(w))) continue;
+        if (words.some((w) => INSTITUTION.test(w) || NOT_A_PERSON.test(w) || FACILITY.test(w))) continue;
         // Part of a longer proper name ("Hankuk University of Foreign Studies").
         if (/^(?:of|for)$/.test(tokens[run.from - 1]?.word ?? '') && tokens[run.from - 2]?.capitalized) continue;
         const titled = run.from > 0 && TITLE_BEFORE.test(tokens[run.from - 1]?.word ?? '');
@@ -209,6 +220,14 @@ export function typedSpans(analysis: QuestionAnalysis, sentence: string, tokens:
       }
       break;
     case 'organisation':
+      for (const run of nameRuns()) {
+        // "which university…": a name that carries the kind ("the University of X") or is called one right after
+        // ("X, a university in…"); any other name may be any organisation, or a person.
+        const kind = analysis.institutionKind;
+        if (kind && !tokens.slice(run.from, run.to + 5).some((t) => t.term === kind)) continue;
+        out.push({ ...run, text: spanText(sentence, tokens, run.from, run.to) });
+      }
+      break;
     case 'thing':
     case 'list':
       for (const run of nameRuns()) out.push({ ...run, text: spanText(sentence, tokens, run.from, run.to) });
@@ -266,6 +285,8 @@ export function typedSpans(analysis: QuestionAnalysis, sentence: string, tokens:
       break;
     }
     case 'date': {
+      // "when was X born": a date in a sentence that says nothing of a birth (or a death) is some other event's.
+      if (analysis.lifeEvent && !(analysis.lifeEvent === 'birth' ? BIRTH : DEATH).test(sentence) && !LIFESPAN.test(sentence)) break;
       if (analysis.granularity === 'time') {
         // A part of the day ("on Tuesday morning") or a clock time ("at 3 p.m.", "at 10:30").
         tokens.forEach((t, i) => {
@@ -519,7 +540,10 @@ function speaksNear(sentence: string, tokens: readonly SentenceToken[], from: nu
   return false;
 }
 
-function namesQuestionEntity(run: readonly string[], analysis: QuestionAnalysis): boolean {
+function namesQuestionEntity(whole: readonly string[], analysis: QuestionAnalysis): boolean {
+  // The asked kind is no part of whom the run names: "Dunmore College" for "which college…" is not the question's own.
+  const run = analysis.institutionKind ? whole.filter((w) => termOf(w) !== analysis.institutionKind) : whole;
+  if (run.length === 0) return false;
   // A derivation ("Japan" for "japanese") gives a one-word name; in a longer one each word must be the question's
   // own ("Charles Hermite" is not given by "hermitian").
   if (run.length > 1) {

@@ -96,6 +96,14 @@ export interface QuestionAnalysis {
    * to. A sentence that does not say it (or a close word: "CPU" for "processor") names no member of it.
    */
   answerClass: string | null;
+  /**
+   * "which university / newspaper / party…": the stem of an institution's kind that its name or its sentence carries
+   * ("the University of Tokyo", "the Ubyssey, a student newspaper"). A name in a sentence that never says the kind may
+   * be any organisation.
+   */
+  institutionKind: string | null;
+  /** "when was X born", "what year did X die": a life event, which only a sentence that speaks of it dates. */
+  lifeEvent: 'birth' | 'death' | null;
   /** "who said / who made the remark…": the answer is whoever speaks in the sentence, not any name in it. */
   askedSpeaker: boolean;
 }
@@ -122,6 +130,8 @@ const PROCEDURE_FORM = /^(?:so\s+|and\s+|ok\s+)?(?:how\s+(?:do|can|should|would|
 /** "what [programming] language is…", "which processor does…": the noun right before the verb names the answer's class. */
 const CLASS_QUESTION = /^(?:so\s+|and\s+|ok\s+)?(?:what|which)\s+(?:[a-z-]+\s+)?([a-z-]+)\s+(?:is|was|are|were|does|did|do|has|had|have|will|would|can|could|should)\b/;
 /** Nouns too general to be a class a sentence must name. */
+/** Kinds of institution whose names or sentences say the kind (not "company", "group" or "country": those go unsaid). */
+const INSTITUTION_KIND = /^(?:university|universities|college|colleges|school|schools|newspaper|newspapers|ministry|ministries|party|parties|bank|banks)$/;
 const GENERIC_CLASS = new Set('thing things kind kinds type types sort sorts way ways part parts reason reasons time times year years day days point points stuff one ones else other others happened'.split(' '));
 
 /** Where-questions about where a thing goes or is kept. */
@@ -141,7 +151,7 @@ const PLACE_NOUN =
   /^(?:city|cities|town|village|country|countries|nation|nations|state|states|province|region|regions|place|places|location|venue|site|capital|island|port|coast|sea|ocean|continent|area|direction|part|district|base|airport|border|territory|hotel|stadium|arena|hall|building|theater|theatre|museum|restaurant|hospital|church|temple|palace|residence|campus)$/;
 /** Places that are a building or grounds: the answer names one ("the Akasaka Palace"), not the city around it. */
 const VENUE_NOUN = /^(?:venue|hotel|stadium|arena|hall|building|theater|theatre|museum|restaurant|hospital|church|temple|palace|residence|campus)$/;
-const ORG_NOUN = /^(?:company|companies|firm|firms|organisation|organization|agency|group|party|bank|corporation|body|institution|university|newspaper|outlet|network|alliance|team|club|ministry|department)$/;
+const ORG_NOUN = /^(?:company|companies|firm|firms|organisation|organization|agency|group|party|bank|corporation|body|institution|university|universities|college|colleges|school|schools|newspaper|outlet|network|alliance|team|club|ministry|department)$/;
 const TIME_UNIT = /^(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|centuries|century)$/;
 const MONEY_WORD = /^(?:dollars?|usd|yen|won|yuan|euros?|pounds?|money|cost|costs|price|worth|budget|spend|spent|pay|paid|funding|fund|investment|revenue|billions?|millions?|trillions?)$/;
 const PERCENT_WORD = /^(?:percent|percentage|per|share|rate|proportion)$/;
@@ -264,6 +274,9 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
         // The counted noun is the last word before the verb: "how many of the visiting [leaders] is…".
         const verbAt = after.findIndex((w, i) => i > 0 && AUXILIARY.has(w));
         const counted = after.slice(1, verbAt < 0 ? 4 : verbAt).filter((w) => !['of', 'the', 'a', 'an', 'those', 'these', 'their', 'its'].includes(w));
+        // …and comes before what qualifies it: "how many of the [people] in the survey were…".
+        const qualifier = counted.findIndex((w, i) => i > 0 && /^(?:in|at|on|from|for|with|by|under|inside|during|across)$/.test(w));
+        if (qualifier > 0) counted.length = qualifier;
         // Without an auxiliary the verb follows the noun ("how many new interfaces come with…"): the plural is it.
         const plural = verbAt < 0 ? [...counted].reverse().find((w) => /[^s]s$/.test(w)) : undefined;
         unit = plural ?? counted[counted.length - 1] ?? null;
@@ -391,7 +404,12 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
   const classMatch = type === 'description' && answerCue === null ? CLASS_QUESTION.exec(lower) : null;
   const classWord = classMatch?.[1] ?? null;
   const answerClass = classWord && !GENERIC_CLASS.has(classWord) && focus.some((f) => f.word === classWord) ? (contentTerms(classWord)[0] ?? null) : null;
-  return { text: question, wh, type, unit, sayVerb, locatesThing, venue, answerClass, answerCue, wantsName, contained, defined: answerCue === 'definition' ? defined : [], sequel, askedSpeaker, excluded: excludedTerms, purpose, granularity, datePart, focus, given, speaker, years, names: new Set(capitalisedWords(question)), role, roleOwner, contextTerms: contextTermsOf(question), nameRuns: capitalisedNameRuns(question) };
+  const kindWord = type === 'organisation' ? after.find((w) => INSTITUTION_KIND.test(w)) : undefined;
+  const institutionKind = kindWord ? termOf(kindWord.replace(/ies$/, 'y')) : null;
+  // "born" as the verb ("when was X born", "born in"), not a name in a list ("heisenberg, born and jordan").
+  const lifeEvent =
+    type !== 'date' ? null : /\b(?:birth|birthday)\b|\b(?:was|were|is|are|get|got)\b[^,?]*\bborn\s*(?:\?|$|in\b|on\b)/.test(lower) ? 'birth' : /\b(?:die|died|dies|death|pass(?:ed)?\s+away)\s*(?:\?|$|in\b|on\b|at\b)|\bdeath\b/.test(lower) ? 'death' : null;
+  return { text: question, wh, type, unit, sayVerb, locatesThing, venue, answerClass, institutionKind, lifeEvent, answerCue, wantsName, contained, defined: answerCue === 'definition' ? defined : [], sequel, askedSpeaker, excluded: excludedTerms, purpose, granularity, datePart, focus, given, speaker, years, names: new Set(capitalisedWords(question)), role, roleOwner, contextTerms: contextTermsOf(question), nameRuns: capitalisedNameRuns(question) };
 }
 
 // Light-verb and phrasal paraphrases of one event verb, as people type them: "sit down with", "hold talks", "get

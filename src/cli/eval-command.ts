@@ -18,8 +18,10 @@ Two corpora, each with its own figures:
   the configured corpus (CORPUS_DIR): $EVAL_DIR/qa-dev.jsonl, $EVAL_DIR/qa-natural.dev.jsonl and every --set FILE,
     $EVAL_DIR/conversations.dev.jsonl (each turn graded with the turns before it as history) and
     $EVAL_DIR/timeline-japan-korea.dev.json (EVAL_DIR defaults to ../shared/eval);
-  the web pages in $EVAL_DIR/web/corpus with $EVAL_DIR/web/qa-*.jsonl (its own index in INDEX_DIR-web; --no-web skips it).
---cv   cross-validation of the answerer's parameters over both corpora' dev sets (+ test/fixtures/qa-extra.jsonl):
+  the web pages in $EVAL_DIR/web/corpus with $EVAL_DIR/web/qa-*.jsonl and test/fixtures/qa-web-blind.jsonl (its own
+    index in INDEX_DIR-web; --no-web skips it).
+--cv   cross-validation of the answerer's parameters over both corpora' dev sets (+ test/fixtures/qa-extra.jsonl,
+       qa-blind.jsonl, qa-blind2.jsonl on the seeds and qa-web-blind.jsonl on the web pages):
        k-fold held-out figures, and held out by corpus (fit on one corpus, measured on the other), next to the fit.`;
 
 /** The last cross-validation, committed with the parameters it chose. */
@@ -58,7 +60,13 @@ runMain(async () => {
       name: 'seeds',
       config,
       sets: [...present([join(config.evalDir, 'qa-dev.jsonl'), join(config.evalDir, 'qa-natural.dev.jsonl')]), ...(values.set ?? [])],
-      calibrationSets: present([join(config.evalDir, 'qa-dev.jsonl'), join(config.evalDir, 'qa-natural.dev.jsonl'), join('test', 'fixtures', 'qa-extra.jsonl')]),
+      // Our own probes and the blind sets written without looking at answers (each became development material once
+      // measured): more questions of more kinds to fit on, the sealed set stays held out.
+      calibrationSets: present([
+        join(config.evalDir, 'qa-dev.jsonl'),
+        join(config.evalDir, 'qa-natural.dev.jsonl'),
+        ...['qa-extra.jsonl', 'qa-blind.jsonl', 'qa-blind2.jsonl'].map((name) => join('test', 'fixtures', name)),
+      ]),
     },
   ];
   const webDir = join(config.evalDir, 'web');
@@ -66,7 +74,8 @@ runMain(async () => {
     const webSets = readdirSync(webDir).filter((name) => /^qa-.*\.jsonl$/.test(name)).map((name) => rel(join(webDir, name)));
     // Always the embedded store: the second corpus is an evaluation fixture, not a deployment's database.
     const webConfig: Config = { ...config, corpusDir: resolve(webDir, 'corpus'), indexDir: `${config.indexDir}-web`, store: { ...config.store, kind: 'local' } };
-    corpora.push({ name: 'web', config: webConfig, sets: webSets, calibrationSets: webSets });
+    const webCalibration = [...webSets, ...present([join('test', 'fixtures', 'qa-web-blind.jsonl')])];
+    corpora.push({ name: 'web', config: webConfig, sets: webCalibration, calibrationSets: webCalibration });
   }
   if (corpora.every((c) => c.sets.length === 0)) fail(`no evaluation set found (looked in ${config.evalDir}); pass --set FILE`, 2);
 

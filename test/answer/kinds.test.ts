@@ -283,6 +283,35 @@ describe('what kind of name answers', () => {
   });
 });
 
+describe('the question proper, inside casual wording', () => {
+  it('skips a "when…" clause that sets the scene, and a "per year" that is a rate', () => {
+    expect(analyzeQuestion('the adapter is not loading when i open my test file from disk, what do i need to do?')).toMatchObject({ type: 'description' });
+    expect(analyzeQuestion('when the folks surveyed student papers, what percent of staff were writers?')).toMatchObject({ type: 'percent' });
+    expect(analyzeQuestion('when did lee meet xi?')).toMatchObject({ type: 'date' });
+    expect(analyzeQuestion('about how much downtime a year does 99.9% uptime work out to?')).toMatchObject({ type: 'duration', unit: 'time' });
+    expect(analyzeQuestion('how many visitors a year does the museum get?')).toMatchObject({ type: 'count', unit: 'visitors' });
+  });
+
+  it('reads "what do they mean by X as opposed to Y" as X’s definition, after "on that page,"', () => {
+    expect(analyzeQuestion('on that seo page, what do they mean by content breadth as opposed to depth?')).toMatchObject({ answerCue: 'definition', defined: ['content', 'breadth'] });
+  });
+
+  it('takes the sentence after a statement when it draws what the statement implies ("such pages implies that…")', () => {
+    const { ask } = corpus(
+      [
+        'Pages with rote, scripted responses should be a warning sign.',
+        'Unwillingness on the part of your team to automate such pages implies that the team lacks confidence in its tooling.',
+      ].join(' '),
+    );
+    expect(ask('why are pages with a rote, scripted response a warning sign?').answer).toContain('lacks confidence');
+  });
+
+  it('places a state after its town: "living in Columbus, Indiana" (not "in French, Visages Villages")', () => {
+    const { ask } = corpus('Casey is a young woman living in Columbus, Indiana, who works at a library. The film (in French, Visages Villages) follows two artists.');
+    expect(ask('where is the movie columbus set?', { ...DEFAULT_EXTRACTIVE_PARAMETERS, minEvidence: 0.3 }).short).toBe('Indiana');
+  });
+});
+
 describe('a year the question names', () => {
   it('is said by the answering sentence, a neighbour or the page’s date; another year’s figure does not answer', () => {
     const { ask } = corpus(

@@ -257,6 +257,15 @@ export function typedSpans(analysis: QuestionAnalysis, sentence: string, tokens:
         // Only determiners and modifiers are skipped: "to meet with Kim" is no place.
         const skippable = (t: SentenceToken | undefined) => !!t && !t.capitalized && (DETERMINER.has(t.word) || !STOP_WORDS.has(t.word)) && !LOCATIVE.has(t.word);
         while (k >= 0 && run.from - k <= 3 && skippable(tokens[k]) && !/[,;:]/.test(sentence.slice(tokens[k]?.end ?? 0, tokens[k + 1]?.start ?? 0))) k--;
+        // "living in Columbus, Indiana": the state after a locative place and a comma is a place too (the town
+        // may be the question's own, and so no answer).
+        if (k === run.from - 1 && tokens[k]?.capitalized && /^\s*,\s*$/.test(sentence.slice(tokens[k]?.end ?? 0, tokens[run.from]?.start ?? 0))) {
+          let j = k;
+          while (j > 0 && tokens[j - 1]?.capitalized && /^\s+$/.test(sentence.slice(tokens[j - 1]?.end ?? 0, tokens[j]?.start ?? 0))) j--;
+          // Not after a language or a people ("in French, Visages Villages" gives a title, not a place).
+          const previousIsPlace = !rangeWords(tokens, j, k).some((w) => TITLE_OR_DEMONYM.test(w));
+          if (previousIsPlace && LOCATIVE.has(tokens[j - 1]?.word ?? '') && tokens[j - 1]?.word !== 'of') k = j - 1;
+        }
         const before = tokens[k]?.word ?? '';
         if (owner && k < run.from - 1) continue;
         if (LOCATIVE.has(before) || /^(?:city|town|capital|province|state|region)$/.test(before)) out.push({ ...run, text: spanText(sentence, tokens, run.from, run.to) });

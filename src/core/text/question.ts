@@ -124,14 +124,20 @@ const CUE_FRAME_ROLE = /^(?:part|parts|role)$/;
 const CUE_FRAME_CONCERN = /^(?:people|folks|public|everyone|everybody)$/;
 
 // "what is X", "what's a X", "what does X mean", "what is meant by X", "define X": X's definition answers.
-const DEFINITION_FORM = /^(?:so\s+|and\s+|ok\s+)?(?:what\s+is\s+meant\s+by\s+([^,;]{2,60})|what(?:'s|\s+is|\s+are|\s+was|\s+were)\s+(?:a\s+|an\s+|the\s+)?(?!the\s+name\b)([^,;]{2,60}?)(?:\s+exactly|\s+actually|\s+anyway)?|what\s+(?:does|do|did)\s+(?:the\s+term\s+|the\s+word\s+)?([^,;]{2,60}?)\s+(?:actually\s+|really\s+)?mean|define\s+([^,;]{2,60}))$/;
+const DEFINITION_FORM = /^(?:so\s+|and\s+|ok\s+)?(?:what\s+is\s+meant\s+by\s+([^,;]{2,60})|what(?:'s|\s+is|\s+are|\s+was|\s+were)\s+(?:a\s+|an\s+|the\s+)?(?!the\s+name\b)([^,;]{2,60}?)(?:\s+exactly|\s+actually|\s+anyway)?|what\s+(?:does|do|did)\s+(?:the\s+term\s+|the\s+word\s+)?([^,;]{2,60}?)\s+(?:actually\s+|really\s+)?mean|define\s+([^,;]{2,60})|what\s+(?:does|do|did)\s+(?:they|you|it|he|she|we|the\s+[a-z]+|that\s+[a-z]+|this\s+[a-z]+)\s+mean\s+by\s+([^,;]{2,60}))$/;
+/** "on that page, what is…": where the asker read it, before the question proper. */
+const LEADING_SOURCE = /^(?:on|in|from|per|according\s+to)\s+(?:that|the|this|their|his|her)\s+[^,]{1,40},\s*/;
+/** "X as opposed to Y", "X rather than Y": X is defined, Y only contrasts. */
+const CONTRAST = /\s+(?:as\s+opposed\s+to|rather\s+than|versus|vs\.?|compared\s+(?:to|with)|instead\s+of)\s+.*$/;
 // "how do I disable X", "how can you wire X into Y", "how to X": the steps, told as instructions.
 const PROCEDURE_FORM = /^(?:so\s+|and\s+|ok\s+)?(?:how\s+(?:do|can|should|would|could|might|must)\s+(?:i|you|we|one|people|users)\b|how\s+to\b)/;
 /** "what [programming] language is…", "which processor does…": the noun right before the verb names the answer's class. */
 const CLASS_QUESTION = /^(?:so\s+|and\s+|ok\s+)?(?:what|which)\s+(?:[a-z-]+\s+)?([a-z-]+)\s+(?:is|was|are|were|does|did|do|has|had|have|will|would|can|could|should)\b/;
-/** Nouns too general to be a class a sentence must name. */
 /** Kinds of institution whose names or sentences say the kind (not "company", "group" or "country": those go unsaid). */
 const INSTITUTION_KIND = /^(?:university|universities|college|colleges|school|schools|newspaper|newspapers|ministry|ministries|party|parties|bank|banks)$/;
+/** Words that open a clause's subject: "when [i] open…", "when [the] folks surveyed…". */
+const SCENE_SUBJECT = /^(?:i|you|we|they|he|she|it|people|the|my|your|our|their|his|her|its|a|an|this|that|these|those)$/;
+/** Nouns too general to be a class a sentence must name. */
 const GENERIC_CLASS = new Set('thing things kind kinds type types sort sorts way ways part parts reason reasons time times year years day days point points stuff one ones else other others happened'.split(' '));
 
 /** Where-questions about where a thing goes or is kept. */
@@ -178,7 +184,12 @@ const SCAFFOLD = new Set(
 export function analyzeQuestion(question: string): QuestionAnalysis {
   const tokens = words(question);
   const lower = question.toLowerCase().replace(/[’‘]/g, "'");
-  const whIndex = tokens.findIndex((t) => WH.includes(t));
+  // "when i open the file from disk, what do i need to do?", "when the folks surveyed papers, what percent…": a
+  // "when"/"where"/"if" clause with its own subject sets the scene; the question is the wh-word after it.
+  const firstWh = tokens.findIndex((t) => WH.includes(t));
+  const sceneSetting = firstWh >= 0 && /^(?:when|where)$/.test(tokens[firstWh] ?? '') && SCENE_SUBJECT.test(tokens[firstWh + 1] ?? '');
+  const laterWh = sceneSetting ? tokens.findIndex((t, i) => i > firstWh + 2 && WH.includes(t) && !/^(?:when|where)$/.test(t)) : -1;
+  const whIndex = laterWh >= 0 ? laterWh : firstWh;
   const wh = whIndex >= 0 ? (tokens[whIndex] ?? null) : null;
   const after = whIndex >= 0 ? tokens.slice(whIndex + 1) : tokens;
   const next = after[0] ?? '';
@@ -257,7 +268,9 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
       type = 'percent';
       unit = 'percent';
     } else {
-      const timeUnit = quantityNoun.find((w) => TIME_UNIT.test(w));
+      // "how much downtime a year": "a year" is the rate's period, not the unit asked.
+      const timeUnit = quantityNoun.find((w, i) => TIME_UNIT.test(w) && !/^(?:a|an|per|each|every)$/.test(quantityNoun[i - 1] ?? ''));
+      const perPeriod = !timeUnit && quantityNoun.some((w, i) => TIME_UNIT.test(w) && /^(?:a|an|per|each|every)$/.test(quantityNoun[i - 1] ?? ''));
       const distance = quantityNoun.find((w) => DISTANCE_UNIT.test(w));
       if (timeUnit) {
         type = 'duration';
@@ -265,6 +278,10 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
       } else if (distance) {
         type = 'quantity';
         unit = 'distance';
+      } else if (perPeriod && next === 'much' && /^(?:downtime|uptime|time|sleep|delay|latency|outage|outages)$/.test(after[1] ?? '')) {
+        // "how much downtime a year": a length of time, in whatever unit.
+        type = 'duration';
+        unit = 'time';
       } else if (next === 'much' && after[1] === 'of') {
         // "how much of the summit is one-on-one": a share of a whole.
         type = 'quantity';
@@ -273,7 +290,7 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
         type = next === 'much' ? 'quantity' : 'count';
         // The counted noun is the last word before the verb: "how many of the visiting [leaders] is…".
         const verbAt = after.findIndex((w, i) => i > 0 && AUXILIARY.has(w));
-        const counted = after.slice(1, verbAt < 0 ? 4 : verbAt).filter((w) => !['of', 'the', 'a', 'an', 'those', 'these', 'their', 'its'].includes(w));
+        const counted = after.slice(1, verbAt < 0 ? 4 : verbAt).filter((w, i, all) => !['of', 'the', 'a', 'an', 'those', 'these', 'their', 'its'].includes(w) && !(perPeriod && TIME_UNIT.test(w) && /^(?:a|an|per|each|every)$/.test(all[i - 1] ?? '')));
         // …and comes before what qualifies it: "how many of the [people] in the survey were…".
         const qualifier = counted.findIndex((w, i) => i > 0 && /^(?:in|at|on|from|for|with|by|under|inside|during|across)$/.test(w));
         if (qualifier > 0) counted.length = qualifier;
@@ -346,8 +363,9 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
   const excludedTerms = [...excluded].filter((w) => !STOP.has(w)).map((w) => termOf(w));
 
   const procedure = type === 'description' && procedureForm;
-  const definedMatch = type === 'description' ? DEFINITION_FORM.exec(lower.replace(/[?!.]+\s*$/, '').trim()) : null;
-  const defined = definedMatch ? words(definedMatch[1] ?? definedMatch[2] ?? definedMatch[3] ?? definedMatch[4] ?? '').filter((w) => !STOP.has(w) && !SCAFFOLD.has(w)) : [];
+  const definedMatch = type === 'description' ? DEFINITION_FORM.exec(lower.replace(/[?!.]+\s*$/, '').trim().replace(LEADING_SOURCE, '')) : null;
+  const definedPhrase = (definedMatch?.[1] ?? definedMatch?.[2] ?? definedMatch?.[3] ?? definedMatch?.[4] ?? definedMatch?.[5] ?? '').replace(CONTRAST, '');
+  const defined = words(definedPhrase).filter((w) => !STOP.has(w) && !SCAFFOLD.has(w));
   const naming = (type === 'description' || type === 'thing') && NAMING_FORM.test(lower);
   // A name given to something may be any term ("the Toeplitz decomposition", "gp4par"), not only a capitalised one.
   if (naming) type = 'description';

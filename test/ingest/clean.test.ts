@@ -189,6 +189,19 @@ describe('units and repetition', () => {
     expect(txt(`${P1}\n\n${menu}\n\n${P2}`).text).toBe(`${P1}\n\n${P2}`);
   });
 
+  it('keeps a changelog’s terse items when nearly all of its run is kept', () => {
+    const notes = [
+      '+ Added a spectator mode for watching other players',
+      '+ Added three new statistics to the game',
+      '* Max view distance has been increased to 32 tiles',
+      '* Buttons can now be placed on the ceiling',
+      '* Villager trading has been rebalanced for everyone',
+      '* Lots and lots of other changes',
+      '- Removed Herobrine',
+    ].join('\n');
+    expect(txt(`${P1}\n\n${notes}\n\n${P2}`).text).toContain('- Removed Herobrine');
+  });
+
   it('joins a paragraph an HTML page wraps by hand with <br>, and keeps short <br> lines apart', () => {
     const wrapped = [
       'Fetch introduces three interfaces. These are Headers, Request and',

@@ -216,11 +216,27 @@ function markBulletedItems(infos: Info[]): void {
     let end = i;
     while (end < infos.length && BULLETED.test(infos[end]!.text)) end += 1;
     if (end - i >= 3) {
+      const short: Info[] = [];
+      let kept = 0;
       for (let k = i; k < end; k++) {
         const info = infos[k]!;
-        if (info.kind === 'bad' || info.words < 4 || capitalizedRatio(info.text.replace(BULLETED, (m) => m.slice(-1))) >= 0.6) continue;
+        if (info.kind === 'bad') continue;
+        if (info.words < 4 || capitalizedRatio(info.text.replace(BULLETED, (m) => m.slice(-1))) >= 0.6) {
+          short.push(info);
+          continue;
+        }
         info.kind = 'good';
         info.prose = true;
+        kept += 1;
+      }
+      // A changelog's terse items ("- Removed Herobrine", "* LOTS AND LOTS of other changes") belong to it when
+      // nearly all of the run is kept: a menu's items are short throughout.
+      if (kept >= 5 && kept >= 0.7 * (end - i)) {
+        for (const info of short) {
+          if (info.words < 2) continue;
+          info.kind = 'good';
+          info.prose = true;
+        }
       }
     }
     i = Math.max(end, i + 1);

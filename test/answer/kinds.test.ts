@@ -312,6 +312,25 @@ describe('the question proper, inside casual wording', () => {
   });
 });
 
+describe('dates and names in a sentence', () => {
+  it('dates from the clause that says what happened, when a sentence gives two', () => {
+    const { ask } = corpus('In 2022, cloud hosting ranked number two, after security, and in 2023 it took the top spot.');
+    expect(ask('what year did cloud hosting take the top spot?').short).toBe('2023');
+    expect(ask('what year did cloud hosting rank number two?').short).toBe('2022');
+  });
+
+  it('reads a year that qualifies a named event or a work ("the 2017 Cannes Film Festival", "our 2013 research")', () => {
+    const { ask } = corpus('Winner of the Palme d’Or at the 2017 Cannes Film Festival, The Square is a needling comedy. In our 2013 research we found that half of student newsrooms had web roles.');
+    expect(ask('what year did the square win the palme d’or?').short).toBe('2017');
+    expect(ask('when did they do their research on student newsrooms?').short).toBe('2013');
+  });
+
+  it('takes no function word that opens a sentence for a name ("Because it’s a nit…")', () => {
+    const { ask } = corpus('Because it’s a nit they can pick, critics ignore everything you wrote about the headsets.');
+    expect(ask('which headset is most likely to make you motion sick?').short).toBeNull();
+  });
+});
+
 describe('a year the question names', () => {
   it('is said by the answering sentence, a neighbour or the page’s date; another year’s figure does not answer', () => {
     const { ask } = corpus(
@@ -356,6 +375,16 @@ describe('the class an answer belongs to, and identifiers with digits', () => {
 });
 
 describe('documents read sentence by sentence', () => {
+  it('are the three whose best passage says most of the question, read in passage order', () => {
+    const texts = ['The harbour opened in 1921.', 'The lighthouse was painted white.', 'The ferry runs twice a day.', 'The lighthouse keeper, Marta Quill, repainted the lamp room.'];
+    const docs = texts.map((text, i) => makeDoc(`page-${i}.txt`, text, null));
+    const coverage = [0.2, 0.5, 0.1, 0.9];
+    const passages: Passage[] = docs.map((doc, i) => ({ chunk: { id: `c${i}`, source: doc.source, start: 0, end: doc.text.length, text: doc.text }, doc, score: 1 - i / 10, bm25Score: 1, vectorScore: 1, termCoverage: coverage[i] ?? 0 }));
+    const documents = new Map(docs.map((doc) => [doc.source, doc]));
+    const scored = scoreSentences('who repainted the lamp room of the lighthouse?', passages, documents, { idf: () => 1 }).scored;
+    expect(new Set(scored.map((s) => s.doc.source))).toEqual(new Set(['page-0.txt', 'page-1.txt', 'page-3.txt']));
+  });
+
   it('are those of the best passages, three by default, in passage order', () => {
     const texts = ['The harbour opened in 1921.', 'The lighthouse was painted white.', 'The ferry runs twice a day.', 'The lighthouse keeper, Marta Quill, repainted the lamp room.'];
     const docs = texts.map((text, i) => makeDoc(`page-${i}.txt`, text, null));

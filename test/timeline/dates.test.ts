@@ -17,6 +17,11 @@ describe('absolute dates', () => {
     expect(dates('It was the first visit since 1965, when relations were normalised.', '2025-08-23')).toEqual(['1965']);
     expect(dates('In 2022, polling showed a shift.', '2025-12-30')).toEqual(['2022']);
   });
+  it('reads a year that qualifies a named event or a work, but not a count', () => {
+    expect(dates('He was part of the team that won the 2009 Pulitzer Prize.', null)).toEqual(['2009']);
+    expect(dates('The film adapts Aciman’s 2007 novel.', null)).toEqual(['2007']);
+    expect(dates('The 2000 members voted against it.', null)).toEqual([]);
+  });
   it('reads year ranges as intervals', () => {
     expect(dates('Japan ruled the peninsula from 1910 to 1945.', '2023-08-15')).toEqual(['1910/1945']);
     expect(dates('The war lasted between 1950 and 1953.', null)).toEqual(['1950/1953']);

@@ -133,7 +133,13 @@ export function scoreSentences(
   const literalOf = focus.map((f) => (/^\d+$/.test(f.word) ? (dotted.find((d) => d.split('.').includes(f.word)) ?? null) : null));
   const literalPattern = literalOf.map((literal) => (literal ? new RegExp(`(?<![\\d.])${literal.replace(/\./g, '\\.')}(?![\\d]|\\.\\d)`) : null));
 
-  const documentOrder = [...new Set(passages.map((p) => p.chunk.source))].slice(0, parameters.maxDocuments);
+  // Which documents are read: those whose best passage says most of the question (idf-weighted), so a page that alone
+  // holds its rarest word ("vidyard") is read even when passages sharing only its common words rank above it; in
+  // retrieval order.
+  const ranked = [...new Set(passages.map((p) => p.chunk.source))];
+  const coverageOf = (source: string) => Math.max(...passages.filter((p) => p.chunk.source === source).map((p) => p.termCoverage));
+  const read = new Set([...ranked].sort((a, b) => coverageOf(b) - coverageOf(a)).slice(0, parameters.maxDocuments));
+  const documentOrder = ranked.filter((source) => read.has(source));
   // Each document's retrieved passages, and what is analysed of it: all of it, or around those passages when it is
   // very large.
   const passagesOf = new Map(documentOrder.map((source) => [source, passages.filter((p) => p.chunk.source === source)]));
@@ -302,7 +308,10 @@ export function scoreSentences(
       if (speaker === 0) spans = [];
       // A date belongs to its clause, names included ("…as they met in Tokyo on Saturday"): for "when" questions
       // distance counts from any focus word the sentence holds.
-      const near = nearest(spans, analysis.type === 'date' ? [...matched, ...nameMatched] : matched, parameters.nearWindow);
+      // Of several dates, the one in the clause that says most of what happened ("In 2022, X ranked second, and in
+      // 2023 it took the top spot" for "when did X take the top spot").
+      const clauses = analysis.type === 'date' && spans.length > 1 ? clauseIndexes(span.text, features.tokens) : undefined;
+      const near = nearest(spans, analysis.type === 'date' ? [...matched, ...nameMatched] : matched, parameters.nearWindow, clauses ? { clauses, event: matched } : undefined);
       const nearSpan = near?.span ?? null;
       let typeScore = 0;
       if (spans.length > 0) typeScore = parameters.weights.type * Math.max(parameters.farTypeShare, near ? 1 - near.distance / (2 * parameters.nearWindow) : 0);
@@ -559,19 +568,43 @@ function speakerScore(speaker: readonly string[], features: SentenceFeatures, in
   return 0;
 }
 
-function nearest(spans: readonly TypedSpan[], matched: readonly number[], window: number): { span: TypedSpan; distance: number } | null {
+function nearest(
+  spans: readonly TypedSpan[],
+  matched: readonly number[],
+  window: number,
+  byClause?: { clauses: readonly number[]; event: readonly number[] },
+): { span: TypedSpan; distance: number } | null {
   let best: TypedSpan | null = null;
   let bestDistance = Infinity;
+  let bestShared = -1;
   for (const span of spans) {
+    // With clauses given, the span whose clause holds more of the event's words wins first.
+    const clause = byClause?.clauses[span.from];
+    const shared = byClause ? byClause.event.filter((p) => byClause.clauses[p] === clause).length : 0;
     for (const position of matched) {
       const distance = position < span.from ? span.from - position : position > span.to ? position - span.to : 0;
-      if (distance < bestDistance) {
+      if (distance > window) continue;
+      if (shared > bestShared || (shared === bestShared && distance < bestDistance)) {
         bestDistance = distance;
+        bestShared = shared;
         best = span;
       }
     }
   }
-  return best && bestDistance <= window ? { span: best, distance: bestDistance } : null;
+  return best ? { span: best, distance: bestDistance } : null;
+}
+
+/** Per token, the index of its clause: clauses end at ";", a dash, or a comma before "and", "but", "while"… */
+function clauseIndexes(text: string, tokens: readonly SentenceToken[]): number[] {
+  let clause = 0;
+  return tokens.map((token, i) => {
+    const previous = tokens[i - 1];
+    if (previous) {
+      const gap = text.slice(previous.end, token.start);
+      if (/[;—–]|\s-\s/.test(gap) || (/,/.test(gap) && /^(?:and|but|while|whereas|although|though|yet|whilst)$/.test(token.word))) clause += 1;
+    }
+    return clause;
+  });
 }
 
 // Words that stand for the event a question's verb asks about, by that verb's stem, with their credit: a verb of

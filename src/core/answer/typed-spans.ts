@@ -53,6 +53,7 @@ const WEEKDAY = /^(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)$/
 const NOT_A_NAME = new Set(
   (
     'the a an but and however in on at as this that these those it he she they we i his her their our its while despite after before during since when also both earlier officials president prime minister mr mrs ms dr if there here what who why how where which with for from to by of or so then yet still even last next this ' +
+    'because although though unless once whether meanwhile moreover instead thus therefore hence perhaps maybe yes now today yesterday tomorrow ' +
     // A specification's requirement words ("…SHOULD be added to the WebFinger record").
     'must should shall required recommended optional'
   ).split(' '),
@@ -133,7 +134,8 @@ export function capitalisedRuns(tokens: readonly SentenceToken[], sentence?: str
         if (sentence !== undefined && /[:;,()\[\]"“”|/]/.test(sentence.slice(tokens[j]?.end ?? 0, n.start))) break;
         j++;
       }
-      runs.push({ from: i, to: j });
+      // "Because it's a nit…": a function word that opens the sentence is capitalised for that alone.
+      if (!(i === 0 && j === 0 && STOP_WORDS.has(t.word))) runs.push({ from: i, to: j });
       i = j + 1;
     } else i++;
   }

@@ -39,6 +39,15 @@ const YEAR_RANGE = new RegExp(
   'gi',
 );
 const SINGLE_YEAR = new RegExp(`\\b${YEAR_CUE}[\\s-]+(?:the\\s+(?:year\\s+)?)?${YEAR}\\b${NOT_A_QUANTITY}`, 'gi');
+/**
+ * A year that qualifies a named event or a work: "the 2017 Cannes Film Festival", "the 2009 Pulitzer Prize", "our 2013
+ * research", "Aciman’s 2007 novel". After a determiner or a possessive, and before a name or one of these nouns only:
+ * "the 2000 members" is a count.
+ */
+const MODIFIER_YEAR = new RegExp(
+  `(?:\\b(?:[Tt]he|[Oo]ur|[Tt]heir|[Hh]is|[Hh]er|[Ii]ts|[Tt]his|[Tt]hat|[Aa]n?)\\s+|['’]s\\s+)${YEAR}(?=\\s+(?:\\p{Lu}|(?:research|survey|report|study|novel|book|film|movie|album|election|elections|season|edition|census|festival|award|awards|olympics|championship|summit|campaign|budget|version|release|update|model|paper|article|interview|visit|trip|deal|agreement|treaty)\\b))`,
+  'gu',
+);
 const YEAR_HINT = /\b1[89]\d\d\b|\b20\d\d\b/;
 
 const MONTHS = MONTH_NAMES.join('|');
@@ -185,7 +194,7 @@ function yearMentions(sentence: string, out: DateMention[]): void {
     if (/copyright|©|\(c\)|\$|[\d,.]$/i.test(before) || to <= from || to - from > 200) continue;
     out.push({ start: m.index, end: m.index + m[0].length, value: { start: { y: from }, end: { y: to } } });
   }
-  for (const m of sentence.matchAll(SINGLE_YEAR)) {
+  for (const m of [...sentence.matchAll(SINGLE_YEAR), ...sentence.matchAll(MODIFIER_YEAR)]) {
     const yearText = m[1] ?? '';
     const start = m.index + m[0].length - yearText.length;
     const span = { start, end: start + yearText.length };

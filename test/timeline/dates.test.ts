@@ -22,6 +22,11 @@ describe('absolute dates', () => {
     expect(dates('The film adapts Aciman’s 2007 novel.', null)).toEqual(['2007']);
     expect(dates('The 2000 members voted against it.', null)).toEqual([]);
   });
+  it('reads years, decades and centuries ago written in words', () => {
+    expect(dates('Twenty years ago we saw an explosion of websites.', '2015-10-15')).toEqual(['1995']);
+    expect(dates('A decade ago it began.', '2015-10-15')).toEqual(['2005']);
+    expect(dates('Thirty-five years ago it began.', null)).toEqual(['unresolved']);
+  });
   it('reads year ranges as intervals', () => {
     expect(dates('Japan ruled the peninsula from 1910 to 1945.', '2023-08-15')).toEqual(['1910/1945']);
     expect(dates('The war lasted between 1950 and 1953.', null)).toEqual(['1950/1953']);

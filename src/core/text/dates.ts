@@ -223,6 +223,27 @@ function mentionDirection(text: string, sentenceDir: Direction): Direction {
   return sentenceDir;
 }
 
+const SPELLED_NUMBER: Readonly<Record<string, number>> = {
+  a: 1, an: 1, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11, twelve: 12,
+  thirteen: 13, fourteen: 14, fifteen: 15, sixteen: 16, seventeen: 17, eighteen: 18, nineteen: 19, twenty: 20, thirty: 30,
+  forty: 40, fifty: 50, sixty: 60, seventy: 70, eighty: 80, ninety: 90, hundred: 100,
+};
+/** "Twenty years ago", "a decade ago", "thirty-five years ago": what chrono leaves unread (it reads "two days ago"). */
+const SPELLED_AGO = /\b(a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|a\s+hundred)(?:[\s-](one|two|three|four|five|six|seven|eight|nine))?\s+(years?|decades?|centur(?:y|ies))\s+ago\b/gi;
+
+function spelledAgoMentions(sentence: string, pub: FullDate | null, out: DateMention[]): void {
+  if (!/\bago\b/i.test(sentence)) return;
+  for (const m of sentence.matchAll(SPELLED_AGO)) {
+    const tens = SPELLED_NUMBER[(m[1] ?? '').toLowerCase().replace(/^a\s+hundred$/, 'hundred')] ?? 0;
+    const count = tens + (m[2] ? (SPELLED_NUMBER[m[2].toLowerCase()] ?? 0) : 0);
+    const unit = (m[3] ?? '').toLowerCase();
+    const years = count * (unit.startsWith('decade') ? 10 : unit.startsWith('centur') ? 100 : 1);
+    const span = { start: m.index, end: m.index + m[0].length };
+    if (years === 0 || overlaps(span, out)) continue;
+    out.push({ ...span, value: pub ? { start: { y: pub.y - years } } : null });
+  }
+}
+
 function chronoMentions(sentence: string, pub: FullDate | null, direction: Direction, out: DateMention[]): void {
   if (!CALENDAR_WORD.test(sentence) && !RELATIVE_PHRASE.test(sentence)) return;
   const taken = out.slice();
@@ -296,17 +317,15 @@ function resolveChrono(result: chrono.ParsedResult, text: string, pub: FullDate 
 
 /**
  * Date expressions of one sentence, resolved against `publishedAt` (ISO `YYYY-MM-DD` or null). Each mention
- * keeps the precision of the text: a year stays a year, a month a month.
- */
-/**
- * Date mentions of a sentence. `periods`: also decades and centuries ("the late 1800s") — an answer to "when" may
- * be one, a timeline event may not (it needs a date to stand at).
+ * keeps the precision of the text: a year stays a year, a month a month. `periods`: also decades and centuries
+ * ("the late 1800s") — an answer to "when" may be one, a timeline event may not (it needs a date to stand at).
  */
 export function extractDates(sentence: string, publishedAt: string | null, options: { periods?: boolean } = {}): DateMention[] {
   const pub = publishedAt ? full(parseIsoDay(publishedAt) ?? { y: 0 }) : null;
   const out: DateMention[] = [];
   if (options.periods) periodMentions(sentence, out);
   yearMentions(sentence, out);
+  spelledAgoMentions(sentence, pub, out);
   chronoMentions(sentence, pub, sentenceDirection(sentence), out);
   return out.sort((a, b) => a.start - b.start);
 }

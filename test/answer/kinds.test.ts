@@ -331,6 +331,26 @@ describe('dates and names in a sentence', () => {
   });
 });
 
+describe('what a sentence leaves unsaid', () => {
+  it('counts a name as said only where the passage around the sentence gives it, not anywhere on a long page', () => {
+    const filler = Array.from({ length: 12 }, (_, i) => `Item ${i + 1} of the weekly notes covers a small fix in the build system.`);
+    const text = [
+      'Thanks to Quietfox, users can now import logins from Keepass into the browser.',
+      'Early on, you can turn off tab-to-search by unchecking a box.',
+      ...filler,
+      'Later on, you can turn off tab-to-search by unchecking a box.',
+    ].join(' ');
+    const doc = makeDoc('page.html', text, null);
+    const passage: Passage = { chunk: { id: 'c1', source: doc.source, start: 0, end: text.length, text }, doc, score: 1, bm25Score: 1, vectorScore: 1, termCoverage: 1 };
+    const { scored } = scoreSentences('how do keepass users turn off tab-to-search?', [passage], new Map([[doc.source, doc]]), { idf: () => 1 });
+    const unexplained = (start: string) => scored.find((s) => s.span.text.startsWith(start))?.unexplained ?? -1;
+    // "Keepass" in the sentence before is said; thirteen sentences back it is not.
+    expect(unexplained('Early on')).toBeLessThan(unexplained('Later on'));
+    // Far from it, "keepass" is as unsaid as "users" and "turn off": three of the five words.
+    expect(unexplained('Later on')).toBeCloseTo(0.6);
+  });
+});
+
 describe('a year the question names', () => {
   it('is said by the answering sentence, a neighbour or the page’s date; another year’s figure does not answer', () => {
     const { ask } = corpus(

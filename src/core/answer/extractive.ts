@@ -443,7 +443,7 @@ function decide(analysis: QuestionAnalysis, scored: readonly ScoredSentence[], p
     if (!top) return { best: null, bestEvidence, refusedBy: `no sentence naming the ${analysis.answerClass ?? 'asked'} class` };
   }
   if (top && analysis.answerCue && top.nearSpan === null) {
-    const cued = scored.find((s) => s.nearSpan !== null && s.doc.source === top.doc.source && s.support >= parameters.minSentenceEvidence && s.score >= CUE_RATIO * top.score);
+    const cued = scored.find((s) => s.nearSpan !== null && s.doc.source === top.doc.source && s.support >= parameters.minSentenceEvidence && s.score >= CUE_RATIO * top.score && s.unexplained <= parameters.maxUnexplained && !s.otherYear);
     if (cued) return { best: cued, bestEvidence, refusedBy: null };
   }
   return { best: top, bestEvidence, refusedBy: top ? null : 'focus not found' };
@@ -457,19 +457,28 @@ function decide(analysis: QuestionAnalysis, scored: readonly ScoredSentence[], p
 function explainByNeighbours(sentences: ScoredSentence[], terms: ReadonlyArray<{ weight: number; known: boolean; name: boolean; inDocument: boolean }>): void {
   const considered = terms.flatMap((t, qi) => (t.known ? [qi] : []));
   const total = considered.reduce((sum, qi) => sum + (terms[qi]?.weight ?? 0), 0);
+  // A name counts as said when the passage around the sentence names it (the sentences before, where a story
+  // introduces whom it speaks of, or the one after), not anywhere in a long page of many topics.
+  const namedNearby = (qi: number, i: number) => {
+    for (let j = Math.max(0, i - NAME_REACH_BEFORE); j <= Math.min(sentences.length - 1, i + 1); j++) if ((sentences[j]?.termCredits[qi] ?? 0) >= 0.8) return true;
+    return false;
+  };
   sentences.forEach((sentence, i) => {
     const said = (qi: number) => {
       const term = terms[qi];
       if (!term) return 1;
       const own = sentence.termCredits[qi] ?? 0;
       const around = Math.max(sentences[i - 1]?.termCredits[qi] ?? 0, sentences[i + 1]?.termCredits[qi] ?? 0);
-      return Math.max(own, NEIGHBOUR_SHARE * around, term.name && term.inDocument ? 1 : 0);
+      return Math.max(own, NEIGHBOUR_SHARE * around, term.name && term.inDocument && namedNearby(qi, i) ? 1 : 0);
     };
     let missing = 0;
     for (const qi of considered) missing += (terms[qi]?.weight ?? 0) * (1 - said(qi));
     sentence.unexplained = total > 0 ? missing / total : 0;
   });
 }
+
+/** How many sentences back a name given earlier still counts as said (see explainByNeighbours). */
+const NAME_REACH_BEFORE = 8;
 
 /** Credit at which a sentence says the answer's class: the same stem, a derivation, or a close word in the vectors. */
 const CLASS_SAID = 0.6;

@@ -266,9 +266,9 @@ export function scoreSentences(
       const vector = evidence.embed ? (features.vector ??= evidence.embed(span.text)) : undefined;
       const semantic = questionVector && vector ? cosine(questionVector, vector) : 0;
       let spans = typedSpans(analysis, span.text, features.tokens, doc.publishedAt);
-      // "the Search Engines checkbox": capitalised words the page otherwise writes in lower case are a label, no one's
-      // name.
-      if (analysis.type === 'person') spans = spans.filter((s) => !readsAsCommonWords(features.tokens.slice(s.from, s.to + 1), caseCountsOf(analysed.part)));
+      // "the Search Engines checkbox", "Introduction to Mozilla Source Code": capitalised words the page otherwise
+      // writes in lower case are a label, no one's name and no place.
+      if (analysis.type === 'person' || analysis.type === 'place') spans = spans.filter((s) => !readsAsCommonWords(features.tokens.slice(s.from, s.to + 1), caseCountsOf(analysed.part)));
       // A cause follows what it explains ("nosedived in 2016 after Seoul agreed…"): a cue before every focus word
       // is about something else.
       // And it explains what the question asks about: the cue must follow one of the words saying what happened

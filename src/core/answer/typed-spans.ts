@@ -61,7 +61,7 @@ const NOT_A_NAME = new Set(
 const TITLE_OR_DEMONYM =
   /^(?:president|prime|minister|pm|premier|chancellor|king|queen|mr|mrs|ms|dr|general|secretary|chief|official|leader|spokesperson|foreign|defence|defense|state|national|north|south|east|west|[a-z]{3,}(?:ese|ean|ian|ican|ish)|israeli|iraqi|saudi|thai|french|dutch|british|swiss|greek)$/;
 /** Words that make a capitalised run an institution, not a person. */
-const INSTITUTION = /^(?:university|studies|institute|ministry|office|agency|party|council|house|media|news|times|post|company|corporation|group|bank|committee|department|center|centre|school|college|association|forum|summit|program|programme|steel|motors|airlines)$/;
+const INSTITUTION = /^(?:university|studies|institute|lab|labs|laboratory|ministry|office|agency|party|council|house|media|news|times|post|company|corporation|group|bank|committee|department|center|centre|school|college|association|forum|summit|program|programme|steel|motors|airlines)$/;
 /**
  * Words that make a capitalised run a law, an event, a work or a thing, never a person's name: "the First Amendment",
  * "the Camp David Accords", "the Nobel Prize", "World War II", "Star Wars".
@@ -86,6 +86,14 @@ const BIRTH = /\bborn\b|(?<!\p{Lu}[\p{L}.]*\s)\bBorn\s+(?:in|on|at|to|into|\d)|\
 const DEATH = /\b(?:[Dd]ied|dies|[Dd]eath|deceased|passed\s+away|killed)\b|\(d\.\s/;
 /** "Charles Hermite (1822–1901)": a life's span in brackets. */
 const LIFESPAN = /\(\s*(?:\d{1,2}\s+\p{L}+\s+)?\d{3,4}\s*[–—-]\s*(?:\d{1,2}\s+\p{L}+\s+)?\d{3,4}\s*\)/u;
+/** Nouns that follow a place's name as part of it or of its description ("the Indo-Pacific region"). */
+const PLACE_TAIL = /^(?:region|regions|area|areas|city|cities|state|states|province|provinces|county|district|island|islands|coast|border|peninsula|sea|mountains|valley|basin|capital|prefecture|campus|office|offices|headquarters)$/;
+/** Words that may follow a place's name inside its own phrase ("in Tokyo on Monday", "to Seoul and Beijing"). */
+const FOLLOWS_PLACE = /^(?:and|or|but|in|on|at|to|from|for|with|by|of|near|where|which|that|who|as|after|before|during|since|until|last|this|next|when|while|earlier|later|today|yesterday|tomorrow|together|instead)$/;
+/** Nouns after a capitalised run that make it a thing's label, not a person ("the Computer Science department"). */
+const LABEL_HEAD = /^(?:department|departments|team|teams|division|office|committee|checkbox|box|button|menu|page|tab|site|feature|setting|settings|option|options|mode|program|project|course|class|degree|major)$/;
+/** Plural nouns that end a group's label, never a person's name ("Tech Lab Members"). */
+const GROUP_NOUN = /^(?:members|users|fans|readers|customers|employees|staff|people|players|officials|developers|engineers|editors|students|partners|leaders|volunteers|researchers|writers|authors|subscribers)$/;
 /** Nouns that count things of any kind: "eight million units", "two million copies". */
 const GENERIC_COUNT = /^(?:units|copies|devices|pieces|items)$/;
 const COMPASS = /^(?:east|west|north|south|northern|southern|eastern|western|northeast|northwest|southeast|southwest)$/;
@@ -191,7 +199,9 @@ export function typedSpans(analysis: QuestionAnalysis, sentence: string, tokens:
       if (analysis.roleOwner.length > 0 && !analysis.roleOwner.some((o) => tokens.some((t) => namesOwner(o, t.word)))) break;
       for (const run of nameRuns()) {
         const words = rangeWords(tokens, run.from, run.to);
-        if (words.some((w) => INSTITUTION.test(w) || NOT_A_PERSON.test(w) || FACILITY.test(w))) continue;
+        if (words.some((w) => INSTITUTION.test(w) || NOT_A_PERSON.test(w) || FACILITY.test(w)) || GROUP_NOUN.test(words[words.length - 1] ?? '')) continue;
+        // "the Computer Science department": a label of something named after it.
+        if (LABEL_HEAD.test(tokens[run.to + 1]?.word ?? '') && !tokens[run.to + 1]?.capitalized && /^\s+$/.test(sentence.slice(tokens[run.to]?.end ?? 0, tokens[run.to + 1]?.start ?? 0))) continue;
         // Part of a longer proper name ("Hankuk University of Foreign Studies").
         if (/^(?:of|for)$/.test(tokens[run.from - 1]?.word ?? '') && tokens[run.from - 2]?.capitalized) continue;
         const titled = run.from > 0 && TITLE_BEFORE.test(tokens[run.from - 1]?.word ?? '');
@@ -270,7 +280,14 @@ export function typedSpans(analysis: QuestionAnalysis, sentence: string, tokens:
         }
         const before = tokens[k]?.word ?? '';
         if (owner && k < run.from - 1) continue;
-        if (LOCATIVE.has(before) || /^(?:city|town|capital|province|state|region)$/.test(before)) out.push({ ...run, text: spanText(sentence, tokens, run.from, run.to) });
+        // "In that update Baker also suggested…": past a content word, a name that a lower-case word (no place's
+        // noun, no preposition) follows opens the next clause; "to economic powerhouse Shanghai." is a place.
+        const skippedContent = tokens.slice(k + 1, run.from).some((t) => !DETERMINER.has(t.word));
+        const next = tokens[run.to + 1];
+        const clauseOpens = skippedContent && !!next && !next.capitalized && !/[,;:.!?)]/.test(sentence.slice(tokens[run.to]?.end ?? 0, next.start)) && !FOLLOWS_PLACE.test(next.word) && !PLACE_TAIL.test(next.word);
+        // "$35 USD": a currency code, not a place.
+        const currency = CURRENCY.test(tokens[run.from]?.word ?? '');
+        if (!clauseOpens && !currency && (LOCATIVE.has(before) || /^(?:city|town|capital|province|state|region)$/.test(before))) out.push({ ...run, text: spanText(sentence, tokens, run.from, run.to) });
       }
       // "in which venue": a building or grounds, named as one ("Akasaka Palace", "Camp David"), not the city around it.
       if (analysis.venue) {

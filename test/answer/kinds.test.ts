@@ -257,6 +257,21 @@ describe('what kind of name answers', () => {
     expect(ask('what did moss say the flag stands for?').answer).toContain('First Amendment');
   });
 
+  it('takes no group label or label before its noun for a person, and no currency code or clause subject for a place', () => {
+    const { ask } = corpus(
+      [
+        'We encourage every student newsroom to partner with their school’s Computer Science department.',
+        'Ad Lab Members can join the working group by email.',
+        'The board met again in March. In that update Baker also suggested a new path for the mail client.',
+        'The kit sells for the same price tag of $35 USD.',
+      ].join('\n\n'),
+    );
+    expect(ask('who should student newsrooms partner with?').short).toBeNull();
+    expect(ask('who can join the working group?').short ?? '').not.toContain('Members');
+    expect(ask('where did the board suggest a new path for the mail client?').short ?? '').not.toBe('Baker');
+    expect(ask('where can i buy the kit?').short ?? '').not.toBe('USD');
+  });
+
   it('answers "which university" only with a name that carries the kind or is called one', () => {
     const { ask } = corpus(
       [

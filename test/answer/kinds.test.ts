@@ -82,6 +82,15 @@ describe('how do I …', () => {
   });
 });
 
+describe('how do I change what a page describes', () => {
+  it('takes the instruction that follows the sentence describing the behaviour ("You can change this by…")', () => {
+    const { ask } = corpus(
+      'Recall that by default, a push promotes drafts to public, and public drafts are frozen. You can change this behaviour by reconfiguring the remote store so that it is non-publishing. We will work through an example next.',
+    );
+    expect(ask('how do i stop a push from making drafts public?').answer).toContain('non-publishing');
+  });
+});
+
 describe('why', () => {
   it('takes a purpose that opens the sentence', () => {
     const { ask } = corpus(['Clients speak to the server over the network.', 'To prevent eavesdropping, the protocol requires TLS for every request.'].join('\n\n'));

@@ -302,6 +302,16 @@ export function scoreSentences(
           spans = [{ from: 0, to: 0, text: following.span.text }];
         }
       }
+      // "How do I make hg push stop publishing drafts": the sentence that says what happens may be followed by the one
+      // that says how to change it ("You can change this behaviour by reconfiguring…", "you can flip X to false").
+      if (analysis.answerCue === 'procedure' && spans.length === 0 && matched.length > 0 && !companion) {
+        const following = sentences.slice(index + 1, index + 3).find((s) => s.prose && CHANGES_PREVIOUS.test(s.span.text));
+        if (following) {
+          companion = following.span;
+          companionAfter = true;
+          spans = [{ from: 0, to: 0, text: following.span.text }];
+        }
+      }
       // "When does X end": an interval's end is the answer.
       if (analysis.type === 'date' && analysis.datePart === 'end' && spans.some((s) => s.date?.end)) spans = spans.filter((s) => s.date?.end);
       const speaker = analysis.type === 'statement' ? speakerScore(speakerTerms, features, index, sentences, docTerms) : 1;
@@ -651,6 +661,9 @@ const ANAPHOR_SHARE = 0.6;
 
 /** A sentence that gives the reason for the one before it. */
 const EXPLAINS_PREVIOUS = /^(?:this|that|it)(?:'s|’s|\s+is|\s+was)\s+(?:because|due\s+to|so\s+(?:that|as)|why)\b|^(?:this|that|these|such)\s+(?:decision|choice|change|design|approach|rule|restriction|limitation|way|measure)s?\b|^(?:this|that)\s+(?:allows|lets|ensures|helps|prevents|avoids|makes|means|is\s+(?:done|meant|intended|designed))\b|^the\s+reason\b|^(?:that's|that\s+is)\s+why\b|^[^.;]{0,80}\b(?:such|these|those)\s+\w+[^.;]{0,80}\b(?:implies|indicates|suggests|signals|means|shows)\s+that\b/i;
+/** An instruction that changes what the sentence before describes. */
+const CHANGES_PREVIOUS =
+  /\byou\s+can\s+(?:change|turn\s+off|disable|stop|avoid|prevent|override|configure|alter|fix|work\s+around)\s+(?:this|that|it|these)\b|\byou\s+can\s+(?:flip|set|switch|toggle)\s+\S+\s+to\s+(?:false|true|off|on|\d+)\b|^(?:to\s+(?:change|avoid|prevent|disable|stop|fix)\s+(?:this|that|it)\b)/i;
 const SEQUENCE = /\b(?:then|next|afterwards|afterward|subsequently|later|from there|after that)\b/i;
 const REACTION = /\b(?:hit back|struck back|retaliat\w*|responded|reacted|in return|in response|countered|backlash)\b/i;
 const CAUSAL_CUE = /\b(?:because|due to|owing to|as a result of|in response to|after|following|amid|amidst|over|prompted|sparked|triggered)\b/i;

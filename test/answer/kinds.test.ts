@@ -200,6 +200,11 @@ describe('when, who, how much', () => {
     expect(ask('how many boards have been shipped so far?').short).toBe('eight million units');
   });
 
+  it('counts a thing asked by its casual short form ("pros" for "professionals")', () => {
+    const { ask } = corpus('This year’s survey of more than 5,000 DevOps professionals worldwide shows a shift in priorities.');
+    expect(ask('how many devops pros did the survey ask?').short).toMatch(/5,000/);
+  });
+
   it('wants a number of the thing asked, not any number', () => {
     const { ask } = corpus('The Board 3 is about ten times faster than the Board 2.');
     expect(ask('how much memory does the Board 3 have?').refused).toBe(true);

@@ -418,7 +418,10 @@ export function typedSpans(analysis: QuestionAnalysis, sentence: string, tokens:
           // "how many leaders" wants a number of leaders: "both leaders", "three leaders".
           // "shipped over eight million units": a generic count noun counts whatever the page is about.
           const unitTerm = termOf(analysis.unit);
-          if (![1, 2, 3].some((d) => tokens[i + d]?.term === unitTerm || (analysis.type === 'count' && GENERIC_COUNT.test(tokens[i + d]?.word ?? '')))) return;
+          // A casual short form counts the same thing: "pros" for "professionals", "devs" for "developers".
+          const short = analysis.unit.length >= 4 && analysis.unit.length <= 5 && /s$/.test(analysis.unit) ? analysis.unit.slice(0, -1) : null;
+          const countsUnit = (w: SentenceToken | undefined) => !!w && (w.term === unitTerm || (short !== null && w.word.length > short.length + 3 && w.word.startsWith(short)));
+          if (![1, 2, 3].some((d) => countsUnit(tokens[i + d]) || (analysis.type === 'count' && GENERIC_COUNT.test(tokens[i + d]?.word ?? '')))) return;
         }
         if (t.word === 'both' && analysis.type !== 'count') return;
         // A date's day number is not a count.

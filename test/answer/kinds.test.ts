@@ -226,7 +226,7 @@ describe('places and roles of a named owner', () => {
 
   it('takes no requirement word of a specification ("SHOULD") for a place', () => {
     const { ask } = corpus('To make a server available, exactly one link of the following format SHOULD be added to the WebFinger record of the account.');
-    expect(ask('where is a server supposed to add the link?').short).toBe('WebFinger');
+    expect(ask('where is a server supposed to add the link?').short).toBe('WebFinger record');
   });
 
   it('answers where a thing goes with the place in common nouns, when the page names none', () => {
@@ -284,6 +284,27 @@ describe('what kind of name answers', () => {
     expect(ask('who can join the working group?').short ?? '').not.toContain('Members');
     expect(ask('where did the board suggest a new path for the mail client?').short ?? '').not.toBe('Baker');
     expect(ask('where can i buy the kit?').short ?? '').not.toBe('USD');
+  });
+
+  it('takes no name that modifies the noun after it for a place, nor a version number for a count', () => {
+    const { ask } = corpus(
+      [
+        'Well-known families of Pauli matrices are Hermitian.',
+        'The browser runs on Android 2.2 and above devices with an ARM chip.',
+        'Lee and Xi last met in November at the APEC summit in the port city of Gyeongju.',
+        'The leaders gathered at the retreat nestled in Maryland’s picturesque Catoctin Mountains.',
+      ].join('\n\n'),
+    );
+    expect(ask('where are the families of matrices from?').short ?? '').not.toBe('Pauli');
+    expect(ask('how many android devices does the browser run on?').short).toBeNull();
+    expect(ask('where did lee and xi meet in november?').short).toMatch(/APEC|Gyeongju/);
+    expect(ask('in which state is the retreat where the leaders gathered?').short).toMatch(/Maryland|Catoctin/);
+  });
+
+  it('places a birth only where a sentence speaks of one', () => {
+    const { ask } = corpus('Hermite taught at the Sorbonne in Paris for many years.');
+    expect(analyzeQuestion('where was hermite born?').lifeEvent).toBe('birth');
+    expect(ask('where was hermite born?').refused).toBe(true);
   });
 
   it('answers "which university" only with a name that carries the kind or is called one', () => {

@@ -87,9 +87,14 @@ const DEATH = /\b(?:[Dd]ied|dies|[Dd]eath|deceased|passed\s+away|killed)\b|\(d\.
 /** "Charles Hermite (1822–1901)": a life's span in brackets. */
 const LIFESPAN = /\(\s*(?:\d{1,2}\s+\p{L}+\s+)?\d{3,4}\s*[–—-]\s*(?:\d{1,2}\s+\p{L}+\s+)?\d{3,4}\s*\)/u;
 /** Nouns that follow a place's name as part of it or of its description ("the Indo-Pacific region"). */
-const PLACE_TAIL = /^(?:region|regions|area|areas|city|cities|state|states|province|provinces|county|district|island|islands|coast|border|peninsula|sea|mountains|valley|basin|capital|prefecture|campus|office|offices|headquarters)$/;
+const PLACE_TAIL =
+  /^(?:region|regions|area|areas|city|cities|state|states|province|provinces|county|district|island|islands|coast|border|peninsula|sea|mountains|valley|basin|capital|prefecture|campus|office|offices|headquarters|summit|summits|conference|meeting|talks|forum|games|festival|ceremony|sidelines)$/;
 /** Words that may follow a place's name inside its own phrase ("in Tokyo on Monday", "to Seoul and Beijing"). */
-const FOLLOWS_PLACE = /^(?:and|or|but|in|on|at|to|from|for|with|by|of|near|where|which|that|who|as|after|before|during|since|until|last|this|next|when|while|earlier|later|today|yesterday|tomorrow|together|instead)$/;
+const FOLLOWS_PLACE =
+  /^(?:and|or|but|nor|in|on|at|to|from|for|with|by|of|near|where|which|that|who|as|after|before|during|since|until|last|this|next|when|while|earlier|later|early|late|today|yesterday|tomorrow|tonight|together|instead|amid|amidst|despite|over|under|through|across|via|against|because|if|following|ahead|without|within|between|among|toward|towards|around|about|alongside|soon|again|first|too|also|is|was|were|are|has|had|have|will|would|could|can|may|might|should|must|did|does|do|said|says)$/;
+/** Of those, the words that keep a place's own phrase going (prepositions, conjunctions, times): not "also", "said". */
+const PLACE_PHRASE_GOES_ON =
+  /^(?:and|or|nor|in|on|at|to|from|for|with|by|of|near|where|which|who|after|before|during|since|until|last|this|next|when|while|earlier|later|early|late|today|yesterday|tomorrow|tonight|amid|amidst|despite|over|under|through|across|via|against|following|ahead|without|within|between|among|toward|towards|around|about|alongside)$/;
 /** Nouns after a capitalised run that make it a thing's label, not a person ("the Computer Science department"). */
 const LABEL_HEAD = /^(?:department|departments|team|teams|division|office|committee|checkbox|box|button|menu|page|tab|site|feature|setting|settings|option|options|mode|program|project|course|class|degree|major)$/;
 /** Plural nouns that end a group's label, never a person's name ("Tech Lab Members"). */
@@ -245,6 +250,8 @@ export function typedSpans(analysis: QuestionAnalysis, sentence: string, tokens:
       for (const run of nameRuns()) out.push({ ...run, text: spanText(sentence, tokens, run.from, run.to) });
       break;
     case 'place': {
+      // "where was X born": only a sentence that speaks of a birth (or a death) places it.
+      if (analysis.lifeEvent && !(analysis.lifeEvent === 'birth' ? BIRTH : DEATH).test(sentence)) break;
       // "which city is Camp David in": only a place the sentence says holds it ("Camp David, Maryland", "Camp David
       // in Maryland", "Maryland's Camp David"); "from Tokyo to Washington" places nothing inside anything.
       if (analysis.contained.length > 0) {
@@ -280,14 +287,19 @@ export function typedSpans(analysis: QuestionAnalysis, sentence: string, tokens:
         }
         const before = tokens[k]?.word ?? '';
         if (owner && k < run.from - 1) continue;
-        // "In that update Baker also suggested…": past a content word, a name that a lower-case word (no place's
-        // noun, no preposition) follows opens the next clause; "to economic powerhouse Shanghai." is a place.
         const skippedContent = tokens.slice(k + 1, run.from).some((t) => !DETERMINER.has(t.word));
         const next = tokens[run.to + 1];
-        const clauseOpens = skippedContent && !!next && !next.capitalized && !/[,;:.!?)]/.test(sentence.slice(tokens[run.to]?.end ?? 0, next.start)) && !FOLLOWS_PLACE.test(next.word) && !PLACE_TAIL.test(next.word);
+        // Right after the name, a lower-case word outside a place's phrase makes the name a modifier ("families of
+        // Pauli matrices", "Catholic folk imagery") or, past a content word, the next clause's subject ("In that
+        // update Baker also suggested…"); "to economic powerhouse Shanghai." is a place.
+        const joined = !!next && !tokens[run.to]?.possessive && !next.capitalized && !/^\d/.test(next.word) && !/[,;:.!?)"”]/.test(sentence.slice(tokens[run.to]?.end ?? 0, next.start));
+        const clauseOpens = joined && !PLACE_TAIL.test(next?.word ?? '') && !(skippedContent ? PLACE_PHRASE_GOES_ON : FOLLOWS_PLACE).test(next?.word ?? '');
         // "$35 USD": a currency code, not a place.
         const currency = CURRENCY.test(tokens[run.from]?.word ?? '');
-        if (!clauseOpens && !currency && (LOCATIVE.has(before) || /^(?:city|town|capital|province|state|region)$/.test(before))) out.push({ ...run, text: spanText(sentence, tokens, run.from, run.to) });
+        if (currency || !(LOCATIVE.has(before) || /^(?:city|town|capital|province|state|region)$/.test(before))) continue;
+        if (!clauseOpens) out.push({ ...run, text: spanText(sentence, tokens, run.from, run.to) });
+        // "added to the WebFinger record": right after a spatial preposition, the name and its noun are the place.
+        else if (!skippedContent && before !== 'of' && next && !STOP_WORDS.has(next.word)) out.push({ from: run.from, to: run.to + 1, text: spanText(sentence, tokens, run.from, run.to + 1) });
       }
       // "in which venue": a building or grounds, named as one ("Akasaka Palace", "Camp David"), not the city around it.
       if (analysis.venue) {
@@ -420,10 +432,15 @@ export function typedSpans(analysis: QuestionAnalysis, sentence: string, tokens:
           const unitTerm = termOf(analysis.unit);
           // A casual short form counts the same thing: "pros" for "professionals", "devs" for "developers".
           const short = analysis.unit.length >= 4 && analysis.unit.length <= 5 && /s$/.test(analysis.unit) ? analysis.unit.slice(0, -1) : null;
-          const countsUnit = (w: SentenceToken | undefined) => !!w && (w.term === unitTerm || (short !== null && w.word.length > short.length + 3 && w.word.startsWith(short)));
+          const countsUnit = (w: SentenceToken | undefined) => !!w && (w.term === unitTerm || (short !== null && w.word.length > short.length + 3 && w.word.endsWith('s') && w.word.startsWith(short)));
           if (![1, 2, 3].some((d) => countsUnit(tokens[i + d]) || (analysis.type === 'count' && GENERIC_COUNT.test(tokens[i + d]?.word ?? '')))) return;
         }
         if (t.word === 'both' && analysis.type !== 'count') return;
+        // "Android 2.2", "Firefox 85", "Pi 3": a number right after a name is its version or model.
+        const previous = tokens[i - 1];
+        if (previous?.capitalized && !STOP_WORDS.has(previous.word) && !NOT_A_NAME.has(previous.word) && !/^(?:over|about|nearly|almost|around|approximately|roughly|some|more|less|fewer|up|only|just)$/.test(previous.word) && /^\s+$/.test(sentence.slice(previous.end, t.start))) return;
+        // "9) Columbus": a list's numbering.
+        if (/^\s*[).]/.test(sentence.slice(t.end)) && i === 0) return;
         // A date's day number is not a count.
         if (MONTH_WORD.test(tokens[i - 1]?.word ?? '') || MONTH_WORD.test(tokens[i + 1]?.word ?? '')) return;
         let to = i;

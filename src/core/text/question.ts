@@ -102,7 +102,7 @@ export interface QuestionAnalysis {
    * be any organisation.
    */
   institutionKind: string | null;
-  /** "when was X born", "what year did X die": a life event, which only a sentence that speaks of it dates. */
+  /** "when / where was X born", "what year did X die": a life event, which only a sentence that speaks of it dates or places. */
   lifeEvent: 'birth' | 'death' | null;
   /** "who said / who made the remark…": the answer is whoever speaks in the sentence, not any name in it. */
   askedSpeaker: boolean;
@@ -426,7 +426,7 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
   const institutionKind = kindWord ? termOf(kindWord.replace(/ies$/, 'y')) : null;
   // "born" as the verb ("when was X born", "born in"), not a name in a list ("heisenberg, born and jordan").
   const lifeEvent =
-    type !== 'date' ? null : /\b(?:birth|birthday)\b|\b(?:was|were|is|are|get|got)\b[^,?]*\bborn\s*(?:\?|$|in\b|on\b)/.test(lower) ? 'birth' : /\b(?:die|died|dies|death|pass(?:ed)?\s+away)\s*(?:\?|$|in\b|on\b|at\b)|\bdeath\b/.test(lower) ? 'death' : null;
+    type !== 'date' && type !== 'place' ? null : /\b(?:birth|birthday)\b|\b(?:was|were|is|are|get|got)\b[^,?]*\bborn\s*(?:\?|$|in\b|on\b)/.test(lower) ? 'birth' : /\b(?:die|died|dies|death|pass(?:ed)?\s+away)\s*(?:\?|$|in\b|on\b|at\b)|\bdeath\b/.test(lower) ? 'death' : null;
   return { text: question, wh, type, unit, sayVerb, locatesThing, venue, answerClass, institutionKind, lifeEvent, answerCue, wantsName, contained, defined: answerCue === 'definition' ? defined : [], sequel, askedSpeaker, excluded: excludedTerms, purpose, granularity, datePart, focus, given, speaker, years, names: new Set(capitalisedWords(question)), role, roleOwner, contextTerms: contextTermsOf(question), nameRuns: capitalisedNameRuns(question) };
 }
 

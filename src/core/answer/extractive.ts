@@ -131,6 +131,9 @@ export function scoreSentences(
   // its digits, split by the tokenizer, are not said by a "1" and an "8" anywhere in a sentence ("UTF-8").
   const dotted = [...question.matchAll(/\b\d+(?:\.\d+)+\b/g)].map((m) => m[0]);
   const literalOf = focus.map((f) => (/^\d+$/.test(f.word) ? (dotted.find((d) => d.split('.').includes(f.word)) ?? null) : null));
+  // A model or edition number after a name ("raspberry pi 2", "firefox 85", "chapter 4"): only the same name and
+  // number say it; "Raspberry Pi 3" speaks of another model.
+  const model = modelNumberOf(question);
   const literalPattern = literalOf.map((literal) => (literal ? new RegExp(`(?<![\\d.])${literal.replace(/\./g, '\\.')}(?![\\d]|\\.\\d)`) : null));
 
   // Which documents are read: those whose best passage says most of the question (idf-weighted), so a page that alone
@@ -184,6 +187,10 @@ export function scoreSentences(
     const context = weightedCoverage(focusTerms, docTerms, idf);
     // Focus words the document holds elsewhere ("they met in Tokyo" after the names were given) earn part credit.
     const inDocument = focus.map((f) => termMatch(f.term, docTerms));
+    // The page speaks of another model of the same name ("Raspberry Pi 3" when "pi 2" is asked): only a sentence
+    // near the asked one's name answers. (A page that never numbers another leaves the number as context: "the
+    // prop 8 controversy".)
+    const otherModels = model !== null && [...analysed.part.text.matchAll(model.any)].some((m) => m[1] !== model.number);
     const sentences = sentencesOf(analysed.part, analysed.offset);
     sentencesBySource.set(source, sentences.map((s) => s.span));
     const firstOfDocument = scored.length;
@@ -366,7 +373,9 @@ export function scoreSentences(
         ...(vector ? { vector } : {}),
         unexplained: 0,
         namesClass: classAt < 0 || (termCredits[classAt] ?? 0) >= CLASS_SAID,
-        otherYear: analysis.years.length > 0 && !analysis.years.some((y) => doc.publishedAt?.startsWith(y) || [-1, 0, 1].some((d) => saysYear(sentences[index + d]?.span.text, y))),
+        otherYear:
+          (analysis.years.length > 0 && !analysis.years.some((y) => doc.publishedAt?.startsWith(y) || [-1, 0, 1].some((d) => saysYear(sentences[index + d]?.span.text, y)))) ||
+          (model !== null && otherModels && !model.said.test(doc.title) && ![-1, 0, 1].some((d) => model.said.test(sentences[index + d]?.span.text ?? ''))),
       });
     });
     explainByNeighbours(scored.slice(firstOfDocument), focus.map((f, qi) => ({ weight: idf(f.term), known: known[qi] ?? true, name: isName[qi] ?? false, inDocument: (inDocument[qi] ?? 0) >= 0.8 })));
@@ -503,6 +512,23 @@ const MANNER_ADVERB =
  * word no page uses, which weighs as the rarest of all); the answers it removes said 0.10 or less.
  */
 const MIN_OWN_COVERAGE = 0.12;
+
+/** Words before a number that make it a count or a rank, not a model's number ("top 21", "over 5", "the 4"). */
+const NOT_A_MODEL = /^(?:top|over|about|under|than|nearly|almost|around|every|per|the|a|an|of|at|in|on|for|by|to|from|with|only|just|some|last|first|next|past|those|these|my|our|your|their|his|her|its|and|or)$/;
+
+/**
+ * "raspberry pi 2 released" → pi, 2: a small number right after a word that names a thing, not before a noun. `said`
+ * finds that model; `any` any number after the same word.
+ */
+function modelNumberOf(question: string): { number: string; said: RegExp; any: RegExp } | null {
+  const m = /\b([a-z][a-z0-9-]*)\s+(\d{1,3})\b(?![.,]\d)(?:\s+([a-z]+))?/i.exec(question);
+  if (!m || NOT_A_MODEL.test(m[1]?.toLowerCase() ?? '') || STOP_WORDS.has(m[1]?.toLowerCase() ?? '')) return null;
+  // "21 films", "3 days": a number before a noun counts it; before a verb or at the end it names a model.
+  const after = m[3]?.toLowerCase();
+  if (after && !STOP_WORDS.has(after) && !/(?:ed|es|s)$/.test(after)) return null;
+  if (after && /^(?:years|months|days|hours|minutes|weeks|times|people|percent|films|movies|games|things|ways|reasons|steps)$/.test(after)) return null;
+  return { number: m[2] ?? '', said: new RegExp(`\\b${m[1]}\\s+${m[2]}(?![\\d.])`, 'i'), any: new RegExp(`\\b${m[1]}\\s+(\\d{1,3})(?![\\d.])`, 'gi') };
+}
 
 /** Whether a sentence gives the year `year` (as a year, not inside a longer number). */
 function saysYear(text: string | undefined, year: string): boolean {

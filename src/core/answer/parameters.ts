@@ -62,7 +62,7 @@ export interface ExtractiveParameters {
 // asked event, then by the fewest changes from the previous round, then by the point's neighbourhood.
 // The same command prints the held-out-fold figures next to this fit, and each fold's choice.
 export const DEFAULT_EXTRACTIVE_PARAMETERS: ExtractiveParameters = {
-  minEvidence: 0.5,
+  minEvidence: 0.45,
   nearRatio: 0.6,
   minSentenceEvidence: 0.3,
   vectorFloor: 0.65,
@@ -71,7 +71,7 @@ export const DEFAULT_EXTRACTIVE_PARAMETERS: ExtractiveParameters = {
   documentCredit: 0.4,
   nearWindow: 14,
   farTypeShare: 0.3,
-  maxUnexplainedTyped: 1,
+  maxUnexplainedTyped: 0.65,
   maxUnexplained: 0.4,
   maxDocuments: 3,
   secondRatio: 0.85,

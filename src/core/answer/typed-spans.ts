@@ -205,6 +205,8 @@ export function typedSpans(analysis: QuestionAnalysis, sentence: string, tokens:
       for (const run of nameRuns()) {
         const words = rangeWords(tokens, run.from, run.to);
         if (words.some((w) => INSTITUTION.test(w) || NOT_A_PERSON.test(w) || FACILITY.test(w)) || GROUP_NOUN.test(words[words.length - 1] ?? '')) continue;
+        // "Beats Per Minute", "Call Me by Your Name": a title's function words are no part of a person's name.
+        if (words.slice(1).some((w) => STOP_WORDS.has(w))) continue;
         // "the Computer Science department": a label of something named after it.
         if (LABEL_HEAD.test(tokens[run.to + 1]?.word ?? '') && !tokens[run.to + 1]?.capitalized && /^\s+$/.test(sentence.slice(tokens[run.to]?.end ?? 0, tokens[run.to + 1]?.start ?? 0))) continue;
         // Part of a longer proper name ("Hankuk University of Foreign Studies").

@@ -216,7 +216,8 @@ runMain(async () => {
         `evidence shown holds the answer sentence   ${pct(m.answerSentenceShown)}\n` +
         `oracle       answerable kept ${pct(m.oracle.kept)}   unanswerable refused ${pct(m.oracle.refused)}\n` +
         `paraphraser  answerable kept ${pct(m.paraphraser.kept)}\n` +
-        `fabricator   blocked ${pct(m.fabricator.blocked)}\n`,
+        `fabricator   blocked ${pct(m.fabricator.blocked)}\n` +
+        `oracle not kept: ${m.misses.oracleNotKept.join(', ') || 'none'}\nfabrications kept: ${m.misses.fabricationKept.join(', ') || 'none'}\n`,
     );
   }
   if (timeline) {

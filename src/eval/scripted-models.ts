@@ -20,6 +20,8 @@ export interface ScriptedModelReport {
   oracle: { kept: Rate; refused: Rate };
   paraphraser: { kept: Rate };
   fabricator: { blocked: Rate; attempted: number };
+  /** Ids (or questions) of the answerable items whose oracle reply was not kept, and of the fabrications let through. */
+  misses: { oracleNotKept: string[]; fabricationKept: string[] };
 }
 
 interface ShownPassage {
@@ -139,6 +141,7 @@ export async function runScriptedModels(items: readonly QaItem[], config: Config
     oracle: { kept: null, refused: null },
     paraphraser: { kept: null },
     fabricator: { blocked: null, attempted: 0 },
+    misses: { oracleNotKept: [], fabricationKept: [] },
   };
   let fakeModule: typeof import('../../test/fakes/openai-server.js');
   try {
@@ -172,6 +175,8 @@ export async function runScriptedModels(items: readonly QaItem[], config: Config
   });
   const read = rawCorpusReader(config.corpusDir);
   const counts = { shown: 0, oracleKept: 0, oracleRefused: 0, paraphraseKept: 0, fabricated: 0, blocked: 0 };
+  const misses: ScriptedModelReport['misses'] = { oracleNotKept: [], fabricationKept: [] };
+  const idOf = (item: QaItem) => item.id ?? item.question;
   try {
     for (const mode of ['oracle', 'paraphraser', 'fabricator'] as const) {
       for (const item of mode === 'oracle' ? items : answerable) {
@@ -183,12 +188,14 @@ export async function runScriptedModels(items: readonly QaItem[], config: Config
           else {
             if (current.found) counts.shown += 1;
             if (scored.correct && answer.mode === 'llm') counts.oracleKept += 1;
+            else misses.oracleNotKept.push(idOf(item));
           }
         } else if (mode === 'paraphraser') {
           if (scored.correct && answer.mode === 'llm') counts.paraphraseKept += 1;
         } else if (current.marker) {
           counts.fabricated += 1;
           if (!answer.answer.includes(current.marker)) counts.blocked += 1;
+          else misses.fabricationKept.push(idOf(item));
         }
       }
     }
@@ -204,5 +211,6 @@ export async function runScriptedModels(items: readonly QaItem[], config: Config
     oracle: { kept: ratio(counts.oracleKept, answerable.length), refused: ratio(counts.oracleRefused, unanswerable.length) },
     paraphraser: { kept: ratio(counts.paraphraseKept, answerable.length) },
     fabricator: { blocked: ratio(counts.blocked, counts.fabricated), attempted: counts.fabricated },
+    misses,
   };
 }

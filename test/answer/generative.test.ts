@@ -17,6 +17,7 @@ import { createLogger } from '../../src/logging.js';
 import { createOpenAIChatModel } from '../../src/providers/openai.js';
 import type { ChatScript, FakeOpenAI } from '../fakes/openai-server.js';
 import { startFakeOpenAI } from '../fakes/openai-server.js';
+import { makeDoc } from '../timeline/fixtures.js';
 
 const API_KEY = 'sk-live-DO-NOT-LOG-8c1e55aa93';
 
@@ -379,6 +380,16 @@ describe('verifyReply', () => {
     const wrongYear = verdictFor("Lee's visit will be the first by a South Korean leader to China since 2017", 2);
     expect(wrongYear?.supported).toBe(false);
     expect(wrongYear?.missing).toContain('2017');
+  });
+
+  it('rejects a figure that changes what the span measures, though the figure appears elsewhere in it', () => {
+    const sre = makeDoc('sre.html', 'For a service targeting no more than 9 hours of downtime per year, probing 2 times a minute is plenty.', null);
+    const srePassage: Passage = { chunk: { id: 's1', source: sre.source, start: 0, end: sre.text.length, text: sre.text }, doc: sre, score: 1, bm25Score: 1, vectorScore: 1, termCoverage: 1 };
+    const check = (sentence: string) => verifyReply(`${sentence} [1].`, QUESTION, [srePassage], new Map([[sre.source, sre]])).verdicts[0];
+    expect(check('A service targeting no more than 9 hours of downtime per year needs little probing')?.supported).toBe(true);
+    const changed = check('A service targeting no more than 2 hours of downtime per year needs little probing');
+    expect(changed?.supported).toBe(false);
+    expect(changed?.missing.join(' ')).toContain('2 hour');
   });
 
   it('requires names in the claim to be in the cited span, even at the start of a sentence', () => {

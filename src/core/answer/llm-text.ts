@@ -220,6 +220,8 @@ export interface ClaimTerms {
   words: Map<string, string>;
   /** Terms of a causal clause ("because …", "over …", "due to …"): a changed cause must not pass. */
   cause: string[];
+  /** Figures with the word they measure ("2 hours", "5,000 professionals"): a span that gives the same word another figure contradicts the claim. */
+  measures: Array<{ figure: string; unit: string }>;
 }
 
 const CAUSE_CUE = /\b(?:because(?: of)?|due to|owing to|as a result of|in response to|in the face of|driven by|amid|amidst|over|after|following|prompted by|caused by|to counter|in order to)\b([^,;.]*)/i;
@@ -250,7 +252,17 @@ export function claimTerms(sentence: string, context?: NameContext): ClaimTerms 
   }
   const clause = CAUSE_CUE.exec(foldTypography(sentence))?.[1] ?? '';
   const cause = [...new Set(contentTerms(clause).map((t) => t.norm))];
-  return { terms: [...terms], required: [...required], words, cause };
+  return { terms: [...terms], required: [...required], words, cause, measures: measuresOf(contentTerms(sentence)) };
+}
+
+/** Each figure followed by the word it measures ("9 hours" → 9, hour). */
+function measuresOf(terms: readonly Term[]): Array<{ figure: string; unit: string }> {
+  const out: Array<{ figure: string; unit: string }> = [];
+  terms.forEach((term, i) => {
+    const next = terms[i + 1];
+    if (term.figure && /^\d/.test(term.norm) && next && !next.figure && !next.norm.startsWith('month:')) out.push({ figure: term.norm, unit: next.norm });
+  });
+  return out;
 }
 
 /** Collects name evidence from texts. */
@@ -297,6 +309,11 @@ export function measureSupport(claim: ClaimTerms, spanNorms: readonly string[], 
   };
   const matched = claim.terms.filter((norm) => has(norm) || close(norm));
   const missing = claim.required.filter((norm) => !has(norm));
+  // "2 hours" where the span says "9 hours": the same measure with another figure is a changed claim.
+  for (const { figure, unit } of claim.measures) {
+    const given = spanNorms.flatMap((norm, i) => (/^\d/.test(norm) && spanNorms[i + 1] !== undefined && sameTerm(spanNorms[i + 1] ?? '', unit) ? [norm] : []));
+    if (given.length > 0 && !given.includes(figure)) missing.push(`figure "${figure} ${unit}"`);
+  }
   // A cause the span does not give (most of the clause's words absent) is a changed claim, whatever else matches.
   if (claim.cause.length > 0) {
     const kept = claim.cause.filter((norm) => has(norm) || close(norm)).length;

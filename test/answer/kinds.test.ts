@@ -375,6 +375,14 @@ describe('dates and names in a sentence', () => {
     expect(ask('what year did cloud hosting rank number two?').short).toBe('2022');
   });
 
+  it('counts "one day later" from the date the sentence before gives, and cites both', () => {
+    const { ask } = corpus('On January 23, 1998, the company made two announcements. One day later, Ann Lee registered the domain name.');
+    const answer = ask('when did the domain name get registered?');
+    expect(answer.short).toBe('24 January 1998');
+    expect(answer.answer).toContain('after 23 January 1998');
+    expect(answer.citations).toHaveLength(2);
+  });
+
   it('reads a year that qualifies a named event or a work ("the 2017 Cannes Film Festival", "our 2013 research")', () => {
     const { ask } = corpus('Winner of the Palme d’Or at the 2017 Cannes Film Festival, The Square is a needling comedy. In our 2013 research we found that half of student newsrooms had web roles.');
     expect(ask('what year did the square win the palme d’or?').short).toBe('2017');

@@ -13,7 +13,7 @@ import { cosine } from '../embed/sif-embedder.js';
 import { dateWords } from '../retrieve/indexed-text.js';
 import { isCalendarWord } from '../text/calendar.js';
 import { assembleAnswer, type Claim } from './citations.js';
-import { capitalisedRuns, formatLongDate, formatLongValue, isCheckableType, isGiven, isSaying, tokenizeSentence, typedSpans, type SentenceToken, type TypedSpan } from './typed-spans.js';
+import { capitalisedRuns, dateAfterPrevious, formatLongDate, formatLongValue, isCheckableType, isGiven, isSaying, tokenizeSentence, typedSpans, type SentenceToken, type TypedSpan } from './typed-spans.js';
 import { DEFAULT_EXTRACTIVE_PARAMETERS, type ExtractiveParameters } from './parameters.js';
 
 export const REFUSAL_TEXT = "I couldn't find this in the indexed documents.";
@@ -319,6 +319,15 @@ export function scoreSentences(
           spans = [{ from: 0, to: 0, text: following.span.text }];
         }
       }
+      // "One day later, Zawinski registered mozilla.org": counted from the date the sentence before gives.
+      if (analysis.type === 'date' && spans.length === 0 && !companion) {
+        const previous = sentences[index - 1];
+        const later = previous?.prose ? dateAfterPrevious(span.text, features.tokens, previous.span.text, doc.publishedAt) : null;
+        if (previous && later) {
+          spans = [later];
+          companion = previous.span;
+        }
+      }
       // "When does X end": an interval's end is the answer.
       if (analysis.type === 'date' && analysis.datePart === 'end' && spans.some((s) => s.date?.end)) spans = spans.filter((s) => s.date?.end);
       const speaker = analysis.type === 'statement' ? speakerScore(speakerTerms, features, index, sentences, docTerms) : 1;
@@ -551,6 +560,10 @@ function shortAnswer(analysis: QuestionAnalysis, sentence: ScoredSentence): { sp
       // In the page's words when they cannot be resolved (an undated page's "last year") or name a period.
       if (!span.date) return { span: span.text, lead: `**${span.text}** (the page gives no date to count from)` };
       if (span.period) return { span: span.text, lead: `**${span.text}**` };
+      if (span.anchor) {
+        const counted = formatLongValue(span.date);
+        return { span: counted, lead: `**${counted}** ("${span.text.trim()}" after ${span.anchor}, the date the sentence before gives)` };
+      }
       const value = analysis.datePart === 'end' && span.date.end ? { start: span.date.end } : span.date;
       const resolved = formatLongValue(value);
       const said = span.text.trim();

@@ -30,6 +30,35 @@ export interface TypedSpan {
   period?: boolean;
   /** For reasons: the clause explains what follows it ("To prevent X, …", "…, that's why Y"), not what precedes. */
   precedes?: boolean;
+  /** For a date counted from the sentence before ("One day later"): that date, as the sentence before gives it. */
+  anchor?: string;
+}
+
+const LATER = /\b(?:(one|a|an|two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\s+(day|week|month|year)s?\s+later|the\s+(?:next|following)\s+(day|week|month|year))\b/i;
+const SMALL_NUMBER: Readonly<Record<string, number>> = { one: 1, a: 1, an: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10 };
+
+/**
+ * "On January 23, 1998, Netscape made two announcements. One day later, Zawinski registered mozilla.org.": a date
+ * counted from the last date of the sentence before, when that one is precise enough to count from.
+ */
+export function dateAfterPrevious(sentence: string, tokens: readonly SentenceToken[], previous: string, publishedAt: string | null): TypedSpan | null {
+  const m = LATER.exec(sentence);
+  if (!m) return null;
+  const count = m[1] ? (SMALL_NUMBER[m[1].toLowerCase()] ?? Number(m[1])) : 1;
+  const unit = (m[2] ?? m[3] ?? '').toLowerCase();
+  const last = extractDates(previous, publishedAt).filter((d) => d.value && !d.value.end).pop()?.value?.start;
+  if (!last) return null;
+  let date: PartialDate | null = null;
+  if ((unit === 'day' || unit === 'week') && last.m !== undefined && last.d !== undefined) {
+    const t = new Date(Date.UTC(last.y, last.m - 1, last.d + count * (unit === 'week' ? 7 : 1)));
+    date = { y: t.getUTCFullYear(), m: t.getUTCMonth() + 1, d: t.getUTCDate() };
+  } else if (unit === 'month' && last.m !== undefined) {
+    const months = last.y * 12 + (last.m - 1) + count;
+    date = { y: Math.floor(months / 12), m: (months % 12) + 1 };
+  } else if (unit === 'year') date = { y: last.y + count };
+  const range = date ? tokenRange(tokens, { start: m.index, end: m.index + m[0].length }) : null;
+  if (!date || !range) return null;
+  return { ...range, text: m[0], date: { start: date }, anchor: formatLongValue({ start: last }) };
 }
 
 const TOKEN = /[\p{L}\p{N}][\p{L}\p{N}'’.%-]*/gu;

@@ -424,6 +424,12 @@ describe('a model number the question names', () => {
     expect(ask('what year did acme board 3 go on sale?').short).toBe('2016');
   });
 
+  it('reads a dotted version the same way ("browser 1.0" against a page on 1.5 and 2.0)', () => {
+    const { ask } = corpus('On March 10, 2005, the foundation said it would stop work on Browser 1.5. Browser 2.0 shipped in 2006.');
+    expect(ask('when was browser 1.0 released?').refused).toBe(true);
+    expect(ask('when did browser 2.0 ship?').short).toBe('2006');
+  });
+
   it('leaves a number the page never varies as context ("after the prop 8 film")', () => {
     const { ask } = corpus('Critics loved the Prop 8 film. Its director, Ana Ruiz, left the studio in 2014 after the film.');
     expect(ask('when did the director leave the studio after the prop 8 film?').short).toBe('2014');

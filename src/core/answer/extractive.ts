@@ -530,13 +530,15 @@ const NOT_A_MODEL = /^(?:top|over|about|under|than|nearly|almost|around|every|pe
  * finds that model; `any` any number after the same word.
  */
 function modelNumberOf(question: string): { number: string; said: RegExp; any: RegExp } | null {
-  const m = /\b([a-z][a-z0-9-]*)\s+(\d{1,3})\b(?![.,]\d)(?:\s+([a-z]+))?/i.exec(question);
+  const m = /\b([a-z][a-z0-9-]*)\s+(\d{1,3}(?:\.\d+)*)\b(?![.,]\d)(?:\s+([a-z]+))?/i.exec(question);
   if (!m || NOT_A_MODEL.test(m[1]?.toLowerCase() ?? '') || STOP_WORDS.has(m[1]?.toLowerCase() ?? '')) return null;
   // "21 films", "3 days": a number before a noun counts it; before a verb or at the end it names a model.
   const after = m[3]?.toLowerCase();
   if (after && !STOP_WORDS.has(after) && !/(?:ed|es|s)$/.test(after)) return null;
   if (after && /^(?:years|months|days|hours|minutes|weeks|times|people|percent|films|movies|games|things|ways|reasons|steps)$/.test(after)) return null;
-  return { number: m[2] ?? '', said: new RegExp(`\\b${m[1]}\\s+${m[2]}(?![\\d.])`, 'i'), any: new RegExp(`\\b${m[1]}\\s+(\\d{1,3})(?![\\d.])`, 'gi') };
+  const number = m[2] ?? '';
+  const escaped = number.replace(/\./g, '\\.');
+  return { number, said: new RegExp(`\\b${m[1]}\\s+${escaped}(?![\\d]|\\.\\d)`, 'i'), any: new RegExp(`\\b${m[1]}\\s+(\\d{1,3}(?:\\.\\d+)*)(?![\\d]|\\.\\d)`, 'gi') };
 }
 
 /** Whether a sentence gives the year `year` (as a year, not inside a longer number). */

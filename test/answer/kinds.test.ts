@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { answerExtractively, scoreSentences, type EvidenceModel } from '../../src/core/answer/extractive.js';
 import { DEFAULT_EXTRACTIVE_PARAMETERS } from '../../src/core/answer/parameters.js';
 import { analyzeQuestion } from '../../src/core/text/question.js';
+import { contentTerms } from '../../src/core/text/tokens.js';
 import type { Passage } from '../../src/core/types.js';
 import { makeDoc } from '../timeline/fixtures.js';
 
@@ -433,6 +434,32 @@ describe('a model number the question names', () => {
   it('leaves a number the page never varies as context ("after the prop 8 film")', () => {
     const { ask } = corpus('Critics loved the Prop 8 film. Its director, Ana Ruiz, left the studio in 2014 after the film.');
     expect(ask('when did the director leave the studio after the prop 8 film?').short).toBe('2014');
+  });
+});
+
+describe('questions the documents have no words for', () => {
+  const texts = ['The department repaired 75 water-main breaks in January, said Tasos Georgelis of Environmental Protection.', 'Matthew Inman said the comic took a week to draw.'];
+  const vocabulary = new Set(texts.flatMap((t) => contentTerms(t)));
+  const { ask } = corpus(texts.join('\n\n'), null, () => 1);
+  const knowing = (question: string) => {
+    const doc = makeDoc('page.html', texts.join('\n\n'), null);
+    const passage: Passage = { chunk: { id: 'c1', source: doc.source, start: 0, end: doc.text.length, text: doc.text }, doc, score: 1, bm25Score: 1, vectorScore: 1, termCoverage: 1 };
+    return answerExtractively(question, [passage], new Map([[doc.source, doc]]), { idf: () => 1, knows: (t) => vocabulary.has(t) });
+  };
+  it('refuses when the documents hold none of the question’s words, or not the speaker’s name', () => {
+    expect(knowing('where is gitlab headquartered?').refused).toBe(true);
+    expect(knowing('what did tim cook say about the comic?').refused).toBe(true);
+    expect(knowing('what did matthew inman say about the comic?').refused).toBe(false);
+    expect(ask('where did the department repair breaks?').refused).toBe(false);
+  });
+});
+
+describe('money', () => {
+  it('reads "what is the price of X" as a price, and refuses a figure in another currency than the one asked', () => {
+    expect(analyzeQuestion('what is the price of the chip in euros?')).toMatchObject({ type: 'money', currency: 'euro' });
+    const { ask } = corpus('The chip sells for $0.50 in volume.');
+    expect(ask('what is the price of the chip?').short).toBe('$0.50');
+    expect(ask('what is the price of the chip in euros?').refused).toBe(true);
   });
 });
 

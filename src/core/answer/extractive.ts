@@ -80,6 +80,11 @@ export interface ScoredSentence {
    * 2011", or a yearless sentence on an undated page, does not answer "revenue in 2015", however well the rest matches.
    */
   otherYear: boolean;
+  /**
+   * Whether the corpus holds any of the question's words, and every word of the asked speaker ("what did tim cook
+   * say" where no page writes "tim" asks about someone the documents never quote). The same for every sentence.
+   */
+  knowsAny: boolean;
   /** Focus coverage + ½ cosine: whether the sentence itself speaks of the question. */
   evidence: number;
   /** The same with part credit for focus words its document gives elsewhere: eligibility to answer. */
@@ -175,6 +180,9 @@ export function scoreSentences(
   // held against one. Nor are bare numbers (the page's date may give them); an identifier with digits ("gp4par",
   // "ps4") is a word like any other. Without a vocabulary (tests' evidence models), every word counts as known.
   const known = focus.map((f) => !/^[\d.,]+$/.test(f.word) && (evidence.knows?.(f.term) ?? true));
+  const wordsAsked = focus.filter((f) => !/^[\d.,]+$/.test(f.word));
+  // (Casual words for a role — "uni", "prof", "guy" — say who in any corpus' words; names are what must be known.)
+  const knowsAny = (wordsAsked.length === 0 || known.some((k, qi) => k && !/^[\d.,]+$/.test(focus[qi]?.word ?? ''))) && speakerTerms.filter((t) => !CASUAL_ROLE.test(t)).every((t) => /^\d/.test(t) || (evidence.knows?.(t) ?? true));
   // The answer's class, when the corpus uses its word at all ("advice" no page uses is said by "recommendation").
   const classAt = analysis.answerClass ? focus.findIndex((f, qi) => f.term === analysis.answerClass && known[qi]) : -1;
   documentOrder.forEach((source, documentRank) => {
@@ -382,6 +390,7 @@ export function scoreSentences(
         ...(vector ? { vector } : {}),
         unexplained: 0,
         namesClass: classAt < 0 || (termCredits[classAt] ?? 0) >= CLASS_SAID,
+        knowsAny,
         otherYear:
           (analysis.years.length > 0 && !analysis.years.some((y) => doc.publishedAt?.startsWith(y) || [-1, 0, 1].some((d) => saysYear(sentences[index + d]?.span.text, y)))) ||
           (model !== null && otherModels && !model.said.test(doc.title) && ![-1, 0, 1].some((d) => model.said.test(sentences[index + d]?.span.text ?? ''))),
@@ -449,6 +458,8 @@ interface Verdict {
 function decide(analysis: QuestionAnalysis, scored: readonly ScoredSentence[], parameters: ExtractiveParameters): Verdict {
   const bestEvidence = Math.max(0, ...scored.map((s) => s.evidence));
   if (scored.length === 0) return { best: null, bestEvidence, refusedBy: 'no sentences' };
+  // "where is gitlab headquartered" on pages that never write either word: nothing here speaks of it.
+  if (!scored[0]?.knowsAny) return { best: null, bestEvidence, refusedBy: 'no question word in the documents' };
   if (bestEvidence < parameters.minEvidence) return { best: null, bestEvidence, refusedBy: 'focus not found' };
   const floor = parameters.nearRatio * bestEvidence;
   // A sentence that itself says almost none of the question ("I've put together this list…" for "where can you put
@@ -504,6 +515,9 @@ function explainByNeighbours(sentences: ScoredSentence[], terms: ReadonlyArray<{
     sentence.unexplained = total > 0 ? missing / total : 0;
   });
 }
+
+/** Stems of casual role words in a question's speaker ("that hankuk uni professor", "the pr guy"). */
+const CASUAL_ROLE = /^(?:uni|prof|guy|dude|folk|pm|exec|rep|dept|gov|govt|admin|boss|ceo|cto|cfo|pr|spokesperson|spokesman|spokeswoman|offici|analyst|expert|professor)$/;
 
 /** How many sentences back a name given earlier still counts as said (see explainByNeighbours). */
 const NAME_REACH_BEFORE = 8;

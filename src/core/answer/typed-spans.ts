@@ -128,6 +128,16 @@ const PLACE_PHRASE_GOES_ON =
 const LABEL_HEAD = /^(?:department|departments|team|teams|division|office|committee|checkbox|box|button|menu|page|tab|site|feature|setting|settings|option|options|mode|program|project|course|class|degree|major)$/;
 /** Plural nouns that end a group's label, never a person's name ("Tech Lab Members"). */
 const GROUP_NOUN = /^(?:members|users|fans|readers|customers|employees|staff|people|players|officials|developers|engineers|editors|students|partners|leaders|volunteers|researchers|writers|authors|subscribers)$/;
+/** The currency a money figure is written in, by symbol or word; null when it says none. */
+export function currencyOf(text: string): string | null {
+  const t = text.toLowerCase();
+  if (/\$|\bdollars?\b|\busd\b/.test(t)) return 'dollar';
+  if (/€|\beuros?\b|\beur\b/.test(t)) return 'euro';
+  if (/£|\bpounds?\b|\bgbp\b/.test(t)) return 'pound';
+  if (/¥|\byen\b|\bjpy\b|\byuan\b|\brmb\b/.test(t)) return /yuan|rmb/.test(t) ? 'yuan' : 'yen';
+  if (/\bwon\b|₩/.test(t)) return 'won';
+  return null;
+}
 /** Nouns that count things of any kind: "eight million units", "two million copies". */
 const GENERIC_COUNT = /^(?:units|copies|devices|pieces|items)$/;
 const COMPASS = /^(?:east|west|north|south|northern|southern|eastern|western|northeast|northwest|southeast|southwest)$/;
@@ -269,6 +279,8 @@ export function typedSpans(analysis: QuestionAnalysis, sentence: string, tokens:
       break;
     case 'organisation':
       for (const run of nameRuns()) {
+        // "$35 USD": a currency code is no country or company.
+        if (CURRENCY.test(tokens[run.from]?.word ?? '') && run.from === run.to) continue;
         // "which university…": a name that carries the kind ("the University of X") or is called one right after
         // ("X, a university in…"); any other name may be any organisation, or a person.
         const kind = analysis.institutionKind;
@@ -428,7 +440,10 @@ export function typedSpans(analysis: QuestionAnalysis, sentence: string, tokens:
         const symbol = /^[$€£¥]/.test(sentence.slice(Math.max(0, t.start - 1), t.start + 1)) && /^\d/.test(t.word);
         if (symbol || (/^\d/.test(t.word) && (CURRENCY.test(next) || (/^(?:million|billion|trillion)$/.test(next) && CURRENCY.test(after))))) {
           const to = CURRENCY.test(next) ? i + 1 : /^(?:million|billion|trillion)$/.test(next) ? (CURRENCY.test(after) ? i + 2 : i + 1) : i;
-          out.push({ from: i, to, text: sentence.slice(symbol ? t.start - 1 : t.start, tokens[to]?.end ?? t.end) });
+          const text = sentence.slice(symbol ? t.start - 1 : t.start, tokens[to]?.end ?? t.end);
+          // "the price in euros": a figure in another currency does not answer.
+          if (analysis.currency && currencyOf(text) !== null && currencyOf(text) !== analysis.currency) return;
+          out.push({ from: i, to, text });
         }
       });
       break;

@@ -102,6 +102,8 @@ export interface QuestionAnalysis {
    * be any organisation.
    */
   institutionKind: string | null;
+  /** "how much is it in euros": the currency the asker wants a figure in, when the question names one. */
+  currency: string | null;
   /** "when / where was X born", "what year did X die": a life event, which only a sentence that speaks of it dates or places. */
   lifeEvent: 'birth' | 'death' | null;
   /** "who said / who made the remark…": the answer is whoever speaks in the sentence, not any name in it. */
@@ -322,7 +324,13 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
     type = 'description';
   } else if (wh === 'which' || wh === 'what') {
     const noun = headNoun(after);
-    if (noun && PERSON_NOUN.test(noun)) type = 'person';
+    // "what is the price of X", "what's the cost": a figure of money.
+    const moneyNoun = after.slice(0, 3).find((w) => /^(?:price|prices|cost|costs|fee|fees|salary|salaries|revenue|budget|valuation)$/.test(w));
+    if (moneyNoun && after.slice(0, after.indexOf(moneyNoun)).every((w) => /^(?:is|was|are|were|the|a|an|its|their|his|her)$/.test(w))) {
+      type = 'money';
+      unit = 'currency';
+      typeWords.add(moneyNoun);
+    } else if (noun && PERSON_NOUN.test(noun)) type = 'person';
     else if (noun && /^(?:country|countries|nation|nations)$/.test(noun)) type = 'organisation';
     else if (noun && PLACE_NOUN.test(noun)) {
       type = 'place';
@@ -427,7 +435,9 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
   // "born" as the verb ("when was X born", "born in"), not a name in a list ("heisenberg, born and jordan").
   const lifeEvent =
     type !== 'date' && type !== 'place' ? null : /\b(?:birth|birthday)\b|\b(?:was|were|is|are|get|got)\b[^,?]*\bborn\s*(?:\?|$|in\b|on\b)/.test(lower) ? 'birth' : /\b(?:die|died|dies|death|pass(?:ed)?\s+away)\s*(?:\?|$|in\b|on\b|at\b)|\bdeath\b/.test(lower) ? 'death' : null;
-  return { text: question, wh, type, unit, sayVerb, locatesThing, venue, answerClass, institutionKind, lifeEvent, answerCue, wantsName, contained, defined: answerCue === 'definition' ? defined : [], sequel, askedSpeaker, excluded: excludedTerms, purpose, granularity, datePart, focus, given, speaker, years, names: new Set(capitalisedWords(question)), role, roleOwner, contextTerms: contextTermsOf(question), nameRuns: capitalisedNameRuns(question) };
+  const currencyWord = type === 'money' ? /\b(?:in|into)\s+(dollars?|usd|euros?|eur|pounds?|gbp|yen|jpy|yuan|rmb|won)\b/.exec(lower)?.[1] : undefined;
+  const currency = currencyWord ? (/^(?:dollars?|usd)$/.test(currencyWord) ? 'dollar' : /^(?:euros?|eur)$/.test(currencyWord) ? 'euro' : /^(?:pounds?|gbp)$/.test(currencyWord) ? 'pound' : /^(?:yuan|rmb)$/.test(currencyWord) ? 'yuan' : /^(?:yen|jpy)$/.test(currencyWord) ? 'yen' : 'won') : null;
+  return { text: question, wh, type, unit, sayVerb, locatesThing, venue, answerClass, institutionKind, lifeEvent, currency, answerCue, wantsName, contained, defined: answerCue === 'definition' ? defined : [], sequel, askedSpeaker, excluded: excludedTerms, purpose, granularity, datePart, focus, given, speaker, years, names: new Set(capitalisedWords(question)), role, roleOwner, contextTerms: contextTermsOf(question), nameRuns: capitalisedNameRuns(question) };
 }
 
 // Light-verb and phrasal paraphrases of one event verb, as people type them: "sit down with", "hold talks", "get

@@ -497,9 +497,10 @@ function explainByNeighbours(sentences: ScoredSentence[], terms: ReadonlyArray<{
   const considered = terms.flatMap((t, qi) => (t.known ? [qi] : []));
   const total = considered.reduce((sum, qi) => sum + (terms[qi]?.weight ?? 0), 0);
   // A name counts as said when the passage around the sentence names it (the sentences before, where a story
-  // introduces whom it speaks of, or the one after), not anywhere in a long page of many topics.
+  // introduces whom it speaks of, or the few after, where a lede names them), not anywhere in a long page of many
+  // topics.
   const namedNearby = (qi: number, i: number) => {
-    for (let j = Math.max(0, i - NAME_REACH_BEFORE); j <= Math.min(sentences.length - 1, i + 1); j++) if ((sentences[j]?.termCredits[qi] ?? 0) >= 0.8) return true;
+    for (let j = Math.max(0, i - NAME_REACH_BEFORE); j <= Math.min(sentences.length - 1, i + NAME_REACH_AFTER); j++) if ((sentences[j]?.termCredits[qi] ?? 0) >= 0.8) return true;
     return false;
   };
   sentences.forEach((sentence, i) => {
@@ -521,6 +522,8 @@ const CASUAL_ROLE = /^(?:uni|prof|guy|dude|folk|pm|exec|rep|dept|gov|govt|admin|
 
 /** How many sentences back a name given earlier still counts as said (see explainByNeighbours). */
 const NAME_REACH_BEFORE = 8;
+/** …and how many after: a story's lede often names its people in the sentences that follow it. */
+const NAME_REACH_AFTER = 3;
 
 /** Credit at which a sentence says the answer's class: the same stem, a derivation, or a close word in the vectors. */
 const CLASS_SAID = 0.6;

@@ -308,6 +308,11 @@ describe('what kind of name answers', () => {
     expect(ask('where was hermite born?').refused).toBe(true);
   });
 
+  it('takes no name after an article for a person ("in the Address Bar Preferences")', () => {
+    const { ask } = corpus('You can turn it off by unchecking the box in the Address Bar Preferences, under Privacy.');
+    expect(ask('who made it possible to turn it off?').short).toBeNull();
+  });
+
   it('takes no title with function words for a person ("Beats Per Minute")', () => {
     const { ask } = corpus('BPM (Beats Per Minute) is a tender story of the Paris chapter of a protest group.');
     expect(ask('who wrote the chapter on the protest group?').short).toBeNull();
@@ -450,6 +455,9 @@ describe('questions the documents have no words for', () => {
     expect(knowing('where is gitlab headquartered?').refused).toBe(true);
     expect(knowing('what did tim cook say about the comic?').refused).toBe(true);
     expect(knowing('what did matthew inman say about the comic?').refused).toBe(false);
+    expect(knowing('What did the Zanzibar delegation say about the water-main breaks?').refused).toBe(true);
+    // An acronym the pages may spell out is no unknown name.
+    expect(knowing('how many water-main breaks did the DC department repair in January?').refused).toBe(false);
     expect(ask('where did the department repair breaks?').refused).toBe(false);
   });
 });

@@ -189,6 +189,15 @@ describe('units and repetition', () => {
     expect(txt(`${P1}\n\n${menu}\n\n${P2}`).text).toBe(`${P1}\n\n${P2}`);
   });
 
+  it('drops the entries of a reference list, and keeps a paragraph that is a quotation', () => {
+    const refs = ['"Rhino History". Mozilla Foundation. Retrieved 2008-03-20.', 'Eich, Brendan (21 June 2011). "New Engine Module Owner". BrendanEich.com.', '"Mobile System Requirements".'].join('\n\n');
+    const quote = '“This is a historic day for both of our countries and for the whole region.”';
+    const text = txt(`${P1}\n\n${quote}\n\n${P2}\n\n${refs}`).text;
+    expect(text).toContain(quote);
+    expect(text).not.toContain('Rhino History');
+    expect(text).not.toContain('BrendanEich.com');
+  });
+
   it('keeps a changelog’s terse items when nearly all of its run is kept', () => {
     const notes = [
       '+ Added a spectator mode for watching other players',

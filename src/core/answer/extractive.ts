@@ -182,7 +182,11 @@ export function scoreSentences(
   const known = focus.map((f) => !/^[\d.,]+$/.test(f.word) && (evidence.knows?.(f.term) ?? true));
   const wordsAsked = focus.filter((f) => !/^[\d.,]+$/.test(f.word));
   // (Casual words for a role — "uni", "prof", "guy" — say who in any corpus' words; names are what must be known.)
-  const knowsAny = (wordsAsked.length === 0 || known.some((k, qi) => k && !/^[\d.,]+$/.test(focus[qi]?.word ?? ''))) && speakerTerms.filter((t) => !CASUAL_ROLE.test(t)).every((t) => /^\d/.test(t) || (evidence.knows?.(t) ?? true));
+  // A name the question writes capitalised ("the Zanzibar delegation … in Nairobi") that no page writes is as unknown.
+  // (Only a word written as a name — "Nairobi" — not an acronym the pages may spell out: "DC", "FDR", "WW2".)
+  const writtenAsName = (word: string) => word.length > 1 && new RegExp(`(?<![\\p{L}\\p{N}])${word.charAt(0).toUpperCase()}${word.slice(1)}(?![\\p{L}\\p{N}])`, 'u').test(question);
+  const namesKnown = focus.every((f, qi) => !analysis.names.has(f.word) || known[qi] === true || /\d/.test(f.word) || !writtenAsName(f.word));
+  const knowsAny = namesKnown && (wordsAsked.length === 0 || known.some((k, qi) => k && !/^[\d.,]+$/.test(focus[qi]?.word ?? ''))) && speakerTerms.filter((t) => !CASUAL_ROLE.test(t)).every((t) => /^\d/.test(t) || (evidence.knows?.(t) ?? true));
   // The answer's class, when the corpus uses its word at all ("advice" no page uses is said by "recommendation").
   const classAt = analysis.answerClass ? focus.findIndex((f, qi) => f.term === analysis.answerClass && known[qi]) : -1;
   documentOrder.forEach((source, documentRank) => {

@@ -244,6 +244,8 @@ export function typedSpans(analysis: QuestionAnalysis, sentence: string, tokens:
       for (const run of nameRuns()) {
         const words = rangeWords(tokens, run.from, run.to);
         if (words.some((w) => INSTITUTION.test(w) || NOT_A_PERSON.test(w) || FACILITY.test(w)) || GROUP_NOUN.test(words[words.length - 1] ?? '')) continue;
+        // "in the Address Bar Preferences", "the Ubyssey": a person's name takes no article.
+        if (/^(?:the|a|an)$/.test(tokens[run.from - 1]?.word ?? '') && !tokens[run.from - 1]?.capitalized) continue;
         // "Beats Per Minute", "Call Me by Your Name": a title's function words are no part of a person's name.
         if (words.slice(1).some((w) => STOP_WORDS.has(w))) continue;
         // "the Computer Science department": a label of something named after it.

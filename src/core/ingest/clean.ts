@@ -15,6 +15,7 @@ import {
   isCommentHeading,
   isFooterText,
   isPageNumber,
+  isReferenceEntry,
   isRelatedHeading,
   isSeparatedMenu,
   isShortLine,
@@ -184,7 +185,7 @@ function classify(text: string, boilerplateLines: ReadonlySet<string> | undefine
     comment: isCommentHeading(text),
     dateline: words <= 18 ? datelineShape(text) : null,
   };
-  if (isFooterText(text) || isWidgetLine(text) || isSeparatedMenu(text) || isTeaser(text) || isPageNumber(text) || (isAllCapsLabel(text) && words <= 4)) {
+  if (isFooterText(text) || isWidgetLine(text) || isSeparatedMenu(text) || isTeaser(text) || isPageNumber(text) || isReferenceEntry(text) || (isAllCapsLabel(text) && words <= 4)) {
     info.kind = 'bad';
     info.furniture = true;
     return info;

@@ -136,6 +136,19 @@ export function isTeaser(text: string): boolean {
   return /(?:\[…\]|\[\.\.\.\])\s*$/.test(text) || /\b(?:read more|continue reading|read full (?:story|article)|full story)\s*[»›>.]*$/i.test(text);
 }
 
+/**
+ * An entry of a reference list: `"Title". Publisher. 2012-08-17. Retrieved 2012-08-18.` or `Festa, Paul (February 9,
+ * 2004). "Title". CNET News.` — sources cited, not what the page says.
+ */
+export function isReferenceEntry(text: string): boolean {
+  if (wordCount(text) > 60) return false;
+  const retrieved = /\b(?:Retrieved|Accessed|Archived from the original)(?:\s+on)?\s+(?:\d{4}-\d{2}-\d{2}|\p{L}+\s+\d{1,2},\s+\d{4}|\d{1,2}\s+\p{L}+\s+\d{4})\.?\s*$/u.test(text);
+  // A title's closing quote follows no sentence punctuation (a quoted sentence's does: "…both countries.”").
+  const quotedTitleFirst = /^["“][^"”]{1,200}[^"”.!?,…]["”]\.?\s*(?:[^.]{0,80}\.\s*){0,4}$/u.test(text) && !/\s(?:said|says|told|wrote)\b/.test(text);
+  const authorDateTitle = /^[\p{Lu}][\p{L}'’-]+,\s+[\p{Lu}][\p{L}. '’-]{0,40}\s+\([^)]{0,40}\d{4}[^)]{0,10}\)\.\s+["“]/u.test(text);
+  return retrieved || quotedTitleFirst || authorDateTitle;
+}
+
 const RELATED_HEADING = new RegExp(
   '^(?:' +
     [

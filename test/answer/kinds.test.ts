@@ -308,6 +308,19 @@ describe('what kind of name answers', () => {
     expect(ask('where was hermite born?').refused).toBe(true);
   });
 
+  it('takes a one-word name after a role ("director Kogonada")', () => {
+    const { ask } = corpus('Columbus is a stunning debut from video essayist turned director Kogonada.');
+    expect(ask('who directed columbus?').short).toBe('Kogonada');
+  });
+
+  it('reads "who is <name>" as asking what the pages say of that person', () => {
+    expect(analyzeQuestion('who is marco arment?')).toMatchObject({ type: 'description', answerCue: 'definition', defined: ['marco', 'arment'] });
+    expect(analyzeQuestion('who is kishida meeting?').type).toBe('person');
+    expect(analyzeQuestion('who is the prime minister of japan?').type).toBe('person');
+    const { ask } = corpus('The thaw worried Tasos Georgelis, deputy commissioner for water operations at the department. Joe Carbone praised Tasos Georgelis.');
+    expect(ask('who is tasos georgelis?').answer).toContain('deputy commissioner');
+  });
+
   it('takes no name after an article for a person ("in the Address Bar Preferences")', () => {
     const { ask } = corpus('You can turn it off by unchecking the box in the Address Bar Preferences, under Privacy.');
     expect(ask('who made it possible to turn it off?').short).toBeNull();

@@ -97,7 +97,8 @@ const INSTITUTION = /^(?:university|studies|institute|lab|labs|laboratory|minist
  */
 const NOT_A_PERSON =
   /^(?:amendment|amendments|act|acts|laws|treaty|accord|accords|agreement|declaration|constitution|charter|convention|protocol|resolution|award|awards|prize|medal|cup|championship|olympics|games|war|wars|week|festival|conference|street|avenue|road|bridge|sea|ocean|island|islands|mountain|mountains|valley|airport|station|api|app|browser|edition|version|project|foundation|league|series|show|movie|film|album|book|magazine|journal|review)$/;
-const TITLE_BEFORE = /^(?:president|minister|pm|premier|chancellor|king|queen|mr|mrs|ms|dr|general|secretary|chief|leader|official|spokesperson|spokesman|spokeswoman|counterpart|ambassador|envoy|professor|emperor|senator)$/;
+const TITLE_BEFORE =
+  /^(?:president|minister|pm|premier|chancellor|king|queen|mr|mrs|ms|dr|general|secretary|chief|leader|official|spokesperson|spokesman|spokeswoman|counterpart|ambassador|envoy|professor|emperor|senator|director|producer|writer|author|editor|photographer|founder|co-founder|ceo|chairman|chairwoman|coach|captain|artist|actor|actress|singer|rapper|developer|engineer|analyst|reporter|columnist|critic)$/;
 const NUMBER_WORD = /^(?:\d[\d,.]*%?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fifteen|twenty|thirty|forty|fifty|hundred|hundreds|thousand|thousands|million|millions|billion|billions|trillion|dozen|dozens|half|several|both|a few|single)$/;
 const TIME_UNIT = /^(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|centuries|century|decades-long|years-long)$/;
 const CURRENCY = /^(?:dollars?|usd|yen|won|yuan|euros?|pounds?|rupees?)$|^[$€£¥]/;

@@ -127,6 +127,10 @@ const CUE_FRAME_CONCERN = /^(?:people|folks|public|everyone|everybody)$/;
 
 // "what is X", "what's a X", "what does X mean", "what is meant by X", "define X": X's definition answers.
 const DEFINITION_FORM = /^(?:so\s+|and\s+|ok\s+)?(?:what\s+is\s+meant\s+by\s+([^,;]{2,60})|what(?:'s|\s+is|\s+are|\s+was|\s+were)\s+(?:a\s+|an\s+|the\s+)?(?!the\s+name\b)([^,;]{2,60}?)(?:\s+exactly|\s+actually|\s+anyway)?|what\s+(?:does|do|did)\s+(?:the\s+term\s+|the\s+word\s+)?([^,;]{2,60}?)\s+(?:actually\s+|really\s+)?mean|define\s+([^,;]{2,60})|what\s+(?:does|do|did)\s+(?:they|you|it|he|she|we|the\s+[a-z]+|that\s+[a-z]+|this\s+[a-z]+)\s+mean\s+by\s+([^,;]{2,60}))$/;
+/** "who is marco arment", "who's samantha": a person named, to be described (not "who is the prime minister"). */
+const WHO_IS_NAME = /^(?:so\s+|and\s+|ok\s+)?who(?:'s|\s+is|\s+was)\s+((?!the\b|a\b|an\b|this\b|that\b|he\b|she\b|it\b|they\b|in\b|on\b|behind\b)[a-z][a-z.'-]*(?:\s+[a-z][a-z.'-]*){0,2})$(?<!ing|ed|\s(?:with|to|for|about|from|by|at|on|in|meet|see|visit|call|blame|thank))/;
+/** Words that make "who is X" ask for a person in a role ("who is the current pm", "who is their ceo"). */
+const ROLE_OR_PERSON = /\b(?:pm|premier|president|minister|chancellor|king|queen|spokesperson|spokesman|spokeswoman|ambassador|envoy|ceo|cto|cfo|chief|head|leader|governor|mayor|secretary|director|founder|author|writer|editor|owner|boss|chair|chairman|chairwoman|manager|coach|captain|responsible|behind|in charge|running|leading)\b/;
 /** "on that page, what is…": where the asker read it, before the question proper. */
 const LEADING_SOURCE = /^(?:on|in|from|per|according\s+to)\s+(?:that|the|this|their|his|her)\s+[^,]{1,40},\s*/;
 /** "X as opposed to Y", "X rather than Y": X is defined, Y only contrasts. */
@@ -306,6 +310,9 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
     type = 'statement';
   } else if (procedureForm) {
     type = 'description';
+  } else if (WHO_IS_NAME.test(lower.replace(/[?!.]+\s*$/, '').trim()) && !ROLE_OR_PERSON.test(lower)) {
+    // "who is marco arment?": a description of the person named, not another person's name.
+    type = 'description';
   } else if (wh === 'who' || wh === 'whom' || wh === 'whose') {
     type = 'person';
   } else if (wh === 'where') {
@@ -371,7 +378,8 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
   const excludedTerms = [...excluded].filter((w) => !STOP.has(w)).map((w) => termOf(w));
 
   const procedure = type === 'description' && procedureForm;
-  const definedMatch = type === 'description' ? DEFINITION_FORM.exec(lower.replace(/[?!.]+\s*$/, '').trim().replace(LEADING_SOURCE, '')) : null;
+  const bare = lower.replace(/[?!.]+\s*$/, '').trim();
+  const definedMatch = type === 'description' ? (DEFINITION_FORM.exec(bare.replace(LEADING_SOURCE, '')) ?? WHO_IS_NAME.exec(bare)) : null;
   const definedPhrase = (definedMatch?.[1] ?? definedMatch?.[2] ?? definedMatch?.[3] ?? definedMatch?.[4] ?? definedMatch?.[5] ?? '').replace(CONTRAST, '');
   const defined = words(definedPhrase).filter((w) => !STOP.has(w) && !SCAFFOLD.has(w));
   const naming = (type === 'description' || type === 'thing') && NAMING_FORM.test(lower);

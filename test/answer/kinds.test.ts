@@ -83,6 +83,17 @@ describe('how do I …', () => {
   });
 });
 
+describe('what did X say', () => {
+  it('takes the words in a block of their own after a line that introduces them as X’s, and cites that line', () => {
+    const { ask } = corpus(
+      ['Another bright spot are these comments from Ian Betteridge, who has been writing even longer:', 'You know, any writer who has never made a single factual error has never written anything worth reading.', 'Critics disagreed with him about facts.'].join('\n\n'),
+    );
+    const answer = ask('what did ian betteridge say about writers who never got a fact wrong?');
+    expect(answer.answer).toContain('anything worth reading');
+    expect(answer.answer).toContain('comments from Ian Betteridge');
+  });
+});
+
 describe('how do I change what a page describes', () => {
   it('takes the instruction that follows the sentence describing the behaviour ("You can change this by…")', () => {
     const { ask } = corpus(

@@ -344,6 +344,13 @@ export function scoreSentences(
       if (analysis.type === 'date' && analysis.datePart === 'end' && spans.some((s) => s.date?.end)) spans = spans.filter((s) => s.date?.end);
       const speaker = analysis.type === 'statement' ? speakerScore(speakerTerms, features, index, sentences, docTerms) : 1;
       if (speaker === 0) spans = [];
+      // Words in a block of their own after "…comments from X:" are X's, though no verb of saying stands in them.
+      else if (analysis.type === 'statement' && spans.length === 0 && speaker >= 0.7 && prose) {
+        spans = [{ from: 0, to: Math.min(features.tokens.length - 1, 6), text: span.text }];
+        // The introducing line is cited with them: it is what says whose words they are.
+        const intro = sentences[index - 1];
+        if (!companion && intro && /:\s*$/.test(intro.span.text)) companion = intro.span;
+      }
       // A date belongs to its clause, names included ("…as they met in Tokyo on Saturday"): for "when" questions
       // distance counts from any focus word the sentence holds.
       // Of several dates, the one in the clause that says most of what happened ("In 2022, X ranked second, and in
@@ -524,6 +531,9 @@ function explainByNeighbours(sentences: ScoredSentence[], terms: ReadonlyArray<{
 /** Stems of casual role words in a question's speaker ("that hankuk uni professor", "the pr guy"). */
 const CASUAL_ROLE = /^(?:uni|prof|guy|dude|folk|pm|exec|rep|dept|gov|govt|admin|boss|ceo|cto|cfo|pr|spokesperson|spokesman|spokeswoman|offici|analyst|expert|professor)$/;
 
+/** A line that introduces someone's words, given after its colon. */
+const QUOTE_INTRO = /\b(?:comments?|remarks?|words|said|says|wrote|writes|put\s+it|tweeted|posted|statement|quote[sd]?|according|told|explained|argued|added|noted|replied|responded|answer(?:ed)?)\b/i;
+
 /** How many sentences back a name given earlier still counts as said (see explainByNeighbours). */
 const NAME_REACH_BEFORE = 8;
 /** …and how many after: a story's lede often names its people in the sentences that follow it. */
@@ -631,10 +641,16 @@ function trimTitles(text: string, analysis: QuestionAnalysis): string {
 
 /** How surely a sentence is the asked speaker's statement: named in it, or named just before a "he said". */
 function speakerScore(speaker: readonly string[], features: SentenceFeatures, index: number, sentences: readonly DocSentence[], documentTerms: ReadonlySet<string>): number {
+  // The speaker's head word ("spokesperson" of "lee's office spokesperson") or most of the name.
+  const heard = (terms: ReadonlySet<string>) => speaker.length > 0 && (terms.has(speaker[speaker.length - 1] ?? '') || speaker.filter((t) => terms.has(t)).length / speaker.length >= 0.5);
+  // "…these comments from Ian Betteridge, who has been doing this even longer:" then the words, in a block of their own.
+  for (let back = 1; back <= 2; back++) {
+    const intro = sentences[index - back];
+    if (!intro || !/:\s*$/.test(intro.span.text) || !QUOTE_INTRO.test(intro.span.text)) continue;
+    if (heard(featuresOf(intro.span).terms)) return back === 1 ? 0.9 : 0.7;
+  }
   if (!isSaying(features.text)) return 0;
   if (speaker.length === 0) return 0.5;
-  // The speaker's head word ("spokesperson" of "lee's office spokesperson") or most of the name.
-  const heard = (terms: ReadonlySet<string>) => terms.has(speaker[speaker.length - 1] ?? '') || speaker.filter((t) => terms.has(t)).length / speaker.length >= 0.5;
   if (heard(features.terms)) return 1;
   if (/\b(?:he|she|they)\s+(?:said|added|told|noted|stressed|wrote|explained)\b|^["“]/i.test(features.text)) {
     // Named a sentence or two before the quote ("…said Hicks. The photographer added… “…,” she told ABC News").

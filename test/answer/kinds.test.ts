@@ -83,6 +83,24 @@ describe('how do I …', () => {
   });
 });
 
+describe('when a page came out', () => {
+  it('answers with the page’s date, cited by its dateline when the text writes one, or by its opening', () => {
+    expect(analyzeQuestion('when was the pothole story published?')).toMatchObject({ type: 'date', publication: true });
+    expect(analyzeQuestion('when did the sequel come out?').publication).toBe(false);
+    const { ask } = corpus('Potholes form when water seeps into cracks, the city said. Crews fill them in early March.', '2019-02-21');
+    const answer = ask('when was the pothole story published?');
+    expect(answer.short).toBe('21 February 2019');
+    expect(answer.answer).not.toContain('March');
+    const { ask: askPost } = corpus('I left the board two days ago. Posted on Tuesday 15 October 2019 at 09:11 by Bradley M. Kuhn.', '2019-10-15');
+    expect(askPost('when was the post about leaving the board published?').answer).toContain('Posted on Tuesday 15 October 2019');
+  });
+
+  it('refuses when the page asked about gives no date of its own', () => {
+    const { ask } = corpus('Potholes form when water seeps into cracks, the city said. Crews fill them in early March.');
+    expect(ask('when was the pothole story published?').refused).toBe(true);
+  });
+});
+
 describe('what did X say', () => {
   it('takes the words in a block of their own after a line that introduces them as X’s, and cites that line', () => {
     const { ask } = corpus(

@@ -13,6 +13,7 @@ import { cosine } from '../embed/sif-embedder.js';
 import { dateWords } from '../retrieve/indexed-text.js';
 import { isCalendarWord } from '../text/calendar.js';
 import { assembleAnswer, type Claim } from './citations.js';
+import { extractDates } from '../text/dates.js';
 import { capitalisedRuns, dateAfterPrevious, formatLongDate, formatLongValue, isCheckableType, isGiven, isSaying, tokenizeSentence, typedSpans, type SentenceToken, type TypedSpan } from './typed-spans.js';
 import { DEFAULT_EXTRACTIVE_PARAMETERS, type ExtractiveParameters } from './parameters.js';
 
@@ -422,6 +423,8 @@ export function answerExtractively(
 ): ExtractiveAnswer {
   const parameters = options.parameters ?? DEFAULT_EXTRACTIVE_PARAMETERS;
   const { analysis, scored } = options.scored ?? scoreSentences(question, passages, documents, evidence, parameters);
+  // A page's date is the only answer to when it came out: another page's dates, or a date in its text, are not.
+  if (analysis.publication) return publicationAnswer(question, analysis, scored, documents) ?? { ...refusal(question, passages, analysis, scored), short: null, type: analysis.type };
   const verdict = decide(analysis, scored, parameters);
   options.onScored?.(
     scored.slice(0, 30).map((s) => ({ text: s.span.text, source: s.doc.source, score: s.score, coverage: s.coverage, semantic: s.semantic, typed: s.spans.length > 0, near: s.nearSpan !== null })),
@@ -757,6 +760,34 @@ function similarity(evidence: EvidenceModel, a: string, b: string): number {
  * The refusal, listing the closest sources so the user can judge. A listed quote never holds an answer of the
  * expected type near the question's focus: the reply must not contradict itself.
  */
+/**
+ * "When was the vidyard article published?": the date of the page the question is about (the read page that holds
+ * most of its words), cited by the page's own dateline when its text gives one, or by its opening line.
+ */
+function publicationAnswer(question: string, analysis: QuestionAnalysis, scored: readonly ScoredSentence[], documents: ReadonlyMap<string, CleanDocument>): ExtractiveAnswer | null {
+  // The page the question is about (that of the sentence that best matches it), dated or not: an undated page's date
+  // is not another page's.
+  const best = scored[0];
+  const publishedAt = best?.doc.publishedAt;
+  if (!best || !publishedAt || best.context < PUBLICATION_CONTEXT) return null;
+  const day = parseDay(publishedAt);
+  const ownSentences = scored.filter((s) => s.doc.source === best.doc.source).sort((a, b) => a.span.start - b.span.start);
+  const sameDay = (v: { y: number; m?: number; d?: number }) => v.y === day.y && v.m === day.m && v.d === day.d;
+  // A line that writes the date out ("Posted on Tuesday 15 October 2019"), not one whose "today" resolves to it.
+  const dateline = ownSentences.find((s) => extractDates(s.span.text, publishedAt).some((m) => m.value && !m.value.end && sameDay(m.value.start) && /\d/.test(s.span.text.slice(m.start, m.end))));
+  const opening = ownSentences[0];
+  const cited = dateline ?? opening;
+  if (!cited) return null;
+  const formatted = formatLongDate(day);
+  const sentence = dateline ? `**${formatted}** — ${dateline.span.text}` : `**${formatted}** — the date of the page “${best.doc.title}”, which opens: ${opening?.span.text ?? ''}`;
+  const { answer, citations } = assembleAnswer([{ sentence, support: [citationFor(cited.doc, cited.span)] }], documents);
+  if (citations.length === 0) return null;
+  return { question, answer, refused: false, mode: 'extractive', citations, short: formatted, type: analysis.type };
+}
+
+/** Least share of the question's words a page must hold to be the page a publication question is about. */
+const PUBLICATION_CONTEXT = 0.3;
+
 export function refusal(question: string, closest: readonly Passage[], analysis?: QuestionAnalysis, scored?: readonly ScoredSentence[]): Answer {
   const seen = new Set<string>();
   const citations: Citation[] = [];

@@ -102,6 +102,8 @@ export interface QuestionAnalysis {
    * be any organisation.
    */
   institutionKind: string | null;
+  /** "when was the vidyard article published?", "what date is that post from?": the page's own date answers. */
+  publication: boolean;
   /** "how much is it in euros": the currency the asker wants a figure in, when the question names one. */
   currency: string | null;
   /** "when / where was X born", "what year did X die": a life event, which only a sentence that speaks of it dates or places. */
@@ -131,6 +133,10 @@ const DEFINITION_FORM = /^(?:so\s+|and\s+|ok\s+)?(?:what\s+is\s+meant\s+by\s+([^
 const WHO_IS_NAME = /^(?:so\s+|and\s+|ok\s+)?who(?:'s|\s+is|\s+was)\s+((?!the\b|a\b|an\b|this\b|that\b|he\b|she\b|it\b|they\b|in\b|on\b|behind\b)[a-z][a-z.'-]*(?:\s+[a-z][a-z.'-]*){0,2})$(?<!ing|ed|\s(?:with|to|for|about|from|by|at|on|in|meet|see|visit|call|blame|thank))/;
 /** Words that make "who is X" ask for a person in a role ("who is the current pm", "who is their ceo"). */
 const ROLE_OR_PERSON = /\b(?:pm|premier|president|minister|chancellor|king|queen|spokesperson|spokesman|spokeswoman|ambassador|envoy|ceo|cto|cfo|chief|head|leader|governor|mayor|secretary|director|founder|author|writer|editor|owner|boss|chair|chairman|chairwoman|manager|coach|captain|responsible|behind|in charge|running|leading)\b/;
+/** A question about when a page itself came out: its noun and a verb of publishing, or "what date is X from". */
+const PUBLICATION =
+  /\b(?:article|post|blog\s+post|blog|piece|story|page|report|rant|essay|column|entry|write-?up|announcement|newsletter|op-?ed|review|interview)\b.*\b(?:published|posted|written|put\s+up|go(?:es)?\s+up|went\s+up|come\s+out|came\s+out|run|ran|dated|from)\b/;
+const PUBLICATION_FRAME = /^(?:article|post|blog|piece|story|page|report|rant|essay|column|entry|write|writeup|announcement|newsletter|op|ed|review|interview|published|posted|written|put|go|goes|went|come|came|run|ran|dated|first|originally|online|up|out)$/;
 /** "on that page, what is…": where the asker read it, before the question proper. */
 const LEADING_SOURCE = /^(?:on|in|from|per|according\s+to)\s+(?:that|the|this|their|his|her)\s+[^,]{1,40},\s*/;
 /** "X as opposed to Y", "X rather than Y": X is defined, Y only contrasts. */
@@ -360,6 +366,10 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
     if (noun && /^(?:part|area|region)$/.test(noun)) for (const w of ['world', 'country']) typeWords.add(w);
   }
 
+  const publication = type === 'date' && PUBLICATION.test(lower);
+  // The frame ("the … article", "published") says what is asked of the page, not which page.
+  if (publication) for (const w of tokens) if (PUBLICATION_FRAME.test(w)) typeWords.add(w);
+
   const given = new Set<string>();
   for (const name of capitalisedWords(question)) given.add(name);
   const questionWords = new Set(tokens);
@@ -445,7 +455,7 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
     type !== 'date' && type !== 'place' ? null : /\b(?:birth|birthday)\b|\b(?:was|were|is|are|get|got)\b[^,?]*\bborn\s*(?:\?|$|in\b|on\b)/.test(lower) ? 'birth' : /\b(?:die|died|dies|death|pass(?:ed)?\s+away)\s*(?:\?|$|in\b|on\b|at\b)|\bdeath\b/.test(lower) ? 'death' : null;
   const currencyWord = type === 'money' ? /\b(?:in|into)\s+(dollars?|usd|euros?|eur|pounds?|gbp|yen|jpy|yuan|rmb|won)\b/.exec(lower)?.[1] : undefined;
   const currency = currencyWord ? (/^(?:dollars?|usd)$/.test(currencyWord) ? 'dollar' : /^(?:euros?|eur)$/.test(currencyWord) ? 'euro' : /^(?:pounds?|gbp)$/.test(currencyWord) ? 'pound' : /^(?:yuan|rmb)$/.test(currencyWord) ? 'yuan' : /^(?:yen|jpy)$/.test(currencyWord) ? 'yen' : 'won') : null;
-  return { text: question, wh, type, unit, sayVerb, locatesThing, venue, answerClass, institutionKind, lifeEvent, currency, answerCue, wantsName, contained, defined: answerCue === 'definition' ? defined : [], sequel, askedSpeaker, excluded: excludedTerms, purpose, granularity, datePart, focus, given, speaker, years, names: new Set(capitalisedWords(question)), role, roleOwner, contextTerms: contextTermsOf(question), nameRuns: capitalisedNameRuns(question) };
+  return { text: question, wh, type, unit, sayVerb, locatesThing, venue, answerClass, institutionKind, lifeEvent, currency, publication, answerCue, wantsName, contained, defined: answerCue === 'definition' ? defined : [], sequel, askedSpeaker, excluded: excludedTerms, purpose, granularity, datePart, focus, given, speaker, years, names: new Set(capitalisedWords(question)), role, roleOwner, contextTerms: contextTermsOf(question), nameRuns: capitalisedNameRuns(question) };
 }
 
 // Light-verb and phrasal paraphrases of one event verb, as people type them: "sit down with", "hold talks", "get

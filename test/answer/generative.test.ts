@@ -384,7 +384,7 @@ describe('verifyReply', () => {
 
   it('rejects a figure that changes what the span measures, though the figure appears elsewhere in it', () => {
     const sre = makeDoc('sre.html', 'For a service targeting no more than 9 hours of downtime per year, probing 2 times a minute is plenty.', null);
-    const srePassage: Passage = { chunk: { id: 's1', source: sre.source, start: 0, end: sre.text.length, text: sre.text }, doc: sre, score: 1, bm25Score: 1, vectorScore: 1, termCoverage: 1 };
+    const srePassage = passage(sre, 'For a service', 'plenty.');
     const check = (sentence: string) => verifyReply(`${sentence} [1].`, QUESTION, [srePassage], new Map([[sre.source, sre]])).verdicts[0];
     expect(check('A service targeting no more than 9 hours of downtime per year needs little probing')?.supported).toBe(true);
     const changed = check('A service targeting no more than 2 hours of downtime per year needs little probing');

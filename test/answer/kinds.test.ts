@@ -10,9 +10,14 @@ import { contentTerms } from '../../src/core/text/tokens.js';
 import type { Passage } from '../../src/core/types.js';
 import { makeDoc } from '../timeline/fixtures.js';
 
+/** A passage holding a whole document, as retrieval would return it (`rank` lowers its score, `termCoverage` is its own). */
+function wholePassage(doc: ReturnType<typeof makeDoc>, rank = 0, termCoverage = 1): Passage {
+  return { chunk: { id: `c${rank}`, source: doc.source, start: 0, end: doc.text.length, text: doc.text }, doc, score: 1 - rank / 10, bm25Score: 1, vectorScore: 1, termCoverage };
+}
+
 function corpus(text: string, publishedAt: string | null = null, idf: EvidenceModel['idf'] = () => 1) {
   const doc = makeDoc('page.html', text, publishedAt);
-  const passage: Passage = { chunk: { id: 'c1', source: doc.source, start: 0, end: text.length, text }, doc, score: 1, bm25Score: 1, vectorScore: 1, termCoverage: 1 };
+  const passage = wholePassage(doc);
   const evidence: EvidenceModel = { idf };
   return {
     ask: (question: string, parameters = DEFAULT_EXTRACTIVE_PARAMETERS) => {
@@ -454,8 +459,7 @@ describe('what a sentence leaves unsaid', () => {
       'Later on, you can turn off tab-to-search by unchecking a box.',
     ].join(' ');
     const doc = makeDoc('page.html', text, null);
-    const passage: Passage = { chunk: { id: 'c1', source: doc.source, start: 0, end: text.length, text }, doc, score: 1, bm25Score: 1, vectorScore: 1, termCoverage: 1 };
-    const { scored } = scoreSentences('how do keepass users turn off tab-to-search?', [passage], new Map([[doc.source, doc]]), { idf: () => 1 });
+    const { scored } = scoreSentences('how do keepass users turn off tab-to-search?', [wholePassage(doc)], new Map([[doc.source, doc]]), { idf: () => 1 });
     const unexplained = (start: string) => scored.find((s) => s.span.text.startsWith(start))?.unexplained ?? -1;
     // "Keepass" in the sentence before is said; thirteen sentences back it is not.
     expect(unexplained('Early on')).toBeLessThan(unexplained('Later on'));
@@ -491,8 +495,7 @@ describe('questions the documents have no words for', () => {
   const { ask } = corpus(texts.join('\n\n'), null, () => 1);
   const knowing = (question: string) => {
     const doc = makeDoc('page.html', texts.join('\n\n'), null);
-    const passage: Passage = { chunk: { id: 'c1', source: doc.source, start: 0, end: doc.text.length, text: doc.text }, doc, score: 1, bm25Score: 1, vectorScore: 1, termCoverage: 1 };
-    return answerExtractively(question, [passage], new Map([[doc.source, doc]]), { idf: () => 1, knows: (t) => vocabulary.has(t) });
+    return answerExtractively(question, [wholePassage(doc)], new Map([[doc.source, doc]]), { idf: () => 1, knows: (t) => vocabulary.has(t) });
   };
   it('refuses when the documents hold none of the question’s words, or not the speaker’s name', () => {
     expect(knowing('where is gitlab headquartered?').refused).toBe(true);
@@ -562,7 +565,7 @@ describe('documents read sentence by sentence', () => {
     const texts = ['The harbour opened in 1921.', 'The lighthouse was painted white.', 'The ferry runs twice a day.', 'The lighthouse keeper, Marta Quill, repainted the lamp room.'];
     const docs = texts.map((text, i) => makeDoc(`page-${i}.txt`, text, null));
     const coverage = [0.2, 0.5, 0.1, 0.9];
-    const passages: Passage[] = docs.map((doc, i) => ({ chunk: { id: `c${i}`, source: doc.source, start: 0, end: doc.text.length, text: doc.text }, doc, score: 1 - i / 10, bm25Score: 1, vectorScore: 1, termCoverage: coverage[i] ?? 0 }));
+    const passages = docs.map((doc, i) => wholePassage(doc, i, coverage[i] ?? 0));
     const documents = new Map(docs.map((doc) => [doc.source, doc]));
     const scored = scoreSentences('who repainted the lamp room of the lighthouse?', passages, documents, { idf: () => 1 }).scored;
     expect(new Set(scored.map((s) => s.doc.source))).toEqual(new Set(['page-0.txt', 'page-1.txt', 'page-3.txt']));
@@ -571,7 +574,7 @@ describe('documents read sentence by sentence', () => {
   it('are those of the best passages, three by default, in passage order', () => {
     const texts = ['The harbour opened in 1921.', 'The lighthouse was painted white.', 'The ferry runs twice a day.', 'The lighthouse keeper, Marta Quill, repainted the lamp room.'];
     const docs = texts.map((text, i) => makeDoc(`page-${i}.txt`, text, null));
-    const passages: Passage[] = docs.map((doc, i) => ({ chunk: { id: `c${i}`, source: doc.source, start: 0, end: doc.text.length, text: doc.text }, doc, score: 1 - i / 10, bm25Score: 1, vectorScore: 1, termCoverage: 1 }));
+    const passages = docs.map((doc, i) => wholePassage(doc, i));
     const documents = new Map(docs.map((doc) => [doc.source, doc]));
     const evidence: EvidenceModel = { idf: () => 1 };
     const question = 'who repainted the lamp room of the lighthouse?';

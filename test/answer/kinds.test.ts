@@ -342,6 +342,13 @@ describe('what kind of name answers', () => {
     expect(ask('where was hermite born?').refused).toBe(true);
   });
 
+  it('answers "who directed X" with no one a sentence credits with another act of making ("written by Y")', () => {
+    expect(analyzeQuestion('who directed the big sick?').creation).toBe('direct');
+    const { ask } = corpus('The Big Sick is written by real-life married couple Emily V. Gordon and Kumail Nanjiani.');
+    expect(ask('who directed the big sick?').short).toBeNull();
+    expect(ask('who wrote the big sick?').short).toMatch(/Emily V. Gordon|Kumail Nanjiani/);
+  });
+
   it('takes a one-word name after a role ("director Kogonada")', () => {
     const { ask } = corpus('Columbus is a stunning debut from video essayist turned director Kogonada.');
     expect(ask('who directed columbus?').short).toBe('Kogonada');

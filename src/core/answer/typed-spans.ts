@@ -1,7 +1,7 @@
 // Instances of an expected answer type inside a sentence: a date, a number with the asked unit, a name the
 // question does not already give, a causal clause, a statement by the asked speaker. Positions are word-token
 // indexes so "near the focus" can be measured in words.
-import type { DateGranularity, ExpectedType, QuestionAnalysis } from '../text/question.js';
+import { creationOf, type DateGranularity, type ExpectedType, type QuestionAnalysis } from '../text/question.js';
 import { extractDates, type DateMention, type DateValue, type PartialDate } from '../text/dates.js';
 import { foldText, STOP_WORDS, termOf } from '../text/tokens.js';
 import { formatLongDate, monthNumber } from '../text/calendar.js';
@@ -242,6 +242,11 @@ export function typedSpans(analysis: QuestionAnalysis, sentence: string, tokens:
     case 'person':
       // "who is the prime minister of Australia": a sentence that does not name Australia cannot say.
       if (analysis.roleOwner.length > 0 && !analysis.roleOwner.some((o) => tokens.some((t) => namesOwner(o, t.word)))) break;
+      // "who directed X" is not answered by "X is written by Y": a sentence that credits only other acts of making.
+      if (analysis.creation) {
+        const acts = tokens.map((t) => creationOf(t.word)).filter((a): a is string => a !== null);
+        if (acts.length > 0 && !acts.includes(analysis.creation)) break;
+      }
       for (const run of nameRuns()) {
         const words = rangeWords(tokens, run.from, run.to);
         if (words.some((w) => INSTITUTION.test(w) || NOT_A_PERSON.test(w) || FACILITY.test(w)) || GROUP_NOUN.test(words[words.length - 1] ?? '')) continue;

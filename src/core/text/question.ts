@@ -102,6 +102,11 @@ export interface QuestionAnalysis {
    * be any organisation.
    */
   institutionKind: string | null;
+  /**
+   * "who directed X", "who wrote X": the act of making the question names, as a stem of CREATION_VERB. A sentence
+   * that credits another act ("written by Y" for "who directed") does not answer it.
+   */
+  creation: string | null;
   /** "when was the vidyard article published?", "what date is that post from?": the page's own date answers. */
   publication: boolean;
   /** "how much is it in euros": the currency the asker wants a figure in, when the question names one. */
@@ -133,6 +138,28 @@ const DEFINITION_FORM = /^(?:so\s+|and\s+|ok\s+)?(?:what\s+is\s+meant\s+by\s+([^
 const WHO_IS_NAME = /^(?:so\s+|and\s+|ok\s+)?who(?:'s|\s+is|\s+was)\s+((?!the\b|a\b|an\b|this\b|that\b|he\b|she\b|it\b|they\b|in\b|on\b|behind\b)[a-z][a-z.'-]*(?:\s+[a-z][a-z.'-]*){0,2})$(?<!ing|ed|\s(?:with|to|for|about|from|by|at|on|in|meet|see|visit|call|blame|thank))/;
 /** Words that make "who is X" ask for a person in a role ("who is the current pm", "who is their ceo"). */
 const ROLE_OR_PERSON = /\b(?:pm|premier|president|minister|chancellor|king|queen|spokesperson|spokesman|spokeswoman|ambassador|envoy|ceo|cto|cfo|chief|head|leader|governor|mayor|secretary|director|founder|author|writer|editor|owner|boss|chair|chairman|chairwoman|manager|coach|captain|responsible|behind|in charge|running|leading)\b/;
+/** Acts of making something, each with its forms: who did which of them is what a credit says. */
+const CREATION_VERB: Readonly<Record<string, readonly string[]>> = {
+  write: ['write', 'writes', 'wrote', 'written', 'writing', 'writer', 'screenplay', 'screenwriter'],
+  direct: ['direct', 'directs', 'directed', 'directing', 'director'],
+  produce: ['produce', 'produces', 'produced', 'producing', 'producer'],
+  compose: ['compose', 'composes', 'composed', 'composer'],
+  paint: ['paint', 'paints', 'painted', 'painter'],
+  photograph: ['photograph', 'photographed', 'photographer'],
+  design: ['design', 'designs', 'designed', 'designer'],
+  invent: ['invent', 'invents', 'invented', 'inventor'],
+  found: ['founded', 'founder', 'founders', 'cofounded', 'cofounder'],
+  edit: ['edit', 'edits', 'edited', 'editor'],
+  star: ['starring', 'starred', 'stars'],
+  illustrate: ['illustrate', 'illustrated', 'illustrator'],
+};
+const CREATION_OF = new Map(Object.entries(CREATION_VERB).flatMap(([act, forms]) => forms.map((f) => [f, act] as const)));
+
+/** The act of making a word names ("directed" → direct), or null. */
+export function creationOf(word: string): string | null {
+  return CREATION_OF.get(word) ?? null;
+}
+
 /** A question about when a page itself came out: its noun and a verb of publishing, or "what date is X from". */
 const PUBLICATION =
   /\b(?:article|post|blog\s+post|blog|piece|story|page|report|rant|essay|column|entry|write-?up|announcement|newsletter|op-?ed|review|interview)\b.*\b(?:published|posted|written|put\s+up|go(?:es)?\s+up|went\s+up|come\s+out|came\s+out|run|ran|dated|from)\b/;
@@ -366,6 +393,8 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
     if (noun && /^(?:part|area|region)$/.test(noun)) for (const w of ['world', 'country']) typeWords.add(w);
   }
 
+  const creationWord = type === 'person' ? tokens.find((w) => creationOf(w) !== null) : undefined;
+  const creation = creationWord ? creationOf(creationWord) : null;
   const publication = type === 'date' && PUBLICATION.test(lower);
   // The frame ("the … article", "published") says what is asked of the page, not which page.
   if (publication) for (const w of tokens) if (PUBLICATION_FRAME.test(w)) typeWords.add(w);
@@ -455,7 +484,7 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
     type !== 'date' && type !== 'place' ? null : /\b(?:birth|birthday)\b|\b(?:was|were|is|are|get|got)\b[^,?]*\bborn\s*(?:\?|$|in\b|on\b)/.test(lower) ? 'birth' : /\b(?:die|died|dies|death|pass(?:ed)?\s+away)\s*(?:\?|$|in\b|on\b|at\b)|\bdeath\b/.test(lower) ? 'death' : null;
   const currencyWord = type === 'money' ? /\b(?:in|into)\s+(dollars?|usd|euros?|eur|pounds?|gbp|yen|jpy|yuan|rmb|won)\b/.exec(lower)?.[1] : undefined;
   const currency = currencyWord ? (/^(?:dollars?|usd)$/.test(currencyWord) ? 'dollar' : /^(?:euros?|eur)$/.test(currencyWord) ? 'euro' : /^(?:pounds?|gbp)$/.test(currencyWord) ? 'pound' : /^(?:yuan|rmb)$/.test(currencyWord) ? 'yuan' : /^(?:yen|jpy)$/.test(currencyWord) ? 'yen' : 'won') : null;
-  return { text: question, wh, type, unit, sayVerb, locatesThing, venue, answerClass, institutionKind, lifeEvent, currency, publication, answerCue, wantsName, contained, defined: answerCue === 'definition' ? defined : [], sequel, askedSpeaker, excluded: excludedTerms, purpose, granularity, datePart, focus, given, speaker, years, names: new Set(capitalisedWords(question)), role, roleOwner, contextTerms: contextTermsOf(question), nameRuns: capitalisedNameRuns(question) };
+  return { text: question, wh, type, unit, sayVerb, locatesThing, venue, answerClass, institutionKind, lifeEvent, currency, publication, creation, answerCue, wantsName, contained, defined: answerCue === 'definition' ? defined : [], sequel, askedSpeaker, excluded: excludedTerms, purpose, granularity, datePart, focus, given, speaker, years, names: new Set(capitalisedWords(question)), role, roleOwner, contextTerms: contextTermsOf(question), nameRuns: capitalisedNameRuns(question) };
 }
 
 // Light-verb and phrasal paraphrases of one event verb, as people type them: "sit down with", "hold talks", "get

@@ -79,6 +79,8 @@ export interface ScoredSentence {
   /**
    * The question names a year that neither the sentence, its neighbours nor its document's date give: "revenue for
    * 2011", or a yearless sentence on an undated page, does not answer "revenue in 2015", however well the rest matches.
+   * The same for a model number on a page that numbers other models ("pi 2" against "Raspberry Pi 3"), unless the
+   * page's title gives it.
    */
   otherYear: boolean;
   /**
@@ -761,8 +763,9 @@ function similarity(evidence: EvidenceModel, a: string, b: string): number {
  * expected type near the question's focus: the reply must not contradict itself.
  */
 /**
- * "When was the vidyard article published?": the date of the page the question is about (the read page that holds
- * most of its words), cited by the page's own dateline when its text gives one, or by its opening line.
+ * "When was the vidyard article published?": the date of the page the question is about (that of the best-scoring
+ * sentence, when it holds enough of the question's words), cited by the page's own dateline when its text gives
+ * one, or by its opening line. Null when that page is undated or not clearly the one asked about.
  */
 function publicationAnswer(question: string, analysis: QuestionAnalysis, scored: readonly ScoredSentence[], documents: ReadonlyMap<string, CleanDocument>): ExtractiveAnswer | null {
   // The page the question is about (that of the sentence that best matches it), dated or not: an undated page's date

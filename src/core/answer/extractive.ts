@@ -83,11 +83,6 @@ export interface ScoredSentence {
    * page's title gives it.
    */
   otherYear: boolean;
-  /**
-   * Whether the corpus holds any of the question's words, and every word of the asked speaker ("what did tim cook
-   * say" where no page writes "tim" asks about someone the documents never quote). The same for every sentence.
-   */
-  knowsAny: boolean;
   /** Focus coverage + ½ cosine: whether the sentence itself speaks of the question. */
   evidence: number;
   /** The same with part credit for focus words its document gives elsewhere: eligibility to answer. */
@@ -108,6 +103,11 @@ export interface SentenceAnalysis {
   scored: ScoredSentence[];
   /** Sentences of each document, for neighbour lookups. */
   sentencesBySource: Map<string, Span[]>;
+  /**
+   * Whether the corpus holds any of the question's words, every name the question writes capitalised, and every word
+   * of the asked speaker ("what did tim cook say" where no page writes "tim" asks about someone never quoted).
+   */
+  knowsQuestion: boolean;
 }
 
 /** Scores every sentence of the retrieved documents against the question. Shared by both answer paths. */
@@ -122,7 +122,7 @@ export function scoreSentences(
   const scored: ScoredSentence[] = [];
   const sentencesBySource = new Map<string, Span[]>();
   const focus = analysis.focus;
-  if (focus.length === 0 || passages.length === 0) return { analysis, scored, sentencesBySource };
+  if (focus.length === 0 || passages.length === 0) return { analysis, scored, sentencesBySource, knowsQuestion: true };
   const idf = (term: string) => evidence.idf(term);
   const focusTerms = focus.map((f) => f.term);
   // "besides X, what else": X is what the asker already has; its words place the topic (the new items often share
@@ -183,13 +183,14 @@ export function scoreSentences(
   // held against one. Nor are bare numbers (the page's date may give them); an identifier with digits ("gp4par",
   // "ps4") is a word like any other. Without a vocabulary (tests' evidence models), every word counts as known.
   const known = focus.map((f) => !/^[\d.,]+$/.test(f.word) && (evidence.knows?.(f.term) ?? true));
-  const wordsAsked = focus.filter((f) => !/^[\d.,]+$/.test(f.word));
   // (Casual words for a role — "uni", "prof", "guy" — say who in any corpus' words; names are what must be known.)
   // A name the question writes capitalised ("the Zanzibar delegation … in Nairobi") that no page writes is as unknown.
   // (Only a word written as a name — "Nairobi" — not an acronym the pages may spell out: "DC", "FDR", "WW2".)
   const writtenAsName = (word: string) => word.length > 1 && new RegExp(`(?<![\\p{L}\\p{N}])${word.charAt(0).toUpperCase()}${word.slice(1)}(?![\\p{L}\\p{N}])`, 'u').test(question);
   const namesKnown = focus.every((f, qi) => !analysis.names.has(f.word) || known[qi] === true || /\d/.test(f.word) || !writtenAsName(f.word));
-  const knowsAny = namesKnown && (wordsAsked.length === 0 || known.some((k, qi) => k && !/^[\d.,]+$/.test(focus[qi]?.word ?? ''))) && speakerTerms.filter((t) => !CASUAL_ROLE.test(t)).every((t) => /^\d/.test(t) || (evidence.knows?.(t) ?? true));
+  // (`known` is false for bare numbers: a question of numbers alone asks nothing the corpus could lack.)
+  const asksWords = focus.some((f) => !/^[\d.,]+$/.test(f.word));
+  const knowsQuestion = namesKnown && (!asksWords || known.some(Boolean)) && speakerTerms.filter((t) => !CASUAL_ROLE.test(t)).every((t) => /^\d/.test(t) || (evidence.knows?.(t) ?? true));
   // The answer's class, when the corpus uses its word at all ("advice" no page uses is said by "recommendation").
   const classAt = analysis.answerClass ? focus.findIndex((f, qi) => f.term === analysis.answerClass && known[qi]) : -1;
   documentOrder.forEach((source, documentRank) => {
@@ -404,7 +405,6 @@ export function scoreSentences(
         ...(vector ? { vector } : {}),
         unexplained: 0,
         namesClass: classAt < 0 || (termCredits[classAt] ?? 0) >= CLASS_SAID,
-        knowsAny,
         otherYear:
           (analysis.years.length > 0 && !analysis.years.some((y) => doc.publishedAt?.startsWith(y) || [-1, 0, 1].some((d) => saysYear(sentences[index + d]?.span.text, y)))) ||
           (model !== null && otherModels && !model.said.test(doc.title) && ![-1, 0, 1].some((d) => model.said.test(sentences[index + d]?.span.text ?? ''))),
@@ -413,7 +413,7 @@ export function scoreSentences(
     explainByNeighbours(scored.slice(firstOfDocument), focus.map((f, qi) => ({ weight: idf(f.term), known: known[qi] ?? true, name: isName[qi] ?? false, inDocument: (inDocument[qi] ?? 0) >= 0.8 })));
   });
   scored.sort((a, b) => b.score - a.score || a.span.start - b.span.start);
-  return { analysis, scored, sentencesBySource };
+  return { analysis, scored, sentencesBySource, knowsQuestion };
 }
 
 export function answerExtractively(
@@ -424,10 +424,10 @@ export function answerExtractively(
   options: ExtractiveOptions = {},
 ): ExtractiveAnswer {
   const parameters = options.parameters ?? DEFAULT_EXTRACTIVE_PARAMETERS;
-  const { analysis, scored } = options.scored ?? scoreSentences(question, passages, documents, evidence, parameters);
+  const { analysis, scored, knowsQuestion } = options.scored ?? scoreSentences(question, passages, documents, evidence, parameters);
   // A page's date is the only answer to when it came out: another page's dates, or a date in its text, are not.
   if (analysis.publication) return publicationAnswer(question, analysis, scored, documents) ?? { ...refusal(question, passages, analysis, scored), short: null, type: analysis.type };
-  const verdict = decide(analysis, scored, parameters);
+  const verdict = decide(analysis, scored, parameters, knowsQuestion);
   options.onScored?.(
     scored.slice(0, 30).map((s) => ({ text: s.span.text, source: s.doc.source, score: s.score, coverage: s.coverage, semantic: s.semantic, typed: s.spans.length > 0, near: s.nearSpan !== null })),
     { evidence: verdict.bestEvidence, type: analysis.type, refusedBy: verdict.refusedBy },
@@ -471,11 +471,11 @@ interface Verdict {
  * Answerable when some sentence is about the focus (evidence floor) and, for a type with a checkable shape, a
  * sentence close enough to the best evidence holds an instance of that type near its focus words.
  */
-function decide(analysis: QuestionAnalysis, scored: readonly ScoredSentence[], parameters: ExtractiveParameters): Verdict {
+function decide(analysis: QuestionAnalysis, scored: readonly ScoredSentence[], parameters: ExtractiveParameters, knowsQuestion: boolean): Verdict {
   const bestEvidence = Math.max(0, ...scored.map((s) => s.evidence));
   if (scored.length === 0) return { best: null, bestEvidence, refusedBy: 'no sentences' };
   // "where is gitlab headquartered" on pages that never write either word: nothing here speaks of it.
-  if (!scored[0]?.knowsAny) return { best: null, bestEvidence, refusedBy: 'no question word in the documents' };
+  if (!knowsQuestion) return { best: null, bestEvidence, refusedBy: 'no question word in the documents' };
   if (bestEvidence < parameters.minEvidence) return { best: null, bestEvidence, refusedBy: 'focus not found' };
   const floor = parameters.nearRatio * bestEvidence;
   // A sentence that itself says almost none of the question ("I've put together this list…" for "where can you put

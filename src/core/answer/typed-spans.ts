@@ -1,7 +1,7 @@
 // Instances of an expected answer type inside a sentence: a date, a number with the asked unit, a name the
 // question does not already give, a causal clause, a statement by the asked speaker. Positions are word-token
 // indexes so "near the focus" can be measured in words.
-import { creationOf, type DateGranularity, type ExpectedType, type QuestionAnalysis } from '../text/question.js';
+import { creationOf, currencyOf, type DateGranularity, type ExpectedType, type QuestionAnalysis } from '../text/question.js';
 import { extractDates, type DateMention, type DateValue, type PartialDate } from '../text/dates.js';
 import { foldText, STOP_WORDS, termOf } from '../text/tokens.js';
 import { formatLongDate, monthNumber } from '../text/calendar.js';
@@ -114,6 +114,9 @@ const FACILITY =
 // Case matters: "Max Born" is no birth.
 const BIRTH = /\bborn\b|(?<!\p{Lu}[\p{L}.]*\s)\bBorn\s+(?:in|on|at|to|into|\d)|\b[Bb]irth|\bnée(?=[\s,])|\(b\.\s/u;
 const DEATH = /\b(?:[Dd]ied|dies|[Dd]eath|deceased|passed\s+away|killed)\b|\(d\.\s/;
+function speaksOf(event: 'birth' | 'death', sentence: string): boolean {
+  return (event === 'birth' ? BIRTH : DEATH).test(sentence);
+}
 /** "Charles Hermite (1822–1901)": a life's span in brackets. */
 const LIFESPAN = /\(\s*(?:\d{1,2}\s+\p{L}+\s+)?\d{3,4}\s*[–—-]\s*(?:\d{1,2}\s+\p{L}+\s+)?\d{3,4}\s*\)/u;
 /** Nouns that follow a place's name as part of it or of its description ("the Indo-Pacific region"). */
@@ -129,16 +132,6 @@ const PLACE_PHRASE_GOES_ON =
 const LABEL_HEAD = /^(?:department|departments|team|teams|division|office|committee|checkbox|box|button|menu|page|tab|site|feature|setting|settings|option|options|mode|program|project|course|class|degree|major)$/;
 /** Plural nouns that end a group's label, never a person's name ("Tech Lab Members"). */
 const GROUP_NOUN = /^(?:members|users|fans|readers|customers|employees|staff|people|players|officials|developers|engineers|editors|students|partners|leaders|volunteers|researchers|writers|authors|subscribers)$/;
-/** The currency a money figure is written in, by symbol or word; null when it says none. */
-export function currencyOf(text: string): string | null {
-  const t = text.toLowerCase();
-  if (/\$|\bdollars?\b|\busd\b/.test(t)) return 'dollar';
-  if (/€|\beuros?\b|\beur\b/.test(t)) return 'euro';
-  if (/£|\bpounds?\b|\bgbp\b/.test(t)) return 'pound';
-  if (/¥|\byen\b|\bjpy\b|\byuan\b|\brmb\b/.test(t)) return /yuan|rmb/.test(t) ? 'yuan' : 'yen';
-  if (/\bwon\b|₩/.test(t)) return 'won';
-  return null;
-}
 /** Nouns that count things of any kind: "eight million units", "two million copies". */
 const GENERIC_COUNT = /^(?:units|copies|devices|pieces|items)$/;
 const COMPASS = /^(?:east|west|north|south|northern|southern|eastern|western|northeast|northwest|southeast|southwest)$/;
@@ -304,7 +297,7 @@ export function typedSpans(analysis: QuestionAnalysis, sentence: string, tokens:
       break;
     case 'place': {
       // "where was X born": only a sentence that speaks of a birth (or a death) places it.
-      if (analysis.lifeEvent && !(analysis.lifeEvent === 'birth' ? BIRTH : DEATH).test(sentence)) break;
+      if (analysis.lifeEvent && !speaksOf(analysis.lifeEvent, sentence)) break;
       // "which city is Camp David in": only a place the sentence says holds it ("Camp David, Maryland", "Camp David
       // in Maryland", "Maryland's Camp David"); "from Tokyo to Washington" places nothing inside anything.
       if (analysis.contained.length > 0) {
@@ -379,7 +372,7 @@ export function typedSpans(analysis: QuestionAnalysis, sentence: string, tokens:
     }
     case 'date': {
       // "when was X born": a date in a sentence that says nothing of a birth (or a death) is some other event's.
-      if (analysis.lifeEvent && !(analysis.lifeEvent === 'birth' ? BIRTH : DEATH).test(sentence) && !LIFESPAN.test(sentence)) break;
+      if (analysis.lifeEvent && !speaksOf(analysis.lifeEvent, sentence) && !LIFESPAN.test(sentence)) break;
       if (analysis.granularity === 'time') {
         // A part of the day ("on Tuesday morning") or a clock time ("at 3 p.m.", "at 10:30").
         tokens.forEach((t, i) => {
@@ -452,7 +445,8 @@ export function typedSpans(analysis: QuestionAnalysis, sentence: string, tokens:
           const to = CURRENCY.test(next) ? i + 1 : /^(?:million|billion|trillion)$/.test(next) ? (CURRENCY.test(after) ? i + 2 : i + 1) : i;
           const text = sentence.slice(symbol ? t.start - 1 : t.start, tokens[to]?.end ?? t.end);
           // "the price in euros": a figure in another currency does not answer.
-          if (analysis.currency && currencyOf(text) !== null && currencyOf(text) !== analysis.currency) return;
+          const written = analysis.currency ? currencyOf(text) : null;
+          if (written !== null && written !== analysis.currency) return;
           out.push({ from: i, to, text });
         }
       });

@@ -160,6 +160,17 @@ export function creationOf(word: string): string | null {
   return CREATION_OF.get(word) ?? null;
 }
 
+/** The currency a money figure or a question's word is in, by symbol or word ("$35", "euros"); null when none. */
+export function currencyOf(text: string): string | null {
+  const t = text.toLowerCase();
+  if (/\$|\bdollars?\b|\busd\b/.test(t)) return 'dollar';
+  if (/€|\beuros?\b|\beur\b/.test(t)) return 'euro';
+  if (/£|\bpounds?\b|\bgbp\b/.test(t)) return 'pound';
+  if (/¥|\byen\b|\bjpy\b|\byuan\b|\brmb\b/.test(t)) return /yuan|rmb/.test(t) ? 'yuan' : 'yen';
+  if (/\bwon\b|₩/.test(t)) return 'won';
+  return null;
+}
+
 /** A question about when a page itself came out: its noun and a verb of publishing, or "what date is X from". */
 const PUBLICATION =
   /\b(?:article|post|blog\s+post|blog|piece|story|page|report|rant|essay|column|entry|write-?up|announcement|newsletter|op-?ed|review|interview)\b.*\b(?:published|posted|written|put\s+up|go(?:es)?\s+up|went\s+up|come\s+out|came\s+out|run|ran|dated|from)\b/;
@@ -483,7 +494,7 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
   const lifeEvent =
     type !== 'date' && type !== 'place' ? null : /\b(?:birth|birthday)\b|\b(?:was|were|is|are|get|got)\b[^,?]*\bborn\s*(?:\?|$|in\b|on\b)/.test(lower) ? 'birth' : /\b(?:die|died|dies|death|pass(?:ed)?\s+away)\s*(?:\?|$|in\b|on\b|at\b)|\bdeath\b/.test(lower) ? 'death' : null;
   const currencyWord = type === 'money' ? /\b(?:in|into)\s+(dollars?|usd|euros?|eur|pounds?|gbp|yen|jpy|yuan|rmb|won)\b/.exec(lower)?.[1] : undefined;
-  const currency = currencyWord ? (/^(?:dollars?|usd)$/.test(currencyWord) ? 'dollar' : /^(?:euros?|eur)$/.test(currencyWord) ? 'euro' : /^(?:pounds?|gbp)$/.test(currencyWord) ? 'pound' : /^(?:yuan|rmb)$/.test(currencyWord) ? 'yuan' : /^(?:yen|jpy)$/.test(currencyWord) ? 'yen' : 'won') : null;
+  const currency = currencyWord ? currencyOf(currencyWord) : null;
   return { text: question, wh, type, unit, sayVerb, locatesThing, venue, answerClass, institutionKind, lifeEvent, currency, publication, creation, answerCue, wantsName, contained, defined: answerCue === 'definition' ? defined : [], sequel, askedSpeaker, excluded: excludedTerms, purpose, granularity, datePart, focus, given, speaker, years, names: new Set(capitalisedWords(question)), role, roleOwner, contextTerms: contextTermsOf(question), nameRuns: capitalisedNameRuns(question) };
 }
 

@@ -2,7 +2,7 @@
 // question does not already give, a causal clause, a statement by the asked speaker. Positions are word-token
 // indexes so "near the focus" can be measured in words.
 import { creationOf, currencyOf, type DateGranularity, type ExpectedType, type QuestionAnalysis } from '../text/question.js';
-import { extractDates, type DateMention, type DateValue, type PartialDate } from '../text/dates.js';
+import { extractDates, spelledNumber, type DateMention, type DateValue, type PartialDate } from '../text/dates.js';
 import { foldText, STOP_WORDS, termOf } from '../text/tokens.js';
 import { formatLongDate, monthNumber } from '../text/calendar.js';
 
@@ -35,7 +35,6 @@ export interface TypedSpan {
 }
 
 const LATER = /\b(?:(one|a|an|two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\s+(day|week|month|year)s?\s+later|the\s+(?:next|following)\s+(day|week|month|year))\b/i;
-const SMALL_NUMBER: Readonly<Record<string, number>> = { one: 1, a: 1, an: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10 };
 
 /**
  * "On January 23, 1998, Netscape made two announcements. One day later, Zawinski registered mozilla.org.": a date
@@ -44,7 +43,7 @@ const SMALL_NUMBER: Readonly<Record<string, number>> = { one: 1, a: 1, an: 1, tw
 export function dateAfterPrevious(sentence: string, tokens: readonly SentenceToken[], previous: string, publishedAt: string | null): TypedSpan | null {
   const m = LATER.exec(sentence);
   if (!m) return null;
-  const count = m[1] ? (SMALL_NUMBER[m[1].toLowerCase()] ?? Number(m[1])) : 1;
+  const count = m[1] ? (spelledNumber(m[1]) ?? Number(m[1])) : 1;
   const unit = (m[2] ?? m[3] ?? '').toLowerCase();
   const last = extractDates(previous, publishedAt).filter((d) => d.value && !d.value.end).pop()?.value?.start;
   if (!last) return null;

@@ -228,6 +228,10 @@ const SPELLED_NUMBER: Readonly<Record<string, number>> = {
   thirteen: 13, fourteen: 14, fifteen: 15, sixteen: 16, seventeen: 17, eighteen: 18, nineteen: 19, twenty: 20, thirty: 30,
   forty: 40, fifty: 50, sixty: 60, seventy: 70, eighty: 80, ninety: 90, hundred: 100,
 };
+/** The number a spelled word gives ("twenty" → 20, "a" → 1), if any: "one day later", "twenty years ago". */
+export function spelledNumber(word: string): number | undefined {
+  return SPELLED_NUMBER[word.toLowerCase()];
+}
 /** "Twenty years ago", "a decade ago", "thirty-five years ago": what chrono leaves unread (it reads "two days ago"). */
 const SPELLED_AGO = /\b(a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|a\s+hundred)(?:[\s-](one|two|three|four|five|six|seven|eight|nine))?\s+(years?|decades?|centur(?:y|ies))\s+ago\b/gi;
 

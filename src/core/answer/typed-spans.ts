@@ -121,12 +121,15 @@ const LIFESPAN = /\(\s*(?:\d{1,2}\s+\p{L}+\s+)?\d{3,4}\s*[–—-]\s*(?:\d{1,2}\
 /** Nouns that follow a place's name as part of it or of its description ("the Indo-Pacific region"). */
 const PLACE_TAIL =
   /^(?:region|regions|area|areas|city|cities|state|states|province|provinces|county|district|island|islands|coast|border|peninsula|sea|mountains|valley|basin|capital|prefecture|campus|office|offices|headquarters|summit|summits|conference|meeting|talks|forum|games|festival|ceremony|sidelines)$/;
-/** Words that may follow a place's name inside its own phrase ("in Tokyo on Monday", "to Seoul and Beijing"). */
-const FOLLOWS_PLACE =
-  /^(?:and|or|but|nor|in|on|at|to|from|for|with|by|of|near|where|which|that|who|as|after|before|during|since|until|last|this|next|when|while|earlier|later|early|late|today|yesterday|tomorrow|tonight|together|instead|amid|amidst|despite|over|under|through|across|via|against|because|if|following|ahead|without|within|between|among|toward|towards|around|about|alongside|soon|again|first|too|also|is|was|were|are|has|had|have|will|would|could|can|may|might|should|must|did|does|do|said|says)$/;
-/** Of those, the words that keep a place's own phrase going (prepositions, conjunctions, times): not "also", "said". */
-const PLACE_PHRASE_GOES_ON =
-  /^(?:and|or|nor|in|on|at|to|from|for|with|by|of|near|where|which|who|after|before|during|since|until|last|this|next|when|while|earlier|later|early|late|today|yesterday|tomorrow|tonight|amid|amidst|despite|over|under|through|across|via|against|following|ahead|without|within|between|among|toward|towards|around|about|alongside)$/;
+/** Words that keep a place's own phrase going (prepositions, conjunctions, times): "in Tokyo on Monday", "to Seoul and Beijing". */
+const PLACE_PHRASE_GOES_ON = new Set(
+  'and or nor in on at to from for with by of near where which who after before during since until last this next when while earlier later early late today yesterday tomorrow tonight amid amidst despite over under through across via against following ahead without within between among toward towards around about alongside'.split(' '),
+);
+/** …and the words that may also follow a place's name right before its clause goes on ("went to Seoul too", "in Tokyo said"). */
+const FOLLOWS_PLACE = new Set([
+  ...PLACE_PHRASE_GOES_ON,
+  ...'but that as together instead because if soon again first too also is was were are has had have will would could can may might should must did does do said says'.split(' '),
+]);
 /** Nouns after a capitalised run that make it a thing's label, not a person ("the Computer Science department"). */
 const LABEL_HEAD = /^(?:department|departments|team|teams|division|office|committee|checkbox|box|button|menu|page|tab|site|feature|setting|settings|option|options|mode|program|project|course|class|degree|major)$/;
 /** Plural nouns that end a group's label, never a person's name ("Tech Lab Members"). */
@@ -338,7 +341,7 @@ export function typedSpans(analysis: QuestionAnalysis, sentence: string, tokens:
         // Pauli matrices", "Catholic folk imagery") or, past a content word, the next clause's subject ("In that
         // update Baker also suggested…"); "to economic powerhouse Shanghai." is a place.
         const joined = !!next && !tokens[run.to]?.possessive && !next.capitalized && !/^\d/.test(next.word) && !/[,;:.!?)"”]/.test(sentence.slice(tokens[run.to]?.end ?? 0, next.start));
-        const clauseOpens = joined && !PLACE_TAIL.test(next?.word ?? '') && !(skippedContent ? PLACE_PHRASE_GOES_ON : FOLLOWS_PLACE).test(next?.word ?? '');
+        const clauseOpens = joined && !PLACE_TAIL.test(next?.word ?? '') && !(skippedContent ? PLACE_PHRASE_GOES_ON : FOLLOWS_PLACE).has(next?.word ?? '');
         // "$35 USD": a currency code, not a place.
         const currency = CURRENCY.test(tokens[run.from]?.word ?? '');
         if (currency || !(LOCATIVE.has(before) || /^(?:city|town|capital|province|state|region)$/.test(before))) continue;

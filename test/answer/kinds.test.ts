@@ -521,6 +521,25 @@ describe('money', () => {
     const { ask } = corpus('The chip sells for $0.50 in volume.');
     expect(ask('what is the price of the chip?').short).toBe('$0.50');
     expect(ask('what is the price of the chip in euros?').refused).toBe(true);
+    // A currency named with its country's adjective.
+    expect(analyzeQuestion('how much does the chip cost in british pounds?')).toMatchObject({ type: 'money', currency: 'pound' });
+    expect(ask('how much does the chip cost in british pounds?').refused).toBe(true);
+  });
+
+  it('reads "what was X\'s total revenue" as money, but not a money word that qualifies another noun', () => {
+    expect(analyzeQuestion("what was acme's total revenue for 2011?")).toMatchObject({ type: 'money' });
+    expect(analyzeQuestion("what is acme's cost structure like?").type).toBe('description');
+  });
+});
+
+describe('which version', () => {
+  it('is answered by a numbered version, and refused by a sentence that names no version', () => {
+    expect(analyzeQuestion('what version of firefox ships the new api?')).toMatchObject({ type: 'thing', wantsVersion: true });
+    const numbered = corpus(['The team fixed a crash in the sidebar.', 'Firefox will get the new API in version 39 along with the rest of the work.'].join('\n\n'));
+    expect(numbered.ask('which firefox version gets the new api?').short).toContain('39');
+    // "Keepass(XC)" is a name, not a version.
+    const unnumbered = corpus('Thanks to Jane Roe, users can now import logins from Keepass(XC) into Firefox.');
+    expect(unnumbered.ask('which firefox version first shipped the keepass login import?').refused).toBe(true);
   });
 });
 
@@ -531,6 +550,14 @@ describe('a year the question names', () => {
     );
     expect(ask("what was acme's total revenue in 2011?").answer).toContain('$163 million');
     expect(ask("what was acme's total revenue in 2015?").refused).toBe(true);
+    // The asked year is said, but as the report's date: the revenue is 2011's.
+    expect(ask("what was acme's total revenue for 2012?").refused).toBe(true);
+  });
+
+  it('gives, of a sentence’s figures for several years, the one beside the asked year', () => {
+    const { ask } = corpus('In 2024, 70% of respondents said onboarding takes more than a month, up from 66% in 2023.');
+    expect(ask('in the 2023 survey, what percent of respondents said onboarding takes more than a month?').short).toBe('66%');
+    expect(ask('in the 2024 survey, what percent of respondents said onboarding takes more than a month?').short).toBe('70%');
   });
 
   it('counts "how many of the X in Y" as X', () => {

@@ -125,6 +125,7 @@ export function scoreSentences(
   if (focus.length === 0 || passages.length === 0) return { analysis, scored, sentencesBySource, knowsQuestion: true };
   const idf = (term: string) => evidence.idf(term);
   const focusTerms = focus.map((f) => f.term);
+  const focusTermSet = new Set(focusTerms);
   // "besides X, what else": X is what the asker already has; its words place the topic (the new items often share
   // X's sentence) but count half.
   // Words a follow-up carries over from earlier turns (in its closing parenthesis) place the topic but are not
@@ -289,6 +290,9 @@ export function scoreSentences(
       const vector = evidence.embed ? (features.vector ??= evidence.embed(span.text)) : undefined;
       const semantic = questionVector && vector ? cosine(questionVector, vector) : 0;
       let spans = typedSpans(analysis, span.text, features.tokens, doc.publishedAt);
+      // "revenue in 2015": of a sentence's figures, those whose nearest year is the asked one ("In 2024, 70% …, up from
+      // 66% in 2023" gives 66% for 2023).
+      if (analysis.years.length > 0 && FIGURE_TYPES.has(analysis.type)) spans = spans.filter((s) => figureYearFits(features.tokens, s.from, s.to, analysis.years));
       // "the Search Engines checkbox", "Introduction to Mozilla Source Code": capitalised words the page otherwise
       // writes in lower case are a label, no one's name and no place.
       if (analysis.type === 'person' || analysis.type === 'place') spans = spans.filter((s) => !readsAsCommonWords(features.tokens.slice(s.from, s.to + 1), caseCountsOf(analysed.part)));
@@ -407,6 +411,7 @@ export function scoreSentences(
         namesClass: classAt < 0 || (termCredits[classAt] ?? 0) >= CLASS_SAID,
         otherYear:
           (analysis.years.length > 0 && !analysis.years.some((y) => doc.publishedAt?.startsWith(y) || [-1, 0, 1].some((d) => saysYear(sentences[index + d]?.span.text, y)))) ||
+          (analysis.years.length > 0 && boundToOtherYear(features.tokens, focusTermSet, analysis.years)) ||
           (model !== null && otherModels && !model.said.test(doc.title) && ![-1, 0, 1].some((d) => model.said.test(sentences[index + d]?.span.text ?? ''))),
       });
     });
@@ -481,7 +486,7 @@ function decide(analysis: QuestionAnalysis, scored: readonly ScoredSentence[], p
   // A sentence that itself says almost none of the question ("I've put together this list…" for "where can you put
   // buttons") is never an answer, however its page and its wording around score.
   const relevant = scored.filter((s) => s.support >= floor && s.support >= parameters.minSentenceEvidence && s.predicate >= parameters.minPredicate && s.coverage >= MIN_OWN_COVERAGE && !s.otherYear);
-  if (isCheckableType(analysis.type) || analysis.wantsName) {
+  if (isCheckableType(analysis.type) || analysis.wantsName || analysis.wantsVersion) {
     const typed = relevant.filter((s) => s.nearSpan !== null && (analysis.type !== 'statement' || s.score > 0) && s.unexplained <= parameters.maxUnexplainedTyped);
     const best = typed[0] ?? null;
     return { best, bestEvidence, refusedBy: best ? null : `no ${analysis.type} near the focus` };
@@ -578,6 +583,39 @@ function modelNumberOf(question: string): { number: string; said: RegExp; any: R
 }
 
 /** Whether a sentence gives the year `year` (as a year, not inside a longer number). */
+/** Kinds of answer that are figures, which a sentence may give for several years. */
+const FIGURE_TYPES = new Set<ExpectedType>(['money', 'percent', 'count', 'quantity']);
+
+const YEAR_TOKEN = /^(?:1[89]\d{2}|20\d{2})$/;
+
+/** Whether the year nearest a figure (in words) is one the question asks for; true when the sentence has no year. */
+function figureYearFits(tokens: readonly SentenceToken[], from: number, to: number, years: readonly string[]): boolean {
+  let nearest: string | null = null;
+  let distance = Infinity;
+  tokens.forEach((t, i) => {
+    if (!YEAR_TOKEN.test(t.word) || (i >= from && i <= to)) return;
+    const d = i < from ? from - i : i - to;
+    if (d < distance) {
+      distance = d;
+      nearest = t.word;
+    }
+  });
+  return nearest === null || years.includes(nearest);
+}
+
+/**
+ * "their total revenue for 2011" for "revenue for 2012": a word of the question tied to another year by a
+ * preposition, with the asked year nowhere in that phrase. The sentence gives the figure for that other year.
+ */
+function boundToOtherYear(tokens: readonly SentenceToken[], focusTerms: ReadonlySet<string>, years: readonly string[]): boolean {
+  return tokens.some((t, i) => {
+    if (!focusTerms.has(t.term)) return false;
+    const preposition = tokens[i + 1]?.word;
+    const year = tokens[i + 2]?.word;
+    return preposition !== undefined && /^(?:for|in|of|during)$/.test(preposition) && year !== undefined && YEAR_TOKEN.test(year) && !years.includes(year);
+  });
+}
+
 function saysYear(text: string | undefined, year: string): boolean {
   if (!text?.includes(year)) return false;
   return new RegExp(`(?<![\\d.,])${year}(?![.,]?\\d)`).test(text);

@@ -294,9 +294,22 @@ export function typedSpans(analysis: QuestionAnalysis, sentence: string, tokens:
       }
       break;
     case 'thing':
-    case 'list':
-      for (const run of nameRuns()) out.push({ ...run, text: spanText(sentence, tokens, run.from, run.to) });
+    case 'list': {
+      // "which firefox version…": a version is numbered ("Firefox 39", "1.8"), not a name ("Keepass(XC)").
+      const version = analysis.wantsVersion;
+      // "in version 39", "since v1.8".
+      if (version) {
+        tokens.forEach((t, i) => {
+          if (/^v?\d+(?:\.\d+)*$/.test(t.word) && /^(?:version|release|build|v)$/.test(tokens[i - 1]?.word ?? '')) out.push({ from: i - 1, to: i, text: spanText(sentence, tokens, i - 1, i) });
+        });
+      }
+      for (const run of nameRuns()) {
+        const to = version && /^\d/.test(tokens[run.to + 1]?.word ?? '') ? run.to + 1 : run.to;
+        if (version && !rangeWords(tokens, run.from, to).some((w) => /\d/.test(w))) continue;
+        out.push({ from: run.from, to, text: spanText(sentence, tokens, run.from, to) });
+      }
       break;
+    }
     case 'place': {
       // "where was X born": only a sentence that speaks of a birth (or a death) places it.
       if (analysis.lifeEvent && !speaksOf(analysis.lifeEvent, sentence)) break;

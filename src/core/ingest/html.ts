@@ -314,6 +314,19 @@ function findTitle(doc: Dom): string | null {
   return h1 || null;
 }
 
+/**
+ * "Originally published at example.com on November 18, 2011": a syndicated post's note of where and when it first
+ * appeared. Readability drops it with the footer it sits in, yet it is the one line that dates the writing.
+ */
+const ORIGIN_NOTE =
+  /^(?:(?:this|the|a version of this)\s+(?:article|post|story|piece|essay|column|interview)\s+(?:was\s+|has\s+been\s+)?)?(?:originally|first)\s+(?:published|posted|appeared|ran)\b/i;
+
+/** The page's origin notes that the article's paragraphs lack, in page order. */
+function originNotes(body: DomElement, paragraphs: readonly string[]): string[] {
+  const have = new Set(paragraphs);
+  return blockTexts(body).filter((text) => text.length <= 400 && ORIGIN_NOTE.test(text) && !have.has(text));
+}
+
 export function parseHtml(html: string): HtmlDocument {
   const skeleton = ensureSkeleton(html);
   const doc = parse(skeleton);
@@ -350,6 +363,7 @@ export function parseHtml(html: string): HtmlDocument {
     // Readability gives up on some malformed pages (and is not tried on pathological ones); the stripped body is used.
   }
   if (extraction === 'page' && doc.body) paragraphs = blockTexts(doc.body);
+  else if (doc.body) paragraphs.push(...originNotes(doc.body, paragraphs));
   // Markers that are plain text in the markup ("free.[3] One day") are not in the tree to remove.
   paragraphs = paragraphs.map(stripReferenceMarkers).filter((p) => p.length > 0);
   return { title, date, url, paragraphs, extraction, headerParagraphs };

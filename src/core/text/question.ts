@@ -80,6 +80,8 @@ export interface QuestionAnalysis {
   contained: string[];
   /** "what's the name of…": a thing question that only a name answers. */
   wantsName: boolean;
+  /** "which firefox version…": the answer is a version, which a number names. */
+  wantsVersion: boolean;
   /** For "what is X" / "what does X mean": the folded words of X, whose definition answers. */
   defined: string[];
   /** "where will X go after the summit", "what's next": the answer is the step that follows the one named. */
@@ -376,8 +378,14 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
   } else if (wh === 'which' || wh === 'what') {
     const noun = headNoun(after);
     // "what is the price of X", "what's the cost": a figure of money.
-    const moneyNoun = after.slice(0, 3).find((w) => /^(?:price|prices|cost|costs|fee|fees|salary|salaries|revenue|budget|valuation)$/.test(w));
-    if (moneyNoun && after.slice(0, after.indexOf(moneyNoun)).every((w) => /^(?:is|was|are|were|the|a|an|its|their|his|her)$/.test(w))) {
+    // "what was mozilla's total revenue": an owner's name and a qualifier may stand before the noun.
+    const moneyNoun = after.slice(0, 5).find((w) => /^(?:price|prices|cost|costs|fee|fees|salary|salaries|revenue|revenues|budget|valuation)$/.test(w));
+    const beforeMoney = moneyNoun ? after.slice(0, after.indexOf(moneyNoun)) : [];
+    const ownerAt = beforeMoney.findIndex((w) => lower.includes(`${w}'s `));
+    // ("…cost structure": the money word qualifies another noun.)
+    const afterMoney = moneyNoun ? after[after.indexOf(moneyNoun) + 1] : undefined;
+    const moneyEnds = afterMoney === undefined || /^(?:for|of|in|on|at|per|to|from|last|this|that|was|is|are|were|will|did|does|do|when|after|before|since|by|with|now|today|back|then)$/.test(afterMoney);
+    if (moneyNoun && moneyEnds && beforeMoney.every((w, i) => /^(?:is|was|are|were|the|a|an|its|their|his|her|total|annual|yearly|net|gross|average|monthly|retail|starting|current)$/.test(w) || i === ownerAt)) {
       type = 'money';
       unit = 'currency';
       typeWords.add(moneyNoun);
@@ -437,6 +445,8 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
   if (naming) type = 'description';
   // "what's the name of the dad in the photo": only a name answers; a sentence about the dad without one does not.
   const wantsName = type === 'thing' && /\bname\b/.test(lower);
+  const wantsVersion = (type === 'thing' || type === 'description') && /\b(?:which|what)\s+(?:[\w.-]+\s+){0,2}(?:version|release|build)s?\b/.test(lower);
+  if (wantsVersion) type = 'thing';
   // Named kinds of description first (a reaction, a part in an effort, fields, worries); a definition only when the
   // question is nothing more specific than "what is X".
   const describedKind: QuestionAnalysis['answerCue'] =
@@ -493,9 +503,9 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
   // "born" as the verb ("when was X born", "born in"), not a name in a list ("heisenberg, born and jordan").
   const lifeEvent =
     type !== 'date' && type !== 'place' ? null : /\b(?:birth|birthday)\b|\b(?:was|were|is|are|get|got)\b[^,?]*\bborn\s*(?:\?|$|in\b|on\b)/.test(lower) ? 'birth' : /\b(?:die|died|dies|death|pass(?:ed)?\s+away)\s*(?:\?|$|in\b|on\b|at\b)|\bdeath\b/.test(lower) ? 'death' : null;
-  const currencyWord = type === 'money' ? /\b(?:in|into)\s+(dollars?|usd|euros?|eur|pounds?|gbp|yen|jpy|yuan|rmb|won)\b/.exec(lower)?.[1] : undefined;
+  const currencyWord = type === 'money' ? /\b(?:in|into)\s+(?:(?:us|u\.s\.|american|british|uk|sterling|japanese|chinese|korean|european)\s+)?(dollars?|usd|euros?|eur|pounds?|gbp|yen|jpy|yuan|rmb|won)\b/.exec(lower)?.[1] : undefined;
   const currency = currencyWord ? currencyOf(currencyWord) : null;
-  return { text: question, wh, type, unit, sayVerb, locatesThing, venue, answerClass, institutionKind, lifeEvent, currency, publication, creation, answerCue, wantsName, contained, defined: answerCue === 'definition' ? defined : [], sequel, askedSpeaker, excluded: excludedTerms, purpose, granularity, datePart, focus, given, speaker, years, names: new Set(capitalisedWords(question)), role, roleOwner, contextTerms: contextTermsOf(question), nameRuns: capitalisedNameRuns(question) };
+  return { text: question, wh, type, unit, sayVerb, locatesThing, venue, answerClass, institutionKind, lifeEvent, currency, publication, creation, answerCue, wantsName, wantsVersion, contained, defined: answerCue === 'definition' ? defined : [], sequel, askedSpeaker, excluded: excludedTerms, purpose, granularity, datePart, focus, given, speaker, years, names: new Set(capitalisedWords(question)), role, roleOwner, contextTerms: contextTermsOf(question), nameRuns: capitalisedNameRuns(question) };
 }
 
 // Light-verb and phrasal paraphrases of one event verb, as people type them: "sit down with", "hold talks", "get

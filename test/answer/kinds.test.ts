@@ -171,6 +171,23 @@ describe('when, who, how much', () => {
     expect(answer.short).toBe('late 1800s');
   });
 
+  it('answers with a season in the page’s words', () => {
+    const { ask } = corpus('The documentary will air on public television in the fall and then stream in libraries.', '2017-12-15');
+    expect(ask('when is the documentary supposed to show up on public television?').short).toBe('in the fall');
+  });
+
+  it('hears "quit" in "stepped down" or "resigned", but not in "stepped up"', () => {
+    const { ask } = corpus(
+      ['On March 24, 2014, the board promoted Eich to chief executive.', 'The campaign stepped up on March 30, 2014.', 'After the controversy, Eich stepped down on April 3, 2014.'].join('\n\n'),
+    );
+    expect(ask('on what date did eich quit?').short).toBe('3 April 2014');
+  });
+
+  it('reads a wh-word typed without its apostrophe ("whats", "wheres")', () => {
+    expect(analyzeQuestion('whats the rule of thumb for when to rewrite a post')).toMatchObject({ wh: 'what', type: 'description', publication: false });
+    expect(analyzeQuestion('wheres the summit')).toMatchObject({ wh: 'where', type: 'place' });
+  });
+
   it('answers with a relative date on an undated page, saying there is no date to count from', () => {
     const { ask } = corpus('The studio announced a large update to its editor yesterday.');
     const answer = ask('when did the studio announce the editor update?');
@@ -529,6 +546,21 @@ describe('money', () => {
   it('reads "what was X\'s total revenue" as money, but not a money word that qualifies another noun', () => {
     expect(analyzeQuestion("what was acme's total revenue for 2011?")).toMatchObject({ type: 'money' });
     expect(analyzeQuestion("what is acme's cost structure like?").type).toBe('description');
+  });
+});
+
+describe('a title the question names in lower case', () => {
+  it('is said by the whole title, not by its words apart ("a big, sick joke" is not "The Big Sick")', () => {
+    const { ask } = corpus(
+      [
+        'Critics called it a big, sick joke written by Terence Davies.',
+        'The list also has room for quieter films.',
+        'Few films were as patient as this one.',
+        'Its pace is slow, and its images linger.',
+        'The Big Sick is written by Emily Gordon and Kumail Nanjiani.',
+      ].join('\n\n'),
+    );
+    expect(ask('who wrote the big sick?').short).toBe('Emily Gordon');
   });
 });
 

@@ -6,7 +6,7 @@ import { LRUCache } from 'lru-cache';
 import type { Answer, Citation, CleanDocument, Passage } from '../types.js';
 import { splitSentences, type Span } from '../text/sentences.js';
 import { proseSentences } from '../text/segment.js';
-import { contentTerms, STOP_WORDS } from '../text/tokens.js';
+import { contentTerms, STOP_WORDS, termOf, words } from '../text/tokens.js';
 import { termMatch, weightedCoverage } from '../text/overlap.js';
 import { analyzeQuestion, type ExpectedType, type QuestionAnalysis } from '../text/question.js';
 import { cosine } from '../embed/sif-embedder.js';
@@ -162,8 +162,10 @@ export function scoreSentences(
   }
   // Which focus words are names: written capitalised in the question, or mostly so in the retrieved documents
   // (a lower-case "lee" is a name when the documents always write "Lee"). The others say what happened.
+  const readParts = documentOrder.flatMap((source) => { const part = parts.get(source)?.part; return part ? [part] : []; });
+  const titled = titleWords(question, readParts);
   const isName = focus.map((f) => {
-    if (analysis.names.has(f.word)) return true;
+    if (analysis.names.has(f.word) || titled.has(f.word)) return true;
     let capital = 0;
     let lower = 0;
     for (const source of documentOrder) {
@@ -232,13 +234,15 @@ export function scoreSentences(
         const w = weights[qi] ?? 0;
         total += w;
         const literal = literalPattern[qi];
-        let best = literal ? (literal.test(span.text) ? 1 : 0) : termMatch(f.term, features.terms);
+        const title = titled.get(f.word);
+        // A title's word alone ("Fetch" for "the Fetch API") says it in part.
+        let best = literal ? (literal.test(span.text) ? 1 : 0) : title && !title.test(span.text) ? TITLE_WORD_SHARE * termMatch(f.term, features.terms) : termMatch(f.term, features.terms);
         // An event named by a noun ("a planned sitdown", "the talks") or a verb of its class ("head to" for "travel").
         let nominalAt = -1;
         if (isEvent[qi] && best < 1) {
           features.tokens.forEach((t, i) => {
-            const kin = EVENT_CLASS[t.word];
-            if (kin && kin.verb === f.term && kin.credit > best) {
+            const kin = EVENT_CLASS.get(t.word);
+            if (kin && kin.verbs.includes(f.term) && kin.credit > best && (!kin.next || kin.next.test(features.tokens[i + 1]?.word ?? ''))) {
               best = kin.credit;
               nominalAt = i;
             }
@@ -256,7 +260,7 @@ export function scoreSentences(
           });
         }
         let position = nominalAt >= 0 ? nominalAt : best > 0 ? features.tokens.findIndex((t) => t.term === f.term || t.term.startsWith(f.term.slice(0, 5))) : -1;
-        if (best < 1 && evidence.wordSimilarity && !/\d/.test(f.word) && !analysis.names.has(f.word)) {
+        if (best < 1 && evidence.wordSimilarity && !/\d/.test(f.word) && !analysis.names.has(f.word) && !titled.has(f.word)) {
           features.content.forEach((i) => {
             const token = features.tokens[i];
             // Names match by spelling only: "Canada" and "Australia" are neighbours in the vectors, not synonyms.
@@ -621,6 +625,9 @@ function saysYear(text: string | undefined, year: string): boolean {
   return new RegExp(`(?<![\\d.,])${year}(?![.,]?\\d)`).test(text);
 }
 
+/** How much one word of a title the question names counts when the sentence does not write the whole title. */
+const TITLE_WORD_SHARE = 0.5;
+
 /** How much a word said by a neighbouring sentence counts. */
 const NEIGHBOUR_SHARE = 0.8;
 
@@ -750,14 +757,21 @@ function clauseIndexes(text: string, tokens: readonly SentenceToken[]): number[]
 // Words that stand for the event a question's verb asks about, by that verb's stem, with their credit: a verb of
 // the same class says it happened ("head", "fly", "visit" are travelling; "launched" is firing), like a derivation;
 // a noun only names it ("a planned sitdown" is a meeting that may not have taken place), so it counts less.
-const EVENT_CLASS: Readonly<Record<string, { verb: string; credit: number }>> = Object.fromEntries([
+// Leaving a post, in its usual words: "quit as CEO" is said by "stepped down", "resigned", "his resignation".
+const DEPARTURE = ['quit', 'resign', 'step', 'leav', 'depart'];
+
+// (A Map: a word such as "constructor" must find nothing.)
+const EVENT_CLASS: ReadonlyMap<string, { verbs: readonly string[]; credit: number; next?: RegExp }> = new Map<string, { verbs: readonly string[]; credit: number; next?: RegExp }>([
   ...['visit', 'visits', 'visited', 'visiting', 'head', 'heads', 'headed', 'heading', 'fly', 'flies', 'flew', 'flying', 'go', 'goes', 'went',
-    'arrive', 'arrives', 'arrived', 'return', 'returns', 'returned'].map((w) => [w, { verb: 'travel', credit: 0.8 }]),
-  ...['launch', 'launched', 'launches'].map((w) => [w, { verb: 'fire', credit: 0.8 }]),
-  ...['talk', 'talked', 'talks'].map((w) => [w, { verb: 'discuss', credit: 0.8 }]),
-  ...['sitdown', 'meeting', 'meetings', 'talks', 'summit', 'summits'].map((w) => [w, { verb: 'meet', credit: 0.5 }]),
-  ...['trip', 'journey'].map((w) => [w, { verb: 'travel', credit: 0.5 }]),
-  ...['discussion', 'discussions'].map((w) => [w, { verb: 'discuss', credit: 0.5 }]),
+    'arrive', 'arrives', 'arrived', 'return', 'returns', 'returned'].map((w) => [w, { verbs: ['travel'], credit: 0.8 }] as const),
+  ...['launch', 'launched', 'launches'].map((w) => [w, { verbs: ['fire'], credit: 0.8 }] as const),
+  ...['talk', 'talked', 'talks'].map((w) => [w, { verbs: ['discuss'], credit: 0.8 }] as const),
+  ...['sitdown', 'meeting', 'meetings', 'talks', 'summit', 'summits'].map((w) => [w, { verbs: ['meet'], credit: 0.5 }] as const),
+  ...['trip', 'journey'].map((w) => [w, { verbs: ['travel'], credit: 0.5 }] as const),
+  ...['discussion', 'discussions'].map((w) => [w, { verbs: ['discuss'], credit: 0.5 }] as const),
+  ...['quit', 'quits', 'quitting', 'resign', 'resigns', 'resigned', 'resigning', 'resignation', 'departure', 'departed'].map((w) => [w, { verbs: DEPARTURE, credit: 0.8 }] as const),
+  // "stepped down", "stepping aside"; not "stepped up".
+  ...['step', 'steps', 'stepped', 'stepping'].map((w) => [w, { verbs: DEPARTURE, credit: 0.8, next: /^(?:down|aside)$/ }] as const),
 ]);
 
 // Words for a change in relations between parties, by direction. Question words and document words of the same
@@ -895,6 +909,43 @@ function analysisOf(doc: CleanDocument): DocumentAnalysis {
 }
 
 /** Per term: how often the document writes it capitalised mid-sentence, and how often in lower case. */
+/**
+ * Words of the question that the documents write as a title ("the big sick" → "The Big Sick"): two or more question
+ * words in a row, capitalised together more often than not. They are a name, said only by spelling and together.
+ */
+function titleWords(question: string, documents: readonly CleanDocument[]): Map<string, RegExp> {
+  const out = new Map<string, RegExp>();
+  const asked = words(question);
+  const texts = documents.map((d) => d.text);
+  // Ordinary words, which the pages also write in lower case: a name ("Kim Jong", "FSF Board") already counts as a
+  // name word by word.
+  const ordinary = (word: string) => documents.some((doc) => (caseCountsOf(doc).get(termOf(word))?.[1] ?? 0) > 0);
+  for (let i = 0; i + 1 < asked.length; i++) {
+    const first = asked[i] ?? '';
+    const second = asked[i + 1] ?? '';
+    if (STOP_WORDS.has(first) || STOP_WORDS.has(second) || /\d/.test(first + second) || !ordinary(first) || !ordinary(second)) continue;
+    const escape = (w: string) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const pattern = new RegExp(`(?<![\\p{L}\\p{N}])(${escape(first)})\\s+(${escape(second)})(?![\\p{L}\\p{N}])`, 'giu');
+    let capital = 0;
+    let lower = 0;
+    for (const text of texts) {
+      for (const m of text.matchAll(pattern)) {
+        const a = m[1] ?? '';
+        const b = m[2] ?? '';
+        if (/^\p{Lu}/u.test(a) && /^\p{Lu}/u.test(b)) capital++;
+        else lower++;
+      }
+    }
+    if (capital > lower) {
+      // Each word is said only with the other: "big" alone is no "Big Sick".
+      const phrase = new RegExp(pattern.source, 'iu');
+      if (!out.has(first)) out.set(first, phrase);
+      if (!out.has(second)) out.set(second, phrase);
+    }
+  }
+  return out;
+}
+
 function caseCountsOf(doc: CleanDocument): Map<string, [number, number]> {
   const analysis = analysisOf(doc);
   if (!analysis.caseCounts) {

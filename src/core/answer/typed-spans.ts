@@ -212,6 +212,9 @@ function granularityOf(p: PartialDate): DateGranularity {
 }
 
 const RANK: Record<DateGranularity, number> = { any: 0, year: 1, month: 2, day: 3, time: 4 };
+/** A season with what places it: "in the fall", "this spring", "late summer 2016", "the winter of 1998". */
+const SEASON = /\b(?:in|this|next|last|by|until|till|during|over|through|since|early|late|mid-?)\s+(?:the\s+)?(?:(?:early|late|mid-?)\s*)?(?:spring|summer|fall|autumn|winter)(?:\s+(?:of\s+)?(?:1[89]|20)\d{2})?\b/gi;
+
 /** Relative expressions that still say when, without a publication date to count from. */
 const RELATIVE_DAY = /\b(?:yesterday|today|tonight|tomorrow|last|next|this|ago|earlier|later|recently)\b/i;
 const TIME_OF_DAY = /^(?:morning|afternoon|evening|night|overnight|noon|midday|midnight|dawn|dusk|daybreak)$/;
@@ -297,15 +300,16 @@ export function typedSpans(analysis: QuestionAnalysis, sentence: string, tokens:
     case 'list': {
       // "which firefox version…": a version is numbered ("Firefox 39", "1.8"), not a name ("Keepass(XC)").
       const version = analysis.wantsVersion;
-      // "in version 39", "since v1.8".
+      // "in version 39", "since v1.8", "in Firefox 39" (the product the question names, with its number).
       if (version) {
         tokens.forEach((t, i) => {
-          if (/^v?\d+(?:\.\d+)*$/.test(t.word) && /^(?:version|release|build|v)$/.test(tokens[i - 1]?.word ?? '')) out.push({ from: i - 1, to: i, text: spanText(sentence, tokens, i - 1, i) });
+          const before = tokens[i - 1];
+          if (/^v?\d+(?:\.\d+)*$/.test(t.word) && before && (/^(?:version|release|build|v)$/.test(before.word) || (before.capitalized && !STOP_WORDS.has(before.word)))) out.push({ from: i - 1, to: i, text: spanText(sentence, tokens, i - 1, i) });
         });
       }
       for (const run of nameRuns()) {
         const to = version && /^\d/.test(tokens[run.to + 1]?.word ?? '') ? run.to + 1 : run.to;
-        if (version && !rangeWords(tokens, run.from, to).some((w) => /\d/.test(w))) continue;
+        if (version && (!rangeWords(tokens, run.from, to).some((w) => /\d/.test(w)) || out.some((o) => o.from <= to && o.to >= run.from))) continue;
         out.push({ from: run.from, to, text: spanText(sentence, tokens, run.from, to) });
       }
       break;
@@ -413,6 +417,18 @@ export function typedSpans(analysis: QuestionAnalysis, sentence: string, tokens:
         if (wanted > precision) continue;
         const range = tokenRange(tokens, mention);
         if (range) out.push({ ...range, text, date: mention.value, ...(mention.period ? { period: true } : {}) });
+      }
+      // "will air on PBS in the fall", "by late summer 2016": a season says when, in the page's words (a year in it
+      // stays part of the span).
+      if (analysis.granularity === 'any' || analysis.granularity === 'year') {
+        for (const m of sentence.matchAll(SEASON)) {
+          const range = tokenRange(tokens, { start: m.index ?? 0, end: (m.index ?? 0) + m[0].length });
+          if (!range) continue;
+          const overlapping = out.findIndex((o) => o.from <= range.to && o.to >= range.from);
+          const span = { ...range, text: m[0] };
+          if (overlapping >= 0) out.splice(overlapping, 1, span);
+          else out.push(span);
+        }
       }
       break;
     }

@@ -234,8 +234,10 @@ const SCAFFOLD = new Set(
 
 /** Analyses a question's form. */
 export function analyzeQuestion(question: string): QuestionAnalysis {
-  const tokens = words(question);
-  const lower = question.toLowerCase().replace(/[’‘]/g, "'");
+  // "whats the rule of thumb…", "wheres the office": a wh-word typed without its apostrophe is still the wh-word.
+  const typed = question.replace(/\b(what|where|who|how|when)s\b/gi, "$1's");
+  const tokens = words(typed);
+  const lower = typed.toLowerCase().replace(/[’‘]/g, "'");
   // "when i open the file from disk, what do i need to do?", "when the folks surveyed papers, what percent…": a
   // "when"/"where"/"if" clause with its own subject sets the scene; the question is the wh-word after it.
   const firstWh = tokens.findIndex((t) => WH.includes(t));

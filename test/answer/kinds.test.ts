@@ -564,6 +564,22 @@ describe('a title the question names in lower case', () => {
   });
 });
 
+describe('the name of a kind of thing', () => {
+  it('comes from a sentence that speaks of that kind, and is no name of another kind or a sentence opener', () => {
+    expect(analyzeQuestion("what's the name of acme's internal monitoring system?")).toMatchObject({ wantsName: true, namedKind: 'system' });
+    const { ask } = corpus(
+      [
+        'Metrics are exposed through interfaces like the Java Virtual Machine Profiling Interface.',
+        'Similarly, the parts of your monitoring system that page people must stay simple.',
+        'An interface should be documented.',
+      ].join('\n\n'),
+    );
+    expect(ask("what's the name of acme's internal monitoring system?").refused).toBe(true);
+    const named = corpus('Our monitoring system, called Borgmon, collects the metrics.');
+    expect(named.ask("what's the name of acme's internal monitoring system?").short).toBe('Borgmon');
+  });
+});
+
 describe('which version', () => {
   it('is answered by a numbered version, and refused by a sentence that names no version', () => {
     expect(analyzeQuestion('what version of firefox ships the new api?')).toMatchObject({ type: 'thing', wantsVersion: true });

@@ -300,6 +300,21 @@ export function scoreSentences(
       // "the Search Engines checkbox", "Introduction to Mozilla Source Code": capitalised words the page otherwise
       // writes in lower case are a label, no one's name and no place.
       if (analysis.type === 'person' || analysis.type === 'place') spans = spans.filter((s) => !readsAsCommonWords(features.tokens.slice(s.from, s.to + 1), caseCountsOf(analysed.part)));
+      // "Similarly, …": a word capitalised only because it opens the sentence, and written in lower case elsewhere, names
+      // nothing.
+      if (analysis.type === 'thing' || analysis.type === 'list' || analysis.type === 'organisation') {
+        const opener = (t: SentenceToken) => (caseCountsOf(analysed.part).get(t.term)?.[1] ?? 0) > 0 || (/ly$/.test(t.word) && /^\s*,/.test(span.text.slice(t.end)));
+        spans = spans.filter((s) => { const only = features.tokens[s.from]; return !(s.from === 0 && s.to === 0 && only && opener(only)); });
+      }
+      // "the name of the monitoring system": a name whose last word is a kind of its own ("…Profiling Interface",
+      // written "interface" elsewhere) names an interface, not a system.
+      // And only a sentence that speaks of such a thing gives its name ("my tool (named gp4par)").
+      const kind = analysis.namedKind;
+      if (kind) {
+        const kindAt = focus.findIndex((f) => f.term === kind);
+        if (kindAt >= 0 && (termCredits[kindAt] ?? 0) < KIND_SAID) spans = [];
+        spans = spans.filter((s) => { const last = features.tokens[s.to]; return !last || last.term === kind || (caseCountsOf(analysed.part).get(last.term)?.[1] ?? 0) === 0; });
+      }
       // A cause follows what it explains ("nosedived in 2016 after Seoul agreed…"): a cue before every focus word
       // is about something else.
       // And it explains what the question asks about: the cue must follow one of the words saying what happened
@@ -552,6 +567,9 @@ const QUOTE_INTRO = /\b(?:comments?|remarks?|words|said|says|wrote|writes|put\s+
 const NAME_REACH_BEFORE = 8;
 /** …and how many after: a story's lede often names its people in the sentences that follow it. */
 const NAME_REACH_AFTER = 3;
+
+/** Credit at which a sentence says the kind of thing whose name is asked: its stem or a derivation, not a neighbour in the vectors ("infrastructure" is no "system"). */
+const KIND_SAID = 0.8;
 
 /** Credit at which a sentence says the answer's class: the same stem, a derivation, or a close word in the vectors. */
 const CLASS_SAID = 0.6;

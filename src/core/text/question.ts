@@ -80,6 +80,8 @@ export interface QuestionAnalysis {
   contained: string[];
   /** "what's the name of…": a thing question that only a name answers. */
   wantsName: boolean;
+  /** "the name of google's monitoring system": the kind of thing named ("system"), as a term; null when not said. */
+  namedKind: string | null;
   /** "which firefox version…": the answer is a version, which a number names. */
   wantsVersion: boolean;
   /** For "what is X" / "what does X mean": the folded words of X, whose definition answers. */
@@ -447,6 +449,9 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
   if (naming) type = 'description';
   // "what's the name of the dad in the photo": only a name answers; a sentence about the dad without one does not.
   const wantsName = type === 'thing' && /\bname\b/.test(lower);
+  const kindPhrase = wantsName ? /\bname\s+of\s+(?:the\s+|a\s+|an\s+|this\s+|that\s+|their\s+|its\s+|[a-z0-9-]+'s\s+)?((?:[a-z-]+\s+){0,3}?[a-z-]+?)(?=\s+(?:in|on|at|from|that|which|who|used|for|behind|of|they|it|he|she|we|you|is|was)\b|\s*\?|\s*$)/.exec(lower)?.[1] : undefined;
+  const namedKindWord = kindPhrase ? kindPhrase.split(/\s+/).pop() : undefined;
+  const namedKind = namedKindWord && !STOP.has(namedKindWord) && !GENERIC_CLASS.has(namedKindWord) ? termOf(namedKindWord) : null;
   const wantsVersion = (type === 'thing' || type === 'description') && /\b(?:which|what)\s+(?:[\w.-]+\s+){0,2}(?:version|release|build)s?\b/.test(lower);
   if (wantsVersion) type = 'thing';
   // Named kinds of description first (a reaction, a part in an effort, fields, worries); a definition only when the
@@ -507,7 +512,7 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
     type !== 'date' && type !== 'place' ? null : /\b(?:birth|birthday)\b|\b(?:was|were|is|are|get|got)\b[^,?]*\bborn\s*(?:\?|$|in\b|on\b)/.test(lower) ? 'birth' : /\b(?:die|died|dies|death|pass(?:ed)?\s+away)\s*(?:\?|$|in\b|on\b|at\b)|\bdeath\b/.test(lower) ? 'death' : null;
   const currencyWord = type === 'money' ? /\b(?:in|into)\s+(?:(?:us|u\.s\.|american|british|uk|sterling|japanese|chinese|korean|european)\s+)?(dollars?|usd|euros?|eur|pounds?|gbp|yen|jpy|yuan|rmb|won)\b/.exec(lower)?.[1] : undefined;
   const currency = currencyWord ? currencyOf(currencyWord) : null;
-  return { text: question, wh, type, unit, sayVerb, locatesThing, venue, answerClass, institutionKind, lifeEvent, currency, publication, creation, answerCue, wantsName, wantsVersion, contained, defined: answerCue === 'definition' ? defined : [], sequel, askedSpeaker, excluded: excludedTerms, purpose, granularity, datePart, focus, given, speaker, years, names: new Set(capitalisedWords(question)), role, roleOwner, contextTerms: contextTermsOf(question), nameRuns: capitalisedNameRuns(question) };
+  return { text: question, wh, type, unit, sayVerb, locatesThing, venue, answerClass, institutionKind, lifeEvent, currency, publication, creation, answerCue, wantsName, namedKind, wantsVersion, contained, defined: answerCue === 'definition' ? defined : [], sequel, askedSpeaker, excluded: excludedTerms, purpose, granularity, datePart, focus, given, speaker, years, names: new Set(capitalisedWords(question)), role, roleOwner, contextTerms: contextTermsOf(question), nameRuns: capitalisedNameRuns(question) };
 }
 
 // Light-verb and phrasal paraphrases of one event verb, as people type them: "sit down with", "hold talks", "get

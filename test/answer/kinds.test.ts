@@ -115,6 +115,15 @@ describe('what did X say', () => {
     expect(answer.answer).toContain('anything worth reading');
     expect(answer.answer).toContain('comments from Ian Betteridge');
   });
+
+  it('goes on with a quotation that the sentence opens and the next one closes', () => {
+    const { ask } = corpus(
+      'Rachel Stone, an analyst at Redmark, shared her view: “There is a part of team culture in how people feel about tools. Their sense of unpreparedness may also stem from a risk to their jobs.” Others disagreed.',
+    );
+    const answer = ask('what did the redmark analyst say about people feeling unprepared?');
+    expect(answer.answer).toContain('risk to their jobs');
+    expect(answer.citations.length).toBe(2);
+  });
 });
 
 describe('how do I change what a page describes', () => {
@@ -146,6 +155,12 @@ describe('why', () => {
     const answer = ask('why can a stream only be consumed once?');
     expect(answer.refused).toBe(false);
     expect(answer.answer).toContain('keeps memory use flat');
+  });
+
+  it('takes a flaw named in the sentence after as the reason for a verdict', () => {
+    const { ask } = corpus(['For a decade the web has used XHR for requests.', 'While useful, XHR is not a very nice API.', 'It suffers from a lack of separation of concerns.'].join(' '));
+    const answer = ask('why isn’t xhr considered a nice api?');
+    expect(answer.answer).toContain('separation of concerns');
   });
 
   it('finds that explanation past a detail and a code sample in between', () => {

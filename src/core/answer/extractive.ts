@@ -378,6 +378,15 @@ export function scoreSentences(
         const intro = sentences[index - 1];
         if (!companion && intro && /:\s*$/.test(intro.span.text)) companion = intro.span;
       }
+      // "…shared her perspective: “There is a component of … Individuals may be concerned …”": a quotation that goes
+      // on past the sentence; its next sentence, in the same paragraph, is the rest of what was said.
+      if (analysis.type === 'statement' && spans.length > 0 && !companion && opensQuotation(span.text)) {
+        const next = sentences[index + 1];
+        if (next?.prose && !/\n\s*\n/.test(doc.text.slice(span.end, next.span.start))) {
+          companion = next.span;
+          companionAfter = true;
+        }
+      }
       // A date belongs to its clause, names included ("…as they met in Tokyo on Saturday"): for "when" questions
       // distance counts from any focus word the sentence holds.
       // Of several dates, the one in the clause that says most of what happened ("In 2022, X ranked second, and in
@@ -649,6 +658,14 @@ const TITLE_WORD_SHARE = 0.5;
 /** How much a word said by a neighbouring sentence counts. */
 const NEIGHBOUR_SHARE = 0.8;
 
+/** Whether a sentence opens a quotation it does not close. */
+function opensQuotation(text: string): boolean {
+  const opening = (text.match(/“/g) ?? []).length;
+  const closing = (text.match(/”/g) ?? []).length;
+  if (opening + closing > 0) return opening > closing;
+  return (text.match(/"/g) ?? []).length % 2 === 1;
+}
+
 /** How close in score a sentence holding a descriptive answer of the asked kind must come to the best one. */
 const CUE_RATIO = 0.75;
 
@@ -812,8 +829,8 @@ const ANAPHOR = /^(?:this|these|it|such|that)\s+(?:is|was|are|were|has|have|had|
 /** How much of a word said by the sentence before a leaning one counts. */
 const ANAPHOR_SHARE = 0.6;
 
-/** A sentence that gives the reason for the one before it. */
-const EXPLAINS_PREVIOUS = /^(?:this|that|it)(?:'s|’s|\s+is|\s+was)\s+(?:because|due\s+to|so\s+(?:that|as)|why)\b|^(?:this|that|these|such)\s+(?:decision|choice|change|design|approach|rule|restriction|limitation|way|measure)s?\b|^(?:this|that)\s+(?:allows|lets|ensures|helps|prevents|avoids|makes|means|is\s+(?:done|meant|intended|designed))\b|^the\s+reason\b|^(?:that's|that\s+is)\s+why\b|^[^.;]{0,80}\b(?:such|these|those)\s+\w+[^.;]{0,80}\b(?:implies|indicates|suggests|signals|means|shows)\s+that\b/i;
+/** A sentence that gives the reason for the one before it (a flaw it names explains a verdict: "XHR is not a nice API. It suffers from…"). */
+const EXPLAINS_PREVIOUS = /^(?:this|that|it)(?:'s|’s|\s+is|\s+was)\s+(?:because|due\s+to|so\s+(?:that|as)|why)\b|^(?:it|this|they)\s+(?:suffers?|suffered|lacks?|lacked|fails?\s+to|failed\s+to|struggles?\s+(?:to|with))\b|^(?:this|that|these|such)\s+(?:decision|choice|change|design|approach|rule|restriction|limitation|way|measure)s?\b|^(?:this|that)\s+(?:allows|lets|ensures|helps|prevents|avoids|makes|means|is\s+(?:done|meant|intended|designed))\b|^the\s+reason\b|^(?:that's|that\s+is)\s+why\b|^[^.;]{0,80}\b(?:such|these|those)\s+\w+[^.;]{0,80}\b(?:implies|indicates|suggests|signals|means|shows)\s+that\b/i;
 /** An instruction that changes what the sentence before describes. */
 const CHANGES_PREVIOUS =
   /\byou\s+can\s+(?:change|turn\s+off|disable|stop|avoid|prevent|override|configure|alter|fix|work\s+around)\s+(?:this|that|it|these)\b|\byou\s+can\s+(?:flip|set|switch|toggle)\s+\S+\s+to\s+(?:false|true|off|on|\d+)\b|^(?:to\s+(?:change|avoid|prevent|disable|stop|fix)\s+(?:this|that|it)\b)/i;

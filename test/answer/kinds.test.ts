@@ -100,6 +100,16 @@ describe('when a page came out', () => {
     expect(askPost('when was the post about leaving the board published?').answer).toContain('Posted on Tuesday 15 October 2019');
   });
 
+  it('answers with the date a copy says the writing first appeared, beside the copy’s own date', () => {
+    const { ask } = corpus('You either misuse the word literally or know someone who does.\n\nOriginally published at www.example.com on November 18, 2011.', '2015-02-24');
+    const answer = ask('when was the literally post first published?');
+    expect(answer.short).toBe('18 November 2011');
+    expect(answer.answer).toContain('dated 24 February 2015');
+    // An undated copy is dated by its note too.
+    const undated = corpus('You either misuse the word literally or know someone who does.\n\nOriginally published at www.example.com on November 18, 2011.');
+    expect(undated.ask('when was the literally post published?').short).toBe('18 November 2011');
+  });
+
   it('refuses when the page asked about gives no date of its own', () => {
     const { ask } = corpus('Potholes form when water seeps into cracks, the city said. Crews fill them in early March.');
     expect(ask('when was the pothole story published?').refused).toBe(true);

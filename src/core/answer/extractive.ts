@@ -13,7 +13,7 @@ import { cosine } from '../embed/sif-embedder.js';
 import { dateWords } from '../retrieve/indexed-text.js';
 import { isCalendarWord } from '../text/calendar.js';
 import { assembleAnswer, type Claim } from './citations.js';
-import { extractDates } from '../text/dates.js';
+import { extractDates, ORIGIN_NOTE } from '../text/dates.js';
 import { capitalisedRuns, dateAfterPrevious, formatLongDate, formatLongValue, isCheckableType, isGiven, isSaying, tokenizeSentence, typedSpans, type SentenceToken, type TypedSpan } from './typed-spans.js';
 import { DEFAULT_EXTRACTIVE_PARAMETERS, type ExtractiveParameters } from './parameters.js';
 
@@ -855,13 +855,26 @@ function similarity(evidence: EvidenceModel, a: string, b: string): number {
  * one, or by its opening line. Null when that page is undated or not clearly the one asked about.
  */
 function publicationAnswer(question: string, analysis: QuestionAnalysis, scored: readonly ScoredSentence[], documents: ReadonlyMap<string, CleanDocument>): ExtractiveAnswer | null {
-  // The page the question is about (that of the sentence that best matches it), dated or not: an undated page's date
-  // is not another page's.
-  const best = scored[0];
-  const publishedAt = best?.doc.publishedAt;
-  if (!best || !publishedAt || best.context < PUBLICATION_CONTEXT) return null;
-  const day = parseDay(publishedAt);
+  // The page the question is about: the one whose passage says most of the question (a long page of many topics holds
+  // more of its words somewhere), dated or not — an undated page's date is not another page's.
+  const best = scored.reduce<ScoredSentence | undefined>((top, s) => (!top || s.passage.termCoverage > top.passage.termCoverage ? s : top), undefined);
+  if (!best || best.context < PUBLICATION_CONTEXT) return null;
+  const publishedAt = best.doc.publishedAt;
   const ownSentences = scored.filter((s) => s.doc.source === best.doc.source).sort((a, b) => a.span.start - b.span.start);
+  // "Originally published at example.com on November 18, 2011": a copy says when the writing first appeared.
+  const origin = ownSentences
+    .filter((s) => ORIGIN_NOTE.test(s.span.text))
+    .map((s) => ({ sentence: s, date: extractDates(s.span.text, publishedAt).find((m) => m.value && !m.value.end && m.value.start.d !== undefined && /\d{4}/.test(s.span.text.slice(m.start, m.end)))?.value?.start }))
+    .find((o) => o.date !== undefined);
+  if (origin?.date) {
+    const formatted = formatLongDate(origin.date);
+    const copy = publishedAt && publishedAt.slice(0, 10) !== isoDay(origin.date) ? ` (this copy of it is dated ${formatLongDate(parseDay(publishedAt))})` : '';
+    const { answer, citations } = assembleAnswer([{ sentence: `**${formatted}** — ${origin.sentence.span.text}${copy}`, support: [citationFor(origin.sentence.doc, origin.sentence.span)] }], documents);
+    if (citations.length === 0) return null;
+    return { question, answer, refused: false, mode: 'extractive', citations, short: formatted, type: analysis.type };
+  }
+  if (!publishedAt) return null;
+  const day = parseDay(publishedAt);
   const sameDay = (v: { y: number; m?: number; d?: number }) => v.y === day.y && v.m === day.m && v.d === day.d;
   // A line that writes the date out ("Posted on Tuesday 15 October 2019"), not one whose "today" resolves to it.
   const dateline = ownSentences.find((s) => extractDates(s.span.text, publishedAt).some((m) => m.value && !m.value.end && sameDay(m.value.start) && /\d/.test(s.span.text.slice(m.start, m.end))));
@@ -873,6 +886,10 @@ function publicationAnswer(question: string, analysis: QuestionAnalysis, scored:
   const { answer, citations } = assembleAnswer([{ sentence, support: [citationFor(cited.doc, cited.span)] }], documents);
   if (citations.length === 0) return null;
   return { question, answer, refused: false, mode: 'extractive', citations, short: formatted, type: analysis.type };
+}
+
+function isoDay(day: { y: number; m?: number; d?: number }): string {
+  return `${day.y}-${String(day.m ?? 1).padStart(2, '0')}-${String(day.d ?? 1).padStart(2, '0')}`;
 }
 
 /** Least share of the question's words a page must hold to be the page a publication question is about. */

@@ -5,6 +5,7 @@ import { parseHTML } from 'linkedom';
 import { normalizeDateValue } from './dates.js';
 import { isBracketedMarker, stripReferenceMarkers } from './footnotes.js';
 import { splitBlock } from './clean.js';
+import { ORIGIN_NOTE } from '../text/dates.js';
 
 export interface HtmlDocument {
   title: string | null;
@@ -313,13 +314,6 @@ function findTitle(doc: Dom): string | null {
   if (titleText) return stripSiteSuffix(titleText);
   return h1 || null;
 }
-
-/**
- * "Originally published at example.com on November 18, 2011": a syndicated post's note of where and when it first
- * appeared. Readability drops it with the footer it sits in, yet it is the one line that dates the writing.
- */
-const ORIGIN_NOTE =
-  /^(?:(?:this|the|a version of this)\s+(?:article|post|story|piece|essay|column|interview)\s+(?:was\s+|has\s+been\s+)?)?(?:originally|first)\s+(?:published|posted|appeared|ran)\b/i;
 
 /** The page's origin notes that the article's paragraphs lack, in page order. */
 function originNotes(body: DomElement, paragraphs: readonly string[]): string[] {

@@ -333,3 +333,10 @@ export function extractDates(sentence: string, publishedAt: string | null, optio
   chronoMentions(sentence, pub, sentenceDirection(sentence), out);
   return out.sort((a, b) => a.start - b.start);
 }
+
+/**
+ * "Originally published at example.com on November 18, 2011": a copy's note of where and when the writing first
+ * appeared (a syndicated post's footer).
+ */
+export const ORIGIN_NOTE =
+  /^(?:(?:this|the|a version of this)\s+(?:article|post|story|piece|essay|column|interview)\s+(?:was\s+|has\s+been\s+)?)?(?:originally|first)\s+(?:published|posted|appeared|ran)\b/i;

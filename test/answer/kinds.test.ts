@@ -167,6 +167,12 @@ describe('why', () => {
     expect(answer.answer).toContain('keeps memory use flat');
   });
 
+  it('takes the sentence before when the answer counts back to it ("focus on these four")', () => {
+    const { ask } = corpus('The four golden signals of monitoring are latency, traffic, errors, and saturation. If you can only measure four metrics of your system, focus on these four.\n\nLatency is the time a request takes.');
+    const answer = ask('what are the 4 metrics to focus on if you can only measure four?');
+    expect(answer.answer).toContain('latency, traffic, errors, and saturation');
+  });
+
   it('takes a flaw named in the sentence after as the reason for a verdict', () => {
     const { ask } = corpus(['For a decade the web has used XHR for requests.', 'While useful, XHR is not a very nice API.', 'It suffers from a lack of separation of concerns.'].join(' '));
     const answer = ask('why isn’t xhr considered a nice api?');

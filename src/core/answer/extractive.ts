@@ -358,6 +358,12 @@ export function scoreSentences(
           spans = [{ from: 0, to: 0, text: following.span.text }];
         }
       }
+      // "…, focus on these four.": the members are those the sentence before lists ("The four golden signals are
+      // latency, traffic, errors, and saturation.").
+      if ((analysis.type === 'list' || analysis.type === 'description') && spans.length === 0 && !companion && COUNTED_BACK.test(span.text)) {
+        const previous = sentences[index - 1];
+        if (previous?.prose && !/\n\s*\n/.test(doc.text.slice(previous.span.end, span.start))) companion = previous.span;
+      }
       // "One day later, Zawinski registered mozilla.org": counted from the date the sentence before gives.
       if (analysis.type === 'date' && spans.length === 0 && !companion) {
         const previous = sentences[index - 1];
@@ -831,6 +837,8 @@ const ANAPHOR_SHARE = 0.6;
 
 /** A sentence that gives the reason for the one before it (a flaw it names explains a verdict: "XHR is not a nice API. It suffers from…"). */
 const EXPLAINS_PREVIOUS = /^(?:this|that|it)(?:'s|’s|\s+is|\s+was)\s+(?:because|due\s+to|so\s+(?:that|as)|why)\b|^(?:it|this|they)\s+(?:suffers?|suffered|lacks?|lacked|fails?\s+to|failed\s+to|struggles?\s+(?:to|with))\b|^(?:this|that|these|such)\s+(?:decision|choice|change|design|approach|rule|restriction|limitation|way|measure)s?\b|^(?:this|that)\s+(?:allows|lets|ensures|helps|prevents|avoids|makes|means|is\s+(?:done|meant|intended|designed))\b|^the\s+reason\b|^(?:that's|that\s+is)\s+why\b|^[^.;]{0,80}\b(?:such|these|those)\s+\w+[^.;]{0,80}\b(?:implies|indicates|suggests|signals|means|shows)\s+that\b/i;
+/** A sentence that ends on a count of things named before it: "focus on these four.", "both of these." */
+const COUNTED_BACK = /\b(?:these|those|all)\s+(?:two|three|four|five|six|seven|eight|nine|ten|\d{1,2})[.!]?\s*$/i;
 /** An instruction that changes what the sentence before describes. */
 const CHANGES_PREVIOUS =
   /\byou\s+can\s+(?:change|turn\s+off|disable|stop|avoid|prevent|override|configure|alter|fix|work\s+around)\s+(?:this|that|it|these)\b|\byou\s+can\s+(?:flip|set|switch|toggle)\s+\S+\s+to\s+(?:false|true|off|on|\d+)\b|^(?:to\s+(?:change|avoid|prevent|disable|stop|fix)\s+(?:this|that|it)\b)/i;

@@ -561,6 +561,11 @@ describe('questions the documents have no words for', () => {
     expect(knowing('how many water-main breaks did the DC department repair in January?').refused).toBe(false);
     expect(ask('where did the department repair breaks?').refused).toBe(false);
   });
+
+  it('refuses "how do I …" when the task’s own words are ones no page uses', () => {
+    expect(knowing('how do i squash the water-main breaks?').refused).toBe(true);
+    expect(knowing('how do i repair water-main breaks?').refused).toBe(false);
+  });
 });
 
 describe('money', () => {

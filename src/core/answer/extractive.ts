@@ -193,7 +193,10 @@ export function scoreSentences(
   const namesKnown = focus.every((f, qi) => !analysis.names.has(f.word) || known[qi] === true || /\d/.test(f.word) || !writtenAsName(f.word));
   // (`known` is false for bare numbers: a question of numbers alone asks nothing the corpus could lack.)
   const asksWords = focus.some((f) => !/^[\d.,]+$/.test(f.word));
-  const knowsQuestion = namesKnown && (!asksWords || known.some(Boolean)) && speakerTerms.filter((t) => !CASUAL_ROLE.test(t)).every((t) => /^\d/.test(t) || (evidence.knows?.(t) ?? true));
+  // "how do I squash commits", "how do I set a timeout": the task is said by the words that open the question; a
+  // corpus that never uses one of them explains no such task.
+  const knowsTask = analysis.answerCue !== 'procedure' || focus.slice(0, 2).every((f, qi) => known[qi] === true || /^[\d.,]+$/.test(f.word));
+  const knowsQuestion = namesKnown && knowsTask && (!asksWords || known.some(Boolean)) && speakerTerms.filter((t) => !CASUAL_ROLE.test(t)).every((t) => /^\d/.test(t) || (evidence.knows?.(t) ?? true));
   // The answer's class, when the corpus uses its word at all ("advice" no page uses is said by "recommendation").
   const classAt = analysis.answerClass ? focus.findIndex((f, qi) => f.term === analysis.answerClass && known[qi]) : -1;
   documentOrder.forEach((source, documentRank) => {

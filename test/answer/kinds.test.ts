@@ -638,6 +638,20 @@ describe('a year the question names', () => {
     expect(ask("what was acme's total revenue for 2012?").refused).toBe(true);
   });
 
+  it('refuses a lesser sentence that names the asked year when the page says it of another year', () => {
+    const { ask } = corpus(
+      [
+        'In 2024, 70% of respondents said they wanted faster onboarding, up from 66% in 2023.',
+        'Security came up often in the answers.',
+        'Many teams now use several tools.',
+        'Nearly three-quarters (74%) of respondents using AI said they wanted to consolidate their toolchain.',
+      ].join('\n\n'),
+      '2024-06-25',
+    );
+    expect(ask('in the 2024 survey, what percent of respondents wanted to consolidate their toolchain?').short).toBe('74%');
+    expect(ask('in the 2023 survey, what percent of respondents wanted to consolidate their toolchain?').refused).toBe(true);
+  });
+
   it('gives, of a sentence’s figures for several years, the one beside the asked year', () => {
     const { ask } = corpus('In 2024, 70% of respondents said onboarding takes more than a month, up from 66% in 2023.');
     expect(ask('in the 2023 survey, what percent of respondents said onboarding takes more than a month?').short).toBe('66%');

@@ -526,6 +526,12 @@ function decide(analysis: QuestionAnalysis, scored: readonly ScoredSentence[], p
   if (isCheckableType(analysis.type) || analysis.wantsName || analysis.wantsVersion) {
     const typed = relevant.filter((s) => s.nearSpan !== null && (analysis.type !== 'statement' || s.score > 0) && s.unexplained <= parameters.maxUnexplainedTyped);
     const best = typed[0] ?? null;
+    // "in the 2023 survey, what percent wanted to consolidate": the page's sentence that says so is another year's
+    // ("74% … in 2024"); a lesser sentence that happens to name 2023 does not answer for it.
+    if (best && analysis.years.length > 0) {
+      const saysMore = scored.find((s) => s.otherYear && s.doc.source === best.doc.source && s.coverage >= best.coverage + OTHER_YEAR_MARGIN && s.predicate > best.predicate);
+      if (saysMore) return { best: null, bestEvidence, refusedBy: 'the page says it of another year' };
+    }
     return { best, bestEvidence, refusedBy: best ? null : `no ${analysis.type} near the focus` };
   }
   // A descriptive question of a known kind (reactions, a contribution, worries, fields of activity) prefers a
@@ -666,6 +672,9 @@ const TITLE_WORD_SHARE = 0.5;
 
 /** How much a word said by a neighbouring sentence counts. */
 const NEIGHBOUR_SHARE = 0.8;
+
+/** How much more of the question another year's sentence must say to show the asked year's answer is not on the page. */
+const OTHER_YEAR_MARGIN = 0.1;
 
 /** Whether a sentence opens a quotation it does not close. */
 function opensQuotation(text: string): boolean {

@@ -327,6 +327,12 @@ describe('places and roles of a named owner', () => {
     const { ask } = corpus(['The ministers will fly from Lisbon to Berlin on Monday.', 'The retreat is held at Quinta Velha, in Sintra, every spring.'].join('\n\n'));
     expect(ask('which city is Lisbon in?').refused).toBe(true);
     expect(ask('which town is Quinta Velha in?').short).toBe('Sintra');
+    // "where is X" asks the same of a named thing; a place elsewhere in its sentence does not hold it.
+    expect(analyzeQuestion('where exactly is quinta velha?').contained).toEqual(['quinta', 'velha']);
+    expect(analyzeQuestion('where is the movie columbus set?').contained).toEqual([]);
+    expect(ask('where exactly is quinta velha?').short).toBe('Sintra');
+    const far = corpus('Leaders met at the historic Quinta Velha summit, a milestone in efforts to secure the Atlantic.');
+    expect(far.ask('where is quinta velha?').refused).toBe(true);
   });
 
   it('does not answer "the prime minister of B" with A’s prime minister named beside B', () => {

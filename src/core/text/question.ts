@@ -197,6 +197,10 @@ const GENERIC_CLASS = new Set('thing things kind kinds type types sort sorts way
 /** Where-questions about where a thing goes or is kept. */
 const THING_PLACEMENT = /\bwhere\s+(?:(?:can|could|do|does|should|would|will|must)\s+(?:i|you|we|one|they|users?|people)\s+(?:now\s+)?(?:put|place|find|store|save|keep|hang|mount|attach|see|get\s+to|set|change|turn\s+off|turn\s+on|disable|enable)|(?:is|are|was|were)\s+.{1,40}?\s+(?:stored|saved|kept|placed|found|located\s+in\s+the\s+(?:app|menu|settings|file))|(?:can|could)\s+.{1,30}?\s+(?:now\s+)?be\s+(?:put|placed|found|stored|kept|mounted|attached))\b/;
 const CONTAINMENT = /\b(?:which|what)\s+(?:city|country|state|region|province|town|county|continent|island|part\s+of\s+the\s+world)\s+(?:is|was|are|were)\s+(.{2,40}?)\s+(?:in|located\s+in|part\s+of|found\s+in)\s*$/;
+/** Participles that say where something happens or is made ("where is the movie set", "where is X based"). */
+const PLACED_VERB = /^(?:set|shot|made|built|held|based|located|headquartered|filmed|born|buried|kept|found|hidden|sold|run|done)$/;
+/** "where is camp david", "where exactly is the venue": where a named thing lies, which a place beside it says. */
+const WHERE_IS = /^(?:so\s+|and\s+|ok\s+)?where(?:\s+(?:exactly|actually))?(?:'s|\s+is|\s+are|\s+was|\s+were)\s+(?:exactly\s+|actually\s+)?(?:the\s+)?([a-z][a-z0-9\s.'-]{1,40})$/;
 const DEFINITION_FRAME = /^(?:mean|means|meant|define|definition|exactly|actually|anyway)$/;
 // "what's X called", "what is the name for X", "what do you call X", "what is X known as": the name given to it.
 const NAMING_FORM = /\b(?:called|named|known\s+as|referred\s+to\s+as|dubbed)\s*\??\s*$|\bwhat(?:'s|\s+is|\s+was)\s+the\s+(?:name|term|word)\s+for\b|\bwhat\s+(?:do|does|did)\s+(?:you|they|we|people|one)\s+call\b/;
@@ -499,8 +503,11 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
   const purpose = type === 'reason' && wh !== 'why' && /\b(?:trying|hoping|aiming|looking|seeking)\s+to\b|\bwhat\s+for\b/.test(lower);
   const sequel = (wh === 'where' || wh === 'what' || wh === 'who') && /\b(?:after|following)\s+(?:his|her|their|its|the|that|this)\b|\bwhat(?:'s|\s+is|\s+comes)\s+next\b|\b(?:go|head|going|heading)\s+next\b/.test(lower);
   const askedSpeaker = type === 'person' && /\bwho\s+(?:said|says|told|tells|remarked|stated|warned|claimed|noted|stressed|insisted|declared|called|described|made\s+(?:the|that|this|a)\s+(?:remark|comment|statement|point|claim)|came\s+up\s+with)\b/.test(lower);
-  const containment = CONTAINMENT.exec(lower.replace(/[?!.]+\s*$/, ''));
-  const contained = type === 'place' && containment ? words(containment[1] ?? '').filter((w) => !STOP.has(w)) : [];
+  const bareQuestion = lower.replace(/[?!.]+\s*$/, '');
+  const containment = CONTAINMENT.exec(bareQuestion) ?? WHERE_IS.exec(bareQuestion);
+  const containedWords = containment ? words(containment[1] ?? '').filter((w) => !STOP.has(w)) : [];
+  // ("where is lee going": a verb in the phrase asks where something happens, not where a thing lies.)
+  const contained = type === 'place' && containedWords.length > 0 && containedWords.length <= 4 && !containedWords.some((w) => /(?:ing|ed)$/.test(w) || PLACED_VERB.test(w)) ? containedWords : [];
   const locatesThing = type === 'place' && contained.length === 0 && THING_PLACEMENT.test(lower);
   const classMatch = type === 'description' && answerCue === null ? CLASS_QUESTION.exec(lower) : null;
   const classWord = classMatch?.[1] ?? null;

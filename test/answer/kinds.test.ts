@@ -335,6 +335,14 @@ describe('places and roles of a named owner', () => {
     expect(far.ask('where is quinta velha?').refused).toBe(true);
   });
 
+  it('reads the owner of a role before it ("korea’s president") and never answers with the person the question names', () => {
+    expect(analyzeQuestion("who is japan's current prime minister?").roleOwner).toEqual(['japan']);
+    const { ask } = corpus('Ruritanian President Ana Kovacs will visit Borduria on Sunday to meet US President Tom Lane.');
+    // "Ana Kovacs" is the "kovacs" of the question, and Tom Lane is no Ruritanian president.
+    expect(ask("who was ruritania's president right before kovacs?").refused).toBe(true);
+    expect(ask("who is borduria's president?").refused).toBe(true);
+  });
+
   it('does not answer "the prime minister of B" with A’s prime minister named beside B', () => {
     const { ask } = corpus('Ruritanian Prime Minister Anna Kovacs said ties between Ruritania and Borduria are improving.');
     expect(ask('who is the prime minister of ruritania?').short).toBe('Anna Kovacs');

@@ -690,8 +690,16 @@ function namesQuestionEntity(whole: readonly string[], analysis: QuestionAnalysi
   // Titles and country adjectives ("US President Donald Trump") are not part of whom the run names.
   const named = run.filter((w) => !TITLE_BEFORE.test(w) && !/^(?:us|u\.s|uk|eu|un)$/.test(w));
   const counted = named.length > 0 ? named : run;
-  return counted.filter((w) => isGiven(w, analysis.given)).length * 2 >= counted.length;
+  if (counted.filter((w) => isGiven(w, analysis.given)).length * 2 >= counted.length) return true;
+  // "who was president before lee": "Lee Jae Myung" (or "Fumio Kishida" for "kishida") is the person the question
+  // names by one word — unless it asks after a relative, who may share the family name ("kim yo jong's brother").
+  const first = counted[0] ?? '';
+  const last = counted[counted.length - 1] ?? '';
+  return counted.length <= 3 && (analysis.given.has(first) || analysis.given.has(last)) && !KIN.test(analysis.text);
 }
+
+/** Words for relatives, who may share a family name with the person the question names. */
+const KIN = /\b(?:brother|sister|sibling|father|mother|dad|mom|mum|son|daughter|wife|husband|spouse|uncle|aunt|cousin|grand\w*|family|parents?|child(?:ren)?|niece|nephew)s?\b/i;
 
 // Date reading (chrono) is the costly part of typing a sentence; sentences are immutable, so it is done once each.
 const dateCache = new WeakMap<readonly SentenceToken[], { publishedAt: string | null; mentions: DateMention[] }>();

@@ -497,7 +497,9 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
   const role = roleNoun ? (ROLE_WORDS[roleNoun] ?? [roleNoun]) : [];
   // "the prime minister of Australia", "the spokesperson for the ministry": the owner must be named with the answer.
   const ownerMatch = roleNoun ? new RegExp(`\\b${roleNoun}\\s+(?:of|for)\\s+(?:the\\s+)?([a-z][a-z'-]*(?:\\s+[a-z][a-z'-]*)?)`).exec(tokens.join(' ')) : null;
-  const roleOwner = ownerMatch ? words(ownerMatch[1] ?? '').filter((w) => !STOP.has(w) && !SCAFFOLD.has(w)) : [];
+  // "korea's president", "japan's current prime minister": the owner before the role.
+  const possessiveOwner = roleNoun && !ownerMatch ? new RegExp(`\\b([a-z][a-z-]*)'s\\s+(?:(?:new|current|former|then|last|next)\\s+)?(?:prime\\s+|vice\\s+|foreign\\s+|defen[cs]e\\s+)?${roleNoun}\\b`).exec(lower) : null;
+  const roleOwner = ownerMatch ? words(ownerMatch[1] ?? '').filter((w) => !STOP.has(w) && !SCAFFOLD.has(w)) : possessiveOwner ? words(possessiveOwner[1] ?? '') : [];
   const sayWord = type === 'statement' ? tokens.slice(Math.max(0, whIndex) + 1).find((w) => SAY_VERB.test(w)) : undefined;
   const sayVerb = sayWord ? termOf(sayWord) : null;
   const purpose = type === 'reason' && wh !== 'why' && /\b(?:trying|hoping|aiming|looking|seeking)\s+to\b|\bwhat\s+for\b/.test(lower);

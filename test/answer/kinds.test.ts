@@ -341,6 +341,8 @@ describe('places and roles of a named owner', () => {
     // "Ana Kovacs" is the "kovacs" of the question, and Tom Lane is no Ruritanian president.
     expect(ask("who was ruritania's president right before kovacs?").refused).toBe(true);
     expect(ask("who is borduria's president?").refused).toBe(true);
+    const met = corpus('President Ana Maria Kovacs will meet Tom Lane on Sunday.');
+    expect(met.ask('who will kovacs meet on sunday?').short).toBe('Tom Lane');
   });
 
   it('does not answer "the prime minister of B" with A’s prime minister named beside B', () => {

@@ -595,6 +595,15 @@ describe('money', () => {
     expect(ask('how much does the chip cost in british pounds?').refused).toBe(true);
   });
 
+  it('reads "what does X make a year" as money', () => {
+    expect(analyzeQuestion('what did she end up estimating he makes a year off the sponsors?').type).toBe('money');
+    expect(analyzeQuestion('what did he make a point about?').type).toBe('description');
+    // A figure keeps its thousands ("$210,000", not "$210"), and a rate of something else ("per sponsor") is not it.
+    expect(corpus('He earns $210,000 per year.').ask('what does he make a year?').short).toBe('$210,000');
+    const { ask } = corpus('She counted the sponsors first. At $4,000 per sponsor per episode, he earns $210,000 per year.');
+    expect(ask('what did she estimate he makes a year from sponsors?').short).toBe('$210,000');
+  });
+
   it('reads "what was X\'s total revenue" as money, but not a money word that qualifies another noun', () => {
     expect(analyzeQuestion("what was acme's total revenue for 2011?")).toMatchObject({ type: 'money' });
     expect(analyzeQuestion("what is acme's cost structure like?").type).toBe('description');

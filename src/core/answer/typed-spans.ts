@@ -60,7 +60,8 @@ export function dateAfterPrevious(sentence: string, tokens: readonly SentenceTok
   return { ...range, text: m[0], date: { start: date }, anchor: formatLongValue({ start: last }) };
 }
 
-const TOKEN = /[\p{L}\p{N}][\p{L}\p{N}'’.%-]*/gu;
+// A figure with thousands separators ("$210,000", "1,500 people") is one token, not "210" and "000".
+const TOKEN = /\p{N}{1,3}(?:,\p{N}{3})+(?:\.\p{N}+)?%?|[\p{L}\p{N}][\p{L}\p{N}'’.%-]*/gu;
 
 export function tokenizeSentence(text: string): SentenceToken[] {
   const out: SentenceToken[] = [];
@@ -223,6 +224,9 @@ const TIME_OF_DAY = /^(?:morning|afternoon|evening|night|overnight|noon|midday|m
  * Instances of the expected type in one sentence. `publishedAt` anchors relative dates. For types that carry no
  * checkable shape (description, list) the result is empty and `typed` tells the caller so.
  */
+/** The period or unit a figure is asked per: "a year", "per episode". */
+const RATE = /\b(?:a|per|each|every)\s+(year|month|week|day|episode|hour|night|person|head|user|unit)\b/;
+
 export function typedSpans(analysis: QuestionAnalysis, sentence: string, tokens: readonly SentenceToken[], publishedAt: string | null): TypedSpan[] {
   const out: TypedSpan[] = [];
   const given = analysis.given;
@@ -478,6 +482,10 @@ export function typedSpans(analysis: QuestionAnalysis, sentence: string, tokens:
           // "the price in euros": a figure in another currency does not answer.
           const written = analysis.currency ? currencyOf(text) : null;
           if (written !== null && written !== analysis.currency) return;
+          // "what does he make a year": "$4,000 per sponsor" is a rate of something else; "$210,000 per year" is it.
+          const askedRate = RATE.exec(analysis.text.toLowerCase())?.[1];
+          const rateWord = /^(?:per|a|an|each|every)$/.test(tokens[to + 1]?.word ?? '') ? tokens[to + 2] : undefined;
+          if (askedRate && rateWord && rateWord.term !== termOf(askedRate)) return;
           out.push({ from: i, to, text });
         }
       });

@@ -197,6 +197,8 @@ const GENERIC_CLASS = new Set('thing things kind kinds type types sort sorts way
 /** Where-questions about where a thing goes or is kept. */
 const THING_PLACEMENT = /\bwhere\s+(?:(?:can|could|do|does|should|would|will|must)\s+(?:i|you|we|one|they|users?|people)\s+(?:now\s+)?(?:put|place|find|store|save|keep|hang|mount|attach|see|get\s+to|set|change|turn\s+off|turn\s+on|disable|enable)|(?:is|are|was|were)\s+.{1,40}?\s+(?:stored|saved|kept|placed|found|located\s+in\s+the\s+(?:app|menu|settings|file))|(?:can|could)\s+.{1,30}?\s+(?:now\s+)?be\s+(?:put|placed|found|stored|kept|mounted|attached))\b/;
 const CONTAINMENT = /\b(?:which|what)\s+(?:city|country|state|region|province|town|county|continent|island|part\s+of\s+the\s+world)\s+(?:is|was|are|were)\s+(.{2,40}?)\s+(?:in|located\s+in|part\s+of|found\s+in)\s*$/;
+/** Earning over a period: "makes a year", "earns per month", "brings in each week". */
+const EARNING = /\b(?:makes?|made|making|earns?|earned|earning|brings?\s+in|pulls?\s+in|rakes?\s+in|takes?\s+home)\b(?:\s+\w+){0,5}?\s+(?:a|per|each|every)\s+(?:year|month|week|day|episode|hour)\b/;
 /** Participles that say where something happens or is made ("where is the movie set", "where is X based"). */
 const PLACED_VERB = /^(?:set|shot|made|built|held|based|located|headquartered|filmed|born|buried|kept|found|hidden|sold|run|done)$/;
 /** "where is camp david", "where exactly is the venue": where a named thing lies, which a place beside it says. */
@@ -393,10 +395,12 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
     // ("…cost structure": the money word qualifies another noun.)
     const afterMoney = moneyNoun ? after[after.indexOf(moneyNoun) + 1] : undefined;
     const moneyEnds = afterMoney === undefined || /^(?:for|of|in|on|at|per|to|from|last|this|that|was|is|are|were|will|did|does|do|when|after|before|since|by|with|now|today|back|then)$/.test(afterMoney);
-    if (moneyNoun && moneyEnds && beforeMoney.every((w, i) => /^(?:is|was|are|were|the|a|an|its|their|his|her|total|annual|yearly|net|gross|average|monthly|retail|starting|current)$/.test(w) || i === ownerAt)) {
+    // "what did she estimate he makes a year", "what does X earn per month": an income.
+    const income = EARNING.test(lower);
+    if (income || (moneyNoun && moneyEnds && beforeMoney.every((w, i) => /^(?:is|was|are|were|the|a|an|its|their|his|her|total|annual|yearly|net|gross|average|monthly|retail|starting|current)$/.test(w) || i === ownerAt))) {
       type = 'money';
       unit = 'currency';
-      typeWords.add(moneyNoun);
+      if (moneyNoun) typeWords.add(moneyNoun);
     } else if (noun && PERSON_NOUN.test(noun)) type = 'person';
     else if (noun && /^(?:country|countries|nation|nations)$/.test(noun)) type = 'organisation';
     else if (noun && PLACE_NOUN.test(noun)) {

@@ -193,6 +193,12 @@ export function scoreSentences(
   const knowsQuestion = namesKnown && (!asksWords || known.some(Boolean)) && speakerTerms.filter((t) => !CASUAL_ROLE.test(t)).every((t) => /^\d/.test(t) || (evidence.knows?.(t) ?? true));
   // The answer's class, when the corpus uses its word at all ("advice" no page uses is said by "recommendation").
   const classAt = analysis.answerClass ? focus.findIndex((f, qi) => f.term === analysis.answerClass && known[qi]) : -1;
+  // Per-question constants of the per-sentence loop, hoisted out of it. A focus word's vector similarity to a
+  // sentence word depends on the two words alone, and the retrieved documents repeat their words across hundreds
+  // of sentences: each pair is computed once per question.
+  const focusPrefix = focus.map((f) => f.term.slice(0, 5));
+  const byVectors = focus.map((f) => !/\d/.test(f.word) && !analysis.names.has(f.word));
+  const similarityOf = focus.map(() => new Map<string, number>());
   documentOrder.forEach((source, documentRank) => {
     const doc = documents.get(source);
     const own = passagesOf.get(source) ?? [];
@@ -211,6 +217,8 @@ export function scoreSentences(
     sentencesBySource.set(source, sentences.map((s) => s.span));
     const firstOfDocument = scored.length;
     let previousCredits: number[] = [];
+    // Read once per document, not once per sentence with a span (each read is a cache lookup by a built key).
+    let caseCounts: Map<string, [number, number]> | undefined;
     sentences.forEach((sentence, index) => {
       const { span, prose } = sentence;
       const features = featuresOf(span);
@@ -234,7 +242,8 @@ export function scoreSentences(
         let best = literal ? (literal.test(span.text) ? 1 : 0) : termMatch(f.term, features.terms);
         // An event named by a noun ("a planned sitdown", "the talks") or a verb of its class ("head to" for "travel").
         let nominalAt = -1;
-        if (isEvent[qi] && best < 1) {
+        // (Only the verbs EVENT_CLASS maps to can gain from the scan.)
+        if (isEvent[qi] && best < 1 && EVENT_VERBS.has(f.term)) {
           features.tokens.forEach((t, i) => {
             const kin = EVENT_CLASS[t.word];
             if (kin && kin.verb === f.term && kin.credit > best) {
@@ -254,13 +263,18 @@ export function scoreSentences(
             }
           });
         }
-        let position = nominalAt >= 0 ? nominalAt : best > 0 ? features.tokens.findIndex((t) => t.term === f.term || t.term.startsWith(f.term.slice(0, 5))) : -1;
-        if (best < 1 && evidence.wordSimilarity && !/\d/.test(f.word) && !analysis.names.has(f.word)) {
+        let position = nominalAt >= 0 ? nominalAt : best > 0 ? features.tokens.findIndex((t) => t.term === f.term || t.term.startsWith(focusPrefix[qi] ?? '')) : -1;
+        if (best < 1 && evidence.wordSimilarity && byVectors[qi]) {
+          const memo = similarityOf[qi];
           features.content.forEach((i) => {
             const token = features.tokens[i];
             // Names match by spelling only: "Canada" and "Australia" are neighbours in the vectors, not synonyms.
             if (!token || (token.capitalized && i > 0) || /\d/.test(token.word)) return;
-            const sim = similarity(evidence, f.word, token.word);
+            let sim = memo?.get(token.word);
+            if (sim === undefined) {
+              sim = similarity(evidence, f.word, token.word);
+              memo?.set(token.word, sim);
+            }
             if (sim >= parameters.vectorFloor) {
               const credit = Math.min(parameters.vectorCredit, sim);
               if (credit > best) {
@@ -291,7 +305,7 @@ export function scoreSentences(
       let spans = typedSpans(analysis, span.text, features.tokens, doc.publishedAt);
       // "the Search Engines checkbox", "Introduction to Mozilla Source Code": capitalised words the page otherwise
       // writes in lower case are a label, no one's name and no place.
-      if (analysis.type === 'person' || analysis.type === 'place') spans = spans.filter((s) => !readsAsCommonWords(features.tokens.slice(s.from, s.to + 1), caseCountsOf(analysed.part)));
+      if (analysis.type === 'person' || analysis.type === 'place') spans = spans.filter((s) => !readsAsCommonWords(features.tokens.slice(s.from, s.to + 1), (caseCounts ??= caseCountsOf(analysed.part))));
       // A cause follows what it explains ("nosedived in 2016 after Seoul agreed…"): a cue before every focus word
       // is about something else.
       // And it explains what the question asks about: the cue must follow one of the words saying what happened
@@ -739,6 +753,8 @@ const RELATION_CHANGE: ReadonlyMap<string, 'better' | 'worse'> = new Map([
 
 /** A sentence whose subject is the one before it. */
 const ANAPHOR = /^(?:this|these|it|such|that)\s+(?:is|was|are|were|has|have|had|can|could|should|shall|will|would|may|might|must|allows|lets|means|makes|decision|approach|method|technique|process|change|feature|rule|one)\b/i;
+/** The verbs EVENT_CLASS stands for: a focus term outside these gains nothing from scanning a sentence for its class. */
+const EVENT_VERBS: ReadonlySet<string> = new Set(Object.values(EVENT_CLASS).map((kin) => kin.verb));
 /** How much of a word said by the sentence before a leaning one counts. */
 const ANAPHOR_SHARE = 0.6;
 

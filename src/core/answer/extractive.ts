@@ -922,7 +922,10 @@ function featuresOf(span: Span): SentenceFeatures {
   let features = featureCache.get(span);
   if (!features) {
     const tokens = tokenizeSentence(span.text);
-    const content = tokens.flatMap((t, i) => (STOP_WORDS.has(t.word) || t.word.length < 2 ? [] : [i]));
+    const content: number[] = [];
+    tokens.forEach((t, i) => {
+      if (!STOP_WORDS.has(t.word) && t.word.length >= 2) content.push(i);
+    });
     features = { text: span.text, terms: new Set(contentTerms(span.text)), tokens, content, fresh: content.length };
     featureCache.set(span, features);
   }

@@ -65,7 +65,12 @@ export class SifEmbedder extends Embeddings implements Embedder {
   embedValues(text: string): number[] {
     const scratch = (this.scratch ??= new Float32Array(this.dimension));
     scratch.fill(0);
-    return Array.from(this.embedInto(text, scratch));
+    this.embedInto(text, scratch);
+    // Copied by index: the same numbers as Array.from(scratch), which goes through the typed array's iterator and
+    // cost about ten times as much per sentence.
+    const values = new Array<number>(this.dimension);
+    for (let i = 0; i < values.length; i++) values[i] = scratch[i] as number;
+    return values;
   }
 
   private scratch: Float32Array | null = null;

@@ -5,7 +5,7 @@
 import { LRUCache } from 'lru-cache';
 import type { Answer, Citation, CleanDocument, Passage } from '../types.js';
 import { splitSentences, type Span } from '../text/sentences.js';
-import { proseSentences } from '../text/segment.js';
+import { proseExtents } from '../text/segment.js';
 import { contentTerms, STOP_WORDS } from '../text/tokens.js';
 import { termMatch, weightedCoverage } from '../text/overlap.js';
 import { analyzeQuestion, type ExpectedType, type QuestionAnalysis } from '../text/question.js';
@@ -860,7 +860,9 @@ function analysisOf(doc: CleanDocument): DocumentAnalysis {
   const key = `${doc.source}\0${doc.contentHash}`;
   const cached = documentCache.get(key);
   if (cached && cached.text === doc.text && cached.title === doc.title && cached.publishedAt === doc.publishedAt) return cached;
-  const prose = proseSentences(doc.text, { keepBoilerplate: true });
+  // Only whether each sentence overlaps the prose is needed: the prose blocks' extents say it (see proseExtents)
+  // without segmenting the document's sentences a second time.
+  const prose = proseExtents(doc.text, { keepBoilerplate: true });
   let k = 0;
   const sentences = splitSentences(doc.text).map((span) => {
     while (k < prose.length && (prose[k]?.end ?? 0) <= span.start) k++;

@@ -21,8 +21,8 @@ const WORD = /[a-z0-9]+(?:'[a-z]+)?/g;
 /** Folded word tokens. Hyphens split words, so "Jae-myung" and "Jae Myung" give the same tokens. */
 export function words(text: string): string[] {
   const out: string[] = [];
-  for (const match of foldText(text).matchAll(WORD)) {
-    let token = match[0];
+  // match() with the global pattern gives the same tokens as matchAll, without a match object for each.
+  for (let token of foldText(text).match(WORD) ?? []) {
     if (token.endsWith("'s")) token = token.slice(0, -2);
     else if (token.includes("'")) token = token.replace(/'/g, '');
     if (token.length > 0) out.push(token);

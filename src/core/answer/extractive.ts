@@ -198,6 +198,7 @@ export function scoreSentences(
   // of sentences: each pair is computed once per question.
   const focusPrefix = focus.map((f) => f.term.slice(0, 5));
   const byVectors = focus.map((f) => !/\d/.test(f.word) && !analysis.names.has(f.word));
+  const relationOf = focus.map((f) => RELATION_CHANGE.get(f.word));
   const similarityOf = focus.map(() => new Map<string, number>());
   documentOrder.forEach((source, documentRank) => {
     const doc = documents.get(source);
@@ -254,7 +255,7 @@ export function scoreSentences(
         }
         // How relations changed, in whatever words ("soured", "got rocky", "tanked" ↔ "nosedived", "strained";
         // "got cozier" ↔ "drawn closer", "improving"): a word of the same direction of change counts in part.
-        const direction = RELATION_CHANGE.get(f.word);
+        const direction = relationOf[qi];
         if (direction && best < RELATION_CREDIT) {
           features.tokens.forEach((t, i) => {
             if (best < RELATION_CREDIT && RELATION_CHANGE.get(t.word) === direction) {

@@ -5,7 +5,7 @@
 import { LRUCache } from 'lru-cache';
 import type { Answer, Citation, CleanDocument, Passage } from '../types.js';
 import { splitSentences, type Span } from '../text/sentences.js';
-import { proseSentences } from '../text/segment.js';
+import { proseExtents } from '../text/segment.js';
 import { contentTerms, STOP_WORDS, termOf, words } from '../text/tokens.js';
 import { termMatch, weightedCoverage } from '../text/overlap.js';
 import { analyzeQuestion, type ExpectedType, type QuestionAnalysis } from '../text/question.js';
@@ -199,6 +199,13 @@ export function scoreSentences(
   const knowsQuestion = namesKnown && knowsTask && (!asksWords || known.some(Boolean)) && speakerTerms.filter((t) => !CASUAL_ROLE.test(t)).every((t) => /^\d/.test(t) || (evidence.knows?.(t) ?? true));
   // The answer's class, when the corpus uses its word at all ("advice" no page uses is said by "recommendation").
   const classAt = analysis.answerClass ? focus.findIndex((f, qi) => f.term === analysis.answerClass && known[qi]) : -1;
+  // Per-question constants of the per-sentence loop, hoisted out of it. A focus word's vector similarity to a
+  // sentence word depends on the two words alone, and the retrieved documents repeat their words across hundreds
+  // of sentences: each pair is computed once per question.
+  const focusPrefix = focus.map((f) => f.term.slice(0, 5));
+  const byVectors = focus.map((f) => !/\d/.test(f.word) && !analysis.names.has(f.word));
+  const relationOf = focus.map((f) => RELATION_CHANGE.get(f.word));
+  const similarityOf = focus.map(() => new Map<string, number>());
   documentOrder.forEach((source, documentRank) => {
     const doc = documents.get(source);
     const own = passagesOf.get(source) ?? [];
@@ -217,6 +224,8 @@ export function scoreSentences(
     sentencesBySource.set(source, sentences.map((s) => s.span));
     const firstOfDocument = scored.length;
     let previousCredits: number[] = [];
+    // Read once per document, not once per sentence with a span (each read is a cache lookup by a built key).
+    let caseCounts: Map<string, [number, number]> | undefined;
     sentences.forEach((sentence, index) => {
       const { span, prose } = sentence;
       const features = featuresOf(span);
@@ -242,7 +251,8 @@ export function scoreSentences(
         let best = literal ? (literal.test(span.text) ? 1 : 0) : title && !title.test(span.text) ? TITLE_WORD_SHARE * termMatch(f.term, features.terms) : termMatch(f.term, features.terms);
         // An event named by a noun ("a planned sitdown", "the talks") or a verb of its class ("head to" for "travel").
         let nominalAt = -1;
-        if (isEvent[qi] && best < 1) {
+        // (Only the verbs EVENT_CLASS maps to can gain from the scan.)
+        if (isEvent[qi] && best < 1 && EVENT_VERBS.has(f.term)) {
           features.tokens.forEach((t, i) => {
             const kin = EVENT_CLASS.get(t.word);
             if (kin && kin.verbs.includes(f.term) && kin.credit > best && (!kin.next || kin.next.test(features.tokens[i + 1]?.word ?? ''))) {
@@ -253,7 +263,7 @@ export function scoreSentences(
         }
         // How relations changed, in whatever words ("soured", "got rocky", "tanked" ↔ "nosedived", "strained";
         // "got cozier" ↔ "drawn closer", "improving"): a word of the same direction of change counts in part.
-        const direction = RELATION_CHANGE.get(f.word);
+        const direction = relationOf[qi];
         if (direction && best < RELATION_CREDIT) {
           features.tokens.forEach((t, i) => {
             if (best < RELATION_CREDIT && RELATION_CHANGE.get(t.word) === direction) {
@@ -262,13 +272,18 @@ export function scoreSentences(
             }
           });
         }
-        let position = nominalAt >= 0 ? nominalAt : best > 0 ? features.tokens.findIndex((t) => t.term === f.term || t.term.startsWith(f.term.slice(0, 5))) : -1;
-        if (best < 1 && evidence.wordSimilarity && !/\d/.test(f.word) && !analysis.names.has(f.word) && !titled.has(f.word)) {
+        let position = nominalAt >= 0 ? nominalAt : best > 0 ? features.tokens.findIndex((t) => t.term === f.term || t.term.startsWith(focusPrefix[qi] ?? '')) : -1;
+        if (best < 1 && evidence.wordSimilarity && byVectors[qi] && !titled.has(f.word)) {
+          const memo = similarityOf[qi];
           features.content.forEach((i) => {
             const token = features.tokens[i];
             // Names match by spelling only: "Canada" and "Australia" are neighbours in the vectors, not synonyms.
             if (!token || (token.capitalized && i > 0) || /\d/.test(token.word)) return;
-            const sim = similarity(evidence, f.word, token.word);
+            let sim = memo?.get(token.word);
+            if (sim === undefined) {
+              sim = similarity(evidence, f.word, token.word);
+              memo?.set(token.word, sim);
+            }
             if (sim >= parameters.vectorFloor) {
               const credit = Math.min(parameters.vectorCredit, sim);
               if (credit > best) {
@@ -302,11 +317,11 @@ export function scoreSentences(
       if (analysis.years.length > 0 && FIGURE_TYPES.has(analysis.type)) spans = spans.filter((s) => figureYearFits(features.tokens, s.from, s.to, analysis.years));
       // "the Search Engines checkbox", "Introduction to Mozilla Source Code": capitalised words the page otherwise
       // writes in lower case are a label, no one's name and no place.
-      if (analysis.type === 'person' || analysis.type === 'place') spans = spans.filter((s) => !readsAsCommonWords(features.tokens.slice(s.from, s.to + 1), caseCountsOf(analysed.part)));
+      if (analysis.type === 'person' || analysis.type === 'place') spans = spans.filter((s) => !readsAsCommonWords(features.tokens.slice(s.from, s.to + 1), (caseCounts ??= caseCountsOf(analysed.part))));
       // "Similarly, …": a word capitalised only because it opens the sentence, and written in lower case elsewhere, names
       // nothing.
       if (analysis.type === 'thing' || analysis.type === 'list' || analysis.type === 'organisation') {
-        const opener = (t: SentenceToken) => (caseCountsOf(analysed.part).get(t.term)?.[1] ?? 0) > 0 || (/ly$/.test(t.word) && /^\s*,/.test(span.text.slice(t.end)));
+        const opener = (t: SentenceToken) => ((caseCounts ??= caseCountsOf(analysed.part)).get(t.term)?.[1] ?? 0) > 0 || (/ly$/.test(t.word) && /^\s*,/.test(span.text.slice(t.end)));
         spans = spans.filter((s) => { const only = features.tokens[s.from]; return !(s.from === 0 && s.to === 0 && only && opener(only)); });
       }
       // "the name of the monitoring system": a name whose last word is a kind of its own ("…Profiling Interface",
@@ -316,7 +331,7 @@ export function scoreSentences(
       if (kind) {
         const kindAt = focus.findIndex((f) => f.term === kind);
         if (kindAt >= 0 && (termCredits[kindAt] ?? 0) < KIND_SAID) spans = [];
-        spans = spans.filter((s) => { const last = features.tokens[s.to]; return !last || last.term === kind || (caseCountsOf(analysed.part).get(last.term)?.[1] ?? 0) === 0; });
+        spans = spans.filter((s) => { const last = features.tokens[s.to]; return !last || last.term === kind || ((caseCounts ??= caseCountsOf(analysed.part)).get(last.term)?.[1] ?? 0) === 0; });
       }
       // A cause follows what it explains ("nosedived in 2016 after Seoul agreed…"): a cue before every focus word
       // is about something else.
@@ -844,6 +859,8 @@ const RELATION_CHANGE: ReadonlyMap<string, 'better' | 'worse'> = new Map([
 
 /** A sentence whose subject is the one before it. */
 const ANAPHOR = /^(?:this|these|it|such|that)\s+(?:is|was|are|were|has|have|had|can|could|should|shall|will|would|may|might|must|allows|lets|means|makes|decision|approach|method|technique|process|change|feature|rule|one)\b/i;
+/** The verbs EVENT_CLASS stands for: a focus term outside these gains nothing from scanning a sentence for its class. */
+const EVENT_VERBS: ReadonlySet<string> = new Set([...EVENT_CLASS.values()].flatMap((kin) => kin.verbs));
 /** How much of a word said by the sentence before a leaning one counts. */
 const ANAPHOR_SHARE = 0.6;
 
@@ -968,7 +985,9 @@ function analysisOf(doc: CleanDocument): DocumentAnalysis {
   const key = `${doc.source}\0${doc.contentHash}`;
   const cached = documentCache.get(key);
   if (cached && cached.text === doc.text && cached.title === doc.title && cached.publishedAt === doc.publishedAt) return cached;
-  const prose = proseSentences(doc.text, { keepBoilerplate: true });
+  // Only whether each sentence overlaps the prose is needed: the prose blocks' extents say it (see proseExtents)
+  // without segmenting the document's sentences a second time.
+  const prose = proseExtents(doc.text, { keepBoilerplate: true });
   let k = 0;
   const sentences = splitSentences(doc.text).map((span) => {
     while (k < prose.length && (prose[k]?.end ?? 0) <= span.start) k++;
@@ -1067,7 +1086,10 @@ function featuresOf(span: Span): SentenceFeatures {
   let features = featureCache.get(span);
   if (!features) {
     const tokens = tokenizeSentence(span.text);
-    const content = tokens.flatMap((t, i) => (STOP_WORDS.has(t.word) || t.word.length < 2 ? [] : [i]));
+    const content: number[] = [];
+    tokens.forEach((t, i) => {
+      if (!STOP_WORDS.has(t.word) && t.word.length >= 2) content.push(i);
+    });
     features = { text: span.text, terms: new Set(contentTerms(span.text)), tokens, content, fresh: content.length };
     featureCache.set(span, features);
   }

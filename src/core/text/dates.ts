@@ -67,6 +67,8 @@ function acceptable(text: string): boolean {
   return CALENDAR_WORD.test(text) || RELATIVE_PHRASE.test(text);
 }
 const WEEK = /\b(this|next|last|past|coming|previous)\s+week\b/i;
+/** A month's name or abbreviation in any case (not global: exec always reads from the start). */
+const MONTH_WORD = new RegExp(`\\b(?:${MONTHS}|${MONTH_ABBR})\\b`, 'i');
 const WEEKDAY_WORD = new RegExp(`\\b(${WEEKDAYS.join('|')})\\b`, 'g');
 
 const FUTURE =
@@ -248,15 +250,17 @@ function spelledAgoMentions(sentence: string, pub: FullDate | null, out: DateMen
   }
 }
 
-function chronoMentions(sentence: string, pub: FullDate | null, direction: Direction, out: DateMention[]): void {
+function chronoMentions(sentence: string, pub: FullDate | null, out: DateMention[]): void {
   if (!CALENDAR_WORD.test(sentence) && !RELATIVE_PHRASE.test(sentence)) return;
+  // The tense is read only for sentences that get this far: it orients chrono's mentions and nothing else.
+  const direction = sentenceDirection(sentence);
   const taken = out.slice();
   for (const result of chrono.en.casual.parse(sentence, chronoReference(pub))) {
     const text = result.text.replace(/[\s,.;:]+$/, '');
     const span = { start: result.index, end: result.index + text.length };
     if (!acceptable(text) || overlaps(span, taken)) continue;
     // A capital letter tells the month "March" from the verb, and the month "May" from the modal.
-    const monthWord = new RegExp(`\\b(?:${MONTHS}|${MONTH_ABBR})\\b`, 'i').exec(text);
+    const monthWord = MONTH_WORD.exec(text);
     if (monthWord && !/^[A-Z]/.test(monthWord[0]) && !/\d/.test(text)) continue;
     const dir = mentionDirection(text, direction);
     const value = resolveChrono(result, text, pub, dir);
@@ -330,7 +334,7 @@ export function extractDates(sentence: string, publishedAt: string | null, optio
   if (options.periods) periodMentions(sentence, out);
   yearMentions(sentence, out);
   spelledAgoMentions(sentence, pub, out);
-  chronoMentions(sentence, pub, sentenceDirection(sentence), out);
+  chronoMentions(sentence, pub, out);
   return out.sort((a, b) => a.start - b.start);
 }
 

@@ -93,8 +93,35 @@ export function proseSentences(text: string, options: { keepBoilerplate?: boolea
 /** proseSentences as steps, one per block: a text of several megabytes can be read in slices (see pacer.ts). */
 export function* proseSentenceSteps(text: string, options: { keepBoilerplate?: boolean } = {}): Generator<void, Sentence[]> {
   const out: Sentence[] = [];
-  let seenProse = false;
   let blockIndex = 0;
+  for (const { start, body } of proseBodies(text, options)) {
+    for (const sentence of splitSpans(body)) out.push({ start: start + sentence.start, end: start + sentence.end, text: sentence.text, block: blockIndex });
+    blockIndex += 1;
+    yield;
+  }
+  return out;
+}
+
+/**
+ * Where the article's prose lies, without cutting it into sentences: per prose block, from its first to its last
+ * non-blank character, in order. proseSentences' sentences lie inside these extents and hold every non-blank
+ * character of them, so a span that starts and ends on a non-blank character overlaps one of those sentences
+ * exactly when it overlaps one of these extents — at the cost of no second sentence segmentation.
+ */
+export function proseExtents(text: string, options: { keepBoilerplate?: boolean } = {}): Array<{ start: number; end: number }> {
+  const out: Array<{ start: number; end: number }> = [];
+  for (const { start, body } of proseBodies(text, options)) {
+    const trimmed = body.trim();
+    if (trimmed.length === 0) continue;
+    const from = start + (body.length - body.trimStart().length);
+    out.push({ start: from, end: from + trimmed.length });
+  }
+  return out;
+}
+
+/** The prose blocks of a text, in order, each as its body (a leading dateline cut off) and where that body starts. */
+function* proseBodies(text: string, options: { keepBoilerplate?: boolean }): Generator<{ start: number; body: string }> {
+  let seenProse = false;
   for (const block of blocksOf(text)) {
     if (SECTION_MARKER.test(block.text)) {
       if (seenProse) break;
@@ -115,9 +142,6 @@ export function* proseSentenceSteps(text: string, options: { keepBoilerplate?: b
       start += dateline[0].length;
       body = body.slice(dateline[0].length);
     }
-    for (const sentence of splitSpans(body)) out.push({ start: start + sentence.start, end: start + sentence.end, text: sentence.text, block: blockIndex });
-    blockIndex += 1;
-    yield;
+    yield { start, body };
   }
-  return out;
 }

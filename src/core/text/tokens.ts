@@ -1,10 +1,12 @@
 // Tokenisation shared by keyword search, answer scoring and the word-vector embedder, so that a query and a
 // passage are always cut the same way.
-import { LRUCache } from 'lru-cache';
 import { stemmer } from 'stemmer';
 
 /** Lower case, diacritics removed, typographic apostrophes unified. */
 export function foldText(text: string): string {
+  // ASCII is its own NFKD form and holds no combining mark; of the apostrophes only the backtick is ASCII. Most
+  // words and many sentences are ASCII, and normalising them was the larger part of folding.
+  if (ASCII.test(text)) return (text.includes('`') ? text.replace(/`/g, "'") : text).toLowerCase();
   return text
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
@@ -12,13 +14,15 @@ export function foldText(text: string): string {
     .toLowerCase();
 }
 
+const ASCII = /^[\x00-\x7f]*$/;
+
 const WORD = /[a-z0-9]+(?:'[a-z]+)?/g;
 
 /** Folded word tokens. Hyphens split words, so "Jae-myung" and "Jae Myung" give the same tokens. */
 export function words(text: string): string[] {
   const out: string[] = [];
-  for (const match of foldText(text).matchAll(WORD)) {
-    let token = match[0];
+  // match() with the global pattern gives the same tokens as matchAll, without a match object for each.
+  for (let token of foldText(text).match(WORD) ?? []) {
     if (token.endsWith("'s")) token = token.slice(0, -2);
     else if (token.includes("'")) token = token.replace(/'/g, '');
     if (token.length > 0) out.push(token);
@@ -65,16 +69,33 @@ export function contentTerms(text: string): string[] {
 /** The index term of one folded word. Numbers are kept as they are. */
 export function termOf(word: string): string {
   if (/^\d/.test(word)) return word;
-  let term = termCache.get(word);
+  let term = recentTerms.get(word);
   if (term === undefined) {
-    term = stemmer(IRREGULAR[word] ?? word);
-    termCache.set(word, term);
+    term = olderTerms.get(word) ?? stemmer(IRREGULAR[word] ?? word);
+    rememberTerm(word, term);
   }
   return term;
 }
 
 /**
  * Stems of recent word forms. Text repeats a few thousand forms, and stemming them again was a sixth of the time
- * spent scoring the sentences of an answer. Bounded: one entry per distinct form.
+ * spent scoring the sentences of an answer. Bounded: two generations of plain maps (at most TERM_CACHE_SIZE forms
+ * in all), the older one dropped when the newer fills; a form still in use is carried into the newer one. Cheaper
+ * per lookup than a least-recently-used list, which termOf paid on every token.
  */
-const termCache = new LRUCache<string, string>({ max: 50_000 });
+const TERM_CACHE_SIZE = 50_000;
+let recentTerms = new Map<string, string>();
+let olderTerms = new Map<string, string>();
+
+function rememberTerm(word: string, term: string): void {
+  if (recentTerms.size >= TERM_CACHE_SIZE / 2) {
+    olderTerms = recentTerms;
+    recentTerms = new Map();
+  }
+  recentTerms.set(word, term);
+}
+
+/** How many word forms the stem cache holds (for its test: it stays bounded). */
+export function termCacheSize(): number {
+  return recentTerms.size + olderTerms.size;
+}

@@ -52,6 +52,13 @@ describe('what is X, and what is X called', () => {
     expect(answer.answer).toContain('Page authority is a measure of how strongly');
   });
 
+  it('answers "what is X short for" with the sentence that spells the acronym out, dotted or not', () => {
+    expect(analyzeQuestion("what's LEAN short for in the ads program?")).toMatchObject({ answerCue: 'definition', defined: ['lean'] });
+    expect(analyzeQuestion('what is a short squeeze?').focus.map((f) => f.word)).toContain('short');
+    const { ask: askAcronym } = corpus('Today the lab is launching the L.E.A.N. Ads program. Backed by its members, L.E.A.N. stands for Light, Encrypted, Ad choice supported, Non-invasive ads.');
+    expect(askAcronym("what's LEAN short for in the ads program?").answer).toContain('Light, Encrypted');
+  });
+
   it('takes the sentence that says what X is, not one about all X, another thing of X, or how X is named', () => {
     const { ask: askArticle } = corpus(
       [

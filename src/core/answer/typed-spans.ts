@@ -159,7 +159,7 @@ const DESCRIPTIVE_CUE: Readonly<Record<'reaction' | 'role' | 'concern', RegExp>>
 };
 const CREDITED = /\b(?:thanks to|thank you to|kudos to|credit to|courtesy of|(?:contributed|written|created|made|developed|designed|fixed|patched|landed|reported|implemented|authored) by)\s+(?:@)?/gi;
 const CONTRACTION = /'(?:re|ll|ve|d|m)$|n't$/;
-const DEFINING_VERB = /^(?:is|are|refers|refer|means|mean|describes|denotes|designates|consists|defined|represents)$/;
+const DEFINING_VERB = /^(?:is|are|refers|refer|means|mean|describes|denotes|designates|consists|defined|represents|stands)$/;
 const INSTRUCTION_VERB =
   'use|set|add|run|click|select|open|go|type|install|enable|disable|uncheck|check|create|put|start|make|pay|call|pass|edit|change|include|import|write|choose|try|remove|delete|configure|update|specify|keep|stop|avoid|consider|ask|look|follow|read|save|copy|move|press|drag|wrap|apply|email|contact|join|visit|sign|log|download|paste|append|replace|turn|switch|point|load|require';
 const INSTRUCTION = new RegExp(

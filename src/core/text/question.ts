@@ -203,7 +203,10 @@ const EARNING = /\b(?:makes?|made|making|earns?|earned|earning|brings?\s+in|pull
 const PLACED_VERB = /^(?:set|shot|made|built|held|based|located|headquartered|filmed|born|buried|kept|found|hidden|sold|run|done)$/;
 /** "where is camp david", "where exactly is the venue": where a named thing lies, which a place beside it says. */
 const WHERE_IS = /^(?:so\s+|and\s+|ok\s+)?where(?:\s+(?:exactly|actually))?(?:'s|\s+is|\s+are|\s+was|\s+were)\s+(?:exactly\s+|actually\s+)?(?:the\s+)?([a-z][a-z0-9\s.'-]{1,40})$/;
+/** "what does GDPR stand for", "what's LEAN short for (in the ads program)": an acronym's expansion, a definition. */
+const ACRONYM_FORM = /^(?:so\s+|and\s+|ok\s+)?what(?:'s|\s+is|\s+does|\s+do|\s+did)\s+(?:the\s+)?([a-z0-9.&-]{2,20})\s+(?:short\s+for|stand\s+for|an?\s+(?:acronym|abbreviation)\s+for)\b/;
 const DEFINITION_FRAME = /^(?:mean|means|meant|define|definition|exactly|actually|anyway)$/;
+const ACRONYM_FRAME = /^(?:short|stand|stands|acronym|abbreviation|exactly|actually)$/;
 // "what's X called", "what is the name for X", "what do you call X", "what is X known as": the name given to it.
 const NAMING_FORM = /\b(?:called|named|known\s+as|referred\s+to\s+as|dubbed)\s*\??\s*$|\bwhat(?:'s|\s+is|\s+was)\s+the\s+(?:name|term|word)\s+for\b|\bwhat\s+(?:do|does|did)\s+(?:you|they|we|people|one)\s+call\b/;
 const NAMING_FRAME = /^(?:called|named|known|referred|dubbed|name|term|word|call)$/;
@@ -449,7 +452,8 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
 
   const procedure = type === 'description' && procedureForm;
   const bare = lower.replace(/[?!.]+\s*$/, '').trim();
-  const definedMatch = type === 'description' ? (DEFINITION_FORM.exec(bare.replace(LEADING_SOURCE, '')) ?? WHO_IS_NAME.exec(bare)) : null;
+  const acronymMatch = type === 'description' ? ACRONYM_FORM.exec(bare) : null;
+  const definedMatch = type === 'description' ? (acronymMatch ?? DEFINITION_FORM.exec(bare.replace(LEADING_SOURCE, '')) ?? WHO_IS_NAME.exec(bare)) : null;
   const definedPhrase = (definedMatch?.[1] ?? definedMatch?.[2] ?? definedMatch?.[3] ?? definedMatch?.[4] ?? definedMatch?.[5] ?? '').replace(CONTRAST, '');
   const defined = words(definedPhrase).filter((w) => !STOP.has(w) && !SCAFFOLD.has(w));
   const naming = (type === 'description' || type === 'thing') && NAMING_FORM.test(lower);
@@ -483,7 +487,7 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
       ? 'procedure'
       : (describedKind ?? (defined.length > 0 && defined.length <= 5 ? 'definition' : null));
   // The cue's own words and a generic audience ("how did people take it") say what kind of answer, not what about.
-  const cueWords = answerCue === 'definition' ? DEFINITION_FRAME : answerCue === 'naming' ? NAMING_FRAME : answerCue === 'reaction' ? CUE_FRAME_REACTION : answerCue === 'role' ? CUE_FRAME_ROLE : answerCue === 'concern' ? CUE_FRAME_CONCERN : null;
+  const cueWords = answerCue === 'definition' ? (acronymMatch ? ACRONYM_FRAME : DEFINITION_FRAME) : answerCue === 'naming' ? NAMING_FRAME : answerCue === 'reaction' ? CUE_FRAME_REACTION : answerCue === 'role' ? CUE_FRAME_ROLE : answerCue === 'concern' ? CUE_FRAME_CONCERN : null;
   const focus: QuestionWord[] = [];
   const seen = new Set<string>();
   for (const word of eventTokens(tokens, wh, type === 'place' || type === 'date')) {

@@ -716,6 +716,21 @@ describe('the class an answer belongs to, and identifiers with digits', () => {
     expect(answer.answer).toContain('quad-core ARM processor');
   });
 
+  it('takes a list item as one of the class its introducing line names ("…status codes likely to occur:")', () => {
+    const { ask: askList } = corpus(
+      [
+        'The server answers every request with a code.',
+        'The following is a checklist of status codes that are likely to occur in practice:',
+        '* 429 if the client makes too many requests,',
+        '* 507 if the account is over its storage quota.',
+      ].join('\n\n'),
+      null,
+      // As in a real corpus, the words of every line ("status", "code", "server") weigh less than the rare ones.
+      (term) => (['quota', 'account'].includes(term) ? 4 : 1),
+    );
+    expect(askList('what status code does the server send when the account is over quota?').answer).toContain('507');
+  });
+
   it('holds an identifier with digits ("gp4par") against a sentence that does not say it, as any other word', () => {
     const { ask: askPages } = corpus('Yosys is an open source tool that synthesizes designs written in Verilog.');
     const strict = { ...DEFAULT_EXTRACTIVE_PARAMETERS, maxUnexplained: 0.3 };

@@ -460,7 +460,7 @@ export function scoreSentences(
         prose,
         ...(vector ? { vector } : {}),
         unexplained: 0,
-        namesClass: classAt < 0 || (termCredits[classAt] ?? 0) >= CLASS_SAID,
+        namesClass: classAt < 0 || (termCredits[classAt] ?? 0) >= CLASS_SAID || listIntroSays(sentences, index, analysis.answerClass),
         otherYear:
           (analysis.years.length > 0 && !analysis.years.some((y) => doc.publishedAt?.startsWith(y) || [-1, 0, 1].some((d) => saysYear(sentences[index + d]?.span.text, y)))) ||
           (analysis.years.length > 0 && boundToOtherYear(features.tokens, focusTermSet, analysis.years)) ||
@@ -690,6 +690,20 @@ const NEIGHBOUR_SHARE = 0.8;
 
 /** How much more of the question another year's sentence must say to show the asked year's answer is not on the page. */
 const OTHER_YEAR_MARGIN = 0.1;
+
+/**
+ * Whether a list item ("* 507 in case the account is over its quota,") follows a line that introduces the list with
+ * the given term ("…a checklist of status codes that are likely to occur:"): the item is one of those.
+ */
+function listIntroSays(sentences: readonly DocSentence[], index: number, term: string | null): boolean {
+  if (!term || !LIST_ITEM.test(sentences[index]?.span.text ?? '')) return false;
+  let at = index - 1;
+  while (at >= 0 && index - at <= 30 && LIST_ITEM.test(sentences[at]?.span.text ?? '')) at--;
+  const intro = sentences[at]?.span.text ?? '';
+  return /:\s*$/.test(intro) && contentTerms(intro).includes(term);
+}
+
+const LIST_ITEM = /^\s*(?:[*•‣▪–-]|\d{1,2}[.)])\s+/;
 
 /** Whether a sentence opens a quotation it does not close. */
 function opensQuotation(text: string): boolean {

@@ -180,6 +180,15 @@ describe('why', () => {
     expect(answer.answer).toContain('latency, traffic, errors, and saturation');
   });
 
+  it('takes the subject of the asked event as its cause ("Cultural spats have soured public opinion")', () => {
+    const { ask } = corpus(
+      ['The president will visit Borduria on Sunday to deepen cooperation.', 'Cultural spats over the origins of a national dish have also soured public opinion against Borduria.', 'Russia’s veto of a resolution on sanctions has underscored the need for unity.'].join(' '),
+    );
+    expect(ask('why has the public soured on borduria?').answer).toContain('Cultural spats');
+    // A noun ("Russia’s veto of…") is no event whose subject is a cause.
+    expect(ask('why did russia veto the resolution on sanctions?').refused).toBe(true);
+  });
+
   it('takes a flaw named in the sentence after as the reason for a verdict', () => {
     const { ask } = corpus(['For a decade the web has used XHR for requests.', 'While useful, XHR is not a very nice API.', 'It suffers from a lack of separation of concerns.'].join(' '));
     const answer = ask('why isn’t xhr considered a nice api?');

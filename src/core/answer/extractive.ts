@@ -344,6 +344,23 @@ export function scoreSentences(
       if (analysis.type === 'reason') {
         const anchors = predicateWeight > 0 && !analysis.purpose && predicateMatched.length > 0 ? predicateMatched : matched;
         spans = spans.filter((s) => (s.precedes ? anchors.some((m) => m > s.to) : anchors.some((m) => m < s.from)));
+        // "Cultural spats … have also soured public opinion" for "why has the public soured": the event's subject,
+        // when what the question asks about comes after the event word, is what caused it.
+        if (spans.length === 0 && predicateWeight > 0 && predicateMatched.length > 0) {
+          const eventAt = Math.min(...predicateMatched);
+          const eventTerm = features.tokens[eventAt]?.term;
+          const before = features.tokens.slice(0, eventAt);
+          // What the event befell, said after it ("…soured public opinion").
+          const object = features.tokens.slice(eventAt + 1).map((t) => t.term).filter((t) => t !== eventTerm && focusTermSet.has(t));
+          const subject = before.filter((t) => !/^(?:have|has|had|also|already|further|now|is|are|was|were|been|being)$/.test(t.word));
+          // The event is the sentence's verb: in the past ("soured") or after "have" ("have also soured"), not a noun
+          // ("Russia's veto of…").
+          const auxiliary = [...before].reverse().find((t) => !/^(?:also|already|further|now|since|recently)$/.test(t.word));
+          const verb = /ed$/.test(features.tokens[eventAt]?.word ?? '') || /^(?:have|has|had)$/.test(auxiliary?.word ?? '');
+          if (verb && !auxiliary?.possessive && object.length > 0 && subject.length >= 2 && !SUBJECT_PRONOUN.test(subject[0]?.word ?? '') && !before.some((t) => object.includes(t.term))) {
+            spans = [{ from: 0, to: eventAt - 1, text: span.text.slice(0, features.tokens[eventAt - 1]?.end ?? 0), precedes: true }];
+          }
+        }
       }
       // A reaction ("Beijing hit back with retaliation…") has its cause in the sentence before it ("…nosedived after
       // Seoul agreed to deploy THAAD").
@@ -870,6 +887,9 @@ const RELATION_CHANGE: ReadonlyMap<string, 'better' | 'worse'> = new Map([
     .split(' ')
     .map((w) => [w, 'worse'] as const),
 ]);
+
+/** A subject that names no cause of its own ("They have soured…", "It has…"). */
+const SUBJECT_PRONOUN = /^(?:it|they|this|that|these|those|he|she|we|i|you|there|which|who)$/;
 
 /** A sentence whose subject is the one before it. */
 const ANAPHOR = /^(?:this|these|it|such|that)\s+(?:is|was|are|were|has|have|had|can|could|should|shall|will|would|may|might|must|allows|lets|means|makes|decision|approach|method|technique|process|change|feature|rule|one)\b/i;

@@ -223,6 +223,19 @@ describe('when, who, how much', () => {
     expect(ask('when is the documentary supposed to show up on public television?').short).toBe('in the fall');
   });
 
+  it('gives the weekday when asked for it, and no season for a habit ("Construction during the winter isn’t…")', () => {
+    const { ask } = corpus('I left the board two days ago.', '2019-10-15');
+    expect(ask('what day of the week did he leave the board?').short).toBe('Sunday, 13 October 2019');
+    const habit = corpus('Construction during the winter isn’t always a good idea, crews say.');
+    expect(habit.ask('when will the construction start?').refused).toBe(true);
+  });
+
+  it('takes no date from a sentence that says the event did not happen', () => {
+    const { ask } = corpus('On March 10, 2005, the foundation announced that it would not release any new versions of the suite.');
+    expect(ask('when was the suite released?').refused).toBe(true);
+    expect(ask('when did the foundation announce it?').short).toBe('10 March 2005');
+  });
+
   it('hears "quit" in "stepped down" or "resigned", but not in "stepped up"', () => {
     const { ask } = corpus(
       ['On March 24, 2014, the board promoted Eich to chief executive.', 'The campaign stepped up on March 30, 2014.', 'After the controversy, Eich stepped down on April 3, 2014.'].join('\n\n'),

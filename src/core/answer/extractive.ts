@@ -11,7 +11,7 @@ import { termMatch, weightedCoverage } from '../text/overlap.js';
 import { analyzeQuestion, type ExpectedType, type QuestionAnalysis } from '../text/question.js';
 import { cosine } from '../embed/sif-embedder.js';
 import { dateWords } from '../retrieve/indexed-text.js';
-import { isCalendarWord } from '../text/calendar.js';
+import { isCalendarWord, WEEKDAY_NAMES } from '../text/calendar.js';
 import { assembleAnswer, type Claim } from './citations.js';
 import { extractDates, ORIGIN_NOTE } from '../text/dates.js';
 import { capitalisedRuns, dateAfterPrevious, formatLongDate, formatLongValue, isCheckableType, isGiven, isSaying, tokenizeSentence, typedSpans, type SentenceToken, type TypedSpan } from './typed-spans.js';
@@ -126,6 +126,7 @@ export function scoreSentences(
   const idf = (term: string) => evidence.idf(term);
   const focusTerms = focus.map((f) => f.term);
   const focusTermSet = new Set(focusTerms);
+  const questionNegated = NEGATION.test(question.toLowerCase());
   // "besides X, what else": X is what the asker already has; its words place the topic (the new items often share
   // X's sentence) but count half.
   // Words a follow-up carries over from earlier turns (in its closing parenthesis) place the topic but are not
@@ -312,6 +313,9 @@ export function scoreSentences(
       const vector = evidence.embed ? (features.vector ??= evidence.embed(span.text)) : undefined;
       const semantic = questionVector && vector ? cosine(questionVector, vector) : 0;
       let spans = typedSpans(analysis, span.text, features.tokens, doc.publishedAt);
+      // "…announced that it would not release any versions…" says no release happened: for "when was X released" it
+      // gives no date of one (unless the question itself is negative: "why isn't…").
+      if (!questionNegated && isCheckableType(analysis.type) && analysis.type !== 'statement' && features.tokens.some((t, at) => focus.some((f, qi) => isEvent[qi] && t.term === f.term) && negatedAt(features.tokens, at))) spans = [];
       // "revenue in 2015": of a sentence's figures, those whose nearest year is the asked one ("In 2024, 70% …, up from
       // 66% in 2023" gives 66% for 2023).
       if (analysis.years.length > 0 && FIGURE_TYPES.has(analysis.type)) spans = spans.filter((s) => figureYearFits(features.tokens, s.from, s.to, analysis.years));
@@ -705,6 +709,17 @@ const TITLE_WORD_SHARE = 0.5;
 /** How much a word said by a neighbouring sentence counts. */
 const NEIGHBOUR_SHARE = 0.8;
 
+const NEGATION = /\b(?:not|never|no|cannot|none|neither|nor)\b|n['’]t\b/;
+
+/** Whether the word at `at` is negated by one of the three words before it ("would not release", "never met"). */
+function negatedAt(tokens: readonly SentenceToken[], at: number): boolean {
+  for (let i = Math.max(0, at - 3); i < at; i++) {
+    const word = tokens[i]?.word ?? '';
+    if (/^(?:not|never|cannot)$/.test(word) || /n['’]t$/.test(word)) return true;
+  }
+  return false;
+}
+
 /** How much more of the question another year's sentence must say to show the asked year's answer is not on the page. */
 const OTHER_YEAR_MARGIN = 0.1;
 
@@ -733,6 +748,12 @@ function opensQuotation(text: string): boolean {
 /** How close in score a sentence holding a descriptive answer of the asked kind must come to the best one. */
 const CUE_RATIO = 0.75;
 
+/** "Sunday, 13 October 2019" for "what day of the week…", when the date names its day. */
+function withWeekday(formatted: string, day: { y: number; m?: number; d?: number } | null): string {
+  if (!day || day.m === undefined || day.d === undefined) return formatted;
+  return `${WEEKDAY_NAMES[new Date(Date.UTC(day.y, day.m - 1, day.d)).getUTCDay()] ?? ''}, ${formatted}`;
+}
+
 /** The span to lead with: "**Tokyo**", or a resolved date with what the page said. */
 function shortAnswer(analysis: QuestionAnalysis, sentence: ScoredSentence): { span: string; lead: string } | null {
   const span = sentence.nearSpan;
@@ -747,7 +768,7 @@ function shortAnswer(analysis: QuestionAnalysis, sentence: ScoredSentence): { sp
         return { span: counted, lead: `**${counted}** ("${span.text.trim()}" after ${span.anchor}, the date the sentence before gives)` };
       }
       const value = analysis.datePart === 'end' && span.date.end ? { start: span.date.end } : span.date;
-      const resolved = formatLongValue(value);
+      const resolved = withWeekday(formatLongValue(value), analysis.wantsWeekday && !value.end ? value.start : null);
       const said = span.text.trim();
       const sameWords = resolved.toLowerCase() === said.toLowerCase() || /^\d{4}$/.test(said);
       const dated = sentence.doc.publishedAt ? formatLongDate(parseDay(sentence.doc.publishedAt)) : null;

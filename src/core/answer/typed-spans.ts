@@ -219,6 +219,10 @@ function granularityOf(p: PartialDate): DateGranularity {
 const RANK: Record<DateGranularity, number> = { any: 0, year: 1, month: 2, day: 3, time: 4 };
 /** A season with what places it: "in the fall", "this spring", "late summer 2016", "the winter of 1998". */
 const SEASON = /\b(?:in|this|next|last|by|until|till|during|over|through|since|early|late|mid-?)\s+(?:the\s+)?(?:(?:early|late|mid-?)\s*)?(?:spring|summer|fall|autumn|winter)(?:\s+(?:of\s+)?(?:1[89]|20)\d{2})?\b/gi;
+/** A season that places one event: a year, "this/next/last", or "in the fall" said of what will or did happen. */
+const DATED_SEASON = /\b(?:1[89]|20)\d{2}\b|^(?:this|next|last|early|late|mid)/i;
+/** A verb of one event, future or past ("will air", "was moved"), not a habit ("Construction during the winter isn’t…"). */
+const ONE_EVENT = /\b(?:will|would|shall|was|were|had|has\s+been|is\s+(?:set|scheduled|expected|due|slated)|are\s+(?:set|scheduled|expected|due|slated))\b|\b[a-z]{3,}ed\b/i;
 
 /** Relative expressions that still say when, without a publication date to count from. */
 const RELATIVE_DAY = /\b(?:yesterday|today|tonight|tomorrow|last|next|this|ago|earlier|later|recently)\b/i;
@@ -430,6 +434,8 @@ export function typedSpans(analysis: QuestionAnalysis, sentence: string, tokens:
       // stays part of the span).
       if (analysis.granularity === 'any' || analysis.granularity === 'year') {
         for (const m of sentence.matchAll(SEASON)) {
+          // "in the fall" places something only in a sentence about one event; "during the winter" only with a year.
+          if (!DATED_SEASON.test(m[0]) && (/^(?:during|over|through)\b/i.test(m[0]) || !ONE_EVENT.test(sentence))) continue;
           const range = tokenRange(tokens, { start: m.index ?? 0, end: (m.index ?? 0) + m[0].length });
           if (!range) continue;
           const overlapping = out.findIndex((o) => o.from <= range.to && o.to >= range.from);

@@ -37,6 +37,8 @@ export interface QuestionAnalysis {
   /** The unit a numeric answer must carry: "hour", "year", "dollar", "percent", "kilometre"…; null if none. */
   unit: string | null;
   granularity: DateGranularity;
+  /** "what day of the week", "which weekday": the answer's date is given with its weekday. */
+  wantsWeekday: boolean;
   /** For a date inside an interval: "when does X end / finish / leave" wants its end. */
   datePart: 'start' | 'end';
   /** Content words the answer sentence must be about (scaffolding and type words removed). */
@@ -500,6 +502,7 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
     focus.push({ word, term });
   }
   void questionWords;
+  const wantsWeekday = type === 'date' && /\bday\s+of\s+the\s+week\b|\bweekday\b|\bwhat\s+day\s+(?:was|is|did|does|will)\b/.test(lower);
   const datePart = type === 'date' && /\b(?:done|finish|finished|end|ends|ended|wrap|wraps|over|leave|leaves|left|conclude|concludes|last day)\b/.test(lower) ? 'end' : 'start';
   const roleNoun = type === 'person' ? tokens.find((w) => ROLE_NOUN.test(w)) : undefined;
   const role = roleNoun ? (ROLE_WORDS[roleNoun] ?? [roleNoun]) : [];
@@ -529,7 +532,7 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
     type !== 'date' && type !== 'place' ? null : /\b(?:birth|birthday)\b|\b(?:was|were|is|are|get|got)\b[^,?]*\bborn\s*(?:\?|$|in\b|on\b)/.test(lower) ? 'birth' : /\b(?:die|died|dies|death|pass(?:ed)?\s+away)\s*(?:\?|$|in\b|on\b|at\b)|\bdeath\b/.test(lower) ? 'death' : null;
   const currencyWord = type === 'money' ? /\b(?:in|into)\s+(?:(?:us|u\.s\.|american|british|uk|sterling|japanese|chinese|korean|european)\s+)?(dollars?|usd|euros?|eur|pounds?|gbp|yen|jpy|yuan|rmb|won)\b/.exec(lower)?.[1] : undefined;
   const currency = currencyWord ? currencyOf(currencyWord) : null;
-  return { text: question, wh, type, unit, sayVerb, locatesThing, venue, answerClass, institutionKind, lifeEvent, currency, publication, creation, answerCue, wantsName, namedKind, wantsVersion, contained, defined: answerCue === 'definition' ? defined : [], sequel, askedSpeaker, excluded: excludedTerms, purpose, granularity, datePart, focus, given, speaker, years, names: new Set(capitalisedWords(question)), role, roleOwner, contextTerms: contextTermsOf(question), nameRuns: capitalisedNameRuns(question) };
+  return { text: question, wh, type, unit, sayVerb, locatesThing, venue, answerClass, institutionKind, lifeEvent, currency, publication, creation, answerCue, wantsName, namedKind, wantsVersion, contained, defined: answerCue === 'definition' ? defined : [], sequel, askedSpeaker, excluded: excludedTerms, purpose, granularity, wantsWeekday, datePart, focus, given, speaker, years, names: new Set(capitalisedWords(question)), role, roleOwner, contextTerms: contextTermsOf(question), nameRuns: capitalisedNameRuns(question) };
 }
 
 // Light-verb and phrasal paraphrases of one event verb, as people type them: "sit down with", "hold talks", "get

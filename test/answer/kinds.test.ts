@@ -577,6 +577,11 @@ describe('a model number the question names', () => {
     expect(ask('what year did acme board 3 go on sale?').short).toBe('2016');
   });
 
+  it('takes no sentence about an earlier model named without a number ("the original Board") for the asked one', () => {
+    const { ask } = corpus('The foundation started in 2012 when it released the original Board in a small shop. Board 3 is now available from resellers.');
+    expect(ask('when was the board 3 released?').refused).toBe(true);
+  });
+
   it('reads a dotted version the same way ("browser 1.0" against a page on 1.5 and 2.0)', () => {
     const { ask } = corpus('On March 10, 2005, the foundation said it would stop work on Browser 1.5. Browser 2.0 shipped in 2006.');
     expect(ask('when was browser 1.0 released?').refused).toBe(true);

@@ -485,7 +485,10 @@ export function scoreSentences(
         otherYear:
           (analysis.years.length > 0 && !analysis.years.some((y) => doc.publishedAt?.startsWith(y) || [-1, 0, 1].some((d) => saysYear(sentences[index + d]?.span.text, y)))) ||
           (analysis.years.length > 0 && boundToOtherYear(features.tokens, focusTermSet, analysis.years)) ||
-          (model !== null && otherModels && !model.said.test(doc.title) && ![-1, 0, 1].some((d) => model.said.test(sentences[index + d]?.span.text ?? ''))),
+          (model !== null && otherModels && !model.said.test(doc.title) && ![-1, 0, 1].some((d) => model.said.test(sentences[index + d]?.span.text ?? ''))) ||
+          // A sentence about an earlier model ("released the original Raspberry Pi") is not about the asked one, whatever
+          // its neighbours say.
+          (model !== null && !model.said.test(span.text) && model.earlier.test(span.text)),
       });
     });
     explainByNeighbours(scored.slice(firstOfDocument), focus.map((f, qi) => ({ weight: idf(f.term), known: known[qi] ?? true, name: isName[qi] ?? false, inDocument: (inDocument[qi] ?? 0) >= 0.8 })));
@@ -652,7 +655,7 @@ const NOT_A_MODEL = /^(?:top|over|about|under|than|nearly|almost|around|every|pe
  * "raspberry pi 2 released" → pi, 2: a small number right after a word that names a thing, not before a noun. `said`
  * finds that model; `any` any number after the same word.
  */
-function modelNumberOf(question: string): { number: string; said: RegExp; any: RegExp } | null {
+function modelNumberOf(question: string): { number: string; said: RegExp; any: RegExp; earlier: RegExp } | null {
   const m = /\b([a-z][a-z0-9-]*)\s+(\d{1,3}(?:\.\d+)*)\b(?![.,]\d)(?:\s+([a-z]+))?/i.exec(question);
   if (!m || NOT_A_MODEL.test(m[1]?.toLowerCase() ?? '') || STOP_WORDS.has(m[1]?.toLowerCase() ?? '')) return null;
   // "21 films", "3 days": a number before a noun counts it; before a verb or at the end it names a model.
@@ -661,10 +664,15 @@ function modelNumberOf(question: string): { number: string; said: RegExp; any: R
   if (after && /^(?:years|months|days|hours|minutes|weeks|times|people|percent|films|movies|games|things|ways|reasons|steps)$/.test(after)) return null;
   const number = m[2] ?? '';
   const escaped = number.replace(/\./g, '\\.');
-  return { number, said: new RegExp(`\\b${m[1]}\\s+${escaped}(?![\\d]|\\.\\d)`, 'i'), any: new RegExp(`\\b${m[1]}\\s+(\\d{1,3}(?:\\.\\d+)*)(?![\\d]|\\.\\d)`, 'gi') };
+  return {
+    number,
+    said: new RegExp(`\\b${m[1]}\\s+${escaped}(?![\\d]|\\.\\d)`, 'i'),
+    any: new RegExp(`\\b${m[1]}\\s+(\\d{1,3}(?:\\.\\d+)*)(?![\\d]|\\.\\d)`, 'gi'),
+    // "the original Raspberry Pi", "the first Pi": an earlier model, named without a number.
+    earlier: new RegExp(`\\b(?:original|first|previous|older|earlier|old)\\s+(?:[\\w-]+\\s+)?${m[1]}\\b(?!\\s+${escaped})`, 'i'),
+  };
 }
 
-/** Whether a sentence gives the year `year` (as a year, not inside a longer number). */
 /** Kinds of answer that are figures, which a sentence may give for several years. */
 const FIGURE_TYPES = new Set<ExpectedType>(['money', 'percent', 'count', 'quantity']);
 
@@ -698,6 +706,7 @@ function boundToOtherYear(tokens: readonly SentenceToken[], focusTerms: Readonly
   });
 }
 
+/** Whether a sentence gives the year `year` (as a year, not inside a longer number). */
 function saysYear(text: string | undefined, year: string): boolean {
   if (!text?.includes(year)) return false;
   return new RegExp(`(?<![\\d.,])${year}(?![.,]?\\d)`).test(text);

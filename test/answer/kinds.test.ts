@@ -629,6 +629,15 @@ describe('money', () => {
     expect(ask('how much does the chip cost in british pounds?').refused).toBe(true);
   });
 
+  it('answers "how old" with an age, "the population of X" with a number of people, "X Y\'s salary" with money', () => {
+    const { ask } = corpus('Posted on Tuesday at 09:11 by Jane Roe. Jane Roe, 45, runs the shop, which logs about 500 leaks a month in New Sheffield.');
+    expect(ask('how old is jane roe?').short).toBe('45');
+    expect(corpus('Posted on Tuesday at 09:11 by Jane Roe.').ask('how old is jane roe?').refused).toBe(true);
+    expect(ask('what is the population of new sheffield?').refused).toBe(true);
+    expect(corpus('New Sheffield, whose population is 8.4 million, floods often.').ask('what is the population of new sheffield?').short).toBe('8.4 million');
+    expect(analyzeQuestion("what is david emery's salary at snopes?")).toMatchObject({ type: 'money' });
+  });
+
   it('reads "what does X make a year" as money', () => {
     expect(analyzeQuestion('what did she end up estimating he makes a year off the sponsors?').type).toBe('money');
     expect(analyzeQuestion('what did he make a point about?').type).toBe('description');

@@ -521,6 +521,19 @@ export function typedSpans(analysis: QuestionAnalysis, sentence: string, tokens:
         break;
       }
       tokens.forEach((t, i) => {
+        // "how old is X": "45 years old", "a 45-year-old", "aged 45", "Kuhn (45)" — not a clock's "09:11".
+        if (analysis.unit === 'age') {
+          const ageAt = /^\d{1,3}-years?-old$/.test(t.word);
+          const numberAt = /^\d{1,3}$/.test(t.word) && !/^:/.test(sentence.slice(t.end));
+          const yearsOld = /^years?$/.test(tokens[i + 1]?.word ?? '') && /^(?:old|of)$/.test(tokens[i + 2]?.word ?? '');
+          const aged = /^(?:aged|age)$/.test(tokens[i - 1]?.word ?? '');
+          const bracketed =
+            (/\(\s*$/.test(sentence.slice(0, t.start)) && /^\s*\)/.test(sentence.slice(t.end))) ||
+            (tokens[i - 1]?.capitalized === true && /,\s*$/.test(sentence.slice(0, t.start)) && /^\s*,/.test(sentence.slice(t.end)));
+          if (ageAt) out.push({ from: i, to: i, text: t.word });
+          else if (numberAt && (yearsOld || aged || bracketed)) out.push({ from: i, to: yearsOld ? i + 2 : i, text: spanText(sentence, tokens, i, yearsOld ? i + 2 : i) });
+          return;
+        }
         if (!NUMBER_WORD.test(t.word) || /^(?:1[89]\d\d|20\d\d)$/.test(t.word)) return;
         if (analysis.unit === 'distance' && !DISTANCE.test(tokens[i + 1]?.word ?? '')) return;
         // "how much ram", "how many raspberry pis": a number of that thing ("1GB of RAM", "three leaders"), not any
@@ -532,7 +545,9 @@ export function typedSpans(analysis: QuestionAnalysis, sentence: string, tokens:
           // A casual short form counts the same thing: "pros" for "professionals", "devs" for "developers".
           const short = analysis.unit.length >= 4 && analysis.unit.length <= 5 && /s$/.test(analysis.unit) ? analysis.unit.slice(0, -1) : null;
           const countsUnit = (w: SentenceToken | undefined) => !!w && (w.term === unitTerm || (short !== null && w.word.length > short.length + 3 && w.word.endsWith('s') && w.word.startsWith(short)));
-          if (![1, 2, 3].some((d) => countsUnit(tokens[i + d]) || (analysis.type === 'count' && GENERIC_COUNT.test(tokens[i + d]?.word ?? '')))) return;
+          // "its population is 8.4 million": a population is said before its number.
+          const population = analysis.unit === 'people' && tokens.slice(Math.max(0, i - 6), i).some((b) => /^(?:population|populations|residents|inhabitants)$/.test(b.word));
+          if (!population && ![1, 2, 3].some((d) => countsUnit(tokens[i + d]) || (analysis.type === 'count' && GENERIC_COUNT.test(tokens[i + d]?.word ?? '')))) return;
         }
         if (t.word === 'both' && analysis.type !== 'count') return;
         // "Android 2.2", "Firefox 85", "Pi 3": a number right after a name is its version or model.
@@ -544,7 +559,8 @@ export function typedSpans(analysis: QuestionAnalysis, sentence: string, tokens:
         if (MONTH_WORD.test(tokens[i - 1]?.word ?? '') || MONTH_WORD.test(tokens[i + 1]?.word ?? '')) return;
         let to = i;
         while (to + 1 < tokens.length && NUMBER_WORD.test(tokens[to + 1]?.word ?? '')) to++;
-        if (to + 1 < tokens.length && !/^(?:and|or|of|the|to|in|on)$/.test(tokens[to + 1]?.word ?? '')) to++;
+        // The counted noun joins the number ("three leaders"), not a word past a comma ("8.4 million, floods").
+        if (to + 1 < tokens.length && !/^(?:and|or|of|the|to|in|on)$/.test(tokens[to + 1]?.word ?? '') && !/[,;:.!?()]/.test(sentence.slice(tokens[to]?.end ?? 0, tokens[to + 1]?.start ?? 0))) to++;
         out.push({ from: i, to, text: spanText(sentence, tokens, i, to) });
       });
       break;

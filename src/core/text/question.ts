@@ -402,7 +402,8 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
     const moneyEnds = afterMoney === undefined || /^(?:for|of|in|on|at|per|to|from|last|this|that|was|is|are|were|will|did|does|do|when|after|before|since|by|with|now|today|back|then)$/.test(afterMoney);
     // "what did she estimate he makes a year", "what does X earn per month": an income.
     const income = EARNING.test(lower);
-    if (income || (moneyNoun && moneyEnds && beforeMoney.every((w, i) => /^(?:is|was|are|were|the|a|an|its|their|his|her|total|annual|yearly|net|gross|average|monthly|retail|starting|current)$/.test(w) || i === ownerAt))) {
+    // (The owner may take several words: "david emery's salary".)
+    if (income || (moneyNoun && moneyEnds && beforeMoney.every((w, i) => /^(?:is|was|are|were|the|a|an|its|their|his|her|total|annual|yearly|net|gross|average|monthly|retail|starting|current)$/.test(w) || (ownerAt >= 0 && i <= ownerAt)))) {
       type = 'money';
       unit = 'currency';
       if (moneyNoun) typeWords.add(moneyNoun);
@@ -415,6 +416,8 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
     else if (/\b(?:what|which)\s+(?:else|other)\b|\bwhat\s+(?:are|were)\s+the\b/.test(lower)) type = 'list';
     else if (/^(?:population|number|amount|size|level|total|figure)$/.test(after.find((w) => !['is', 'was', 'the', 'are', 'were'].includes(w)) ?? '')) {
       type = 'quantity';
+      // "what is the population of X": a number of people, not any figure on the page.
+      if (after.find((w) => !['is', 'was', 'the', 'are', 'were'].includes(w)) === 'population') unit = 'people';
     } else if (wh === 'which') type = /s$/.test(after[0] ?? '') && !/ss$/.test(after[0] ?? '') ? 'list' : 'thing';
     else type = 'description';
     if (noun && type !== 'description') typeWords.add(noun);

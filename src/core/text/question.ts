@@ -505,7 +505,7 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
     focus.push({ word, term });
   }
   void questionWords;
-  const wantsWeekday = type === 'date' && /\bday\s+of\s+the\s+week\b|\bweekday\b|\bwhat\s+day\s+(?:was|is|did|does|will)\b/.test(lower);
+  const wantsWeekday = type === 'date' && /\bday\s+of\s+the\s+week\b|\bweekday\b/.test(lower);
   const datePart = type === 'date' && /\b(?:done|finish|finished|end|ends|ended|wrap|wraps|over|leave|leaves|left|conclude|concludes|last day)\b/.test(lower) ? 'end' : 'start';
   const roleNoun = type === 'person' ? tokens.find((w) => ROLE_NOUN.test(w)) : undefined;
   const role = roleNoun ? (ROLE_WORDS[roleNoun] ?? [roleNoun]) : [];

@@ -668,6 +668,23 @@ describe('a title the question names in lower case', () => {
   });
 });
 
+describe('who owns or makes X', () => {
+  it('is answered only where the act is said, and never by a quoted title, a modifier or a sentence opener', () => {
+    const { ask } = corpus(
+      [
+        'Staff writer David Emery posted to Twitter asking about the site.',
+        'There are a number of good VR ports in the headset launch lineup.',
+        'Beloved cult hit “Rez” gets the VR treatment to help launch the headset.',
+        'Funny, ridiculous and easy, it is a pleasant headset surprise.',
+      ].join(' '),
+    );
+    expect(ask('who owns the site?').refused).toBe(true);
+    expect(ask('which company makes the headset?').refused).toBe(true);
+    const owned = corpus('The site is owned by Jane Roe, who bought it in 2016.');
+    expect(owned.ask('who owns the site?').short).toBe('Jane Roe');
+  });
+});
+
 describe('the name of a kind of thing', () => {
   it('comes from a sentence that speaks of that kind, and is no name of another kind or a sentence opener', () => {
     expect(analyzeQuestion("what's the name of acme's internal monitoring system?")).toMatchObject({ wantsName: true, namedKind: 'system' });

@@ -325,7 +325,11 @@ export function scoreSentences(
       // "Similarly, …": a word capitalised only because it opens the sentence, and written in lower case elsewhere, names
       // nothing.
       if (analysis.type === 'thing' || analysis.type === 'list' || analysis.type === 'organisation') {
-        const opener = (t: SentenceToken) => ((caseCounts ??= caseCountsOf(analysed.part)).get(t.term)?.[1] ?? 0) > 0 || (/ly$/.test(t.word) && /^\s*,/.test(span.text.slice(t.end)));
+        // (Nor a word the page never capitalises mid-sentence: "Funny, ridiculous and…".)
+        const opener = (t: SentenceToken) => {
+          const counts = (caseCounts ??= caseCountsOf(analysed.part)).get(t.term);
+          return (counts?.[1] ?? 0) > 0 || (counts?.[0] ?? 0) === 0 || (/ly$/.test(t.word) && /^\s*,/.test(span.text.slice(t.end)));
+        };
         spans = spans.filter((s) => { const only = features.tokens[s.from]; return !(s.from === 0 && s.to === 0 && only && opener(only)); });
       }
       // "the name of the monitoring system": a name whose last word is a kind of its own ("…Profiling Interface",

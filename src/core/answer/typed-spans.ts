@@ -232,6 +232,12 @@ const TIME_OF_DAY = /^(?:morning|afternoon|evening|night|overnight|noon|midday|m
  * Instances of the expected type in one sentence. `publishedAt` anchors relative dates. For types that carry no
  * checkable shape (description, list) the result is empty and `typed` tells the caller so.
  */
+/** Words that go on an organisation's name in lower case ("Cisco Systems", "Acme corp", "Sony's"). */
+const ORG_TAIL = /^(?:inc|corp|co|ltd|llc|plc|group|systems|labs?|foundation|university|college|institute|ministry|agency|company|companies|said|says|announced|reported|told|has|had|is|was|will|would|and|or)$/;
+
+/** Acts that no other words imply: owning and founding are said as such ("owner", "co-founder"). */
+const STRICT_ACTS = new Set(['own', 'found']);
+
 /** The period or unit a figure is asked per: "a year", "per episode". */
 const RATE = /\b(?:a|per|each|every)\s+(year|month|week|day|episode|hour|night|person|head|user|unit)\b/;
 
@@ -246,6 +252,9 @@ export function typedSpans(analysis: QuestionAnalysis, sentence: string, tokens:
       while (from <= run.to && TITLE_OR_DEMONYM.test(tokens[from]?.word ?? '')) from++;
       if (from > run.to) return [];
       if (namesQuestionEntity(rangeWords(tokens, from, run.to), analysis)) return [];
+      // “Rez”, "Job Simulator": a title in quotes names a work — a thing, never a person, a company or a place.
+      const quoted = /["“]\s*$/.test(sentence.slice(0, tokens[from]?.start ?? 0)) && /^\s*["”]/.test(sentence.slice(tokens[run.to]?.end ?? 0));
+      if (quoted && (analysis.type === 'person' || analysis.type === 'organisation' || analysis.type === 'place')) return [];
       return [{ from, to: run.to }];
     });
   switch (analysis.type) {
@@ -253,9 +262,11 @@ export function typedSpans(analysis: QuestionAnalysis, sentence: string, tokens:
       // "who is the prime minister of Australia": a sentence that does not name Australia cannot say.
       if (analysis.roleOwner.length > 0 && !analysis.roleOwner.some((o) => tokens.some((t) => namesOwner(o, t.word)))) break;
       // "who directed X" is not answered by "X is written by Y": a sentence that credits only other acts of making.
+      // And "who owns / founded X" is answered only where that act is said: a staff writer does not own the site.
       if (analysis.creation) {
         const acts = tokens.map((t) => creationOf(t.word)).filter((a): a is string => a !== null);
         if (acts.length > 0 && !acts.includes(analysis.creation)) break;
+        if (STRICT_ACTS.has(analysis.creation) && !acts.includes(analysis.creation)) break;
       }
       for (const run of nameRuns()) {
         const words = rangeWords(tokens, run.from, run.to);
@@ -297,6 +308,9 @@ export function typedSpans(analysis: QuestionAnalysis, sentence: string, tokens:
       break;
     case 'organisation':
       for (const run of nameRuns()) {
+        // "good VR ports": a name that qualifies a noun the question does not ask about is no maker or owner.
+        const following = tokens[run.to + 1];
+        if (following && !following.capitalized && !tokens[run.to]?.possessive && !STOP_WORDS.has(following.word) && !/^\d/.test(following.word) && /^\s+$/.test(sentence.slice(tokens[run.to]?.end ?? 0, following.start)) && !analysis.focus.some((f) => f.term === following.term) && !ORG_TAIL.test(following.word)) continue;
         // "$35 USD": a currency code is no country or company.
         if (CURRENCY.test(tokens[run.from]?.word ?? '') && run.from === run.to) continue;
         // "which country": no country's name holds a digit ("ARM Cortex-A53 CPU").
@@ -376,7 +390,8 @@ export function typedSpans(analysis: QuestionAnalysis, sentence: string, tokens:
         if (currency || !(LOCATIVE.has(before) || /^(?:city|town|capital|province|state|region)$/.test(before))) continue;
         if (!clauseOpens) out.push({ ...run, text: spanText(sentence, tokens, run.from, run.to) });
         // "added to the WebFinger record": right after a spatial preposition, the name and its noun are the place.
-        else if (!skippedContent && before !== 'of' && next && !STOP_WORDS.has(next.word)) out.push({ from: run.from, to: run.to + 1, text: spanText(sentence, tokens, run.from, run.to + 1) });
+        // (Not a verb: "from Netscape registered mozilla.org" names Netscape as who, not where.)
+        else if (!skippedContent && before !== 'of' && next && !STOP_WORDS.has(next.word) && !/ed$/.test(next.word)) out.push({ from: run.from, to: run.to + 1, text: spanText(sentence, tokens, run.from, run.to + 1) });
       }
       // "in which venue": a building or grounds, named as one ("Akasaka Palace", "Camp David"), not the city around it.
       if (analysis.venue) {

@@ -680,6 +680,8 @@ describe('who owns or makes X', () => {
     );
     expect(ask('who owns the site?').refused).toBe(true);
     expect(ask('which company makes the headset?').refused).toBe(true);
+    const film = corpus('Ana Ruiz’s gorgeous film Quiet Rooms adapts Tom Lane’s 2007 novel about a summer.');
+    expect(film.ask('who wrote the screenplay for quiet rooms?').refused).toBe(true);
     const owned = corpus('The site is owned by Jane Roe, who bought it in 2016.');
     expect(owned.ask('who owns the site?').short).toBe('Jane Roe');
   });

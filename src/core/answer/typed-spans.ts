@@ -235,8 +235,12 @@ const TIME_OF_DAY = /^(?:morning|afternoon|evening|night|overnight|noon|midday|m
 /** Words that go on an organisation's name in lower case ("Cisco Systems", "Acme corp", "Sony's"). */
 const ORG_TAIL = /^(?:inc|corp|co|ltd|llc|plc|group|systems|labs?|foundation|university|college|institute|ministry|agency|company|companies|said|says|announced|reported|told|has|had|is|was|will|would|and|or)$/;
 
-/** Acts that no other words imply: owning and founding are said as such ("owner", "co-founder"). */
-const STRICT_ACTS = new Set(['own', 'found']);
+/**
+ * Acts that must be said as such: owning and founding ("owner", "co-founder"), and writing — "X's film adapts Y's
+ * novel" names no writer of the screenplay — unless the line is a byline ("By Jane Roe", "Posted … by Jane Roe").
+ */
+const STRICT_ACTS = new Set(['own', 'found', 'write']);
+const BYLINE = /^\s*(?:by|posted\b[^.]{0,60}\bby|words\s+by)\s+\p{Lu}|[—–]\s*\p{Lu}[\p{L}.'-]+(?:\s+\p{Lu}[\p{L}.'-]+)*\s*(?:\(|$)/u;
 
 /** The period or unit a figure is asked per: "a year", "per episode". */
 const RATE = /\b(?:a|per|each|every)\s+(year|month|week|day|episode|hour|night|person|head|user|unit)\b/;
@@ -266,7 +270,7 @@ export function typedSpans(analysis: QuestionAnalysis, sentence: string, tokens:
       if (analysis.creation) {
         const acts = tokens.map((t) => creationOf(t.word)).filter((a): a is string => a !== null);
         if (acts.length > 0 && !acts.includes(analysis.creation)) break;
-        if (STRICT_ACTS.has(analysis.creation) && !acts.includes(analysis.creation)) break;
+        if (STRICT_ACTS.has(analysis.creation) && !acts.includes(analysis.creation) && !(analysis.creation === 'write' && BYLINE.test(sentence))) break;
       }
       for (const run of nameRuns()) {
         const words = rangeWords(tokens, run.from, run.to);

@@ -163,7 +163,10 @@ export function scoreSentences(
   }
   // Which focus words are names: written capitalised in the question, or mostly so in the retrieved documents
   // (a lower-case "lee" is a name when the documents always write "Lee"). The others say what happened.
-  const readParts = documentOrder.flatMap((source) => { const part = parts.get(source)?.part; return part ? [part] : []; });
+  const readParts = documentOrder.flatMap((source) => {
+    const part = parts.get(source)?.part;
+    return part ? [part] : [];
+  });
   const titled = titleWords(question, readParts);
   const isName = focus.map((f) => {
     if (analysis.names.has(f.word) || titled.has(f.word)) return true;
@@ -405,7 +408,7 @@ export function scoreSentences(
       // latency, traffic, errors, and saturation.").
       if ((analysis.type === 'list' || analysis.type === 'description') && spans.length === 0 && !companion && COUNTED_BACK.test(span.text)) {
         const previous = sentences[index - 1];
-        if (previous?.prose && !/\n\s*\n/.test(doc.text.slice(previous.span.end, span.start))) companion = previous.span;
+        if (previous?.prose && sameParagraph(doc.text, previous.span, span)) companion = previous.span;
       }
       // "One day later, Zawinski registered mozilla.org": counted from the date the sentence before gives.
       if (analysis.type === 'date' && spans.length === 0 && !companion) {
@@ -431,7 +434,7 @@ export function scoreSentences(
       // on past the sentence; its next sentence, in the same paragraph, is the rest of what was said.
       if (analysis.type === 'statement' && spans.length > 0 && !companion && opensQuotation(span.text)) {
         const next = sentences[index + 1];
-        if (next?.prose && !/\n\s*\n/.test(doc.text.slice(span.end, next.span.start))) {
+        if (next?.prose && sameParagraph(doc.text, span, next.span)) {
           companion = next.span;
           companionAfter = true;
         }
@@ -749,6 +752,11 @@ function listIntroSays(sentences: readonly DocSentence[], index: number, term: s
 }
 
 const LIST_ITEM = /^\s*(?:[*•‣▪–-]|\d{1,2}[.)])\s+/;
+
+/** Whether two sentences, `first` before `second`, stand in one paragraph (no blank line between them). */
+function sameParagraph(text: string, first: Span, second: Span): boolean {
+  return !/\n\s*\n/.test(text.slice(first.end, second.start));
+}
 
 /** Whether a sentence opens a quotation it does not close. */
 function opensQuotation(text: string): boolean {

@@ -13,7 +13,7 @@ import { cosine } from '../embed/sif-embedder.js';
 import { dateWords } from '../retrieve/indexed-text.js';
 import { isCalendarWord, WEEKDAY_NAMES } from '../text/calendar.js';
 import { assembleAnswer, type Claim } from './citations.js';
-import { extractDates, ORIGIN_NOTE } from '../text/dates.js';
+import { extractDates, formatPartial, ORIGIN_NOTE } from '../text/dates.js';
 import { capitalisedRuns, dateAfterPrevious, formatLongDate, formatLongValue, isCheckableType, isGiven, isSaying, tokenizeSentence, typedSpans, type SentenceToken, type TypedSpan } from './typed-spans.js';
 import { DEFAULT_EXTRACTIVE_PARAMETERS, type ExtractiveParameters } from './parameters.js';
 
@@ -186,6 +186,7 @@ export function scoreSentences(
   // who, and numbers, months and weekdays say when (the page's date can give those), so neither counts here.
   const isEvent = focus.map((f, qi) => !isName[qi] && !/\d/.test(f.word) && !isCalendarWord(f.word) && !analysis.contextTerms.includes(f.term));
   const predicateWeight = focus.reduce((sum, _f, qi) => sum + (isEvent[qi] ? (weights[qi] ?? 0) : 0), 0);
+  const eventTerms = new Set(focus.filter((_f, qi) => isEvent[qi]).map((f) => f.term));
   // Words the corpus does not hold ("gonna", a typo, a word no page uses) can be said by no sentence: they are not
   // held against one. Nor are bare numbers (the page's date may give them); an identifier with digits ("gp4par",
   // "ps4") is a word like any other. Without a vocabulary (tests' evidence models), every word counts as known.
@@ -207,7 +208,8 @@ export function scoreSentences(
   // sentence word depends on the two words alone, and the retrieved documents repeat their words across hundreds
   // of sentences: each pair is computed once per question.
   const focusPrefix = focus.map((f) => f.term.slice(0, 5));
-  const byVectors = focus.map((f) => !/\d/.test(f.word) && !analysis.names.has(f.word));
+  // (A title's words are said by spelling only, like names.)
+  const byVectors = focus.map((f) => !/\d/.test(f.word) && !analysis.names.has(f.word) && !titled.has(f.word));
   const relationOf = focus.map((f) => RELATION_CHANGE.get(f.word));
   const similarityOf = focus.map(() => new Map<string, number>());
   documentOrder.forEach((source, documentRank) => {
@@ -230,6 +232,7 @@ export function scoreSentences(
     let previousCredits: number[] = [];
     // Read once per document, not once per sentence with a span (each read is a cache lookup by a built key).
     let caseCounts: Map<string, [number, number]> | undefined;
+    const partCaseCounts = () => (caseCounts ??= caseCountsOf(analysed.part));
     sentences.forEach((sentence, index) => {
       const { span, prose } = sentence;
       const features = featuresOf(span);
@@ -277,7 +280,7 @@ export function scoreSentences(
           });
         }
         let position = nominalAt >= 0 ? nominalAt : best > 0 ? features.tokens.findIndex((t) => t.term === f.term || t.term.startsWith(focusPrefix[qi] ?? '')) : -1;
-        if (best < 1 && evidence.wordSimilarity && byVectors[qi] && !titled.has(f.word)) {
+        if (best < 1 && evidence.wordSimilarity && byVectors[qi]) {
           const memo = similarityOf[qi];
           features.content.forEach((i) => {
             const token = features.tokens[i];
@@ -318,19 +321,19 @@ export function scoreSentences(
       let spans = typedSpans(analysis, span.text, features.tokens, doc.publishedAt);
       // "…announced that it would not release any versions…" says no release happened: for "when was X released" it
       // gives no date of one (unless the question itself is negative: "why isn't…").
-      if (!questionNegated && isCheckableType(analysis.type) && analysis.type !== 'statement' && features.tokens.some((t, at) => focus.some((f, qi) => isEvent[qi] && t.term === f.term) && negatedAt(features.tokens, at))) spans = [];
+      if (!questionNegated && isCheckableType(analysis.type) && analysis.type !== 'statement' && features.tokens.some((t, at) => eventTerms.has(t.term) && negatedAt(features.tokens, at))) spans = [];
       // "revenue in 2015": of a sentence's figures, those whose nearest year is the asked one ("In 2024, 70% …, up from
       // 66% in 2023" gives 66% for 2023).
       if (analysis.years.length > 0 && FIGURE_TYPES.has(analysis.type)) spans = spans.filter((s) => figureYearFits(features.tokens, s.from, s.to, analysis.years));
       // "the Search Engines checkbox", "Introduction to Mozilla Source Code": capitalised words the page otherwise
       // writes in lower case are a label, no one's name and no place.
-      if (analysis.type === 'person' || analysis.type === 'place') spans = spans.filter((s) => !readsAsCommonWords(features.tokens.slice(s.from, s.to + 1), (caseCounts ??= caseCountsOf(analysed.part))));
+      if (analysis.type === 'person' || analysis.type === 'place') spans = spans.filter((s) => !readsAsCommonWords(features.tokens.slice(s.from, s.to + 1), partCaseCounts()));
       // "Similarly, …": a word capitalised only because it opens the sentence, and written in lower case elsewhere, names
       // nothing.
       if (analysis.type === 'thing' || analysis.type === 'list' || analysis.type === 'organisation') {
         // (Nor a word the page never capitalises mid-sentence: "Funny, ridiculous and…".)
         const opener = (t: SentenceToken) => {
-          const counts = (caseCounts ??= caseCountsOf(analysed.part)).get(t.term);
+          const counts = partCaseCounts().get(t.term);
           return (counts?.[1] ?? 0) > 0 || (counts?.[0] ?? 0) === 0 || (/ly$/.test(t.word) && /^\s*,/.test(span.text.slice(t.end)));
         };
         spans = spans.filter((s) => { const only = features.tokens[s.from]; return !(s.from === 0 && s.to === 0 && only && opener(only)); });
@@ -342,7 +345,7 @@ export function scoreSentences(
       if (kind) {
         const kindAt = focus.findIndex((f) => f.term === kind);
         if (kindAt >= 0 && (termCredits[kindAt] ?? 0) < KIND_SAID) spans = [];
-        spans = spans.filter((s) => { const last = features.tokens[s.to]; return !last || last.term === kind || ((caseCounts ??= caseCountsOf(analysed.part)).get(last.term)?.[1] ?? 0) === 0; });
+        spans = spans.filter((s) => { const last = features.tokens[s.to]; return !last || last.term === kind || (partCaseCounts().get(last.term)?.[1] ?? 0) === 0; });
       }
       // A cause follows what it explains ("nosedived in 2016 after Seoul agreed…"): a cue before every focus word
       // is about something else.
@@ -959,13 +962,10 @@ function similarity(evidence: EvidenceModel, a: string, b: string): number {
 }
 
 /**
- * The refusal, listing the closest sources so the user can judge. A listed quote never holds an answer of the
- * expected type near the question's focus: the reply must not contradict itself.
- */
-/**
- * "When was the vidyard article published?": the date of the page the question is about (that of the best-scoring
- * sentence, when it holds enough of the question's words), cited by the page's own dateline when its text gives
- * one, or by its opening line. Null when that page is undated or not clearly the one asked about.
+ * "When was the vidyard article published?": the date of the page the question is about (that of the passage that
+ * says most of the question, when the page holds enough of its words) — the date a copy says the writing first
+ * appeared, or else the page's own, cited by its dateline when its text gives one, or by its opening line. Null when
+ * that page gives no date or is not clearly the one asked about.
  */
 function publicationAnswer(question: string, analysis: QuestionAnalysis, scored: readonly ScoredSentence[], documents: ReadonlyMap<string, CleanDocument>): ExtractiveAnswer | null {
   // The page the question is about: the one whose passage says most of the question (a long page of many topics holds
@@ -979,12 +979,14 @@ function publicationAnswer(question: string, analysis: QuestionAnalysis, scored:
     .filter((s) => ORIGIN_NOTE.test(s.span.text))
     .map((s) => ({ sentence: s, date: extractDates(s.span.text, publishedAt).find((m) => m.value && !m.value.end && m.value.start.d !== undefined && /\d{4}/.test(s.span.text.slice(m.start, m.end)))?.value?.start }))
     .find((o) => o.date !== undefined);
+  const reply = (formatted: string, sentence: string, cited: ScoredSentence): ExtractiveAnswer | null => {
+    const { answer, citations } = assembleAnswer([{ sentence, support: [citationFor(cited.doc, cited.span)] }], documents);
+    return citations.length === 0 ? null : { question, answer, refused: false, mode: 'extractive', citations, short: formatted, type: analysis.type };
+  };
   if (origin?.date) {
     const formatted = formatLongDate(origin.date);
-    const copy = publishedAt && publishedAt.slice(0, 10) !== isoDay(origin.date) ? ` (this copy of it is dated ${formatLongDate(parseDay(publishedAt))})` : '';
-    const { answer, citations } = assembleAnswer([{ sentence: `**${formatted}** — ${origin.sentence.span.text}${copy}`, support: [citationFor(origin.sentence.doc, origin.sentence.span)] }], documents);
-    if (citations.length === 0) return null;
-    return { question, answer, refused: false, mode: 'extractive', citations, short: formatted, type: analysis.type };
+    const copy = publishedAt && publishedAt.slice(0, 10) !== formatPartial(origin.date) ? ` (this copy of it is dated ${formatLongDate(parseDay(publishedAt))})` : '';
+    return reply(formatted, `**${formatted}** — ${origin.sentence.span.text}${copy}`, origin.sentence);
   }
   if (!publishedAt) return null;
   const day = parseDay(publishedAt);
@@ -995,19 +997,16 @@ function publicationAnswer(question: string, analysis: QuestionAnalysis, scored:
   const cited = dateline ?? opening;
   if (!cited) return null;
   const formatted = formatLongDate(day);
-  const sentence = dateline ? `**${formatted}** — ${dateline.span.text}` : `**${formatted}** — the date of the page “${best.doc.title}”, which opens: ${opening?.span.text ?? ''}`;
-  const { answer, citations } = assembleAnswer([{ sentence, support: [citationFor(cited.doc, cited.span)] }], documents);
-  if (citations.length === 0) return null;
-  return { question, answer, refused: false, mode: 'extractive', citations, short: formatted, type: analysis.type };
-}
-
-function isoDay(day: { y: number; m?: number; d?: number }): string {
-  return `${day.y}-${String(day.m ?? 1).padStart(2, '0')}-${String(day.d ?? 1).padStart(2, '0')}`;
+  return reply(formatted, dateline ? `**${formatted}** — ${dateline.span.text}` : `**${formatted}** — the date of the page “${best.doc.title}”, which opens: ${opening?.span.text ?? ''}`, cited);
 }
 
 /** Least share of the question's words a page must hold to be the page a publication question is about. */
 const PUBLICATION_CONTEXT = 0.3;
 
+/**
+ * The refusal, listing the closest sources so the user can judge. A listed quote never holds an answer of the
+ * expected type near the question's focus: the reply must not contradict itself.
+ */
 export function refusal(question: string, closest: readonly Passage[], analysis?: QuestionAnalysis, scored?: readonly ScoredSentence[]): Answer {
   const seen = new Set<string>();
   const citations: Citation[] = [];
@@ -1075,7 +1074,6 @@ function analysisOf(doc: CleanDocument): DocumentAnalysis {
   return entry;
 }
 
-/** Per term: how often the document writes it capitalised mid-sentence, and how often in lower case. */
 /**
  * Words of the question that the documents write as a title ("the big sick" → "The Big Sick"): two or more question
  * words in a row, capitalised together more often than not. They are a name, said only by spelling and together.
@@ -1113,6 +1111,7 @@ function titleWords(question: string, documents: readonly CleanDocument[]): Map<
   return out;
 }
 
+/** Per term: how often the document writes it capitalised mid-sentence, and how often in lower case. */
 function caseCountsOf(doc: CleanDocument): Map<string, [number, number]> {
   const analysis = analysisOf(doc);
   if (!analysis.caseCounts) {

@@ -242,9 +242,6 @@ const ORG_TAIL = /^(?:inc|corp|co|ltd|llc|plc|group|systems|labs?|foundation|uni
 const STRICT_ACTS = new Set(['own', 'found', 'write']);
 const BYLINE = /^\s*(?:by|posted\b[^.]{0,60}\bby|words\s+by)\s+\p{Lu}|[—–]\s*\p{Lu}[\p{L}.'-]+(?:\s+\p{Lu}[\p{L}.'-]+)*\s*(?:\(|$)/u;
 
-/** The period or unit a figure is asked per: "a year", "per episode". */
-const RATE = /\b(?:a|per|each|every)\s+(year|month|week|day|episode|hour|night|person|head|user|unit)\b/;
-
 export function typedSpans(analysis: QuestionAnalysis, sentence: string, tokens: readonly SentenceToken[], publishedAt: string | null): TypedSpan[] {
   const out: TypedSpan[] = [];
   const given = analysis.given;
@@ -512,9 +509,8 @@ export function typedSpans(analysis: QuestionAnalysis, sentence: string, tokens:
           const written = analysis.currency ? currencyOf(text) : null;
           if (written !== null && written !== analysis.currency) return;
           // "what does he make a year": "$4,000 per sponsor" is a rate of something else; "$210,000 per year" is it.
-          const askedRate = RATE.exec(analysis.text.toLowerCase())?.[1];
           const rateWord = /^(?:per|a|an|each|every)$/.test(tokens[to + 1]?.word ?? '') ? tokens[to + 2] : undefined;
-          if (askedRate && rateWord && rateWord.term !== termOf(askedRate)) return;
+          if (analysis.rate && rateWord && rateWord.term !== termOf(analysis.rate)) return;
           out.push({ from: i, to, text });
         }
       });

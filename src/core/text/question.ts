@@ -117,6 +117,8 @@ export interface QuestionAnalysis {
   publication: boolean;
   /** "how much is it in euros": the currency the asker wants a figure in, when the question names one. */
   currency: string | null;
+  /** "what does he make a year", "the price per night": the period or unit a money figure is asked per, or null. */
+  rate: string | null;
   /** "when / where was X born", "what year did X die": a life event, which only a sentence that speaks of it dates or places. */
   lifeEvent: 'birth' | 'death' | null;
   /** "who said / who made the remark…": the answer is whoever speaks in the sentence, not any name in it. */
@@ -200,6 +202,8 @@ const GENERIC_CLASS = new Set('thing things kind kinds type types sort sorts way
 /** Where-questions about where a thing goes or is kept. */
 const THING_PLACEMENT = /\bwhere\s+(?:(?:can|could|do|does|should|would|will|must)\s+(?:i|you|we|one|they|users?|people)\s+(?:now\s+)?(?:put|place|find|store|save|keep|hang|mount|attach|see|get\s+to|set|change|turn\s+off|turn\s+on|disable|enable)|(?:is|are|was|were)\s+.{1,40}?\s+(?:stored|saved|kept|placed|found|located\s+in\s+the\s+(?:app|menu|settings|file))|(?:can|could)\s+.{1,30}?\s+(?:now\s+)?be\s+(?:put|placed|found|stored|kept|mounted|attached))\b/;
 const CONTAINMENT = /\b(?:which|what)\s+(?:city|country|state|region|province|town|county|continent|island|part\s+of\s+the\s+world)\s+(?:is|was|are|were)\s+(.{2,40}?)\s+(?:in|located\s+in|part\s+of|found\s+in)\s*$/;
+/** The period or unit a figure is asked per: "a year", "per episode". */
+const RATE = /\b(?:a|per|each|every)\s+(year|month|week|day|episode|hour|night|person|head|user|unit)\b/;
 /** Earning over a period: "makes a year", "earns per month", "brings in each week". */
 const EARNING = /\b(?:makes?|made|making|earns?|earned|earning|brings?\s+in|pulls?\s+in|rakes?\s+in|takes?\s+home)\b(?:\s+\w+){0,5}?\s+(?:a|per|each|every)\s+(?:year|month|week|day|episode|hour)\b/;
 /** Participles that say where something happens or is made ("where is the movie set", "where is X based"). */
@@ -252,6 +256,8 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
   const typed = question.replace(/\b(what|where|who|how|when)s\b/gi, "$1's");
   const tokens = words(typed);
   const lower = typed.toLowerCase().replace(/[’‘]/g, "'");
+  // The question without its closing mark, for the forms that must match it whole.
+  const bare = lower.replace(/[?!.]+\s*$/, '').trim();
   // "when i open the file from disk, what do i need to do?", "when the folks surveyed papers, what percent…": a
   // "when"/"where"/"if" clause with its own subject sets the scene; the question is the wh-word after it.
   const firstWh = tokens.findIndex((t) => WH.includes(t));
@@ -372,7 +378,7 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
     type = 'statement';
   } else if (procedureForm) {
     type = 'description';
-  } else if (WHO_IS_NAME.test(lower.replace(/[?!.]+\s*$/, '').trim()) && !ROLE_OR_PERSON.test(lower)) {
+  } else if (WHO_IS_NAME.test(bare) && !ROLE_OR_PERSON.test(lower)) {
     // "who is marco arment?": a description of the person named, not another person's name.
     type = 'description';
   } else if (wh === 'who' || wh === 'whom' || wh === 'whose') {
@@ -457,7 +463,6 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
   const excludedTerms = [...excluded].filter((w) => !STOP.has(w)).map((w) => termOf(w));
 
   const procedure = type === 'description' && procedureForm;
-  const bare = lower.replace(/[?!.]+\s*$/, '').trim();
   const acronymMatch = type === 'description' ? ACRONYM_FORM.exec(bare) : null;
   const definedMatch = type === 'description' ? (acronymMatch ?? DEFINITION_FORM.exec(bare.replace(LEADING_SOURCE, '')) ?? WHO_IS_NAME.exec(bare)) : null;
   const definedPhrase = (definedMatch?.[1] ?? definedMatch?.[2] ?? definedMatch?.[3] ?? definedMatch?.[4] ?? definedMatch?.[5] ?? '').replace(CONTRAST, '');
@@ -520,8 +525,7 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
   const purpose = type === 'reason' && wh !== 'why' && /\b(?:trying|hoping|aiming|looking|seeking)\s+to\b|\bwhat\s+for\b/.test(lower);
   const sequel = (wh === 'where' || wh === 'what' || wh === 'who') && /\b(?:after|following)\s+(?:his|her|their|its|the|that|this)\b|\bwhat(?:'s|\s+is|\s+comes)\s+next\b|\b(?:go|head|going|heading)\s+next\b/.test(lower);
   const askedSpeaker = type === 'person' && /\bwho\s+(?:said|says|told|tells|remarked|stated|warned|claimed|noted|stressed|insisted|declared|called|described|made\s+(?:the|that|this|a)\s+(?:remark|comment|statement|point|claim)|came\s+up\s+with)\b/.test(lower);
-  const bareQuestion = lower.replace(/[?!.]+\s*$/, '');
-  const containment = CONTAINMENT.exec(bareQuestion) ?? WHERE_IS.exec(bareQuestion);
+  const containment = CONTAINMENT.exec(bare) ?? WHERE_IS.exec(bare);
   const containedWords = containment ? words(containment[1] ?? '').filter((w) => !STOP.has(w)) : [];
   // ("where is lee going": a verb in the phrase asks where something happens, not where a thing lies.)
   const contained = type === 'place' && containedWords.length > 0 && containedWords.length <= 4 && !containedWords.some((w) => /(?:ing|ed)$/.test(w) || PLACED_VERB.test(w)) ? containedWords : [];
@@ -536,7 +540,8 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
     type !== 'date' && type !== 'place' ? null : /\b(?:birth|birthday)\b|\b(?:was|were|is|are|get|got)\b[^,?]*\bborn\s*(?:\?|$|in\b|on\b)/.test(lower) ? 'birth' : /\b(?:die|died|dies|death|pass(?:ed)?\s+away)\s*(?:\?|$|in\b|on\b|at\b)|\bdeath\b/.test(lower) ? 'death' : null;
   const currencyWord = type === 'money' ? /\b(?:in|into)\s+(?:(?:us|u\.s\.|american|british|uk|sterling|japanese|chinese|korean|european)\s+)?(dollars?|usd|euros?|eur|pounds?|gbp|yen|jpy|yuan|rmb|won)\b/.exec(lower)?.[1] : undefined;
   const currency = currencyWord ? currencyOf(currencyWord) : null;
-  return { text: question, wh, type, unit, sayVerb, locatesThing, venue, answerClass, institutionKind, lifeEvent, currency, publication, creation, answerCue, wantsName, namedKind, wantsVersion, contained, defined: answerCue === 'definition' ? defined : [], sequel, askedSpeaker, excluded: excludedTerms, purpose, granularity, wantsWeekday, datePart, focus, given, speaker, years, names: new Set(capitalisedWords(question)), role, roleOwner, contextTerms: contextTermsOf(question), nameRuns: capitalisedNameRuns(question) };
+  const rate = type === 'money' ? (RATE.exec(lower)?.[1] ?? null) : null;
+  return { text: question, wh, type, unit, sayVerb, locatesThing, venue, answerClass, institutionKind, lifeEvent, currency, rate, publication, creation, answerCue, wantsName, namedKind, wantsVersion, contained, defined: answerCue === 'definition' ? defined : [], sequel, askedSpeaker, excluded: excludedTerms, purpose, granularity, wantsWeekday, datePart, focus, given, speaker, years, names: new Set(capitalisedWords(question)), role, roleOwner, contextTerms: contextTermsOf(question), nameRuns: capitalisedNameRuns(question) };
 }
 
 // Light-verb and phrasal paraphrases of one event verb, as people type them: "sit down with", "hold talks", "get

@@ -153,6 +153,11 @@ describe('how do I change what a page describes', () => {
 });
 
 describe('why', () => {
+  it('takes no participle before a noun for the event a subject caused ("the only supported method")', () => {
+    const { ask } = corpus('Sadly, the only supported design entry method is schematic entry and there is no way to write your design in a HDL.');
+    expect(ask('why did the vendor decide not to support HDL design entry?').refused).toBe(true);
+  });
+
   it('takes a purpose that opens the sentence', () => {
     const { ask } = corpus(['Clients speak to the server over the network.', 'To prevent eavesdropping, the protocol requires TLS for every request.'].join('\n\n'));
     const answer = ask('why does the protocol require TLS?');
@@ -501,6 +506,11 @@ describe('the question proper, inside casual wording', () => {
     expect(analyzeQuestion('how many visitors a year does the museum get?')).toMatchObject({ type: 'count', unit: 'visitors' });
   });
 
+  it('drops an opener that only announces the question ("quick q —", "hey")', () => {
+    expect(analyzeQuestion('quick q — what are the four golden signals?').focus.map((f) => f.word)).toEqual(['four', 'golden', 'signals']);
+    expect(analyzeQuestion('hey who runs the tech lab?').focus.map((f) => f.word)).toEqual(['runs', 'tech', 'lab']);
+  });
+
   it('reads "what do they mean by X as opposed to Y" as X’s definition, after "on that page,"', () => {
     expect(analyzeQuestion('on that seo page, what do they mean by content breadth as opposed to depth?')).toMatchObject({ answerCue: 'definition', defined: ['content', 'breadth'] });
   });
@@ -568,6 +578,26 @@ describe('what a sentence leaves unsaid', () => {
   });
 });
 
+describe('a person the question names in full', () => {
+  const { ask } = corpus(
+    [
+      'Ann Welch runs the Stark Lab in Ohio.',
+      'What did Joe Welch say at the Boston hearings?',
+      'President Welch spoke at the Boston hearings.',
+    ].join('\n\n'),
+  );
+
+  it('is not said by a namesake: "Joe Welch" for "john c. welch"', () => {
+    expect(ask('where does john c. welch work?').refused).toBe(true);
+    expect(ask('what did joe welch ask about?').refused).toBe(false);
+  });
+
+  it('is said by the family name after a title ("President Welch")', () => {
+    expect(ask('where did ann welch run a lab?').short).toBe('Ohio');
+    expect(ask('where did ann welch speak at the hearings?').short).toContain('Boston');
+  });
+});
+
 describe('a model number the question names', () => {
   it('is said by the answering sentence or a neighbour when the page numbers other models of the name', () => {
     const { ask } = corpus(
@@ -580,6 +610,11 @@ describe('a model number the question names', () => {
   it('takes no sentence about an earlier model named without a number ("the original Board") for the asked one', () => {
     const { ask } = corpus('The foundation started in 2012 when it released the original Board in a small shop. Board 3 is now available from resellers.');
     expect(ask('when was the board 3 released?').refused).toBe(true);
+  });
+
+  it('answers a comparison with the earlier model ("than the very first board")', () => {
+    const { ask } = corpus('Acme Board 3 went on sale in 2016. The 3rd revision is about 10 times faster than the original Acme Board.');
+    expect(ask('how much faster is the acme board 3 than the very first board?').short).toBe('10 times');
   });
 
   it('reads a dotted version the same way ("browser 1.0" against a page on 1.5 and 2.0)', () => {

@@ -187,6 +187,8 @@ export function scoreSentences(
   const isEvent = focus.map((f, qi) => !isName[qi] && !/\d/.test(f.word) && !isCalendarWord(f.word) && !analysis.contextTerms.includes(f.term));
   const predicateWeight = focus.reduce((sum, _f, qi) => sum + (isEvent[qi] ? (weights[qi] ?? 0) : 0), 0);
   const eventTerms = new Set(focus.filter((_f, qi) => isEvent[qi]).map((f) => f.term));
+  // "john c. welch": the name the question writes just before a family name (past an initial) is the bearer's own.
+  const givenNameOf = givenNames(question, focus, isName);
   // Words the corpus does not hold ("gonna", a typo, a word no page uses) can be said by no sentence: they are not
   // held against one. Nor are bare numbers (the page's date may give them); an identifier with digits ("gp4par",
   // "ps4") is a word like any other. Without a vocabulary (tests' evidence models), every word counts as known.
@@ -300,6 +302,9 @@ export function scoreSentences(
             }
           });
         }
+        // "Joe Welch" is someone else than the asked John Welch: the family name alone does not say him.
+        const given = givenNameOf[qi];
+        if (given && best > 0 && namesAnotherBearer(features.tokens, f.term, given)) best = 0;
         if (leansOnPrevious && ANAPHOR_SHARE * (previousCredits[qi] ?? 0) > best) {
           best = ANAPHOR_SHARE * (previousCredits[qi] ?? 0);
           carried = true;
@@ -371,7 +376,9 @@ export function scoreSentences(
           // ("Russia's veto of…").
           const auxiliary = [...before].reverse().find((t) => !/^(?:also|already|further|now|since|recently)$/.test(t.word));
           const verb = /ed$/.test(features.tokens[eventAt]?.word ?? '') || /^(?:have|has|had)$/.test(auxiliary?.word ?? '');
-          if (verb && !auxiliary?.possessive && object.length > 0 && subject.length >= 2 && !SUBJECT_PRONOUN.test(subject[0]?.word ?? '') && !before.some((t) => object.includes(t.term))) {
+          // (Not a participle that qualifies a noun: "the only supported design entry method" says nothing caused.)
+          const qualifier = DETERMINER_BEFORE_PARTICIPLE.test(features.tokens[eventAt - 1]?.word ?? '');
+          if (verb && !qualifier && !auxiliary?.possessive && object.length > 0 && subject.length >= 2 && !SUBJECT_PRONOUN.test(subject[0]?.word ?? '') && !before.some((t) => object.includes(t.term))) {
             spans = [{ from: 0, to: eventAt - 1, text: span.text.slice(0, features.tokens[eventAt - 1]?.end ?? 0), precedes: true }];
           }
         }
@@ -678,10 +685,58 @@ function modelNumberOf(question: string): { number: string; said: RegExp; any: R
     number,
     said: new RegExp(`\\b${m[1]}\\s+${escaped}(?![\\d]|\\.\\d)`, 'i'),
     any: new RegExp(`\\b${m[1]}\\s+(\\d{1,3}(?:\\.\\d+)*)(?![\\d]|\\.\\d)`, 'gi'),
-    // "the original Raspberry Pi", "the first Pi": an earlier model, named without a number.
-    earlier: new RegExp(`\\b(?:original|first|previous|older|earlier|old)\\s+(?:[\\w-]+\\s+)?${m[1]}\\b(?!\\s+${escaped})`, 'i'),
+    // "the original Raspberry Pi", "the first Pi": an earlier model, named without a number — unless the question
+    // itself compares with it ("faster than the very first pi"), or the sentence names it only to compare ("10 times
+    // faster than the original Raspberry Pi").
+    earlier: EARLIER_MODEL.test(question)
+      ? /(?!)/
+      : new RegExp(`(?<!\\bthan\\s+(?:the\\s+)?)\\b(?:original|first|previous|older|earlier|old)\\s+(?:[\\w-]+\\s+)?${m[1]}\\b(?!\\s+${escaped})`, 'i'),
   };
 }
+
+/**
+ * Per focus word that is a name, the name word the question writes just before it ("john" of "john c. welch"), when
+ * that one is a name too; null otherwise.
+ */
+function givenNames(question: string, focus: QuestionAnalysis['focus'], isName: readonly boolean[]): Array<string | null> {
+  const words: string[] = question.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  const nameWords = new Set(focus.filter((_f, qi) => isName[qi]).map((f) => f.word));
+  return focus.map((f, qi) => {
+    if (!isName[qi]) return null;
+    let at = words.indexOf(f.word) - 1;
+    while (at >= 0 && (words[at]?.length ?? 0) === 1) at--;
+    const before = words[at];
+    return before !== undefined && before !== f.word && nameWords.has(before) && /^\p{L}{2,}$/u.test(before) ? before : null;
+  });
+}
+
+/** Words that stand before a family name without being a given name ("President Lee", "Sen. Warren"). */
+const NAME_TITLE = /^(?:mr|mrs|ms|miss|dr|prof|professor|sir|dame|lord|lady|saint|st|rev|pope|president|vice|prime|minister|premier|chancellor|king|queen|prince|princess|emperor|empress|general|gen|colonel|col|captain|capt|lieutenant|sergeant|admiral|senator|sen|representative|rep|congressman|congresswoman|governor|gov|mayor|judge|justice|ambassador|secretary|chairman|chairwoman|chair|speaker|leader|chief|ceo|director|coach|officer|detective|agent|uncle|aunt|grandma|grandpa|brother|sister|father|mother|dear)$/;
+
+/**
+ * Whether every capitalised occurrence of the family name `term` in the sentence follows another given name than the
+ * asked one ("Joe Welch" when John Welch is asked) — a namesake, not the asked person.
+ */
+function namesAnotherBearer(tokens: readonly SentenceToken[], term: string, given: string): boolean {
+  if (tokens.some((t) => t.word === given)) return false;
+  let seen = false;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    if (!t || t.term !== term || !t.capitalized) continue;
+    let at = i - 1;
+    while (at >= 0 && (tokens[at]?.word.length ?? 0) === 1) at--;
+    const before = tokens[at];
+    if (!before || !before.capitalized || before.possessive || NAME_TITLE.test(before.word) || !/^\p{L}{2,}$/u.test(before.word)) return false;
+    seen = true;
+  }
+  return seen;
+}
+
+/** Words after which a past participle qualifies a noun ("the only supported method", "a newly signed pact"). */
+const DETERMINER_BEFORE_PARTICIPLE = /^(?:the|a|an|only|all|any|no|each|every|its|their|his|her|our|your|my|this|that|these|those|most|more|less|least|some|many|few|\w+ly)$/;
+
+/** A question that itself names an earlier model ("than the very first pi", "its predecessor"). */
+const EARLIER_MODEL = /\b(?:original|first|previous|older|earlier|predecessors?)\b/i;
 
 /** Kinds of answer that are figures, which a sentence may give for several years. */
 const FIGURE_TYPES = new Set<ExpectedType>(['money', 'percent', 'count', 'quantity']);

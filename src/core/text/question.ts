@@ -244,16 +244,19 @@ const SCAFFOLD = new Set(
   ("anything something actually really exactly supposedly basically thing things stuff pls please like kind sort lot bunch guys anyone know wonder wondering tell happen happened happening get got getting go going went way " +
     'article story piece besides apart aside except else theyd youd hed shed wed id ive youve weve theyve dont didnt doesnt isnt wasnt arent werent cant wont whats whos wheres hows thats lets im youre theyre ' +
     // Chat spellings and openers ("any idea when…", "is it gonna…"): how people type, not what they ask about.
-    'gonna wanna gotta kinda sorta lemme gimme plz thx idk tbh btw lol idea')
+    'gonna wanna gotta kinda sorta lemme gimme plz thx idk tbh btw lol lmao haha omg ngl imo fyi hey hi hello yo hmm um idea')
     .split(
     ' ',
   ),
 );
 
+/** "quick q —", "quick question:": an opener that announces a question and asks nothing. */
+const QUICK_QUESTION = /^\s*quick\s+(?:q|qn|question)\b[\s,:;.!\u2014\u2013-]*/i;
+
 /** Analyses a question's form. */
 export function analyzeQuestion(question: string): QuestionAnalysis {
   // "whats the rule of thumb…", "wheres the office": a wh-word typed without its apostrophe is still the wh-word.
-  const typed = question.replace(/\b(what|where|who|how|when)s\b/gi, "$1's");
+  const typed = question.replace(/\b(what|where|who|how|when)s\b/gi, "$1's").replace(QUICK_QUESTION, '');
   const tokens = words(typed);
   const lower = typed.toLowerCase().replace(/[’‘]/g, "'");
   // The question without its closing mark, for the forms that must match it whole.

@@ -17,7 +17,7 @@ for (const question of process.argv.slice(2)) {
   const view = await services.store.view();
   const { passages, documents } = await view.search(question, { k: config.retrievalK });
   const override = process.env.P ? { parameters: { ...DEFAULT_EXTRACTIVE_PARAMETERS, ...(JSON.parse(process.env.P) as object) } } : {};
-  const answer = answerExtractively(question, passages, documents, { idf: (t) => view.idf(t), embed: (t) => scorer.embedValues(t), wordSimilarity: (x, y) => scorer.wordSimilarity(x, y) }, {
+  const answer = answerExtractively(question, passages, documents, { idf: (t) => view.idf(t), embed: (t) => scorer.embedValues(t), wordSimilarity: (x, y) => scorer.wordSimilarity(x, y), wordRank: (w) => scorer.wordRank(w), knows: (t) => view.knows(t) }, {
     ...override,
     onScored: (sentences, verdict) => {
       console.log(`  verdict: evidence=${verdict.evidence.toFixed(2)} refusedBy=${verdict.refusedBy}`);

@@ -43,7 +43,11 @@ export async function createServices(options: AppOptions): Promise<Services> {
   // Sentence scoring always uses the local vectors: cheap, synchronous, and no network call per sentence. Plain
   // arrays, not typed ones: see `embedValues`.
   const localVectors = createLocalEmbedder(config);
-  const scorer = { embed: (text: string) => localVectors.embedValues(text), wordSimilarity: (a: string, b: string) => localVectors.wordSimilarity(a, b) };
+  const scorer = {
+    embed: (text: string) => localVectors.embedValues(text),
+    wordSimilarity: (a: string, b: string) => localVectors.wordSimilarity(a, b),
+    wordRank: (word: string) => localVectors.wordRank(word),
+  };
   const catalog = loadCatalog(config.entitiesFile);
   phase('scorerAndCatalog');
   const store = options.store ?? (await createCorpusStore(config, embedder, logger));

@@ -25,7 +25,7 @@ export interface ServiceDependencies {
   /** The LLM answerer's model; null answers offline. */
   chat: ChatModel | null;
   /** Embeds sentences for the extractive answerer's similarity scores; word similarity lets paraphrases match. */
-  scorer: { embed(text: string): ArrayLike<number>; wordSimilarity?(a: string, b: string): number };
+  scorer: { embed(text: string): ArrayLike<number>; wordSimilarity?(a: string, b: string): number; wordRank?(word: string): number | undefined };
   catalog: EntityCatalog;
   /** The model path's condense-question step; null or absent rewrites follow-ups offline only. */
   condense?: ((question: string, history: readonly ConversationTurn[], options?: { signal?: AbortSignal }) => Promise<string>) | null;
@@ -71,6 +71,7 @@ export function createBotServices(dependencies: ServiceDependencies): Services {
     knows: (term) => view.knows(term),
     embed: (text) => scorer.embed(text),
     ...(scorer.wordSimilarity ? { wordSimilarity: (a: string, b: string) => scorer.wordSimilarity?.(a, b) ?? 0 } : {}),
+    ...(scorer.wordRank ? { wordRank: (word: string) => scorer.wordRank?.(word) } : {}),
   });
 
   const services: Services = {

@@ -806,6 +806,17 @@ describe('the class an answer belongs to, and identifiers with digits', () => {
     expect(answer.answer).toContain('quad-core ARM processor');
   });
 
+  it('refuses a rare class word no page writes ("gpu"), not a common one a page may paraphrase ("advice")', () => {
+    const text = 'The new board features a 1.2GHz quad-core ARM processor. The makers recommend a 2.5A power supply for the board.';
+    const doc = makeDoc('page.html', text, null);
+    const vocabulary = new Set(contentTerms(text));
+    const ranks = new Map([['gpu', 47_000], ['advice', 3_000]]);
+    const evidence: EvidenceModel = { idf: () => 1, knows: (term) => vocabulary.has(term), wordRank: (word) => ranks.get(word) };
+    const ask = (question: string) => answerExtractively(question, [wholePassage(doc)], new Map([[doc.source, doc]]), evidence);
+    expect(ask('what gpu does the new board use?').refused).toBe(true);
+    expect(ask('what advice do the makers give for the board power supply?').refused).toBe(false);
+  });
+
   it('takes a list item as one of the class its introducing line names ("…status codes likely to occur:")', () => {
     const { ask: askList } = corpus(
       [

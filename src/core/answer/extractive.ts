@@ -28,6 +28,8 @@ export interface EvidenceModel {
   wordSimilarity?(a: string, b: string): number;
   /** Whether the indexed corpus contains the stemmed term at all (unused by the answerer since issue 13). */
   knows?(term: string): boolean;
+  /** Optional rank of a folded word in general English (0 = the commonest; undefined when unknown there too). */
+  wordRank?(word: string): number | undefined;
 }
 
 export interface ExtractiveOptions {
@@ -206,6 +208,9 @@ export function scoreSentences(
   const knowsQuestion = namesKnown && knowsTask && (!asksWords || known.some(Boolean)) && speakerTerms.filter((t) => !CASUAL_ROLE.test(t)).every((t) => /^\d/.test(t) || (evidence.knows?.(t) ?? true));
   // The answer's class, when the corpus uses its word at all ("advice" no page uses is said by "recommendation").
   const classAt = analysis.answerClass ? focus.findIndex((f, qi) => f.term === analysis.answerClass && known[qi]) : -1;
+  // "what gpu does the board use" on pages that never write "gpu": a common class word ("advice") may be paraphrased
+  // ("recommends"), a rare one names a kind of thing these pages do not speak of.
+  const classUnsaid = classAt < 0 && analysis.answerClass !== null && focus.some((f, qi) => f.term === analysis.answerClass && !known[qi] && rareWord(f.word, evidence));
   // Per-question constants of the per-sentence loop, hoisted out of it. A focus word's vector similarity to a
   // sentence word depends on the two words alone, and the retrieved documents repeat their words across hundreds
   // of sentences: each pair is computed once per question.
@@ -498,7 +503,7 @@ export function scoreSentences(
         prose,
         ...(vector ? { vector } : {}),
         unexplained: 0,
-        namesClass: classAt < 0 || (termCredits[classAt] ?? 0) >= CLASS_SAID || listIntroSays(sentences, index, analysis.answerClass),
+        namesClass: (classAt < 0 && !classUnsaid) || (termCredits[classAt] ?? 0) >= CLASS_SAID || listIntroSays(sentences, index, analysis.answerClass),
         otherYear:
           (analysis.years.length > 0 && !analysis.years.some((y) => doc.publishedAt?.startsWith(y) || [-1, 0, 1].some((d) => saysYear(sentences[index + d]?.span.text, y)))) ||
           (analysis.years.length > 0 && boundToOtherYear(features.tokens, focusTermSet, analysis.years)) ||
@@ -734,6 +739,15 @@ function namesAnotherBearer(tokens: readonly SentenceToken[], term: string, give
 
 /** Words after which a past participle qualifies a noun ("the only supported method", "a newly signed pact"). */
 const DETERMINER_BEFORE_PARTICIPLE = /^(?:the|a|an|only|all|any|no|each|every|its|their|his|her|our|your|my|this|that|these|those|most|more|less|least|some|many|few|\w+ly)$/;
+
+/** Beyond this rank in general English a word is specific (a "gpu", an "oscar"), not one of everyday paraphrase. */
+const RARE_WORD_RANK = 10_000;
+
+/** Whether a folded word is rare in general English (without ranks, no word is). */
+function rareWord(word: string, evidence: EvidenceModel): boolean {
+  if (!evidence.wordRank) return false;
+  return (evidence.wordRank(word) ?? Number.POSITIVE_INFINITY) > RARE_WORD_RANK;
+}
 
 /** A question that itself names an earlier model ("than the very first pi", "its predecessor"). */
 const EARLIER_MODEL = /\b(?:original|first|previous|older|earlier|predecessors?)\b/i;

@@ -122,6 +122,11 @@ export class SifEmbedder extends Embeddings implements Embedder {
     return Number.isFinite(value) ? value : 0;
   }
 
+  /** A folded word's rank in the vectors' general English (0 = the commonest), or undefined when they lack it. */
+  wordRank(word: string): number | undefined {
+    return this.vectors.rows.get(word);
+  }
+
   /** Cosine similarity of two words' vectors (0 when either is unknown): "met" ~ "talks", "fire" ~ "launched". */
   wordSimilarity(a: string, b: string): number {
     if (a === b) return 1;

@@ -133,6 +133,15 @@ describe('what did X say', () => {
     expect(answer.answer).toContain('comments from Ian Betteridge');
   });
 
+  it('takes the words after a name alone before a colon ("Jason:") as that person’s', () => {
+    const { ask } = corpus(
+      ['Then others joined in, including Jason Brell in a long display of special knowledge. Jason:', 'You should never use a price list to estimate what a show earns.', 'How is anyone outside the business supposed to know that, Jason asks.'].join('\n\n'),
+    );
+    const answer = ask('what did jason brell say about using a price list to estimate earnings?');
+    expect(answer.answer).toContain('You should never use a price list');
+    expect(answer.answer).toContain('Jason:');
+  });
+
   it('goes on with a quotation that the sentence opens and the next one closes', () => {
     const { ask } = corpus(
       'Rachel Stone, an analyst at Redmark, shared her view: “There is a part of team culture in how people feel about tools. Their sense of unpreparedness may also stem from a risk to their jobs.” Others disagreed.',

@@ -648,6 +648,9 @@ const CASUAL_ROLE = /^(?:uni|prof|guy|dude|folk|pm|exec|rep|dept|gov|govt|admin|
 /** A line that introduces someone's words, given after its colon. */
 const QUOTE_INTRO = /\b(?:comments?|remarks?|words|said|says|wrote|writes|put\s+it|tweeted|posted|statement|quote[sd]?|according|told|explained|argued|added|noted|replied|responded|answer(?:ed)?)\b/i;
 
+/** A name alone before a colon ("Jason:", "Ian Betteridge:"): the words that follow are that person's. */
+const NAME_INTRO = /^\s*(?:\p{Lu}[\p{L}'’.-]*\s+){0,3}\p{Lu}[\p{L}'’.-]*\s*:\s*$/u;
+
 /** How many sentences back a name given earlier still counts as said (see explainByNeighbours). */
 const NAME_REACH_BEFORE = 8;
 /** …and how many after: a story's lede often names its people in the sentences that follow it. */
@@ -909,7 +912,7 @@ function speakerScore(speaker: readonly string[], features: SentenceFeatures, in
   // "…these comments from Ian Betteridge, who has been doing this even longer:" then the words, in a block of their own.
   for (let back = 1; back <= 2; back++) {
     const intro = sentences[index - back];
-    if (!intro || !/:\s*$/.test(intro.span.text) || !QUOTE_INTRO.test(intro.span.text)) continue;
+    if (!intro || !/:\s*$/.test(intro.span.text) || !(QUOTE_INTRO.test(intro.span.text) || NAME_INTRO.test(intro.span.text))) continue;
     if (heard(featuresOf(intro.span).terms)) return back === 1 ? 0.9 : 0.7;
   }
   if (!isSaying(features.text)) return 0;

@@ -745,6 +745,31 @@ describe('the name of a kind of thing', () => {
     const named = corpus('Our monitoring system, called Borgmon, collects the metrics.');
     expect(named.ask("what's the name of acme's internal monitoring system?").short).toBe('Borgmon');
   });
+
+  it('is of the kind the question qualifies: a "process management system" is no "monitoring system"', () => {
+    expect(analyzeQuestion("what's the name of acme's internal monitoring system?").namedKindQualifier).toBe('monitor');
+    const { ask } = corpus('In the early days, the service was built on a process management system called Workqueue.');
+    expect(ask("what's the name of acme's internal monitoring system?").refused).toBe(true);
+    expect(ask("what's the name of the process management system?").short).toBe('Workqueue');
+  });
+});
+
+describe('a pointer to the page ("in that content depth article")', () => {
+  it('is read as words the page holds, not words the answering sentence must say', () => {
+    expect(analyzeQuestion("what's the rule of thumb in that content depth article for rewriting a post?").sourceTerms).toEqual(['content', 'depth', 'articl']);
+    expect(analyzeQuestion("in gitlab's devsecops survey, when did cloud rank first?").sourceTerms).toEqual(['devsecop', 'survei']);
+    // A word the question also asks about is no mere pointer.
+    expect(analyzeQuestion('when did the board meet, going by the acme board blog?').sourceTerms).toEqual(['acm', 'blog']);
+    const { ask } = corpus(
+      ['Content depth: how deep should articles go', 'Depth is about covering a topic fully, and content should serve readers.', 'As a rule of thumb, if you need to change a third of a post, you may need to rewrite it entirely.'].join('\n\n'),
+    );
+    expect(ask("what's the rule of thumb in that content depth article for deciding to rewrite an old post?").answer).toContain('change a third');
+  });
+
+  it('"taken out" and "got rid of" ask what was removed', () => {
+    expect(analyzeQuestion('what got taken out of the game in the update?').focus.map((f) => f.word)).toContain('remove');
+    expect(analyzeQuestion('what did they get rid of in the update?').focus.map((f) => f.word)).toContain('remove');
+  });
 });
 
 describe('which version', () => {

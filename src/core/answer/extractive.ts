@@ -135,7 +135,7 @@ export function scoreSentences(
   // what this turn asks: they count half too.
   // An adverb of manner ("officially", "originally", "publicly") colours the question; a sentence need not repeat it
   // ("the current name was chosen on…" answers "when did it officially get the name"): it counts half too.
-  const weights = focus.map((f) => (analysis.excluded.includes(f.term) || analysis.contextTerms.includes(f.term) || MANNER_ADVERB.test(f.word) ? 0.5 : 1) * Math.max(0.1, idf(f.term)));
+  const weights = focus.map((f) => (analysis.excluded.includes(f.term) || analysis.contextTerms.includes(f.term) || analysis.sourceTerms.includes(f.term) || MANNER_ADVERB.test(f.word) ? 0.5 : 1) * Math.max(0.1, idf(f.term)));
   const questionVector = evidence.embed?.(question);
   const speakerTerms = analysis.speaker.filter((w) => !STOP_WORDS.has(w)).map((w) => contentTerms(w)[0] ?? w);
 
@@ -186,7 +186,7 @@ export function scoreSentences(
   });
   // What happened ("meet", "veto", "nosedive") is what a sentence must say to be about the asked event: names say
   // who, and numbers, months and weekdays say when (the page's date can give those), so neither counts here.
-  const isEvent = focus.map((f, qi) => !isName[qi] && !/\d/.test(f.word) && !isCalendarWord(f.word) && !analysis.contextTerms.includes(f.term));
+  const isEvent = focus.map((f, qi) => !isName[qi] && !/\d/.test(f.word) && !isCalendarWord(f.word) && !analysis.contextTerms.includes(f.term) && !analysis.sourceTerms.includes(f.term));
   const predicateWeight = focus.reduce((sum, _f, qi) => sum + (isEvent[qi] ? (weights[qi] ?? 0) : 0), 0);
   const eventTerms = new Set(focus.filter((_f, qi) => isEvent[qi]).map((f) => f.term));
   // "john c. welch": the name the question writes just before a family name (past an initial) is the bearer's own.
@@ -355,6 +355,9 @@ export function scoreSentences(
       if (kind) {
         const kindAt = focus.findIndex((f) => f.term === kind);
         if (kindAt >= 0 && (termCredits[kindAt] ?? 0) < KIND_SAID) spans = [];
+        // A "process management system" is no "monitoring system".
+        const qualifierAt = analysis.namedKindQualifier ? focus.findIndex((f) => f.term === analysis.namedKindQualifier) : -1;
+        if (qualifierAt >= 0 && (termCredits[qualifierAt] ?? 0) < KIND_SAID) spans = [];
         spans = spans.filter((s) => { const last = features.tokens[s.to]; return !last || last.term === kind || (partCaseCounts().get(last.term)?.[1] ?? 0) === 0; });
       }
       // A cause follows what it explains ("nosedived in 2016 after Seoul agreed…"): a cue before every focus word
@@ -513,7 +516,7 @@ export function scoreSentences(
           (model !== null && !model.said.test(span.text) && model.earlier.test(span.text)),
       });
     });
-    explainByNeighbours(scored.slice(firstOfDocument), focus.map((f, qi) => ({ weight: idf(f.term), known: known[qi] ?? true, name: isName[qi] ?? false, inDocument: (inDocument[qi] ?? 0) >= 0.8 })));
+    explainByNeighbours(scored.slice(firstOfDocument), focus.map((f, qi) => ({ weight: idf(f.term), known: known[qi] ?? true, name: isName[qi] ?? false, source: analysis.sourceTerms.includes(f.term), inDocument: (inDocument[qi] ?? 0) >= 0.8 })));
   });
   scored.sort((a, b) => b.score - a.score || a.span.start - b.span.start);
   return { analysis, scored, sentencesBySource, knowsQuestion };
@@ -616,9 +619,10 @@ function decide(analysis: QuestionAnalysis, scored: readonly ScoredSentence[], p
 /**
  * Fills `unexplained` of one document's sentences (in document order): a word counts as said by
  * the sentence or by the sentence just before or after it (answers lean on their neighbours: "It should not be used
- * in hyperbole" after the sentence naming the word), and a name also by the document.
+ * in hyperbole" after the sentence naming the word), a name also by the passage around it, and a word that only
+ * points at the page ("in that content depth article") by the page.
  */
-function explainByNeighbours(sentences: ScoredSentence[], terms: ReadonlyArray<{ weight: number; known: boolean; name: boolean; inDocument: boolean }>): void {
+function explainByNeighbours(sentences: ScoredSentence[], terms: ReadonlyArray<{ weight: number; known: boolean; name: boolean; source: boolean; inDocument: boolean }>): void {
   const considered = terms.flatMap((t, qi) => (t.known ? [qi] : []));
   const total = considered.reduce((sum, qi) => sum + (terms[qi]?.weight ?? 0), 0);
   // A name counts as said when the passage around the sentence names it (the sentences before, where a story
@@ -632,6 +636,8 @@ function explainByNeighbours(sentences: ScoredSentence[], terms: ReadonlyArray<{
     const said = (qi: number) => {
       const term = terms[qi];
       if (!term) return 1;
+      // A word that only says which page is meant is said by the page.
+      if (term.source && term.inDocument) return 1;
       const own = sentence.termCredits[qi] ?? 0;
       const around = Math.max(sentences[i - 1]?.termCredits[qi] ?? 0, sentences[i + 1]?.termCredits[qi] ?? 0);
       return Math.max(own, NEIGHBOUR_SHARE * around, term.name && term.inDocument && namedNearby(qi, i) ? 1 : 0);

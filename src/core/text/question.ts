@@ -70,6 +70,11 @@ export interface QuestionAnalysis {
    */
   contextTerms: string[];
   /**
+   * Stems of words that only say which page is meant ("in that content depth article", "per the mozilla hacks
+   * post", "going by the evolve docs"): the page holds them, the answering sentence need not.
+   */
+  sourceTerms: string[];
+  /**
    * For descriptive questions whose answer is a kind of clause rather than a name: how something was received
    * ("how did people take X" → reactions), what someone does in a joint effort ("what's X's part in Y" → a
    * contribution), what people feared ("what were people worried about" → concerns). Null otherwise.
@@ -84,6 +89,8 @@ export interface QuestionAnalysis {
   wantsName: boolean;
   /** "the name of google's monitoring system": the kind of thing named ("system"), as a term; null when not said. */
   namedKind: string | null;
+  /** The word before that kind ("monitoring" of "internal monitoring system"), as a term; null when none. */
+  namedKindQualifier: string | null;
   /** "which firefox version…": the answer is a version, which a number names. */
   wantsVersion: boolean;
   /** For "what is X" / "what does X mean": the folded words of X, whose definition answers. */
@@ -478,6 +485,9 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
   const kindPhrase = wantsName ? /\bname\s+of\s+(?:the\s+|a\s+|an\s+|this\s+|that\s+|their\s+|its\s+|[a-z0-9-]+'s\s+)?((?:[a-z-]+\s+){0,3}?[a-z-]+?)(?=\s+(?:in|on|at|from|that|which|who|used|for|behind|of|they|it|he|she|we|you|is|was)\b|\s*\?|\s*$)/.exec(lower)?.[1] : undefined;
   const namedKindWord = kindPhrase ? kindPhrase.split(/\s+/).pop() : undefined;
   const namedKind = namedKindWord && !STOP.has(namedKindWord) && !GENERIC_CLASS.has(namedKindWord) ? termOf(namedKindWord) : null;
+  // "monitoring" of "the name of google's internal monitoring system": which such thing is meant.
+  const qualifierWord = namedKind ? kindPhrase?.split(/\s+/).slice(-2, -1)[0] : undefined;
+  const namedKindQualifier = qualifierWord && !STOP.has(qualifierWord) && !SCAFFOLD.has(qualifierWord) ? termOf(qualifierWord) : null;
   const wantsVersion = (type === 'thing' || type === 'description') && /\b(?:which|what)\s+(?:[\w.-]+\s+){0,2}(?:version|release|build)s?\b/.test(lower);
   if (wantsVersion) type = 'thing';
   // Named kinds of description first (a reaction, a part in an effort, fields, worries); a definition only when the
@@ -544,7 +554,7 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
   const currencyWord = type === 'money' ? /\b(?:in|into)\s+(?:(?:us|u\.s\.|american|british|uk|sterling|japanese|chinese|korean|european)\s+)?(dollars?|usd|euros?|eur|pounds?|gbp|yen|jpy|yuan|rmb|won)\b/.exec(lower)?.[1] : undefined;
   const currency = currencyWord ? currencyOf(currencyWord) : null;
   const rate = type === 'money' ? (RATE.exec(lower)?.[1] ?? null) : null;
-  return { text: question, wh, type, unit, sayVerb, locatesThing, venue, answerClass, institutionKind, lifeEvent, currency, rate, publication, creation, answerCue, wantsName, namedKind, wantsVersion, contained, defined: answerCue === 'definition' ? defined : [], sequel, askedSpeaker, excluded: excludedTerms, purpose, granularity, wantsWeekday, datePart, focus, given, speaker, years, names: new Set(capitalisedWords(question)), role, roleOwner, contextTerms: contextTermsOf(question), nameRuns: capitalisedNameRuns(question) };
+  return { text: question, wh, type, unit, sayVerb, locatesThing, venue, answerClass, institutionKind, lifeEvent, currency, rate, publication, creation, answerCue, wantsName, namedKind, namedKindQualifier, wantsVersion, contained, defined: answerCue === 'definition' ? defined : [], sequel, askedSpeaker, excluded: excludedTerms, purpose, granularity, wantsWeekday, datePart, focus, given, speaker, years, names: new Set(capitalisedWords(question)), role, roleOwner, contextTerms: contextTermsOf(question), sourceTerms: sourceTermsOf(question), nameRuns: capitalisedNameRuns(question) };
 }
 
 // Light-verb and phrasal paraphrases of one event verb, as people type them: "sit down with", "hold talks", "get
@@ -556,6 +566,8 @@ const PHRASAL: Array<[RegExp, string]> = [
   [/\b(?:see|saw|seen|sees|seeing) each other\b/g, 'meet'],
   [/\b(?:catch|caught) up\b/g, 'meet'],
   [/\b(?:kick|kicks|kicked|kicking) off\b/g, 'start'],
+  [/\b(?:take|takes|took|taken|taking) out\b/g, 'remove'],
+  [/\b(?:get|got|gets|getting|gotten) rid of\b/g, 'remove'],
   [/\b(?:switch|switches|switched|switching|turn|turns|turned|turning|shut|shuts|shutting) off\b/g, 'disable'],
   [/\b(?:switch|switches|switched|switching|turn|turns|turned|turning) on\b/g, 'enable'],
   [/\b(?:roll|rolls|rolled|rolling) out\b/g, 'release'],
@@ -578,6 +590,23 @@ const PHRASAL: Array<[RegExp, string]> = [
   [/\b(?:trying|hoping|aiming|looking|seeking|wanting|want|wants|trying) to (?:get done|achieve|accomplish|do|get out of|get)\b/g, ''],
   [/\b(?:trying|hoping|aiming|seeking|looking|planning|wanting) to\b/g, ''],
 ];
+
+/** Kinds of text a question may point at to say where its answer is. */
+const SOURCE_NOUN = String.raw`(?:article|post|blog\s+post|blog|piece|docs|doc|documentation|chapter|page|story|report|survey|rant|list|review|changelog|guide|draft|spec|specification|paper|book|thread|comments|comment|write-?up|tutorial|announcement|faq|essay|interview|coverage|walkthrough|wiki|entry|column|newsletter|release\s+notes)`;
+/** "in that content depth article", "per the mozilla hacks post", "according to gitlab's survey". */
+const SOURCE_LOCATOR = new RegExp(
+  String.raw`\b(?:in|on|from|per|according\s+to|going\s+by|based\s+on)\s+(?:the|that|this|those|these|their|his|her|its|[\p{L}\p{N}-]+['’]s)\s+((?:[\p{L}\p{N}.'’#:-]+\s+){0,5}?${SOURCE_NOUN})\b`,
+  'giu',
+);
+
+function sourceTermsOf(question: string): string[] {
+  const lower = question.toLowerCase();
+  const phrases = [...lower.matchAll(SOURCE_LOCATOR)];
+  if (phrases.length === 0) return [];
+  // A word the question also uses outside the pointer is asked about, not only a pointer.
+  const asked = new Set(contentTerms(phrases.reduce((rest, m) => rest.replace(m[0], ' '), lower)));
+  return [...new Set(phrases.flatMap((m) => contentTerms(m[1] ?? '')))].filter((t) => !asked.has(t) && !/\d/.test(t));
+}
 
 function contextTermsOf(question: string): string[] {
   const parenthesis = /\(([^()]*)\)\s*\??\s*$/.exec(question);

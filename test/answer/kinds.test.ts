@@ -766,9 +766,10 @@ describe('a pointer to the page ("in that content depth article")', () => {
     expect(ask("what's the rule of thumb in that content depth article for deciding to rewrite an old post?").answer).toContain('change a third');
   });
 
-  it('"taken out" and "got rid of" ask what was removed', () => {
+  it('"taken out" and "got rid of" ask what was removed, "show up" when something appears', () => {
     expect(analyzeQuestion('what got taken out of the game in the update?').focus.map((f) => f.word)).toContain('remove');
     expect(analyzeQuestion('what did they get rid of in the update?').focus.map((f) => f.word)).toContain('remove');
+    expect(analyzeQuestion('when is the film supposed to show up on tv?').focus.map((f) => f.word)).toContain('appear');
   });
 });
 

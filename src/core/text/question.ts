@@ -567,6 +567,7 @@ const PHRASAL: Array<[RegExp, string]> = [
   [/\b(?:catch|caught) up\b/g, 'meet'],
   [/\b(?:kick|kicks|kicked|kicking) off\b/g, 'start'],
   [/\b(?:take|takes|took|taken|taking) out\b/g, 'remove'],
+  [/\b(?:show|shows|showed|shown|showing) up\b/g, 'appear'],
   [/\b(?:get|got|gets|getting|gotten) rid of\b/g, 'remove'],
   [/\b(?:switch|switches|switched|switching|turn|turns|turned|turning|shut|shuts|shutting) off\b/g, 'disable'],
   [/\b(?:switch|switches|switched|switching|turn|turns|turned|turning) on\b/g, 'enable'],

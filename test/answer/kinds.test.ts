@@ -773,6 +773,15 @@ describe('a pointer to the page ("in that content depth article")', () => {
   });
 });
 
+describe('which <described thing>', () => {
+  it('is answered by a sentence naming one, which need not repeat the description ("…integration with Zoom")', () => {
+    expect(analyzeQuestion('which video meeting app did vidyard add an integration with?').describedAnswer).toEqual(['video', 'meet', 'app']);
+    const { ask } = corpus('Key changes to Vidyard’s platform include a new integration with Zoom and a redesigned video hosting platform.');
+    expect(ask('which video meeting app did vidyard add an integration with?').short).toBe('Zoom');
+    expect(ask('which payment provider did vidyard add an integration with?').refused).toBe(true);
+  });
+});
+
 describe('which version', () => {
   it('is answered by a numbered version, and refused by a sentence that names no version', () => {
     expect(analyzeQuestion('what version of firefox ships the new api?')).toMatchObject({ type: 'thing', wantsVersion: true });

@@ -516,7 +516,7 @@ export function scoreSentences(
           (model !== null && !model.said.test(span.text) && model.earlier.test(span.text)),
       });
     });
-    explainByNeighbours(scored.slice(firstOfDocument), focus.map((f, qi) => ({ weight: idf(f.term), known: known[qi] ?? true, name: isName[qi] ?? false, source: analysis.sourceTerms.includes(f.term), inDocument: (inDocument[qi] ?? 0) >= 0.8 })));
+    explainByNeighbours(scored.slice(firstOfDocument), focus.map((f, qi) => ({ weight: idf(f.term), known: known[qi] ?? true, name: isName[qi] ?? false, source: analysis.sourceTerms.includes(f.term), describesAnswer: analysis.describedAnswer.includes(f.term), inDocument: (inDocument[qi] ?? 0) >= 0.8 })));
   });
   scored.sort((a, b) => b.score - a.score || a.span.start - b.span.start);
   return { analysis, scored, sentencesBySource, knowsQuestion };
@@ -622,7 +622,7 @@ function decide(analysis: QuestionAnalysis, scored: readonly ScoredSentence[], p
  * in hyperbole" after the sentence naming the word), a name also by the passage around it, and a word that only
  * points at the page ("in that content depth article") by the page.
  */
-function explainByNeighbours(sentences: ScoredSentence[], terms: ReadonlyArray<{ weight: number; known: boolean; name: boolean; source: boolean; inDocument: boolean }>): void {
+function explainByNeighbours(sentences: ScoredSentence[], terms: ReadonlyArray<{ weight: number; known: boolean; name: boolean; source: boolean; describesAnswer: boolean; inDocument: boolean }>): void {
   const considered = terms.flatMap((t, qi) => (t.known ? [qi] : []));
   const total = considered.reduce((sum, qi) => sum + (terms[qi]?.weight ?? 0), 0);
   // A name counts as said when the passage around the sentence names it (the sentences before, where a story
@@ -638,6 +638,8 @@ function explainByNeighbours(sentences: ScoredSentence[], terms: ReadonlyArray<{
       if (!term) return 1;
       // A word that only says which page is meant is said by the page.
       if (term.source && term.inDocument) return 1;
+      // A word that describes the asked thing is half said by a sentence that names such a thing.
+      if (term.describesAnswer && sentence.nearSpan) return Math.max(DESCRIBED_SHARE, sentence.termCredits[qi] ?? 0);
       const own = sentence.termCredits[qi] ?? 0;
       const around = Math.max(sentences[i - 1]?.termCredits[qi] ?? 0, sentences[i + 1]?.termCredits[qi] ?? 0);
       return Math.max(own, NEIGHBOUR_SHARE * around, term.name && term.inDocument && namedNearby(qi, i) ? 1 : 0);
@@ -653,6 +655,9 @@ const CASUAL_ROLE = /^(?:uni|prof|guy|dude|folk|pm|exec|rep|dept|gov|govt|admin|
 
 /** A line that introduces someone's words, given after its colon. */
 const QUOTE_INTRO = /\b(?:comments?|remarks?|words|said|says|wrote|writes|put\s+it|tweeted|posted|statement|quote[sd]?|according|told|explained|argued|added|noted|replied|responded|answer(?:ed)?)\b/i;
+
+/** How much a word describing the asked thing ("video meeting app") counts as said by a sentence naming one. */
+const DESCRIBED_SHARE = 0.5;
 
 /** A name alone before a colon ("Jason:", "Ian Betteridge:"): the words that follow are that person's. */
 const NAME_INTRO = /^\s*(?:\p{Lu}[\p{L}'’.-]*\s+){0,3}\p{Lu}[\p{L}'’.-]*\s*:\s*$/u;

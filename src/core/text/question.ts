@@ -110,6 +110,11 @@ export interface QuestionAnalysis {
    */
   answerClass: string | null;
   /**
+   * "which video meeting app did X add": the words that describe the thing asked for, as terms. A sentence that names
+   * that thing need not describe it ("…new integration with Zoom").
+   */
+  describedAnswer: string[];
+  /**
    * "which university / newspaper / party…": the stem of an institution's kind that its name or its sentence carries
    * ("the University of Tokyo", "the Ubyssey, a student newspaper"). A name in a sentence that never says the kind may
    * be any organisation.
@@ -198,6 +203,8 @@ const CONTRAST = /\s+(?:as\s+opposed\s+to|rather\s+than|versus|vs\.?|compared\s+
 // "how do I disable X", "how can you wire X into Y", "how to X": the steps, told as instructions.
 const PROCEDURE_FORM = /^(?:so\s+|and\s+|ok\s+)?(?:how\s+(?:do|can|should|would|could|might|must)\s+(?:i|you|we|one|people|users)\b|how\s+to\b)/;
 /** "what [programming] language is…", "which processor does…": the noun right before the verb names the answer's class. */
+/** "which video meeting app did…": the words between "which" and the verb. */
+const WHICH_DESCRIBED = /^(?:so\s+|and\s+|ok\s+)?which\s+((?:[a-z-]+\s+){1,3}?)(?:is|was|are|were|does|did|do|has|had|have|will|would|can|could|should)\b/;
 const CLASS_QUESTION = /^(?:so\s+|and\s+|ok\s+)?(?:what|which)\s+(?:[a-z-]+\s+)?([a-z-]+)\s+(?:is|was|are|were|does|did|do|has|had|have|will|would|can|could|should)\b/;
 /** Kinds of institution whose names or sentences say the kind (not "company", "group" or "country": those go unsaid). */
 const INSTITUTION_KIND = /^(?:university|universities|college|colleges|school|schools|newspaper|newspapers|ministry|ministries|party|parties|bank|banks)$/;
@@ -546,6 +553,7 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
   const classMatch = type === 'description' && answerCue === null ? CLASS_QUESTION.exec(lower) : null;
   const classWord = classMatch?.[1] ?? null;
   const answerClass = classWord && !GENERIC_CLASS.has(classWord) && focus.some((f) => f.word === classWord) ? (contentTerms(classWord)[0] ?? null) : null;
+  const describedAnswer = type === 'thing' ? contentTerms(WHICH_DESCRIBED.exec(bare)?.[1] ?? '') : [];
   const kindWord = type === 'organisation' ? after.find((w) => INSTITUTION_KIND.test(w)) : undefined;
   const institutionKind = kindWord ? termOf(kindWord.replace(/ies$/, 'y')) : null;
   // "born" as the verb ("when was X born", "born in"), not a name in a list ("heisenberg, born and jordan").
@@ -554,7 +562,7 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
   const currencyWord = type === 'money' ? /\b(?:in|into)\s+(?:(?:us|u\.s\.|american|british|uk|sterling|japanese|chinese|korean|european)\s+)?(dollars?|usd|euros?|eur|pounds?|gbp|yen|jpy|yuan|rmb|won)\b/.exec(lower)?.[1] : undefined;
   const currency = currencyWord ? currencyOf(currencyWord) : null;
   const rate = type === 'money' ? (RATE.exec(lower)?.[1] ?? null) : null;
-  return { text: question, wh, type, unit, sayVerb, locatesThing, venue, answerClass, institutionKind, lifeEvent, currency, rate, publication, creation, answerCue, wantsName, namedKind, namedKindQualifier, wantsVersion, contained, defined: answerCue === 'definition' ? defined : [], sequel, askedSpeaker, excluded: excludedTerms, purpose, granularity, wantsWeekday, datePart, focus, given, speaker, years, names: new Set(capitalisedWords(question)), role, roleOwner, contextTerms: contextTermsOf(question), sourceTerms: sourceTermsOf(question), nameRuns: capitalisedNameRuns(question) };
+  return { text: question, wh, type, unit, sayVerb, locatesThing, venue, answerClass, describedAnswer, institutionKind, lifeEvent, currency, rate, publication, creation, answerCue, wantsName, namedKind, namedKindQualifier, wantsVersion, contained, defined: answerCue === 'definition' ? defined : [], sequel, askedSpeaker, excluded: excludedTerms, purpose, granularity, wantsWeekday, datePart, focus, given, speaker, years, names: new Set(capitalisedWords(question)), role, roleOwner, contextTerms: contextTermsOf(question), sourceTerms: sourceTermsOf(question), nameRuns: capitalisedNameRuns(question) };
 }
 
 // Light-verb and phrasal paraphrases of one event verb, as people type them: "sit down with", "hold talks", "get

@@ -773,6 +773,14 @@ describe('a pointer to the page ("in that content depth article")', () => {
   });
 });
 
+describe('who plays a role', () => {
+  it('is not someone "(played by …)" after other words ("her parents (played by …)")', () => {
+    const { ask } = corpus('The story turns when Emily falls ill and her parents (played by Holly Hunter and Ray Romano) come to town. Critics praised the film.');
+    expect(ask('who plays emily in the film?').refused).toBe(true);
+    expect(ask('who plays her parents in the film?').short).toBe('Holly Hunter');
+  });
+});
+
 describe('which <described thing>', () => {
   it('is answered by a sentence naming one, which need not repeat the description ("…integration with Zoom")', () => {
     expect(analyzeQuestion('which video meeting app did vidyard add an integration with?').describedAnswer).toEqual(['video', 'meet', 'app']);

@@ -338,6 +338,8 @@ export function scoreSentences(
       // "the Search Engines checkbox", "Introduction to Mozilla Source Code": capitalised words the page otherwise
       // writes in lower case are a label, no one's name and no place.
       if (analysis.type === 'person' || analysis.type === 'place') spans = spans.filter((s) => !readsAsCommonWords(features.tokens.slice(s.from, s.to + 1), partCaseCounts()));
+      // "her parents (played by Holly Hunter and Ray Romano)": the players are the parents', not the asked role's.
+      if (analysis.type === 'person') spans = spans.filter((s) => castFor(span.text, features.tokens, s.from, focusTermSet));
       // "Similarly, …": a word capitalised only because it opens the sentence, and written in lower case elsewhere, names
       // nothing.
       if (analysis.type === 'thing' || analysis.type === 'list' || analysis.type === 'organisation') {
@@ -655,6 +657,21 @@ const CASUAL_ROLE = /^(?:uni|prof|guy|dude|folk|pm|exec|rep|dept|gov|govt|admin|
 
 /** A line that introduces someone's words, given after its colon. */
 const QUOTE_INTRO = /\b(?:comments?|remarks?|words|said|says|wrote|writes|put\s+it|tweeted|posted|statement|quote[sd]?|according|told|explained|argued|added|noted|replied|responded|answer(?:ed)?)\b/i;
+
+/** "(played by …", "(voiced by …": a parenthesis that says who plays the words before it. */
+const CAST_PARENTHESIS = /\(\s*(?:played|voiced|portrayed)\s+by\b[^)]*$/i;
+
+/**
+ * Whether a name at token `from` may answer for the question's role: not when it stands in a "(played by …)" after
+ * words the question does not ask about.
+ */
+function castFor(text: string, tokens: readonly SentenceToken[], from: number, focusTerms: ReadonlySet<string>): boolean {
+  const at = tokens[from]?.start ?? 0;
+  const open = text.lastIndexOf('(', at);
+  if (open < 0 || !CAST_PARENTHESIS.test(text.slice(open, at))) return true;
+  const before = tokens.filter((t) => t.end <= open).slice(-3);
+  return before.some((t) => focusTerms.has(t.term));
+}
 
 /** How much a word describing the asked thing ("video meeting app") counts as said by a sentence naming one. */
 const DESCRIBED_SHARE = 0.5;

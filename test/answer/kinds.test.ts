@@ -773,6 +773,17 @@ describe('a pointer to the page ("in that content depth article")', () => {
   });
 });
 
+describe('a title the question names, on some pages only', () => {
+  it('is the subject: a page that never writes it does not answer, where another read page does', () => {
+    const other = makeDoc('other.html', 'Developers use a separate profile in Browser to keep their test data apart from their own.', null);
+    const own = makeDoc('own.html', 'Browser Developer Edition is a build for web makers. Developer Edition comes with a new profile so you can run it alongside other versions of Browser. The Developer Edition is blue. Every edition has a mode for the developer.', null);
+    const documents = new Map([[other.source, other], [own.source, own]]);
+    const answer = answerExtractively('why does browser developer edition make you use a separate profile?', [wholePassage(other, 0), wholePassage(own, 1)], documents, { idf: () => 1 });
+    expect(answer.answer).toContain('new profile');
+    expect(answer.citations.every((c) => c.source === 'own.html')).toBe(true);
+  });
+});
+
 describe('who plays a role', () => {
   it('is not someone "(played by …)" after other words ("her parents (played by …)")', () => {
     const { ask } = corpus('The story turns when Emily falls ill and her parents (played by Holly Hunter and Ray Romano) come to town. Critics praised the film.');

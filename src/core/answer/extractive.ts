@@ -82,7 +82,8 @@ export interface ScoredSentence {
    * The question names a year that neither the sentence, its neighbours nor its document's date give: "revenue for
    * 2011", or a yearless sentence on an undated page, does not answer "revenue in 2015", however well the rest matches.
    * The same for a model number on a page that numbers other models ("pi 2" against "Raspberry Pi 3"), unless the
-   * page's title gives it.
+   * page's title gives it, and for a page that never writes a title the question names ("firefox developer edition")
+   * when another read page does.
    */
   otherYear: boolean;
   /** Focus coverage + ½ cosine: whether the sentence itself speaks of the question. */
@@ -219,8 +220,20 @@ export function scoreSentences(
   const byVectors = focus.map((f) => !/\d/.test(f.word) && !analysis.names.has(f.word) && !titled.has(f.word));
   const relationOf = focus.map((f) => RELATION_CHANGE.get(f.word));
   const similarityOf = focus.map(() => new Map<string, number>());
+  // "why does firefox developer edition…": where a read page writes the title the question names, a page that never
+  // writes it speaks of something else (the pdf.js article's "available separately … for Firefox").
+  const titledAt = focus.flatMap((f, qi) => (titled.has(f.word) ? [qi] : []));
+  const holdsTitles = new Map(
+    documentOrder.map((source) => {
+      const part = parts.get(source)?.part;
+      const terms = part ? documentTermsOf(part) : new Set<string>();
+      return [source, titledAt.every((qi) => termMatch(focus[qi]?.term ?? '', terms) >= 0.8)];
+    }),
+  );
+  const titlesHeld = titledAt.length > 0 && [...holdsTitles.values()].some(Boolean);
   documentOrder.forEach((source, documentRank) => {
     const doc = documents.get(source);
+    const otherTitle = titlesHeld && holdsTitles.get(source) === false;
     const own = passagesOf.get(source) ?? [];
     const firstPassage = own[0];
     const analysed = parts.get(source);
@@ -512,6 +525,7 @@ export function scoreSentences(
         otherYear:
           (analysis.years.length > 0 && !analysis.years.some((y) => doc.publishedAt?.startsWith(y) || [-1, 0, 1].some((d) => saysYear(sentences[index + d]?.span.text, y)))) ||
           (analysis.years.length > 0 && boundToOtherYear(features.tokens, focusTermSet, analysis.years)) ||
+          otherTitle ||
           (model !== null && otherModels && !model.said.test(doc.title) && ![-1, 0, 1].some((d) => model.said.test(sentences[index + d]?.span.text ?? ''))) ||
           // A sentence about an earlier model ("released the original Raspberry Pi") is not about the asked one, whatever
           // its neighbours say.

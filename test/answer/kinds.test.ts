@@ -869,6 +869,18 @@ describe('the class an answer belongs to, and identifiers with digits', () => {
     expect(answer.answer).toContain('quad-core ARM processor');
   });
 
+  it('refuses a question about a rare thing no page writes ("at the oscars"), not one asked with a rare adjective', () => {
+    const text = 'Critics named The Square the best movie of 2017. Ministers discussed the difficult issues between the two countries.';
+    const doc = makeDoc('page.html', text, null);
+    const vocabulary = new Set(contentTerms(text));
+    const ranks = new Map([['oscars', 12_451], ['thorny', 15_000]]);
+    const evidence: EvidenceModel = { idf: () => 1, knows: (term) => vocabulary.has(term), wordRank: (word) => ranks.get(word) };
+    const ask = (question: string) => answerExtractively(question, [wholePassage(doc)], new Map([[doc.source, doc]]), evidence);
+    expect(ask('which movie was named best at the oscars for 2017?').refused).toBe(true);
+    expect(ask('which movie did critics name the best movie of 2017?').refused).toBe(false);
+    expect(ask('what did ministers discuss about the thorny issues between the two countries?').refused).toBe(false);
+  });
+
   it('refuses a rare class word no page writes ("gpu"), not a common one a page may paraphrase ("advice")', () => {
     const text = 'The new board features a 1.2GHz quad-core ARM processor. The makers recommend a 2.5A power supply for the board.';
     const doc = makeDoc('page.html', text, null);

@@ -206,7 +206,10 @@ export function scoreSentences(
   // "how do I squash commits", "how do I set a timeout": the task is said by the words that open the question; a
   // corpus that never uses one of them explains no such task.
   const knowsTask = analysis.answerCue !== 'procedure' || focus.slice(0, 2).every((f, qi) => known[qi] === true || /^[\d.,]+$/.test(f.word));
-  const knowsQuestion = namesKnown && knowsTask && (!asksWords || known.some(Boolean)) && speakerTerms.filter((t) => !CASUAL_ROLE.test(t)).every((t) => /^\d/.test(t) || (evidence.knows?.(t) ?? true));
+  // "which movie won best picture at the oscars": a rare word no page writes, named as the thing where or about which
+  // it happened, is a thing these pages never speak of ("the tricky issues", an adjective, is only a way of asking).
+  const namesUnknownThing = focus.some((f, qi) => !known[qi] && !/\d/.test(f.word) && !analysis.sourceTerms.includes(f.term) && rareWord(f.word, evidence) && objectHead(question, f.word));
+  const knowsQuestion = !namesUnknownThing && namesKnown && knowsTask && (!asksWords || known.some(Boolean)) && speakerTerms.filter((t) => !CASUAL_ROLE.test(t)).every((t) => /^\d/.test(t) || (evidence.knows?.(t) ?? true));
   // The answer's class, when the corpus uses its word at all ("advice" no page uses is said by "recommendation").
   const classAt = analysis.answerClass ? focus.findIndex((f, qi) => f.term === analysis.answerClass && known[qi]) : -1;
   // "what gpu does the board use" on pages that never write "gpu": a common class word ("advice") may be paraphrased
@@ -792,6 +795,12 @@ const RARE_WORD_RANK = 10_000;
 function rareWord(word: string, evidence: EvidenceModel): boolean {
   if (!evidence.wordRank) return false;
   return (evidence.wordRank(word) ?? Number.POSITIVE_INFINITY) > RARE_WORD_RANK;
+}
+
+/** Whether `word` ends a prepositional object in the question ("at the oscars for 2017", "about the kerfuffle?"). */
+function objectHead(question: string, word: string): boolean {
+  const escaped = word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`\\b(?:at|in|on|to|from|about|with|during|after|before)\\s+(?:the|a|an|his|her|their|its|this|that)\\s+(?:[a-z-]+\\s+)?${escaped}(?=\\s*(?:$|[?.!,;]|\\s(?:for|in|on|at|of|by|with|from|last|this|that|and|or)\\b))`, 'i').test(question);
 }
 
 /** A question that itself names an earlier model ("than the very first pi", "its predecessor"). */

@@ -784,6 +784,14 @@ describe('a title the question names, on some pages only', () => {
   });
 });
 
+describe('how far', () => {
+  it('takes a distance in the page’s own unit after the page says "distance" ("32 chunks"), not any number', () => {
+    const { ask } = corpus('* Max render distance has been increased to 32 chunks (512 blocks)\n\n* Villages now have 12 houses');
+    expect(ask('how far can you crank the render distance in the game?').short).toBe('32 chunks');
+    expect(ask('how far apart are the houses in villages?').refused).toBe(true);
+  });
+});
+
 describe('who plays a role', () => {
   it('is not someone "(played by …)" after other words ("her parents (played by …)")', () => {
     const { ask } = corpus('The story turns when Emily falls ill and her parents (played by Holly Hunter and Ray Romano) come to town. Critics praised the film.');

@@ -550,7 +550,8 @@ export function typedSpans(analysis: QuestionAnalysis, sentence: string, tokens:
           return;
         }
         if (!NUMBER_WORD.test(t.word) || /^(?:1[89]\d\d|20\d\d)$/.test(t.word)) return;
-        if (analysis.unit === 'distance' && !DISTANCE.test(tokens[i + 1]?.word ?? '')) return;
+        // (Or in the page's own unit after it says "distance": "render distance … increased to 32 chunks".)
+        if (analysis.unit === 'distance' && !DISTANCE.test(tokens[i + 1]?.word ?? '') && !(tokens.slice(Math.max(0, i - 8), i).some((b) => b.word === 'distance') && /^[a-z]{3,}$/.test(tokens[i + 1]?.word ?? ''))) return;
         // "how much ram", "how many raspberry pis": a number of that thing ("1GB of RAM", "three leaders"), not any
         // number in the sentence ("Raspberry Pi 2").
         if (analysis.unit && !['distance', 'age', 'proportion'].includes(analysis.unit)) {

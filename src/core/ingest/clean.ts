@@ -169,6 +169,9 @@ export function datelineShape(text: string): DatelineShape | null {
   return { iso: chosen.iso, label, byline: /^by\s/i.test(text) || /\bby\s+\p{Lu}/u.test(text), bare: restWords.length === 0 };
 }
 
+/** A quotation's source line: a dash, then a name ("— Jane Roe (@jroe) May 2, 2013", "– Ann Lee, CEO"). */
+const ATTRIBUTION = /^[—–―]\s*\p{Lu}[\p{L}'’.-]*(?:\s+\p{Lu}[\p{L}'’.-]*){0,3}(?:\s*\(@\w+\)|,\s)/u;
+
 function classify(text: string, boilerplateLines: ReadonlySet<string> | undefined): Info {
   const words = wordCount(text);
   const sentence = endsSentence(text);
@@ -183,8 +186,15 @@ function classify(text: string, boilerplateLines: ReadonlySet<string> | undefine
     blocked: false,
     related: isRelatedHeading(text),
     comment: isCommentHeading(text),
-    dateline: words <= 18 ? datelineShape(text) : null,
+    // "— Shay Friedman (@ironshay) August 22, 2013" under an embedded post says whose words those were: content, and
+    // no dateline that would open a region of teasers.
+    dateline: words <= 18 && !ATTRIBUTION.test(text) ? datelineShape(text) : null,
   };
+  if (ATTRIBUTION.test(text)) {
+    info.kind = 'good';
+    info.prose = true;
+    return info;
+  }
   if (isFooterText(text) || isWidgetLine(text) || isSeparatedMenu(text) || isTeaser(text) || isPageNumber(text) || isReferenceEntry(text) || (isAllCapsLabel(text) && words <= 4)) {
     info.kind = 'bad';
     info.furniture = true;

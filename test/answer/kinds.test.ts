@@ -766,10 +766,12 @@ describe('a pointer to the page ("in that content depth article")', () => {
     expect(ask("what's the rule of thumb in that content depth article for deciding to rewrite an old post?").answer).toContain('change a third');
   });
 
-  it('"taken out" and "got rid of" ask what was removed, "show up" when something appears', () => {
+  it('"taken out" and "got rid of" ask what was removed, "show up" when something appears, "end up" what happened', () => {
     expect(analyzeQuestion('what got taken out of the game in the update?').focus.map((f) => f.word)).toContain('remove');
     expect(analyzeQuestion('what did they get rid of in the update?').focus.map((f) => f.word)).toContain('remove');
     expect(analyzeQuestion('when is the film supposed to show up on tv?').focus.map((f) => f.word)).toContain('appear');
+    expect(analyzeQuestion('how did lee end up becoming president?').focus.map((f) => f.word)).toEqual(['lee', 'becoming', 'president']);
+    expect(analyzeQuestion('where did the missile end up?').focus.map((f) => f.word)).toEqual(['missile', 'land']);
   });
 });
 

@@ -731,6 +731,28 @@ describe('who owns or makes X', () => {
   });
 });
 
+describe('founding, designing, inventing', () => {
+  const { ask } = corpus(
+    [
+      'Today, the Acme Tech Lab is launching the Lean Ads programme.',
+      'Write your design, compile it, and import the bitstream into Acme Designer to program the chip.',
+      'The Zeta board was designed by Ann Lee in 2014.',
+    ].join('\n\n'),
+    '2015-10-15',
+  );
+
+  it('must be said whatever is asked of them: the day a lab launched a programme is not when it was founded', () => {
+    expect(ask('when was the acme tech lab founded?').refused).toBe(true);
+    expect(ask('when was the zeta board designed?').short).toContain('2014');
+  });
+
+  it('is not said by a word inside a name ("Acme Designer"), and initials ("P&R") name no designer', () => {
+    const chip = corpus('Write your design, compile it with Yosys, P&R it, and import the bitstream into Acme Designer to program the chip.');
+    expect(chip.ask('who designed the acme chips?').refused).toBe(true);
+    expect(ask('who designed the zeta board?').short).toBe('Ann Lee');
+  });
+});
+
 describe('the name of a kind of thing', () => {
   it('comes from a sentence that speaks of that kind, and is no name of another kind or a sentence opener', () => {
     expect(analyzeQuestion("what's the name of acme's internal monitoring system?")).toMatchObject({ wantsName: true, namedKind: 'system' });

@@ -236,10 +236,17 @@ const TIME_OF_DAY = /^(?:morning|afternoon|evening|night|overnight|noon|midday|m
 const ORG_TAIL = /^(?:inc|corp|co|ltd|llc|plc|group|systems|labs?|foundation|university|college|institute|ministry|agency|company|companies|said|says|announced|reported|told|has|had|is|was|will|would|and|or)$/;
 
 /**
- * Acts that must be said as such: owning and founding ("owner", "co-founder"), and writing — "X's film adapts Y's
- * novel" names no writer of the screenplay — unless the line is a byline ("By Jane Roe", "Posted … by Jane Roe").
+ * Acts that must be said as such: owning and founding ("owner", "co-founder"), designing and inventing, and writing —
+ * "X's film adapts Y's novel" names no writer of the screenplay — unless the line is a byline ("By Jane Roe", "Posted
+ * … by Jane Roe").
  */
-const STRICT_ACTS = new Set(['own', 'found', 'write']);
+const STRICT_ACTS = new Set(['own', 'found', 'write', 'design', 'invent']);
+/**
+ * Of those, the acts that stay strict whatever is asked of them (when, where, which): "when was the lab founded" is not
+ * answered by the day the lab launched a programme. ("own" and "write" are other words there: "its own profile",
+ * "write up the rules".)
+ */
+const ACTS_ASKED_OF_A_THING = new Set(['found', 'design', 'invent']);
 const BYLINE = /^\s*(?:by|posted\b[^.]{0,60}\bby|words\s+by)\s+\p{Lu}|[—–]\s*\p{Lu}[\p{L}.'-]+(?:\s+\p{Lu}[\p{L}.'-]+)*\s*(?:\(|$)/u;
 
 export function typedSpans(analysis: QuestionAnalysis, sentence: string, tokens: readonly SentenceToken[], publishedAt: string | null): TypedSpan[] {
@@ -258,6 +265,7 @@ export function typedSpans(analysis: QuestionAnalysis, sentence: string, tokens:
       if (quoted && (analysis.type === 'person' || analysis.type === 'organisation' || analysis.type === 'place')) return [];
       return [{ from, to: run.to }];
     });
+  if (analysis.creation && analysis.type !== 'person' && ACTS_ASKED_OF_A_THING.has(analysis.creation) && !tokens.some((t) => creationOf(t.word) === analysis.creation)) return out;
   switch (analysis.type) {
     case 'person':
       // "who is the prime minister of Australia": a sentence that does not name Australia cannot say.
@@ -265,13 +273,16 @@ export function typedSpans(analysis: QuestionAnalysis, sentence: string, tokens:
       // "who directed X" is not answered by "X is written by Y": a sentence that credits only other acts of making.
       // And "who owns / founded X" is answered only where that act is said: a staff writer does not own the site.
       if (analysis.creation) {
-        const acts = tokens.map((t) => creationOf(t.word)).filter((a): a is string => a !== null);
+        // (A capitalised word inside a name — "GreenPak Designer", "Open Producer" — names a thing, not an act.)
+        const acts = tokens.flatMap((t, i) => (t.capitalized && i > 0 ? [] : [creationOf(t.word)])).filter((a): a is string => a !== null);
         if (acts.length > 0 && !acts.includes(analysis.creation)) break;
         if (STRICT_ACTS.has(analysis.creation) && !acts.includes(analysis.creation) && !(analysis.creation === 'write' && BYLINE.test(sentence))) break;
       }
       for (const run of nameRuns()) {
         const words = rangeWords(tokens, run.from, run.to);
         if (words.some((w) => INSTITUTION.test(w) || NOT_A_PERSON.test(w) || FACILITY.test(w)) || GROUP_NOUN.test(words[words.length - 1] ?? '')) continue;
+        // "P&R", "HDL": initials and acronyms alone are no one's name.
+        if (!/\p{Lu}\p{Ll}/u.test(spanText(sentence, tokens, run.from, run.to))) continue;
         // "in the Address Bar Preferences", "the Ubyssey": a person's name takes no article.
         if (/^(?:the|a|an)$/.test(tokens[run.from - 1]?.word ?? '')) continue;
         // "Beats Per Minute", "Call Me by Your Name": a title's function words are no part of a person's name.

@@ -456,7 +456,7 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
     if (noun && /^(?:part|area|region)$/.test(noun)) for (const w of ['world', 'country']) typeWords.add(w);
   }
 
-  const creationWord = type === 'person' ? tokens.find((w) => creationOf(w) !== null) : undefined;
+  const creationWord = tokens.find((w) => creationOf(w) !== null);
   const creation = creationWord ? creationOf(creationWord) : null;
   const publication = type === 'date' && PUBLICATION.test(lower);
   // The frame ("the … article", "published") says what is asked of the page, not which page.

@@ -731,6 +731,16 @@ describe('who owns or makes X', () => {
   });
 });
 
+describe('a relative of someone the question names ("the photographer’s husband")', () => {
+  it('is a name beside that kin word, not the one whose relative is asked', () => {
+    expect(analyzeQuestion("what's the name of the photographer's husband?")).toMatchObject({ role: ['husband'], roleOwner: ['photographer'], creation: null });
+    const { ask } = corpus('The photographer Vanessa Hicks said she had no idea her photo would be controversial. She is the wife of a Navy sailor.');
+    expect(ask("what's the name of the photographer's husband?").refused).toBe(true);
+    const named = corpus('The photographer Vanessa Hicks posted the picture. The photographer’s husband, Tom Hicks, serves in the Navy.');
+    expect(named.ask("who is the photographer's husband?").short).toBe('Tom Hicks');
+  });
+});
+
 describe('founding, designing, inventing', () => {
   const { ask } = corpus(
     [

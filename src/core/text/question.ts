@@ -145,7 +145,7 @@ const ROLE_WORDS: Record<string, string[]> = {
   spokesman: ['spokesperson', 'spokesman', 'spokeswoman'],
   spokeswoman: ['spokesperson', 'spokesman', 'spokeswoman'],
 };
-const ROLE_NOUN = /^(?:pm|premier|president|minister|chancellor|king|queen|spokesperson|spokesman|spokeswoman|ambassador|envoy|ceo|chief|governor|mayor|secretary|professor|emperor|senator|general|counterpart|predecessor|successor)$/;
+const ROLE_NOUN = /^(?:pm|premier|president|minister|chancellor|king|queen|spokesperson|spokesman|spokeswoman|ambassador|envoy|ceo|chief|governor|mayor|secretary|professor|emperor|senator|general|counterpart|predecessor|successor|husband|wife|spouse|father|mother|dad|mom|son|daughter|brother|sister)$/;
 
 const CUE_FRAME_REACTION = /^(?:feel|felt|think|thought|take|took|taken|react|reacted|respond|responded|receive|received|view|viewed|greet|greeted|land|landed|play|played|people|folks|public|everyone|everybody|reaction|response|reception)$/;
 const TOPIC_NOUN = /^(?:areas?|sectors?|fields?|topics?|issues?|subjects?|matters?|domains?)$/;
@@ -456,7 +456,8 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
     if (noun && /^(?:part|area|region)$/.test(noun)) for (const w of ['world', 'country']) typeWords.add(w);
   }
 
-  const creationWord = tokens.find((w) => creationOf(w) !== null);
+  // (Not a possessor: "the photographer's husband" asks no act of photographing.)
+  const creationWord = tokens.find((w) => creationOf(w) !== null && !lower.includes(`${w}'s`));
   const creation = creationWord ? creationOf(creationWord) : null;
   const publication = type === 'date' && PUBLICATION.test(lower);
   // The frame ("the … article", "published") says what is asked of the page, not which page.

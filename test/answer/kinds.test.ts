@@ -741,6 +741,15 @@ describe('a relative of someone the question names ("the photographer’s husban
   });
 });
 
+describe('a place', () => {
+  it('is no office ("Vice-president elect") and no publication ("from Vulture magazine")', () => {
+    const { ask } = corpus('The cast lectured Vice-president elect Mike Pence at the show. The tweet from Vulture magazine reads that the show was interrupted.');
+    expect(ask('where did the show take place?').refused).toBe(true);
+    const held = corpus('The show took place in Chicago on Friday.');
+    expect(held.ask('where did the show take place?').short).toBe('Chicago');
+  });
+});
+
 describe('founding, designing, inventing', () => {
   const { ask } = corpus(
     [

@@ -103,6 +103,10 @@ const NOT_A_PERSON =
   /^(?:amendment|amendments|act|acts|laws|treaty|accord|accords|agreement|declaration|constitution|charter|convention|protocol|resolution|award|awards|prize|medal|cup|championship|olympics|games|war|wars|week|festival|conference|street|avenue|road|bridge|sea|ocean|island|islands|mountain|mountains|valley|airport|station|api|app|browser|edition|version|project|foundation|league|series|show|movie|film|album|book|magazine|journal|review)$/;
 const TITLE_BEFORE =
   /^(?:president|minister|pm|premier|chancellor|king|queen|mr|mrs|ms|dr|general|secretary|chief|leader|official|spokesperson|spokesman|spokeswoman|counterpart|ambassador|envoy|professor|emperor|senator|director|producer|writer|author|editor|photographer|founder|co-founder|ceo|chairman|chairwoman|coach|captain|artist|actor|actress|singer|rapper|developer|engineer|analyst|reporter|columnist|critic)$/;
+/** Nouns of a publication or an account: what a name before them is, is no place. */
+const MEDIUM = /^(?:magazine|newspaper|paper|website|site|blog|journal|channel|network|account|podcast|newsletter|company|group|team)$/;
+/** Words of an office held by a person. */
+const OFFICE_WORD = /^(?:president|vice-president|vice|president-elect|elect|prime|minister|premier|chancellor|secretary|senator|governor|mayor|ceo)$/;
 const NUMBER_WORD = /^(?:\d[\d,.]*%?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fifteen|twenty|thirty|forty|fifty|hundred|hundreds|thousand|thousands|million|millions|billion|billions|trillion|dozen|dozens|half|several|both|a few|single)$/;
 const TIME_UNIT = /^(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|centuries|century|decades-long|years-long)$/;
 const CURRENCY = /^(?:dollars?|usd|yen|won|yuan|euros?|pounds?|rupees?)$|^[$€£¥]/;
@@ -369,8 +373,9 @@ export function typedSpans(analysis: QuestionAnalysis, sentence: string, tokens:
         break;
       }
       for (const run of nameRuns()) {
-        // A titled name ("counterpart Xi Jinping", "President Biden") is a person, whatever precedes it.
-        if (TITLE_BEFORE.test(tokens[run.from - 1]?.word ?? '')) continue;
+        // A titled name ("counterpart Xi Jinping", "President Biden") is a person, whatever precedes it; an office
+        // ("Vice-president elect") is no place.
+        if (TITLE_BEFORE.test(tokens[run.from - 1]?.word ?? '') || rangeWords(tokens, run.from, run.to).some((w) => OFFICE_WORD.test(w))) continue;
         // "to join NASA’s Artemis program": an owner's name qualifies what follows; it is not where anyone goes.
         // ("in Maryland’s Catoctin Mountains", right after the locative, is a place.)
         const owner = tokens[run.to]?.possessive && tokens[run.to + 1] && !/[,;:.]/.test(sentence.slice(tokens[run.to]?.end ?? 0, tokens[run.to + 1]?.start ?? 0));
@@ -403,7 +408,8 @@ export function typedSpans(analysis: QuestionAnalysis, sentence: string, tokens:
         if (!clauseOpens) out.push({ ...run, text: spanText(sentence, tokens, run.from, run.to) });
         // "added to the WebFinger record": right after a spatial preposition, the name and its noun are the place.
         // (Not a verb: "from Netscape registered mozilla.org" names Netscape as who, not where.)
-        else if (!skippedContent && before !== 'of' && next && !STOP_WORDS.has(next.word) && !/ed$/.test(next.word)) out.push({ from: run.from, to: run.to + 1, text: spanText(sentence, tokens, run.from, run.to + 1) });
+        // ("from Vulture magazine" names a source, not a place.)
+        else if (!skippedContent && before !== 'of' && next && !STOP_WORDS.has(next.word) && !/ed$/.test(next.word) && !MEDIUM.test(next.word)) out.push({ from: run.from, to: run.to + 1, text: spanText(sentence, tokens, run.from, run.to + 1) });
       }
       // "in which venue": a building or grounds, named as one ("Akasaka Palace", "Camp David"), not the city around it.
       if (analysis.venue) {

@@ -577,6 +577,7 @@ const PHRASAL: Array<[RegExp, string]> = [
   [/\b(?:kick|kicks|kicked|kicking) off\b/g, 'start'],
   [/\b(?:take|takes|took|taken|taking) out\b/g, 'remove'],
   [/\b(?:show|shows|showed|shown|showing) up\b/g, 'appear'],
+  [/\b(?:take|takes|took|taken|taking) place\b/g, 'happen'],
   // "how did lee end up becoming president": what happened is the verb after it; "where did the missile end up": landed.
   [/\b(?:end|ends|ended|ending) up (?=[a-z]+ing\b)/g, ''],
   [/\b(?:end|ends|ended|ending) up\b(?=\s*$|\s+(?:in|at|on|near|off)\b)/g, 'land'],

@@ -741,6 +741,15 @@ describe('a relative of someone the question names ("the photographer’s husban
   });
 });
 
+describe('how many', () => {
+  it('is no rate ("3 per episode"), no money ("$12k") and no pick from a group ("one of the pages")', () => {
+    const { ask } = corpus('They run 3 sponsors per episode, so more like $12k per episode. Is anyone else paged, rendering at least one of the pages unnecessary?');
+    expect(ask('how many episodes come out each week?').refused).toBe(true);
+    expect(ask('how many pages is the book?').refused).toBe(true);
+    expect(ask('how many sponsors do they run?').short).toBe('3 sponsors');
+  });
+});
+
 describe('a place', () => {
   it('is no office ("Vice-president elect") and no publication ("from Vulture magazine")', () => {
     const { ask } = corpus('The cast lectured Vice-president elect Mike Pence at the show. The tweet from Vulture magazine reads that the show was interrupted.');

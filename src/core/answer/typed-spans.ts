@@ -592,6 +592,13 @@ export function typedSpans(analysis: QuestionAnalysis, sentence: string, tokens:
         if (MONTH_WORD.test(tokens[i - 1]?.word ?? '') || MONTH_WORD.test(tokens[i + 1]?.word ?? '')) return;
         let to = i;
         while (to + 1 < tokens.length && NUMBER_WORD.test(tokens[to + 1]?.word ?? '')) to++;
+        // "3 per episode" counts something else per episode, "$12k" is money, "one of the pages" picks from them: none
+        // says how many episodes or pages there are.
+        if (analysis.type === 'count') {
+          const after = tokens[to + 1]?.word ?? '';
+          if (/^(?:per|each|every|a|an)$/.test(after) || /[$€£¥]\s*$/.test(sentence.slice(0, t.start))) return;
+          if (after === 'of' && /^(?:the|these|those|its|their|our|my|your)$/.test(tokens[to + 2]?.word ?? '')) return;
+        }
         // The counted noun joins the number ("three leaders"), not a word past a comma ("8.4 million, floods").
         if (to + 1 < tokens.length && !/^(?:and|or|of|the|to|in|on)$/.test(tokens[to + 1]?.word ?? '') && !/[,;:.!?()]/.test(sentence.slice(tokens[to]?.end ?? 0, tokens[to + 1]?.start ?? 0))) to++;
         out.push({ from: i, to, text: spanText(sentence, tokens, i, to) });

@@ -750,6 +750,19 @@ describe('how many', () => {
   });
 });
 
+describe('which one of several ("first", "last")', () => {
+  it('must be said: "expects to ship this in version 39" does not say who shipped it first', () => {
+    const { ask } = corpus('Acme expects to ship this in version 39 along with the rest of the API. Zeta was the first browser to ship the API, in 2014.');
+    expect(ask('which browser first shipped the api?').answer).toContain('Zeta');
+    const alone = corpus('Acme expects to ship this in version 39 along with the rest of the API.');
+    expect(alone.ask('which browser first shipped the api?').refused).toBe(true);
+  });
+
+  it('"when did X first publish her rant" asks when the page came out', () => {
+    expect(analyzeQuestion('when did jane roe first publish her rant about grammar?').publication).toBe(true);
+  });
+});
+
 describe('a place', () => {
   it('is no office ("Vice-president elect") and no publication ("from Vulture magazine")', () => {
     const { ask } = corpus('The cast lectured Vice-president elect Mike Pence at the show. The tweet from Vulture magazine reads that the show was interrupted.');

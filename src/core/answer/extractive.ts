@@ -82,8 +82,8 @@ export interface ScoredSentence {
    * The question names a year that neither the sentence, its neighbours nor its document's date give: "revenue for
    * 2011", or a yearless sentence on an undated page, does not answer "revenue in 2015", however well the rest matches.
    * The same for a model number on a page that numbers other models ("pi 2" against "Raspberry Pi 3"), unless the
-   * page's title gives it, and for a page that never writes a title the question names ("firefox developer edition")
-   * when another read page does.
+   * page's title gives it, for a page that never writes a title the question names ("firefox developer edition")
+   * when another read page does, and for a sentence that leaves unsaid which one is asked ("first", "last").
    */
   otherYear: boolean;
   /** Focus coverage + ½ cosine: whether the sentence itself speaks of the question. */
@@ -190,6 +190,8 @@ export function scoreSentences(
   const isEvent = focus.map((f, qi) => !isName[qi] && !/\d/.test(f.word) && !isCalendarWord(f.word) && !analysis.contextTerms.includes(f.term) && !analysis.sourceTerms.includes(f.term));
   const predicateWeight = focus.reduce((sum, _f, qi) => sum + (isEvent[qi] ? (weights[qi] ?? 0) : 0), 0);
   const eventTerms = new Set(focus.filter((_f, qi) => isEvent[qi]).map((f) => f.term));
+  // "first", "last", "earliest": which one of several is asked.
+  const ordinalAt = analysis.publication ? [] : focus.flatMap((f, qi) => (ORDINAL.test(f.word) ? [qi] : []));
   // "john c. welch": the name the question writes just before a family name (past an initial) is the bearer's own.
   const givenNameOf = givenNames(question, focus, isName);
   // Words the corpus does not hold ("gonna", a typo, a word no page uses) can be said by no sentence: they are not
@@ -529,6 +531,8 @@ export function scoreSentences(
           (analysis.years.length > 0 && !analysis.years.some((y) => doc.publishedAt?.startsWith(y) || [-1, 0, 1].some((d) => saysYear(sentences[index + d]?.span.text, y)))) ||
           (analysis.years.length > 0 && boundToOtherYear(features.tokens, focusTermSet, analysis.years)) ||
           otherTitle ||
+          // "which browser first shipped X": a sentence that says who shipped it, but not first, answers another question.
+          ordinalAt.some((qi) => (termCredits[qi] ?? 0) < ORDINAL_SAID && !ORDINAL_WORDS[focus[qi]?.word === 'last' || focus[qi]?.word === 'latest' ? 'last' : 'first'].test(span.text)) ||
           (model !== null && otherModels && !model.said.test(doc.title) && ![-1, 0, 1].some((d) => model.said.test(sentences[index + d]?.span.text ?? ''))) ||
           // A sentence about an earlier model ("released the original Raspberry Pi") is not about the asked one, whatever
           // its neighbours say.
@@ -802,6 +806,15 @@ function objectHead(question: string, word: string): boolean {
   const escaped = word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   return new RegExp(`\\b(?:at|in|on|to|from|about|with|during|after|before)\\s+(?:the|a|an|his|her|their|its|this|that)\\s+(?:[a-z-]+\\s+)?${escaped}(?=\\s*(?:$|[?.!,;]|\\s(?:for|in|on|at|of|by|with|from|last|this|that|and|or)\\b))`, 'i').test(question);
 }
+
+/** Words that ask which one of several: the answering sentence must say them (or a close word: "original"). */
+const ORDINAL = /^(?:first|last|earliest|latest)$/;
+const ORDINAL_SAID = 0.5;
+/** Words that say it in the text's own terms ("10 times faster than the original board"). */
+const ORDINAL_WORDS = {
+  first: /\b(?:first|original|originally|initial|initially|earliest|debut|1st)\b/i,
+  last: /\b(?:last|latest|final|newest|most\s+recent|previous)\b/i,
+};
 
 /** A question that itself names an earlier model ("than the very first pi", "its predecessor"). */
 const EARLIER_MODEL = /\b(?:original|first|previous|older|earlier|predecessors?)\b/i;

@@ -195,6 +195,9 @@ export function currencyOf(text: string): string | null {
 /** A question about when a page itself came out: its noun and a verb of publishing, or "what date is X from". */
 const PUBLICATION =
   /\b(?:article|post|blog\s+post|blog|piece|story|page|report|rant|essay|column|entry|write-?up|announcement|newsletter|op-?ed|review|interview)\b.*\b(?:published|posted|written|put\s+up|go(?:es)?\s+up|went\s+up|come\s+out|came\s+out|run|ran|dated|from)\b/;
+/** "when did X first publish her rant", "when did they post the article": the verb before the page's noun. */
+const PUBLICATION_VERB_FIRST =
+  /\b(?:publish|published|post|posted|put\s+up|write|wrote)\s+(?:her|his|their|its|the|that|this|a)\s+(?:[a-z'-]+\s+){0,2}(?:article|post|blog\s+post|blog|piece|story|page|report|rant|essay|column|entry|write-?up|announcement|newsletter|op-?ed|review|interview)\b/;
 const PUBLICATION_FRAME = /^(?:article|post|blog|piece|story|page|report|rant|essay|column|entry|write|writeup|announcement|newsletter|op|ed|review|interview|published|posted|written|put|go|goes|went|come|came|run|ran|dated|first|originally|online|up|out)$/;
 /** "on that page, what is…": where the asker read it, before the question proper. */
 const LEADING_SOURCE = /^(?:on|in|from|per|according\s+to)\s+(?:that|the|this|their|his|her)\s+[^,]{1,40},\s*/;
@@ -459,7 +462,7 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
   // (Not a possessor: "the photographer's husband" asks no act of photographing.)
   const creationWord = tokens.find((w) => creationOf(w) !== null && !lower.includes(`${w}'s`));
   const creation = creationWord ? creationOf(creationWord) : null;
-  const publication = type === 'date' && PUBLICATION.test(lower);
+  const publication = type === 'date' && (PUBLICATION.test(lower) || PUBLICATION_VERB_FIRST.test(lower));
   // The frame ("the … article", "published") says what is asked of the page, not which page.
   if (publication) for (const w of tokens) if (PUBLICATION_FRAME.test(w)) typeWords.add(w);
 

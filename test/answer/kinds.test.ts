@@ -621,6 +621,12 @@ describe('a model number the question names', () => {
     expect(ask('when was the board 3 released?').refused).toBe(true);
   });
 
+  it('reads "when did browser 85 ship" as the model 85, not 85 ships', () => {
+    const { ask } = corpus('The current name, Browser, was chosen on February 9, 2004. Browser 84 shipped in November 2020.');
+    expect(ask('when did browser 85 ship?').refused).toBe(true);
+    expect(ask('when did browser 84 ship?').short).toContain('November 2020');
+  });
+
   it('answers a comparison with the earlier model ("than the very first board")', () => {
     const { ask } = corpus('Acme Board 3 went on sale in 2016. The 3rd revision is about 10 times faster than the original Acme Board.');
     expect(ask('how much faster is the acme board 3 than the very first board?').short).toBe('10 times');
@@ -747,6 +753,13 @@ describe('how many', () => {
     expect(ask('how many episodes come out each week?').refused).toBe(true);
     expect(ask('how many pages is the book?').refused).toBe(true);
     expect(ask('how many sponsors do they run?').short).toBe('3 sponsors');
+  });
+});
+
+describe('a byline’s date', () => {
+  it('says when the page came out, not when its author did something', () => {
+    const { ask } = corpus('Posted on Tuesday 15 October 2019 at 09:11 by Bradley M. Kuhn.\n\nHe has long served the foundation in many roles.', '2019-10-15');
+    expect(ask('when did bradley kuhn join the board?').refused).toBe(true);
   });
 });
 

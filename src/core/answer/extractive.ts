@@ -371,6 +371,9 @@ export function scoreSentences(
       // "the name of the monitoring system": a name whose last word is a kind of its own ("…Profiling Interface",
       // written "interface" elsewhere) names an interface, not a system.
       // And only a sentence that speaks of such a thing gives its name ("my tool (named gp4par)").
+      // "Posted on Tuesday 15 October 2019 by Bradley M. Kuhn": a byline dates the page, which answers only when the page
+      // came out — not when its author joined a board.
+      if (analysis.type === 'date' && !analysis.publication && BYLINE_DATE.test(span.text)) spans = [];
       const kind = analysis.namedKind;
       if (kind) {
         const kindAt = focus.findIndex((f) => f.term === kind);
@@ -734,7 +737,9 @@ function modelNumberOf(question: string): { number: string; said: RegExp; any: R
   if (!m || NOT_A_MODEL.test(m[1]?.toLowerCase() ?? '') || STOP_WORDS.has(m[1]?.toLowerCase() ?? '')) return null;
   // "21 films", "3 days": a number before a noun counts it; before a verb or at the end it names a model.
   const after = m[3]?.toLowerCase();
-  if (after && !STOP_WORDS.has(after) && !/(?:ed|es|s)$/.test(after)) return null;
+  // (After an auxiliary, "X 85" is the subject and the next word its verb: "when did firefox 85 ship".)
+  const verbFollows = new RegExp(`\\b(?:did|does|do|will|would|can|could|is|was|has|had)\\s+(?:the\\s+)?${m[1]}\\s+${m[2]?.replace(/\./g, '\\.')}\\s`, 'i').test(question);
+  if (after && !verbFollows && !STOP_WORDS.has(after) && !/(?:ed|es|s)$/.test(after)) return null;
   if (after && /^(?:years|months|days|hours|minutes|weeks|times|people|percent|films|movies|games|things|ways|reasons|steps)$/.test(after)) return null;
   const number = m[2] ?? '';
   const escaped = number.replace(/\./g, '\\.');
@@ -806,6 +811,9 @@ function objectHead(question: string, word: string): boolean {
   const escaped = word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   return new RegExp(`\\b(?:at|in|on|to|from|about|with|during|after|before)\\s+(?:the|a|an|his|her|their|its|this|that)\\s+(?:[a-z-]+\\s+)?${escaped}(?=\\s*(?:$|[?.!,;]|\\s(?:for|in|on|at|of|by|with|from|last|this|that|and|or)\\b))`, 'i').test(question);
 }
+
+/** A byline with its date ("Posted on … by Jane Roe", "By Jane Roe, May 2, 2019"). */
+const BYLINE_DATE = /^\s*(?:posted|published|updated|last\s+updated|written|filed)\b[^.]{0,80}\bby\s+\p{Lu}|^\s*by\s+\p{Lu}[^.]{0,60}\b(?:1[89]|20)\d\d\b/iu;
 
 /** Words that ask which one of several: the answering sentence must say them (or a close word: "original"). */
 const ORDINAL = /^(?:first|last|earliest|latest)$/;

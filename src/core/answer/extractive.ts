@@ -711,9 +711,14 @@ function givenNames(question: string, focus: QuestionAnalysis['focus'], isName: 
     let at = words.indexOf(f.word) - 1;
     while (at >= 0 && (words[at]?.length ?? 0) === 1) at--;
     const before = words[at];
-    return before !== undefined && before !== f.word && nameWords.has(before) && /^\p{L}{2,}$/u.test(before) ? before : null;
+    return before !== undefined && before !== f.word && nameWords.has(before) && NAME_WORD.test(before) ? before : null;
   });
 }
+
+// Built once: the build (esbuild, node20) turns a \p{…} literal into `new RegExp` at every evaluation.
+/** A word of two letters or more: a given name, not an initial. */
+const NAME_WORD = /^\p{L}{2,}$/u;
+const CAPITALISED = /^\p{Lu}/u;
 
 /** Words that stand before a family name without being a given name ("President Lee", "Sen. Warren"). */
 const NAME_TITLE = /^(?:mr|mrs|ms|miss|dr|prof|professor|sir|dame|lord|lady|saint|st|rev|pope|president|vice|prime|minister|premier|chancellor|king|queen|prince|princess|emperor|empress|general|gen|colonel|col|captain|capt|lieutenant|sergeant|admiral|senator|sen|representative|rep|congressman|congresswoman|governor|gov|mayor|judge|justice|ambassador|secretary|chairman|chairwoman|chair|speaker|leader|chief|ceo|director|coach|officer|detective|agent|uncle|aunt|grandma|grandpa|brother|sister|father|mother|dear)$/;
@@ -731,7 +736,7 @@ function namesAnotherBearer(tokens: readonly SentenceToken[], term: string, give
     let at = i - 1;
     while (at >= 0 && (tokens[at]?.word.length ?? 0) === 1) at--;
     const before = tokens[at];
-    if (!before || !before.capitalized || before.possessive || NAME_TITLE.test(before.word) || !/^\p{L}{2,}$/u.test(before.word)) return false;
+    if (!before || !before.capitalized || before.possessive || NAME_TITLE.test(before.word) || !NAME_WORD.test(before.word)) return false;
     seen = true;
   }
   return seen;
@@ -1166,7 +1171,7 @@ function titleWords(question: string, documents: readonly CleanDocument[]): Map<
       for (const m of text.matchAll(pattern)) {
         const a = m[1] ?? '';
         const b = m[2] ?? '';
-        if (/^\p{Lu}/u.test(a) && /^\p{Lu}/u.test(b)) capital++;
+        if (CAPITALISED.test(a) && CAPITALISED.test(b)) capital++;
         else lower++;
       }
     }

@@ -64,6 +64,9 @@ export function dateAfterPrevious(sentence: string, tokens: readonly SentenceTok
 const TOKEN = /\p{N}{1,3}(?:,\p{N}{3})+(?:\.\p{N}+)?%?|[\p{L}\p{N}][\p{L}\p{N}'’.%-]*/gu;
 const POSSESSIVE_END = /['’]s$/;
 const TRAILING_MARK = /[.'’-]+$/;
+// Built once: the build (esbuild, node20) turns a \p{…} literal into `new RegExp` at every evaluation, which cost
+// several times the test itself on every token.
+const CAPITALISED = /^\p{Lu}/u;
 
 export function tokenizeSentence(text: string): SentenceToken[] {
   const out: SentenceToken[] = [];
@@ -75,7 +78,7 @@ export function tokenizeSentence(text: string): SentenceToken[] {
     if (TRAILING_MARK.test(raw)) raw = raw.replace(TRAILING_MARK, '');
     if (raw.length === 0) continue;
     const word = foldText(raw);
-    out.push({ word, term: termOf(word.replace(/[^a-z0-9]/g, '')), capitalized: /^\p{Lu}/u.test(raw), possessive, start: m.index, end: m.index + raw.length });
+    out.push({ word, term: termOf(word.replace(/[^a-z0-9]/g, '')), capitalized: CAPITALISED.test(raw), possessive, start: m.index, end: m.index + raw.length });
   }
   return out;
 }

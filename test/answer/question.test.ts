@@ -1,10 +1,29 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeQuestion } from '../../src/core/text/question.js';
 import { tokenizeSentence, typedSpans } from '../../src/core/answer/typed-spans.js';
-import { answerExtractively, type EvidenceModel } from '../../src/core/answer/extractive.js';
+import { answerExtractively, pairMatches, type EvidenceModel } from '../../src/core/answer/extractive.js';
 import { formatAnswer } from '../../src/commands/format.js';
 import { renderAnswer } from '../../src/discord/render/answer.js';
 import type { CleanDocument, Passage } from '../../src/core/types.js';
+
+describe('a title pair', () => {
+  it('is found where its pattern matches, without compiling the pattern', () => {
+    const texts = [
+      'The Big Sick is a film. the big sick, THE BIG\tSICK and big  sicko; xbig sick; big sick𝐀 big\u2028Sick',
+      'big sick𝐀 𝐀big sick big\u00a0sick ٣big sick big sick٣ \u0345big sick',
+      'BIG SICK: the Kelvin sign (\u212A) in \u212Aeep Calm; KEEP CALM and keep calm',
+      // Texts the pattern must read itself: "ſ" matches "s", and "İ" moves lower-cased offsets.
+      'big ſick and İ big sick',
+    ];
+    for (const [first, second] of [['big', 'sick'], ['keep', 'calm']] as const) {
+      const source = `(?<![\\p{L}\\p{N}])(${first})\\s+(${second})(?![\\p{L}\\p{N}])`;
+      for (const text of texts) {
+        const expected = [...text.matchAll(new RegExp(source, 'giu'))].map((m) => [m[1], m[2]]);
+        expect(pairMatches(text, text.toLowerCase(), first, second, source)).toEqual(expected);
+      }
+    }
+  });
+});
 
 describe('question analysis reads the form of the question', () => {
   it.each([

@@ -1159,30 +1159,73 @@ function titleWords(question: string, documents: readonly CleanDocument[]): Map<
   // Ordinary words, which the pages also write in lower case: a name ("Kim Jong", "FSF Board") already counts as a
   // name word by word.
   const ordinary = (word: string) => documents.some((doc) => (caseCountsOf(doc).get(termOf(word))?.[1] ?? 0) > 0);
+  let lowered: string[] | undefined;
   for (let i = 0; i + 1 < asked.length; i++) {
     const first = asked[i] ?? '';
     const second = asked[i + 1] ?? '';
     if (STOP_WORDS.has(first) || STOP_WORDS.has(second) || /\d/.test(first + second) || !ordinary(first) || !ordinary(second)) continue;
     const escape = (w: string) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    const pattern = new RegExp(`(?<![\\p{L}\\p{N}])(${escape(first)})\\s+(${escape(second)})(?![\\p{L}\\p{N}])`, 'giu');
+    const source = `(?<![\\p{L}\\p{N}])(${escape(first)})\\s+(${escape(second)})(?![\\p{L}\\p{N}])`;
     let capital = 0;
     let lower = 0;
-    for (const text of texts) {
-      for (const m of text.matchAll(pattern)) {
-        const a = m[1] ?? '';
-        const b = m[2] ?? '';
+    lowered ??= texts.map((text) => text.toLowerCase());
+    for (const [at, text] of texts.entries()) {
+      for (const [a, b] of pairMatches(text, lowered[at] ?? '', first, second, source)) {
         if (CAPITALISED.test(a) && CAPITALISED.test(b)) capital++;
         else lower++;
       }
     }
     if (capital > lower) {
       // Each word is said only with the other: "big" alone is no "Big Sick".
-      const phrase = new RegExp(pattern.source, 'iu');
+      const phrase = new RegExp(source, 'iu');
       if (!out.has(first)) out.set(first, phrase);
       if (!out.has(second)) out.set(second, phrase);
     }
   }
   return out;
+}
+
+/** A letter or a digit as titleWords' pattern reads one (case-insensitively): the last of a text, the first of a text. */
+const LETTER_OR_DIGIT_AT_END = /[\p{L}\p{N}]$/iu;
+const LETTER_OR_DIGIT_AT_START = /^[\p{L}\p{N}]/iu;
+const SPACES = /\s+/y;
+
+/**
+ * The two words of every match of titleWords' pattern `source` in a text, in order, as `matchAll` with flags `giu`
+ * gives them, found without compiling the pattern: its case-insensitive letter classes took ~0.5 ms to compile, for
+ * each pair of each question, where scanning a page takes microseconds. The words are [a-z] only, and under `iu` a
+ * letter matches itself in either case and nothing else but "ſ" for "s" and the Kelvin sign for "k" (which lower-cases
+ * to "k"). So when the text holds no "ſ" and lower-casing kept its offsets (only "İ" grows), a match is exactly where
+ * the lower-cased text holds the first word, space, the second word, with no letter or digit on either side.
+ * (Exported for its test.)
+ */
+export function pairMatches(text: string, lowered: string, first: string, second: string, source: string): Array<[string, string]> {
+  if (text.includes('ſ') || lowered.length !== text.length) return [...text.matchAll(new RegExp(source, 'giu'))].map((m) => [m[1] ?? '', m[2] ?? '']);
+  const out: Array<[string, string]> = [];
+  let at = lowered.indexOf(first);
+  while (at >= 0) {
+    const end = pairEnd(text, lowered, at, first, second);
+    if (end < 0) {
+      at = lowered.indexOf(first, at + 1);
+      continue;
+    }
+    out.push([text.slice(at, at + first.length), text.slice(end - second.length, end)]);
+    // (A global pattern goes on from the end of its match.)
+    at = lowered.indexOf(first, end);
+  }
+  return out;
+}
+
+/** Where the pair starting at `at` ends, or -1 when there is none (see pairMatches). */
+function pairEnd(text: string, lowered: string, at: number, first: string, second: string): number {
+  // (Two code units before and after: a letter outside the BMP is a surrogate pair, which the `u` pattern reads whole.)
+  if (at > 0 && LETTER_OR_DIGIT_AT_END.test(text.slice(Math.max(0, at - 2), at))) return -1;
+  SPACES.lastIndex = at + first.length;
+  if (!SPACES.test(text)) return -1;
+  const start = SPACES.lastIndex;
+  if (!lowered.startsWith(second, start)) return -1;
+  const end = start + second.length;
+  return LETTER_OR_DIGIT_AT_START.test(text.slice(end, end + 2)) ? -1 : end;
 }
 
 /** Per term: how often the document writes it capitalised mid-sentence, and how often in lower case. */

@@ -218,7 +218,10 @@ export function scoreSentences(
   // (A title's words are said by spelling only, like names.)
   const byVectors = focus.map((f) => !/\d/.test(f.word) && !analysis.names.has(f.word) && !titled.has(f.word));
   const relationOf = focus.map((f) => RELATION_CHANGE.get(f.word));
-  const similarityOf = focus.map(() => new Map<string, number>());
+  const similarities = new SimilarityTable(focus.map((f) => f.word), evidence);
+  // The sentence words the vectors may match, and their ids in the table (filled once per sentence, reused).
+  const vectorTokens: number[] = [];
+  const vectorIds: number[] = [];
   // One sentence's credit for each focus word. A function of its own: with these loops inline, the sentence callback
   // was recompiled 8 times over the bench's first 200 questions (~1.1 s of optimizing-compiler time), 3 times as is.
   const creditFocus = (span: Span, features: SentenceFeatures, leansOnPrevious: boolean, previousCredits: readonly number[], inDocument: readonly number[]) => {
@@ -232,6 +235,7 @@ export function scoreSentences(
     const matched: number[] = [];
     const nameMatched: number[] = [];
     const termCredits: number[] = [];
+    let vectorTokensOf: SentenceFeatures | null = null;
     // Plain loops, not forEach callbacks: the running sums and `best` stay unboxed locals instead of living in a
     // closure's context, where every update of a number allocated (this loop runs per focus word per sentence).
     for (let qi = 0; qi < focus.length; qi++) {
@@ -269,16 +273,21 @@ export function scoreSentences(
       }
       let position = nominalAt >= 0 ? nominalAt : best > 0 ? firstPosition(tokens, f.term, focusPrefix[qi] ?? '') : -1;
       if (best < 1 && evidence.wordSimilarity && byVectors[qi]) {
-        const memo = similarityOf[qi];
-        for (const i of features.content) {
-          const token = tokens[i];
-          // Names match by spelling only: "Canada" and "Australia" are neighbours in the vectors, not synonyms.
-          if (!token || (token.capitalized && i > 0) || /\d/.test(token.word)) continue;
-          let sim = memo?.get(token.word);
-          if (sim === undefined) {
-            sim = similarity(evidence, f.word, token.word);
-            memo?.set(token.word, sim);
+        if (vectorTokensOf !== features) {
+          vectorTokensOf = features;
+          vectorTokens.length = 0;
+          vectorIds.length = 0;
+          for (const i of features.content) {
+            const token = tokens[i];
+            // Names match by spelling only: "Canada" and "Australia" are neighbours in the vectors, not synonyms.
+            if (!token || (token.capitalized && i > 0) || /\d/.test(token.word)) continue;
+            vectorTokens.push(i);
+            vectorIds.push(similarities.idOf(token.word));
           }
+        }
+        for (let k = 0; k < vectorTokens.length; k++) {
+          const i = vectorTokens[k] ?? 0;
+          const sim = similarities.get(qi, vectorIds[k] ?? 0);
           if (sim >= parameters.vectorFloor) {
             const credit = Math.min(parameters.vectorCredit, sim);
             if (credit > best) {
@@ -1047,6 +1056,50 @@ const CHANGES_PREVIOUS =
 const SEQUENCE = /\b(?:then|next|afterwards|afterward|subsequently|later|from there|after that)\b/i;
 const REACTION = /\b(?:hit back|struck back|retaliat\w*|responded|reacted|in return|in response|countered|backlash)\b/i;
 const CAUSAL_CUE = /\b(?:because|due to|owing to|as a result of|in response to|after|following|amid|amidst|over|prompted|sparked|triggered)\b/i;
+
+/**
+ * Each focus word's vector similarity to each sentence word, computed once per question: the retrieved documents
+ * repeat their words across hundreds of sentences. A word gets an id when first seen; the values sit in one table of
+ * (word, focus word), NaN until computed, instead of a map per focus word that boxed every number it held.
+ */
+class SimilarityTable {
+  private readonly ids = new Map<string, number>();
+  private readonly words: string[] = [];
+  private values: Float64Array;
+
+  constructor(
+    private readonly focusWords: readonly string[],
+    private readonly evidence: EvidenceModel,
+  ) {
+    this.values = new Float64Array(64 * focusWords.length).fill(Number.NaN);
+  }
+
+  idOf(word: string): number {
+    let id = this.ids.get(word);
+    if (id === undefined) {
+      id = this.words.length;
+      this.ids.set(word, id);
+      this.words.push(word);
+      if ((id + 1) * this.focusWords.length > this.values.length) {
+        const grown = new Float64Array(2 * this.values.length).fill(Number.NaN);
+        grown.set(this.values);
+        this.values = grown;
+      }
+    }
+    return id;
+  }
+
+  /** Similarity of focus word `qi` to the word with id `id`. */
+  get(qi: number, id: number): number {
+    const at = id * this.focusWords.length + qi;
+    let value = this.values[at] ?? Number.NaN;
+    if (Number.isNaN(value)) {
+      value = similarity(this.evidence, this.focusWords[qi] ?? '', this.words[id] ?? '');
+      this.values[at] = value;
+    }
+    return value;
+  }
+}
 
 function similarity(evidence: EvidenceModel, a: string, b: string): number {
   if (a === b) return 1;

@@ -1,10 +1,49 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeQuestion } from '../../src/core/text/question.js';
 import { tokenizeSentence, typedSpans } from '../../src/core/answer/typed-spans.js';
-import { answerExtractively, type EvidenceModel } from '../../src/core/answer/extractive.js';
+import { answerExtractively, pairMatches, type EvidenceModel } from '../../src/core/answer/extractive.js';
 import { formatAnswer } from '../../src/commands/format.js';
 import { renderAnswer } from '../../src/discord/render/answer.js';
 import type { CleanDocument, Passage } from '../../src/core/types.js';
+
+describe('sentence tokens', () => {
+  it('carry the offsets of the text they were read from', () => {
+    // Tokens repeat and occur inside earlier words; letters outside the BMP, figures with separators, possessives.
+    const sentences = [
+      "Japan’s Nippon Steel paid $210,000 to an Anand and a Nand in 'Nand's' town, U.S.-based.",
+      'a aa a aaa aa. s s’s -- 𝐀𝐁𝐂 says 𝐀𝐁𝐂’s 3.5% rise; 1,500 1,500,000.5% café Zoë’s co.',
+      '',
+      '...',
+    ];
+    for (const text of sentences) {
+      for (const t of tokenizeSentence(text)) {
+        expect(text.slice(t.start, t.end).normalize('NFKD').replace(/[\u0300-\u036f]/g, '').replace(/[’‘`´]/g, "'").toLowerCase()).toBe(t.word);
+      }
+    }
+    // Where each match of the tokenizer's pattern starts.
+    const token = /\p{N}{1,3}(?:,\p{N}{3})+(?:\.\p{N}+)?%?|[\p{L}\p{N}][\p{L}\p{N}'’.%-]*/gu;
+    for (const text of sentences) expect(tokenizeSentence(text).map((t) => t.start)).toEqual([...text.matchAll(token)].map((m) => m.index));
+  });
+});
+
+describe('a title pair', () => {
+  it('is found where its pattern matches, without compiling the pattern', () => {
+    const texts = [
+      'The Big Sick is a film. the big sick, THE BIG\tSICK and big  sicko; xbig sick; big sick𝐀 big\u2028Sick',
+      'big sick𝐀 𝐀big sick big\u00a0sick ٣big sick big sick٣ \u0345big sick',
+      'BIG SICK: the Kelvin sign (\u212A) in \u212Aeep Calm; KEEP CALM and keep calm',
+      // Texts the pattern must read itself: "ſ" matches "s", and "İ" moves lower-cased offsets.
+      'big ſick and İ big sick',
+    ];
+    for (const [first, second] of [['big', 'sick'], ['keep', 'calm']] as const) {
+      const source = `(?<![\\p{L}\\p{N}])(${first})\\s+(${second})(?![\\p{L}\\p{N}])`;
+      for (const text of texts) {
+        const expected = [...text.matchAll(new RegExp(source, 'giu'))].map((m) => [m[1], m[2]]);
+        expect(pairMatches(text, text.toLowerCase(), first, second, source)).toEqual(expected);
+      }
+    }
+  });
+});
 
 describe('question analysis reads the form of the question', () => {
   it.each([

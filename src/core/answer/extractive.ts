@@ -224,7 +224,100 @@ export function scoreSentences(
   // (A title's words are said by spelling only, like names.)
   const byVectors = focus.map((f) => !/\d/.test(f.word) && !analysis.names.has(f.word) && !titled.has(f.word));
   const relationOf = focus.map((f) => RELATION_CHANGE.get(f.word));
-  const similarityOf = focus.map(() => new Map<string, number>());
+  const similarities = new SimilarityTable(focus.map((f) => f.word), evidence);
+  // The sentence words the vectors may match, and their ids in the table (filled once per sentence, reused).
+  const vectorTokens: number[] = [];
+  const vectorIds: number[] = [];
+  // One sentence's credit for each focus word. A function of its own: with these loops inline, the sentence callback
+  // was recompiled 8 times over the bench's first 200 questions (~1.1 s of optimizing-compiler time), 3 times as is.
+  const creditFocus = (span: Span, features: SentenceFeatures, leansOnPrevious: boolean, previousCredits: readonly number[], inDocument: readonly number[]) => {
+    let carried = false;
+    // Soft, idf-weighted coverage of the focus: same stem 1, derivation 0.8, a near word in the vectors up to
+    // vectorCredit. Positions of the matched words tell where the focus sits in the sentence.
+    let found = 0;
+    let credited = 0;
+    let total = 0;
+    let predicateFound = 0;
+    const matched: number[] = [];
+    const nameMatched: number[] = [];
+    const termCredits: number[] = [];
+    let vectorTokensOf: SentenceFeatures | null = null;
+    // Plain loops, not forEach callbacks: the running sums and `best` stay unboxed locals instead of living in a
+    // closure's context, where every update of a number allocated (this loop runs per focus word per sentence).
+    for (let qi = 0; qi < focus.length; qi++) {
+      const f = focus[qi];
+      if (!f) continue;
+      const w = weights[qi] ?? 0;
+      total += w;
+      const literal = literalPattern[qi];
+      const title = titled.get(f.word);
+      // A title's word alone ("Fetch" for "the Fetch API") says it in part.
+      let best = literal ? (literal.test(span.text) ? 1 : 0) : title && !title.test(span.text) ? TITLE_WORD_SHARE * termMatch(f.term, features.terms) : termMatch(f.term, features.terms);
+      // An event named by a noun ("a planned sitdown", "the talks") or a verb of its class ("head to" for "travel").
+      let nominalAt = -1;
+      const tokens = features.tokens;
+      // (Only the verbs EVENT_CLASS maps to can gain from the scan.)
+      if (isEvent[qi] && best < 1 && EVENT_VERBS.has(f.term)) {
+        for (let i = 0; i < tokens.length; i++) {
+          const kin = EVENT_CLASS.get(tokens[i]?.word ?? '');
+          if (kin && kin.verbs.includes(f.term) && kin.credit > best && (!kin.next || kin.next.test(tokens[i + 1]?.word ?? ''))) {
+            best = kin.credit;
+            nominalAt = i;
+          }
+        }
+      }
+      // How relations changed, in whatever words ("soured", "got rocky", "tanked" ↔ "nosedived", "strained";
+      // "got cozier" ↔ "drawn closer", "improving"): a word of the same direction of change counts in part.
+      const direction = relationOf[qi];
+      if (direction && best < RELATION_CREDIT) {
+        for (let i = 0; i < tokens.length; i++) {
+          if (best < RELATION_CREDIT && RELATION_CHANGE.get(tokens[i]?.word ?? '') === direction) {
+            best = RELATION_CREDIT;
+            nominalAt = i;
+          }
+        }
+      }
+      let position = nominalAt >= 0 ? nominalAt : best > 0 ? firstPosition(tokens, f.term, focusPrefix[qi] ?? '') : -1;
+      if (best < 1 && evidence.wordSimilarity && byVectors[qi]) {
+        if (vectorTokensOf !== features) {
+          vectorTokensOf = features;
+          vectorTokens.length = 0;
+          vectorIds.length = 0;
+          for (const i of features.content) {
+            const token = tokens[i];
+            // Names match by spelling only: "Canada" and "Australia" are neighbours in the vectors, not synonyms.
+            if (!token || (token.capitalized && i > 0) || /\d/.test(token.word)) continue;
+            vectorTokens.push(i);
+            vectorIds.push(similarities.idOf(token.word));
+          }
+        }
+        for (let k = 0; k < vectorTokens.length; k++) {
+          const i = vectorTokens[k] ?? 0;
+          const sim = similarities.get(qi, vectorIds[k] ?? 0);
+          if (sim >= parameters.vectorFloor) {
+            const credit = Math.min(parameters.vectorCredit, sim);
+            if (credit > best) {
+              best = credit;
+              position = i;
+            }
+          }
+        }
+      }
+      // "Joe Welch" is someone else than the asked John Welch: the family name alone does not say him.
+      const given = givenNameOf[qi];
+      if (given && best > 0 && namesAnotherBearer(tokens, f.term, given)) best = 0;
+      if (leansOnPrevious && ANAPHOR_SHARE * (previousCredits[qi] ?? 0) > best) {
+        best = ANAPHOR_SHARE * (previousCredits[qi] ?? 0);
+        carried = true;
+      }
+      termCredits.push(best);
+      found += w * best;
+      credited += w * Math.max(best, parameters.documentCredit * (inDocument[qi] ?? 0));
+      if (isEvent[qi]) predicateFound += w * best;
+      if (best >= 0.5 && position >= 0) (isName[qi] ? nameMatched : matched).push(position);
+    }
+    return { termCredits, found, credited, total, predicateFound, matched, nameMatched, carried };
+  };
   // "why does firefox developer edition…": where a read page writes the title the question names, a page that never
   // writes it speaks of something else (the pdf.js article's "available separately … for Firefox").
   const titledAt = focus.flatMap((f, qi) => (titled.has(f.word) ? [qi] : []));
@@ -264,80 +357,7 @@ export function scoreSentences(
       // "This is known as the Toeplitz decomposition", "It should not be used in hyperbole": the subject is the
       // sentence before, whose words this one speaks of.
       const leansOnPrevious = index > 0 && prose && sentences[index - 1]?.prose === true && ANAPHOR.test(span.text);
-      let carried = false;
-      // Soft, idf-weighted coverage of the focus: same stem 1, derivation 0.8, a near word in the vectors up to
-      // vectorCredit. Positions of the matched words tell where the focus sits in the sentence.
-      let found = 0;
-      let credited = 0;
-      let total = 0;
-      let predicateFound = 0;
-      const matched: number[] = [];
-      const nameMatched: number[] = [];
-      const termCredits: number[] = [];
-      focus.forEach((f, qi) => {
-        const w = weights[qi] ?? 0;
-        total += w;
-        const literal = literalPattern[qi];
-        const title = titled.get(f.word);
-        // A title's word alone ("Fetch" for "the Fetch API") says it in part.
-        let best = literal ? (literal.test(span.text) ? 1 : 0) : title && !title.test(span.text) ? TITLE_WORD_SHARE * termMatch(f.term, features.terms) : termMatch(f.term, features.terms);
-        // An event named by a noun ("a planned sitdown", "the talks") or a verb of its class ("head to" for "travel").
-        let nominalAt = -1;
-        // (Only the verbs EVENT_CLASS maps to can gain from the scan.)
-        if (isEvent[qi] && best < 1 && EVENT_VERBS.has(f.term)) {
-          features.tokens.forEach((t, i) => {
-            const kin = EVENT_CLASS.get(t.word);
-            if (kin && kin.verbs.includes(f.term) && kin.credit > best && (!kin.next || kin.next.test(features.tokens[i + 1]?.word ?? ''))) {
-              best = kin.credit;
-              nominalAt = i;
-            }
-          });
-        }
-        // How relations changed, in whatever words ("soured", "got rocky", "tanked" ↔ "nosedived", "strained";
-        // "got cozier" ↔ "drawn closer", "improving"): a word of the same direction of change counts in part.
-        const direction = relationOf[qi];
-        if (direction && best < RELATION_CREDIT) {
-          features.tokens.forEach((t, i) => {
-            if (best < RELATION_CREDIT && RELATION_CHANGE.get(t.word) === direction) {
-              best = RELATION_CREDIT;
-              nominalAt = i;
-            }
-          });
-        }
-        let position = nominalAt >= 0 ? nominalAt : best > 0 ? features.tokens.findIndex((t) => t.term === f.term || t.term.startsWith(focusPrefix[qi] ?? '')) : -1;
-        if (best < 1 && evidence.wordSimilarity && byVectors[qi]) {
-          const memo = similarityOf[qi];
-          features.content.forEach((i) => {
-            const token = features.tokens[i];
-            // Names match by spelling only: "Canada" and "Australia" are neighbours in the vectors, not synonyms.
-            if (!token || (token.capitalized && i > 0) || /\d/.test(token.word)) return;
-            let sim = memo?.get(token.word);
-            if (sim === undefined) {
-              sim = similarity(evidence, f.word, token.word);
-              memo?.set(token.word, sim);
-            }
-            if (sim >= parameters.vectorFloor) {
-              const credit = Math.min(parameters.vectorCredit, sim);
-              if (credit > best) {
-                best = credit;
-                position = i;
-              }
-            }
-          });
-        }
-        // "Joe Welch" is someone else than the asked John Welch: the family name alone does not say him.
-        const given = givenNameOf[qi];
-        if (given && best > 0 && namesAnotherBearer(features.tokens, f.term, given)) best = 0;
-        if (leansOnPrevious && ANAPHOR_SHARE * (previousCredits[qi] ?? 0) > best) {
-          best = ANAPHOR_SHARE * (previousCredits[qi] ?? 0);
-          carried = true;
-        }
-        termCredits.push(best);
-        found += w * best;
-        credited += w * Math.max(best, parameters.documentCredit * (inDocument[qi] ?? 0));
-        if (isEvent[qi]) predicateFound += w * best;
-        if (best >= 0.5 && position >= 0) (isName[qi] ? nameMatched : matched).push(position);
-      });
+      const { termCredits, found, credited, total, predicateFound, matched, nameMatched, carried } = creditFocus(span, features, leansOnPrevious, previousCredits, inDocument);
       // Distance to the answer is measured from what happened ("met in Tokyo") before who took part.
       const predicate = predicateWeight === 0 ? 1 : predicateFound / predicateWeight;
       const predicateMatched = [...matched];
@@ -768,9 +788,23 @@ function givenNames(question: string, focus: QuestionAnalysis['focus'], isName: 
     let at = words.indexOf(f.word) - 1;
     while (at >= 0 && (words[at]?.length ?? 0) === 1) at--;
     const before = words[at];
-    return before !== undefined && before !== f.word && nameWords.has(before) && /^\p{L}{2,}$/u.test(before) ? before : null;
+    return before !== undefined && before !== f.word && nameWords.has(before) && NAME_WORD.test(before) ? before : null;
   });
 }
+
+/** Index of the first token with the term, or with a term that starts with `prefix` (-1 when none). */
+function firstPosition(tokens: readonly SentenceToken[], term: string, prefix: string): number {
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    if (t && (t.term === term || t.term.startsWith(prefix))) return i;
+  }
+  return -1;
+}
+
+// Built once: the build (esbuild, node20) turns a \p{…} literal into `new RegExp` at every evaluation.
+/** A word of two letters or more: a given name, not an initial. */
+const NAME_WORD = /^\p{L}{2,}$/u;
+const CAPITALISED = /^\p{Lu}/u;
 
 /** Words that stand before a family name without being a given name ("President Lee", "Sen. Warren"). */
 const NAME_TITLE = /^(?:mr|mrs|ms|miss|dr|prof|professor|sir|dame|lord|lady|saint|st|rev|pope|president|vice|prime|minister|premier|chancellor|king|queen|prince|princess|emperor|empress|general|gen|colonel|col|captain|capt|lieutenant|sergeant|admiral|senator|sen|representative|rep|congressman|congresswoman|governor|gov|mayor|judge|justice|ambassador|secretary|chairman|chairwoman|chair|speaker|leader|chief|ceo|director|coach|officer|detective|agent|uncle|aunt|grandma|grandpa|brother|sister|father|mother|dear)$/;
@@ -788,7 +822,7 @@ function namesAnotherBearer(tokens: readonly SentenceToken[], term: string, give
     let at = i - 1;
     while (at >= 0 && (tokens[at]?.word.length ?? 0) === 1) at--;
     const before = tokens[at];
-    if (!before || !before.capitalized || before.possessive || NAME_TITLE.test(before.word) || !/^\p{L}{2,}$/u.test(before.word)) return false;
+    if (!before || !before.capitalized || before.possessive || NAME_TITLE.test(before.word) || !NAME_WORD.test(before.word)) return false;
     seen = true;
   }
   return seen;
@@ -1098,6 +1132,50 @@ const SEQUENCE = /\b(?:then|next|afterwards|afterward|subsequently|later|from th
 const REACTION = /\b(?:hit back|struck back|retaliat\w*|responded|reacted|in return|in response|countered|backlash)\b/i;
 const CAUSAL_CUE = /\b(?:because|due to|owing to|as a result of|in response to|after|following|amid|amidst|over|prompted|sparked|triggered)\b/i;
 
+/**
+ * Each focus word's vector similarity to each sentence word, computed once per question: the retrieved documents
+ * repeat their words across hundreds of sentences. A word gets an id when first seen; the values sit in one table of
+ * (word, focus word), NaN until computed, instead of a map per focus word that boxed every number it held.
+ */
+class SimilarityTable {
+  private readonly ids = new Map<string, number>();
+  private readonly words: string[] = [];
+  private values: Float64Array;
+
+  constructor(
+    private readonly focusWords: readonly string[],
+    private readonly evidence: EvidenceModel,
+  ) {
+    this.values = new Float64Array(64 * focusWords.length).fill(Number.NaN);
+  }
+
+  idOf(word: string): number {
+    let id = this.ids.get(word);
+    if (id === undefined) {
+      id = this.words.length;
+      this.ids.set(word, id);
+      this.words.push(word);
+      if ((id + 1) * this.focusWords.length > this.values.length) {
+        const grown = new Float64Array(2 * this.values.length).fill(Number.NaN);
+        grown.set(this.values);
+        this.values = grown;
+      }
+    }
+    return id;
+  }
+
+  /** Similarity of focus word `qi` to the word with id `id`. */
+  get(qi: number, id: number): number {
+    const at = id * this.focusWords.length + qi;
+    let value = this.values[at] ?? Number.NaN;
+    if (Number.isNaN(value)) {
+      value = similarity(this.evidence, this.focusWords[qi] ?? '', this.words[id] ?? '');
+      this.values[at] = value;
+    }
+    return value;
+  }
+}
+
 function similarity(evidence: EvidenceModel, a: string, b: string): number {
   if (a === b) return 1;
   // Not cached: the scorer computes it in place from its word-vector matrix, which costs about what a keyed cache
@@ -1229,30 +1307,73 @@ function titleWords(question: string, documents: readonly CleanDocument[]): Map<
   // Ordinary words, which the pages also write in lower case: a name ("Kim Jong", "FSF Board") already counts as a
   // name word by word.
   const ordinary = (word: string) => documents.some((doc) => (caseCountsOf(doc).get(termOf(word))?.[1] ?? 0) > 0);
+  let lowered: string[] | undefined;
   for (let i = 0; i + 1 < asked.length; i++) {
     const first = asked[i] ?? '';
     const second = asked[i + 1] ?? '';
     if (STOP_WORDS.has(first) || STOP_WORDS.has(second) || /\d/.test(first + second) || !ordinary(first) || !ordinary(second)) continue;
     const escape = (w: string) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    const pattern = new RegExp(`(?<![\\p{L}\\p{N}])(${escape(first)})\\s+(${escape(second)})(?![\\p{L}\\p{N}])`, 'giu');
+    const source = `(?<![\\p{L}\\p{N}])(${escape(first)})\\s+(${escape(second)})(?![\\p{L}\\p{N}])`;
     let capital = 0;
     let lower = 0;
-    for (const text of texts) {
-      for (const m of text.matchAll(pattern)) {
-        const a = m[1] ?? '';
-        const b = m[2] ?? '';
-        if (/^\p{Lu}/u.test(a) && /^\p{Lu}/u.test(b)) capital++;
+    lowered ??= texts.map((text) => text.toLowerCase());
+    for (const [at, text] of texts.entries()) {
+      for (const [a, b] of pairMatches(text, lowered[at] ?? '', first, second, source)) {
+        if (CAPITALISED.test(a) && CAPITALISED.test(b)) capital++;
         else lower++;
       }
     }
     if (capital > lower) {
       // Each word is said only with the other: "big" alone is no "Big Sick".
-      const phrase = new RegExp(pattern.source, 'iu');
+      const phrase = new RegExp(source, 'iu');
       if (!out.has(first)) out.set(first, phrase);
       if (!out.has(second)) out.set(second, phrase);
     }
   }
   return out;
+}
+
+/** A letter or a digit as titleWords' pattern reads one (case-insensitively): the last of a text, the first of a text. */
+const LETTER_OR_DIGIT_AT_END = /[\p{L}\p{N}]$/iu;
+const LETTER_OR_DIGIT_AT_START = /^[\p{L}\p{N}]/iu;
+const SPACES = /\s+/y;
+
+/**
+ * The two words of every match of titleWords' pattern `source` in a text, in order, as `matchAll` with flags `giu`
+ * gives them, found without compiling the pattern: its case-insensitive letter classes took ~0.5 ms to compile, for
+ * each pair of each question, where scanning a page takes microseconds. The words are [a-z] only, and under `iu` a
+ * letter matches itself in either case and nothing else but "ſ" for "s" and the Kelvin sign for "k" (which lower-cases
+ * to "k"). So when the text holds no "ſ" and lower-casing kept its offsets (only "İ" grows), a match is exactly where
+ * the lower-cased text holds the first word, space, the second word, with no letter or digit on either side.
+ * (Exported for its test.)
+ */
+export function pairMatches(text: string, lowered: string, first: string, second: string, source: string): Array<[string, string]> {
+  if (text.includes('ſ') || lowered.length !== text.length) return [...text.matchAll(new RegExp(source, 'giu'))].map((m) => [m[1] ?? '', m[2] ?? '']);
+  const out: Array<[string, string]> = [];
+  let at = lowered.indexOf(first);
+  while (at >= 0) {
+    const end = pairEnd(text, lowered, at, first, second);
+    if (end < 0) {
+      at = lowered.indexOf(first, at + 1);
+      continue;
+    }
+    out.push([text.slice(at, at + first.length), text.slice(end - second.length, end)]);
+    // (A global pattern goes on from the end of its match.)
+    at = lowered.indexOf(first, end);
+  }
+  return out;
+}
+
+/** Where the pair starting at `at` ends, or -1 when there is none (see pairMatches). */
+function pairEnd(text: string, lowered: string, at: number, first: string, second: string): number {
+  // (Two code units before and after: a letter outside the BMP is a surrogate pair, which the `u` pattern reads whole.)
+  if (at > 0 && LETTER_OR_DIGIT_AT_END.test(text.slice(Math.max(0, at - 2), at))) return -1;
+  SPACES.lastIndex = at + first.length;
+  if (!SPACES.test(text)) return -1;
+  const start = SPACES.lastIndex;
+  if (!lowered.startsWith(second, start)) return -1;
+  const end = start + second.length;
+  return LETTER_OR_DIGIT_AT_START.test(text.slice(end, end + 2)) ? -1 : end;
 }
 
 /** Per term: how often the document writes it capitalised mid-sentence, and how often in lower case. */

@@ -64,18 +64,26 @@ export function dateAfterPrevious(sentence: string, tokens: readonly SentenceTok
 const TOKEN = /\p{N}{1,3}(?:,\p{N}{3})+(?:\.\p{N}+)?%?|[\p{L}\p{N}][\p{L}\p{N}'’.%-]*/gu;
 const POSSESSIVE_END = /['’]s$/;
 const TRAILING_MARK = /[.'’-]+$/;
+// Built once: the build (esbuild, node20) turns a \p{…} literal into `new RegExp` at every evaluation, which cost
+// several times the test itself on every token.
+const CAPITALISED = /^\p{Lu}/u;
 
 export function tokenizeSentence(text: string): SentenceToken[] {
   const out: SentenceToken[] = [];
-  for (const m of text.matchAll(TOKEN)) {
-    let raw = m[0] ?? '';
+  // match() gives the tokens without a match object each; a token's offset is its first occurrence after the
+  // previous one, since every character between two tokens is neither a letter nor a digit (either would start one).
+  let from = 0;
+  for (const matched of text.match(TOKEN) ?? []) {
+    const index = text.indexOf(matched, from);
+    from = index + matched.length;
+    let raw = matched;
     const possessive = POSSESSIVE_END.test(raw);
     // (The same as replacing /['’]s$/ then /[.'’-]+$/, without a new string for the many tokens that end neither way.)
     if (possessive) raw = raw.slice(0, -2);
     if (TRAILING_MARK.test(raw)) raw = raw.replace(TRAILING_MARK, '');
     if (raw.length === 0) continue;
     const word = foldText(raw);
-    out.push({ word, term: termOf(word.replace(/[^a-z0-9]/g, '')), capitalized: /^\p{Lu}/u.test(raw), possessive, start: m.index, end: m.index + raw.length });
+    out.push({ word, term: termOf(word.replace(/[^a-z0-9]/g, '')), capitalized: CAPITALISED.test(raw), possessive, start: index, end: index + raw.length });
   }
   return out;
 }

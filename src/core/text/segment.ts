@@ -48,6 +48,9 @@ const INLINE_DATELINE = new RegExp(
 );
 
 const TERMINAL = /[.!?]["”’')\]]*$/;
+// Built once: the build (esbuild, node20) turns a \p{…} literal into `new RegExp` at every evaluation. (matchAll
+// reads a copy, so the shared global pattern keeps no state between blocks.)
+const LETTERS = /\p{L}+/gu;
 
 
 
@@ -81,7 +84,7 @@ function blocksOf(text: string): Block[] {
 function isProse(block: string): boolean {
   if (!TERMINAL.test(block)) return false;
   let words = 0;
-  for (const _ of block.matchAll(/\p{L}+/gu)) if (++words >= 6) return true;
+  for (const _ of block.matchAll(LETTERS)) if (++words >= 6) return true;
   return false;
 }
 

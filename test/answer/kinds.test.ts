@@ -771,6 +771,11 @@ describe('which one of several ("first", "last")', () => {
     expect(alone.ask('which browser first shipped the api?').refused).toBe(true);
   });
 
+  it('is not asked by the context a follow-up carries ("… (north latest missile)")', () => {
+    const { ask } = corpus('On Tuesday morning, North Korea launched a ballistic missile towards the sea.');
+    expect(ask('what time of day was the launch? (north latest missile)').short).toBe('morning');
+  });
+
   it('"when did X first publish her rant" asks when the page came out', () => {
     expect(analyzeQuestion('when did jane roe first publish her rant about grammar?').publication).toBe(true);
   });

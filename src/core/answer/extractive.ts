@@ -190,8 +190,8 @@ export function scoreSentences(
   const isEvent = focus.map((f, qi) => !isName[qi] && !/\d/.test(f.word) && !isCalendarWord(f.word) && !analysis.contextTerms.includes(f.term) && !analysis.sourceTerms.includes(f.term));
   const predicateWeight = focus.reduce((sum, _f, qi) => sum + (isEvent[qi] ? (weights[qi] ?? 0) : 0), 0);
   const eventTerms = new Set(focus.filter((_f, qi) => isEvent[qi]).map((f) => f.term));
-  // "first", "last", "earliest": which one of several is asked.
-  const ordinalAt = analysis.publication ? [] : focus.flatMap((f, qi) => (ORDINAL.test(f.word) ? [qi] : []));
+  // "first", "last", "earliest": which one of several is asked (by this question, not by the context a follow-up carries).
+  const ordinalAt = analysis.publication ? [] : focus.flatMap((f, qi) => (ORDINAL.test(f.word) && !analysis.contextTerms.includes(f.term) ? [qi] : []));
   // "john c. welch": the name the question writes just before a family name (past an initial) is the bearer's own.
   const givenNameOf = givenNames(question, focus, isName);
   // Words the corpus does not hold ("gonna", a typo, a word no page uses) can be said by no sentence: they are not

@@ -191,7 +191,8 @@ export function scoreSentences(
   const predicateWeight = focus.reduce((sum, _f, qi) => sum + (isEvent[qi] ? (weights[qi] ?? 0) : 0), 0);
   const eventTerms = new Set(focus.filter((_f, qi) => isEvent[qi]).map((f) => f.term));
   // "first", "last", "earliest": which one of several is asked (by this question, not by the context a follow-up carries).
-  const ordinalAt = analysis.publication ? [] : focus.flatMap((f, qi) => (ORDINAL.test(f.word) && !analysis.contextTerms.includes(f.term) ? [qi] : []));
+  // Each with the words that say it in the text's own terms.
+  const ordinals = analysis.publication ? [] : focus.flatMap((f, qi) => (ORDINAL.test(f.word) && !analysis.contextTerms.includes(f.term) ? [{ qi, said: ORDINAL_WORDS[f.word === 'last' || f.word === 'latest' ? 'last' : 'first'] }] : []));
   // "john c. welch": the name the question writes just before a family name (past an initial) is the bearer's own.
   const givenNameOf = givenNames(question, focus, isName);
   // Words the corpus does not hold ("gonna", a typo, a word no page uses) can be said by no sentence: they are not
@@ -388,12 +389,12 @@ export function scoreSentences(
         };
         spans = spans.filter((s) => { const only = features.tokens[s.from]; return !(s.from === 0 && s.to === 0 && only && opener(only)); });
       }
-      // "the name of the monitoring system": a name whose last word is a kind of its own ("…Profiling Interface",
-      // written "interface" elsewhere) names an interface, not a system.
-      // And only a sentence that speaks of such a thing gives its name ("my tool (named gp4par)").
       // "Posted on Tuesday 15 October 2019 by Bradley M. Kuhn": a byline dates the page, which answers only when the page
       // came out — not when its author joined a board.
       if (analysis.type === 'date' && !analysis.publication && BYLINE_DATE.test(span.text)) spans = [];
+      // "the name of the monitoring system": a name whose last word is a kind of its own ("…Profiling Interface",
+      // written "interface" elsewhere) names an interface, not a system.
+      // And only a sentence that speaks of such a thing gives its name ("my tool (named gp4par)").
       const kind = analysis.namedKind;
       if (kind) {
         const kindAt = focus.findIndex((f) => f.term === kind);
@@ -555,7 +556,7 @@ export function scoreSentences(
           (analysis.years.length > 0 && boundToOtherYear(features.tokens, focusTermSet, analysis.years)) ||
           otherTitle ||
           // "which browser first shipped X": a sentence that says who shipped it, but not first, answers another question.
-          ordinalAt.some((qi) => (termCredits[qi] ?? 0) < ORDINAL_SAID && !ORDINAL_WORDS[focus[qi]?.word === 'last' || focus[qi]?.word === 'latest' ? 'last' : 'first'].test(span.text)) ||
+          ordinals.some(({ qi, said }) => (termCredits[qi] ?? 0) < ORDINAL_SAID && !said.test(span.text)) ||
           (model !== null && otherModels && !model.said.test(doc.title) && ![-1, 0, 1].some((d) => model.said.test(sentences[index + d]?.span.text ?? ''))) ||
           // A sentence about an earlier model ("released the original Raspberry Pi") is not about the asked one, whatever
           // its neighbours say.
@@ -781,13 +782,14 @@ function modelNumberOf(question: string): { number: string; said: RegExp; any: R
  * that one is a name too; null otherwise.
  */
 function givenNames(question: string, focus: QuestionAnalysis['focus'], isName: readonly boolean[]): Array<string | null> {
-  const words: string[] = question.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  // (The question's words as its focus words were read: folded, apostrophes dropped.)
+  const asked = words(question);
   const nameWords = new Set(focus.filter((_f, qi) => isName[qi]).map((f) => f.word));
   return focus.map((f, qi) => {
     if (!isName[qi]) return null;
-    let at = words.indexOf(f.word) - 1;
-    while (at >= 0 && (words[at]?.length ?? 0) === 1) at--;
-    const before = words[at];
+    let at = asked.indexOf(f.word) - 1;
+    while (at >= 0 && (asked[at]?.length ?? 0) === 1) at--;
+    const before = asked[at];
     return before !== undefined && before !== f.word && nameWords.has(before) && NAME_WORD.test(before) ? before : null;
   });
 }

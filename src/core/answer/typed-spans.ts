@@ -67,6 +67,8 @@ const TRAILING_MARK = /[.'’-]+$/;
 // Built once: the build (esbuild, node20) turns a \p{…} literal into `new RegExp` at every evaluation, which cost
 // several times the test itself on every token.
 const CAPITALISED = /^\p{Lu}/u;
+/** A capital followed by a small letter somewhere: a written name, not initials ("P&R"). */
+const UPPER_THEN_LOWER = /\p{Lu}\p{Ll}/u;
 
 export function tokenizeSentence(text: string): SentenceToken[] {
   const out: SentenceToken[] = [];
@@ -240,10 +242,6 @@ const ONE_EVENT = /\b(?:will|would|shall|was|were|had|has\s+been|is\s+(?:set|sch
 const RELATIVE_DAY = /\b(?:yesterday|today|tonight|tomorrow|last|next|this|ago|earlier|later|recently)\b/i;
 const TIME_OF_DAY = /^(?:morning|afternoon|evening|night|overnight|noon|midday|midnight|dawn|dusk|daybreak)$/;
 
-/**
- * Instances of the expected type in one sentence. `publishedAt` anchors relative dates. For types that carry no
- * checkable shape (description, list) the result is empty and `typed` tells the caller so.
- */
 /** Words that go on an organisation's name in lower case ("Cisco Systems", "Acme corp", "Sony's"). */
 const ORG_TAIL = /^(?:inc|corp|co|ltd|llc|plc|group|systems|labs?|foundation|university|college|institute|ministry|agency|company|companies|said|says|announced|reported|told|has|had|is|was|will|would|and|or)$/;
 
@@ -261,6 +259,10 @@ const STRICT_ACTS = new Set(['own', 'found', 'write', 'design', 'invent']);
 const ACTS_ASKED_OF_A_THING = new Set(['found', 'design', 'invent']);
 const BYLINE = /^\s*(?:by|posted\b[^.]{0,60}\bby|words\s+by)\s+\p{Lu}|[—–]\s*\p{Lu}[\p{L}.'-]+(?:\s+\p{Lu}[\p{L}.'-]+)*\s*(?:\(|$)/u;
 
+/**
+ * Instances of the expected type in one sentence. `publishedAt` anchors relative dates. For types that carry no
+ * checkable shape (description, list) the result is empty and `typed` tells the caller so.
+ */
 export function typedSpans(analysis: QuestionAnalysis, sentence: string, tokens: readonly SentenceToken[], publishedAt: string | null): TypedSpan[] {
   const out: TypedSpan[] = [];
   const given = analysis.given;
@@ -294,7 +296,7 @@ export function typedSpans(analysis: QuestionAnalysis, sentence: string, tokens:
         const words = rangeWords(tokens, run.from, run.to);
         if (words.some((w) => INSTITUTION.test(w) || NOT_A_PERSON.test(w) || FACILITY.test(w)) || GROUP_NOUN.test(words[words.length - 1] ?? '')) continue;
         // "P&R", "HDL": initials and acronyms alone are no one's name.
-        if (!/\p{Lu}\p{Ll}/u.test(spanText(sentence, tokens, run.from, run.to))) continue;
+        if (!UPPER_THEN_LOWER.test(spanText(sentence, tokens, run.from, run.to))) continue;
         // "in the Address Bar Preferences", "the Ubyssey": a person's name takes no article.
         if (/^(?:the|a|an)$/.test(tokens[run.from - 1]?.word ?? '')) continue;
         // "Beats Per Minute", "Call Me by Your Name": a title's function words are no part of a person's name.

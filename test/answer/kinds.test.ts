@@ -1006,6 +1006,34 @@ describe('the class an answer belongs to, and identifiers with digits', () => {
   });
 });
 
+describe('whom the question names', () => {
+  const texts = [
+    'The matrices are named after the mathematician Charles Hermite. He studied them in 1855.',
+    'Fixing the pipes is slow, said Rae Zimmerman, a research professor at New York University.',
+  ];
+  const docs = texts.map((text, i) => makeDoc(`page-${i}.txt`, text, null));
+  const passages = docs.map((doc, i) => wholePassage(doc, i));
+  const documents = new Map(docs.map((doc) => [doc.source, doc]));
+  const ask = (question: string) => answerExtractively(question, passages, documents, { idf: () => 1 });
+
+  it('is said by the answering sentence or the passage around it: a sentence about someone else does not answer', () => {
+    expect(ask('which university was charles hermite a professor at').refused).toBe(true);
+    expect(ask('which university is rae zimmerman a professor at').short).toBe('New York University');
+  });
+
+  it('is said by the page’s title, which introduces whom the page speaks of', () => {
+    const filler = Array.from({ length: 12 }, (_, i) => `Filler sentence number ${i} is here.`);
+    const text = ['Charles Hermite was born in 1822.', ...filler, 'He taught at Paris University as a professor from 1869.'].join(' ');
+    const idf = (term: string) => (term === 'professor' ? 10 : 1);
+    const askPage = (title: string) => {
+      const page = makeDoc('hermite.html', text, null, title);
+      return answerExtractively('which university was Charles Hermite a professor at', [wholePassage(page)], new Map([[page.source, page]]), { idf });
+    };
+    expect(askPage('Charles Hermite').short).toBe('Paris University');
+    expect(askPage('Mathematicians').refused).toBe(true);
+  });
+});
+
 describe('documents read sentence by sentence', () => {
   it('are the three whose best passage says most of the question, read in passage order', () => {
     const texts = ['The harbour opened in 1921.', 'The lighthouse was painted white.', 'The ferry runs twice a day.', 'The lighthouse keeper, Marta Quill, repainted the lamp room.'];

@@ -16,6 +16,7 @@ import { assembleAnswer, type Claim } from './citations.js';
 import { extractDates, formatPartial, ORIGIN_NOTE } from '../text/dates.js';
 import { capitalisedRuns, dateAfterPrevious, formatLongDate, formatLongValue, isCheckableType, isGiven, isSaying, tokenizeSentence, typedSpans, type SentenceToken, type TypedSpan } from './typed-spans.js';
 import { DEFAULT_EXTRACTIVE_PARAMETERS, type ExtractiveParameters } from './parameters.js';
+import { escapeRegExp } from '../text/regex.js';
 
 export const REFUSAL_TEXT = "I couldn't find this in the indexed documents.";
 
@@ -76,6 +77,12 @@ export interface ScoredSentence {
    * question's specific words unsaid ("born" in "what year was Hermite born") speaks of something else.
    */
   unexplained: number;
+  /**
+   * The question names someone or something (a name, in its words or the pages') and neither this sentence, its
+   * neighbours nor the passage around it says any of those names: it speaks of someone else ("a research professor
+   * of planning" for "which university was charles hermite a professor at").
+   */
+  namesUnsaid: boolean;
   /** Whether the sentence says the class the answer belongs to (QuestionAnalysis.answerClass), or none is asked. */
   namesClass: boolean;
   /**
@@ -147,6 +154,9 @@ export function scoreSentences(
   // A model or edition number after a name ("raspberry pi 2", "firefox 85", "chapter 4"): only the same name and
   // number say it; "Raspberry Pi 3" speaks of another model.
   const model = modelNumberOf(question);
+  // An acronym the question writes in capitals ("LEAN") is said by its dotted spelling too ("L.E.A.N."), which the
+  // tokenizer splits into letters.
+  const dottedAcronym = focus.map((f) => (/^[a-z]{2,8}$/.test(f.word) && new RegExp(`(?<![\\p{L}\\p{N}])${f.word.toUpperCase()}(?![\\p{L}\\p{N}])`, 'u').test(question) ? new RegExp(`(?<![\\p{L}\\p{N}.])${[...f.word.toUpperCase()].join('\\.')}\\.?(?![\\p{L}\\p{N}])`, 'u') : null));
   const literalPattern = literalOf.map((literal) => (literal ? new RegExp(`(?<![\\d.])${literal.replace(/\./g, '\\.')}(?![\\d]|\\.\\d)`) : null));
 
   // Which documents are read: those whose best passage says most of the question (idf-weighted), so a page that alone
@@ -187,6 +197,9 @@ export function scoreSentences(
   });
   // What happened ("meet", "veto", "nosedive") is what a sentence must say to be about the asked event: names say
   // who, and numbers, months and weekdays say when (the page's date can give those), so neither counts here.
+  // Name words written next to each other in the question ("lady bird", "charles hermite") name one someone.
+  const loweredQuestion = question.toLowerCase();
+  const joinsPrevious = focus.map((f, qi) => qi > 0 && isName[qi] === true && isName[qi - 1] === true && new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(focus[qi - 1]?.word ?? '')}[\\s-]+${escapeRegExp(f.word)}(?![\\p{L}\\p{N}])`, 'u').test(loweredQuestion));
   const isEvent = focus.map((f, qi) => !isName[qi] && !/\d/.test(f.word) && !isCalendarWord(f.word) && !analysis.contextTerms.includes(f.term) && !analysis.sourceTerms.includes(f.term));
   const predicateWeight = focus.reduce((sum, _f, qi) => sum + (isEvent[qi] ? (weights[qi] ?? 0) : 0), 0);
   const eventTerms = new Set(focus.filter((_f, qi) => isEvent[qi]).map((f) => f.term));
@@ -278,6 +291,7 @@ export function scoreSentences(
           }
         }
       }
+      if (best < 1 && dottedAcronym[qi]?.test(span.text)) best = 1;
       let position = nominalAt >= 0 ? nominalAt : best > 0 ? firstPosition(tokens, f.term, focusPrefix[qi] ?? '') : -1;
       if (best < 1 && evidence.wordSimilarity && byVectors[qi]) {
         if (vectorTokensOf !== features) {
@@ -341,6 +355,7 @@ export function scoreSentences(
     const context = weightedCoverage(focusTerms, docTerms, idf);
     // Focus words the document holds elsewhere ("they met in Tokyo" after the names were given) earn part credit.
     const inDocument = focus.map((f) => termMatch(f.term, docTerms));
+    const titleTerms = new Set(contentTerms(doc.title));
     // The page speaks of another model of the same name ("Raspberry Pi 3" when "pi 2" is asked): only a sentence
     // near the asked one's name answers. (A page that never numbers another leaves the number as context: "the
     // prop 8 controversy".)
@@ -550,6 +565,7 @@ export function scoreSentences(
         prose,
         ...(vector ? { vector } : {}),
         unexplained: 0,
+        namesUnsaid: false,
         namesClass: (classAt < 0 && !classUnsaid) || (termCredits[classAt] ?? 0) >= CLASS_SAID || listIntroSays(sentences, index, analysis.answerClass),
         otherYear:
           (analysis.years.length > 0 && !analysis.years.some((y) => doc.publishedAt?.startsWith(y) || [-1, 0, 1].some((d) => saysYear(sentences[index + d]?.span.text, y)))) ||
@@ -563,7 +579,7 @@ export function scoreSentences(
           (model !== null && !model.said.test(span.text) && model.earlier.test(span.text)),
       });
     });
-    explainByNeighbours(scored.slice(firstOfDocument), focus.map((f, qi) => ({ weight: idf(f.term), known: known[qi] ?? true, name: isName[qi] ?? false, source: analysis.sourceTerms.includes(f.term), describesAnswer: analysis.describedAnswer.includes(f.term), inDocument: (inDocument[qi] ?? 0) >= 0.8 })));
+    explainByNeighbours(scored.slice(firstOfDocument), focus.map((f, qi) => ({ weight: idf(f.term), known: known[qi] ?? true, name: isName[qi] ?? false, joinsPrevious: joinsPrevious[qi] ?? false, inTitle: termMatch(f.term, titleTerms) >= 0.8, source: analysis.sourceTerms.includes(f.term), describesAnswer: analysis.describedAnswer.includes(f.term), inDocument: (inDocument[qi] ?? 0) >= 0.8 })));
   });
   scored.sort((a, b) => b.score - a.score || a.span.start - b.span.start);
   return { analysis, scored, sentencesBySource, knowsQuestion };
@@ -633,7 +649,7 @@ function decide(analysis: QuestionAnalysis, scored: readonly ScoredSentence[], p
   const floor = parameters.nearRatio * bestEvidence;
   // A sentence that itself says almost none of the question ("I've put together this list…" for "where can you put
   // buttons") is never an answer, however its page and its wording around score.
-  const relevant = scored.filter((s) => s.support >= floor && s.support >= parameters.minSentenceEvidence && s.predicate >= parameters.minPredicate && s.coverage >= MIN_OWN_COVERAGE && !s.otherYear);
+  const relevant = scored.filter((s) => s.support >= floor && s.support >= parameters.minSentenceEvidence && s.predicate >= parameters.minPredicate && s.coverage >= MIN_OWN_COVERAGE && !s.otherYear && !s.namesUnsaid);
   if (isCheckableType(analysis.type) || analysis.wantsName || analysis.wantsVersion) {
     const typed = relevant.filter((s) => s.nearSpan !== null && (analysis.type !== 'statement' || s.score > 0) && s.unexplained <= parameters.maxUnexplainedTyped);
     const best = typed[0] ?? null;
@@ -669,9 +685,17 @@ function decide(analysis: QuestionAnalysis, scored: readonly ScoredSentence[], p
  * in hyperbole" after the sentence naming the word), a name also by the passage around it, and a word that only
  * points at the page ("in that content depth article") by the page.
  */
-function explainByNeighbours(sentences: ScoredSentence[], terms: ReadonlyArray<{ weight: number; known: boolean; name: boolean; source: boolean; describesAnswer: boolean; inDocument: boolean }>): void {
+function explainByNeighbours(sentences: ScoredSentence[], terms: ReadonlyArray<{ weight: number; known: boolean; name: boolean; joinsPrevious: boolean; inTitle: boolean; source: boolean; describesAnswer: boolean; inDocument: boolean }>): void {
   const considered = terms.flatMap((t, qi) => (t.known ? [qi] : []));
   const total = considered.reduce((sum, qi) => sum + (terms[qi]?.weight ?? 0), 0);
+  const nameGroups: number[][] = [];
+  for (const qi of considered) {
+    const term = terms[qi];
+    if (!term?.name || term.source) continue;
+    const last = nameGroups[nameGroups.length - 1];
+    if (last && term.joinsPrevious && last[last.length - 1] === qi - 1) last.push(qi);
+    else nameGroups.push([qi]);
+  }
   // A name counts as said when the passage around the sentence names it (the sentences before, where a story
   // introduces whom it speaks of, or the few after, where a lede names them), not anywhere in a long page of many
   // topics.
@@ -692,8 +716,14 @@ function explainByNeighbours(sentences: ScoredSentence[], terms: ReadonlyArray<{
       return Math.max(own, NEIGHBOUR_SHARE * around, term.name && term.inDocument && namedNearby(qi, i) ? 1 : 0);
     };
     let missing = 0;
-    for (const qi of considered) missing += (terms[qi]?.weight ?? 0) * (1 - said(qi));
+    const shares: number[] = [];
+    for (const qi of considered) {
+      const share = said(qi);
+      shares[qi] = share;
+      missing += (terms[qi]?.weight ?? 0) * (1 - share);
+    }
     sentence.unexplained = total > 0 ? missing / total : 0;
+    sentence.namesUnsaid = nameGroups.length > 0 && nameGroups.every((group) => group.every((qi) => (shares[qi] ?? 1) < NAME_SAID && !terms[qi]?.inTitle));
   });
 }
 
@@ -720,6 +750,9 @@ function castFor(text: string, tokens: readonly SentenceToken[], from: number, f
 
 /** How much a word describing the asked thing ("video meeting app") counts as said by a sentence naming one. */
 const DESCRIBED_SHARE = 0.5;
+
+/** How well one of the question's names must be said for the sentence to be about whom it names. */
+const NAME_SAID = 0.5;
 
 /** A name alone before a colon ("Jason:", "Ian Betteridge:"): the words that follow are that person's. */
 const NAME_INTRO = /^\s*(?:\p{Lu}[\p{L}'’.-]*\s+){0,3}\p{Lu}[\p{L}'’.-]*\s*:\s*$/u;

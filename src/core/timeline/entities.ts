@@ -2,6 +2,7 @@
 // The catalog is data (data/entities.json) so users extend it without touching code.
 import { z } from 'zod';
 import { CoreError } from '../errors.js';
+import { escapeRegExp } from '../text/regex.js';
 
 const PersonSchema = z.union([
   z.string().min(1),
@@ -104,9 +105,6 @@ export interface EntityMatcher {
   match(text: string, ranges?: readonly { start: number; end: number }[]): EntityMention[];
 }
 
-function escapeRegex(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
 
 /** Normalised key of a surface form: case, hyphens and spacing do not distinguish names. */
 function formKey(s: string): string {
@@ -140,13 +138,13 @@ export function compileMatcher(catalog: EntityCatalog): EntityMatcher {
     const pattern = tokens
       .map((token, i) =>
         caseFlexible && i > 0
-          ? [...token].map((c) => (c.toLowerCase() !== c.toUpperCase() ? `[${c.toLowerCase()}${c.toUpperCase()}]` : escapeRegex(c))).join('')
-          : escapeRegex(token).replace(/'/g, "['’]"),
+          ? [...token].map((c) => (c.toLowerCase() !== c.toUpperCase() ? `[${c.toLowerCase()}${c.toUpperCase()}]` : escapeRegExp(c))).join('')
+          : escapeRegExp(token).replace(/'/g, "['’]"),
       )
       .join('[\\s\\u2010-\\u2015-]+');
     patterns.set(key + '|' + pattern, pattern);
     // Headlines and section labels are often upper case.
-    if (surface.toUpperCase() !== surface) patterns.set(key + '|U', escapeRegex(surface.toUpperCase()).replace(/ /g, '\\s+'));
+    if (surface.toUpperCase() !== surface) patterns.set(key + '|U', escapeRegExp(surface.toUpperCase()).replace(/ /g, '\\s+'));
   };
   for (const entity of catalog.entities) {
     for (const alias of entity.aliases) add(alias, 'alias', entity.name);
@@ -161,7 +159,7 @@ export function compileMatcher(catalog: EntityCatalog): EntityMatcher {
   // lets the scan skip most positions without trying the alternatives.
   const surfaceLength = (id: string): number => id.indexOf('|');
   const alternatives = [...patterns.entries()].sort((a, b) => surfaceLength(b[0]) - surfaceLength(a[0])).map(([, p]) => p);
-  const lead = `[${[...new Set([...firstChars].join(''))].map(escapeRegex).join('').replace(/-/g, '\\-')}]`;
+  const lead = `[${[...new Set([...firstChars].join(''))].map(escapeRegExp).join('').replace(/-/g, '\\-')}]`;
   const regex = new RegExp(`(?=${lead})(?<![\\p{L}\\p{N}])(?:${alternatives.join('|')})(?:s|'s|’s)?(?![\\p{L}\\p{N}])`, 'gu');
 
   const lookup = (surface: string): FormEntry[] | undefined => {

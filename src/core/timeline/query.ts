@@ -6,6 +6,7 @@ import type { TimelineTerm } from '../types.js';
 import type { EntityCatalog, EntityDefinition } from './entities.js';
 import type { EntityKind, EntityLexicon, LearnedEntity } from './learn-entities.js';
 import { nameKey } from './learn-entities.js';
+import { escapeRegExp } from '../text/regex.js';
 
 /** Longest name tried at one position, in words. */
 const MAX_NAME_WORDS = 6;
@@ -179,9 +180,6 @@ export function containsPhrase(sentenceStems: readonly string[], stems: readonly
   return false;
 }
 
-function escapeRegex(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
 
 /**
  * A cheap test that a document may mention a term at all, so a large corpus is read only where it matters:
@@ -199,12 +197,12 @@ export function mentionFilter(term: ResolvedTerm): (doc: { source: string; text:
     const stem = term.stems[0];
     // The stem and the word as typed ("met" is stemmed as "meet"): either may be how the text spells it.
     const word = term.label.toLowerCase().split(/\s+/).find((w) => contentTerms(w)[0] === stem);
-    for (const form of [stem, word]) if (form !== undefined && form.length > 0) needles.add(escapeRegex(form.slice(0, 4)));
+    for (const form of [stem, word]) if (form !== undefined && form.length > 0) needles.add(escapeRegExp(form.slice(0, 4)));
   } else if (term.definition) {
     const d = term.definition;
     for (const form of [...d.aliases, ...d.leaders.map((p) => p.name)]) {
       const tokens = form.split(/[\s\u2010-\u2015-]+/).filter((t) => t.length > 0);
-      if (tokens.length > 0) needles.add(tokens.map((t) => escapeRegex(t).replace(/'/g, "['’]")).join('[\\s\\u2010-\\u2015-]+'));
+      if (tokens.length > 0) needles.add(tokens.map((t) => escapeRegExp(t).replace(/'/g, "['’]")).join('[\\s\\u2010-\\u2015-]+'));
     }
   }
   if (needles.size === 0) return () => false;

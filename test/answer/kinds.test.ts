@@ -838,7 +838,8 @@ describe('the name of a kind of thing', () => {
 describe('a pointer to the page ("in that content depth article")', () => {
   it('is read as words the page holds, not words the answering sentence must say', () => {
     expect(analyzeQuestion("what's the rule of thumb in that content depth article for rewriting a post?").sourceTerms).toEqual(['content', 'depth', 'articl']);
-    expect(analyzeQuestion("in gitlab's devsecops survey, when did cloud rank first?").sourceTerms).toEqual(['devsecop', 'survei']);
+    // So is the text's owner: "gitlab's survey", "on vox's list".
+    expect(analyzeQuestion("in gitlab's devsecops survey, when did cloud rank first?").sourceTerms).toEqual(['gitlab', 'devsecop', 'survei']);
     // A word the question also asks about is no mere pointer.
     expect(analyzeQuestion('when did the board meet, going by the acme board blog?').sourceTerms).toEqual(['acm', 'blog']);
     const { ask } = corpus(
@@ -1031,6 +1032,28 @@ describe('whom the question names', () => {
     };
     expect(askPage('Charles Hermite').short).toBe('Paris University');
     expect(askPage('Mathematicians').refused).toBe(true);
+  });
+
+  it('is said around the sentence only within its item of a numbered list, not by the item before it', () => {
+    const text = [
+      'The best films of the year, ranked.',
+      '2) Lady Bird',
+      'Lady Bird is a warm coming-of-age comedy about a girl in Sacramento.',
+      '1) The Big Sick',
+      'The Big Sick is a romantic comedy based on a true story.',
+      'It is written by the married couple Emily Gordon and Kumail Nanjiani.',
+    ].join('\n\n');
+    const page = makeDoc('films.html', text, null, 'The best films of the year');
+    const askList = (question: string) => answerExtractively(question, [wholePassage(page)], new Map([[page.source, page]]), { idf: () => 1 });
+    expect(askList('who wrote the big sick?').short).toBe('Emily Gordon');
+    expect(askList('who wrote lady bird?').refused).toBe(true);
+  });
+
+  it('is no brand: "HBO Go" names no one', () => {
+    const { ask } = corpus('Dunkirk is streaming on HBO Go and available to rent on YouTube. The music for Dunkirk was composed by Hans Zimmer.');
+    expect(ask('who composed the music for dunkirk?').short).toBe('Hans Zimmer');
+    const { ask: askStreaming } = corpus('Dunkirk is streaming on HBO Go and available to rent on YouTube.');
+    expect(askStreaming('who composed the music for dunkirk?').refused).toBe(true);
   });
 });
 

@@ -579,7 +579,7 @@ export function scoreSentences(
           (model !== null && !model.said.test(span.text) && model.earlier.test(span.text)),
       });
     });
-    explainByNeighbours(scored.slice(firstOfDocument), focus.map((f, qi) => ({ weight: idf(f.term), known: known[qi] ?? true, name: isName[qi] ?? false, joinsPrevious: joinsPrevious[qi] ?? false, inTitle: termMatch(f.term, titleTerms) >= 0.8, source: analysis.sourceTerms.includes(f.term), describesAnswer: analysis.describedAnswer.includes(f.term), inDocument: (inDocument[qi] ?? 0) >= 0.8 })));
+    explainByNeighbours(scored.slice(firstOfDocument), sentences.map((s) => s.heading), focus.map((f, qi) => ({ weight: idf(f.term), known: known[qi] ?? true, name: isName[qi] ?? false, joinsPrevious: joinsPrevious[qi] ?? false, inTitle: termMatch(f.term, titleTerms) >= 0.8, source: analysis.sourceTerms.includes(f.term), describesAnswer: analysis.describedAnswer.includes(f.term), inDocument: (inDocument[qi] ?? 0) >= 0.8 })));
   });
   scored.sort((a, b) => b.score - a.score || a.span.start - b.span.start);
   return { analysis, scored, sentencesBySource, knowsQuestion };
@@ -685,7 +685,7 @@ function decide(analysis: QuestionAnalysis, scored: readonly ScoredSentence[], p
  * in hyperbole" after the sentence naming the word), a name also by the passage around it, and a word that only
  * points at the page ("in that content depth article") by the page.
  */
-function explainByNeighbours(sentences: ScoredSentence[], terms: ReadonlyArray<{ weight: number; known: boolean; name: boolean; joinsPrevious: boolean; inTitle: boolean; source: boolean; describesAnswer: boolean; inDocument: boolean }>): void {
+function explainByNeighbours(sentences: ScoredSentence[], headings: readonly boolean[], terms: ReadonlyArray<{ weight: number; known: boolean; name: boolean; joinsPrevious: boolean; inTitle: boolean; source: boolean; describesAnswer: boolean; inDocument: boolean }>): void {
   const considered = terms.flatMap((t, qi) => (t.known ? [qi] : []));
   const total = considered.reduce((sum, qi) => sum + (terms[qi]?.weight ?? 0), 0);
   const nameGroups: number[][] = [];
@@ -699,8 +699,13 @@ function explainByNeighbours(sentences: ScoredSentence[], terms: ReadonlyArray<{
   // A name counts as said when the passage around the sentence names it (the sentences before, where a story
   // introduces whom it speaks of, or the few after, where a lede names them), not anywhere in a long page of many
   // topics.
+  // (Within the sentence's list item: on a list page "16) The Big Sick" opens another item than the one before it.)
   const namedNearby = (qi: number, i: number) => {
-    for (let j = Math.max(0, i - NAME_REACH_BEFORE); j <= Math.min(sentences.length - 1, i + NAME_REACH_AFTER); j++) if ((sentences[j]?.termCredits[qi] ?? 0) >= 0.8) return true;
+    for (let j = i; j >= Math.max(0, i - NAME_REACH_BEFORE); j--) {
+      if ((sentences[j]?.termCredits[qi] ?? 0) >= 0.8) return true;
+      if (headings[j]) break;
+    }
+    for (let j = i + 1; j <= Math.min(sentences.length - 1, i + NAME_REACH_AFTER) && !headings[j]; j++) if ((sentences[j]?.termCredits[qi] ?? 0) >= 0.8) return true;
     return false;
   };
   sentences.forEach((sentence, i) => {
@@ -1295,6 +1300,8 @@ interface DocSentence {
   span: Span;
   /** Part of the article's prose (not a caption, byline, headline or teaser for another story). */
   prose: boolean;
+  /** A numbered item's heading, a short line of its own ("16) The Big Sick"): it opens another item of a list. */
+  heading: boolean;
 }
 interface DocumentAnalysis {
   /** What the analysis was computed from (checked on every hit: the key is only a hash). */
@@ -1324,7 +1331,7 @@ function analysisOf(doc: CleanDocument): DocumentAnalysis {
   const sentences = splitSentences(doc.text).map((span) => {
     while (k < prose.length && (prose[k]?.end ?? 0) <= span.start) k++;
     const p = prose[k];
-    return { span, prose: p !== undefined && p.start < span.end && span.start < p.end };
+    return { span, prose: p !== undefined && p.start < span.end && span.start < p.end, heading: isHeading(doc.text, span) };
   });
   const entry: DocumentAnalysis = { text: doc.text, title: doc.title, publishedAt: doc.publishedAt, sentences };
   documentCache.set(key, entry);
@@ -1478,9 +1485,20 @@ function documentTermsOf(doc: CleanDocument): Set<string> {
 }
 
 /** The document's sentences; those of a part start `offset` characters into the whole document. */
+const HEADING_WORDS = 12;
+const SENTENCE_END = /[.!?:;,"”’)\]]\s*$/;
+const ITEM_NUMBER = /^\s*(?:#\s?)?\d{1,3}\s*[.):]\s+\S/;
+
+// (A news story's subheads are not items: "New York City" named in its lede is still the city of a later section.)
+function isHeading(text: string, span: Span): boolean {
+  const lineStart = span.start === 0 || text[span.start - 1] === '\n';
+  const lineEnd = span.end >= text.length || text[span.end] === '\n' || /^[ \t]*\n/.test(text.slice(span.end, span.end + 4));
+  return lineStart && lineEnd && ITEM_NUMBER.test(span.text) && !SENTENCE_END.test(span.text) && span.text.trim().split(/\s+/).length <= HEADING_WORDS;
+}
+
 function sentencesOf(doc: CleanDocument, offset = 0): DocSentence[] {
   const sentences = analysisOf(doc).sentences;
-  return offset === 0 ? sentences : sentences.map(({ span, prose }) => ({ span: { text: span.text, start: span.start + offset, end: span.end + offset }, prose }));
+  return offset === 0 ? sentences : sentences.map(({ span, prose, heading }) => ({ span: { text: span.text, start: span.start + offset, end: span.end + offset }, prose, heading }));
 }
 
 interface AnalysedPart {

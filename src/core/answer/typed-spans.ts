@@ -69,6 +69,8 @@ const TRAILING_MARK = /[.'’-]+$/;
 const CAPITALISED = /^\p{Lu}/u;
 /** A capital followed by a small letter somewhere: a written name, not initials ("P&R"). */
 const UPPER_THEN_LOWER = /\p{Lu}\p{Ll}/u;
+/** An all-capitals word of three letters or more: an acronym ("HBO"), which opens a brand's name, not a person's. */
+const ACRONYM_OPENER = /^\p{Lu}{3,}$/u;
 
 export function tokenizeSentence(text: string): SentenceToken[] {
   const out: SentenceToken[] = [];
@@ -297,6 +299,8 @@ export function typedSpans(analysis: QuestionAnalysis, sentence: string, tokens:
         if (words.some((w) => INSTITUTION.test(w) || NOT_A_PERSON.test(w) || FACILITY.test(w)) || GROUP_NOUN.test(words[words.length - 1] ?? '')) continue;
         // "P&R", "HDL": initials and acronyms alone are no one's name.
         if (!UPPER_THEN_LOWER.test(spanText(sentence, tokens, run.from, run.to))) continue;
+        // "HBO Go", "NBC News": a name that opens with an acronym of three letters or more is a brand's.
+        if (words.length > 1 && ACRONYM_OPENER.test(spanText(sentence, tokens, run.from, run.from))) continue;
         // "in the Address Bar Preferences", "the Ubyssey": a person's name takes no article.
         if (/^(?:the|a|an)$/.test(tokens[run.from - 1]?.word ?? '')) continue;
         // "Beats Per Minute", "Call Me by Your Name": a title's function words are no part of a person's name.

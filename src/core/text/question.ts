@@ -612,7 +612,7 @@ const PHRASAL: Array<[RegExp, string]> = [
 const SOURCE_NOUN = String.raw`(?:article|post|blog\s+post|blog|piece|docs|doc|documentation|chapter|page|story|report|survey|rant|list|review|changelog|guide|draft|spec|specification|paper|book|thread|comments|comment|write-?up|tutorial|announcement|faq|essay|interview|coverage|walkthrough|wiki|entry|column|newsletter|release\s+notes)`;
 /** "in that content depth article", "per the mozilla hacks post", "according to gitlab's survey". */
 const SOURCE_LOCATOR = new RegExp(
-  String.raw`\b(?:in|on|from|per|according\s+to|going\s+by|based\s+on)\s+(?:the|that|this|those|these|their|his|her|its|[\p{L}\p{N}-]+['’]s)\s+((?:[\p{L}\p{N}.'’#:-]+\s+){0,5}?${SOURCE_NOUN})\b`,
+  String.raw`\b(?:in|on|from|per|according\s+to|going\s+by|based\s+on)\s+(?:the|that|this|those|these|their|his|her|its|([\p{L}\p{N}-]+)['’]s)\s+((?:[\p{L}\p{N}.'’#:-]+\s+){0,5}?${SOURCE_NOUN})\b`,
   'giu',
 );
 
@@ -622,7 +622,8 @@ function sourceTermsOf(question: string): string[] {
   if (phrases.length === 0) return [];
   // A word the question also uses outside the pointer is asked about, not only a pointer.
   const asked = new Set(contentTerms(phrases.reduce((rest, m) => rest.replace(m[0], ' '), lower)));
-  return [...new Set(phrases.flatMap((m) => contentTerms(m[1] ?? '')))].filter((t) => !asked.has(t) && !/\d/.test(t));
+  // The owner of the pointed-at text ("on vox's list", "per gitlab's survey") says which page is meant too.
+  return [...new Set(phrases.flatMap((m) => contentTerms(`${m[1] ?? ''} ${m[2] ?? ''}`)))].filter((t) => !asked.has(t) && !/\d/.test(t));
 }
 
 function contextTermsOf(question: string): string[] {

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { answerExtractively, scoreSentences, type EvidenceModel } from '../../src/core/answer/extractive.js';
 import { DEFAULT_EXTRACTIVE_PARAMETERS } from '../../src/core/answer/parameters.js';
+import { tokenizeSentence, typedSpans } from '../../src/core/answer/typed-spans.js';
 import { analyzeQuestion } from '../../src/core/text/question.js';
 import { contentTerms } from '../../src/core/text/tokens.js';
 import type { Passage } from '../../src/core/types.js';
@@ -1047,6 +1048,14 @@ describe('whom the question names', () => {
     const askList = (question: string) => answerExtractively(question, [wholePassage(page)], new Map([[page.source, page]]), { idf: () => 1 });
     expect(askList('who wrote the big sick?').short).toBe('Emily Gordon');
     expect(askList('who wrote lady bird?').refused).toBe(true);
+  });
+
+  it('"which university": the name that carries the kind, or is called one right after it, not a name beside it', () => {
+    const sentence = 'The proof was given by Mei Lin from Tamsui University.';
+    const spans = typedSpans(analyzeQuestion('which university gave the proof?'), sentence, tokenizeSentence(sentence), null);
+    expect(spans.map((s) => s.text)).toEqual(['Tamsui University']);
+    const { ask: askCalled } = corpus('She studied at Kestrel, a small university in the north.');
+    expect(askCalled('which university did she study at?').short).toBe('Kestrel');
   });
 
   it('is no brand: "HBO Go" names no one', () => {

@@ -69,6 +69,17 @@ const TRAILING_MARK = /[.'’-]+$/;
 const CAPITALISED = /^\p{Lu}/u;
 /** A capital followed by a small letter somewhere: a written name, not initials ("P&R"). */
 const UPPER_THEN_LOWER = /\p{Lu}\p{Ll}/u;
+/** "X, a university in…", "X, the small college": the kind names the run just before it. */
+function calledKindAfter(tokens: readonly SentenceToken[], at: number, kind: string): boolean {
+  if (!/^(?:a|an|the)$/.test(tokens[at + 1]?.word ?? '')) return false;
+  for (let i = at + 2; i <= at + 4; i++) {
+    const token = tokens[i];
+    if (!token || (token.capitalized && token.term !== kind)) return false;
+    if (token.term === kind) return true;
+  }
+  return false;
+}
+
 /** An all-capitals word of three letters or more: an acronym ("HBO"), which opens a brand's name, not a person's. */
 const ACRONYM_OPENER = /^\p{Lu}{3,}$/u;
 
@@ -348,7 +359,8 @@ export function typedSpans(analysis: QuestionAnalysis, sentence: string, tokens:
         // "which university…": a name that carries the kind ("the University of X") or is called one right after
         // ("X, a university in…"); any other name may be any organisation, or a person.
         const kind = analysis.institutionKind;
-        if (kind && !tokens.slice(run.from, run.to + 5).some((t) => t.term === kind)) continue;
+        // ("Chao-Kuei Hung from Chaoyang University": the university is the other name.)
+        if (kind && !tokens.slice(run.from, run.to + 1).some((t) => t.term === kind) && !calledKindAfter(tokens, run.to, kind)) continue;
         out.push({ ...run, text: spanText(sentence, tokens, run.from, run.to) });
       }
       break;

@@ -1058,6 +1058,11 @@ describe('whom the question names', () => {
     expect(askCalled('which university did she study at?').short).toBe('Kestrel');
   });
 
+  it('holds the asked role when a clause after the name calls its bearer so ("…, where he is known as the pothole chief")', () => {
+    const { ask } = corpus('Potholes form when water freezes, said Joe Carbone, who works for the city, where he is known as the pothole chief.');
+    expect(ask('who is the so called pothole chief?').short).toBe('Joe Carbone');
+  });
+
   it('is no brand: "HBO Go" names no one', () => {
     const { ask } = corpus('Dunkirk is streaming on HBO Go and available to rent on YouTube. The music for Dunkirk was composed by Hans Zimmer.');
     expect(ask('who composed the music for dunkirk?').short).toBe('Hans Zimmer');

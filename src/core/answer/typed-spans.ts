@@ -843,11 +843,22 @@ function ownerQualifiesRole(tokens: readonly SentenceToken[], from: number, to: 
   return false;
 }
 
+/** How far after a name a clause may call its bearer by a role. */
+const ROLE_CLAUSE_REACH = 20;
+
 function nearRole(tokens: readonly SentenceToken[], from: number, to: number, role: readonly string[]): boolean {
+  const isRole = (i: number) => role.some((r) => r === tokens[i]?.word || termOf(r) === tokens[i]?.term);
   for (let i = Math.max(0, from - 4); i <= Math.min(tokens.length - 1, to + 4); i++) {
     if (i >= from && i <= to) continue;
+    if (isRole(i)) return true;
+  }
+  // "Joe Carbone, who works for the Transportation Department, where he is known as the pothole chief": the role a
+  // clause after the name calls its bearer.
+  for (let i = to + 1; i < Math.min(tokens.length, to + ROLE_CLAUSE_REACH); i++) {
     const word = tokens[i]?.word ?? '';
-    if (role.some((r) => r === word || termOf(r) === tokens[i]?.term)) return true;
+    const named = (word === 'as' && tokens[i - 1]?.word === 'known') || word === 'called' || word === 'dubbed' || word === 'nicknamed';
+    if (!named) continue;
+    for (let k = i + 1; k <= i + 4 && k < tokens.length; k++) if (isRole(k)) return true;
   }
   return false;
 }

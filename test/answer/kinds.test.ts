@@ -937,7 +937,18 @@ describe('a year the question names', () => {
   });
 
   it('counts "how many of the X in Y" as X', () => {
-    expect(analyzeQuestion("how many of the people in the 2024 survey were from europe?")).toMatchObject({ type: 'count', unit: 'people' });
+    expect(analyzeQuestion("how many of the people in the 2024 survey were from europe?")).toMatchObject({ type: 'count', unit: 'people', restriction: ['europ'] });
+  });
+
+  it('counts people by any plural for people, and a part of the group only where the sentence says what picks it', () => {
+    // (However little the restricting word weighs among the question's words.)
+    const { ask } = corpus('This year’s survey polled more than 5,000 people worldwide.', null, (term) => (term === 'europ' ? 0.1 : 1));
+    expect(ask('how many people did they poll for the survey?').short).toContain('5,000');
+    expect(ask('how many of the people in the survey were from europe?').refused).toBe(true);
+    const { ask: askPlural } = corpus('The survey polled 5,000 professionals across the industry.');
+    expect(askPlural('how many people did the survey poll?').short).toContain('5,000');
+    const { ask: askPart } = corpus('The survey polled 5,000 professionals. Of the people in the survey, 1,200 people were from Europe.');
+    expect(askPart('how many of the people in the survey were from europe?').short).toContain('1,200');
   });
 });
 

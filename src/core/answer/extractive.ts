@@ -202,6 +202,7 @@ export function scoreSentences(
   const joinsPrevious = focus.map((f, qi) => qi > 0 && isName[qi] === true && isName[qi - 1] === true && new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(focus[qi - 1]?.word ?? '')}[\\s-]+${escapeRegExp(f.word)}(?![\\p{L}\\p{N}])`, 'u').test(loweredQuestion));
   const isEvent = focus.map((f, qi) => !isName[qi] && !/\d/.test(f.word) && !isCalendarWord(f.word) && !analysis.contextTerms.includes(f.term) && !analysis.sourceTerms.includes(f.term));
   const predicateWeight = focus.reduce((sum, _f, qi) => sum + (isEvent[qi] ? (weights[qi] ?? 0) : 0), 0);
+  const restrictionAt = focus.flatMap((f, qi) => (analysis.restriction.includes(f.term) ? [qi] : []));
   const eventTerms = new Set(focus.filter((_f, qi) => isEvent[qi]).map((f) => f.term));
   // "first", "last", "earliest": which one of several is asked (by this question, not by the context a follow-up carries).
   // Each with the words that say it in the text's own terms.
@@ -388,6 +389,9 @@ export function scoreSentences(
       if (!questionNegated && isCheckableType(analysis.type) && analysis.type !== 'statement' && features.tokens.some((t, at) => eventTerms.has(t.term) && negatedAt(features.tokens, at))) spans = [];
       // "revenue in 2015": of a sentence's figures, those whose nearest year is the asked one ("In 2024, 70% …, up from
       // 66% in 2023" gives 66% for 2023).
+      // "how many of the people … were from europe": a count of the whole group does not say how many of them were.
+      // (Said in the sentence's own words: "worldwide" is near "europe" in the vectors, but no part of it.)
+      if (restrictionAt.length > 0 && restrictionAt.every((qi) => termMatch(focus[qi]?.term ?? '', features.terms) < RESTRICTION_SAID)) spans = [];
       if (analysis.years.length > 0 && FIGURE_TYPES.has(analysis.type)) spans = spans.filter((s) => figureYearFits(features.tokens, s.from, s.to, analysis.years));
       // "the Search Engines checkbox", "Introduction to Mozilla Source Code": capitalised words the page otherwise
       // writes in lower case are a label, no one's name and no place.
@@ -892,6 +896,8 @@ const BYLINE_DATE = /^\s*(?:posted|published|updated|last\s+updated|written|file
 /** Words that ask which one of several: the answering sentence must say them (or a close word: "original"). */
 const ORDINAL = /^(?:first|last|earliest|latest)$/;
 const ORDINAL_SAID = 0.5;
+/** How well a sentence must spell one of the words that pick part of a counted group ("from europe"; "European"). */
+const RESTRICTION_SAID = 0.8;
 /** Words that say it in the text's own terms ("10 times faster than the original board"). */
 const ORDINAL_WORDS = {
   first: /\b(?:first|original|originally|initial|initially|earliest|debut|1st)\b/i,

@@ -168,6 +168,8 @@ const LABEL_HEAD = /^(?:department|departments|team|teams|division|office|commit
 const GROUP_NOUN = /^(?:members|users|fans|readers|customers|employees|staff|people|players|officials|developers|engineers|editors|students|partners|leaders|volunteers|researchers|writers|authors|subscribers)$/;
 /** Nouns that count things of any kind: "eight million units", "two million copies". */
 const GENERIC_COUNT = /^(?:units|copies|devices|pieces|items)$/;
+/** Plural nouns for people: of a role or trade ("professionals", "respondents", "developers"), or of a group. */
+const PEOPLE_PLURAL = /^(?:persons|individuals|adults|children|kids|men|women|staff|employees|members|users|customers|voters|residents|citizens|students|participants|respondents|professionals|developers|engineers|workers|readers|viewers|visitors|fans|players|journalists|scientists|experts|officials|leaders|executives|managers|teachers|doctors|patients|families|households|americans|europeans|subscribers|followers|attendees|volunteers|soldiers|troops|victims|people)$/;
 const COMPASS = /^(?:east|west|north|south|northern|southern|eastern|western|northeast|northwest|southeast|southwest)$/;
 // Cues of a cause or a purpose. A bare "to" + verb ("to meet Xi", "to better counter") is found separately:
 // telling it from "to China" needs the word after it.
@@ -606,7 +608,9 @@ export function typedSpans(analysis: QuestionAnalysis, sentence: string, tokens:
           const countsUnit = (w: SentenceToken | undefined) => !!w && (w.term === unitTerm || (short !== null && w.word.length > short.length + 3 && w.word.endsWith('s') && w.word.startsWith(short)));
           // "its population is 8.4 million": a population is said before its number.
           const population = analysis.unit === 'people' && tokens.slice(Math.max(0, i - 6), i).some((b) => /^(?:population|populations|residents|inhabitants)$/.test(b.word));
-          if (!population && ![1, 2, 3].some((d) => countsUnit(tokens[i + d]) || (analysis.type === 'count' && GENERIC_COUNT.test(tokens[i + d]?.word ?? '')))) return;
+          // "how many people did they poll": "5,000 DevSecOps professionals", "1,200 respondents" are people.
+          const peopleOf = (w: SentenceToken | undefined) => analysis.unit === 'people' && !!w && PEOPLE_PLURAL.test(w.word);
+          if (!population && ![1, 2, 3].some((d) => countsUnit(tokens[i + d]) || peopleOf(tokens[i + d]) || (analysis.type === 'count' && GENERIC_COUNT.test(tokens[i + d]?.word ?? '')))) return;
         }
         if (t.word === 'both' && analysis.type !== 'count') return;
         // "Android 2.2", "Firefox 85", "Pi 3": a number right after a name is its version or model.

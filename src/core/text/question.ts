@@ -121,6 +121,11 @@ export interface QuestionAnalysis {
    */
   institutionKind: string | null;
   /**
+   * "how many of the people in the survey were from europe": the stems of what picks the counted part of a group. A
+   * count of the whole group ("5,000 professionals") answers only where one of them is said.
+   */
+  restriction: string[];
+  /**
    * "who directed X", "who wrote X": the act of making the question names, as a stem of CREATION_VERB. A sentence
    * that credits another act ("written by Y" for "who directed") does not answer it.
    */
@@ -290,6 +295,7 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
 
   let type: ExpectedType = 'description';
   let unit: string | null = null;
+  let restriction: string[] = [];
   let granularity: DateGranularity = 'any';
   const typeWords = new Set<string>();
 
@@ -391,6 +397,8 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
         // Without an auxiliary the verb follows the noun ("how many new interfaces come with…"): the plural is it.
         const plural = verbAt < 0 ? [...counted].reverse().find((w) => /[^s]s$/.test(w)) : undefined;
         unit = plural ?? counted[counted.length - 1] ?? null;
+        // "how many of the people in the survey were from europe": a part of a group, picked by what follows the verb.
+        if (after[1] === 'of' && verbAt > 0) restriction = contentTerms(after.slice(verbAt + 1).join(' '));
       }
     }
     for (const w of [next, ...quantityNoun.filter((w) => MONEY_WORD.test(w) || TIME_UNIT.test(w) || DISTANCE_UNIT.test(w) || PERCENT_WORD.test(w))]) typeWords.add(w);
@@ -566,7 +574,7 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
   const currencyWord = type === 'money' ? /\b(?:in|into)\s+(?:(?:us|u\.s\.|american|british|uk|sterling|japanese|chinese|korean|european)\s+)?(dollars?|usd|euros?|eur|pounds?|gbp|yen|jpy|yuan|rmb|won)\b/.exec(lower)?.[1] : undefined;
   const currency = currencyWord ? currencyOf(currencyWord) : null;
   const rate = type === 'money' ? (RATE.exec(lower)?.[1] ?? null) : null;
-  return { text: question, wh, type, unit, sayVerb, locatesThing, venue, answerClass, describedAnswer, institutionKind, lifeEvent, currency, rate, publication, creation, answerCue, wantsName, namedKind, namedKindQualifier, wantsVersion, contained, defined: answerCue === 'definition' ? defined : [], sequel, askedSpeaker, excluded: excludedTerms, purpose, granularity, wantsWeekday, datePart, focus, given, speaker, years, names: new Set(capitalisedWords(question)), role, roleOwner, contextTerms: contextTermsOf(question), sourceTerms: sourceTermsOf(question), nameRuns: capitalisedNameRuns(question) };
+  return { text: question, wh, type, unit, restriction, sayVerb, locatesThing, venue, answerClass, describedAnswer, institutionKind, lifeEvent, currency, rate, publication, creation, answerCue, wantsName, namedKind, namedKindQualifier, wantsVersion, contained, defined: answerCue === 'definition' ? defined : [], sequel, askedSpeaker, excluded: excludedTerms, purpose, granularity, wantsWeekday, datePart, focus, given, speaker, years, names: new Set(capitalisedWords(question)), role, roleOwner, contextTerms: contextTermsOf(question), sourceTerms: sourceTermsOf(question), nameRuns: capitalisedNameRuns(question) };
 }
 
 // Light-verb and phrasal paraphrases of one event verb, as people type them: "sit down with", "hold talks", "get

@@ -1074,6 +1074,12 @@ describe('whom the question names', () => {
     expect(ask('who is the so called pothole chief?').short).toBe('Joe Carbone');
   });
 
+  it('takes a maker’s credit before the name as a title ("Writer-director Greta Gerwig"), each part crediting its act', () => {
+    const sentence = 'Writer-director Greta Gerwig made the film as an act of love.';
+    expect(typedSpans(analyzeQuestion('who wrote and directed the film?'), sentence, tokenizeSentence(sentence), null).map((s) => s.text)).toEqual(['Greta Gerwig']);
+    expect(typedSpans(analyzeQuestion('who produced the film?'), sentence, tokenizeSentence(sentence), null)).toEqual([]);
+  });
+
   it('is no brand: "HBO Go" names no one', () => {
     const { ask } = corpus('Dunkirk is streaming on HBO Go and available to rent on YouTube. The music for Dunkirk was composed by Hans Zimmer.');
     expect(ask('who composed the music for dunkirk?').short).toBe('Hans Zimmer');

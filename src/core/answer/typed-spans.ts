@@ -286,7 +286,8 @@ export function typedSpans(analysis: QuestionAnalysis, sentence: string, tokens:
   const nameRuns = () =>
     capitalisedRuns(tokens, sentence).flatMap((run) => {
       let from = run.from;
-      while (from <= run.to && TITLE_OR_DEMONYM.test(tokens[from]?.word ?? '')) from++;
+      // (A maker's credit before the name is a title too: "Writer-director Greta Gerwig".)
+      while (from <= run.to && (tokens[from]?.word ?? '').split('-').every((part) => TITLE_OR_DEMONYM.test(part) || creationOf(part) !== null)) from++;
       if (from > run.to) return [];
       if (namesQuestionEntity(rangeWords(tokens, from, run.to), analysis)) return [];
       // “Rez”, "Job Simulator": a title in quotes names a work — a thing, never a person, a company or a place.
@@ -303,7 +304,8 @@ export function typedSpans(analysis: QuestionAnalysis, sentence: string, tokens:
       // And "who owns / founded X" is answered only where that act is said: a staff writer does not own the site.
       if (analysis.creation) {
         // (A capitalised word inside a name — "GreenPak Designer", "Open Producer" — names a thing, not an act.)
-        const acts = tokens.flatMap((t, i) => (t.capitalized && i > 0 ? [] : [creationOf(t.word)])).filter((a): a is string => a !== null);
+        // ("Writer-director Greta Gerwig": each part of a compound credits its act.)
+        const acts = tokens.flatMap((t, i) => (t.capitalized && i > 0 ? [] : t.word.split('-').map(creationOf))).filter((a): a is string => a !== null);
         if (acts.length > 0 && !acts.includes(analysis.creation)) break;
         if (STRICT_ACTS.has(analysis.creation) && !acts.includes(analysis.creation) && !(analysis.creation === 'write' && BYLINE.test(sentence))) break;
       }

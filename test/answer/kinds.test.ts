@@ -1088,6 +1088,33 @@ describe('whom the question names', () => {
   });
 });
 
+describe('a ranked list', () => {
+  const text = [
+    'These are the best films of the year.',
+    '3) Harbour Lights',
+    'Harbour Lights is a quiet drama about a ferry captain.',
+    '2) The Long Field',
+    'The Long Field follows two farmers through a drought.',
+    '1) Paper Moons',
+    'Paper Moons topped my list almost instantly.',
+  ].join('\n\n');
+  const page = makeDoc('films.html', text, null, 'The best films of the year');
+  const ask = (question: string) => answerExtractively(question, [wholePassage(page)], new Map([[page.source, page]]), { idf: () => 1 });
+
+  it('names the item at the asked place by its numbered heading, citing it and the item’s first sentence', () => {
+    const first = ask('which film took the #1 spot on the best films list?');
+    expect(first.short).toBe('Paper Moons');
+    expect(first.citations.map((c) => c.quote)).toEqual(['1) Paper Moons', 'Paper Moons topped my list almost instantly.']);
+    expect(ask('what film is number two on the best films list?').short).toBe('The Long Field');
+    expect(ask('which film got the top spot among the best films?').short).toBe('Paper Moons');
+  });
+
+  it('is not read where the rank only describes an item the question names, nor where no item has that place', () => {
+    expect(ask('who directed paper moons, the number one film on the list?').short).not.toBe('Paper Moons');
+    expect(ask('which film took the #7 spot on the best films list?').refused).toBe(true);
+  });
+});
+
 describe('documents read sentence by sentence', () => {
   it('are the three whose best passage says most of the question, read in passage order', () => {
     const texts = ['The harbour opened in 1921.', 'The lighthouse was painted white.', 'The ferry runs twice a day.', 'The lighthouse keeper, Marta Quill, repainted the lamp room.'];

@@ -600,6 +600,10 @@ export function answerExtractively(
   const { analysis, scored, knowsQuestion } = options.scored ?? scoreSentences(question, passages, documents, evidence, parameters);
   // A page's date is the only answer to when it came out: another page's dates, or a date in its text, are not.
   if (analysis.publication) return publicationAnswer(question, analysis, scored, documents) ?? { ...refusal(question, passages, analysis, scored), short: null, type: analysis.type };
+  // "which movie took the #1 spot on that list": a ranked list's item is named by its numbered heading.
+  const rank = knowsQuestion ? rankAsked(question, analysis) : null;
+  const ranked = rank !== null ? rankedItemAnswer(question, analysis, rank, scored, documents, parameters) : null;
+  if (ranked) return ranked;
   const verdict = decide(analysis, scored, parameters, knowsQuestion);
   options.onScored?.(
     scored.slice(0, 30).map((s) => ({ text: s.span.text, source: s.doc.source, score: s.score, coverage: s.coverage, semantic: s.semantic, typed: s.spans.length > 0, near: s.nearSpan !== null })),
@@ -1270,6 +1274,46 @@ function publicationAnswer(question: string, analysis: QuestionAnalysis, scored:
 
 /** Least share of the question's words a page must hold to be the page a publication question is about. */
 const PUBLICATION_CONTEXT = 0.3;
+
+const RANK_WORDS: Readonly<Record<string, number>> = { one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10 };
+/** "#1 spot", "number 3", "no. 5", "the top spot": the place in a ranking a question asks about. */
+const RANK_ASKED = /(?:^|\s)#\s?(\d{1,3})\b|\bnumber\s+(\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten)\b(?!\s+of\b)|\bno\.\s?(\d{1,3})\b|\b(top)\s+(?:spot|pick|place|position)\b/i;
+/** Fewest numbered headings that make a page a ranked list. */
+const RANKED_LIST_ITEMS = 3;
+const NUMBERED_HEADING = /^\s*(?:#\s?)?(\d{1,3})\s*[.):]\s+(.+?)\s*$/;
+
+function rankAsked(question: string, analysis: QuestionAnalysis): number | null {
+  // ("who wrote lady bird, vox's number one movie": the rank there describes a named item; who made it is asked.)
+  if (!['thing', 'list', 'description'].includes(analysis.type)) return null;
+  const m = RANK_ASKED.exec(question);
+  if (!m) return null;
+  const said = (m[1] ?? m[2] ?? m[3] ?? m[4] ?? '').toLowerCase();
+  return said === 'top' ? 1 : (RANK_WORDS[said] ?? Number(said));
+}
+
+/**
+ * The item at the asked place of a ranked list ("21) Star Wars: The Last Jedi" … "1) Lady Bird"), on the best-scored
+ * page that is one and speaks of the question; its heading and the item's first sentence are cited.
+ */
+function rankedItemAnswer(question: string, analysis: QuestionAnalysis, rank: number, scored: readonly ScoredSentence[], documents: ReadonlyMap<string, CleanDocument>, parameters: ExtractiveParameters): ExtractiveAnswer | null {
+  const pages = [...new Set(scored.filter((s) => s.support >= parameters.minSentenceEvidence).map((s) => s.doc.source))];
+  for (const source of pages) {
+    const own = scored.filter((s) => s.doc.source === source).sort((a, b) => a.span.start - b.span.start);
+    const headings = own.flatMap((s) => {
+      const m = isHeading(s.doc.text, s.span) ? NUMBERED_HEADING.exec(s.span.text) : null;
+      return m ? [{ sentence: s, number: Number(m[1]), title: m[2] ?? '' }] : [];
+    });
+    if (headings.length < RANKED_LIST_ITEMS) continue;
+    const item = headings.find((h) => h.number === rank);
+    if (!item) return null;
+    const opening = own.find((s) => s.span.start > item.sentence.span.start && s.prose);
+    const claims: Claim[] = [{ sentence: `**${item.title}** — ${item.sentence.span.text}`, support: [citationFor(item.sentence.doc, item.sentence.span)] }];
+    if (opening) claims.push({ sentence: opening.span.text, support: [citationFor(opening.doc, opening.span)] });
+    const { answer, citations } = assembleAnswer(claims, documents);
+    return citations.length === 0 ? null : { question, answer, refused: false, mode: 'extractive', citations, short: item.title, type: analysis.type };
+  }
+  return null;
+}
 
 /**
  * The refusal, listing the closest sources so the user can judge. A listed quote never holds an answer of the

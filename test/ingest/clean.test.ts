@@ -225,6 +225,12 @@ describe('units and repetition', () => {
     expect(text).not.toContain('Harbour Office\n12 Quay Street');
   });
 
+  it('joins a sentence a <br> breaks inside a name, at the end of the article ("…and Ben<br>Kelly for helping…")', () => {
+    const thanks = '<em>The author would like to thank Andrea Marchesini, Anne van Kesteren and Ben<br/>\nKelly for helping with the specification and implementation.</em>';
+    const html = `<html><body><article><p>${P1}</p><p>${P2}</p><p>${thanks}</p></article></body></html>`;
+    expect(parseDocument('fetch.html', enc(html)).text).toContain('and Ben Kelly for helping with the specification and implementation.');
+  });
+
   it('keeps the paragraphs of preformatted text apart (a plain-text RFC: page header, section heading, paragraph)', () => {
     const pre = [
       'Internet-Draft              remoteStorage                  December 2014',

@@ -83,6 +83,17 @@ function isHardWrapped(lines: string[]): boolean {
   return min >= 45 && max <= 130 && max - min <= 45 && body.some((l) => !endsSentence(l)) && lines.slice(1).some(startsLowercase);
 }
 
+/**
+ * "…thank Andrea Marchesini, Anne van Kesteren and Ben<br>Kelly for helping with the specification." — a long line
+ * broken before a capitalised word whose line goes on in lower case and ends the sentence: one sentence, broken
+ * inside a name.
+ */
+function breaksAName(prev: string, line: string): boolean {
+  return prev.length >= NAME_BREAK_MIN_LINE && endsSentence(line) && NAME_THEN_LOWERCASE.test(line);
+}
+const NAME_BREAK_MIN_LINE = 60;
+const NAME_THEN_LOWERCASE = /^\p{Lu}\p{Ll}+\s+\p{Ll}/u;
+
 /** A block's lines as units: joined when they are one hand-wrapped paragraph or a line continues the one before. */
 export function splitBlock(lines: string[]): string[] {
   if (isHardWrapped(lines)) return [lines.join('\n')];
@@ -96,7 +107,10 @@ export function splitBlock(lines: string[]): string[] {
       prev.length >= 40 &&
       !isWidgetLine(line) &&
       (startsLowercase(line) || endsMidSentence(prev));
-    if (continues) {
+    if (prev !== undefined && !endsSentence(prev) && !isWidgetLine(line) && breaksAName(prev, line)) {
+      // (Joined by a space: a line break inside a name would cut the sentence there.)
+      current[current.length - 1] = `${prev} ${line}`;
+    } else if (continues) {
       current.push(line);
     } else {
       if (current.length > 0) out.push(current.join('\n'));

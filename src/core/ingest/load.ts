@@ -52,7 +52,7 @@ const RACY_MS = 2000;
  * Bump when parsing or cleaning gives different documents for the same bytes: documents stored by another revision
  * are then parsed again instead of being reused (see `LoadCorpusOptions.previous`).
  */
-export const PARSER_REVISION = 13;
+export const PARSER_REVISION = 14;
 
 export interface LoadCorpusOptions {
   /**

@@ -1088,6 +1088,40 @@ describe('whom the question names', () => {
   });
 });
 
+describe('words written another way', () => {
+  it('says a hyphenated word by its closed spelling ("non-emergency" ↔ "nonemergency")', () => {
+    const doc = makeDoc('page.html', 'Most nonemergency repair work involving concrete is halted in winter because concrete freezes.', null);
+    const { analysis, scored } = scoreSentences('why is non-emergency work halted?', [wholePassage(doc)], new Map([[doc.source, doc]]), { idf: () => 1 });
+    const emergency = analysis.focus.findIndex((f) => f.word === 'emergency');
+    expect(scored[0]?.termCredits[emergency]).toBe(1);
+  });
+
+  it('reads "stay away from", "steer clear of" as avoiding', () => {
+    expect(analyzeQuestion('what length should i stay away from?').focus.map((f) => f.word)).toContain('avoid');
+    expect(analyzeQuestion('which games should you steer clear of?').focus.map((f) => f.word)).toContain('avoid');
+  });
+});
+
+describe('what the author said in their own post', () => {
+  const text = [
+    'The last month has been difficult for the community.',
+    'Harassment is not a “frenzy”; it is a real harm that the community must face together.',
+    'Posted on Tuesday 15 October 2019 by Bradley M. Kuhn.',
+  ].join('\n\n');
+
+  it('is any sentence of the page the asked speaker’s byline signs, when the question points at their own text', () => {
+    const { ask } = corpus(text);
+    expect(ask('what did bradley kuhn say about harassment in his post?').answer).toContain('real harm');
+    // Without the pointer at the speaker's own text, an unquoted sentence is no statement of theirs.
+    expect(ask('what did bradley kuhn say about harassment?').refused).toBe(true);
+  });
+
+  it('is not a page someone else signs', () => {
+    const { ask } = corpus(text.replace('Bradley M. Kuhn', 'Jane Roe'));
+    expect(ask('what did bradley kuhn say about harassment in his post?').refused).toBe(true);
+  });
+});
+
 describe('a ranked list', () => {
   const text = [
     'These are the best films of the year.',

@@ -157,6 +157,10 @@ export function scoreSentences(
   // An acronym the question writes in capitals ("LEAN") is said by its dotted spelling too ("L.E.A.N."), which the
   // tokenizer splits into letters.
   const dottedAcronym = focus.map((f) => (/^[a-z]{2,8}$/.test(f.word) && new RegExp(`(?<![\\p{L}\\p{N}])${f.word.toUpperCase()}(?![\\p{L}\\p{N}])`, 'u').test(question) ? new RegExp(`(?<![\\p{L}\\p{N}.])${[...f.word.toUpperCase()].join('\\.')}\\.?(?![\\p{L}\\p{N}])`, 'u') : null));
+  // "non-emergency", "e-mail", "co-founder": the parts of a hyphenated word are said by its closed spelling too
+  // ("nonemergency").
+  const closedCompounds = [...question.toLowerCase().matchAll(HYPHENATED)].map((m) => ({ parts: [m[1] ?? '', m[2] ?? ''], term: contentTerms(`${m[1] ?? ''}${m[2] ?? ''}`)[0] ?? '' }));
+  const closedOf = focus.map((f) => closedCompounds.find((c) => c.term && c.parts.includes(f.word))?.term ?? null);
   const literalPattern = literalOf.map((literal) => (literal ? new RegExp(`(?<![\\d.])${literal.replace(/\./g, '\\.')}(?![\\d]|\\.\\d)`) : null));
 
   // Which documents are read: those whose best passage says most of the question (idf-weighted), so a page that alone
@@ -202,6 +206,8 @@ export function scoreSentences(
   const joinsPrevious = focus.map((f, qi) => qi > 0 && isName[qi] === true && isName[qi - 1] === true && new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(focus[qi - 1]?.word ?? '')}[\\s-]+${escapeRegExp(f.word)}(?![\\p{L}\\p{N}])`, 'u').test(loweredQuestion));
   const isEvent = focus.map((f, qi) => !isName[qi] && !/\d/.test(f.word) && !isCalendarWord(f.word) && !analysis.contextTerms.includes(f.term) && !analysis.sourceTerms.includes(f.term));
   const predicateWeight = focus.reduce((sum, _f, qi) => sum + (isEvent[qi] ? (weights[qi] ?? 0) : 0), 0);
+  // "in his post", "on her blog": the asked speaker wrote the page.
+  const ownText = analysis.type === 'statement' && OWN_TEXT.test(question);
   const restrictionAt = focus.flatMap((f, qi) => (analysis.restriction.includes(f.term) ? [qi] : []));
   const eventTerms = new Set(focus.filter((_f, qi) => isEvent[qi]).map((f) => f.term));
   // "first", "last", "earliest": which one of several is asked (by this question, not by the context a follow-up carries).
@@ -293,6 +299,8 @@ export function scoreSentences(
         }
       }
       if (best < 1 && dottedAcronym[qi]?.test(span.text)) best = 1;
+      const closed = closedOf[qi];
+      if (best < 1 && closed && features.terms.has(closed)) best = 1;
       let position = nominalAt >= 0 ? nominalAt : best > 0 ? firstPosition(tokens, f.term, focusPrefix[qi] ?? '') : -1;
       if (best < 1 && evidence.wordSimilarity && byVectors[qi]) {
         if (vectorTokensOf !== features) {
@@ -362,6 +370,7 @@ export function scoreSentences(
     // prop 8 controversy".)
     const otherModels = model !== null && [...analysed.part.text.matchAll(model.any)].some((m) => m[1] !== model.number);
     const sentences = sentencesOf(analysed.part, analysed.offset);
+    const authorsPage = ownText && bylineNames(doc, speakerTerms);
     sentencesBySource.set(source, sentences.map((s) => s.span));
     const firstOfDocument = scored.length;
     let previousCredits: number[] = [];
@@ -502,7 +511,7 @@ export function scoreSentences(
       }
       // "When does X end": an interval's end is the answer.
       if (analysis.type === 'date' && analysis.datePart === 'end' && spans.some((s) => s.date?.end)) spans = spans.filter((s) => s.date?.end);
-      const speaker = analysis.type === 'statement' ? speakerScore(speakerTerms, features, index, sentences, docTerms) : 1;
+      const speaker = analysis.type === 'statement' ? speakerScore(speakerTerms, features, index, sentences, docTerms, prose && authorsPage) : 1;
       if (speaker === 0) spans = [];
       // Words in a block of their own after "…comments from X:" are X's, though no verb of saying stands in them.
       else if (analysis.type === 'statement' && spans.length === 0 && speaker >= 0.7 && prose) {
@@ -764,10 +773,28 @@ function castFor(text: string, tokens: readonly SentenceToken[], from: number, f
 /** How much a word describing the asked thing ("video meeting app") counts as said by a sentence naming one. */
 const DESCRIBED_SHARE = 0.5;
 
+const HYPHENATED = /(?<![\p{L}\p{N}-])(\p{L}{2,})-(\p{L}{2,})(?![\p{L}\p{N}-])/gu;
+
 /** How well one of the question's names must be said for the sentence to be about whom it names. */
 const NAME_SAID = 0.5;
 
 /** A name alone before a colon ("Jason:", "Ian Betteridge:"): the words that follow are that person's. */
+/** "in his post", "on her own blog", "in their essay": the text the question points at is the speaker's own. */
+const OWN_TEXT = /\b(?:in|on|from)\s+(?:his|her|their)\s+(?:own\s+)?(?:post|blog(?:\s+post)?|article|essay|piece|rant|column|newsletter|op-?ed|write-?up)\b/i;
+/** How surely a sentence of its author's own page is the author speaking (a quoted sentence with a verb is 1). */
+const OWN_TEXT_SPEAKER = 0.7;
+
+/** Whether the page's byline ("Posted on … by Bradley M. Kuhn", "By Jane Doe") names the speaker. */
+function bylineNames(doc: CleanDocument, speaker: readonly string[]): boolean {
+  if (speaker.length === 0) return false;
+  for (const m of doc.text.matchAll(BYLINE_NAME)) {
+    const named = new Set(contentTerms(m[1] ?? ''));
+    if (speaker.some((t) => named.has(t))) return true;
+  }
+  return false;
+}
+const BYLINE_NAME = /(?:^|\n)[ \t]*(?:(?:posted|published|written|filed)\b[^\n]{0,80}?\b)?by\s+((?:\p{Lu}[\p{L}'’.-]*[ \t]*){1,4})/giu;
+
 const NAME_INTRO = /^\s*(?:\p{Lu}[\p{L}'’.-]*\s+){0,3}\p{Lu}[\p{L}'’.-]*\s*:\s*$/u;
 
 /** How many sentences back a name given earlier still counts as said (see explainByNeighbours). */
@@ -1062,7 +1089,7 @@ function trimTitles(text: string, analysis: QuestionAnalysis): string {
 }
 
 /** How surely a sentence is the asked speaker's statement: named in it, or named just before a "he said". */
-function speakerScore(speaker: readonly string[], features: SentenceFeatures, index: number, sentences: readonly DocSentence[], documentTerms: ReadonlySet<string>): number {
+function speakerScore(speaker: readonly string[], features: SentenceFeatures, index: number, sentences: readonly DocSentence[], documentTerms: ReadonlySet<string>, authorsOwn: boolean): number {
   // The speaker's head word ("spokesperson" of "lee's office spokesperson") or most of the name.
   const heard = (terms: ReadonlySet<string>) => speaker.length > 0 && (terms.has(speaker[speaker.length - 1] ?? '') || speaker.filter((t) => terms.has(t)).length / speaker.length >= 0.5);
   // "…these comments from Ian Betteridge, who has been doing this even longer:" then the words, in a block of their own.
@@ -1071,6 +1098,9 @@ function speakerScore(speaker: readonly string[], features: SentenceFeatures, in
     if (!intro || !/:\s*$/.test(intro.span.text) || !(QUOTE_INTRO.test(intro.span.text) || NAME_INTRO.test(intro.span.text))) continue;
     if (heard(featuresOf(intro.span).terms)) return back === 1 ? 0.9 : 0.7;
   }
+  // "what did kuhn say about #metoo in his post": on the page his byline signs, his own sentences are what he said
+  // (not one that names him: "ebb is a service mark of Bradley M. Kuhn" is about him).
+  if (authorsOwn && !speaker.some((t) => features.terms.has(t))) return OWN_TEXT_SPEAKER;
   if (!isSaying(features.text)) return 0;
   if (speaker.length === 0) return 0.5;
   if (heard(features.terms)) return 1;

@@ -593,6 +593,7 @@ const PHRASAL: Array<[RegExp, string]> = [
   [/\b(?:end|ends|ended|ending) up (?=[a-z]+ing\b)/g, ''],
   [/\b(?:end|ends|ended|ending) up\b(?=\s*$|\s+(?:in|at|on|near|off)\b)/g, 'land'],
   [/\b(?:get|got|gets|getting|gotten) rid of\b/g, 'remove'],
+  [/\b(?:stay|stays|stayed|staying|keep|keeps|kept|keeping|steer|steers|steered|steering) (?:away from|clear of)\b/g, 'avoid'],
   [/\b(?:switch|switches|switched|switching|turn|turns|turned|turning|shut|shuts|shutting) off\b/g, 'disable'],
   [/\b(?:switch|switches|switched|switching|turn|turns|turned|turning) on\b/g, 'enable'],
   [/\b(?:roll|rolls|rolled|rolling) out\b/g, 'release'],

@@ -839,6 +839,9 @@ describe('the name of a kind of thing', () => {
 describe('a pointer to the page ("in that content depth article")', () => {
   it('is read as words the page holds, not words the answering sentence must say', () => {
     expect(analyzeQuestion("what's the rule of thumb in that content depth article for rewriting a post?").sourceTerms).toEqual(['content', 'depth', 'articl']);
+    // A page named before the question is one too: "minecraft 1.8 changelog — what is…".
+    expect(analyzeQuestion('minecraft 1.8 changelog — what is game mode 3?').sourceTerms).toEqual(['minecraft', 'changelog']);
+    expect(analyzeQuestion('evolve code review walkthrough: who pushed first?').sourceTerms).toEqual(['evolv', 'code', 'review', 'walkthrough']);
     // So is the text's owner: "gitlab's survey", "on vox's list".
     expect(analyzeQuestion("in gitlab's devsecops survey, when did cloud rank first?").sourceTerms).toEqual(['gitlab', 'devsecop', 'survei']);
     // A word the question also asks about is no mere pointer.

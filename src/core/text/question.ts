@@ -625,9 +625,13 @@ const SOURCE_LOCATOR = new RegExp(
   'giu',
 );
 
+/** "minecraft 1.8 changelog — what is game mode 3?", "evolve code review walkthrough: who…": a page named before the question. */
+const LEADING_POINTER = new RegExp(String.raw`^\s*()((?:[\p{L}\p{N}.'’#-]+\s+){0,5}?${SOURCE_NOUN})\s*(?:—|–|-|:)\s+`, 'iu');
+
 function sourceTermsOf(question: string): string[] {
   const lower = question.toLowerCase();
-  const phrases = [...lower.matchAll(SOURCE_LOCATOR)];
+  const leading = LEADING_POINTER.exec(lower);
+  const phrases = [...(leading ? [leading] : []), ...lower.matchAll(SOURCE_LOCATOR)];
   if (phrases.length === 0) return [];
   // A word the question also uses outside the pointer is asked about, not only a pointer.
   const asked = new Set(contentTerms(phrases.reduce((rest, m) => rest.replace(m[0], ' '), lower)));

@@ -1083,6 +1083,14 @@ describe('whom the question names', () => {
     expect(typedSpans(analyzeQuestion('who produced the film?'), sentence, tokenizeSentence(sentence), null)).toEqual([]);
   });
 
+  it('is said for a capital standing for its government by the country’s name ("Seoul" ↔ "the South Korean government")', () => {
+    const { ask } = corpus('Ties gained momentum in March, when the South Korean government took strides to settle the wartime compensation dispute.', '2023-05-01');
+    expect(ask('what month did Seoul move to settle the wartime compensation dispute?').short).toContain('March');
+    // Another country's name does not say it, and a place question asks for the city itself.
+    const { ask: askOther } = corpus('Ties gained momentum in March, when the Japanese government took strides to settle the wartime compensation dispute.', '2023-05-01');
+    expect(askOther('what month did Seoul move to settle the wartime compensation dispute?').refused).toBe(true);
+  });
+
   it('is no brand: "HBO Go" names no one', () => {
     const { ask } = corpus('Dunkirk is streaming on HBO Go and available to rent on YouTube. The music for Dunkirk was composed by Hans Zimmer.');
     expect(ask('who composed the music for dunkirk?').short).toBe('Hans Zimmer');

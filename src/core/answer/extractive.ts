@@ -17,6 +17,7 @@ import { extractDates, formatPartial, ORIGIN_NOTE } from '../text/dates.js';
 import { capitalisedRuns, dateAfterPrevious, formatLongDate, formatLongValue, isCheckableType, isGiven, isSaying, tokenizeSentence, typedSpans, type SentenceToken, type TypedSpan } from './typed-spans.js';
 import { DEFAULT_EXTRACTIVE_PARAMETERS, type ExtractiveParameters } from './parameters.js';
 import { escapeRegExp } from '../text/regex.js';
+import { countryNamesOfCapital } from '../text/capitals.js';
 
 export const REFUSAL_TEXT = "I couldn't find this in the indexed documents.";
 
@@ -215,6 +216,9 @@ export function scoreSentences(
   const ordinals = analysis.publication ? [] : focus.flatMap((f, qi) => (ORDINAL.test(f.word) && !analysis.contextTerms.includes(f.term) ? [{ qi, said: ORDINAL_WORDS[f.word === 'last' || f.word === 'latest' ? 'last' : 'first'] }] : []));
   // "john c. welch": the name the question writes just before a family name (past an initial) is the bearer's own.
   const givenNameOf = givenNames(question, focus, isName);
+  // "when did seoul move to settle…": a capital named as its government is said by its country's name ("the South
+  // Korean government") — but a place question asks for the city itself.
+  const countryOf = focus.map((f, qi) => (isName[qi] && analysis.type !== 'place' ? countryNamesOfCapital(f.term) : null));
   // Words the corpus does not hold ("gonna", a typo, a word no page uses) can be said by no sentence: they are not
   // held against one. Nor are bare numbers (the page's date may give them); an identifier with digits ("gp4par",
   // "ps4") is a word like any other. Without a vocabulary (tests' evidence models), every word counts as known.
@@ -299,6 +303,8 @@ export function scoreSentences(
         }
       }
       if (best < 1 && dottedAcronym[qi]?.test(span.text)) best = 1;
+      const country = countryOf[qi];
+      if (country && best < CAPITAL_CREDIT && country.some((name) => name.every((t) => termMatch(t, features.terms) >= 0.8))) best = CAPITAL_CREDIT;
       const closed = closedOf[qi];
       if (best < 1 && closed && features.terms.has(closed)) best = 1;
       let position = nominalAt >= 0 ? nominalAt : best > 0 ? firstPosition(tokens, f.term, focusPrefix[qi] ?? '') : -1;
@@ -772,6 +778,9 @@ function castFor(text: string, tokens: readonly SentenceToken[], from: number, f
 
 /** How much a word describing the asked thing ("video meeting app") counts as said by a sentence naming one. */
 const DESCRIBED_SHARE = 0.5;
+
+/** A capital said by its country's name, as "Japan" says "Tokyo" in "Tokyo agreed": in part, the city is not named. */
+const CAPITAL_CREDIT = 0.8;
 
 const HYPHENATED = /(?<![\p{L}\p{N}-])(\p{L}{2,})-(\p{L}{2,})(?![\p{L}\p{N}-])/gu;
 

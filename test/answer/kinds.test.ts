@@ -1107,6 +1107,13 @@ describe('words written another way', () => {
     expect(scored[0]?.termCredits[emergency]).toBe(1);
   });
 
+  it('says a casual short form by the word pages write out ("org" ↔ "organization")', () => {
+    const doc = makeDoc('page.html', 'The foundation is a charity organization that teaches kids to code.', null);
+    const { analysis, scored } = scoreSentences('what kind of org is the foundation?', [wholePassage(doc)], new Map([[doc.source, doc]]), { idf: () => 1 });
+    const org = analysis.focus.findIndex((f) => f.word === 'org');
+    expect(scored[0]?.termCredits[org]).toBe(1);
+  });
+
   it('reads "stay away from", "steer clear of" as avoiding', () => {
     expect(analyzeQuestion('what length should i stay away from?').focus.map((f) => f.word)).toContain('avoid');
     expect(analyzeQuestion('which games should you steer clear of?').focus.map((f) => f.word)).toContain('avoid');

@@ -161,6 +161,7 @@ export function scoreSentences(
   // "non-emergency", "e-mail", "co-founder": the parts of a hyphenated word are said by its closed spelling too
   // ("nonemergency").
   const closedCompounds = [...question.toLowerCase().matchAll(HYPHENATED)].map((m) => ({ parts: [m[1] ?? '', m[2] ?? ''], term: contentTerms(`${m[1] ?? ''}${m[2] ?? ''}`)[0] ?? '' }));
+  const spelledOut = focus.map((f) => (CASUAL_SHORT[f.word] ?? []).map((w) => contentTerms(w)[0] ?? w));
   const closedOf = focus.map((f) => closedCompounds.find((c) => c.term && c.parts.includes(f.word))?.term ?? null);
   const literalPattern = literalOf.map((literal) => (literal ? new RegExp(`(?<![\\d.])${literal.replace(/\./g, '\\.')}(?![\\d]|\\.\\d)`) : null));
 
@@ -305,6 +306,7 @@ export function scoreSentences(
       if (best < 1 && dottedAcronym[qi]?.test(span.text)) best = 1;
       const country = countryOf[qi];
       if (country && best < CAPITAL_CREDIT && country.some((name) => name.every((t) => termMatch(t, features.terms) >= 0.8))) best = CAPITAL_CREDIT;
+      for (const full of spelledOut[qi] ?? []) best = Math.max(best, termMatch(full, features.terms));
       const closed = closedOf[qi];
       if (best < 1 && closed && features.terms.has(closed)) best = 1;
       let position = nominalAt >= 0 ? nominalAt : best > 0 ? firstPosition(tokens, f.term, focusPrefix[qi] ?? '') : -1;
@@ -778,6 +780,36 @@ function castFor(text: string, tokens: readonly SentenceToken[], from: number, f
 
 /** How much a word describing the asked thing ("video meeting app") counts as said by a sentence naming one. */
 const DESCRIBED_SHARE = 0.5;
+
+/**
+ * Casual short forms a question uses for a word pages write out ("what kind of org is X" ↔ "organization"). Not the
+ * short forms pages themselves write ("repo", "app"): their long forms would credit other sentences.
+ */
+const CASUAL_SHORT: Readonly<Record<string, readonly string[]>> = {
+  org: ['organization', 'organisation'],
+  orgs: ['organizations', 'organisations'],
+  dept: ['department'],
+  govt: ['government'],
+  gov: ['government'],
+  info: ['information'],
+  admin: ['administration', 'administrator'],
+  spec: ['specification'],
+  specs: ['specifications'],
+  config: ['configuration'],
+  docs: ['documentation'],
+  stats: ['statistics'],
+  dev: ['developer', 'development'],
+  devs: ['developers'],
+  prof: ['professor'],
+  uni: ['university'],
+  pic: ['picture', 'photo'],
+  pics: ['pictures', 'photos'],
+  vid: ['video'],
+  vids: ['videos'],
+  mgmt: ['management'],
+  intl: ['international'],
+  approx: ['approximately'],
+};
 
 /** A capital said by its country's name, as "Japan" says "Tokyo" in "Tokyo agreed": in part, the city is not named. */
 const CAPITAL_CREDIT = 0.8;

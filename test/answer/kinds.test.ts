@@ -1091,6 +1091,14 @@ describe('whom the question names', () => {
     expect(askOther('what month did Seoul move to settle the wartime compensation dispute?').refused).toBe(true);
   });
 
+  it('places nothing with an initialism that qualifies a noun ("a symbol of U.S. freedoms"), but does after a locative', () => {
+    const where = analyzeQuestion('where did she share the photo?');
+    const modifier = 'She said the flag is a symbol of U.S. freedoms.';
+    expect(typedSpans(where, modifier, tokenizeSentence(modifier), null)).toEqual([]);
+    const place = 'She shared the photo after moving to the U.S. in 2010.';
+    expect(typedSpans(where, place, tokenizeSentence(place), null).map((s) => s.text)).toEqual(['U.S']);
+  });
+
   it('is no brand: "HBO Go" names no one', () => {
     const { ask } = corpus('Dunkirk is streaming on HBO Go and available to rent on YouTube. The music for Dunkirk was composed by Hans Zimmer.');
     expect(ask('who composed the music for dunkirk?').short).toBe('Hans Zimmer');

@@ -80,6 +80,9 @@ function calledKindAfter(tokens: readonly SentenceToken[], at: number, kind: str
   return false;
 }
 
+/** "u.s", "d.c": letters joined by periods (the tokenizer keeps all but the last period). */
+const INITIALISM = /^(?:\p{L}\.)+\p{L}$/u;
+
 /** An all-capitals word of three letters or more: an acronym ("HBO"), which opens a brand's name, not a person's. */
 const ACRONYM_OPENER = /^\p{Lu}{3,}$/u;
 
@@ -430,7 +433,10 @@ export function typedSpans(analysis: QuestionAnalysis, sentence: string, tokens:
         // Right after the name, a lower-case word outside a place's phrase makes the name a modifier ("families of
         // Pauli matrices", "Catholic folk imagery") or, past a content word, the next clause's subject ("In that
         // update Baker also suggested…"); "to economic powerhouse Shanghai." is a place.
-        const joined = !!next && !tokens[run.to]?.possessive && !next.capitalized && !/^\d/.test(next.word) && !/[,;:.!?)"”]/.test(sentence.slice(tokens[run.to]?.end ?? 0, next.start));
+        // (The period of an initialism is no break: "a symbol of U.S. freedoms" qualifies the freedoms.)
+        const gap = sentence.slice(tokens[run.to]?.end ?? 0, next?.start ?? 0);
+        const initialismDot = /^\.\s+$/.test(gap) && INITIALISM.test(tokens[run.to]?.word ?? '');
+        const joined = !!next && !tokens[run.to]?.possessive && !next.capitalized && !/^\d/.test(next.word) && (initialismDot || !/[,;:.!?)"”]/.test(gap));
         const clauseOpens = joined && !PLACE_TAIL.test(next?.word ?? '') && !(skippedContent ? PLACE_PHRASE_GOES_ON : FOLLOWS_PLACE).has(next?.word ?? '');
         // "$35 USD": a currency code, not a place.
         const currency = CURRENCY.test(tokens[run.from]?.word ?? '');

@@ -1122,6 +1122,12 @@ describe('words written another way', () => {
     expect(scored[0]?.termCredits[org]).toBe(1);
   });
 
+  it('reads an intensifier ("gruber himself") as no part of the speaker or the question', () => {
+    const analysis = analyzeQuestion('what did john gruber himself say about the post?');
+    expect(analysis.speaker).toEqual(['john', 'gruber']);
+    expect(analysis.focus.map((f) => f.word)).not.toContain('himself');
+  });
+
   it('reads "stay away from", "steer clear of" as avoiding', () => {
     expect(analyzeQuestion('what length should i stay away from?').focus.map((f) => f.word)).toContain('avoid');
     expect(analyzeQuestion('which games should you steer clear of?').focus.map((f) => f.word)).toContain('avoid');

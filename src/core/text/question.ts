@@ -266,7 +266,9 @@ const SCAFFOLD = new Set(
   ("anything something actually really exactly supposedly basically thing things stuff pls please like kind sort lot bunch guys anyone know wonder wondering tell happen happened happening get got getting go going went way " +
     'article story piece besides apart aside except else theyd youd hed shed wed id ive youve weve theyve dont didnt doesnt isnt wasnt arent werent cant wont whats whos wheres hows thats lets im youre theyre ' +
     // Chat spellings and openers ("any idea when…", "is it gonna…"): how people type, not what they ask about.
-    'gonna wanna gotta kinda sorta lemme gimme plz thx idk tbh btw lol lmao haha omg ngl imo fyi hey hi hello yo hmm um idea')
+    'gonna wanna gotta kinda sorta lemme gimme plz thx idk tbh btw lol lmao haha omg ngl imo fyi hey hi hello yo hmm um idea ' +
+    // "what did gruber himself say": an intensifier stresses who, it names nothing.
+    'himself herself themselves itself myself yourself ourselves')
     .split(
     ' ',
   ),
@@ -685,7 +687,8 @@ function speakerOf(tokens: readonly string[], whIndex: number): string[] {
     if (SAY_VERB.test(word) || word === 'take' || word === 'on' || word === 'about') break;
     // "the photographer of the flag picture": the speaker is the photographer.
     if (word === 'of' && out.length > 0) break;
-    if (['the', 'a', 'an', 'his', 'her', 'their', 'its', 'of', 'was', 'is', 'were', 'actually', 'really'].includes(word)) continue;
+    // ("what did john gruber himself say": the intensifier is no part of who speaks.)
+    if (['the', 'a', 'an', 'his', 'her', 'their', 'its', 'of', 'was', 'is', 'were', 'actually', 'really', 'himself', 'herself', 'themselves', 'itself', 'personally', 'ever'].includes(word)) continue;
     out.push(word);
   }
   return out.slice(0, 5);

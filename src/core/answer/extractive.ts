@@ -201,11 +201,11 @@ export function scoreSentences(
     }
     return capital > 0 && capital >= 4 * lower;
   });
-  // What happened ("meet", "veto", "nosedive") is what a sentence must say to be about the asked event: names say
-  // who, and numbers, months and weekdays say when (the page's date can give those), so neither counts here.
   // Name words written next to each other in the question ("lady bird", "charles hermite") name one someone.
   const loweredQuestion = question.toLowerCase();
   const joinsPrevious = focus.map((f, qi) => qi > 0 && isName[qi] === true && isName[qi - 1] === true && new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(focus[qi - 1]?.word ?? '')}[\\s-]+${escapeRegExp(f.word)}(?![\\p{L}\\p{N}])`, 'u').test(loweredQuestion));
+  // What happened ("meet", "veto", "nosedive") is what a sentence must say to be about the asked event: names say
+  // who, and numbers, months and weekdays say when (the page's date can give those), so neither counts here.
   const isEvent = focus.map((f, qi) => !isName[qi] && !/\d/.test(f.word) && !isCalendarWord(f.word) && !analysis.contextTerms.includes(f.term) && !analysis.sourceTerms.includes(f.term));
   const predicateWeight = focus.reduce((sum, _f, qi) => sum + (isEvent[qi] ? (weights[qi] ?? 0) : 0), 0);
   // "in his post", "on her blog": the asked speaker wrote the page.
@@ -404,11 +404,11 @@ export function scoreSentences(
       // "…announced that it would not release any versions…" says no release happened: for "when was X released" it
       // gives no date of one (unless the question itself is negative: "why isn't…").
       if (!questionNegated && isCheckableType(analysis.type) && analysis.type !== 'statement' && features.tokens.some((t, at) => eventTerms.has(t.term) && negatedAt(features.tokens, at))) spans = [];
-      // "revenue in 2015": of a sentence's figures, those whose nearest year is the asked one ("In 2024, 70% …, up from
-      // 66% in 2023" gives 66% for 2023).
       // "how many of the people … were from europe": a count of the whole group does not say how many of them were.
       // (Said in the sentence's own words: "worldwide" is near "europe" in the vectors, but no part of it.)
       if (restrictionAt.length > 0 && restrictionAt.every((qi) => termMatch(focus[qi]?.term ?? '', features.terms) < RESTRICTION_SAID)) spans = [];
+      // "revenue in 2015": of a sentence's figures, those whose nearest year is the asked one ("In 2024, 70% …, up from
+      // 66% in 2023" gives 66% for 2023).
       if (analysis.years.length > 0 && FIGURE_TYPES.has(analysis.type)) spans = spans.filter((s) => figureYearFits(features.tokens, s.from, s.to, analysis.years));
       // "the Search Engines checkbox", "Introduction to Mozilla Source Code": capitalised words the page otherwise
       // writes in lower case are a label, no one's name and no place.
@@ -814,12 +814,12 @@ const CASUAL_SHORT: Readonly<Record<string, readonly string[]>> = {
 /** A capital said by its country's name, as "Japan" says "Tokyo" in "Tokyo agreed": in part, the city is not named. */
 const CAPITAL_CREDIT = 0.8;
 
+/** "non-emergency": two words joined by a hyphen, each of two letters or more. */
 const HYPHENATED = /(?<![\p{L}\p{N}-])(\p{L}{2,})-(\p{L}{2,})(?![\p{L}\p{N}-])/gu;
 
 /** How well one of the question's names must be said for the sentence to be about whom it names. */
 const NAME_SAID = 0.5;
 
-/** A name alone before a colon ("Jason:", "Ian Betteridge:"): the words that follow are that person's. */
 /** "in his post", "on her own blog", "in their essay": the text the question points at is the speaker's own. */
 const OWN_TEXT = /\b(?:in|on|from)\s+(?:his|her|their)\s+(?:own\s+)?(?:post|blog(?:\s+post)?|article|essay|piece|rant|column|newsletter|op-?ed|write-?up)\b/i;
 /** How surely a sentence of its author's own page is the author speaking (a quoted sentence with a verb is 1). */
@@ -836,6 +836,7 @@ function bylineNames(doc: CleanDocument, speaker: readonly string[]): boolean {
 }
 const BYLINE_NAME = /(?:^|\n)[ \t]*(?:(?:posted|published|written|filed)\b[^\n]{0,80}?\b)?by\s+((?:\p{Lu}[\p{L}'’.-]*[ \t]*){1,4})/giu;
 
+/** A name alone before a colon ("Jason:", "Ian Betteridge:"): the words that follow are that person's. */
 const NAME_INTRO = /^\s*(?:\p{Lu}[\p{L}'’.-]*\s+){0,3}\p{Lu}[\p{L}'’.-]*\s*:\s*$/u;
 
 /** How many sentences back a name given earlier still counts as said (see explainByNeighbours). */
@@ -1605,7 +1606,7 @@ function documentTermsOf(doc: CleanDocument): Set<string> {
   return analysis.terms;
 }
 
-/** The document's sentences; those of a part start `offset` characters into the whole document. */
+/** A numbered item's heading: a short line of its own, opening with its number, not ending as a sentence does. */
 const HEADING_WORDS = 12;
 const SENTENCE_END = /[.!?:;,"”’)\]]\s*$/;
 const ITEM_NUMBER = /^\s*(?:#\s?)?\d{1,3}\s*[.):]\s+\S/;
@@ -1617,6 +1618,7 @@ function isHeading(text: string, span: Span): boolean {
   return lineStart && lineEnd && ITEM_NUMBER.test(span.text) && !SENTENCE_END.test(span.text) && span.text.trim().split(/\s+/).length <= HEADING_WORDS;
 }
 
+/** The document's sentences; those of a part start `offset` characters into the whole document. */
 function sentencesOf(doc: CleanDocument, offset = 0): DocSentence[] {
   const sentences = analysisOf(doc).sentences;
   return offset === 0 ? sentences : sentences.map(({ span, prose, heading }) => ({ span: { text: span.text, start: span.start + offset, end: span.end + offset }, prose, heading }));

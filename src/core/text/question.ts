@@ -627,7 +627,10 @@ const SOURCE_LOCATOR = new RegExp(
   'giu',
 );
 
-/** "minecraft 1.8 changelog — what is game mode 3?", "evolve code review walkthrough: who…": a page named before the question. */
+/**
+ * "minecraft 1.8 changelog — what is game mode 3?", "evolve code review walkthrough: who…": a page named before the
+ * question. (Its empty first group stands where SOURCE_LOCATOR's holds the owner: "gitlab" of "gitlab's survey".)
+ */
 const LEADING_POINTER = new RegExp(String.raw`^\s*()((?:[\p{L}\p{N}.'’#-]+\s+){0,5}?${SOURCE_NOUN})\s*(?:—|–|-|:)\s+`, 'iu');
 
 function sourceTermsOf(question: string): string[] {

@@ -84,6 +84,8 @@ export interface ScoredSentence {
    * of planning" for "which university was charles hermite a professor at").
    */
   namesUnsaid: boolean;
+  /** Per focus word, a capital said by its country's name ("the South Korean government" for "Seoul"); absent when the question names no capital. */
+  capitalCredits?: number[];
   /** Whether the sentence says the class the answer belongs to (QuestionAnalysis.answerClass), or none is asked. */
   namesClass: boolean;
   /**
@@ -220,6 +222,7 @@ export function scoreSentences(
   // "when did seoul move to settle…": a capital named as its government is said by its country's name ("the South
   // Korean government") — but a place question asks for the city itself.
   const countryOf = focus.map((f, qi) => (isName[qi] && analysis.type !== 'place' ? countryNamesOfCapital(f.term) : null));
+  const anyCapital = countryOf.some((country) => country !== null);
   // Words the corpus does not hold ("gonna", a typo, a word no page uses) can be said by no sentence: they are not
   // held against one. Nor are bare numbers (the page's date may give them); an identifier with digits ("gp4par",
   // "ps4") is a word like any other. Without a vocabulary (tests' evidence models), every word counts as known.
@@ -304,8 +307,6 @@ export function scoreSentences(
         }
       }
       if (best < 1 && dottedAcronym[qi]?.test(span.text)) best = 1;
-      const country = countryOf[qi];
-      if (country && best < CAPITAL_CREDIT && country.some((name) => name.every((t) => termMatch(t, features.terms) >= 0.8))) best = CAPITAL_CREDIT;
       for (const full of spelledOut[qi] ?? []) best = Math.max(best, termMatch(full, features.terms));
       const closed = closedOf[qi];
       if (best < 1 && closed && features.terms.has(closed)) best = 1;
@@ -392,6 +393,9 @@ export function scoreSentences(
       // sentence before, whose words this one speaks of.
       const leansOnPrevious = index > 0 && prose && sentences[index - 1]?.prose === true && ANAPHOR.test(span.text);
       const { termCredits, found, credited, total, predicateFound, matched, nameMatched, carried } = creditFocus(span, features, leansOnPrevious, previousCredits, inDocument);
+      // (Only whether the sentence is about whom the question names: "Japan" in a sentence does not rank it as one
+      // about what Tokyo will do.)
+      const capitalCredits = anyCapital ? countryOf.map((country) => (country?.some((name) => name.every((t) => termMatch(t, features.terms) >= 0.8)) ? CAPITAL_CREDIT : 0)) : undefined;
       // Distance to the answer is measured from what happened ("met in Tokyo") before who took part.
       const predicate = predicateWeight === 0 ? 1 : predicateFound / predicateWeight;
       const predicateMatched = [...matched];
@@ -587,6 +591,7 @@ export function scoreSentences(
         ...(vector ? { vector } : {}),
         unexplained: 0,
         namesUnsaid: false,
+        ...(capitalCredits ? { capitalCredits } : {}),
         namesClass: (classAt < 0 && !classUnsaid) || (termCredits[classAt] ?? 0) >= CLASS_SAID || listIntroSays(sentences, index, analysis.answerClass),
         otherYear:
           (analysis.years.length > 0 && !analysis.years.some((y) => doc.publishedAt?.startsWith(y) || [-1, 0, 1].some((d) => saysYear(sentences[index + d]?.span.text, y)))) ||
@@ -727,10 +732,10 @@ function explainByNeighbours(sentences: ScoredSentence[], headings: readonly boo
   // (Within the sentence's list item: on a list page "16) The Big Sick" opens another item than the one before it.)
   const namedNearby = (qi: number, i: number) => {
     for (let j = i; j >= Math.max(0, i - NAME_REACH_BEFORE); j--) {
-      if ((sentences[j]?.termCredits[qi] ?? 0) >= 0.8) return true;
+      if (creditOf(sentences[j], qi) >= 0.8) return true;
       if (headings[j]) break;
     }
-    for (let j = i + 1; j <= Math.min(sentences.length - 1, i + NAME_REACH_AFTER) && !headings[j]; j++) if ((sentences[j]?.termCredits[qi] ?? 0) >= 0.8) return true;
+    for (let j = i + 1; j <= Math.min(sentences.length - 1, i + NAME_REACH_AFTER) && !headings[j]; j++) if (creditOf(sentences[j], qi) >= 0.8) return true;
     return false;
   };
   sentences.forEach((sentence, i) => {
@@ -741,8 +746,8 @@ function explainByNeighbours(sentences: ScoredSentence[], headings: readonly boo
       if (term.source && term.inDocument) return 1;
       // A word that describes the asked thing is half said by a sentence that names such a thing.
       if (term.describesAnswer && sentence.nearSpan) return Math.max(DESCRIBED_SHARE, sentence.termCredits[qi] ?? 0);
-      const own = sentence.termCredits[qi] ?? 0;
-      const around = Math.max(sentences[i - 1]?.termCredits[qi] ?? 0, sentences[i + 1]?.termCredits[qi] ?? 0);
+      const own = creditOf(sentence, qi);
+      const around = Math.max(creditOf(sentences[i - 1], qi), creditOf(sentences[i + 1], qi));
       return Math.max(own, NEIGHBOUR_SHARE * around, term.name && term.inDocument && namedNearby(qi, i) ? 1 : 0);
     };
     let missing = 0;
@@ -755,6 +760,11 @@ function explainByNeighbours(sentences: ScoredSentence[], headings: readonly boo
     sentence.unexplained = total > 0 ? missing / total : 0;
     sentence.namesUnsaid = nameGroups.length > 0 && nameGroups.every((group) => group.every((qi) => (shares[qi] ?? 1) < NAME_SAID && !terms[qi]?.inTitle));
   });
+}
+
+/** How well a sentence says a focus word, a capital also by its country's name. */
+function creditOf(sentence: ScoredSentence | undefined, qi: number): number {
+  return Math.max(sentence?.termCredits[qi] ?? 0, sentence?.capitalCredits?.[qi] ?? 0);
 }
 
 /** Stems of casual role words in a question's speaker ("that hankuk uni professor", "the pr guy"). */

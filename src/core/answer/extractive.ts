@@ -16,7 +16,6 @@ import { assembleAnswer, type Claim } from './citations.js';
 import { extractDates, formatPartial, ORIGIN_NOTE } from '../text/dates.js';
 import { capitalisedRuns, dateAfterPrevious, formatLongDate, formatLongValue, isCheckableType, isGiven, isSaying, tokenizeSentence, typedSpans, type SentenceToken, type TypedSpan } from './typed-spans.js';
 import { DEFAULT_EXTRACTIVE_PARAMETERS, type ExtractiveParameters } from './parameters.js';
-import { escapeRegExp } from '../text/regex.js';
 import { countryNamesOfCapital } from '../text/capitals.js';
 
 export const REFUSAL_TEXT = "I couldn't find this in the indexed documents.";
@@ -159,11 +158,14 @@ export function scoreSentences(
   const model = modelNumberOf(question);
   // An acronym the question writes in capitals ("LEAN") is said by its dotted spelling too ("L.E.A.N."), which the
   // tokenizer splits into letters.
-  const dottedAcronym = focus.map((f) => (/^[a-z]{2,8}$/.test(f.word) && new RegExp(`(?<![\\p{L}\\p{N}])${f.word.toUpperCase()}(?![\\p{L}\\p{N}])`, 'u').test(question) ? new RegExp(`(?<![\\p{L}\\p{N}.])${[...f.word.toUpperCase()].join('\\.')}\\.?(?![\\p{L}\\p{N}])`, 'u') : null));
+  // (Plain string tests and ASCII classes: compiling a \p{…} pattern per focus word cost more than the rest of the
+  // question's set-up.)
+  const dottedAcronym = focus.map((f) => (/^[a-z]{2,8}$/.test(f.word) && wholeWordIn(question, f.word.toUpperCase()) ? new RegExp(`(?<![A-Za-z0-9.])${[...f.word.toUpperCase()].join('\\.')}\\.?(?![A-Za-z0-9])`) : null));
   // "non-emergency", "e-mail", "co-founder": the parts of a hyphenated word are said by its closed spelling too
   // ("nonemergency").
   const closedCompounds = [...question.toLowerCase().matchAll(HYPHENATED)].map((m) => ({ parts: [m[1] ?? '', m[2] ?? ''], term: contentTerms(`${m[1] ?? ''}${m[2] ?? ''}`)[0] ?? '' }));
-  const spelledOut = focus.map((f) => (CASUAL_SHORT[f.word] ?? []).map((w) => contentTerms(w)[0] ?? w));
+  // (Null for the many words without one: the per-sentence loop then skips them without allocating.)
+  const spelledOut = focus.map((f) => CASUAL_SHORT[f.word]?.map((w) => contentTerms(w)[0] ?? w) ?? null);
   const closedOf = focus.map((f) => closedCompounds.find((c) => c.term && c.parts.includes(f.word))?.term ?? null);
   const literalPattern = literalOf.map((literal) => (literal ? new RegExp(`(?<![\\d.])${literal.replace(/\./g, '\\.')}(?![\\d]|\\.\\d)`) : null));
 
@@ -205,7 +207,7 @@ export function scoreSentences(
   });
   // Name words written next to each other in the question ("lady bird", "charles hermite") name one someone.
   const loweredQuestion = question.toLowerCase();
-  const joinsPrevious = focus.map((f, qi) => qi > 0 && isName[qi] === true && isName[qi - 1] === true && new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(focus[qi - 1]?.word ?? '')}[\\s-]+${escapeRegExp(f.word)}(?![\\p{L}\\p{N}])`, 'u').test(loweredQuestion));
+  const joinsPrevious = focus.map((f, qi) => qi > 0 && isName[qi] === true && isName[qi - 1] === true && [' ', '-'].some((joint) => wholeWordIn(loweredQuestion, `${focus[qi - 1]?.word ?? ''}${joint}${f.word}`)));
   // What happened ("meet", "veto", "nosedive") is what a sentence must say to be about the asked event: names say
   // who, and numbers, months and weekdays say when (the page's date can give those), so neither counts here.
   const isEvent = focus.map((f, qi) => !isName[qi] && !/\d/.test(f.word) && !isCalendarWord(f.word) && !analysis.contextTerms.includes(f.term) && !analysis.sourceTerms.includes(f.term));
@@ -307,7 +309,8 @@ export function scoreSentences(
         }
       }
       if (best < 1 && dottedAcronym[qi]?.test(span.text)) best = 1;
-      for (const full of spelledOut[qi] ?? []) best = Math.max(best, termMatch(full, features.terms));
+      const fullForms = spelledOut[qi];
+      if (fullForms) for (let k = 0; k < fullForms.length; k++) best = Math.max(best, termMatch(fullForms[k] ?? '', features.terms));
       const closed = closedOf[qi];
       if (best < 1 && closed && features.terms.has(closed)) best = 1;
       let position = nominalAt >= 0 ? nominalAt : best > 0 ? firstPosition(tokens, f.term, focusPrefix[qi] ?? '') : -1;
@@ -718,6 +721,8 @@ function decide(analysis: QuestionAnalysis, scored: readonly ScoredSentence[], p
 function explainByNeighbours(sentences: ScoredSentence[], headings: readonly boolean[], terms: ReadonlyArray<{ weight: number; known: boolean; name: boolean; joinsPrevious: boolean; inTitle: boolean; source: boolean; describesAnswer: boolean; inDocument: boolean }>): void {
   const considered = terms.flatMap((t, qi) => (t.known ? [qi] : []));
   const total = considered.reduce((sum, qi) => sum + (terms[qi]?.weight ?? 0), 0);
+  // Each sentence's share said per focus word, reused from sentence to sentence (this runs for every sentence read).
+  const shares = new Float64Array(terms.length);
   const nameGroups: number[][] = [];
   for (const qi of considered) {
     const term = terms[qi];
@@ -751,7 +756,6 @@ function explainByNeighbours(sentences: ScoredSentence[], headings: readonly boo
       return Math.max(own, NEIGHBOUR_SHARE * around, term.name && term.inDocument && namedNearby(qi, i) ? 1 : 0);
     };
     let missing = 0;
-    const shares: number[] = [];
     for (const qi of considered) {
       const share = said(qi);
       shares[qi] = share;
@@ -823,6 +827,15 @@ const CASUAL_SHORT: Readonly<Record<string, readonly string[]>> = {
 
 /** A capital said by its country's name, as "Japan" says "Tokyo" in "Tokyo agreed": in part, the city is not named. */
 const CAPITAL_CREDIT = 0.8;
+
+/** Whether `text` holds `word` with no letter or digit right before or after it. */
+function wholeWordIn(text: string, word: string): boolean {
+  for (let at = text.indexOf(word); at >= 0; at = text.indexOf(word, at + 1)) {
+    if (!LETTER_OR_DIGIT.test(text.charAt(at - 1)) && !LETTER_OR_DIGIT.test(text.charAt(at + word.length))) return true;
+  }
+  return false;
+}
+const LETTER_OR_DIGIT = /^[\p{L}\p{N}]$/u;
 
 /** "non-emergency": two words joined by a hyphen, each of two letters or more. */
 const HYPHENATED = /(?<![\p{L}\p{N}-])(\p{L}{2,})-(\p{L}{2,})(?![\p{L}\p{N}-])/gu;
@@ -1623,9 +1636,11 @@ const ITEM_NUMBER = /^\s*(?:#\s?)?\d{1,3}\s*[.):]\s+\S/;
 
 // (A news story's subheads are not items: "New York City" named in its lede is still the city of a later section.)
 function isHeading(text: string, span: Span): boolean {
+  // (The number first: it rules out nearly every sentence of a page, which this runs over once.)
+  if (!ITEM_NUMBER.test(span.text)) return false;
   const lineStart = span.start === 0 || text[span.start - 1] === '\n';
   const lineEnd = span.end >= text.length || text[span.end] === '\n' || /^[ \t]*\n/.test(text.slice(span.end, span.end + 4));
-  return lineStart && lineEnd && ITEM_NUMBER.test(span.text) && !SENTENCE_END.test(span.text) && span.text.trim().split(/\s+/).length <= HEADING_WORDS;
+  return lineStart && lineEnd && !SENTENCE_END.test(span.text) && span.text.trim().split(/\s+/).length <= HEADING_WORDS;
 }
 
 /** The document's sentences; those of a part start `offset` characters into the whole document. */

@@ -17,6 +17,7 @@ import { extractDates, formatPartial, ORIGIN_NOTE } from '../text/dates.js';
 import { capitalisedRuns, dateAfterPrevious, formatLongDate, formatLongValue, isCheckableType, isGiven, isSaying, tokenizeSentence, typedSpans, type SentenceToken, type TypedSpan } from './typed-spans.js';
 import { DEFAULT_EXTRACTIVE_PARAMETERS, type ExtractiveParameters } from './parameters.js';
 import { countryNamesOfCapital } from '../text/capitals.js';
+import { escapeRegExp } from '../text/regex.js';
 
 export const REFUSAL_TEXT = "I couldn't find this in the indexed documents.";
 
@@ -83,6 +84,8 @@ export interface ScoredSentence {
    * of planning" for "which university was charles hermite a professor at").
    */
   namesUnsaid: boolean;
+  /** A numbered item's heading ("16) The Big Sick"): on a list page it opens another item than the one before it. */
+  heading: boolean;
   /** Per focus word, a capital said by its country's name ("the South Korean government" for "Seoul"); absent when the question names no capital. */
   capitalCredits?: number[];
   /** Whether the sentence says the class the answer belongs to (QuestionAnalysis.answerClass), or none is asked. */
@@ -138,7 +141,8 @@ export function scoreSentences(
   const idf = (term: string) => evidence.idf(term);
   const focusTerms = focus.map((f) => f.term);
   const focusTermSet = new Set(focusTerms);
-  const questionNegated = NEGATION.test(question.toLowerCase());
+  const loweredQuestion = question.toLowerCase();
+  const questionNegated = NEGATION.test(loweredQuestion);
   // "besides X, what else": X is what the asker already has; its words place the topic (the new items often share
   // X's sentence) but count half.
   // Words a follow-up carries over from earlier turns (in its closing parenthesis) place the topic but are not
@@ -163,7 +167,7 @@ export function scoreSentences(
   const dottedAcronym = focus.map((f) => (/^[a-z]{2,8}$/.test(f.word) && wholeWordIn(question, f.word.toUpperCase()) ? new RegExp(`(?<![A-Za-z0-9.])${[...f.word.toUpperCase()].join('\\.')}\\.?(?![A-Za-z0-9])`) : null));
   // "non-emergency", "e-mail", "co-founder": the parts of a hyphenated word are said by its closed spelling too
   // ("nonemergency").
-  const closedCompounds = [...question.toLowerCase().matchAll(HYPHENATED)].map((m) => ({ parts: [m[1] ?? '', m[2] ?? ''], term: contentTerms(`${m[1] ?? ''}${m[2] ?? ''}`)[0] ?? '' }));
+  const closedCompounds = [...loweredQuestion.matchAll(HYPHENATED)].map((m) => ({ parts: [m[1] ?? '', m[2] ?? ''], term: contentTerms(`${m[1] ?? ''}${m[2] ?? ''}`)[0] ?? '' }));
   // (Null for the many words without one: the per-sentence loop then skips them without allocating.)
   const spelledOut = focus.map((f) => CASUAL_SHORT[f.word]?.map((w) => contentTerms(w)[0] ?? w) ?? null);
   const closedOf = focus.map((f) => closedCompounds.find((c) => c.term && c.parts.includes(f.word))?.term ?? null);
@@ -206,7 +210,6 @@ export function scoreSentences(
     return capital > 0 && capital >= 4 * lower;
   });
   // Name words written next to each other in the question ("lady bird", "charles hermite") name one someone.
-  const loweredQuestion = question.toLowerCase();
   const joinsPrevious = focus.map((f, qi) => qi > 0 && isName[qi] === true && isName[qi - 1] === true && [' ', '-'].some((joint) => wholeWordIn(loweredQuestion, `${focus[qi - 1]?.word ?? ''}${joint}${f.word}`)));
   // What happened ("meet", "veto", "nosedive") is what a sentence must say to be about the asked event: names say
   // who, and numbers, months and weekdays say when (the page's date can give those), so neither counts here.
@@ -594,6 +597,7 @@ export function scoreSentences(
         ...(vector ? { vector } : {}),
         unexplained: 0,
         namesUnsaid: false,
+        heading: sentence.heading,
         ...(capitalCredits ? { capitalCredits } : {}),
         namesClass: (classAt < 0 && !classUnsaid) || (termCredits[classAt] ?? 0) >= CLASS_SAID || listIntroSays(sentences, index, analysis.answerClass),
         otherYear:
@@ -608,7 +612,7 @@ export function scoreSentences(
           (model !== null && !model.said.test(span.text) && model.earlier.test(span.text)),
       });
     });
-    explainByNeighbours(scored.slice(firstOfDocument), sentences.map((s) => s.heading), focus.map((f, qi) => ({ weight: idf(f.term), known: known[qi] ?? true, name: isName[qi] ?? false, joinsPrevious: joinsPrevious[qi] ?? false, inTitle: termMatch(f.term, titleTerms) >= 0.8, source: analysis.sourceTerms.includes(f.term), describesAnswer: analysis.describedAnswer.includes(f.term), inDocument: (inDocument[qi] ?? 0) >= 0.8 })));
+    explainByNeighbours(scored.slice(firstOfDocument), focus.map((f, qi) => ({ weight: idf(f.term), known: known[qi] ?? true, name: isName[qi] ?? false, joinsPrevious: joinsPrevious[qi] ?? false, inTitle: termMatch(f.term, titleTerms) >= 0.8, source: analysis.sourceTerms.includes(f.term), describesAnswer: analysis.describedAnswer.includes(f.term), inDocument: (inDocument[qi] ?? 0) >= 0.8 })));
   });
   scored.sort((a, b) => b.score - a.score || a.span.start - b.span.start);
   return { analysis, scored, sentencesBySource, knowsQuestion };
@@ -718,7 +722,7 @@ function decide(analysis: QuestionAnalysis, scored: readonly ScoredSentence[], p
  * in hyperbole" after the sentence naming the word), a name also by the passage around it, and a word that only
  * points at the page ("in that content depth article") by the page.
  */
-function explainByNeighbours(sentences: ScoredSentence[], headings: readonly boolean[], terms: ReadonlyArray<{ weight: number; known: boolean; name: boolean; joinsPrevious: boolean; inTitle: boolean; source: boolean; describesAnswer: boolean; inDocument: boolean }>): void {
+function explainByNeighbours(sentences: ScoredSentence[], terms: ReadonlyArray<{ weight: number; known: boolean; name: boolean; joinsPrevious: boolean; inTitle: boolean; source: boolean; describesAnswer: boolean; inDocument: boolean }>): void {
   const considered = terms.flatMap((t, qi) => (t.known ? [qi] : []));
   const total = considered.reduce((sum, qi) => sum + (terms[qi]?.weight ?? 0), 0);
   // Each sentence's share said per focus word, reused from sentence to sentence (this runs for every sentence read).
@@ -738,9 +742,9 @@ function explainByNeighbours(sentences: ScoredSentence[], headings: readonly boo
   const namedNearby = (qi: number, i: number) => {
     for (let j = i; j >= Math.max(0, i - NAME_REACH_BEFORE); j--) {
       if (creditOf(sentences[j], qi) >= 0.8) return true;
-      if (headings[j]) break;
+      if (sentences[j]?.heading) break;
     }
-    for (let j = i + 1; j <= Math.min(sentences.length - 1, i + NAME_REACH_AFTER) && !headings[j]; j++) if (creditOf(sentences[j], qi) >= 0.8) return true;
+    for (let j = i + 1; j <= Math.min(sentences.length - 1, i + NAME_REACH_AFTER) && !sentences[j]?.heading; j++) if (creditOf(sentences[j], qi) >= 0.8) return true;
     return false;
   };
   sentences.forEach((sentence, i) => {
@@ -831,11 +835,10 @@ const CAPITAL_CREDIT = 0.8;
 /** Whether `text` holds `word` with no letter or digit right before or after it. */
 function wholeWordIn(text: string, word: string): boolean {
   for (let at = text.indexOf(word); at >= 0; at = text.indexOf(word, at + 1)) {
-    if (!LETTER_OR_DIGIT.test(text.charAt(at - 1)) && !LETTER_OR_DIGIT.test(text.charAt(at + word.length))) return true;
+    if (!letterOrDigitBefore(text, at) && !letterOrDigitAt(text, at + word.length)) return true;
   }
   return false;
 }
-const LETTER_OR_DIGIT = /^[\p{L}\p{N}]$/u;
 
 /** "non-emergency": two words joined by a hyphen, each of two letters or more. */
 const HYPHENATED = /(?<![\p{L}\p{N}-])(\p{L}{2,})-(\p{L}{2,})(?![\p{L}\p{N}-])/gu;
@@ -982,8 +985,7 @@ function rareWord(word: string, evidence: EvidenceModel): boolean {
 
 /** Whether `word` ends a prepositional object in the question ("at the oscars for 2017", "about the kerfuffle?"). */
 function objectHead(question: string, word: string): boolean {
-  const escaped = word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(`\\b(?:at|in|on|to|from|about|with|during|after|before)\\s+(?:the|a|an|his|her|their|its|this|that)\\s+(?:[a-z-]+\\s+)?${escaped}(?=\\s*(?:$|[?.!,;]|\\s(?:for|in|on|at|of|by|with|from|last|this|that|and|or)\\b))`, 'i').test(question);
+  return new RegExp(`\\b(?:at|in|on|to|from|about|with|during|after|before)\\s+(?:the|a|an|his|her|their|its|this|that)\\s+(?:[a-z-]+\\s+)?${escapeRegExp(word)}(?=\\s*(?:$|[?.!,;]|\\s(?:for|in|on|at|of|by|with|from|last|this|that|and|or)\\b))`, 'i').test(question);
 }
 
 /** A byline with its date ("Posted on … by Jane Roe", "By Jane Roe, May 2, 2019"). */
@@ -1395,7 +1397,7 @@ function rankedItemAnswer(question: string, analysis: QuestionAnalysis, rank: nu
   for (const source of pages) {
     const own = scored.filter((s) => s.doc.source === source).sort((a, b) => a.span.start - b.span.start);
     const headings = own.flatMap((s) => {
-      const m = isHeading(s.doc.text, s.span) ? NUMBERED_HEADING.exec(s.span.text) : null;
+      const m = s.heading ? NUMBERED_HEADING.exec(s.span.text) : null;
       return m ? [{ sentence: s, number: Number(m[1]), title: m[2] ?? '' }] : [];
     });
     if (headings.length < RANKED_LIST_ITEMS) continue;
@@ -1499,8 +1501,7 @@ function titleWords(question: string, documents: readonly CleanDocument[]): Map<
     const first = asked[i] ?? '';
     const second = asked[i + 1] ?? '';
     if (STOP_WORDS.has(first) || STOP_WORDS.has(second) || /\d/.test(first + second) || !ordinary(first) || !ordinary(second)) continue;
-    const escape = (w: string) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    const source = `(?<![\\p{L}\\p{N}])(${escape(first)})\\s+(${escape(second)})(?![\\p{L}\\p{N}])`;
+    const source = `(?<![\\p{L}\\p{N}])(${escapeRegExp(first)})\\s+(${escapeRegExp(second)})(?![\\p{L}\\p{N}])`;
     let capital = 0;
     let lower = 0;
     lowered ??= texts.map((text) => text.toLowerCase());
@@ -1520,7 +1521,7 @@ function titleWords(question: string, documents: readonly CleanDocument[]): Map<
   return out;
 }
 
-/** A letter or a digit as titleWords' pattern reads one (case-insensitively): the last of a text, the first of a text. */
+/** A letter or a digit as titleWords' pattern and wholeWordIn read one: the last of a text, the first of a text. */
 const LETTER_OR_DIGIT_AT_END = /[\p{L}\p{N}]$/iu;
 const LETTER_OR_DIGIT_AT_START = /^[\p{L}\p{N}]/iu;
 const SPACES = /\s+/y;
@@ -1553,14 +1554,23 @@ export function pairMatches(text: string, lowered: string, first: string, second
 
 /** Where the pair starting at `at` ends, or -1 when there is none (see pairMatches). */
 function pairEnd(text: string, lowered: string, at: number, first: string, second: string): number {
-  // (Two code units before and after: a letter outside the BMP is a surrogate pair, which the `u` pattern reads whole.)
-  if (at > 0 && LETTER_OR_DIGIT_AT_END.test(text.slice(Math.max(0, at - 2), at))) return -1;
+  if (letterOrDigitBefore(text, at)) return -1;
   SPACES.lastIndex = at + first.length;
   if (!SPACES.test(text)) return -1;
   const start = SPACES.lastIndex;
   if (!lowered.startsWith(second, start)) return -1;
   const end = start + second.length;
-  return LETTER_OR_DIGIT_AT_START.test(text.slice(end, end + 2)) ? -1 : end;
+  return letterOrDigitAt(text, end) ? -1 : end;
+}
+
+// (Two code units before and after: a letter outside the BMP is a surrogate pair, which a `u` pattern reads whole.)
+/** Whether a letter or a digit ends `text` just before `at`. */
+function letterOrDigitBefore(text: string, at: number): boolean {
+  return at > 0 && LETTER_OR_DIGIT_AT_END.test(text.slice(Math.max(0, at - 2), at));
+}
+/** Whether a letter or a digit starts at `at` in `text`. */
+function letterOrDigitAt(text: string, at: number): boolean {
+  return LETTER_OR_DIGIT_AT_START.test(text.slice(at, at + 2));
 }
 
 /** Per term: how often the document writes it capitalised mid-sentence, and how often in lower case. */

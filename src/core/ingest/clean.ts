@@ -101,13 +101,10 @@ export function splitBlock(lines: string[]): string[] {
   let current: string[] = [];
   for (const line of lines) {
     const prev = current[current.length - 1];
-    const continues =
-      prev !== undefined &&
-      !endsSentence(prev) &&
-      prev.length >= 40 &&
-      !isWidgetLine(line) &&
-      (startsLowercase(line) || endsMidSentence(prev));
-    if (prev !== undefined && !endsSentence(prev) && !isWidgetLine(line) && breaksAName(prev, line)) {
+    // The line may go on from the one before: that one ends no sentence, and this one is no widget.
+    const open = prev !== undefined && !endsSentence(prev) && !isWidgetLine(line);
+    const continues = open && prev.length >= 40 && (startsLowercase(line) || endsMidSentence(prev));
+    if (open && breaksAName(prev, line)) {
       // (Joined by a space: a line break inside a name would cut the sentence there.)
       current[current.length - 1] = `${prev} ${line}`;
     } else if (continues) {
@@ -190,6 +187,7 @@ function classify(text: string, boilerplateLines: ReadonlySet<string> | undefine
   const words = wordCount(text);
   const sentence = endsSentence(text);
   const key = boilerplateKey(text);
+  const attribution = ATTRIBUTION.test(text);
   const info: Info = {
     text,
     key,
@@ -202,9 +200,9 @@ function classify(text: string, boilerplateLines: ReadonlySet<string> | undefine
     comment: isCommentHeading(text),
     // "— Shay Friedman (@ironshay) August 22, 2013" under an embedded post says whose words those were: content, and
     // no dateline that would open a region of teasers.
-    dateline: words <= 18 && !ATTRIBUTION.test(text) ? datelineShape(text) : null,
+    dateline: words <= 18 && !attribution ? datelineShape(text) : null,
   };
-  if (ATTRIBUTION.test(text)) {
+  if (attribution) {
     info.kind = 'good';
     info.prose = true;
     return info;

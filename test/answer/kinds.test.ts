@@ -1152,6 +1152,56 @@ describe('what the author said in their own post', () => {
     const { ask } = corpus(text.replace('Bradley M. Kuhn', 'Jane Roe'));
     expect(ask('what did bradley kuhn say about harassment in his post?').refused).toBe(true);
   });
+
+  it('is, without the pointer, the author’s first-person sentences: "what was kuhn’s take on…"', () => {
+    const { ask } = corpus(text.replace('it is a real harm', 'I think it is a real harm'));
+    expect(ask("what was bradley kuhn's take on the harassment?").answer).toContain('I think it is a real harm');
+    expect(corpus(text.replace('it is a real harm', 'I think it is a real harm').replace('Bradley M. Kuhn', 'Jane Roe')).ask("what was bradley kuhn's take on the harassment?").refused).toBe(true);
+  });
+});
+
+describe('questions of this round (9): a scene before the question, measures, kinds of answer', () => {
+  it('reads the wh-word after a scene-setting clause and its comma ("when road salt gets in, how high…")', () => {
+    expect(analyzeQuestion('when road salt gets into the gear, how high can the blast send a manhole cover?')).toMatchObject({ type: 'quantity', unit: 'length' });
+    // A "when" question that goes on past a comma stays one.
+    expect(analyzeQuestion('when was the treaty signed, and who signed it?').type).toBe('date');
+  });
+
+  it('answers "how high / heavy" with a measure in a unit of that dimension, and only that', () => {
+    const { ask } = corpus('When salt gets into the gear, a blast can send a 300-pound manhole cover five stories into the air. The new board is about 10 times faster than the old one.');
+    const high = ask('when salt gets into the gear, how high can a blast send a manhole cover?');
+    expect(high.refused).toBe(false);
+    expect(high.short).toBe('five stories');
+    expect(ask('how tall is the new board?').refused).toBe(true);
+  });
+
+  it('takes the noun a category word modifies as the kind asked ("which analyst firm", "which student papers")', () => {
+    expect(analyzeQuestion('which analyst firm commented on the survey?').type).toBe('organisation');
+    expect(analyzeQuestion('which student papers is the project teaming up with next year?').type).not.toBe('person');
+    expect(analyzeQuestion('which student was arrested?').type).toBe('person');
+    const { ask } = corpus('Kate Hudson, Brent Rose and Nick Maro were editors in 2011. Next year the project is teaming up with the Queen’s Journal and The Ubyssey.');
+    expect(ask('which student papers is the project teaming up with next year?').answer).toMatch(/Ubyssey|Queen/);
+  });
+
+  it('names a firm only by a name the sentence calls one, before or after it ("analyst firm RedMonk")', () => {
+    const { ask } = corpus('Rachel Stephens, senior analyst at industry analyst firm RedMonk, shared her view of the survey. Read the full 2024 Global DevSecOps Report for more.');
+    expect(ask('which analyst firm commented on the survey?').short).toBe('RedMonk');
+    expect(ask('which research firm ran the 2024 devsecops survey?').refused).toBe(true);
+  });
+
+  it('names no organisation by a work’s title ("… Report") or a word that opens a clause after a colon', () => {
+    const { ask } = corpus('Read the full Global DevSecOps Report on the survey. The effect we observed in the survey was dramatic: Respondents who use chat assistants onboard faster. Most respondents use them.');
+    expect(ask('which company ran the survey?').refused).toBe(true);
+    const { ask: askNamed } = corpus('The survey was run by Omdia, a research company. Read the full Global DevSecOps Report on the survey.');
+    expect(askNamed('which company ran the survey?').short).toBe('Omdia');
+  });
+
+  it('does not name the organisation or place of an act the sentence does not speak of ("which studio released X")', () => {
+    const { ask } = corpus('The film Lady Bird is currently streaming on Amazon Prime and available to rent on Google Play. It follows a high-school senior in Sacramento.');
+    expect(ask('which studio released lady bird?').refused).toBe(true);
+    const { ask: askMade } = corpus('The film Lady Bird was released by A24 in November 2017.');
+    expect(askMade('which studio released lady bird?').short).toBe('A24');
+  });
 });
 
 describe('a ranked list', () => {

@@ -385,7 +385,9 @@ export function scoreSentences(
     // prop 8 controversy".)
     const otherModels = model !== null && [...analysed.part.text.matchAll(model.any)].some((m) => m[1] !== model.number);
     const sentences = sentencesOf(analysed.part, analysed.offset);
-    const authorsPage = ownText && bylineNames(doc, speakerTerms);
+    // The page the speaker signs: "in his post" points at it; without those words, only its author's first-person
+    // sentences ("I think RMS took a useful step") are the speaker's take.
+    const authorsPage = analysis.type === 'statement' && bylineNames(doc, speakerTerms);
     sentencesBySource.set(source, sentences.map((s) => s.span));
     const firstOfDocument = scored.length;
     let previousCredits: number[] = [];
@@ -433,7 +435,9 @@ export function scoreSentences(
           const counts = partCaseCounts().get(t.term);
           return (counts?.[1] ?? 0) > 0 || (counts?.[0] ?? 0) === 0 || (/ly$/.test(t.word) && /^\s*,/.test(span.text.slice(t.end)));
         };
-        spans = spans.filter((s) => { const only = features.tokens[s.from]; return !(s.from === 0 && s.to === 0 && only && opener(only)); });
+        // (After a colon a clause opens too: "…was dramatic: Respondents who use AI…".)
+        const opens = (at: number) => at === 0 || /:\s*$/.test(span.text.slice(features.tokens[at - 1]?.end ?? 0, features.tokens[at]?.start ?? 0));
+        spans = spans.filter((s) => { const only = features.tokens[s.from]; return !(s.to === s.from && opens(s.from) && only && opener(only)); });
       }
       // "Posted on Tuesday 15 October 2019 by Bradley M. Kuhn": a byline dates the page, which answers only when the page
       // came out — not when its author joined a board.
@@ -529,7 +533,7 @@ export function scoreSentences(
       }
       // "When does X end": an interval's end is the answer.
       if (analysis.type === 'date' && analysis.datePart === 'end' && spans.some((s) => s.date?.end)) spans = spans.filter((s) => s.date?.end);
-      const speaker = analysis.type === 'statement' ? speakerScore(speakerTerms, features, index, sentences, docTerms, prose && authorsPage) : 1;
+      const speaker = analysis.type === 'statement' ? speakerScore(speakerTerms, features, index, sentences, docTerms, prose && authorsPage && (ownText || FIRST_PERSON.test(span.text))) : 1;
       if (speaker === 0) spans = [];
       // Words in a block of their own after "…comments from X:" are X's, though no verb of saying stands in them.
       else if (analysis.type === 'statement' && spans.length === 0 && speaker >= 0.7 && prose) {
@@ -686,7 +690,10 @@ function decide(analysis: QuestionAnalysis, scored: readonly ScoredSentence[], p
   const floor = parameters.nearRatio * bestEvidence;
   // A sentence that itself says almost none of the question ("I've put together this list…" for "where can you put
   // buttons") is never an answer, however its page and its wording around score.
-  const relevant = scored.filter((s) => s.support >= floor && s.support >= parameters.minSentenceEvidence && s.predicate >= parameters.minPredicate && s.coverage >= MIN_OWN_COVERAGE && !s.otherYear && !s.namesUnsaid);
+  // "which studio released lady bird", "where is vidyard based": an organisation or a place is the one of the asked
+  // act, so a sentence that says none of its words ("streaming on Amazon Prime") names some other one.
+  const actUnsaid = (s: ScoredSentence) => (analysis.type === 'organisation' || analysis.type === 'place') && s.predicate === 0;
+  const relevant = scored.filter((s) => s.support >= floor && s.support >= parameters.minSentenceEvidence && s.predicate >= parameters.minPredicate && s.coverage >= MIN_OWN_COVERAGE && !s.otherYear && !s.namesUnsaid && !actUnsaid(s));
   if (isCheckableType(analysis.type) || analysis.wantsName || analysis.wantsVersion) {
     const typed = relevant.filter((s) => s.nearSpan !== null && (analysis.type !== 'statement' || s.score > 0) && s.unexplained <= parameters.maxUnexplainedTyped);
     const best = typed[0] ?? null;
@@ -848,6 +855,8 @@ const NAME_SAID = 0.5;
 
 /** "in his post", "on her own blog", "in their essay": the text the question points at is the speaker's own. */
 const OWN_TEXT = /\b(?:in|on|from)\s+(?:his|her|their)\s+(?:own\s+)?(?:post|blog(?:\s+post)?|article|essay|piece|rant|column|newsletter|op-?ed|write-?up)\b/i;
+/** "I think…", "my view…": the writer speaks in the first person. */
+const FIRST_PERSON = /\b(?:I|I'm|I’m|I've|I’ve|I'd|I’d|my|My|me)\b/;
 /** How surely a sentence of its author's own page is the author speaking (a quoted sentence with a verb is 1). */
 const OWN_TEXT_SPEAKER = 0.7;
 

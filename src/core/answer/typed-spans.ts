@@ -137,6 +137,14 @@ const NUMBER_WORD = /^(?:\d[\d,.]*%?|one|two|three|four|five|six|seven|eight|nin
 const TIME_UNIT = /^(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|centuries|century|decades-long|years-long)$/;
 const CURRENCY = /^(?:dollars?|usd|yen|won|yuan|euros?|pounds?|rupees?)$|^[$€£¥]/;
 const DISTANCE = /^(?:km|kilometres?|kilometers?|miles?|metres?|meters?|feet|nautical)$/;
+/** Kinds of written work ("… Report", "… Survey", "… Handbook"): a name ending in one is a work's title. */
+const WORK_NOUN = /^(?:report|reports|survey|surveys|study|studies|guide|handbook|manual|book|article|paper|papers|list|draft|specification|edition|episode)$/;
+/** Units of the dimensions a measure question asks for ("how high" → length: "five stories"). */
+const MEASURE_UNIT: Readonly<Record<string, RegExp>> = {
+  length: /^(?:km|kilometres?|kilometers?|miles?|metres?|meters?|m|cm|mm|feet|foot|ft|inch|inches|yards?|stories|storeys|story|storey|floors)$/,
+  weight: /^(?:pounds?|lbs?|kg|kilograms?|kilos?|grams?|g|tons?|tonnes?|ounces?|oz)$/,
+  speed: /^(?:mph|kph|knots?|ghz|mhz|fps|mbps|gbps)$/,
+};
 const DETERMINER = new Set(['the', 'a', 'an', 'its', 'their', 'his', 'her', 'this', 'that', 'these', 'those', 'our']);
 const LOCATIVE = new Set(['in', 'at', 'to', 'from', 'near', 'into', 'across', 'off', 'outside', 'inside', 'visit', 'visited', 'visiting', 'of']);
 /** A locative phrase in common nouns: the preposition, a determiner, then up to four words before punctuation. */
@@ -359,6 +367,8 @@ export function typedSpans(analysis: QuestionAnalysis, sentence: string, tokens:
         // "good VR ports": a name that qualifies a noun the question does not ask about is no maker or owner.
         const following = tokens[run.to + 1];
         if (following && !following.capitalized && !tokens[run.to]?.possessive && !STOP_WORDS.has(following.word) && !/^\d/.test(following.word) && /^\s+$/.test(sentence.slice(tokens[run.to]?.end ?? 0, following.start)) && !analysis.focus.some((f) => f.term === following.term) && !ORG_TAIL.test(following.word)) continue;
+        // "the 2024 Global DevSecOps Report": a name ending in the kind of a work names the work, not who made it.
+        if (WORK_NOUN.test(tokens[run.to]?.word ?? '')) continue;
         // "$35 USD": a currency code is no country or company.
         if (CURRENCY.test(tokens[run.from]?.word ?? '') && run.from === run.to) continue;
         // "which country": no country's name holds a digit ("ARM Cortex-A53 CPU").
@@ -367,7 +377,8 @@ export function typedSpans(analysis: QuestionAnalysis, sentence: string, tokens:
         // ("X, a university in…"); any other name may be any organisation, or a person.
         const kind = analysis.institutionKind;
         // ("Chao-Kuei Hung from Chaoyang University": the university is the other name.)
-        if (kind && !tokens.slice(run.from, run.to + 1).some((t) => t.term === kind) && !calledKindAfter(tokens, run.to, kind)) continue;
+        // ("analyst firm RedMonk": or the kind right before it.)
+        if (kind && !tokens.slice(run.from, run.to + 1).some((t) => t.term === kind) && !calledKindAfter(tokens, run.to, kind) && tokens[run.from - 1]?.term !== kind) continue;
         out.push({ ...run, text: spanText(sentence, tokens, run.from, run.to) });
       }
       break;
@@ -607,7 +618,9 @@ export function typedSpans(analysis: QuestionAnalysis, sentence: string, tokens:
         if (analysis.unit === 'distance' && !DISTANCE.test(tokens[i + 1]?.word ?? '') && !(tokens.slice(Math.max(0, i - 8), i).some((b) => b.word === 'distance') && /^[a-z]{3,}$/.test(tokens[i + 1]?.word ?? ''))) return;
         // "how much ram", "how many raspberry pis": a number of that thing ("1GB of RAM", "three leaders"), not any
         // number in the sentence ("Raspberry Pi 2").
-        if (analysis.unit && !['distance', 'age', 'proportion'].includes(analysis.unit)) {
+        const measure = analysis.unit ? MEASURE_UNIT[analysis.unit] : undefined;
+        if (measure && !measure.test(tokens[i + 1]?.word ?? '')) return;
+        if (analysis.unit && !measure && !['distance', 'age', 'proportion'].includes(analysis.unit)) {
           // "how many leaders" wants a number of leaders: "both leaders", "three leaders".
           // "shipped over eight million units": a generic count noun counts whatever the page is about.
           const unitTerm = termOf(analysis.unit);

@@ -210,14 +210,18 @@ const LEADING_SOURCE = /^(?:on|in|from|per|according\s+to)\s+(?:that|the|this|th
 const CONTRAST = /\s+(?:as\s+opposed\s+to|rather\s+than|versus|vs\.?|compared\s+(?:to|with)|instead\s+of)\s+.*$/;
 // "how do I disable X", "how can you wire X into Y", "how to X": the steps, told as instructions.
 const PROCEDURE_FORM = /^(?:so\s+|and\s+|ok\s+)?(?:how\s+(?:do|can|should|would|could|might|must)\s+(?:i|you|we|one|people|users)\b|how\s+to\b)/;
-/** "what [programming] language is…", "which processor does…": the noun right before the verb names the answer's class. */
 /** "which video meeting app did…": the words between "which" and the verb. */
 const WHICH_DESCRIBED = /^(?:so\s+|and\s+|ok\s+)?which\s+((?:[a-z-]+\s+){1,3}?)(?:is|was|are|were|does|did|do|has|had|have|will|would|can|could|should)\b/;
+/** "what [programming] language is…", "which processor does…": the noun right before the verb names the answer's class. */
 const CLASS_QUESTION = /^(?:so\s+|and\s+|ok\s+)?(?:what|which)\s+(?:[a-z-]+\s+)?([a-z-]+)\s+(?:is|was|are|were|does|did|do|has|had|have|will|would|can|could|should)\b/;
 /** Kinds of institution whose names or sentences say the kind (not "company", "group" or "country": those go unsaid). */
-const INSTITUTION_KIND = /^(?:university|universities|college|colleges|school|schools|newspaper|newspapers|ministry|ministries|party|parties|bank|banks)$/;
+const INSTITUTION_KIND = /^(?:university|universities|college|colleges|school|schools|newspaper|newspapers|ministry|ministries|party|parties|bank|banks|firm|firms)$/;
 /** Words that open a clause's subject: "when [i] open…", "when [the] folks surveyed…". */
 const SCENE_SUBJECT = /^(?:i|you|we|they|he|she|it|people|the|my|your|our|their|his|her|its|a|an|this|that|these|those)$/;
+/** "how high", "how heavy": the dimension a measure question asks for (its units are in typed-spans). */
+const MEASURE_OF: Readonly<Record<string, string>> = { high: 'length', tall: 'length', deep: 'length', wide: 'length', heavy: 'weight', fast: 'speed' };
+/** "when X happens, how high…": a scene-setting clause, its comma, then the question's own wh-word. */
+const SCENE_THEN_WH = /\b(?:when|where)\s[^,?;]{3,100},\s*(?:so\s+|then\s+)?(?:how|what|which|who|whom|whose|why)\b/;
 /** Nouns too general to be a class a sentence must name. */
 const GENERIC_CLASS = new Set('thing things kind kinds type types sort sorts way ways part parts reason reasons time times year years day days point points stuff one ones else other others happened'.split(' '));
 
@@ -249,7 +253,7 @@ const PLACE_NOUN =
   /^(?:city|cities|town|village|country|countries|nation|nations|state|states|province|region|regions|place|places|location|venue|site|capital|island|port|coast|sea|ocean|continent|area|direction|part|district|base|airport|border|territory|hotel|stadium|arena|hall|building|theater|theatre|museum|restaurant|hospital|church|temple|palace|residence|campus)$/;
 /** Places that are a building or grounds: the answer names one ("the Akasaka Palace"), not the city around it. */
 const VENUE_NOUN = /^(?:venue|hotel|stadium|arena|hall|building|theater|theatre|museum|restaurant|hospital|church|temple|palace|residence|campus)$/;
-const ORG_NOUN = /^(?:company|companies|firm|firms|organisation|organization|agency|group|party|bank|corporation|body|institution|university|universities|college|colleges|school|schools|newspaper|outlet|network|alliance|team|club|ministry|department)$/;
+const ORG_NOUN = /^(?:company|companies|firm|firms|organisation|organization|agency|group|party|bank|corporation|body|institution|university|universities|college|colleges|school|schools|newspaper|outlet|network|alliance|team|club|ministry|department|studio|studios|publisher|publishers|manufacturer|manufacturers|maker|makers|vendor|vendors|startup|startups|nonprofit|foundation|lab|labs)$/;
 const TIME_UNIT = /^(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|centuries|century)$/;
 const MONEY_WORD = /^(?:dollars?|usd|yen|won|yuan|euros?|pounds?|money|cost|costs|price|worth|budget|spend|spent|pay|paid|funding|fund|investment|revenue|billions?|millions?|trillions?)$/;
 const PERCENT_WORD = /^(?:percent|percentage|per|share|rate|proportion)$/;
@@ -277,6 +281,11 @@ const SCAFFOLD = new Set(
 /** "quick q —", "quick question:": an opener that announces a question and asks nothing. */
 const QUICK_QUESTION = /^\s*quick\s+(?:q|qn|question)\b[\s,:;.!\u2014\u2013-]*/i;
 
+/** Whether a word names a category of answer: a person, a place, an institution, a time. */
+function isCategoryNoun(word: string): boolean {
+  return PERSON_NOUN.test(word) || PLACE_NOUN.test(word) || ORG_NOUN.test(word) || TIME_UNIT.test(word) || /^(?:year|month|day|date|time)$/.test(word);
+}
+
 /** Analyses a question's form. */
 export function analyzeQuestion(question: string): QuestionAnalysis {
   // "whats the rule of thumb…", "wheres the office": a wh-word typed without its apostrophe is still the wh-word.
@@ -288,7 +297,8 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
   // "when i open the file from disk, what do i need to do?", "when the folks surveyed papers, what percent…": a
   // "when"/"where"/"if" clause with its own subject sets the scene; the question is the wh-word after it.
   const firstWh = tokens.findIndex((t) => WH.includes(t));
-  const sceneSetting = firstWh >= 0 && /^(?:when|where)$/.test(tokens[firstWh] ?? '') && SCENE_SUBJECT.test(tokens[firstWh + 1] ?? '');
+  // (Or any clause closed by a comma the wh-word follows: "when road salt gets into the gear, how high…".)
+  const sceneSetting = firstWh >= 0 && /^(?:when|where)$/.test(tokens[firstWh] ?? '') && (SCENE_SUBJECT.test(tokens[firstWh + 1] ?? '') || SCENE_THEN_WH.test(lower));
   const laterWh = sceneSetting ? tokens.findIndex((t, i) => i > firstWh + 2 && WH.includes(t) && !/^(?:when|where)$/.test(t)) : -1;
   const whIndex = laterWh >= 0 ? laterWh : firstWh;
   const wh = whIndex >= 0 ? (tokens[whIndex] ?? null) : null;
@@ -310,7 +320,7 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
     const end = rest.findIndex((w) => AUXILIARY.has(w));
     const at = rest
       .slice(0, Math.min(4, end < 0 ? 4 : end))
-      .findIndex((w) => !inCompound(w) && (PERSON_NOUN.test(w) || PLACE_NOUN.test(w) || ORG_NOUN.test(w) || TIME_UNIT.test(w) || /^(?:year|month|day|date|time)$/.test(w)));
+      .findIndex((w) => !inCompound(w) && isCategoryNoun(w));
     if (at < 0) return undefined;
     // "what were people worried about": a bare noun right after the copula, followed by a participle, is the
     // subject of the clause, not the category of the answer ("what is the capital of…" keeps its head).
@@ -323,6 +333,11 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
     // "what's Japan's part in the program": a share in an effort, not a part of the world.
     // Its owner ("the agency's part") is no category either.
     if (roleForm && rest.slice(0, 4).some((w) => /^(?:part|parts|role)$/.test(w))) return undefined;
+    // "which analyst firm", "which student papers is X teaming up with": a category word right before another
+    // noun modifies it; the answer is of that noun's kind (a firm, a paper — not a person).
+    const following = rest[at + 1];
+    if (following !== undefined && isCategoryNoun(following) && !inCompound(following)) return following;
+    if (following !== undefined && !AUXILIARY.has(following) && AUXILIARY.has(rest[at + 2] ?? '')) return undefined;
     return rest[at];
   };
 
@@ -346,7 +361,7 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
     const clock = /\bwhat\s+time\b(?!\s+(?:frame|period|of\s+(?:year|month)))|\btime\s+of\s+day\b|\bwhat\s+hour\b/.test(lower);
     granularity = clock ? 'time' : day ? 'day' : month ? 'month' : /\byear\b/.test(lower) ? 'year' : 'any';
     for (const w of ['year', 'month', 'day', 'date', 'calendar', 'exact', 'time']) typeWords.add(w);
-  } else if (wh === 'how' && /^(?:long|far|many|much|often|old|big|large)$/.test(next)) {
+  } else if (wh === 'how' && /^(?:long|far|many|much|often|old|big|large|high|tall|deep|wide|heavy|fast)$/.test(next)) {
     const quantityNoun = after.slice(1, 5);
     if (next === 'long') {
       type = 'duration';
@@ -354,6 +369,10 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
     } else if (next === 'far') {
       type = 'quantity';
       unit = 'distance';
+    } else if (MEASURE_OF[next]) {
+      // "how high / tall / heavy": a measure in a unit of its dimension ("five stories", "300 pounds").
+      type = 'quantity';
+      unit = MEASURE_OF[next] ?? null;
     } else if (next === 'old') {
       type = 'quantity';
       unit = 'age';
@@ -564,7 +583,8 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
   // ("where is lee going": a verb in the phrase asks where something happens, not where a thing lies.)
   const contained = type === 'place' && containedWords.length > 0 && containedWords.length <= 4 && !containedWords.some((w) => /(?:ing|ed)$/.test(w) || PLACED_VERB.test(w)) ? containedWords : [];
   const locatesThing = type === 'place' && contained.length === 0 && THING_PLACEMENT.test(lower);
-  const classMatch = type === 'description' && answerCue === null ? CLASS_QUESTION.exec(lower) : null;
+  // ("in the open journalism story, what editor role did…": past where the asker read it.)
+  const classMatch = type === 'description' && answerCue === null ? CLASS_QUESTION.exec(lower.replace(LEADING_SOURCE, '')) : null;
   const classWord = classMatch?.[1] ?? null;
   const answerClass = classWord && !GENERIC_CLASS.has(classWord) && focus.some((f) => f.word === classWord) ? (contentTerms(classWord)[0] ?? null) : null;
   const describedAnswer = type === 'thing' ? contentTerms(WHICH_DESCRIBED.exec(bare)?.[1] ?? '') : [];

@@ -1202,6 +1202,20 @@ describe('questions of this round (9): a scene before the question, measures, ki
     const { ask: askMade } = corpus('The film Lady Bird was released by A24 in November 2017.');
     expect(askMade('which studio released lady bird?').short).toBe('A24');
   });
+
+  it('names who directed only where a sentence says directing ("director Kogonada"), not a name beside the film', () => {
+    const { ask } = corpus('The film Columbus is streaming on Hulu and available to rent on Google Play. Columbus is a stunning debut from video essayist turned director Kogonada.');
+    expect(ask('who directed columbus?').short).toBe('Kogonada');
+    const { ask: askUncredited } = corpus('The film BPM is streaming on Hulu and available to rent on Google Play. It tells of the Paris chapter of a protest group.');
+    expect(askUncredited('who directed BPM?').refused).toBe(true);
+  });
+
+  it('does not answer for a film named as a city’s ("the ACT UP Paris movie") from another list item about that country', () => {
+    // On a page about France, a sentence that never names the film does not answer for "the paris movie".
+    const { ask } = corpus('17) Faces Places\n\nThe documentary Faces Places turns on the friendship between the street artist Jean Rene and director Agnès Varda. They made a portrait of France.\n\n18) BPM\n\nBPM is a tender story of a protest group in the early 1990s.');
+    expect(ask('who directed BPM, the ACT UP Paris movie?').refused).toBe(true);
+    expect(ask('who is the street artist in BPM, the ACT UP Paris movie?').refused).toBe(true);
+  });
 });
 
 describe('a ranked list', () => {

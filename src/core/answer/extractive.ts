@@ -226,7 +226,9 @@ export function scoreSentences(
   const givenNameOf = givenNames(question, focus, isName);
   // "when did seoul move to settle…": a capital named as its government is said by its country's name ("the South
   // Korean government") — but a place question asks for the city itself.
-  const countryOf = focus.map((f, qi) => (isName[qi] && analysis.type !== 'place' ? countryNamesOfCapital(f.term) : null));
+  // (Only a capital that acts — "did Seoul move", "Tokyo's response", "Seoul said" — stands for its government; "the
+  // act up paris movie" names the city.)
+  const countryOf = focus.map((f, qi) => (isName[qi] && analysis.type !== 'place' && actsInQuestion(loweredQuestion, f.word) ? countryNamesOfCapital(f.term) : null));
   const anyCapital = countryOf.some((country) => country !== null);
   // Words the corpus does not hold ("gonna", a typo, a word no page uses) can be said by no sentence: they are not
   // held against one. Nor are bare numbers (the page's date may give them); an identifier with digits ("gp4par",
@@ -776,6 +778,17 @@ function explainByNeighbours(sentences: ScoredSentence[], terms: ReadonlyArray<{
     sentence.namesUnsaid = nameGroups.length > 0 && nameGroups.every((group) => group.every((qi) => (shares[qi] ?? 1) < NAME_SAID && !terms[qi]?.inTitle));
   });
 }
+
+/** Whether a word of the question acts in it: the subject after an auxiliary, an owner, or before a verb of acting. */
+function actsInQuestion(loweredQuestion: string, word: string): boolean {
+  for (let at = loweredQuestion.indexOf(word); at >= 0; at = loweredQuestion.indexOf(word, at + 1)) {
+    if (letterOrDigitBefore(loweredQuestion, at) || letterOrDigitAt(loweredQuestion, at + word.length)) continue;
+    if (ACTOR_BEFORE.test(loweredQuestion.slice(Math.max(0, at - 12), at)) || ACTOR_AFTER.test(loweredQuestion.slice(at + word.length, at + word.length + 16))) return true;
+  }
+  return false;
+}
+const ACTOR_BEFORE = /\b(?:did|does|do|will|would|has|have|had|is|was|can|could|should|might)\s+$/;
+const ACTOR_AFTER = /^(?:['’]s\b|\s+(?:say|says|said|want|wants|wanted|plan|plans|planned|move|moves|moved|respond|responds|responded|agree|agrees|agreed|announce|announces|announced|propose|proposes|proposed|decide|decides|decided|reject|rejects|rejected|demand|demands|demanded|react|reacted|accuse|accused|ask|asked|push|pushed|seek|sought)\b)/;
 
 /** How well a sentence says a focus word, a capital also by its country's name. */
 function creditOf(sentence: ScoredSentence | undefined, qi: number): number {

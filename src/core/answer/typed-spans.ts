@@ -276,7 +276,7 @@ const ORG_TAIL = /^(?:inc|corp|co|ltd|llc|plc|group|systems|labs?|foundation|uni
  * "X's film adapts Y's novel" names no writer of the screenplay — unless the line is a byline ("By Jane Roe", "Posted
  * … by Jane Roe").
  */
-const STRICT_ACTS = new Set(['own', 'found', 'write', 'design', 'invent']);
+const STRICT_ACTS = new Set(['own', 'found', 'write', 'design', 'invent', 'direct']);
 /**
  * Of those, the acts that stay strict whatever is asked of them (when, where, which): "when was the lab founded" is not
  * answered by the day the lab launched a programme. ("own" and "write" are other words there: "its own profile",

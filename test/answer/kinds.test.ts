@@ -1210,6 +1210,24 @@ describe('questions of this round (9): a scene before the question, measures, ki
     expect(askUncredited('who directed BPM?').refused).toBe(true);
   });
 
+  it('reads "decided to write", "want to ship" as what was decided, not why', () => {
+    const tokens = tokenizeSentence('Rather than waste time, I decided to write a library for the tool.');
+    const spans = typedSpans(analyzeQuestion('why did they write a library?'), 'Rather than waste time, I decided to write a library for the tool.', tokens, null);
+    expect(spans.map((s) => s.text).some((t) => /^to write/.test(t))).toBe(false);
+    const purpose = 'They wrote a library to support the chips.';
+    expect(typedSpans(analyzeQuestion('why did they write a library?'), purpose, tokenizeSentence(purpose), null).map((s) => s.text)).toContain('to support the chips');
+  });
+
+  it('gives the reason of whom the why-question names as acting, not another actor’s on the same page', () => {
+    const text = 'Silego makes the GreenPak chips. The chips are cheap and small. I decided to write my own tools because the vendor tools only run on Windows.';
+    const { ask } = corpus(text);
+    expect(ask('why did Silego decide to write tools?').refused).toBe(true);
+    expect(ask('why did the author decide to write tools?').refused).toBe(false);
+    // The actor may be named in the sentence before ("They…").
+    const { ask: askThey } = corpus('Silego makes the GreenPak chips. They decided to publish the format because customers asked for it.');
+    expect(askThey('why did Silego decide to publish the format?').answer).toContain('because customers asked for it');
+  });
+
   it('does not answer for a film named as a city’s ("the ACT UP Paris movie") from another list item about that country', () => {
     // On a page about France, a sentence that never names the film does not answer for "the paris movie".
     const { ask } = corpus('17) Faces Places\n\nThe documentary Faces Places turns on the friendship between the street artist Jean Rene and director Agnès Varda. They made a portrait of France.\n\n18) BPM\n\nBPM is a tender story of a protest group in the early 1990s.');

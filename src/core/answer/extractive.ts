@@ -210,6 +210,10 @@ export function scoreSentences(
     return capital > 0 && capital >= 4 * lower;
   });
   // Name words written next to each other in the question ("lady bird", "charles hermite") name one someone.
+  // "why did silego decide…": the reason is the actor's, so a sentence must say who acts (or follow one that does:
+  // "They…") — "I decided to write…" on a page that names Silego elsewhere is the author's reason.
+  const actorWord = analysis.type === 'reason' ? (WHY_ACTOR.exec(loweredQuestion)?.[1] ?? null) : null;
+  const actorAt = actorWord ? focus.findIndex((f, qi) => f.word === actorWord && isName[qi] === true) : -1;
   const joinsPrevious = focus.map((f, qi) => qi > 0 && isName[qi] === true && isName[qi - 1] === true && [' ', '-'].some((joint) => wholeWordIn(loweredQuestion, `${focus[qi - 1]?.word ?? ''}${joint}${f.word}`)));
   // What happened ("meet", "veto", "nosedive") is what a sentence must say to be about the asked event: names say
   // who, and numbers, months and weekdays say when (the page's date can give those), so neither counts here.
@@ -618,7 +622,7 @@ export function scoreSentences(
           (model !== null && !model.said.test(span.text) && model.earlier.test(span.text)),
       });
     });
-    explainByNeighbours(scored.slice(firstOfDocument), focus.map((f, qi) => ({ weight: idf(f.term), known: known[qi] ?? true, name: isName[qi] ?? false, joinsPrevious: joinsPrevious[qi] ?? false, inTitle: termMatch(f.term, titleTerms) >= 0.8, source: analysis.sourceTerms.includes(f.term), describesAnswer: analysis.describedAnswer.includes(f.term), inDocument: (inDocument[qi] ?? 0) >= 0.8 })));
+    explainByNeighbours(scored.slice(firstOfDocument), focus.map((f, qi) => ({ weight: idf(f.term), known: known[qi] ?? true, name: isName[qi] ?? false, joinsPrevious: joinsPrevious[qi] ?? false, inTitle: termMatch(f.term, titleTerms) >= 0.8, actor: qi === actorAt, source: analysis.sourceTerms.includes(f.term), describesAnswer: analysis.describedAnswer.includes(f.term), inDocument: (inDocument[qi] ?? 0) >= 0.8 })));
   });
   scored.sort((a, b) => b.score - a.score || a.span.start - b.span.start);
   return { analysis, scored, sentencesBySource, knowsQuestion };
@@ -731,8 +735,9 @@ function decide(analysis: QuestionAnalysis, scored: readonly ScoredSentence[], p
  * in hyperbole" after the sentence naming the word), a name also by the passage around it, and a word that only
  * points at the page ("in that content depth article") by the page.
  */
-function explainByNeighbours(sentences: ScoredSentence[], terms: ReadonlyArray<{ weight: number; known: boolean; name: boolean; joinsPrevious: boolean; inTitle: boolean; source: boolean; describesAnswer: boolean; inDocument: boolean }>): void {
+function explainByNeighbours(sentences: ScoredSentence[], terms: ReadonlyArray<{ weight: number; known: boolean; name: boolean; joinsPrevious: boolean; inTitle: boolean; actor: boolean; source: boolean; describesAnswer: boolean; inDocument: boolean }>): void {
   const considered = terms.flatMap((t, qi) => (t.known ? [qi] : []));
+  const actorAt = terms.findIndex((t) => t.actor && t.known);
   const total = considered.reduce((sum, qi) => sum + (terms[qi]?.weight ?? 0), 0);
   // Each sentence's share said per focus word, reused from sentence to sentence (this runs for every sentence read).
   const shares = new Float64Array(terms.length);
@@ -775,7 +780,7 @@ function explainByNeighbours(sentences: ScoredSentence[], terms: ReadonlyArray<{
       missing += (terms[qi]?.weight ?? 0) * (1 - share);
     }
     sentence.unexplained = total > 0 ? missing / total : 0;
-    sentence.namesUnsaid = nameGroups.length > 0 && nameGroups.every((group) => group.every((qi) => (shares[qi] ?? 1) < NAME_SAID && !terms[qi]?.inTitle));
+    sentence.namesUnsaid = (nameGroups.length > 0 && nameGroups.every((group) => group.every((qi) => (shares[qi] ?? 1) < NAME_SAID && !terms[qi]?.inTitle))) || (actorAt >= 0 && Math.max(creditOf(sentence, actorAt), creditOf(sentences[i - 1], actorAt)) < NAME_SAID);
   });
 }
 
@@ -862,6 +867,12 @@ function wholeWordIn(text: string, word: string): boolean {
 
 /** "non-emergency": two words joined by a hyphen, each of two letters or more. */
 const HYPHENATED = /(?<![\p{L}\p{N}-])(\p{L}{2,})-(\p{L}{2,})(?![\p{L}\p{N}-])/gu;
+
+/**
+ * "why did silego decide…", "why does the iab think…": the word after the auxiliary, who acts — unless it qualifies the
+ * noun after it ("why do the greenpak4 chips need…", "why does the sre book say…").
+ */
+const WHY_ACTOR = /\bwhy\s+(?:did|does|do|is|was|were|are|has|have|had|would|will|can|could|should|might)\s+(?:the\s+)?([\p{L}\p{N}][\p{L}\p{N}.-]*)(?!\s+(?:[\p{L}\p{N}-]*[^su\s]s|book|article|post|page|report|paper|spec|draft|site|blog|survey|study|guide|docs|team)\b)/u;
 
 /** How well one of the question's names must be said for the sentence to be about whom it names. */
 const NAME_SAID = 0.5;

@@ -137,6 +137,9 @@ const NUMBER_WORD = /^(?:\d[\d,.]*%?|one|two|three|four|five|six|seven|eight|nin
 const TIME_UNIT = /^(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|centuries|century|decades-long|years-long)$/;
 const CURRENCY = /^(?:dollars?|usd|yen|won|yuan|euros?|pounds?|rupees?)$|^[$€£¥]/;
 const DISTANCE = /^(?:km|kilometres?|kilometers?|miles?|metres?|meters?|feet|nautical)$/;
+/** Verbs and adjectives whose "to" opens their object ("decided to write", "able to run"), no purpose. */
+const TAKES_INFINITIVE = /^(?:decide|decides|decided|deciding|want|wants|wanted|plan|plans|planned|try|tries|tried|trying|choose|chooses|chose|chosen|agree|agrees|agreed|hope|hopes|hoped|need|needs|needed|begin|begins|began|begun|start|starts|started|continue|continues|continued|manage|manages|managed|refuse|refuses|refused|fail|fails|failed|intend|intends|intended|attempt|attempts|attempted|seem|seems|seemed|promise|promised|expect|expects|expected|wish|wished|prefer|preferred|able|unable|likely|unlikely|supposed|meant|allowed|forced|required|ought|tend|tends|tended|learn|learned|learnt)$/;
+
 /** Kinds of written work ("… Report", "… Survey", "… Handbook"): a name ending in one is a work's title. */
 const WORK_NOUN = /^(?:report|reports|survey|surveys|study|studies|guide|handbook|manual|book|article|paper|papers|list|draft|specification|edition|episode)$/;
 /** Units of the dimensions a measure question asks for ("how high" → length: "five stories"). */
@@ -669,6 +672,8 @@ export function typedSpans(analysis: QuestionAnalysis, sentence: string, tokens:
         if (t.word !== 'to' || !next || next.capitalized || /^\d/.test(next.word) || NOT_AN_INFINITIVE.test(next.word)) return;
         if (STOP_WORDS.has(next.word) && !/^(?:help|better|further|try)$/.test(next.word)) return;
         if (/^(?:according|due|owing|thanks|up|close|closer|next|prior|compared|relative|similar|back|way|road|visit|trip|return|returned|returning|head|heads|headed|heading|fly|flies|flew|flying|travel|travels|travelled|traveled|traveling|travelling|go|goes|going|went|come|comes|came|move|moved|moves|sent|send|moving|led|leading|lead)$/.test(tokens[i - 1]?.word ?? '')) return;
+        // "I decided to write a library", "they want to ship": what is decided or wanted, not why.
+        if (TAKES_INFINITIVE.test(tokens[i - 1]?.word ?? '')) return;
         starts.add(i);
       });
       for (const from of [...starts].sort((a, b) => a - b)) {

@@ -1214,6 +1214,8 @@ describe('questions of this round (9): a scene before the question, measures, ki
     const tokens = tokenizeSentence('Rather than waste time, I decided to write a library for the tool.');
     const spans = typedSpans(analyzeQuestion('why did they write a library?'), 'Rather than waste time, I decided to write a library for the tool.', tokens, null);
     expect(spans.map((s) => s.text).some((t) => /^to write/.test(t))).toBe(false);
+    const first = 'This dogfighting game was one of the first to show off what VR can do.';
+    expect(typedSpans(analyzeQuestion('why is the game priced higher?'), first, tokenizeSentence(first), null)).toEqual([]);
     const purpose = 'They wrote a library to support the chips.';
     expect(typedSpans(analyzeQuestion('why did they write a library?'), purpose, tokenizeSentence(purpose), null).map((s) => s.text)).toContain('to support the chips');
   });
@@ -1226,6 +1228,12 @@ describe('questions of this round (9): a scene before the question, measures, ki
     // The actor may be named in the sentence before ("They…").
     const { ask: askThey } = corpus('Silego makes the GreenPak chips. They decided to publish the format because customers asked for it.');
     expect(askThey('why did Silego decide to publish the format?').answer).toContain('because customers asked for it');
+  });
+
+  it('reads the kind of thing whose name is asked before a clause without "that" ("the achievement minecraft 1.8 added")', () => {
+    expect(analyzeQuestion("what's the name of the one new achievement minecraft 1.8 added?")).toMatchObject({ wantsName: true, namedKind: 'achiev' });
+    const { ask } = corpus('Minecraft 1.8 added many blocks. Block ID numbers are being replaced by ID names such as minecraft:stone.');
+    expect(ask("what's the name of the one new achievement minecraft 1.8 added?").refused).toBe(true);
   });
 
   it('does not answer for a film named as a city’s ("the ACT UP Paris movie") from another list item about that country', () => {

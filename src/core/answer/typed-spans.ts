@@ -137,8 +137,8 @@ const NUMBER_WORD = /^(?:\d[\d,.]*%?|one|two|three|four|five|six|seven|eight|nin
 const TIME_UNIT = /^(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|centuries|century|decades-long|years-long)$/;
 const CURRENCY = /^(?:dollars?|usd|yen|won|yuan|euros?|pounds?|rupees?)$|^[$€£¥]/;
 const DISTANCE = /^(?:km|kilometres?|kilometers?|miles?|metres?|meters?|feet|nautical)$/;
-/** Verbs and adjectives whose "to" opens their object ("decided to write", "able to run"), no purpose. */
-const TAKES_INFINITIVE = /^(?:decide|decides|decided|deciding|want|wants|wanted|plan|plans|planned|try|tries|tried|trying|choose|chooses|chose|chosen|agree|agrees|agreed|hope|hopes|hoped|need|needs|needed|begin|begins|began|begun|start|starts|started|continue|continues|continued|manage|manages|managed|refuse|refuses|refused|fail|fails|failed|intend|intends|intended|attempt|attempts|attempted|seem|seems|seemed|promise|promised|expect|expects|expected|wish|wished|prefer|preferred|able|unable|likely|unlikely|supposed|meant|allowed|forced|required|ought|tend|tends|tended|learn|learned|learnt)$/;
+/** Verbs and adjectives whose "to" opens their object ("decided to write", "able to run", "the first to show"), no purpose. */
+const TAKES_INFINITIVE = /^(?:first|last|only|next|decide|decides|decided|deciding|want|wants|wanted|plan|plans|planned|try|tries|tried|trying|choose|chooses|chose|chosen|agree|agrees|agreed|hope|hopes|hoped|need|needs|needed|begin|begins|began|begun|start|starts|started|continue|continues|continued|manage|manages|managed|refuse|refuses|refused|fail|fails|failed|intend|intends|intended|attempt|attempts|attempted|seem|seems|seemed|promise|promised|expect|expects|expected|wish|wished|prefer|preferred|able|unable|likely|unlikely|supposed|meant|allowed|forced|required|ought|tend|tends|tended|learn|learned|learnt)$/;
 
 /** Kinds of written work ("… Report", "… Survey", "… Handbook"): a name ending in one is a work's title. */
 const WORK_NOUN = /^(?:report|reports|survey|surveys|study|studies|guide|handbook|manual|book|article|paper|papers|list|draft|specification|edition|episode)$/;

@@ -1236,6 +1236,26 @@ describe('questions of this round (9): a scene before the question, measures, ki
     expect(ask("what's the name of the one new achievement minecraft 1.8 added?").refused).toBe(true);
   });
 
+  it('places nothing with a name a kin word opens ("visiting her Aunt Miranda")', () => {
+    const sentence = 'She finds love while visiting her Aunt Miranda in Chicago.';
+    expect(typedSpans(analyzeQuestion('where does she find love?'), sentence, tokenizeSentence(sentence), null).map((s) => s.text)).toEqual(['Chicago']);
+  });
+
+  it('reads an identifier of letters and digits as a name the sentence must say ("gp4par")', () => {
+    const { ask } = corpus('The film follows a young woman while visiting her aunt in Chicago, where the author grew up.');
+    expect(ask('gp4par crashed on me, where should i go to tell the author?').refused).toBe(true);
+  });
+
+  it('counts no length with "two days ago", a point in time', () => {
+    const { ask } = corpus('Until two days ago, I was a member of the board. The last 33 days have been difficult for the community.');
+    expect(ask('how many days have been difficult for the community?').short).toBe('33 days');
+  });
+
+  it('names for "which analyst" a person the sentence calls one, not another name in it', () => {
+    const { ask } = corpus('One commenter, Bruce Van Horn, noted the survey results. Rachel Stephens, senior analyst at the firm RedMonk, commented on the survey results.');
+    expect(ask('which analyst commented on the survey results?').short).toBe('Rachel Stephens');
+  });
+
   it('does not answer for a film named as a city’s ("the ACT UP Paris movie") from another list item about that country', () => {
     // On a page about France, a sentence that never names the film does not answer for "the paris movie".
     const { ask } = corpus('17) Faces Places\n\nThe documentary Faces Places turns on the friendship between the street artist Jean Rene and director Agnès Varda. They made a portrait of France.\n\n18) BPM\n\nBPM is a tender story of a protest group in the early 1990s.');

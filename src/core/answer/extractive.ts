@@ -197,6 +197,8 @@ export function scoreSentences(
   const titled = titleWords(question, readParts);
   const isName = focus.map((f) => {
     if (analysis.names.has(f.word) || titled.has(f.word)) return true;
+    // "gp4par", "slg46620v": an identifier of letters and digits names one thing, whatever its case.
+    if (IDENTIFIER.test(f.word)) return true;
     let capital = 0;
     let lower = 0;
     for (const source of documentOrder) {
@@ -873,6 +875,9 @@ const HYPHENATED = /(?<![\p{L}\p{N}-])(\p{L}{2,})-(\p{L}{2,})(?![\p{L}\p{N}-])/g
  * noun after it ("why do the greenpak4 chips need…", "why does the sre book say…").
  */
 const WHY_ACTOR = /\bwhy\s+(?:did|does|do|is|was|were|are|has|have|had|would|will|can|could|should|might)\s+(?:the\s+)?([\p{L}\p{N}][\p{L}\p{N}.-]*)(?!\s+(?:[\p{L}\p{N}-]*[^su\s]s|book|article|post|page|report|paper|spec|draft|site|blog|survey|study|guide|docs|team)\b)/u;
+
+/** A word of letters and digits, a letter first: a product's or a tool's identifier. */
+const IDENTIFIER = /^\p{L}+\d+\p{L}*\d*\p{L}*$/u;
 
 /** How well one of the question's names must be said for the sentence to be about whom it names. */
 const NAME_SAID = 0.5;

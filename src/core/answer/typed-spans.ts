@@ -129,6 +129,8 @@ const NOT_A_PERSON =
   /^(?:amendment|amendments|act|acts|laws|treaty|accord|accords|agreement|declaration|constitution|charter|convention|protocol|resolution|award|awards|prize|medal|cup|championship|olympics|games|war|wars|week|festival|conference|street|avenue|road|bridge|sea|ocean|island|islands|mountain|mountains|valley|airport|station|api|app|browser|edition|version|project|foundation|league|series|show|movie|film|album|book|magazine|journal|review)$/;
 const TITLE_BEFORE =
   /^(?:president|minister|pm|premier|chancellor|king|queen|mr|mrs|ms|dr|general|secretary|chief|leader|official|spokesperson|spokesman|spokeswoman|counterpart|ambassador|envoy|professor|emperor|senator|director|producer|writer|author|editor|photographer|founder|co-founder|ceo|chairman|chairwoman|coach|captain|artist|actor|actress|singer|rapper|developer|engineer|analyst|reporter|columnist|critic)$/;
+/** Words that open a person's name as what they are to someone, or as a form of address. */
+const KIN_OR_HONORIFIC = /^(?:aunt|auntie|uncle|grandma|grandpa|grandmother|grandfather|cousin|mom|mum|dad|mr|mrs|ms|dr|sir|madam)$/;
 /** Nouns of a publication or an account: what a name before them is, is no place. */
 const MEDIUM = /^(?:magazine|newspaper|paper|website|site|blog|journal|channel|network|account|podcast|newsletter|company|group|team)$/;
 /** Words of an office held by a person. */
@@ -423,6 +425,8 @@ export function typedSpans(analysis: QuestionAnalysis, sentence: string, tokens:
         // A titled name ("counterpart Xi Jinping", "President Biden") is a person, whatever precedes it; an office
         // ("Vice-president elect") is no place.
         if (TITLE_BEFORE.test(tokens[run.from - 1]?.word ?? '') || rangeWords(tokens, run.from, run.to).some((w) => OFFICE_WORD.test(w))) continue;
+        // "visiting her Aunt Miranda": a name a kin word or an honorific opens is someone's.
+        if (KIN_OR_HONORIFIC.test(tokens[run.from]?.word ?? '')) continue;
         // "to join NASA’s Artemis program": an owner's name qualifies what follows; it is not where anyone goes.
         // ("in Maryland’s Catoctin Mountains", right after the locative, is a place.)
         const owner = tokens[run.to]?.possessive && tokens[run.to + 1] && !/[,;:.]/.test(sentence.slice(tokens[run.to]?.end ?? 0, tokens[run.to + 1]?.start ?? 0));
@@ -560,6 +564,8 @@ export function typedSpans(analysis: QuestionAnalysis, sentence: string, tokens:
         const prev = tokens[i - 1]?.word ?? '';
         const hasNumber = NUMBER_WORD.test(prev) || (/^(?:many|few|several|for|over|nearly|almost)$/.test(prev) && /s$/.test(t.word));
         if (!hasNumber) return;
+        // "until two days ago": a point in time, counted back from the page's day — no length of anything.
+        if (tokens[i + 1]?.word === 'ago') return;
         const from = NUMBER_WORD.test(prev) ? i - 1 : i;
         out.push({ from, to: i, text: spanText(sentence, tokens, from, i) });
       });

@@ -150,7 +150,7 @@ const ROLE_WORDS: Record<string, string[]> = {
   spokesman: ['spokesperson', 'spokesman', 'spokeswoman'],
   spokeswoman: ['spokesperson', 'spokesman', 'spokeswoman'],
 };
-const ROLE_NOUN = /^(?:pm|premier|president|minister|chancellor|king|queen|spokesperson|spokesman|spokeswoman|ambassador|envoy|ceo|chief|governor|mayor|secretary|professor|emperor|senator|general|counterpart|predecessor|successor|husband|wife|spouse|father|mother|dad|mom|son|daughter|brother|sister)$/;
+const ROLE_NOUN = /^(?:pm|premier|president|minister|chancellor|king|queen|spokesperson|spokesman|spokeswoman|ambassador|envoy|ceo|chief|governor|mayor|secretary|professor|emperor|senator|general|counterpart|predecessor|successor|husband|wife|spouse|father|mother|dad|mom|son|daughter|brother|sister|analyst|editor|reporter|journalist|photographer|critic|commissioner|researcher|engineer|manager|chairman|chairwoman)$/;
 
 const CUE_FRAME_REACTION = /^(?:feel|felt|think|thought|take|took|taken|react|reacted|respond|responded|receive|received|view|viewed|greet|greeted|land|landed|play|played|people|folks|public|everyone|everybody|reaction|response|reception)$/;
 const TOPIC_NOUN = /^(?:areas?|sectors?|fields?|topics?|issues?|subjects?|matters?|domains?)$/;
@@ -567,7 +567,8 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
   void questionWords;
   const wantsWeekday = type === 'date' && /\bday\s+of\s+the\s+week\b|\bweekday\b/.test(lower);
   const datePart = type === 'date' && /\b(?:done|finish|finished|end|ends|ended|wrap|wraps|over|leave|leaves|left|conclude|concludes|last day)\b/.test(lower) ? 'end' : 'start';
-  const roleNoun = type === 'person' ? tokens.find((w) => ROLE_NOUN.test(w)) : undefined;
+  // ("the photographer's husband": the owner's role word is not the one asked.)
+  const roleNoun = type === 'person' ? tokens.find((w) => ROLE_NOUN.test(w) && !lower.includes(`${w}'s `)) : undefined;
   const role = roleNoun ? (ROLE_WORDS[roleNoun] ?? [roleNoun]) : [];
   // "the prime minister of Australia", "the spokesperson for the ministry": the owner must be named with the answer.
   const ownerMatch = roleNoun ? new RegExp(`\\b${roleNoun}\\s+(?:of|for)\\s+(?:the\\s+)?([a-z][a-z'-]*(?:\\s+[a-z][a-z'-]*)?)`).exec(tokens.join(' ')) : null;

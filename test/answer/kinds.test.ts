@@ -1220,6 +1220,14 @@ describe('questions of this round (9): a scene before the question, measures, ki
     expect(typedSpans(analyzeQuestion('why did they write a library?'), purpose, tokenizeSentence(purpose), null).map((s) => s.text)).toContain('to support the chips');
   });
 
+  it('reads "over" as a cause only after a quarrel or a feeling ("tensions over X"), not "over the real numbers"', () => {
+    const reasons = (text: string) => typedSpans(analyzeQuestion('why did it happen?'), text, tokenizeSentence(text), null).map((s) => s.text);
+    expect(reasons('Tensions flared over the island dispute.')).toEqual(['over the island dispute']);
+    expect(reasons('The complex Hermitian matrices do form a vector space over the real numbers.')).toEqual([]);
+    const { ask } = corpus('However the complex Hermitian matrices do form a vector space over the real numbers. The Hermitian matrices do not form a vector space over the complex numbers, since the identity matrix is Hermitian but i times it is not.');
+    expect(ask("why don't hermitian matrices form a vector space over the complex numbers?").answer).toContain('since the identity matrix');
+  });
+
   it('gives the reason of whom the why-question names as acting, not another actor’s on the same page', () => {
     const text = 'Silego makes the GreenPak chips. The chips are cheap and small. I decided to write my own tools because the vendor tools only run on Windows.';
     const { ask } = corpus(text);

@@ -190,7 +190,10 @@ const COMPASS = /^(?:east|west|north|south|northern|southern|eastern|western|nor
 // Cues of a cause or a purpose. A bare "to" + verb ("to meet Xi", "to better counter") is found separately:
 // telling it from "to China" needs the word after it.
 const CAUSAL =
-  /\b(?:because|due to|owing to|thanks to|as a result of|in response to|in the face of|in the wake of|driven by|amid|amidst|after|following|over|prompted|sparked|triggered|led to|caused|so as to|in order to|so that|aimed at|aim(?:s|ing|ed)? to|seek(?:s|ing)? to|sought to|hop(?:e|es|ed|ing) to|in (?:a|an) (?:bid|attempt|effort) to|with the (?:aim|goal|intention) of|for fear|so (?:that|you|we|they|it|users|people) (?:can|could|will|would|may|do not|don't|won't)|to (?:prevent|avoid|ensure|allow|enable|keep|stop|protect)|, as (?:there|it|they|we|he|she|this|these|those|the)|since (?:there|it|they|we|he|she|this|the))\b/gi;
+  /\b(?:because|due to|owing to|thanks to|as a result of|in response to|in the face of|in the wake of|driven by|amid|amidst|after|following|prompted|sparked|triggered|led to|caused|so as to|in order to|so that|aimed at|aim(?:s|ing|ed)? to|seek(?:s|ing)? to|sought to|hop(?:e|es|ed|ing) to|in (?:a|an) (?:bid|attempt|effort) to|with the (?:aim|goal|intention) of|for fear|so (?:that|you|we|they|it|users|people) (?:can|could|will|would|may|do not|don't|won't)|to (?:prevent|avoid|ensure|allow|enable|keep|stop|protect)|, as (?:there|it|they|we|he|she|this|these|those|the)|since (?:there|it|they|we|he|she|this|the))\b/gi;
+/** "tensions over the history", "fired over the remarks": "over" gives a cause after a quarrel or a feeling, else a place or a field ("over the real numbers"). */
+const CAUSAL_OVER =
+  /\b(?:tensions?|disputes?|rows?|feuds?|clash(?:es)?|anger|angry|outrage|concerns?|worries|worried|fears?|protests?|fight(?:ing)?|battles?|spats?|claims?|friction|rifts?|criticism|critici[sz]ed|furious|upset|split|divided|quarrels?|conflicts?|controvers(?:y|ies)|backlash|fury|uproar|lawsuits?|sued|resign(?:ed|s)?|ousted|fired|sanctions?|boycotts?|strikes?|standoff|scandal|complaints?|frustration|disagreements?)\b(?:\s+[\p{L}\p{N}'’-]+){0,3}?\s+(?=over\b)/giu;
 const REASON_BEFORE = /\b(?:(?:that(?:'s|’s|\s+is)|which\s+is|this\s+is)\s+why|hence|therefore)\b/gi;
 const NOT_AN_INFINITIVE = /^(?:be|the|a|an|its|their|his|her|this|that|these|those|our|my|your|some|any|all|each|both|other|more|most|much|many|date|day|year|month|week|time|power|office|war|peace|court)$/;
 const SAY = /\b(?:said|says|say|told|tells|stated|stating|added|noted|admitted|acknowledged|conceded|denied|confirmed|assured|pledged|vowed|promised|affirmed|expressed|rejected|stating|saying|adding|stressing|stressed|emphasi[sz]ed|described|called|explained|warned|insisted|argued|declared|remarked|announced|according to|urged)\b/i;
@@ -669,6 +672,10 @@ export function typedSpans(analysis: QuestionAnalysis, sentence: string, tokens:
       const starts = new Set<number>();
       for (const m of sentence.matchAll(CAUSAL)) {
         const from = tokens.findIndex((t) => t.end > m.index);
+        if (from >= 0) starts.add(from);
+      }
+      for (const m of sentence.matchAll(CAUSAL_OVER)) {
+        const from = tokens.findIndex((t) => t.start >= m.index + m[0].length);
         if (from >= 0) starts.add(from);
       }
       // A purpose: "to" + a lower-case word that is no noun phrase's start, a number or a name ("to meet Xi",

@@ -1254,6 +1254,18 @@ describe('questions of this round (9): a scene before the question, measures, ki
     expect(ask('gp4par crashed on me, where should i go to tell the author?').refused).toBe(true);
   });
 
+  it('answers "when" with a decade written by its last digits ("in the 80s"), never an age ("in his 80s")', () => {
+    const { ask } = corpus('The big change happened in the 80s when the paper started using colour. The editor, now in his 80s, still prints it.');
+    expect(ask('when did the paper start using colour?').short).toBe('80s');
+    expect(ask('when did the editor print it?').refused).toBe(true);
+  });
+
+  it('answers "how long" with a vague length only as one ("for many years"), not "too many days in a row"', () => {
+    const durations = (text: string) => typedSpans(analyzeQuestion('how long should i wait?'), text, tokenizeSentence(text), null).map((s) => s.text);
+    expect(durations('If that happens too many days in a row, I miss reading.')).toEqual([]);
+    expect(durations('You will reap the benefits for many years.')).toEqual(['many years']);
+  });
+
   it('counts no length with "two days ago", a point in time', () => {
     const { ask } = corpus('Until two days ago, I was a member of the board. The last 33 days have been difficult for the community.');
     expect(ask('how many days have been difficult for the community?').short).toBe('33 days');

@@ -565,11 +565,13 @@ export function typedSpans(analysis: QuestionAnalysis, sentence: string, tokens:
         const unitOk = !analysis.unit || analysis.unit === 'time' || t.word.startsWith(analysis.unit);
         if (!unitOk) return;
         const prev = tokens[i - 1]?.word ?? '';
-        const hasNumber = NUMBER_WORD.test(prev) || (/^(?:many|few|several|for|over|nearly|almost)$/.test(prev) && /s$/.test(t.word));
+        // "for years", "in a few days", "for many months": a length without a number; "too many days in a row" is none.
+        const vague = /^(?:for|over|nearly|almost)$/.test(prev) || (/^(?:many|few|several)$/.test(prev) && /^(?:for|over|in|within|a)$/.test(tokens[i - 2]?.word ?? ''));
+        const hasNumber = NUMBER_WORD.test(prev) || (vague && /s$/.test(t.word));
         if (!hasNumber) return;
         // "until two days ago": a point in time, counted back from the page's day — no length of anything.
         if (tokens[i + 1]?.word === 'ago') return;
-        const from = NUMBER_WORD.test(prev) ? i - 1 : i;
+        const from = NUMBER_WORD.test(prev) || /^(?:many|few|several)$/.test(prev) ? i - 1 : i;
         out.push({ from, to: i, text: spanText(sentence, tokens, from, i) });
       });
       break;

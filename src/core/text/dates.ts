@@ -170,11 +170,13 @@ function overlaps(a: { start: number; end: number }, spans: readonly { start: nu
 }
 
 const PERIOD = /\b(?:(early|mid|late)[\s-]+)?((?:1[0-9]|20)\d0)['’]?s\b/gi;
+/** "the 80s", "the late '70s": a decade of the 1900s by its last two digits (after "the": "in his 80s" is an age). */
+const SHORT_DECADE = /(?<=\bthe\s+)(?:(early|mid|late)[\s-]+)?['’]?([3-9]0)['’]?s\b/gi;
 
 function periodMentions(sentence: string, out: DateMention[]): void {
   // "the 1960s", "in the late 1800s": a decade, or a century when it ends in 00.
-  for (const m of sentence.matchAll(PERIOD)) {
-    const base = Number(m[2]);
+  for (const m of [...sentence.matchAll(PERIOD), ...sentence.matchAll(SHORT_DECADE)]) {
+    const base = Number(m[2]) + ((m[2] ?? '').length === 2 ? 1900 : 0);
     const length = base % 100 === 0 ? 100 : 10;
     const third = Math.floor(length / 3);
     const part = (m[1] ?? '').toLowerCase();

@@ -1276,6 +1276,18 @@ describe('questions of this round (9): a scene before the question, measures, ki
     expect(ask('which analyst commented on the survey results?').short).toBe('Rachel Stephens');
   });
 
+  it('says a name that is a common word ("The Work") only where a sentence writes it as a name', () => {
+    const { ask } = corpus('The documentary is set after years of admiring each other’s work, travelling across France. Their work is loved by many. Critics praised the work of both.');
+    expect(ask('where is the documentary The Work set?').refused).toBe(true);
+    const { ask: askNamed } = corpus('The documentary The Work is set at Folsom Prison in California. Their work is loved by many. Critics praised the work of both.');
+    expect(askNamed('where is the documentary The Work set?').short).toMatch(/Folsom Prison/);
+  });
+
+  it('gives as someone’s words on a topic only words of theirs about it, not their other words beside them', () => {
+    const { ask } = corpus('“Businesses are evolving their strategies for a digital-first world,” says Michael Litt, CEO of Vidyard. “Video is simply better than plain text, more effective than standard text.');
+    expect(ask('what did michael litt say makes video better than plain text?').answer).toContain('more effective than standard text');
+  });
+
   it('does not answer for a film named as a city’s ("the ACT UP Paris movie") from another list item about that country', () => {
     // On a page about France, a sentence that never names the film does not answer for "the paris movie".
     const { ask } = corpus('17) Faces Places\n\nThe documentary Faces Places turns on the friendship between the street artist Jean Rene and director Agnès Varda. They made a portrait of France.\n\n18) BPM\n\nBPM is a tender story of a protest group in the early 1990s.');

@@ -211,6 +211,24 @@ export function scoreSentences(
     }
     return capital > 0 && capital >= 4 * lower;
   });
+  // A name the question capitalises that the pages mostly write in lower case ("The Work", "Lady Bird" on a page
+  // about birds): a common word, said as the name only where a sentence capitalises it.
+  const commonWordName = focus.map((f) => {
+    if (!analysis.names.has(f.word)) return null;
+    let capital = 0;
+    let lower = 0;
+    for (const source of documentOrder) {
+      const part = parts.get(source)?.part;
+      const counts = part ? caseCountsOf(part).get(f.term) : undefined;
+      if (counts) {
+        capital += counts[0];
+        lower += counts[1];
+      }
+    }
+    // (Capitalised at a word's start, also inside a compound: "Set-Cookie".)
+    // (No \p{…} class: compiling one costs about a millisecond.)
+    return lower > capital ? new RegExp(`(?<![A-Za-z\u00C0-\u024F])${escapeRegExp(f.word.charAt(0).toUpperCase() + f.word.slice(1))}`) : null;
+  });
   // Name words written next to each other in the question ("lady bird", "charles hermite") name one someone.
   // "why did silego decide…": the reason is the actor's, so a sentence must say who acts (or follow one that does:
   // "They…") — "I decided to write…" on a page that names Silego elsewhere is the author's reason.
@@ -295,6 +313,9 @@ export function scoreSentences(
       const title = titled.get(f.word);
       // A title's word alone ("Fetch" for "the Fetch API") says it in part.
       let best = literal ? (literal.test(span.text) ? 1 : 0) : title && !title.test(span.text) ? TITLE_WORD_SHARE * termMatch(f.term, features.terms) : termMatch(f.term, features.terms);
+      // "the documentary The Work": a name that is a common word is said only where it is written as a name.
+      const asName = commonWordName[qi];
+      if (asName && best > 0 && !asName.test(span.text)) best = 0;
       // An event named by a noun ("a planned sitdown", "the talks") or a verb of its class ("head to" for "travel").
       let nominalAt = -1;
       const tokens = features.tokens;
@@ -699,8 +720,9 @@ function decide(analysis: QuestionAnalysis, scored: readonly ScoredSentence[], p
   // A sentence that itself says almost none of the question ("I've put together this list…" for "where can you put
   // buttons") is never an answer, however its page and its wording around score.
   // "which studio released lady bird", "where is vidyard based": an organisation or a place is the one of the asked
-  // act, so a sentence that says none of its words ("streaming on Amazon Prime") names some other one.
-  const actUnsaid = (s: ScoredSentence) => (analysis.type === 'organisation' || analysis.type === 'place') && s.predicate === 0;
+  // act, so a sentence that says none of its words ("streaming on Amazon Prime") names some other one. And "what did
+  // Litt say makes video better than text": words of his about none of it are about something else.
+  const actUnsaid = (s: ScoredSentence) => (analysis.type === 'organisation' || analysis.type === 'place' || analysis.type === 'statement') && s.predicate === 0;
   const relevant = scored.filter((s) => s.support >= floor && s.support >= parameters.minSentenceEvidence && s.predicate >= parameters.minPredicate && s.coverage >= MIN_OWN_COVERAGE && !s.otherYear && !s.namesUnsaid && !actUnsaid(s));
   if (isCheckableType(analysis.type) || analysis.wantsName || analysis.wantsVersion) {
     const typed = relevant.filter((s) => s.nearSpan !== null && (analysis.type !== 'statement' || s.score > 0) && s.unexplained <= parameters.maxUnexplainedTyped);

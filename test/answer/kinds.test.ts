@@ -1288,6 +1288,14 @@ describe('questions of this round (9): a scene before the question, measures, ki
     expect(ask('what did michael litt say makes video better than plain text?').answer).toContain('more effective than standard text');
   });
 
+  it('dates an event at the place the question names after its motion word, not the same person’s trip elsewhere', () => {
+    const { ask } = corpus('President Lee will visit China on Sunday for a summit with Xi. He met Ishiba in Tokyo in August.', '2025-12-30');
+    expect(ask('what day is lee heading to Washington?').refused).toBe(true);
+    expect(ask('what day is lee heading to China?').refused).toBe(false);
+    // A month after "in" is no place.
+    expect(ask('where did lee meet ishiba in August?').short).toBe('Tokyo');
+  });
+
   it('does not answer for a film named as a city’s ("the ACT UP Paris movie") from another list item about that country', () => {
     // On a page about France, a sentence that never names the film does not answer for "the paris movie".
     const { ask } = corpus('17) Faces Places\n\nThe documentary Faces Places turns on the friendship between the street artist Jean Rene and director Agnès Varda. They made a portrait of France.\n\n18) BPM\n\nBPM is a tender story of a protest group in the early 1990s.');

@@ -234,6 +234,9 @@ export function scoreSentences(
   // "They…") — "I decided to write…" on a page that names Silego elsewhere is the author's reason.
   const actorWord = analysis.type === 'reason' ? (WHY_ACTOR.exec(loweredQuestion)?.[1] ?? null) : null;
   const actorAt = actorWord ? focus.findIndex((f, qi) => f.word === actorWord && isName[qi] === true) : -1;
+  // "what day is lee heading to washington": a place the question names after its motion or locative word says which
+  // event is meant; a sentence about lee heading elsewhere is another's.
+  const placeNamed = focus.map((f, qi) => isName[qi] === true && !isCalendarWord(f.word) && LOCATIVE_NAME.test(loweredQuestion.slice(Math.max(0, loweredQuestion.indexOf(f.word) - 10), loweredQuestion.indexOf(f.word))));
   const joinsPrevious = focus.map((f, qi) => qi > 0 && isName[qi] === true && isName[qi - 1] === true && [' ', '-'].some((joint) => wholeWordIn(loweredQuestion, `${focus[qi - 1]?.word ?? ''}${joint}${f.word}`)));
   // What happened ("meet", "veto", "nosedive") is what a sentence must say to be about the asked event: names say
   // who, and numbers, months and weekdays say when (the page's date can give those), so neither counts here.
@@ -645,7 +648,7 @@ export function scoreSentences(
           (model !== null && !model.said.test(span.text) && model.earlier.test(span.text)),
       });
     });
-    explainByNeighbours(scored.slice(firstOfDocument), focus.map((f, qi) => ({ weight: idf(f.term), known: known[qi] ?? true, name: isName[qi] ?? false, joinsPrevious: joinsPrevious[qi] ?? false, inTitle: termMatch(f.term, titleTerms) >= 0.8, actor: qi === actorAt, source: analysis.sourceTerms.includes(f.term), describesAnswer: analysis.describedAnswer.includes(f.term), inDocument: (inDocument[qi] ?? 0) >= 0.8 })));
+    explainByNeighbours(scored.slice(firstOfDocument), focus.map((f, qi) => ({ weight: idf(f.term), known: known[qi] ?? true, name: isName[qi] ?? false, joinsPrevious: joinsPrevious[qi] ?? false, inTitle: termMatch(f.term, titleTerms) >= 0.8, actor: qi === actorAt, place: placeNamed[qi] === true, source: analysis.sourceTerms.includes(f.term), describesAnswer: analysis.describedAnswer.includes(f.term), inDocument: (inDocument[qi] ?? 0) >= 0.8 })));
   });
   scored.sort((a, b) => b.score - a.score || a.span.start - b.span.start);
   return { analysis, scored, sentencesBySource, knowsQuestion };
@@ -759,7 +762,7 @@ function decide(analysis: QuestionAnalysis, scored: readonly ScoredSentence[], p
  * in hyperbole" after the sentence naming the word), a name also by the passage around it, and a word that only
  * points at the page ("in that content depth article") by the page.
  */
-function explainByNeighbours(sentences: ScoredSentence[], terms: ReadonlyArray<{ weight: number; known: boolean; name: boolean; joinsPrevious: boolean; inTitle: boolean; actor: boolean; source: boolean; describesAnswer: boolean; inDocument: boolean }>): void {
+function explainByNeighbours(sentences: ScoredSentence[], terms: ReadonlyArray<{ weight: number; known: boolean; name: boolean; joinsPrevious: boolean; inTitle: boolean; actor: boolean; place: boolean; source: boolean; describesAnswer: boolean; inDocument: boolean }>): void {
   const considered = terms.flatMap((t, qi) => (t.known ? [qi] : []));
   const actorAt = terms.findIndex((t) => t.actor && t.known);
   const total = considered.reduce((sum, qi) => sum + (terms[qi]?.weight ?? 0), 0);
@@ -804,7 +807,8 @@ function explainByNeighbours(sentences: ScoredSentence[], terms: ReadonlyArray<{
       missing += (terms[qi]?.weight ?? 0) * (1 - share);
     }
     sentence.unexplained = total > 0 ? missing / total : 0;
-    sentence.namesUnsaid = (nameGroups.length > 0 && nameGroups.every((group) => group.every((qi) => (shares[qi] ?? 1) < NAME_SAID && !terms[qi]?.inTitle))) || (actorAt >= 0 && Math.max(creditOf(sentence, actorAt), creditOf(sentences[i - 1], actorAt)) < NAME_SAID);
+    const placeUnsaid = nameGroups.some((group) => terms[group[0] ?? -1]?.place === true && group.every((qi) => (shares[qi] ?? 1) < NAME_SAID && !terms[qi]?.inTitle));
+    sentence.namesUnsaid = placeUnsaid || (nameGroups.length > 0 && nameGroups.every((group) => group.every((qi) => (shares[qi] ?? 1) < NAME_SAID && !terms[qi]?.inTitle))) || (actorAt >= 0 && Math.max(creditOf(sentence, actorAt), creditOf(sentences[i - 1], actorAt)) < NAME_SAID);
   });
 }
 
@@ -900,6 +904,8 @@ const WHY_ACTOR = /\bwhy\s+(?:did|does|do|is|was|were|are|has|have|had|would|wil
 
 /** A word of letters and digits, a letter first: a product's or a tool's identifier. */
 const IDENTIFIER = /^\p{L}+\d+\p{L}*\d*\p{L}*$/u;
+
+const LOCATIVE_NAME = /\b(?:to|in|at|into|from|visit|visits|visited|visiting)\s+(?:the\s+)?$/;
 
 /** How well one of the question's names must be said for the sentence to be about whom it names. */
 const NAME_SAID = 0.5;

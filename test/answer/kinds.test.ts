@@ -1296,6 +1296,11 @@ describe('questions of this round (9): a scene before the question, measures, ki
     expect(ask('where did lee meet ishiba in August?').short).toBe('Tokyo');
   });
 
+  it('names a person by a handle in one word ("@BuildingTwenty")', () => {
+    const sentence = '@BuildingTwenty: Both of us wrote similar critiques of the pricing model.';
+    expect(typedSpans(analyzeQuestion('who else wrote a critique of the pricing?'), sentence, tokenizeSentence(sentence), null).map((s) => s.text)).toEqual(['BuildingTwenty']);
+  });
+
   it('does not answer for a film named as a city’s ("the ACT UP Paris movie") from another list item about that country', () => {
     // On a page about France, a sentence that never names the film does not answer for "the paris movie".
     const { ask } = corpus('17) Faces Places\n\nThe documentary Faces Places turns on the friendship between the street artist Jean Rene and director Agnès Varda. They made a portrait of France.\n\n18) BPM\n\nBPM is a tender story of a protest group in the early 1990s.');

@@ -349,7 +349,9 @@ export function typedSpans(analysis: QuestionAnalysis, sentence: string, tokens:
         if (analysis.askedSpeaker && !speaks) continue;
         // A lone word is a speaker only right at its verb ("according to Biden", "Lee told").
         const speaksAlone = speaks && (SPEAKING.test(tokens[run.to + 1]?.word ?? '') || /^(?:according|said|says|told)$/.test(tokens[run.from - 2]?.word ?? '') || SPEAKING.test(tokens[run.from - 1]?.word ?? ''));
-        if (words.length < 2 && !titled && !speaksAlone) continue;
+        // "@BuildingTwenty": a handle names one account, in one word.
+        const handle = sentence.charAt((tokens[run.from]?.start ?? 0) - 1) === '@';
+        if (words.length < 2 && !titled && !speaksAlone && !handle) continue;
         // "who is the <role> of Y": the person stands next to the role ("spokesperson Kim", "Prime Minister Fumio Kishida").
         if (analysis.role.length > 0 && !nearRole(tokens, run.from, run.to, analysis.role)) continue;
         // "the prime minister of Korea": the role beside the name must be Korea's ("South Korean Prime Minister X",

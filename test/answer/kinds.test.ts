@@ -1296,6 +1296,13 @@ describe('questions of this round (9): a scene before the question, measures, ki
     expect(ask('where did lee meet ishiba in August?').short).toBe('Tokyo');
   });
 
+  it('places nothing with an institution’s name or its kind alone ("at the Department of Environmental Protection")', () => {
+    const sentence = 'The thaw worried Tasos Georgelis, deputy commissioner at the Department of Environmental Protection.';
+    expect(typedSpans(analyzeQuestion('where is the utility headquartered?'), sentence, tokenizeSentence(sentence), null)).toEqual([]);
+    const city = 'The utility is headquartered in Manhattan.';
+    expect(typedSpans(analyzeQuestion('where is the utility headquartered?'), city, tokenizeSentence(city), null).map((s) => s.text)).toEqual(['Manhattan']);
+  });
+
   it('names a person by a handle in one word ("@BuildingTwenty")', () => {
     const sentence = '@BuildingTwenty: Both of us wrote similar critiques of the pricing model.';
     expect(typedSpans(analyzeQuestion('who else wrote a critique of the pricing?'), sentence, tokenizeSentence(sentence), null).map((s) => s.text)).toEqual(['BuildingTwenty']);

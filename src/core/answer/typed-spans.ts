@@ -432,6 +432,10 @@ export function typedSpans(analysis: QuestionAnalysis, sentence: string, tokens:
         if (TITLE_BEFORE.test(tokens[run.from - 1]?.word ?? '') || rangeWords(tokens, run.from, run.to).some((w) => OFFICE_WORD.test(w))) continue;
         // "visiting her Aunt Miranda": a name a kin word or an honorific opens is someone's.
         if (KIN_OR_HONORIFIC.test(tokens[run.from]?.word ?? '')) continue;
+        // "the Department of Environmental Protection": the end of an institution's name, not where it is.
+        // (Nor is the institution's kind alone: "at the Department".)
+        if (tokens[run.from - 1]?.word === 'of' && tokens[run.from - 2]?.capitalized === true && INSTITUTION.test(tokens[run.from - 2]?.word ?? '')) continue;
+        if (run.from === run.to && INSTITUTION.test(tokens[run.from]?.word ?? '')) continue;
         // "to join NASA’s Artemis program": an owner's name qualifies what follows; it is not where anyone goes.
         // ("in Maryland’s Catoctin Mountains", right after the locative, is a place.)
         const owner = tokens[run.to]?.possessive && tokens[run.to + 1] && !/[,;:.]/.test(sentence.slice(tokens[run.to]?.end ?? 0, tokens[run.to + 1]?.start ?? 0));

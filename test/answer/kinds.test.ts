@@ -1299,6 +1299,8 @@ describe('questions of this round (9): a scene before the question, measures, ki
   it('places nothing with an institution’s name or its kind alone ("at the Department of Environmental Protection")', () => {
     const sentence = 'The thaw worried Tasos Georgelis, deputy commissioner at the Department of Environmental Protection.';
     expect(typedSpans(analyzeQuestion('where is the utility headquartered?'), sentence, tokenizeSentence(sentence), null)).toEqual([]);
+    const owner = 'This is the whole point of Mercurial’s phases.';
+    expect(typedSpans(analyzeQuestion('where is the repo supposed to live?'), owner, tokenizeSentence(owner), null)).toEqual([]);
     const city = 'The utility is headquartered in Manhattan.';
     expect(typedSpans(analyzeQuestion('where is the utility headquartered?'), city, tokenizeSentence(city), null).map((s) => s.text)).toEqual(['Manhattan']);
   });

@@ -454,7 +454,8 @@ export function typedSpans(analysis: QuestionAnalysis, sentence: string, tokens:
           if (previousIsPlace && LOCATIVE.has(tokens[j - 1]?.word ?? '') && tokens[j - 1]?.word !== 'of') k = j - 1;
         }
         const before = tokens[k]?.word ?? '';
-        if (owner && k < run.from - 1) continue;
+        // ("the whole point of Mercurial’s phases": after "of", an owner is whose, never where.)
+        if (owner && (k < run.from - 1 || before === 'of')) continue;
         const skippedContent = tokens.slice(k + 1, run.from).some((t) => !DETERMINER.has(t.word));
         const next = tokens[run.to + 1];
         // Right after the name, a lower-case word outside a place's phrase makes the name a modifier ("families of

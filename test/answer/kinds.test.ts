@@ -1305,6 +1305,14 @@ describe('questions of this round (9): a scene before the question, measures, ki
     expect(typedSpans(analyzeQuestion('where is the utility headquartered?'), city, tokenizeSentence(city), null).map((s) => s.text)).toEqual(['Manhattan']);
   });
 
+  it('answers "how did X deal with Y" with the problem and what was done about it in the sentences after', () => {
+    const { ask } = corpus('Alerts fired whenever individual tasks were de-scheduled by Workqueue, which paged the team. To address this problem, the team built a tool that poked the scheduler gently. Later the team moved on.');
+    const answer = ask('how did the team deal with tasks being de-scheduled by workqueue?');
+    expect(answer.answer).toContain('built a tool that poked the scheduler');
+    // Not for a question about how something works.
+    expect(ask('how are tasks de-scheduled by workqueue?').answer).not.toContain('built a tool');
+  });
+
   it('names a person by a handle in one word ("@BuildingTwenty")', () => {
     const sentence = '@BuildingTwenty: Both of us wrote similar critiques of the pricing model.';
     expect(typedSpans(analyzeQuestion('who else wrote a critique of the pricing?'), sentence, tokenizeSentence(sentence), null).map((s) => s.text)).toEqual(['BuildingTwenty']);

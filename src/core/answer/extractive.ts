@@ -678,6 +678,12 @@ export function answerExtractively(
   if (!best) return { ...refusal(question, passages, analysis, scored), short: null, type: analysis.type };
 
   const chosen: ScoredSentence[] = [best];
+  // "how did the SRE team deal with X", "how do I stop hg push from…": the sentence that best restates the problem is
+  // followed by what was done about it ("To address this problem, …", "Short version: set …"); both are the answer.
+  if (analysis.type === 'description' && COPING_QUESTION.test(question) && !SOLUTION_CUE.test(best.span.text)) {
+    const solution = scored.find((s) => s.doc.source === best.doc.source && s.index > best.index && s.index <= best.index + SOLUTION_REACH && SOLUTION_CUE.test(s.span.text));
+    if (solution) chosen.push(solution);
+  }
   const several = analysis.type === 'list' || analysis.type === 'description' || analysis.type === 'reason' || analysis.type === 'statement';
   const limit = best.companion ? 1 : analysis.type === 'list' ? 3 : several ? 2 : 1;
   for (const candidate of scored) {
@@ -906,6 +912,13 @@ const WHY_ACTOR = /\bwhy\s+(?:did|does|do|is|was|were|are|has|have|had|would|wil
 const IDENTIFIER = /^\p{L}+\d+\p{L}*\d*\p{L}*$/u;
 
 const LOCATIVE_NAME = /\b(?:to|in|at|into|from|visit|visits|visited|visiting)\s+(?:the\s+)?$/;
+
+/** "how did X deal with / stop / fix / keep … from": a question about what was done about a problem. */
+const COPING_QUESTION = /\bhow\s+(?:do|does|did|can|could|should|would|to|are|is|was|were)\b.{0,80}?\b(?:deal|cope|handle|stop|prevent|avoid|keep|fix|solve|address|get around|work around|mitigate|tackle|counter|combat|protect)\b/i;
+/** What is done about a problem: "To address this problem, …", "To alleviate the threat, …", "Short version: set …". */
+const SOLUTION_CUE = /\b(?:to\s+(?:address|solve|fix|alleviate|avoid|mitigate|prevent|work around|get around|deal with|handle|combat|counter|tackle|remedy)\b|(?:solution|fix|workaround|remedy)\s+(?:is|was)\b|short version\b|you can (?:change|fix|avoid|prevent|stop|disable|set|turn off|work around)\b|in response\b)/i;
+/** How many sentences after the problem the solution may come. */
+const SOLUTION_REACH = 3;
 
 /** How well one of the question's names must be said for the sentence to be about whom it names. */
 const NAME_SAID = 0.5;

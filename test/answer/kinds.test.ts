@@ -1313,6 +1313,15 @@ describe('questions of this round (9): a scene before the question, measures, ki
     expect(ask('how are tasks de-scheduled by workqueue?').answer).not.toContain('built a tool');
   });
 
+  it('answers an acronym asked as a thing or a trick with the sentence whose capitalised words spell it', () => {
+    const { ask } = corpus('You can also avoid impulse purchases by making them harder. Try not to buy things when you are Hungry, Angry, Lonely, or Tired because you are weakest then.');
+    expect(ask('whats the HALT thing for avoiding impulse purchases?').answer).toContain('Hungry, Angry, Lonely, or Tired');
+    expect(ask('how does the HALT trick work?').answer).toContain('Hungry, Angry, Lonely, or Tired');
+    // Not an acronym the question only names in passing, nor one no sentence spells.
+    expect(ask('what does HALT say about impulse purchases?').answer).not.toContain('Hungry');
+    expect(corpus('Avoid impulse purchases by making them harder.').ask('whats the HALT thing?').answer).not.toContain('Hungry');
+  });
+
   it('names a person by a handle in one word ("@BuildingTwenty")', () => {
     const sentence = '@BuildingTwenty: Both of us wrote similar critiques of the pricing model.';
     expect(typedSpans(analyzeQuestion('who else wrote a critique of the pricing?'), sentence, tokenizeSentence(sentence), null).map((s) => s.text)).toEqual(['BuildingTwenty']);

@@ -669,6 +669,9 @@ export function answerExtractively(
   const rank = knowsQuestion ? rankAsked(question, analysis) : null;
   const ranked = rank !== null ? rankedItemAnswer(question, analysis, rank, scored, documents, parameters) : null;
   if (ranked) return ranked;
+  // "whats the HALT thing…": an acronym the question asks about, spelled out by a sentence's capitalised initials.
+  const spelled = knowsQuestion ? spelledAcronymAnswer(question, analysis, scored, documents) : null;
+  if (spelled) return spelled;
   const verdict = decide(analysis, scored, parameters, knowsQuestion);
   options.onScored?.(
     scored.slice(0, 30).map((s) => ({ text: s.span.text, source: s.doc.source, score: s.score, coverage: s.coverage, semantic: s.semantic, typed: s.spans.length > 0, near: s.nearSpan !== null })),
@@ -1415,6 +1418,41 @@ function similarity(evidence: EvidenceModel, a: string, b: string): number {
  * appeared, or else the page's own, cited by its dateline when its text gives one, or by its opening line. Null when
  * that page gives no date or is not clearly the one asked about.
  */
+/**
+ * "whats the HALT thing lifehacker mentions", "what does LEAN stand for": an acronym written in capitals and asked
+ * about as a thing, a rule or a trick is answered by the sentence whose capitalised words spell it ("when you're
+ * Hungry, Angry, Lonely, or Tired").
+ */
+function spelledAcronymAnswer(question: string, analysis: QuestionAnalysis, scored: readonly ScoredSentence[], documents: ReadonlyMap<string, CleanDocument>): ExtractiveAnswer | null {
+  if (analysis.type !== 'description') return null;
+  const acronym = ACRONYM_ASKED.exec(question)?.[1];
+  if (!acronym || !(analysis.defined.includes(acronym.toLowerCase()) || new RegExp(`\\b${acronym}\\s+${ACRONYM_KIND}`).test(question))) return null;
+  const cited = scored.find((s) => spellsOut(s.span.text, acronym));
+  if (!cited) return null;
+  const { answer, citations } = assembleAnswer([{ sentence: cited.span.text, support: [citationFor(cited.doc, cited.span)] }], documents);
+  return citations.length === 0 ? null : { question, answer, refused: false, mode: 'extractive', citations, short: null, type: analysis.type };
+}
+const ACRONYM_ASKED = /\b([A-Z]{3,6})\b/;
+const ACRONYM_KIND = '(?:thing|trick|rule|method|technique|test|principle|principles|acronym|approach|stand|stands|mean|means)\\b';
+/** Words an acronym's spelling skips: "Hungry, Angry, Lonely, or Tired". */
+const SPELLING_JOINER = /^(?:or|and|of|the|a|an|for|to|&)$/;
+
+/** Whether the text holds capitalised words, joined only by commas and small words, whose initials spell `acronym`. */
+function spellsOut(text: string, acronym: string): boolean {
+  const words = text.split(/[\s,;]+/).map((w) => w.replace(/^[^\p{L}]+|[^\p{L}]+$/gu, '')).filter((w) => w.length > 0);
+  for (let start = 0; start < words.length; start++) {
+    let letter = 0;
+    for (let i = start; i < words.length && letter < acronym.length; i++) {
+      const word = words[i] ?? '';
+      if (letter > 0 && SPELLING_JOINER.test(word)) continue;
+      if (word.charAt(0) !== acronym.charAt(letter) || word.length < 2 || word === word.toUpperCase()) break;
+      letter++;
+    }
+    if (letter === acronym.length) return true;
+  }
+  return false;
+}
+
 function publicationAnswer(question: string, analysis: QuestionAnalysis, scored: readonly ScoredSentence[], documents: ReadonlyMap<string, CleanDocument>): ExtractiveAnswer | null {
   // The page the question is about: the one whose passage says most of the question (a long page of many topics holds
   // more of its words somewhere), dated or not — an undated page's date is not another page's.

@@ -1322,6 +1322,19 @@ describe('questions of this round (9): a scene before the question, measures, ki
     expect(corpus('Avoid impulse purchases by making them harder.').ask('whats the HALT thing?').answer).not.toContain('Hungry');
   });
 
+  it('answers a why the page itself poses ("You might wonder why…") with the sentence after it', () => {
+    const text = 'Bob merges with internal:other to resolve the divergence. (You might wonder why Bob would not keep his own changes by using internal:local. He is working around a bug in evolve that occurs with internal:local.) Then Bob pushes.';
+    const { ask } = corpus(text);
+    expect(ask('why does bob merge with internal:other instead of keeping his changes with internal:local?').answer).toContain('working around a bug in evolve');
+    // A page that poses another why does not answer this one.
+    expect(ask('why does bob push to the public repository before review?').answer).not.toContain('working around a bug');
+  });
+
+  it('reads "he is avoiding X", "she is working around X" as a reason', () => {
+    const sentence = 'He’s avoiding a bug in evolve that occurs with internal:local.';
+    expect(typedSpans(analyzeQuestion('why does bob use internal:other?'), sentence, tokenizeSentence(sentence), null).map((s) => s.text)).toEqual(['avoiding a bug in evolve that occurs with internal:local']);
+  });
+
   it('names a person by a handle in one word ("@BuildingTwenty")', () => {
     const sentence = '@BuildingTwenty: Both of us wrote similar critiques of the pricing model.';
     expect(typedSpans(analyzeQuestion('who else wrote a critique of the pricing?'), sentence, tokenizeSentence(sentence), null).map((s) => s.text)).toEqual(['BuildingTwenty']);

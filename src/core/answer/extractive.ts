@@ -669,6 +669,9 @@ export function answerExtractively(
   const rank = knowsQuestion ? rankAsked(question, analysis) : null;
   const ranked = rank !== null ? rankedItemAnswer(question, analysis, rank, scored, documents, parameters) : null;
   if (ranked) return ranked;
+  // "(You might wonder why Bob wouldn't prefer his own changes…" — a page that poses the asked why answers it next.
+  const posed = knowsQuestion && analysis.type === 'reason' ? posedWhyAnswer(question, analysis, scored, documents, parameters) : null;
+  if (posed) return posed;
   // "whats the HALT thing…": an acronym the question asks about, spelled out by a sentence's capitalised initials.
   const spelled = knowsQuestion ? spelledAcronymAnswer(question, analysis, scored, documents) : null;
   if (spelled) return spelled;
@@ -1418,6 +1421,26 @@ function similarity(evidence: EvidenceModel, a: string, b: string): number {
  * appeared, or else the page's own, cited by its dateline when its text gives one, or by its opening line. Null when
  * that page gives no date or is not clearly the one asked about.
  */
+/**
+ * "why does bob use internal:other": a page that poses the same question in its own words ("You might wonder why Bob
+ * wouldn't prefer his own changes by using internal:local.", "Why is X? …") answers it in the sentence that follows.
+ */
+function posedWhyAnswer(question: string, analysis: QuestionAnalysis, scored: readonly ScoredSentence[], documents: ReadonlyMap<string, CleanDocument>, parameters: ExtractiveParameters): ExtractiveAnswer | null {
+  // (It must pose this question: say most of its words, and half of what happened, in itself.)
+  const posing = scored.find((s) => POSED_WHY.test(s.span.text) && s.coverage >= POSED_SAID && s.predicate >= POSED_SAID && s.unexplained <= parameters.maxUnexplained && !s.namesUnsaid && !s.otherYear);
+  if (!posing) return null;
+  const reply = scored.find((s) => s.doc.source === posing.doc.source && s.index === posing.index + 1 && s.prose && !ASKS.test(s.span.text));
+  if (!reply) return null;
+  const { answer, citations } = assembleAnswer([posing, reply].map((s) => ({ sentence: s.span.text, support: [citationFor(s.doc, s.span)] })), documents);
+  return citations.length === 0 ? null : { question, answer, refused: false, mode: 'extractive', citations, short: null, type: analysis.type };
+}
+/** A sentence that asks why: "Why is X?", "You might wonder why…". */
+const POSED_WHY = /^\W*why\b[^?]*\?|\b(?:you\s+(?:might|may|could)\s+(?:wonder|ask)|one\s+might\s+(?:wonder|ask))\s+why\b/i;
+/** How much of the question, and of what happened in it, a sentence must say to pose it. */
+const POSED_SAID = 0.45;
+/** A sentence that is itself a question. */
+const ASKS = /\?\W*$/;
+
 /**
  * "whats the HALT thing lifehacker mentions", "what does LEAN stand for": an acronym written in capitals and asked
  * about as a thing, a rule or a trick is answered by the sentence whose capitalised words spell it ("when you're

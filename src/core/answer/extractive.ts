@@ -1427,7 +1427,7 @@ function similarity(evidence: EvidenceModel, a: string, b: string): number {
  */
 function posedWhyAnswer(question: string, analysis: QuestionAnalysis, scored: readonly ScoredSentence[], documents: ReadonlyMap<string, CleanDocument>, parameters: ExtractiveParameters): ExtractiveAnswer | null {
   // (It must pose this question: say most of its words, and half of what happened, in itself.)
-  const posing = scored.find((s) => POSED_WHY.test(s.span.text) && s.coverage >= POSED_SAID && s.predicate >= POSED_SAID && s.unexplained <= parameters.maxUnexplained && !s.namesUnsaid && !s.otherYear);
+  const posing = scored.find((s) => s.coverage >= POSED_SAID && s.predicate >= POSED_SAID && s.unexplained <= parameters.maxUnexplained && !s.namesUnsaid && !s.otherYear && POSED_WHY.test(s.span.text));
   if (!posing) return null;
   const reply = scored.find((s) => s.doc.source === posing.doc.source && s.index === posing.index + 1 && s.prose && !ASKS.test(s.span.text));
   if (!reply) return null;

@@ -939,12 +939,20 @@ const OWN_TEXT_SPEAKER = 0.7;
 /** Whether the page's byline ("Posted on … by Bradley M. Kuhn", "By Jane Doe") names the speaker. */
 function bylineNames(doc: CleanDocument, speaker: readonly string[]): boolean {
   if (speaker.length === 0) return false;
-  for (const m of doc.text.matchAll(BYLINE_NAME)) {
-    const named = new Set(contentTerms(m[1] ?? ''));
-    if (speaker.some((t) => named.has(t))) return true;
-  }
-  return false;
+  const signed = bylineTermsOf(doc);
+  return speaker.some((t) => signed.has(t));
 }
+
+/** The terms of the names a page's bylines give, read once per document (every statement question asks). */
+function bylineTermsOf(doc: CleanDocument): ReadonlySet<string> {
+  let terms = bylineTerms.get(doc);
+  if (!terms) {
+    terms = new Set([...doc.text.matchAll(BYLINE_NAME)].flatMap((m) => contentTerms(m[1] ?? '')));
+    bylineTerms.set(doc, terms);
+  }
+  return terms;
+}
+const bylineTerms = new WeakMap<CleanDocument, ReadonlySet<string>>();
 const BYLINE_NAME = /(?:^|\n)[ \t]*(?:(?:posted|published|written|filed)\b[^\n]{0,80}?\b)?by\s+((?:\p{Lu}[\p{L}'’.-]*[ \t]*){1,4})/giu;
 
 /** A name alone before a colon ("Jason:", "Ian Betteridge:"): the words that follow are that person's. */

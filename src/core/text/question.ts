@@ -522,8 +522,8 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
   if (naming) type = 'description';
   // "what's the name of the dad in the photo": only a name answers; a sentence about the dad without one does not.
   const wantsName = type === 'thing' && /\bname\b/.test(lower);
-  const kindPhrase = wantsName ? /\bname\s+of\s+(?:the\s+|a\s+|an\s+|this\s+|that\s+|their\s+|its\s+|[a-z0-9-]+'s\s+)?((?:[a-z-]+\s+){0,3}?[a-z-]+?)(?=\s+(?:in|on|at|from|that|which|who|used|for|behind|of|they|it|he|she|we|you|is|was)\b|\s*\?|\s*$|\s+[a-z0-9.]+(?:\s+[0-9.]+)?\s+(?:[a-z]+ed|made|built|wrote|did|does|has|had)\b)/.exec(lower)?.[1] : undefined;
   // ("the one new achievement minecraft 1.8 added": a clause without "that" may follow the kind.)
+  const kindPhrase = wantsName ? /\bname\s+of\s+(?:the\s+|a\s+|an\s+|this\s+|that\s+|their\s+|its\s+|[a-z0-9-]+'s\s+)?((?:[a-z-]+\s+){0,3}?[a-z-]+?)(?=\s+(?:in|on|at|from|that|which|who|used|for|behind|of|they|it|he|she|we|you|is|was)\b|\s*\?|\s*$|\s+[a-z0-9.]+(?:\s+[0-9.]+)?\s+(?:[a-z]+ed|made|built|wrote|did|does|has|had)\b)/.exec(lower)?.[1] : undefined;
   const namedKindWord = kindPhrase ? kindPhrase.split(/\s+/).pop() : undefined;
   const namedKind = namedKindWord && !STOP.has(namedKindWord) && !GENERIC_CLASS.has(namedKindWord) ? termOf(namedKindWord) : null;
   // "monitoring" of "the name of google's internal monitoring system": which such thing is meant.

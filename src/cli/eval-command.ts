@@ -19,13 +19,14 @@ Two corpora, each with its own figures:
     $EVAL_DIR/conversations.dev.jsonl (each turn graded with the turns before it as history) and
     $EVAL_DIR/timeline-japan-korea.dev.json (EVAL_DIR defaults to ../shared/eval);
   the web pages in $EVAL_DIR/web/corpus with $EVAL_DIR/web/qa-*.jsonl and test/fixtures/qa-web-blind.jsonl,
-    qa-web-blind2.jsonl … qa-web-blind5.jsonl (its own index in INDEX_DIR-web; --no-web skips it).
+    qa-web-blind2.jsonl … qa-web-blind6.jsonl and qa-web-blind8.jsonl (its own index in INDEX_DIR-web; --no-web skips it).
 --cv   cross-validation of the answerer's parameters over both corpora' dev sets (+ test/fixtures/qa-extra.jsonl,
-       qa-blind.jsonl, qa-blind2.jsonl on the seeds and qa-web-blind.jsonl … qa-web-blind5.jsonl on the web pages):
+       qa-blind.jsonl, qa-blind2.jsonl on the seeds and qa-web-blind.jsonl … qa-web-blind6.jsonl, qa-web-blind8.jsonl on the web pages):
        k-fold held-out figures, and held out by corpus (fit on one corpus, measured on the other), next to the fit.`;
 
 /** Question sets over the web pages written by helpers that read only the pages: blind once, dev material since. */
-const WEB_BLIND_SETS = ['qa-web-blind.jsonl', 'qa-web-blind2.jsonl', 'qa-web-blind3.jsonl', 'qa-web-blind4.jsonl', 'qa-web-blind5.jsonl'];
+// (qa-web-blind7.jsonl is not among them: it is the end-of-round measure of round 9, run once, never calibrated on.)
+const WEB_BLIND_SETS = ['qa-web-blind.jsonl', 'qa-web-blind2.jsonl', 'qa-web-blind3.jsonl', 'qa-web-blind4.jsonl', 'qa-web-blind5.jsonl', 'qa-web-blind6.jsonl', 'qa-web-blind8.jsonl'];
 
 /** The last cross-validation, committed with the parameters it chose. */
 const CALIBRATION_RECORD = join('data', 'calibration.json');

@@ -229,14 +229,17 @@ export function scoreSentences(
     // (No \p{…} class: compiling one costs about a millisecond.)
     return lower > capital ? new RegExp(`(?<![A-Za-z\u00C0-\u024F])${escapeRegExp(f.word.charAt(0).toUpperCase() + f.word.slice(1))}`) : null;
   });
-  // Name words written next to each other in the question ("lady bird", "charles hermite") name one someone.
   // "why did silego decide…": the reason is the actor's, so a sentence must say who acts (or follow one that does:
   // "They…") — "I decided to write…" on a page that names Silego elsewhere is the author's reason.
   const actorWord = analysis.type === 'reason' ? (WHY_ACTOR.exec(loweredQuestion)?.[1] ?? null) : null;
   const actorAt = actorWord ? focus.findIndex((f, qi) => f.word === actorWord && isName[qi] === true) : -1;
   // "what day is lee heading to washington": a place the question names after its motion or locative word says which
   // event is meant; a sentence about lee heading elsewhere is another's.
-  const placeNamed = focus.map((f, qi) => isName[qi] === true && !isCalendarWord(f.word) && LOCATIVE_NAME.test(loweredQuestion.slice(Math.max(0, loweredQuestion.indexOf(f.word) - 10), loweredQuestion.indexOf(f.word))));
+  const placeNamed = focus.map((f, qi) => {
+    const at = loweredQuestion.indexOf(f.word);
+    return at >= 0 && isName[qi] === true && !isCalendarWord(f.word) && LOCATIVE_NAME.test(loweredQuestion.slice(Math.max(0, at - 10), at));
+  });
+  // Name words written next to each other in the question ("lady bird", "charles hermite") name one someone.
   const joinsPrevious = focus.map((f, qi) => qi > 0 && isName[qi] === true && isName[qi - 1] === true && [' ', '-'].some((joint) => wholeWordIn(loweredQuestion, `${focus[qi - 1]?.word ?? ''}${joint}${f.word}`)));
   // What happened ("meet", "veto", "nosedive") is what a sentence must say to be about the asked event: names say
   // who, and numbers, months and weekdays say when (the page's date can give those), so neither counts here.
@@ -917,6 +920,7 @@ const WHY_ACTOR = /\bwhy\s+(?:did|does|do|is|was|were|are|has|have|had|would|wil
 /** A word of letters and digits, a letter first: a product's or a tool's identifier. */
 const IDENTIFIER = /^\p{L}+\d+\p{L}*\d*\p{L}*$/u;
 
+/** The words before a place the question names as where something happens or goes: "heading to", "in", "visiting". */
 const LOCATIVE_NAME = /\b(?:to|in|at|into|from|visit|visits|visited|visiting)\s+(?:the\s+)?$/;
 
 /** "how did X deal with / stop / fix / keep … from": a question about what was done about a problem. */
@@ -1424,12 +1428,6 @@ function similarity(evidence: EvidenceModel, a: string, b: string): number {
 }
 
 /**
- * "When was the vidyard article published?": the date of the page the question is about (that of the passage that
- * says most of the question, when the page holds enough of its words) — the date a copy says the writing first
- * appeared, or else the page's own, cited by its dateline when its text gives one, or by its opening line. Null when
- * that page gives no date or is not clearly the one asked about.
- */
-/**
  * "why does bob use internal:other": a page that poses the same question in its own words ("You might wonder why Bob
  * wouldn't prefer his own changes by using internal:local.", "Why is X? …") answers it in the sentence that follows.
  */
@@ -1484,6 +1482,12 @@ function spellsOut(text: string, acronym: string): boolean {
   return false;
 }
 
+/**
+ * "When was the vidyard article published?": the date of the page the question is about (that of the passage that
+ * says most of the question, when the page holds enough of its words) — the date a copy says the writing first
+ * appeared, or else the page's own, cited by its dateline when its text gives one, or by its opening line. Null when
+ * that page gives no date or is not clearly the one asked about.
+ */
 function publicationAnswer(question: string, analysis: QuestionAnalysis, scored: readonly ScoredSentence[], documents: ReadonlyMap<string, CleanDocument>): ExtractiveAnswer | null {
   // The page the question is about: the one whose passage says most of the question (a long page of many topics holds
   // more of its words somewhere), dated or not — an undated page's date is not another page's.

@@ -195,36 +195,32 @@ export function scoreSentences(
     return part ? [part] : [];
   });
   const titled = titleWords(question, readParts);
-  const isName = focus.map((f) => {
-    if (analysis.names.has(f.word) || titled.has(f.word)) return true;
-    // "gp4par", "slg46620v": an identifier of letters and digits names one thing, whatever its case.
-    if (IDENTIFIER.test(f.word)) return true;
+  // How often the read documents write a word capitalised (mid-sentence) and in lower case.
+  const caseCountsAcross = (term: string): [number, number] => {
     let capital = 0;
     let lower = 0;
     for (const source of documentOrder) {
       const part = parts.get(source)?.part;
-      const counts = part ? caseCountsOf(part).get(f.term) : undefined;
+      const counts = part ? caseCountsOf(part).get(term) : undefined;
       if (counts) {
         capital += counts[0];
         lower += counts[1];
       }
     }
+    return [capital, lower];
+  };
+  const isName = focus.map((f) => {
+    if (analysis.names.has(f.word) || titled.has(f.word)) return true;
+    // "gp4par", "slg46620v": an identifier of letters and digits names one thing, whatever its case.
+    if (IDENTIFIER.test(f.word)) return true;
+    const [capital, lower] = caseCountsAcross(f.term);
     return capital > 0 && capital >= 4 * lower;
   });
   // A name the question capitalises that the pages mostly write in lower case ("The Work", "Lady Bird" on a page
   // about birds): a common word, said as the name only where a sentence capitalises it.
   const commonWordName = focus.map((f) => {
     if (!analysis.names.has(f.word)) return null;
-    let capital = 0;
-    let lower = 0;
-    for (const source of documentOrder) {
-      const part = parts.get(source)?.part;
-      const counts = part ? caseCountsOf(part).get(f.term) : undefined;
-      if (counts) {
-        capital += counts[0];
-        lower += counts[1];
-      }
-    }
+    const [capital, lower] = caseCountsAcross(f.term);
     // (Capitalised at a word's start, also inside a compound: "Set-Cookie".)
     // (No \p{…} class: compiling one costs about a millisecond.)
     return lower > capital ? new RegExp(`(?<![A-Za-z\u00C0-\u024F])${escapeRegExp(f.word.charAt(0).toUpperCase() + f.word.slice(1))}`) : null;

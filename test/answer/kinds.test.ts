@@ -1160,7 +1160,7 @@ describe('what the author said in their own post', () => {
   });
 });
 
-describe('questions of this round (9): a scene before the question, measures, kinds of answer', () => {
+describe('kinds found in round 9: question reading, organisations and places, names, reasons, statements, descriptions', () => {
   it('reads the wh-word after a scene-setting clause and its comma ("when road salt gets in, how high…")', () => {
     expect(analyzeQuestion('when road salt gets into the gear, how high can the blast send a manhole cover?')).toMatchObject({ type: 'quantity', unit: 'length' });
     // A "when" question that goes on past a comma stays one.

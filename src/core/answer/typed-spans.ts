@@ -139,7 +139,7 @@ const NUMBER_WORD = /^(?:\d[\d,.]*%?|one|two|three|four|five|six|seven|eight|nin
 const TIME_UNIT = /^(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|centuries|century|decades-long|years-long)$/;
 const CURRENCY = /^(?:dollars?|usd|yen|won|yuan|euros?|pounds?|rupees?)$|^[$€£¥]/;
 const DISTANCE = /^(?:km|kilometres?|kilometers?|miles?|metres?|meters?|feet|nautical)$/;
-/** Verbs and adjectives whose "to" opens their object ("decided to write", "able to run", "the first to show"), no purpose. */
+/** Words whose "to" opens their object ("decided to write", "able to run", "the first to show"): no purpose. */
 const TAKES_INFINITIVE = /^(?:first|last|only|next|decide|decides|decided|deciding|want|wants|wanted|plan|plans|planned|try|tries|tried|trying|choose|chooses|chose|chosen|agree|agrees|agreed|hope|hopes|hoped|need|needs|needed|begin|begins|began|begun|start|starts|started|continue|continues|continued|manage|manages|managed|refuse|refuses|refused|fail|fails|failed|intend|intends|intended|attempt|attempts|attempted|seem|seems|seemed|promise|promised|expect|expects|expected|wish|wished|prefer|preferred|able|unable|likely|unlikely|supposed|meant|allowed|forced|required|ought|tend|tends|tended|learn|learned|learnt)$/;
 
 /** Kinds of written work ("… Report", "… Survey", "… Handbook"): a name ending in one is a work's title. */
@@ -191,7 +191,10 @@ const COMPASS = /^(?:east|west|north|south|northern|southern|eastern|western|nor
 // telling it from "to China" needs the word after it.
 const CAUSAL =
   /\b(?:because|due to|owing to|thanks to|as a result of|in response to|in the face of|in the wake of|driven by|amid|amidst|after|following|prompted|sparked|triggered|led to|caused|so as to|in order to|so that|aimed at|aim(?:s|ing|ed)? to|seek(?:s|ing)? to|sought to|hop(?:e|es|ed|ing) to|in (?:a|an) (?:bid|attempt|effort) to|with the (?:aim|goal|intention) of|for fear|so (?:that|you|we|they|it|users|people) (?:can|could|will|would|may|do not|don't|won't)|to (?:prevent|avoid|ensure|allow|enable|keep|stop|protect)|(?:is|are|was|were|['’]s|['’]re)\s+(?:avoiding|preventing|working around|guarding against)|, as (?:there|it|they|we|he|she|this|these|those|the)|since (?:there|it|they|we|he|she|this|the))\b/gi;
-/** "tensions over the history", "fired over the remarks": "over" gives a cause after a quarrel or a feeling, else a place or a field ("over the real numbers"). */
+/**
+ * "tensions over the history", "fired over the remarks": "over" gives a cause after a quarrel or a feeling; elsewhere
+ * it gives a place or a field ("a vector space over the real numbers").
+ */
 const CAUSAL_OVER =
   /\b(?:tensions?|disputes?|rows?|feuds?|clash(?:es)?|anger|angry|outrage|concerns?|worries|worried|fears?|protests?|fight(?:ing)?|battles?|spats?|claims?|friction|rifts?|criticism|critici[sz]ed|furious|upset|split|divided|quarrels?|conflicts?|controvers(?:y|ies)|backlash|fury|uproar|lawsuits?|sued|resign(?:ed|s)?|ousted|fired|sanctions?|boycotts?|strikes?|standoff|scandal|complaints?|frustration|disagreements?)\b(?:\s+[\p{L}\p{N}'’-]+){0,3}?\s+(?=over\b)/giu;
 const REASON_BEFORE = /\b(?:(?:that(?:'s|’s|\s+is)|which\s+is|this\s+is)\s+why|hence|therefore)\b/gi;

@@ -232,8 +232,9 @@ export function scoreSentences(
   // "what day is lee heading to washington": a place the question names after its motion or locative word says which
   // event is meant; a sentence about lee heading elsewhere is another's.
   const placeNamed = focus.map((f, qi) => {
-    const at = loweredQuestion.indexOf(f.word);
-    return at >= 0 && isName[qi] === true && !isCalendarWord(f.word) && LOCATIVE_NAME.test(loweredQuestion.slice(Math.max(0, at - 10), at));
+    if (!isName[qi] || isCalendarWord(f.word)) return false;
+    for (const at of wholeWordPositions(loweredQuestion, f.word)) if (LOCATIVE_NAME.test(loweredQuestion.slice(Math.max(0, at - 10), at))) return true;
+    return false;
   });
   // Name words written next to each other in the question ("lady bird", "charles hermite") name one someone.
   const joinsPrevious = focus.map((f, qi) => qi > 0 && isName[qi] === true && isName[qi - 1] === true && [' ', '-'].some((joint) => wholeWordIn(loweredQuestion, `${focus[qi - 1]?.word ?? ''}${joint}${f.word}`)));
@@ -704,14 +705,23 @@ export function answerExtractively(
 
   const short = shortAnswer(analysis, best);
   const claims: Claim[] = chosen.flatMap((sentence) => {
-    const own: Claim = { sentence: sentence === best && short ? `${short.lead} — ${sentence.span.text}` : sentence.span.text, support: [citationFor(sentence.doc, sentence.span)] };
+    const own = claimOf(sentence, sentence === best && short ? `${short.lead} — ${sentence.span.text}` : sentence.span.text);
     if (!sentence.companion) return [own];
     const companion: Claim = { sentence: sentence.companion.text, support: [citationFor(sentence.doc, sentence.companion)] };
     return sentence.companionAfter ? [own, companion] : [companion, own];
   });
+  return citedAnswer(question, analysis, claims, documents, short?.span ?? null) ?? { ...refusal(question, passages, analysis, scored), short: null, type: analysis.type };
+}
+
+/** A claim of a scored sentence (its own text, or that text with a lead), cited at its span. */
+function claimOf(sentence: ScoredSentence, text = sentence.span.text): Claim {
+  return { sentence: text, support: [citationFor(sentence.doc, sentence.span)] };
+}
+
+/** The answer the claims make, or null when none of their citations holds. */
+function citedAnswer(question: string, analysis: QuestionAnalysis, claims: Claim[], documents: ReadonlyMap<string, CleanDocument>, short: string | null): ExtractiveAnswer | null {
   const { answer, citations } = assembleAnswer(claims, documents);
-  if (citations.length === 0) return { ...refusal(question, passages, analysis, scored), short: null, type: analysis.type };
-  return { question, answer, refused: false, mode: 'extractive', citations, short: short?.span ?? null, type: analysis.type };
+  return citations.length === 0 ? null : { question, answer, refused: false, mode: 'extractive', citations, short, type: analysis.type };
 }
 
 interface Verdict {
@@ -818,15 +828,16 @@ function explainByNeighbours(sentences: ScoredSentence[], terms: ReadonlyArray<{
       missing += (terms[qi]?.weight ?? 0) * (1 - share);
     }
     sentence.unexplained = total > 0 ? missing / total : 0;
-    const placeUnsaid = nameGroups.some((group) => terms[group[0] ?? -1]?.place === true && group.every((qi) => (shares[qi] ?? 1) < NAME_SAID && !terms[qi]?.inTitle));
-    sentence.namesUnsaid = placeUnsaid || (nameGroups.length > 0 && nameGroups.every((group) => group.every((qi) => (shares[qi] ?? 1) < NAME_SAID && !terms[qi]?.inTitle))) || (actorAt >= 0 && Math.max(creditOf(sentence, actorAt), creditOf(sentences[i - 1], actorAt)) < NAME_SAID);
+    // A name group goes unsaid when none of its words is said here, nor stands in the page's title.
+    const unsaid = (group: readonly number[]) => group.every((qi) => (shares[qi] ?? 1) < NAME_SAID && !terms[qi]?.inTitle);
+    const placeUnsaid = nameGroups.some((group) => terms[group[0] ?? -1]?.place === true && unsaid(group));
+    sentence.namesUnsaid = placeUnsaid || (nameGroups.length > 0 && nameGroups.every(unsaid)) || (actorAt >= 0 && Math.max(creditOf(sentence, actorAt), creditOf(sentences[i - 1], actorAt)) < NAME_SAID);
   });
 }
 
 /** Whether a word of the question acts in it: the subject after an auxiliary, an owner, or before a verb of acting. */
 function actsInQuestion(loweredQuestion: string, word: string): boolean {
-  for (let at = loweredQuestion.indexOf(word); at >= 0; at = loweredQuestion.indexOf(word, at + 1)) {
-    if (letterOrDigitBefore(loweredQuestion, at) || letterOrDigitAt(loweredQuestion, at + word.length)) continue;
+  for (const at of wholeWordPositions(loweredQuestion, word)) {
     if (ACTOR_BEFORE.test(loweredQuestion.slice(Math.max(0, at - 12), at)) || ACTOR_AFTER.test(loweredQuestion.slice(at + word.length, at + word.length + 16))) return true;
   }
   return false;
@@ -898,10 +909,14 @@ const CAPITAL_CREDIT = 0.8;
 
 /** Whether `text` holds `word` with no letter or digit right before or after it. */
 function wholeWordIn(text: string, word: string): boolean {
+  return wholeWordPositions(text, word).next().done !== true;
+}
+
+/** Where `text` holds `word` with no letter or digit right before or after it. */
+function* wholeWordPositions(text: string, word: string): Generator<number> {
   for (let at = text.indexOf(word); at >= 0; at = text.indexOf(word, at + 1)) {
-    if (!letterOrDigitBefore(text, at) && !letterOrDigitAt(text, at + word.length)) return true;
+    if (!letterOrDigitBefore(text, at) && !letterOrDigitAt(text, at + word.length)) yield at;
   }
-  return false;
 }
 
 /** "non-emergency": two words joined by a hyphen, each of two letters or more. */
@@ -1433,8 +1448,7 @@ function posedWhyAnswer(question: string, analysis: QuestionAnalysis, scored: re
   if (!posing) return null;
   const reply = scored.find((s) => s.doc.source === posing.doc.source && s.index === posing.index + 1 && s.prose && !ASKS.test(s.span.text));
   if (!reply) return null;
-  const { answer, citations } = assembleAnswer([posing, reply].map((s) => ({ sentence: s.span.text, support: [citationFor(s.doc, s.span)] })), documents);
-  return citations.length === 0 ? null : { question, answer, refused: false, mode: 'extractive', citations, short: null, type: analysis.type };
+  return citedAnswer(question, analysis, [claimOf(posing), claimOf(reply)], documents, null);
 }
 /** A sentence that asks why: "Why is X?", "You might wonder why…". */
 const POSED_WHY = /^\W*why\b[^?]*\?|\b(?:you\s+(?:might|may|could)\s+(?:wonder|ask)|one\s+might\s+(?:wonder|ask))\s+why\b/i;
@@ -1454,8 +1468,7 @@ function spelledAcronymAnswer(question: string, analysis: QuestionAnalysis, scor
   if (!acronym || !(analysis.defined.includes(acronym.toLowerCase()) || new RegExp(`\\b${acronym}\\s+${ACRONYM_KIND}`).test(question))) return null;
   const cited = scored.find((s) => spellsOut(s.span.text, acronym));
   if (!cited) return null;
-  const { answer, citations } = assembleAnswer([{ sentence: cited.span.text, support: [citationFor(cited.doc, cited.span)] }], documents);
-  return citations.length === 0 ? null : { question, answer, refused: false, mode: 'extractive', citations, short: null, type: analysis.type };
+  return citedAnswer(question, analysis, [claimOf(cited)], documents, null);
 }
 const ACRONYM_ASKED = /\b([A-Z]{3,6})\b/;
 const ACRONYM_KIND = '(?:thing|trick|rule|method|technique|test|principle|principles|acronym|approach|stand|stands|mean|means)\\b';
@@ -1496,10 +1509,7 @@ function publicationAnswer(question: string, analysis: QuestionAnalysis, scored:
     .filter((s) => ORIGIN_NOTE.test(s.span.text))
     .map((s) => ({ sentence: s, date: extractDates(s.span.text, publishedAt).find((m) => m.value && !m.value.end && m.value.start.d !== undefined && /\d{4}/.test(s.span.text.slice(m.start, m.end)))?.value?.start }))
     .find((o) => o.date !== undefined);
-  const reply = (formatted: string, sentence: string, cited: ScoredSentence): ExtractiveAnswer | null => {
-    const { answer, citations } = assembleAnswer([{ sentence, support: [citationFor(cited.doc, cited.span)] }], documents);
-    return citations.length === 0 ? null : { question, answer, refused: false, mode: 'extractive', citations, short: formatted, type: analysis.type };
-  };
+  const reply = (formatted: string, sentence: string, cited: ScoredSentence): ExtractiveAnswer | null => citedAnswer(question, analysis, [claimOf(cited, sentence)], documents, formatted);
   if (origin?.date) {
     const formatted = formatLongDate(origin.date);
     const copy = publishedAt && publishedAt.slice(0, 10) !== formatPartial(origin.date) ? ` (this copy of it is dated ${formatLongDate(parseDay(publishedAt))})` : '';
@@ -1552,10 +1562,9 @@ function rankedItemAnswer(question: string, analysis: QuestionAnalysis, rank: nu
     const item = headings.find((h) => h.number === rank);
     if (!item) return null;
     const opening = own.find((s) => s.span.start > item.sentence.span.start && s.prose);
-    const claims: Claim[] = [{ sentence: `**${item.title}** — ${item.sentence.span.text}`, support: [citationFor(item.sentence.doc, item.sentence.span)] }];
-    if (opening) claims.push({ sentence: opening.span.text, support: [citationFor(opening.doc, opening.span)] });
-    const { answer, citations } = assembleAnswer(claims, documents);
-    return citations.length === 0 ? null : { question, answer, refused: false, mode: 'extractive', citations, short: item.title, type: analysis.type };
+    const claims: Claim[] = [claimOf(item.sentence, `**${item.title}** — ${item.sentence.span.text}`)];
+    if (opening) claims.push(claimOf(opening));
+    return citedAnswer(question, analysis, claims, documents, item.title);
   }
   return null;
 }
